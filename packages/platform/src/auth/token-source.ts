@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { mintToken, readDevIssuerKey, type DevIssuerKey } from './dev-issuer.js';
+
+/** Supplies the bearer token a service or CLI sends on outgoing calls. */
+export interface TokenSource {
+  token(): Promise<string>;
+}
+
+export function staticToken(token: string): TokenSource {
+  return { token: async () => token };
+}
+
+/**
+ * Reads a token file (e.g. a projected Kubernetes ServiceAccount token), re-reading
+ * it periodically because the kubelet rotates it.
+ */
+export function fileTokenSource(path: string, refreshMs = 60_000): TokenSource {
+  let cached: { value: string; at: number } | undefined;
+  return {
+    async token() {
+      if (!cached || Date.now() - cached.at > refreshMs) {
+        cached = { value: (await readFile(path, 'utf8')).trim(), at: Date.now() };
+      }
+      return cached.value;
+    },
+  };
+}
+
+/** Mints short-lived tokens with the dev issuer key (local runs and tests only). */
+export function devTokenSource(key: DevIssuerKey | string, claims: { subject: string; tenant?: string; roles?: string[] }): TokenSource {
+  let cached: { value: string; exp: number } | undefined;
+  let loaded: Promise<DevIssuerKey> | undefined;
+  return {
+    async token() {
+      if (cached && cached.exp - Date.now() > 60_000) return cached.value;
+      loaded ??= typeof key === 'string' ? readDevIssuerKey(key) : Promise.resolve(key);
+      const k = await loaded;
+      const ttlSeconds = 600;
+      cached = { value: await mintToken(k, { ...claims, ttlSeconds }), exp: Date.now() + ttlSeconds * 1000 };
+      return cached.value;
+    },
+  };
+}
+
+/** The token source a service uses for its own identity, from config. */
+export function serviceTokenSource(service: string, auth: { serviceTokenFile: string | undefined; devIssuerKeyFile: string | undefined }): TokenSource {
+  if (auth.serviceTokenFile) return fileTokenSource(auth.serviceTokenFile);
+  if (auth.devIssuerKeyFile) return devTokenSource(auth.devIssuerKeyFile, { subject: `service:${service}` });
+  throw new Error('no service identity: set ASSENT_SERVICE_TOKEN_FILE or ASSENT_DEV_ISSUER_KEY_FILE');
+}

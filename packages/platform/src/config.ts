@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+/** Thrown at boot when the environment is invalid; names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type EnvSpec = Record<string, z.ZodType>;
+export type Env = Record<string, string | undefined>;
+
+/**
+ * Parses the variables named by `spec` (keys are the variable names) out of `env`.
+ * Empty strings count as unset so defaults apply. Fails with every problem at once.
+ */
+export function parseEnv<S extends EnvSpec>(spec: S, env: Env): { [K in keyof S]: z.output<S[K]> } {
+  const input: Record<string, string | undefined> = {};
+  for (const name of Object.keys(spec)) {
+    const value = env[name];
+    input[name] = value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+  const result = z.object(spec).safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(env)'),
+        message: issue.message,
+      })),
+    );
+  }
+  return result.data as { [K in keyof S]: z.output<S[K]> };
+}
+
+/** Field helpers so every service validates the same kinds of values the same way. */
+export const env = {
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  url: (fallback?: string) => (fallback === undefined ? z.url() : z.url().default(fallback)),
+  string: (fallback?: string) => (fallback === undefined ? z.string().min(1) : z.string().min(1).default(fallback)),
+  optionalString: () => z.string().min(1).optional(),
+  bool: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1'),
+  list: (fallback: string[] = []) =>
+    z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined ? fallback : v.split(',').map((s) => s.trim()).filter(Boolean))),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  subjectRoot: () =>
+    z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lowercase letters, digits or _ (max 32)')
+      .default('assent'),
+};
+
+/** Settings every service shares; variables are prefixed ASSENT_. */
+export const commonEnvSpec = {
+  ASSENT_NATS_URL: env.string('nats://127.0.0.1:4222'),
+  ASSENT_REDIS_URL: env.string('redis://127.0.0.1:6379'),
+  ASSENT_LOG_LEVEL: env.logLevel(),
+  ASSENT_SUBJECT_ROOT: env.subjectRoot(),
+  ASSENT_JWKS_URL: env.url(),
+  ASSENT_JWT_ISSUER: env.string(),
+  ASSENT_JWT_AUDIENCE: env.string('assent'),
+  ASSENT_SERVICE_TOKEN_FILE: env.optionalString(),
+  ASSENT_DEV_ISSUER_KEY_FILE: env.optionalString(),
+};
+
+export interface CommonConfig {
+  natsUrl: string;
+  redisUrl: string;
+  logLevel: string;
+  subjectRoot: string;
+  auth: {
+    jwksUrl: string;
+    issuer: string;
+    audience: string;
+    serviceTokenFile: string | undefined;
+    devIssuerKeyFile: string | undefined;
+  };
+}
+
+export function commonConfig(parsed: { [K in keyof typeof commonEnvSpec]: z.output<(typeof commonEnvSpec)[K]> }): CommonConfig {
+  return {
+    natsUrl: parsed.ASSENT_NATS_URL,
+    redisUrl: parsed.ASSENT_REDIS_URL,
+    logLevel: parsed.ASSENT_LOG_LEVEL,
+    subjectRoot: parsed.ASSENT_SUBJECT_ROOT,
+    auth: {
+      jwksUrl: parsed.ASSENT_JWKS_URL,
+      issuer: parsed.ASSENT_JWT_ISSUER,
+      audience: parsed.ASSENT_JWT_AUDIENCE,
+      serviceTokenFile: parsed.ASSENT_SERVICE_TOKEN_FILE,
+      devIssuerKeyFile: parsed.ASSENT_DEV_ISSUER_KEY_FILE,
+    },
+  };
+}
+
+/** Deep-freezes config so nothing mutates it after boot. */
+export function freeze<T>(value: T): Readonly<T> {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) freeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

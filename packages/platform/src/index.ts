@@ -1,0 +1,52 @@
+// Public surface of @assent/platform. Domain code imports only './errors' (transport-free).
+export { ConfigError, commonConfig, commonEnvSpec, env, freeze, parseEnv } from './config.js';
+export type { CommonConfig, Env, EnvSpec } from './config.js';
+export {
+  AlreadyExistsError,
+  ConflictError,
+  DomainError,
+  FailedPreconditionError,
+  InvalidArgumentError,
+  NotFoundError,
+  PermissionDeniedError,
+  UnauthenticatedError,
+  UnavailableError,
+} from './errors.js';
+export type { FieldViolation } from './errors.js';
+export { createLogger } from './logger.js';
+export type { Logger } from './logger.js';
+export { createMetrics } from './metrics.js';
+export type { Metrics } from './metrics.js';
+export { startHttpServer } from './http-server.js';
+export type { HttpHandler, HttpServer } from './http-server.js';
+export { Shutdown } from './shutdown.js';
+export { startTelemetry } from './telemetry.js';
+export { createRuntime } from './runtime.js';
+export type { ServiceRuntime } from './runtime.js';
+export type { Principal } from './auth/principal.js';
+export { isService } from './auth/principal.js';
+export { createJwtVerifier } from './auth/jwt-verifier.js';
+export type { TokenVerifier } from './auth/jwt-verifier.js';
+export { createDevIssuerKey, mintToken, publicJwks, readDevIssuerKey, serveJwks, writeDevIssuerKey } from './auth/dev-issuer.js';
+export type { DevIssuerKey, TokenClaims } from './auth/dev-issuer.js';
+export { devTokenSource, fileTokenSource, serviceTokenSource, staticToken } from './auth/token-source.js';
+export type { TokenSource } from './auth/token-source.js';
+export { createGrpcServer } from './grpc/server.js';
+export type { AuthContext, GrpcServer } from './grpc/server.js';
+export { toServerError } from './grpc/error-mapping.js';
+export { createGrpcClient, openChannel } from './grpc/client.js';
+export type { Channel } from './grpc/client.js';
+export { connectNats } from './nats/connect.js';
+export type { Nats } from './nats/connect.js';
+export { ensureEventStreams, ensureStream } from './nats/streams.js';
+export { names, splitEventType } from './nats/subjects.js';
+export type { Names } from './nats/subjects.js';
+export { EventPublisher, encodeEvent, newEvent, parseEvent } from './nats/events.js';
+export type { AssentEvent } from './nats/events.js';
+export { PoisonMessageError, defaultBackoff, startConsumer } from './nats/consumer.js';
+export type { ConsumerOptions, Deduper, RunningConsumer } from './nats/consumer.js';
+export { StreamEntityStore, startOutboxRelay } from './nats/entity-store.js';
+export type { Versioned } from './nats/entity-store.js';
+export { injectTrace, withConsumeSpan } from './nats/tracing.js';
+export { createRedis, redisDeduper, redisKeys } from './redis.js';
+export type { Redis } from './redis.js';

@@ -1,0 +1,44 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  grpcRequests: Counter<'method' | 'code'>;
+  grpcDuration: Histogram<'method'>;
+  messagesConsumed: Counter<'consumer' | 'outcome'>;
+  eventsPublished: Counter<'type'>;
+}
+
+/** One registry per service instance (tests run several services in one process). */
+export function createMetrics(service: string): Metrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    grpcRequests: new Counter({
+      name: 'assent_grpc_requests_total',
+      help: 'gRPC requests handled, by method and status code',
+      labelNames: ['method', 'code'],
+      registers: [registry],
+    }),
+    grpcDuration: new Histogram({
+      name: 'assent_grpc_request_duration_seconds',
+      help: 'gRPC request latency',
+      labelNames: ['method'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    messagesConsumed: new Counter({
+      name: 'assent_messages_consumed_total',
+      help: 'JetStream messages handled, by consumer and outcome (ack, retry, parked)',
+      labelNames: ['consumer', 'outcome'],
+      registers: [registry],
+    }),
+    eventsPublished: new Counter({
+      name: 'assent_events_published_total',
+      help: 'CloudEvents published, by type',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+  };
+}

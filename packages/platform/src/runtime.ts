@@ -1,0 +1,106 @@
+import { descriptorSetPath } from '@assent/proto';
+import type { Logger } from 'pino';
+import type { CommonConfig } from './config.js';
+import { createJwtVerifier } from './auth/jwt-verifier.js';
+import { serviceTokenSource, type TokenSource } from './auth/token-source.js';
+import { createGrpcServer, type GrpcServer } from './grpc/server.js';
+import { startHttpServer, type HttpHandler, type HttpServer } from './http-server.js';
+import { createLogger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { connectNats, type Nats } from './nats/connect.js';
+import { EventPublisher } from './nats/events.js';
+import { ensureEventStreams } from './nats/streams.js';
+import { names, type Names } from './nats/subjects.js';
+import { createRedis, type Redis } from './redis.js';
+import { Shutdown } from './shutdown.js';
+import { startTelemetry } from './telemetry.js';
+
+/**
+ * Everything a service's composition root needs, built the same way for every
+ * service: logger, metrics, tracing, NATS (with the event streams), Redis, the
+ * gRPC server and the ops HTTP port, and ordered shutdown.
+ */
+export interface ServiceRuntime {
+  service: string;
+  config: CommonConfig;
+  logger: Logger;
+  metrics: Metrics;
+  names: Names;
+  nats: Nats;
+  redis: Redis;
+  grpc: GrpcServer;
+  publisher: EventPublisher;
+  /** This service's identity for calls to other services. */
+  serviceTokens(): TokenSource;
+  /** Runs on stop, after gRPC stops accepting and before NATS drains (e.g. stop consumers). */
+  onStop(name: string, fn: () => Promise<void> | void): void;
+  listen(opts: { grpcPort: number; httpPort: number; serviceNames: string[]; host?: string; http?: HttpHandler }): Promise<{ grpcPort: number; httpPort: number }>;
+  stop(): Promise<void>;
+}
+
+export async function createRuntime(service: string, config: CommonConfig, opts: { otlpEndpoint?: string | undefined } = {}): Promise<ServiceRuntime> {
+  const telemetry = startTelemetry(`assent-${service}`, opts.otlpEndpoint);
+  const logger = createLogger(service, config.logLevel);
+  const metrics = createMetrics(service);
+  const n = names(config.subjectRoot);
+  const nats = await connectNats(config.natsUrl, `assent-${service}`, logger);
+  await ensureEventStreams(nats.jsm, n);
+  const redis = createRedis(config.redisUrl, config.subjectRoot);
+  redis.on('error', (err) => logger.warn({ err }, 'redis error'));
+  const verifier = createJwtVerifier(config.auth);
+  const grpc = createGrpcServer({ logger, metrics, verifier, descriptorSetPath });
+  const publisher = new EventPublisher(nats.js, n, metrics);
+
+  const stopHooks: { name: string; fn: () => Promise<void> | void }[] = [];
+  let http: HttpServer | undefined;
+  let ready = false;
+  let tokens: TokenSource | undefined;
+
+  const shutdown = new Shutdown(logger);
+  shutdown.add('grpc', () => {
+    ready = false;
+    return grpc.shutdown();
+  });
+  shutdown.add('service hooks', async () => {
+    for (const hook of stopHooks) {
+      try {
+        await hook.fn();
+      } catch (err) {
+        logger.error({ err, hook: hook.name }, 'stop hook failed');
+      }
+    }
+  });
+  shutdown.add('nats', () => nats.drain());
+  shutdown.add('redis', async () => {
+    await redis.quit().catch(() => redis.disconnect());
+  });
+  shutdown.add('http', () => http?.close());
+  shutdown.add('telemetry', () => telemetry.shutdown());
+
+  return {
+    service,
+    config,
+    logger,
+    metrics,
+    names: n,
+    nats,
+    redis,
+    grpc,
+    publisher,
+    serviceTokens() {
+      tokens ??= serviceTokenSource(service, config.auth);
+      return tokens;
+    },
+    onStop(name, fn) {
+      stopHooks.push({ name, fn });
+    },
+    async listen(o) {
+      const grpcPort = await grpc.listen(o.grpcPort, o.serviceNames, o.host);
+      http = await startHttpServer({ port: o.httpPort, host: o.host, registry: metrics.registry, ready: () => ready, extra: o.http });
+      ready = true;
+      logger.info({ grpcPort, httpPort: http.port }, `${service} listening`);
+      return { grpcPort, httpPort: http.port };
+    },
+    stop: () => shutdown.run(),
+  };
+}

@@ -1,0 +1,44 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDevIssuerKey, mintToken, serveJwks, writeDevIssuerKey, type DevIssuerKey } from '@assent/platform';
+
+export interface TestIssuer {
+  key: DevIssuerKey;
+  keyFile: string;
+  jwksUrl: string;
+  issuer: string;
+  token(claims: { subject: string; tenant?: string; roles?: string[]; ttlSeconds?: number }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** A dev JWT issuer on a free port; its key file lets services mint their own service tokens. */
+export async function startTestIssuer(): Promise<TestIssuer> {
+  const issuer = 'https://issuer.assent.test';
+  const key = await createDevIssuerKey(issuer);
+  const keyFile = join(await mkdtemp(join(tmpdir(), 'assent-issuer-')), 'dev-issuer.json');
+  await writeDevIssuerKey(keyFile, key);
+  const served = await serveJwks(key, 0);
+  return {
+    key,
+    keyFile,
+    jwksUrl: served.url,
+    issuer,
+    token: (claims) => mintToken(key, claims),
+    stop: () => served.close(),
+  };
+}
+
+/** The ASSENT_* variables every service needs, pointed at the test's isolated resources. */
+export function commonTestEnv(root: string, issuer: TestIssuer): Record<string, string> {
+  return {
+    ASSENT_NATS_URL: process.env['ASSENT_TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222',
+    ASSENT_REDIS_URL: process.env['ASSENT_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    ASSENT_SUBJECT_ROOT: root,
+    ASSENT_LOG_LEVEL: process.env['ASSENT_TEST_LOG_LEVEL'] ?? 'silent',
+    ASSENT_JWKS_URL: issuer.jwksUrl,
+    ASSENT_JWT_ISSUER: issuer.issuer,
+    ASSENT_JWT_AUDIENCE: 'assent',
+    ASSENT_DEV_ISSUER_KEY_FILE: issuer.keyFile,
+  };
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/yaml"
+)
+
+// strictDecoder decodes into the typed Go structs of every built-in Kubernetes
+// kind. EnableStrict makes unknown and duplicate fields errors (the API server
+// would drop them silently, which hides typos); wrong types always fail.
+var strictDecoder = serializer.NewCodecFactory(scheme.Scheme, serializer.EnableStrict).UniversalDeserializer()
+
+// object is one decoded document plus the result line it reports into.
+type object struct {
+	doc    int
+	gvk    schema.GroupVersionKind
+	obj    runtime.Object
+	meta   metav1.Object
+	result *Result
+}
+
+// readDocuments splits a multi-document YAML (or JSON) stream, dropping
+// documents that hold nothing but comments or whitespace.
+func readDocuments(r io.Reader) ([][]byte, error) {
+	reader := utilyaml.NewYAMLReader(bufio.NewReader(r))
+	var docs [][]byte
+	for {
+		doc, err := reader.Read()
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading YAML stream: %w", err)
+		}
+		if isBlank(doc) {
+			continue
+		}
+		docs = append(docs, doc)
+	}
+}
+
+func isBlank(doc []byte) bool {
+	for _, line := range bytes.Split(doc, []byte("\n")) {
+		trimmed := strings.TrimSpace(string(line))
+		if trimmed != "" && !strings.HasPrefix(trimmed, "#") && trimmed != "---" {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeDocument strictly decodes one document. On failure it still returns a
+// Result named as well as the document allows, so the report says which
+// object was broken.
+func decodeDocument(index int, doc []byte) (*object, *Result) {
+	obj, gvk, err := strictDecoder.Decode(doc, nil, nil)
+	if err != nil {
+		res := &Result{ID: describeUndecodable(index, doc)}
+		switch {
+		case runtime.IsStrictDecodingError(err):
+			res.fail("strict decoding failed (unknown or duplicate field): %v", err)
+		case runtime.IsNotRegisteredError(err):
+			res.fail("unknown kind: %v (only built-in Kubernetes kinds are accepted)", err)
+		case runtime.IsMissingKind(err) || runtime.IsMissingVersion(err):
+			res.fail("document has no apiVersion/kind: %v", err)
+		default:
+			res.fail("decoding failed: %v", err)
+		}
+		return nil, res
+	}
+	if _, isList := obj.(*corev1.List); isList {
+		res := &Result{ID: describeUndecodable(index, doc)}
+		res.fail("v1 List is not accepted: expand its items into separate documents")
+		return nil, res
+	}
+	accessor, ok := obj.(metav1.Object)
+	if !ok {
+		res := &Result{ID: describeUndecodable(index, doc)}
+		res.fail("%s is not an object with metadata", gvk.Kind)
+		return nil, res
+	}
+	o := &object{doc: index, gvk: *gvk, obj: obj, meta: accessor}
+	o.result = &Result{ID: describe(o.gvk, accessor.GetNamespace(), accessor.GetName())}
+	return o, nil
+}
+
+func describe(gvk schema.GroupVersionKind, namespace, name string) string {
+	ref := name
+	if namespace != "" {
+		ref = namespace + "/" + name
+	}
+	return fmt.Sprintf("%s %s %s", gvk.GroupVersion().String(), gvk.Kind, ref)
+}
+
+// describeUndecodable names a document that did not decode, reading only the
+// type and metadata leniently, and falls back to its position in the stream.
+func describeUndecodable(index int, doc []byte) string {
+	var head struct {
+		metav1.TypeMeta `json:",inline"`
+		Metadata        struct {
+			Name      string `json:"name"`
+			Namespace string `json:"namespace"`
+		} `json:"metadata"`
+	}
+	if err := yaml.Unmarshal(doc, &head); err != nil || head.Kind == "" {
+		return fmt.Sprintf("document %d", index+1)
+	}
+	gvk := schema.FromAPIVersionAndKind(head.APIVersion, head.Kind)
+	return fmt.Sprintf("%s (document %d)", describe(gvk, head.Metadata.Namespace, head.Metadata.Name), index+1)
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// Options tune the policy checks that go beyond what the API server enforces.
+type Options struct {
+	// RequirePinnedImages fails images without a tag, tagged :latest, or
+	// without a digest when set (for release overlays).
+	RequirePinnedImages bool
+}
+
+// Result is the outcome for one object (or one undecodable document).
+type Result struct {
+	ID     string
+	Errors []string
+	Notes  []string
+}
+
+func (r *Result) OK() bool { return len(r.Errors) == 0 }
+
+func (r *Result) fail(format string, args ...any) {
+	r.Errors = append(r.Errors, fmt.Sprintf(format, args...))
+}
+
+func (r *Result) note(format string, args ...any) {
+	r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
+}
+
+func (r *Result) addAll(errs field.ErrorList) {
+	for _, err := range errs {
+		r.Errors = append(r.Errors, err.Error())
+	}
+}
+
+// Report holds one Result per document, in input order.
+type Report struct {
+	Results []*Result
+}
+
+func (r *Report) Failed() int {
+	n := 0
+	for _, res := range r.Results {
+		if !res.OK() {
+			n++
+		}
+	}
+	return n
+}
+
+// Validate decodes every document of a multi-document YAML stream strictly
+// against the Kubernetes API types, then runs per-object and cross-object
+// checks. An error is returned only when the stream itself cannot be read.
+func Validate(r io.Reader, opts Options) (*Report, error) {
+	docs, err := readDocuments(r)
+	if err != nil {
+		return nil, err
+	}
+	report := &Report{}
+	var objects []*object
+	for i, doc := range docs {
+		o, failed := decodeDocument(i, doc)
+		if failed != nil {
+			report.Results = append(report.Results, failed)
+			continue
+		}
+		objects = append(objects, o)
+		report.Results = append(report.Results, o.result)
+	}
+
+	idx := newIndex(objects)
+	for _, o := range objects {
+		checkMeta(o)
+	}
+	idx.checkDuplicates()
+	for _, w := range idx.workloads {
+		checkWorkload(idx, w, opts)
+	}
+	for _, o := range objects {
+		checkCrossReferences(idx, o)
+	}
+	return report, nil
+}
