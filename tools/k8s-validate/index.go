@@ -29,7 +29,9 @@ type workload struct {
 	longRunning bool
 	// selectorRequired is true for kinds whose API rejects a missing selector.
 	selectorRequired bool
-	path             *field.Path
+	// claimVolumes are volumes a StatefulSet adds from volumeClaimTemplates.
+	claimVolumes []string
+	path         *field.Path
 }
 
 // matches reports whether a label selector of another object (Service, PDB)
@@ -100,8 +102,12 @@ func workloadOf(o *object) *workload {
 		return &workload{o: o, template: &t.Spec.Template, selector: t.Spec.Selector, replicas: replicasOrOne(t.Spec.Replicas),
 			longRunning: true, selectorRequired: true, path: spec.Child("template")}
 	case *appsv1.StatefulSet:
+		var claims []string
+		for _, c := range t.Spec.VolumeClaimTemplates {
+			claims = append(claims, c.Name)
+		}
 		return &workload{o: o, template: &t.Spec.Template, selector: t.Spec.Selector, replicas: replicasOrOne(t.Spec.Replicas),
-			longRunning: true, selectorRequired: true, path: spec.Child("template")}
+			longRunning: true, selectorRequired: true, claimVolumes: claims, path: spec.Child("template")}
 	case *appsv1.DaemonSet:
 		return &workload{o: o, template: &t.Spec.Template, selector: t.Spec.Selector, replicas: 1,
 			longRunning: true, selectorRequired: true, path: spec.Child("template")}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -27,8 +28,12 @@ func (r *Result) fail(format string, args ...any) {
 	r.Errors = append(r.Errors, fmt.Sprintf(format, args...))
 }
 
+// note records something worth knowing that is not an error, once.
 func (r *Result) note(format string, args ...any) {
-	r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
+	msg := fmt.Sprintf(format, args...)
+	if !slices.Contains(r.Notes, msg) {
+		r.Notes = append(r.Notes, msg)
+	}
 }
 
 func (r *Result) addAll(errs field.ErrorList) {

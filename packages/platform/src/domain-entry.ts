@@ -1,0 +1,17 @@
+// Transport-free entry for domain code: `import { NotFoundError } from '@assent/platform/domain'`.
+export {
+  AlreadyExistsError,
+  ConflictError,
+  DomainError,
+  FailedPreconditionError,
+  InvalidArgumentError,
+  NotFoundError,
+  PermissionDeniedError,
+  UnauthenticatedError,
+  UnavailableError,
+} from './errors.js';
+export type { FieldViolation } from './errors.js';
+export { Violations, patterns } from './validation.js';
+export { assertTenantAccess, hasRole } from './auth/tenant-access.js';
+export type { Principal } from './auth/principal.js';
+export type { AssentEvent } from './nats/events.js';

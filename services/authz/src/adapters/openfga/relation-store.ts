@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import {
+  ClientWriteRequestOnDuplicateWrites,
+  ClientWriteRequestOnMissingDeletes,
+  ConsistencyPreference,
+  OpenFgaClient,
+  type TupleKey,
+} from '@openfga/sdk';
+import { transformer } from '@openfga/syntax-transformer';
+import { UnavailableError } from '@assent/platform';
+import type { RelationStore } from '../../domain/ports.js';
+import type { Grant } from '../../domain/types.js';
+import { assentModelDsl } from './model.js';
+
+const ignoreDuplicates = { conflict: { onDuplicateWrites: ClientWriteRequestOnDuplicateWrites.Ignore } };
+const ignoreMissing = { conflict: { onMissingDeletes: ClientWriteRequestOnMissingDeletes.Ignore } };
+
+const tenantObj = (t: string) => `tenant:${t}`;
+const actionObj = (t: string, a: string) => `action:${t}/${a}`;
+/** Resources are free-form; hashing keeps the object id within OpenFGA's id rules. */
+const grantObj = (t: string, a: string, r: string) => `grant:${t}/${createHash('sha256').update(`${a}\n${r}`).digest('hex').slice(0, 40)}`;
+
+function stable(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+}
+
+/** Finds or creates the store, and writes the model when the latest one differs. */
+export async function connectOpenFga(opts: { apiUrl: string; storeId?: string | undefined; storeName: string }): Promise<OpenFgaRelationStore> {
+  try {
+    const admin = new OpenFgaClient({ apiUrl: opts.apiUrl });
+    let storeId = opts.storeId;
+    if (!storeId) {
+      let token: string | undefined;
+      do {
+        const page = await admin.listStores({ pageSize: 100, ...(token ? { continuationToken: token } : {}) });
+        storeId = page.stores.find((s) => s.name === opts.storeName)?.id;
+        token = page.continuation_token || undefined;
+      } while (!storeId && token);
+      storeId ??= (await admin.createStore({ name: opts.storeName })).id;
+    }
+    const client = new OpenFgaClient({ apiUrl: opts.apiUrl, storeId });
+    const model = transformer.transformDSLToJSONObject(assentModelDsl);
+    const latest = await client.readLatestAuthorizationModel().catch(() => undefined);
+    let modelId = latest?.authorization_model?.id;
+    const current = latest?.authorization_model;
+    const same =
+      current && stable({ t: current.type_definitions, c: current.conditions ?? {} }) === stable({ t: model.type_definitions, c: model.conditions ?? {} });
+    if (!modelId || !same) {
+      modelId = (await client.writeAuthorizationModel(model)).authorization_model_id;
+    }
+    return new OpenFgaRelationStore(new OpenFgaClient({ apiUrl: opts.apiUrl, storeId, authorizationModelId: modelId }), modelId, storeId);
+  } catch (err) {
+    throw new UnavailableError(`OpenFGA at ${opts.apiUrl} unavailable: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+export class OpenFgaRelationStore implements RelationStore {
+  constructor(
+    private readonly fga: OpenFgaClient,
+    private readonly model: string,
+    readonly storeId: string,
+  ) {}
+
+  modelId(): string {
+    return this.model;
+  }
+
+  private async check(user: string, relation: string, object: string, context?: Record<string, unknown>): Promise<boolean> {
+    const res = await this.fga.check(
+      { user, relation, object, ...(context ? { context } : {}) },
+      { consistency: ConsistencyPreference.HigherConsistency },
+    );
+    return res.allowed === true;
+  }
+
+  isMember(tenant: string, user: string): Promise<boolean> {
+    return this.check(`user:${user}`, 'member', tenantObj(tenant));
+  }
+
+  async addMember(tenant: string, user: string): Promise<void> {
+    await this.fga.writeTuples([{ user: `user:${user}`, relation: 'member', object: tenantObj(tenant) }], ignoreDuplicates);
+  }
+
+  async setApprovers(tenant: string, action: string, approvers: string[]): Promise<void> {
+    const object = actionObj(tenant, action);
+    await this.fga.writeTuples([{ user: tenantObj(tenant), relation: 'tenant', object }], ignoreDuplicates);
+    const existing = new Set<string>();
+    let token: string | undefined;
+    do {
+      const page = await this.fga.read({ relation: 'approver', object }, { pageSize: 100, ...(token ? { continuationToken: token } : {}) });
+      page.tuples.forEach((t) => existing.add(t.key.user));
+      token = page.continuation_token || undefined;
+    } while (token);
+    const wanted = new Set(approvers);
+    const writes = [...wanted].filter((u) => !existing.has(u)).map((user) => ({ user, relation: 'approver', object }));
+    const deletes = [...existing].filter((u) => !wanted.has(u)).map((user) => ({ user, relation: 'approver', object }));
+    if (writes.length) await this.fga.writeTuples(writes, ignoreDuplicates);
+    if (deletes.length) await this.fga.deleteTuples(deletes, ignoreMissing);
+  }
+
+  isApprover(tenant: string, action: string, user: string): Promise<boolean> {
+    return this.check(`user:${user}`, 'approver', actionObj(tenant, action));
+  }
+
+  async writeGrant(grant: Grant): Promise<void> {
+    const object = grantObj(grant.tenant, grant.action, grant.resource);
+    const user = `user:${grant.principal}`;
+    await this.fga.writeTuples([{ user: actionObj(grant.tenant, grant.action), relation: 'action', object }], ignoreDuplicates);
+    // A tuple's condition cannot be changed in place: replace any earlier grant.
+    await this.fga.deleteTuples([{ user, relation: 'grantee', object }], ignoreMissing);
+    const tuple: TupleKey = {
+      user,
+      relation: 'grantee',
+      object,
+      condition: {
+        name: 'active_grant',
+        context: {
+          grant_start: grant.grantedAt.toISOString(),
+          grant_duration: `${Math.round((grant.expiresAt.getTime() - grant.grantedAt.getTime()) / 1000)}s`,
+        },
+      },
+    };
+    await this.fga.writeTuples([tuple]);
+  }
+
+  async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined> {
+    const object = grantObj(tenant, action, resource);
+    if (!(await this.check(`user:${user}`, 'can_perform', object, { current_time: now.toISOString() }))) return undefined;
+    const res = await this.fga.read({ user: `user:${user}`, relation: 'grantee', object });
+    const ctx = res.tuples[0]?.key.condition?.context as { grant_start?: string; grant_duration?: string } | undefined;
+    if (!ctx?.grant_start || !ctx.grant_duration) return undefined;
+    const seconds = Number(/^(\d+)s$/.exec(ctx.grant_duration)?.[1] ?? NaN);
+    return Number.isFinite(seconds) ? new Date(new Date(ctx.grant_start).getTime() + seconds * 1000) : undefined;
+  }
+}

@@ -1,0 +1,33 @@
+import { commonConfig, commonEnvSpec, env, freeze, parseEnv, type CommonConfig, type Env } from '@assent/platform';
+
+export interface AuthzConfig extends CommonConfig {
+  grpcPort: number;
+  httpPort: number;
+  openFga: { apiUrl: string; storeId: string | undefined; storeName: string };
+  trustedServices: string[];
+  otlpEndpoint: string | undefined;
+}
+
+const spec = {
+  ...commonEnvSpec,
+  AUTHZ_GRPC_PORT: env.port(50052),
+  AUTHZ_HTTP_PORT: env.port(9102),
+  AUTHZ_OPENFGA_API_URL: env.url('http://127.0.0.1:8080'),
+  AUTHZ_OPENFGA_STORE_ID: env.optionalString(),
+  AUTHZ_OPENFGA_STORE_NAME: env.string('assent'),
+  AUTHZ_TRUSTED_SERVICES: env.list(['service:approvals']),
+  OTEL_EXPORTER_OTLP_ENDPOINT: env.optionalString(),
+};
+
+/** The only reader of the environment for authz; throws ConfigError naming each bad variable. */
+export function loadConfig(source: Env = process.env): Readonly<AuthzConfig> {
+  const e = parseEnv(spec, source);
+  return freeze({
+    ...commonConfig(e),
+    grpcPort: e.AUTHZ_GRPC_PORT,
+    httpPort: e.AUTHZ_HTTP_PORT,
+    openFga: { apiUrl: e.AUTHZ_OPENFGA_API_URL, storeId: e.AUTHZ_OPENFGA_STORE_ID, storeName: e.AUTHZ_OPENFGA_STORE_NAME },
+    trustedServices: e.AUTHZ_TRUSTED_SERVICES,
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+  });
+}

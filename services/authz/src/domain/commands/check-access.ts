@@ -1,0 +1,54 @@
+import { NotFoundError, PermissionDeniedError, Violations, assertTenantAccess, type Principal } from '@assent/platform/domain';
+import { authzCheckedData, eventTypes } from '../events.js';
+import type { AuthzDeps } from '../ports.js';
+import type { CheckResult } from '../types.js';
+import { requireTenant } from './require-tenant.js';
+
+export interface CheckAccessInput {
+  tenant: string;
+  /** Defaults to the caller. */
+  principal: string;
+  action: string;
+  resource: string;
+}
+
+/**
+ * The decision point: ALLOW with an active grant, NEEDS_APPROVAL for a protected
+ * action without one, DENY for someone who may not even request it. Every
+ * decision is published (and so audited) before it is returned.
+ */
+export async function checkAccess(deps: AuthzDeps, caller: Principal, input: CheckAccessInput): Promise<CheckResult> {
+  const principal = input.principal || caller.subject;
+  new Violations()
+    .check('tenant', input.tenant, 'tenant')
+    .check('principal', principal, 'user')
+    .check('action', input.action, 'action')
+    .check('resource', input.resource, 'resource')
+    .throwIfAny();
+  assertTenantAccess(caller, input.tenant);
+  if (caller.kind === 'user' && principal !== caller.subject) {
+    throw new PermissionDeniedError(`${caller.subject} may only check its own access`);
+  }
+  await requireTenant(deps.tenants, input.tenant);
+  const protectedAction = await deps.actions.get(input.tenant, input.action);
+  if (!protectedAction) throw new NotFoundError('action', input.action, `action "${input.action}" is not registered in tenant "${input.tenant}"`);
+
+  const event = deps.eventFactory.create({ type: eventTypes.checked, subject: `decision/${input.action}`, tenant: input.tenant, data: {} });
+  const base = { modelId: deps.relations.modelId(), decisionId: event.id, policy: protectedAction.policy };
+  let result: CheckResult;
+  if (!(await deps.relations.isMember(input.tenant, principal))) {
+    result = { ...base, decision: 'DENY', reason: `${principal} is not a member of tenant ${input.tenant}`, grantExpiresAt: undefined, policy: undefined };
+  } else {
+    const expiresAt = await deps.relations.activeGrant(input.tenant, principal, input.action, input.resource, deps.clock.now());
+    result = expiresAt
+      ? { ...base, decision: 'ALLOW', reason: `${principal} holds an approved grant for ${input.action} on ${input.resource} until ${expiresAt.toISOString()}`, grantExpiresAt: expiresAt }
+      : {
+          ...base,
+          decision: 'NEEDS_APPROVAL',
+          reason: `${input.action} is protected: ${principal} needs an approval under policy ${protectedAction.policy.id} to act on ${input.resource}`,
+          grantExpiresAt: undefined,
+        };
+  }
+  await deps.events.emit({ ...event, data: authzCheckedData({ ...input, principal }, result) });
+  return result;
+}

@@ -1,0 +1,37 @@
+import type { CheckResult, Grant } from './types.js';
+
+/**
+ * Event payloads in canonical protobuf JSON (proto/assent/events/v1/events.proto):
+ * lowerCamelCase fields, enums by name, timestamps as RFC 3339 strings.
+ */
+export const eventTypes = {
+  checked: 'assent.authz.checked.v1',
+  grantIssued: 'assent.grant.issued.v1',
+} as const;
+
+export function authzCheckedData(input: { tenant: string; principal: string; action: string; resource: string }, result: CheckResult) {
+  return {
+    tenant: input.tenant,
+    principal: input.principal,
+    action: input.action,
+    resource: input.resource,
+    decision: `DECISION_${result.decision}`,
+    reason: result.reason,
+    modelId: result.modelId,
+    ...(result.policy ? { policy: { id: result.policy.id, hash: result.policy.hash } } : {}),
+  };
+}
+
+export function grantIssuedData(grant: Grant) {
+  return {
+    grant: {
+      tenant: grant.tenant,
+      principal: grant.principal,
+      action: grant.action,
+      resource: grant.resource,
+      grantedAt: grant.grantedAt.toISOString(),
+      expiresAt: grant.expiresAt.toISOString(),
+      requestId: grant.requestId,
+    },
+  };
+}

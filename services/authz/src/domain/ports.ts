@@ -1,0 +1,53 @@
+import type { AssentEvent } from '@assent/platform/domain';
+import type { Grant, ProtectedAction, Tenant } from './types.js';
+
+/** Relationship facts, backed by OpenFGA (adapters/openfga) or memory (adapters/memory). */
+export interface RelationStore {
+  /** Id of the authorization model every decision is made with. */
+  modelId(): string;
+  isMember(tenant: string, user: string): Promise<boolean>;
+  addMember(tenant: string, user: string): Promise<void>;
+  /** Binds the action to its tenant and replaces its approver set. */
+  setApprovers(tenant: string, action: string, approvers: string[]): Promise<void>;
+  isApprover(tenant: string, action: string, user: string): Promise<boolean>;
+  writeGrant(grant: Grant): Promise<void>;
+  /** Expiry of the user's grant if one is active at `now` (and the user may still request the action). */
+  activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined>;
+}
+
+export interface TenantRepository {
+  get(id: string): Promise<Tenant | undefined>;
+  /** Creates the tenant; returns the existing one (created=false) if the id is taken. */
+  create(tenant: Tenant): Promise<{ tenant: Tenant; created: boolean }>;
+}
+
+export interface ProtectedActionRepository {
+  get(tenant: string, action: string): Promise<ProtectedAction | undefined>;
+  put(action: ProtectedAction): Promise<void>;
+  list(tenant: string): Promise<ProtectedAction[]>;
+}
+
+/** Publishes domain events (authz decisions are audited). */
+export interface EventSink {
+  emit(event: AssentEvent): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface EventFactory {
+  /** Builds a CloudEvent from this service. */
+  create<T>(input: { type: string; subject: string; tenant: string; data: T; id?: string }): AssentEvent<T>;
+}
+
+export interface AuthzDeps {
+  relations: RelationStore;
+  tenants: TenantRepository;
+  actions: ProtectedActionRepository;
+  events: EventSink;
+  eventFactory: EventFactory;
+  clock: Clock;
+  /** Subjects (token `sub`) allowed to call service-only RPCs such as WriteGrant. */
+  trustedServices: string[];
+}

@@ -1,0 +1,40 @@
+import { createRuntime, newEvent } from '@assent/platform';
+import { authzv1 } from '@assent/proto';
+import type { AuthzConfig } from './config.js';
+import type { AuthzDeps } from './domain/ports.js';
+import { KvProtectedActionRepository, KvTenantRepository, openAuthzBuckets } from './adapters/jetstream/repositories.js';
+import { NatsEventSink } from './adapters/nats/event-sink.js';
+import { connectOpenFga } from './adapters/openfga/relation-store.js';
+import { authzService } from './transport/grpc/authz-service.js';
+
+export interface RunningAuthz {
+  grpcPort: number;
+  httpPort: number;
+  modelId: string;
+  stop(): Promise<void>;
+}
+
+/** Composition root: the only place authz adapters are built and wired. */
+export async function startAuthz(config: AuthzConfig): Promise<RunningAuthz> {
+  const rt = await createRuntime('authz', config, { otlpEndpoint: config.otlpEndpoint });
+  try {
+    const relations = await connectOpenFga(config.openFga);
+    const buckets = await openAuthzBuckets(rt.nats.nc, config.subjectRoot);
+    const deps: AuthzDeps = {
+      relations,
+      tenants: new KvTenantRepository(buckets.tenants),
+      actions: new KvProtectedActionRepository(buckets.actions),
+      events: new NatsEventSink(rt.publisher),
+      eventFactory: { create: (e) => newEvent({ ...e, service: 'authz' }) },
+      clock: { now: () => new Date() },
+      trustedServices: [...config.trustedServices],
+    };
+    rt.grpc.server.add(authzv1.AuthzServiceDefinition, authzService(deps));
+    const ports = await rt.listen({ grpcPort: config.grpcPort, httpPort: config.httpPort, serviceNames: [authzv1.AuthzServiceDefinition.fullName] });
+    rt.logger.info({ modelId: relations.modelId(), storeId: relations.storeId }, 'openfga model ready');
+    return { ...ports, modelId: relations.modelId(), stop: () => rt.stop() };
+  } catch (err) {
+    await rt.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,52 @@
+import type { AuthContext } from '@assent/platform';
+import type { authzv1 } from '@assent/proto';
+import type { CallContext } from 'nice-grpc';
+import { addTenantMember } from '../../domain/commands/add-tenant-member.js';
+import { checkAccess } from '../../domain/commands/check-access.js';
+import { checkApprover } from '../../domain/commands/check-approver.js';
+import { createTenant } from '../../domain/commands/create-tenant.js';
+import { listProtectedActions } from '../../domain/commands/list-protected-actions.js';
+import { registerProtectedAction } from '../../domain/commands/register-protected-action.js';
+import { writeGrant } from '../../domain/commands/write-grant.js';
+import type { AuthzDeps } from '../../domain/ports.js';
+import { toProtoAction, toProtoDecision, toProtoGrant, toProtoTenant } from './mapping.js';
+
+type Ctx = CallContext & AuthContext;
+
+/** Thin handlers: map proto → domain, call one command, map back. */
+export function authzService(deps: AuthzDeps): authzv1.AuthzServiceImplementation<AuthContext> {
+  return {
+    async check(req, ctx: Ctx) {
+      const r = await checkAccess(deps, ctx.principal, req);
+      return {
+        decision: toProtoDecision(r.decision),
+        reason: r.reason,
+        modelId: r.modelId,
+        policy: r.policy,
+        grantExpiresAt: r.grantExpiresAt,
+        decisionId: r.decisionId,
+      };
+    },
+    async checkApprover(req, ctx: Ctx) {
+      return checkApprover(deps, ctx.principal, req);
+    },
+    async createTenant(req, ctx: Ctx) {
+      const { tenant, created } = await createTenant(deps, ctx.principal, req);
+      return { tenant: toProtoTenant(tenant), created };
+    },
+    async addTenantMember(req, ctx: Ctx) {
+      await addTenantMember(deps, ctx.principal, req);
+      return {};
+    },
+    async registerProtectedAction(req, ctx: Ctx) {
+      return { protectedAction: toProtoAction(await registerProtectedAction(deps, ctx.principal, req)) };
+    },
+    async listProtectedActions(req, ctx: Ctx) {
+      return { protectedActions: (await listProtectedActions(deps, ctx.principal, req)).map(toProtoAction) };
+    },
+    async writeGrant(req, ctx: Ctx) {
+      const grant = await writeGrant(deps, ctx.principal, { ...req, durationSeconds: Number(req.durationSeconds) });
+      return { grant: toProtoGrant(grant) };
+    },
+  };
+}

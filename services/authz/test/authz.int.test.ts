@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClientError } from 'nice-grpc';
+import { createChannel, createClient, Status } from 'nice-grpc';
+import { HealthDefinition } from 'nice-grpc-server-health';
+// grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING
+const SERVING = 1;
+import { BadRequest, RichClientError } from 'nice-grpc-error-details';
+import { createGrpcClient, openChannel, staticToken, type Channel } from '@assent/platform';
+import { authzv1 } from '@assent/proto';
+import { cleanupNats, cleanupRedis, commonTestEnv, startOpenFga, startTestIssuer, uniqueRoot, type RunningOpenFga, type TestIssuer } from '@assent/testkit';
+import { loadConfig } from '../src/config.js';
+import { startAuthz, type RunningAuthz } from '../src/main.js';
+
+const root = uniqueRoot();
+let fga: RunningOpenFga;
+let issuer: TestIssuer;
+let authz: RunningAuthz;
+let channel: Channel;
+const client = (token: string) => createGrpcClient(authzv1.AuthzServiceDefinition, channel, staticToken(token));
+const policy = { id: 'payouts', hash: 'a'.repeat(64) };
+
+beforeAll(async () => {
+  [fga, issuer] = await Promise.all([startOpenFga(), startTestIssuer()]);
+  authz = await startAuthz(
+    loadConfig({ ...commonTestEnv(root, issuer), AUTHZ_GRPC_PORT: '0', AUTHZ_HTTP_PORT: '0', AUTHZ_OPENFGA_API_URL: fga.apiUrl, AUTHZ_OPENFGA_STORE_NAME: root }),
+  );
+  channel = openChannel(`127.0.0.1:${authz.grpcPort}`);
+});
+
+afterAll(async () => {
+  channel?.close();
+  await authz?.stop();
+  await Promise.all([fga?.stop(), issuer?.stop(), cleanupNats(root), cleanupRedis(root)]);
+});
+
+describe('authz over gRPC', () => {
+  it('answers the standard health check anonymously', async () => {
+    const health = createClient(HealthDefinition, createChannel(`127.0.0.1:${authz.grpcPort}`));
+    const res = await health.check({ service: 'assent.authz.v1.AuthzService' });
+    expect(res.status).toBe(SERVING);
+  });
+
+  it('rejects calls without a valid token', async () => {
+    const anon = createClient(authzv1.AuthzServiceDefinition, createChannel(`127.0.0.1:${authz.grpcPort}`));
+    await expect(anon.listProtectedActions({ tenant: 'acme' })).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
+    await expect(client('not-a-jwt').listProtectedActions({ tenant: 'acme' })).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
+  });
+
+  it('walks NEEDS_APPROVAL → grant → ALLOW, DENY for non-members, NOT_FOUND for unknown tenant/action', async () => {
+    const admin = client(await issuer.token({ subject: 'root', roles: ['platform-admin'] }));
+    const svc = client(await issuer.token({ subject: 'service:approvals' }));
+    const alice = client(await issuer.token({ subject: 'alice', tenant: 'acme' }));
+    const mallory = client(await issuer.token({ subject: 'mallory', tenant: 'acme' }));
+
+    expect((await admin.createTenant({ id: 'acme', displayName: 'Acme' })).created).toBe(true);
+    expect((await admin.createTenant({ id: 'acme', displayName: 'Acme' })).created).toBe(false);
+    await admin.addTenantMember({ tenant: 'acme', user: 'alice' });
+    await svc.registerProtectedAction({ tenant: 'acme', action: 'payouts.change_details', policy, approvers: ['user:bob'] });
+
+    const req = { tenant: 'acme', principal: '', action: 'payouts.change_details', resource: 'payout-account/42' };
+    const first = await alice.check(req);
+    expect(first.decision).toBe(authzv1.Decision.DECISION_NEEDS_APPROVAL);
+    expect(first.policy).toEqual(policy);
+    expect(first.modelId).toBe(authz.modelId);
+    expect(first.reason).toContain('needs an approval');
+
+    expect((await mallory.check(req)).decision).toBe(authzv1.Decision.DECISION_DENY);
+    expect((await svc.checkApprover({ tenant: 'acme', principal: 'bob', action: 'payouts.change_details' })).allowed).toBe(true);
+    expect((await svc.checkApprover({ tenant: 'acme', principal: 'alice', action: 'payouts.change_details' })).allowed).toBe(false);
+
+    await expect(alice.writeGrant({ tenant: 'acme', principal: 'alice', action: 'payouts.change_details', resource: 'payout-account/42', durationSeconds: '600', requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
+    const { grant } = await svc.writeGrant({ tenant: 'acme', principal: 'alice', action: 'payouts.change_details', resource: 'payout-account/42', durationSeconds: '600', requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA' });
+    const after = await alice.check(req);
+    expect(after.decision).toBe(authzv1.Decision.DECISION_ALLOW);
+    expect(after.grantExpiresAt?.toISOString()).toBe(grant?.expiresAt?.toISOString());
+    expect((await alice.check({ ...req, resource: 'payout-account/43' })).decision).toBe(authzv1.Decision.DECISION_NEEDS_APPROVAL);
+
+    await expect(alice.check({ ...req, action: 'nope.nope' })).rejects.toMatchObject({ code: Status.NOT_FOUND });
+    const other = client(await issuer.token({ subject: 'alice', tenant: 'ghost' }));
+    await expect(other.check({ ...req, tenant: 'ghost' })).rejects.toMatchObject({ code: Status.NOT_FOUND });
+    await expect(alice.check({ ...req, tenant: 'ghost' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
+  });
+
+  it('returns INVALID_ARGUMENT with field violations and changes nothing', async () => {
+    const svc = client(await issuer.token({ subject: 'service:approvals' }));
+    const err = await svc
+      .registerProtectedAction({ tenant: 'Bad Tenant', action: 'x', policy: undefined, approvers: ['bob'] })
+      .then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(RichClientError);
+    expect((err as ClientError).code).toBe(Status.INVALID_ARGUMENT);
+    const violations = (err as RichClientError).extra.find((d) => d.$type === BadRequest.$type) as BadRequest;
+    expect(violations.fieldViolations.map((v) => v.field).sort()).toEqual(['action', 'approvers[0]', 'policy.hash', 'policy.id', 'tenant']);
+    const list = await svc.listProtectedActions({ tenant: 'acme' });
+    expect(list.protectedActions.map((a) => a.action)).toEqual(['payouts.change_details']);
+  });
+});

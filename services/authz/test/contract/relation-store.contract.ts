@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { RelationStore } from '../../src/domain/ports.js';
+
+/** One contract for every RelationStore: the OpenFGA adapter and its in-memory twin. */
+export function relationStoreContract(name: string, make: () => Promise<RelationStore>, tenantOf: () => string): void {
+  describe(`RelationStore contract: ${name}`, () => {
+    it('tracks tenant membership per tenant', async () => {
+      const store = await make();
+      const t = tenantOf();
+      expect(await store.isMember(t, 'alice')).toBe(false);
+      await store.addMember(t, 'alice');
+      await store.addMember(t, 'alice');
+      expect(await store.isMember(t, 'alice')).toBe(true);
+      expect(await store.isMember(`${t}-other`, 'alice')).toBe(false);
+    });
+
+    it('replaces the approver set of an action', async () => {
+      const store = await make();
+      const t = tenantOf();
+      await store.setApprovers(t, 'payouts.change_details', ['user:bob', 'user:carol']);
+      expect(await store.isApprover(t, 'payouts.change_details', 'bob')).toBe(true);
+      expect(await store.isApprover(t, 'payouts.change_details', 'dave')).toBe(false);
+      await store.setApprovers(t, 'payouts.change_details', ['user:carol']);
+      expect(await store.isApprover(t, 'payouts.change_details', 'bob')).toBe(false);
+      expect(await store.isApprover(t, 'payouts.change_details', 'carol')).toBe(true);
+      expect(await store.isApprover(t, 'keys.rotate', 'carol')).toBe(false);
+    });
+
+    it('honours a grant only inside its window, for its resource, while the grantee is a member', async () => {
+      const store = await make();
+      const t = tenantOf();
+      await store.addMember(t, 'alice');
+      await store.setApprovers(t, 'payouts.change_details', ['user:bob']);
+      const grantedAt = new Date('2030-01-01T00:00:00Z');
+      const expiresAt = new Date('2030-01-01T01:00:00Z');
+      await store.writeGrant({ tenant: t, principal: 'alice', action: 'payouts.change_details', resource: 'payout-account/42', grantedAt, expiresAt, requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA' });
+      const inside = new Date('2030-01-01T00:30:00Z');
+      expect((await store.activeGrant(t, 'alice', 'payouts.change_details', 'payout-account/42', inside))?.toISOString()).toBe(expiresAt.toISOString());
+      expect(await store.activeGrant(t, 'alice', 'payouts.change_details', 'payout-account/42', new Date('2030-01-01T01:00:01Z'))).toBeUndefined();
+      expect(await store.activeGrant(t, 'alice', 'payouts.change_details', 'payout-account/43', inside)).toBeUndefined();
+      expect(await store.activeGrant(t, 'bob', 'payouts.change_details', 'payout-account/42', inside)).toBeUndefined();
+    });
+
+    it('replaces an earlier grant for the same action and resource', async () => {
+      const store = await make();
+      const t = tenantOf();
+      await store.addMember(t, 'alice');
+      await store.setApprovers(t, 'keys.rotate', ['user:bob']);
+      const base = { tenant: t, principal: 'alice', action: 'keys.rotate', resource: 'key/1', requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA' };
+      await store.writeGrant({ ...base, grantedAt: new Date('2030-01-01T00:00:00Z'), expiresAt: new Date('2030-01-01T00:10:00Z') });
+      await store.writeGrant({ ...base, grantedAt: new Date('2030-01-01T00:05:00Z'), expiresAt: new Date('2030-01-01T02:00:00Z') });
+      expect((await store.activeGrant(t, 'alice', 'keys.rotate', 'key/1', new Date('2030-01-01T01:00:00Z')))?.toISOString()).toBe('2030-01-01T02:00:00.000Z');
+    });
+  });
+}

@@ -1,0 +1,16 @@
+import { afterAll, beforeAll } from 'vitest';
+import { startOpenFga, type RunningOpenFga } from '@assent/testkit';
+import { connectOpenFga, type OpenFgaRelationStore } from '../src/adapters/openfga/relation-store.js';
+import { relationStoreContract } from './contract/relation-store.contract.js';
+
+let fga: RunningOpenFga;
+let store: OpenFgaRelationStore;
+let n = 0;
+
+beforeAll(async () => {
+  fga = await startOpenFga();
+  store = await connectOpenFga({ apiUrl: fga.apiUrl, storeName: 'contract', storeId: undefined });
+});
+afterAll(async () => fga?.stop());
+
+relationStoreContract('openfga', async () => store, () => `tenant-${++n}`);
