@@ -15,3 +15,4 @@ export { Violations, patterns } from './validation.js';
 export { assertTenantAccess, hasRole } from './auth/tenant-access.js';
 export type { Principal } from './auth/principal.js';
 export type { AssentEvent } from './nats/events.js';
+export { canonicalJson } from './canonical-json.js';

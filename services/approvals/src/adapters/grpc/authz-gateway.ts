@@ -1,0 +1,49 @@
+import { fromClientError } from '@assent/platform';
+import { authzv1 } from '@assent/proto';
+import type { Client } from 'nice-grpc';
+import type { AuthzGateway } from '../../domain/ports.js';
+import type { CheckDecision, CheckOutcome } from '../../domain/types.js';
+
+const decisions: Partial<Record<authzv1.Decision, CheckDecision>> = {
+  [authzv1.Decision.DECISION_ALLOW]: 'ALLOW',
+  [authzv1.Decision.DECISION_DENY]: 'DENY',
+  [authzv1.Decision.DECISION_NEEDS_APPROVAL]: 'NEEDS_APPROVAL',
+  [authzv1.Decision.DECISION_NEEDS_STEP_UP]: 'NEEDS_STEP_UP',
+};
+
+/** Calls the authz service with this service's identity; its errors come back as domain errors. */
+export class GrpcAuthzGateway implements AuthzGateway {
+  constructor(private readonly client: Client<typeof authzv1.AuthzServiceDefinition>) {}
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw fromClientError(err, 'authz');
+    }
+  }
+
+  async check(tenant: string, principal: string, action: string, resource: string): Promise<CheckOutcome> {
+    const res = await this.call(() => this.client.check({ tenant, principal, action, resource }, { signal: AbortSignal.timeout(5_000) }));
+    const decision = decisions[res.decision];
+    if (!decision) throw new Error(`authz returned an unknown decision ${res.decision}`);
+    return { decision, reason: res.reason, policy: res.policy };
+  }
+
+  async isApprover(tenant: string, principal: string, action: string) {
+    const res = await this.call(() => this.client.checkApprover({ tenant, principal, action }, { signal: AbortSignal.timeout(5_000) }));
+    return { allowed: res.allowed, reason: res.reason };
+  }
+
+  async registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[]) {
+    await this.call(() => this.client.registerProtectedAction({ tenant, action, policy, approvers }, { signal: AbortSignal.timeout(10_000) }));
+  }
+
+  async writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; requestId: string }) {
+    const res = await this.call(() =>
+      this.client.writeGrant({ ...input, durationSeconds: String(input.durationSeconds) }, { signal: AbortSignal.timeout(10_000) }),
+    );
+    if (!res.grant?.expiresAt) throw new Error('authz returned a grant without expiry');
+    return { expiresAt: res.grant.expiresAt };
+  }
+}

@@ -1,0 +1,67 @@
+import { NotFoundError, type AssentEvent } from '@assent/platform/domain';
+import type { AuthzGateway, EventSink, IdempotencyStore, PolicyRepository } from '../../domain/ports.js';
+import type { CheckOutcome, Policy } from '../../domain/types.js';
+
+export class MemoryPolicyRepository implements PolicyRepository {
+  private readonly policies = new Map<string, Policy>();
+  async get(tenant: string, action: string) {
+    return this.policies.get(`${tenant}|${action}`);
+  }
+  async put(tenant: string, policy: Policy) {
+    this.policies.set(`${tenant}|${policy.action}`, { ...policy });
+  }
+}
+
+export class MemoryIdempotencyStore implements IdempotencyStore {
+  private readonly keys = new Map<string, string>();
+  async claim(tenant: string, key: string, id: string) {
+    const existing = this.keys.get(`${tenant}|${key}`);
+    if (existing) return existing;
+    this.keys.set(`${tenant}|${key}`, id);
+    return undefined;
+  }
+  async release(tenant: string, key: string) {
+    this.keys.delete(`${tenant}|${key}`);
+  }
+}
+
+export class MemoryEventSink implements EventSink {
+  readonly events: AssentEvent[] = [];
+  async emit(event: AssentEvent) {
+    this.events.push(event);
+  }
+}
+
+/** A small stand-in for the authz service's rules (members, protected actions, approvers, grants). */
+export class MemoryAuthzGateway implements AuthzGateway {
+  readonly tenants = new Set<string>();
+  readonly members = new Set<string>();
+  readonly actions = new Map<string, { policy: { id: string; hash: string }; approvers: string[] }>();
+  readonly grants = new Map<string, Date>();
+
+  async check(tenant: string, principal: string, action: string, resource: string): Promise<CheckOutcome> {
+    if (!this.tenants.has(tenant)) throw new NotFoundError('tenant', tenant);
+    const pa = this.actions.get(`${tenant}|${action}`);
+    if (!pa) throw new NotFoundError('action', action);
+    if (!this.members.has(`${tenant}|${principal}`)) return { decision: 'DENY', reason: `${principal} is not a member of tenant ${tenant}`, policy: undefined };
+    const grant = this.grants.get(`${tenant}|${principal}|${action}|${resource}`);
+    if (grant) return { decision: 'ALLOW', reason: 'active grant', policy: pa.policy };
+    return { decision: 'NEEDS_APPROVAL', reason: `${action} needs approval`, policy: pa.policy };
+  }
+
+  async isApprover(tenant: string, principal: string, action: string) {
+    const allowed = this.actions.get(`${tenant}|${action}`)?.approvers.includes(`user:${principal}`) ?? false;
+    return { allowed, reason: allowed ? 'approver' : `${principal} is not an approver of ${action}` };
+  }
+
+  async registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[]) {
+    if (!this.tenants.has(tenant)) throw new NotFoundError('tenant', tenant);
+    this.actions.set(`${tenant}|${action}`, { policy, approvers });
+  }
+
+  async writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number }) {
+    const expiresAt = new Date(Date.now() + input.durationSeconds * 1000);
+    this.grants.set(`${input.tenant}|${input.principal}|${input.action}|${input.resource}`, expiresAt);
+    return { expiresAt };
+  }
+}

@@ -1,0 +1,28 @@
+import { commonConfig, commonEnvSpec, env, freeze, parseEnv, type CommonConfig, type Env } from '@assent/platform';
+
+export interface ApprovalsConfig extends CommonConfig {
+  grpcPort: number;
+  httpPort: number;
+  authzAddr: string;
+  otlpEndpoint: string | undefined;
+}
+
+const spec = {
+  ...commonEnvSpec,
+  APPROVALS_GRPC_PORT: env.port(50051),
+  APPROVALS_HTTP_PORT: env.port(9101),
+  APPROVALS_AUTHZ_ADDR: env.string('127.0.0.1:50052'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: env.optionalString(),
+};
+
+/** The only reader of the environment for approvals; throws ConfigError naming each bad variable. */
+export function loadConfig(source: Env = process.env): Readonly<ApprovalsConfig> {
+  const e = parseEnv(spec, source);
+  return freeze({
+    ...commonConfig(e),
+    grpcPort: e.APPROVALS_GRPC_PORT,
+    httpPort: e.APPROVALS_HTTP_PORT,
+    authzAddr: e.APPROVALS_AUTHZ_ADDR,
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+  });
+}

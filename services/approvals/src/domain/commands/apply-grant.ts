@@ -1,0 +1,32 @@
+import { ConflictError } from '@assent/platform/domain';
+import type { ApprovalsDeps } from '../ports.js';
+
+/**
+ * Reaction to an approved request: writes the time-bounded grant through authz and
+ * records its expiry on the request. Driven by the durable consumer of
+ * assent.approval.decided.v1, so it is retried until it succeeds; both steps are
+ * idempotent for a request.
+ */
+export async function applyGrant(deps: ApprovalsDeps, tenant: string, requestId: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const stored = await deps.requests.get(tenant, requestId);
+    if (!stored) throw new Error(`request ${requestId} not found in tenant ${tenant}`);
+    const r = stored.request;
+    if (r.state !== 'APPROVED' || r.grantExpiresAt) return;
+    const { expiresAt } = await deps.authz.writeGrant({
+      tenant,
+      principal: r.requester,
+      action: r.action,
+      resource: r.resource,
+      durationSeconds: r.grantDurationSeconds,
+      requestId: r.id,
+    });
+    try {
+      await deps.requests.update({ ...r, grantExpiresAt: expiresAt, updatedAt: deps.clock.now(), version: r.version + 1 }, stored.etag, []);
+      return;
+    } catch (err) {
+      if (err instanceof ConflictError && attempt < 5) continue;
+      throw err;
+    }
+  }
+}

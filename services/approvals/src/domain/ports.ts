@@ -1,0 +1,54 @@
+import type { AssentEvent } from '@assent/platform/domain';
+import type { ApprovalRequest, CheckOutcome, Policy, RequestState, StoredRequest } from './types.js';
+
+export interface PolicyRepository {
+  get(tenant: string, action: string): Promise<Policy | undefined>;
+  put(tenant: string, policy: Policy): Promise<void>;
+}
+
+/**
+ * Requests with their events: a write stores the new state and the transition's
+ * events together, and fails with ConflictError if someone else wrote first.
+ */
+export interface RequestRepository {
+  get(tenant: string, id: string): Promise<StoredRequest | undefined>;
+  create(request: ApprovalRequest, events: AssentEvent[]): Promise<StoredRequest>;
+  update(request: ApprovalRequest, etag: number, events: AssentEvent[]): Promise<StoredRequest>;
+  /** Newest first; `after` is the id the previous page ended with. */
+  list(tenant: string, opts: { state: RequestState | undefined; limit: number; after: string | undefined }): Promise<{ requests: ApprovalRequest[]; next: string | undefined }>;
+}
+
+/** The authz service, as approvals needs it. */
+export interface AuthzGateway {
+  check(tenant: string, principal: string, action: string, resource: string): Promise<CheckOutcome>;
+  isApprover(tenant: string, principal: string, action: string): Promise<{ allowed: boolean; reason: string }>;
+  registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[]): Promise<void>;
+  writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; requestId: string }): Promise<{ expiresAt: Date }>;
+}
+
+/** Maps a caller-supplied idempotency key to the request it created (short-lived, Redis). */
+export interface IdempotencyStore {
+  /** Returns the id already bound to the key, or binds `id` and returns undefined. */
+  claim(tenant: string, key: string, id: string): Promise<string | undefined>;
+  release(tenant: string, key: string): Promise<void>;
+}
+
+export interface EventSink {
+  emit(event: AssentEvent): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface ApprovalsDeps {
+  policies: PolicyRepository;
+  requests: RequestRepository;
+  authz: AuthzGateway;
+  idempotency: IdempotencyStore;
+  /** For events that are not part of a request transition (policy updates). */
+  events: EventSink;
+  newEvent<T>(input: { type: string; subject: string; tenant: string; data: T; id?: string }): AssentEvent<T>;
+  newId(): string;
+  clock: Clock;
+}

@@ -1,0 +1,49 @@
+import { createGrpcClient, createRuntime, newEvent, openChannel, startOutboxRelay, StreamEntityStore } from '@assent/platform';
+import { approvalsv1, authzv1 } from '@assent/proto';
+import { monotonicFactory } from 'ulid';
+import type { ApprovalsConfig } from './config.js';
+import type { ApprovalsDeps } from './domain/ports.js';
+import { KvPolicyRepository, openPolicyBucket } from './adapters/jetstream/policy-repository.js';
+import { StreamRequestRepository } from './adapters/jetstream/request-repository.js';
+import { GrpcAuthzGateway } from './adapters/grpc/authz-gateway.js';
+import { RedisIdempotencyStore } from './adapters/redis/idempotency-store.js';
+import { approvalsService } from './transport/grpc/approvals-service.js';
+import { startGrantConsumer } from './transport/nats/grant-consumer.js';
+
+export interface RunningApprovals {
+  grpcPort: number;
+  httpPort: number;
+  stop(): Promise<void>;
+}
+
+/** Composition root: the only place approvals adapters are built and wired. */
+export async function startApprovals(config: ApprovalsConfig): Promise<RunningApprovals> {
+  const rt = await createRuntime('approvals', config, { otlpEndpoint: config.otlpEndpoint });
+  try {
+    const store = new StreamEntityStore<never>(rt.nats, rt.names, 'request');
+    await store.ensure();
+    const authzChannel = openChannel(config.authzAddr);
+    rt.onStop('authz channel', () => authzChannel.close());
+    const deps: ApprovalsDeps = {
+      policies: new KvPolicyRepository(await openPolicyBucket(rt.nats.nc, config.subjectRoot)),
+      requests: new StreamRequestRepository(store),
+      authz: new GrpcAuthzGateway(createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, rt.serviceTokens())),
+      idempotency: new RedisIdempotencyStore(rt.redis),
+      events: { emit: async (e) => void (await rt.publisher.publish(e)) },
+      newEvent: (e) => newEvent({ ...e, service: 'approvals' }),
+      newId: monotonicFactory(),
+      clock: { now: () => new Date() },
+    };
+    const relay = await startOutboxRelay({ nats: rt.nats, names: rt.names, logger: rt.logger, metrics: rt.metrics, store });
+    const grants = await startGrantConsumer(rt, deps);
+    rt.onStop('consumers', async () => {
+      await Promise.all([relay.stop(), grants.stop()]);
+    });
+    rt.grpc.server.add(approvalsv1.ApprovalsServiceDefinition, approvalsService(deps));
+    const ports = await rt.listen({ grpcPort: config.grpcPort, httpPort: config.httpPort, serviceNames: [approvalsv1.ApprovalsServiceDefinition.fullName] });
+    return { ...ports, stop: () => rt.stop() };
+  } catch (err) {
+    await rt.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,44 @@
+import type { AuthContext } from '@assent/platform';
+import type { approvalsv1 } from '@assent/proto';
+import type { CallContext } from 'nice-grpc';
+import { createRequest } from '../../domain/commands/create-request.js';
+import { decideRequest } from '../../domain/commands/decide-request.js';
+import { getPolicy } from '../../domain/commands/get-policy.js';
+import { getRequest } from '../../domain/commands/get-request.js';
+import { listRequests } from '../../domain/commands/list-requests.js';
+import { putPolicy } from '../../domain/commands/put-policy.js';
+import type { ApprovalsDeps } from '../../domain/ports.js';
+import { fromProtoPolicy, fromProtoState, toProtoPolicy, toProtoRequest } from './mapping.js';
+
+type Ctx = CallContext & AuthContext;
+
+/** Thin handlers: map proto → domain, call one command, map back. */
+export function approvalsService(deps: ApprovalsDeps): approvalsv1.ApprovalsServiceImplementation<AuthContext> {
+  return {
+    async putPolicy(req, ctx: Ctx) {
+      return { policy: toProtoPolicy(await putPolicy(deps, ctx.principal, req.tenant, fromProtoPolicy(req.policy))) };
+    },
+    async getPolicy(req, ctx: Ctx) {
+      return { policy: toProtoPolicy(await getPolicy(deps, ctx.principal, req)) };
+    },
+    async createRequest(req, ctx: Ctx) {
+      const r = await createRequest(deps, ctx.principal, req);
+      return r.alreadyAllowed
+        ? { request: undefined, alreadyAllowed: true, reason: r.reason }
+        : { request: toProtoRequest(r.request), alreadyAllowed: false, reason: r.reason };
+    },
+    async getRequest(req, ctx: Ctx) {
+      return { request: toProtoRequest(await getRequest(deps, ctx.principal, req)) };
+    },
+    async listRequests(req, ctx: Ctx) {
+      const page = await listRequests(deps, ctx.principal, { ...req, state: fromProtoState(req.state) });
+      return { requests: page.requests.map(toProtoRequest), nextPageToken: page.nextPageToken };
+    },
+    async approve(req, ctx: Ctx) {
+      return { request: toProtoRequest(await decideRequest(deps, ctx.principal, req, 'APPROVE')) };
+    },
+    async decline(req, ctx: Ctx) {
+      return { request: toProtoRequest(await decideRequest(deps, ctx.principal, req, 'DECLINE')) };
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { parseEvent, PoisonMessageError, startConsumer, type ServiceRuntime, type RunningConsumer, redisDeduper } from '@assent/platform';
+import { eventsv1, approvalsv1 } from '@assent/proto';
+import { applyGrant } from '../../domain/commands/apply-grant.js';
+import type { ApprovalsDeps } from '../../domain/ports.js';
+
+export const GRANT_CONSUMER = 'approvals-grants';
+
+/** assent.approval.decided.v1 (approved) → write the grant. Durable, so a grant is never skipped. */
+export function startGrantConsumer(rt: ServiceRuntime, deps: ApprovalsDeps): Promise<RunningConsumer> {
+  return startConsumer({
+    nats: rt.nats,
+    names: rt.names,
+    logger: rt.logger,
+    metrics: rt.metrics,
+    stream: rt.names.eventsStream,
+    durable: GRANT_CONSUMER,
+    filterSubject: `${rt.names.root}.evt.*.approval.decided`,
+    maxDeliver: 20,
+    dedupe: redisDeduper(rt.redis, GRANT_CONSUMER),
+    handle: async (msg) => {
+      let decided: eventsv1.ApprovalDecided;
+      let tenant: string;
+      try {
+        const event = parseEvent(msg.data);
+        tenant = event.tenantid;
+        decided = eventsv1.ApprovalDecided.fromJSON(event.data);
+      } catch (err) {
+        throw new PoisonMessageError(`malformed decided event: ${(err as Error).message}`);
+      }
+      if (decided.outcome !== approvalsv1.Outcome.OUTCOME_APPROVE || !decided.request?.id) return;
+      await applyGrant(deps, tenant, decided.request.id);
+    },
+  });
+}

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError, PermissionDeniedError } from '@assent/platform';
+import { approvalsv1, eventsv1 } from '@assent/proto';
+import { applyGrant } from '../src/domain/commands/apply-grant.js';
+import { createRequest } from '../src/domain/commands/create-request.js';
+import { decideRequest } from '../src/domain/commands/decide-request.js';
+import { listRequests } from '../src/domain/commands/list-requests.js';
+import { policyHash, putPolicy } from '../src/domain/commands/put-policy.js';
+import { memoryDeps, payoutsPolicy, service, user } from './fixtures.js';
+
+const admin = user('root', 'acme', ['admin']);
+const create = { tenant: 'acme', action: 'payouts.change_details', resource: 'payout-account/42', justification: 'vendor changed bank', idempotencyKey: '' };
+
+async function setup(policy = payoutsPolicy) {
+  const m = memoryDeps();
+  await putPolicy(m.deps, admin, 'acme', policy);
+  return m;
+}
+
+describe('putPolicy', () => {
+  it('stores the policy with a stable hash and registers the action with authz', async () => {
+    const m = await setup();
+    const stored = await m.deps.policies.get('acme', 'payouts.change_details');
+    expect(stored?.hash).toBe(policyHash(payoutsPolicy));
+    expect(stored?.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(m.authz.actions.get('acme|payouts.change_details')?.policy.hash).toBe(stored?.hash);
+    expect(m.events.events.map((e) => e.type)).toEqual(['assent.policy.updated.v1']);
+    expect(policyHash({ ...payoutsPolicy, quorum: 2 })).not.toBe(stored?.hash);
+  });
+
+  it('rejects an invalid policy naming every bad field, and stores nothing', async () => {
+    const m = memoryDeps();
+    const err = await putPolicy(m.deps, admin, 'acme', { ...payoutsPolicy, id: 'Bad Id', approvers: ['bob'], quorum: 5, grantDurationSeconds: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidArgumentError);
+    expect((err as InvalidArgumentError).violations.map((v) => v.field).sort()).toEqual([
+      'policy.approvers[0]',
+      'policy.grant_duration_seconds',
+      'policy.id',
+      'policy.quorum',
+    ]);
+    expect(await m.deps.policies.get('acme', 'payouts.change_details')).toBeUndefined();
+  });
+
+  it('needs the admin role in the tenant', async () => {
+    const m = memoryDeps();
+    await expect(putPolicy(m.deps, user('alice'), 'acme', payoutsPolicy)).rejects.toBeInstanceOf(PermissionDeniedError);
+    await expect(putPolicy(m.deps, user('root', 'globex', ['admin']), 'acme', payoutsPolicy)).rejects.toBeInstanceOf(PermissionDeniedError);
+  });
+});
+
+describe('createRequest', () => {
+  it('opens a pending request under the policy and emits requested with proto-valid data', async () => {
+    const m = await setup();
+    const r = await createRequest(m.deps, user('alice'), create);
+    expect(r.alreadyAllowed).toBe(false);
+    if (r.alreadyAllowed) return;
+    expect(r.request).toMatchObject({ state: 'PENDING', requester: 'alice', policyId: 'payout-details-change', quorum: 1, version: 1 });
+    expect(m.requests.emitted.map((e) => e.type)).toEqual(['assent.approval.requested.v1']);
+    const parsed = eventsv1.ApprovalRequested.fromJSON(m.requests.emitted[0]?.data);
+    expect(parsed.slackChannel).toBe('C0PAYOUTS');
+    expect(parsed.request).toMatchObject({ id: r.request.id, requester: 'alice', state: approvalsv1.RequestState.REQUEST_STATE_PENDING, quorum: 1, revision: '1', approvers: payoutsPolicy.approvers });
+    expect(parsed.request?.createdAt).toEqual(r.request.createdAt);
+    expect(m.requests.emitted[0]).toMatchObject({ subject: `request/${r.request.id}`, tenantid: 'acme', source: '/assent/approvals' });
+  });
+
+  it('refuses non-members with the authz reason, unknown actions with NOT_FOUND, missing justification', async () => {
+    const m = await setup();
+    await expect(createRequest(m.deps, user('mallory'), create)).rejects.toThrow(/not a member/);
+    await expect(createRequest(m.deps, user('alice'), { ...create, action: 'keys.rotate' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(createRequest(m.deps, user('alice'), { ...create, justification: '  ' })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(createRequest(m.deps, user('alice', 'globex'), create)).rejects.toBeInstanceOf(PermissionDeniedError);
+    expect(m.requests.emitted).toHaveLength(0);
+  });
+
+  it('returns the same request for a repeated idempotency key', async () => {
+    const m = await setup();
+    const a = await createRequest(m.deps, user('alice'), { ...create, idempotencyKey: 'k-1' });
+    const b = await createRequest(m.deps, user('alice'), { ...create, idempotencyKey: 'k-1' });
+    expect(a.alreadyAllowed || b.alreadyAllowed).toBe(false);
+    if (a.alreadyAllowed || b.alreadyAllowed) return;
+    expect(b.request.id).toBe(a.request.id);
+    expect(m.requests.emitted).toHaveLength(1);
+  });
+});
+
+describe('decideRequest', () => {
+  async function pending(policy = payoutsPolicy) {
+    const m = await setup(policy);
+    const r = await createRequest(m.deps, user('alice'), create);
+    if (r.alreadyAllowed) throw new Error('unexpected');
+    return { ...m, id: r.request.id };
+  }
+  const decide = (m: Awaited<ReturnType<typeof pending>>, who: string, outcome: 'APPROVE' | 'DECLINE') =>
+    decideRequest(m.deps, user(who), { tenant: 'acme', id: m.id, comment: 'ok' }, outcome);
+
+  it('approves with quorum 1 and emits exactly one decided event', async () => {
+    const m = await pending();
+    const r = await decide(m, 'bob', 'APPROVE');
+    expect(r.state).toBe('APPROVED');
+    expect(r.decidedAt).toEqual(m.clock.now());
+    expect(m.requests.emitted.map((e) => e.type)).toEqual(['assent.approval.requested.v1', 'assent.approval.decided.v1']);
+    const decided = eventsv1.ApprovalDecided.fromJSON(m.requests.emitted[1]?.data);
+    expect(decided.decidedBy).toBe('bob');
+    await expect(decide(m, 'carol', 'APPROVE')).rejects.toBeInstanceOf(FailedPreconditionError);
+  });
+
+  it('waits for quorum 2, refuses double votes, and a decline decides', async () => {
+    const m = await pending({ ...payoutsPolicy, quorum: 2 });
+    expect((await decide(m, 'bob', 'APPROVE')).state).toBe('PENDING');
+    await expect(decide(m, 'bob', 'APPROVE')).rejects.toThrow(/already voted/);
+    expect((await decide(m, 'carol', 'APPROVE')).state).toBe('APPROVED');
+
+    const d = await pending({ ...payoutsPolicy, quorum: 2 });
+    expect((await decide(d, 'bob', 'DECLINE')).state).toBe('DECLINED');
+  });
+
+  it('refuses self-approval, non-approvers, services and other tenants, changing nothing', async () => {
+    const m = await pending({ ...payoutsPolicy, approvers: ['user:alice', 'user:bob'] });
+    await expect(decide(m, 'alice', 'APPROVE')).rejects.toThrow(/own request/);
+    await expect(decide(m, 'mallory', 'APPROVE')).rejects.toBeInstanceOf(PermissionDeniedError);
+    await expect(decideRequest(m.deps, service(), { tenant: 'acme', id: m.id, comment: '' }, 'APPROVE')).rejects.toBeInstanceOf(PermissionDeniedError);
+    await expect(decideRequest(m.deps, user('bob', 'globex'), { tenant: 'acme', id: m.id, comment: '' }, 'APPROVE')).rejects.toBeInstanceOf(PermissionDeniedError);
+    expect((await m.deps.requests.get('acme', m.id))?.request.state).toBe('PENDING');
+    expect(m.requests.emitted).toHaveLength(1);
+  });
+
+  it('lets exactly one of two concurrent deciding votes win', async () => {
+    const m = await pending();
+    const results = await Promise.allSettled([decide(m, 'bob', 'APPROVE'), decide(m, 'carol', 'DECLINE')]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(m.requests.emitted.filter((e) => e.type === 'assent.approval.decided.v1')).toHaveLength(1);
+  });
+});
+
+describe('applyGrant', () => {
+  it('writes the grant once for an approved request and records its expiry', async () => {
+    const m = await setup();
+    const r = await createRequest(m.deps, user('alice'), create);
+    if (r.alreadyAllowed) throw new Error('unexpected');
+    await decideRequest(m.deps, user('bob'), { tenant: 'acme', id: r.request.id, comment: '' }, 'APPROVE');
+    await applyGrant(m.deps, 'acme', r.request.id);
+    await applyGrant(m.deps, 'acme', r.request.id);
+    const stored = await m.deps.requests.get('acme', r.request.id);
+    expect(stored?.request.grantExpiresAt).toBeInstanceOf(Date);
+    expect((await m.authz.check('acme', 'alice', create.action, create.resource)).decision).toBe('ALLOW');
+    expect((await createRequest(m.deps, user('alice'), create)).alreadyAllowed).toBe(true);
+  });
+});
+
+describe('listRequests', () => {
+  it('pages newest first and filters by state', async () => {
+    const m = await setup();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await createRequest(m.deps, user('alice'), { ...create, resource: `payout-account/${i}` });
+      if (!r.alreadyAllowed) ids.push(r.request.id);
+    }
+    await decideRequest(m.deps, user('bob'), { tenant: 'acme', id: ids[0] as string, comment: '' }, 'APPROVE');
+    const p1 = await listRequests(m.deps, user('alice'), { tenant: 'acme', state: undefined, pageSize: 2, pageToken: '' });
+    expect(p1.requests.map((r) => r.id)).toEqual([ids[4], ids[3]]);
+    const p2 = await listRequests(m.deps, user('alice'), { tenant: 'acme', state: undefined, pageSize: 2, pageToken: p1.nextPageToken });
+    expect(p2.requests.map((r) => r.id)).toEqual([ids[2], ids[1]]);
+    const approved = await listRequests(m.deps, user('alice'), { tenant: 'acme', state: 'APPROVED', pageSize: 10, pageToken: '' });
+    expect(approved.requests.map((r) => r.id)).toEqual([ids[0]]);
+    await expect(listRequests(m.deps, user('alice'), { tenant: 'acme', state: undefined, pageSize: 1000, pageToken: '' })).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+});

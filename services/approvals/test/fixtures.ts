@@ -1,0 +1,42 @@
+import { newEvent, type Principal } from '@assent/platform';
+import { monotonicFactory } from 'ulid';
+import { MemoryAuthzGateway, MemoryEventSink, MemoryIdempotencyStore, MemoryPolicyRepository } from '../src/adapters/memory/others.js';
+import { MemoryRequestRepository } from '../src/adapters/memory/request-repository.js';
+import type { ApprovalsDeps } from '../src/domain/ports.js';
+import type { PolicyInput } from '../src/domain/commands/put-policy.js';
+
+export const user = (subject: string, tenant = 'acme', roles: string[] = []): Principal => ({ subject, kind: 'user', tenant, roles });
+export const service = (subject = 'service:approvals'): Principal => ({ subject, kind: 'service', tenant: undefined, roles: [] });
+
+export const payoutsPolicy: PolicyInput = {
+  id: 'payout-details-change',
+  action: 'payouts.change_details',
+  approvers: ['user:bob', 'user:carol', 'user:dave'],
+  quorum: 1,
+  allowSelfApproval: false,
+  requireJustification: true,
+  grantDurationSeconds: 3600,
+  slackChannel: 'C0PAYOUTS',
+};
+
+/** Domain wired to in-memory twins, with a controllable clock. */
+export function memoryDeps() {
+  const clock = { t: new Date('2026-01-01T00:00:00Z'), now() { return new Date(this.t); } };
+  const authz = new MemoryAuthzGateway();
+  authz.tenants.add('acme');
+  authz.tenants.add('globex');
+  for (const u of ['alice', 'bob', 'carol', 'dave']) authz.members.add(`acme|${u}`);
+  const requests = new MemoryRequestRepository();
+  const events = new MemoryEventSink();
+  const deps: ApprovalsDeps = {
+    policies: new MemoryPolicyRepository(),
+    requests,
+    authz,
+    idempotency: new MemoryIdempotencyStore(),
+    events,
+    newEvent: (e) => newEvent({ ...e, service: 'approvals' }),
+    newId: monotonicFactory(),
+    clock,
+  };
+  return { deps, authz, requests, events, clock };
+}
