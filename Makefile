@@ -1,0 +1,77 @@
+# Assent — run `make` for the list of targets.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+OPENFGA_VERSION := v1.22.1
+GOBIN ?= $(firstword $(subst :, ,$(shell go env GOPATH)))/bin
+OPENFGA := $(GOBIN)/openfga
+NPM_STAMP := node_modules/.package-lock.json
+BUF := npx buf
+
+.PHONY: help
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make <target>\n\n"} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(NPM_STAMP): package.json package-lock.json $(wildcard packages/*/package.json services/*/package.json)
+	npm ci --no-audit --no-fund
+	@touch $(NPM_STAMP)
+
+.PHONY: install
+install: $(NPM_STAMP) tools ## Install npm dependencies (lockfile) and pinned tools
+
+$(OPENFGA):
+	@echo "installing OpenFGA $(OPENFGA_VERSION) into $(GOBIN) (go install, first run only)"
+	GOBIN=$(GOBIN) GOFLAGS=-buildvcs=false go install github.com/openfga/openfga/cmd/openfga@$(OPENFGA_VERSION)
+
+.PHONY: tools
+tools: $(OPENFGA) ## Install pinned Go tools (OpenFGA) into the Go bin dir
+
+.PHONY: proto
+proto: $(NPM_STAMP) ## Format, lint and regenerate packages/proto from proto/
+	$(BUF) format -w
+	$(BUF) lint
+	rm -rf packages/proto/src/gen
+	$(BUF) generate
+	$(BUF) build -o packages/proto/descriptor.binpb
+
+.PHONY: proto-check
+proto-check: $(NPM_STAMP) ## buf lint, format check, breaking check and generated-code drift check
+	$(BUF) lint
+	$(BUF) format -d --exit-code
+	scripts/buf-breaking.sh
+	scripts/proto-drift.sh
+
+.PHONY: lint
+lint: $(NPM_STAMP) ## ESLint and the TypeScript type check
+	npx eslint .
+	npx tsc -p tsconfig.json
+
+.PHONY: test-unit
+test-unit: $(NPM_STAMP) ## Unit tests (in-memory twins)
+	npx vitest run --project unit
+
+.PHONY: test-integration
+test-integration: $(NPM_STAMP) $(OPENFGA) ## Integration tests against real NATS, Redis and OpenFGA
+	scripts/require-services.sh
+	npx vitest run --project integration
+
+.PHONY: k8s-validate
+k8s-validate: ## Build every kustomize overlay and validate it offline against the Kubernetes schemas
+	go -C tools/k8s-validate test ./...
+	scripts/k8s-validate.sh
+
+.PHONY: test
+test: lint proto-check k8s-validate test-unit test-integration ## Everything CI runs: lint, contracts, manifests, unit and integration tests
+
+.PHONY: up
+up: $(NPM_STAMP) $(OPENFGA) ## Run the whole platform locally (Ctrl-C or `make down` stops it)
+	npx tsx scripts/up.ts
+
+.PHONY: down
+down: ## Stop what `make up` started
+	npx tsx scripts/down.ts
+
+.PHONY: bench
+bench: $(NPM_STAMP) ## Load-test create→approve against the running platform (make up first)
+	npx tsx packages/bench/src/main.ts $(BENCH_ARGS)

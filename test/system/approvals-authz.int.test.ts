@@ -1,0 +1,97 @@
+// System test: approvals and authz as deployed, each through its public entry point.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Status } from 'nice-grpc';
+import { createGrpcClient, openChannel, parseEvent, staticToken, type Channel } from '@assent/platform';
+import { approvalsv1, authzv1 } from '@assent/proto';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { cleanupNats, cleanupRedis, commonTestEnv, startOpenFga, startTestIssuer, testEnv, uniqueRoot, type RunningOpenFga, type TestIssuer } from '@assent/testkit';
+import { loadConfig as authzConfig } from '@assent/authz/config';
+import { startAuthz, type RunningAuthz } from '@assent/authz';
+import { loadConfig } from '@assent/approvals/config';
+import { startApprovals, type RunningApprovals } from '@assent/approvals';
+
+const root = uniqueRoot();
+let fga: RunningOpenFga;
+let issuer: TestIssuer;
+let authz: RunningAuthz;
+let approvals: RunningApprovals;
+let channel: Channel;
+let authzChannel: Channel;
+let nc: NatsConnection;
+const seen: { type: string; subject: string }[] = [];
+
+const as = async (subject: string, roles: string[] = []) =>
+  createGrpcClient(approvalsv1.ApprovalsServiceDefinition, channel, staticToken(await issuer.token({ subject, tenant: 'acme', roles })));
+
+beforeAll(async () => {
+  [fga, issuer] = await Promise.all([startOpenFga(), startTestIssuer()]);
+  const env = commonTestEnv(root, issuer);
+  authz = await startAuthz(authzConfig({ ...env, AUTHZ_GRPC_PORT: '0', AUTHZ_HTTP_PORT: '0', AUTHZ_OPENFGA_API_URL: fga.apiUrl, AUTHZ_OPENFGA_STORE_NAME: root }));
+  approvals = await startApprovals(loadConfig({ ...env, APPROVALS_GRPC_PORT: '0', APPROVALS_HTTP_PORT: '0', APPROVALS_AUTHZ_ADDR: `127.0.0.1:${authz.grpcPort}` }));
+  channel = openChannel(`127.0.0.1:${approvals.grpcPort}`);
+  authzChannel = openChannel(`127.0.0.1:${authz.grpcPort}`);
+  const admin = createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, staticToken(await issuer.token({ subject: 'root', roles: ['platform-admin'] })));
+  await admin.createTenant({ id: 'acme', displayName: 'Acme' });
+  for (const user of ['alice', 'bob', 'carol']) await admin.addTenantMember({ tenant: 'acme', user });
+  nc = await connect({ servers: testEnv.natsUrl });
+  const sub = nc.subscribe(`${root}.evt.acme.>`);
+  void (async () => {
+    for await (const m of sub) {
+      const e = parseEvent(m.data);
+      seen.push({ type: e.type, subject: e.subject });
+    }
+  })();
+});
+
+afterAll(async () => {
+  await nc?.close();
+  channel?.close();
+  authzChannel?.close();
+  await approvals?.stop();
+  await authz?.stop();
+  await Promise.all([fga?.stop(), issuer?.stop(), cleanupNats(root), cleanupRedis(root)]);
+});
+
+describe('approvals with real authz, OpenFGA, NATS and Redis', () => {
+  it('creates, approves and grants; the next check is ALLOW', async () => {
+    const admin = await as('root', ['admin']);
+    const { policy } = await admin.putPolicy({
+      tenant: 'acme',
+      policy: { id: 'payouts', action: 'payouts.change_details', approvers: ['user:bob', 'user:carol'], quorum: 1, allowSelfApproval: false, requireJustification: true, grantDurationSeconds: '600', slackChannel: 'C1', hash: '' },
+    });
+    expect(policy?.hash).toMatch(/^[0-9a-f]{64}$/);
+
+    const alice = await as('alice');
+    const created = await alice.createRequest({ tenant: 'acme', action: 'payouts.change_details', resource: 'acct/1', justification: 'new bank', idempotencyKey: 'abc' });
+    const id = created.request?.id as string;
+    expect(created.request?.state).toBe(approvalsv1.RequestState.REQUEST_STATE_PENDING);
+    expect(created.request?.policyHash).toBe(policy?.hash);
+    const again = await alice.createRequest({ tenant: 'acme', action: 'payouts.change_details', resource: 'acct/1', justification: 'new bank', idempotencyKey: 'abc' });
+    expect(again.request?.id).toBe(id);
+
+    await expect(alice.approve({ tenant: 'acme', id, comment: '' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
+    const approved = await (await as('bob')).approve({ tenant: 'acme', id, comment: 'verified by phone' });
+    expect(approved.request?.state).toBe(approvalsv1.RequestState.REQUEST_STATE_APPROVED);
+    await expect((await as('carol')).decline({ tenant: 'acme', id, comment: '' })).rejects.toMatchObject({ code: Status.FAILED_PRECONDITION });
+
+    await expect.poll(async () => (await alice.getRequest({ tenant: 'acme', id })).request?.grantExpiresAt, { timeout: 10_000 }).toBeInstanceOf(Date);
+    const allowed = await alice.createRequest({ tenant: 'acme', action: 'payouts.change_details', resource: 'acct/1', justification: 'again', idempotencyKey: '' });
+    expect(allowed.alreadyAllowed).toBe(true);
+
+    await expect.poll(() => seen.filter((e) => e.subject === `request/${id}`).map((e) => e.type), { timeout: 5_000 }).toEqual([
+      'assent.approval.requested.v1',
+      'assent.approval.decided.v1',
+    ]);
+    expect(seen.some((e) => e.type === 'assent.grant.issued.v1' && e.subject === `grant/${id}`)).toBe(true);
+  });
+
+  it('maps authz errors: unknown action NOT_FOUND, bad fields INVALID_ARGUMENT, non-member PERMISSION_DENIED', async () => {
+    const alice = await as('alice');
+    await expect(alice.createRequest({ tenant: 'acme', action: 'keys.rotate', resource: 'k/1', justification: 'x', idempotencyKey: '' })).rejects.toMatchObject({ code: Status.NOT_FOUND });
+    await expect(alice.createRequest({ tenant: 'acme', action: 'BAD', resource: '', justification: '', idempotencyKey: '' })).rejects.toMatchObject({ code: Status.INVALID_ARGUMENT });
+    const mallory = await as('mallory');
+    await expect(mallory.createRequest({ tenant: 'acme', action: 'payouts.change_details', resource: 'acct/2', justification: 'x', idempotencyKey: '' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
+    const list = await alice.listRequests({ tenant: 'acme', state: approvalsv1.RequestState.REQUEST_STATE_UNSPECIFIED, pageSize: 10, pageToken: '' });
+    expect(list.requests).toHaveLength(1);
+  });
+});
