@@ -1,0 +1,22 @@
+import * as hdr from 'hdr-histogram-js';
+
+/** Latency recorder in microseconds (HdrHistogram: accurate percentiles at any rate). */
+export class Latency {
+  private readonly h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+  count = 0;
+
+  record(startNs: bigint): void {
+    const us = Number((process.hrtime.bigint() - startNs) / 1000n);
+    this.h.recordValue(Math.max(1, us));
+    this.count++;
+  }
+
+  /** Milliseconds at the given percentile. */
+  p(percentile: number): number {
+    return this.h.getValueAtPercentile(percentile) / 1000;
+  }
+
+  max(): number {
+    return this.h.maxValue / 1000;
+  }
+}
