@@ -55,7 +55,9 @@ func checkService(idx *index, res *Result, svc *corev1.Service) {
 	sel := labels.SelectorFromSet(svc.Spec.Selector)
 	matched := idx.workloadsSelectedBy(svc.Namespace, sel)
 	if len(matched) == 0 {
-		res.fail("spec.selector: %s matches no pod template in namespace %q", sel, svc.Namespace)
+		if !idx.hasUndecodableWorkload(svc.Namespace) {
+			res.fail("spec.selector: %s matches no pod template in namespace %q", sel, svc.Namespace)
+		}
 		return
 	}
 	for i, p := range svc.Spec.Ports {
@@ -106,7 +108,9 @@ func checkPDB(idx *index, res *Result, pdb *policyv1.PodDisruptionBudget) {
 	}
 	matched := idx.workloadsSelectedBy(pdb.Namespace, sel)
 	if len(matched) == 0 {
-		res.fail("spec.selector: %s matches no pod template in namespace %q", sel, pdb.Namespace)
+		if !idx.hasUndecodableWorkload(pdb.Namespace) {
+			res.fail("spec.selector: %s matches no pod template in namespace %q", sel, pdb.Namespace)
+		}
 		return
 	}
 	var replicas int32
@@ -139,6 +143,9 @@ func checkHPA(idx *index, res *Result, hpa *autoscalingv2.HorizontalPodAutoscale
 	}
 	target := idx.get(group, ref.Kind, hpa.Namespace, ref.Name)
 	if target == nil {
+		if idx.isUndecodable(group, ref.Kind, hpa.Namespace, ref.Name) {
+			return
+		}
 		res.fail("spec.scaleTargetRef: %s %s/%s is not defined in the input", ref.Kind, hpa.Namespace, ref.Name)
 		return
 	}

@@ -64,7 +64,8 @@ func checkWorkload(idx *index, w *workload, opts Options) {
 		check(&spec.Containers[i], specPath.Child("containers").Index(i), w.longRunning)
 	}
 
-	if sa := spec.ServiceAccountName; sa != "" && sa != "default" && idx.get("", "ServiceAccount", w.o.meta.GetNamespace(), sa) == nil {
+	if sa := spec.ServiceAccountName; sa != "" && sa != "default" && idx.get("", "ServiceAccount", w.o.meta.GetNamespace(), sa) == nil &&
+		!idx.isUndecodable("", "ServiceAccount", w.o.meta.GetNamespace(), sa) {
 		res.fail("%s: ServiceAccount %q is not defined in the input", specPath.Child("serviceAccountName"), sa)
 	}
 }

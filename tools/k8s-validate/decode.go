@@ -62,16 +62,32 @@ func isBlank(doc []byte) bool {
 	return true
 }
 
-// decodeDocument strictly decodes one document. On failure it still returns a
-// Result named as well as the document allows, so the report says which
-// object was broken.
-func decodeDocument(index int, doc []byte) (*object, *Result) {
+// lenientDecoder is used only after a strict failure, to recover the object
+// (minus its unknown fields) so the remaining checks still run and objects
+// that refer to it do not fail too.
+var lenientDecoder = serializer.NewCodecFactory(scheme.Scheme).UniversalDeserializer()
+
+// decoded is the outcome of decoding one document: obj is nil when the
+// document could not be turned into a typed object at all.
+type decoded struct {
+	obj    *object
+	result *Result
+	// head names an undecodable document as well as it can be read.
+	head *objectKey
+}
+
+// decodeDocument strictly decodes one document into its Go API type.
+func decodeDocument(index int, doc []byte) decoded {
 	obj, gvk, err := strictDecoder.Decode(doc, nil, nil)
+	var strictErr error
+	if err != nil && runtime.IsStrictDecodingError(err) {
+		strictErr = err
+		obj, gvk, err = lenientDecoder.Decode(doc, nil, nil)
+	}
 	if err != nil {
-		res := &Result{ID: describeUndecodable(index, doc)}
+		head := readHead(doc)
+		res := &Result{ID: describeUndecodable(index, head)}
 		switch {
-		case runtime.IsStrictDecodingError(err):
-			res.fail("strict decoding failed (unknown or duplicate field): %v", err)
 		case runtime.IsNotRegisteredError(err):
 			res.fail("unknown kind: %v (only built-in Kubernetes kinds are accepted)", err)
 		case runtime.IsMissingKind(err) || runtime.IsMissingVersion(err):
@@ -79,22 +95,25 @@ func decodeDocument(index int, doc []byte) (*object, *Result) {
 		default:
 			res.fail("decoding failed: %v", err)
 		}
-		return nil, res
+		return decoded{result: res, head: head}
 	}
 	if _, isList := obj.(*corev1.List); isList {
-		res := &Result{ID: describeUndecodable(index, doc)}
+		res := &Result{ID: describeUndecodable(index, readHead(doc))}
 		res.fail("v1 List is not accepted: expand its items into separate documents")
-		return nil, res
+		return decoded{result: res}
 	}
 	accessor, ok := obj.(metav1.Object)
 	if !ok {
-		res := &Result{ID: describeUndecodable(index, doc)}
+		res := &Result{ID: describeUndecodable(index, readHead(doc))}
 		res.fail("%s is not an object with metadata", gvk.Kind)
-		return nil, res
+		return decoded{result: res}
 	}
 	o := &object{doc: index, gvk: *gvk, obj: obj, meta: accessor}
 	o.result = &Result{ID: describe(o.gvk, accessor.GetNamespace(), accessor.GetName())}
-	return o, nil
+	if strictErr != nil {
+		o.result.fail("strict decoding failed (unknown or duplicate field): %v", strictErr)
+	}
+	return decoded{obj: o, result: o.result}
 }
 
 func describe(gvk schema.GroupVersionKind, namespace, name string) string {
@@ -105,9 +124,9 @@ func describe(gvk schema.GroupVersionKind, namespace, name string) string {
 	return fmt.Sprintf("%s %s %s", gvk.GroupVersion().String(), gvk.Kind, ref)
 }
 
-// describeUndecodable names a document that did not decode, reading only the
-// type and metadata leniently, and falls back to its position in the stream.
-func describeUndecodable(index int, doc []byte) string {
+// readHead reads only the type and name of a document, leniently, to name
+// documents that do not decode. It returns nil when even that fails.
+func readHead(doc []byte) *objectKey {
 	var head struct {
 		metav1.TypeMeta `json:",inline"`
 		Metadata        struct {
@@ -116,8 +135,18 @@ func describeUndecodable(index int, doc []byte) string {
 		} `json:"metadata"`
 	}
 	if err := yaml.Unmarshal(doc, &head); err != nil || head.Kind == "" {
-		return fmt.Sprintf("document %d", index+1)
+		return nil
 	}
 	gvk := schema.FromAPIVersionAndKind(head.APIVersion, head.Kind)
-	return fmt.Sprintf("%s (document %d)", describe(gvk, head.Metadata.Namespace, head.Metadata.Name), index+1)
+	return &objectKey{group: gvk.Group, kind: head.Kind, namespace: head.Metadata.Namespace, name: head.Metadata.Name, version: gvk.Version}
+}
+
+// describeUndecodable names a document that did not decode, falling back to
+// its position in the stream.
+func describeUndecodable(index int, head *objectKey) string {
+	if head == nil {
+		return fmt.Sprintf("document %d", index+1)
+	}
+	gvk := schema.GroupVersionKind{Group: head.group, Version: head.version, Kind: head.kind}
+	return fmt.Sprintf("%s (document %d)", describe(gvk, head.namespace, head.name), index+1)
 }

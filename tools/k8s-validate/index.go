@@ -12,10 +12,12 @@ import (
 
 type objectKey struct {
 	group, kind, namespace, name string
+	// version is informational (for messages); lookups ignore it.
+	version string
 }
 
 func keyOf(o *object) objectKey {
-	return objectKey{o.gvk.Group, o.gvk.Kind, o.meta.GetNamespace(), o.meta.GetName()}
+	return objectKey{group: o.gvk.Group, kind: o.gvk.Kind, namespace: o.meta.GetNamespace(), name: o.meta.GetName()}
 }
 
 // workload is anything that stamps out pods from a template.
@@ -44,10 +46,13 @@ type index struct {
 	objects   []*object
 	byKey     map[objectKey][]*object
 	workloads []*workload
+	// undecodable holds documents that failed to decode, by name, so objects
+	// referring to them are not reported as broken too.
+	undecodable []objectKey
 }
 
-func newIndex(objects []*object) *index {
-	idx := &index{objects: objects, byKey: map[objectKey][]*object{}}
+func newIndex(objects []*object, undecodable []objectKey) *index {
+	idx := &index{objects: objects, byKey: map[objectKey][]*object{}, undecodable: undecodable}
 	for _, o := range objects {
 		k := keyOf(o)
 		idx.byKey[k] = append(idx.byKey[k], o)
@@ -59,10 +64,36 @@ func newIndex(objects []*object) *index {
 }
 
 func (idx *index) get(group, kind, namespace, name string) *object {
-	if found := idx.byKey[objectKey{group, kind, namespace, name}]; len(found) > 0 {
+	if found := idx.byKey[objectKey{group: group, kind: kind, namespace: namespace, name: name}]; len(found) > 0 {
 		return found[0]
 	}
 	return nil
+}
+
+// isUndecodable reports whether an object that failed to decode has this
+// kind and name; an empty name matches any name of the kind in the namespace.
+func (idx *index) isUndecodable(group, kind, namespace, name string) bool {
+	for _, k := range idx.undecodable {
+		if k.group == group && k.kind == kind && k.namespace == namespace && (name == "" || k.name == name) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasUndecodableWorkload reports whether a pod-template owner in namespace
+// failed to decode, in which case "selects nothing" is not reported.
+func (idx *index) hasUndecodableWorkload(namespace string) bool {
+	for _, k := range idx.undecodable {
+		if k.namespace == namespace && workloadKinds[k.kind] {
+			return true
+		}
+	}
+	return false
+}
+
+var workloadKinds = map[string]bool{
+	"Deployment": true, "StatefulSet": true, "DaemonSet": true, "ReplicaSet": true, "Job": true, "CronJob": true,
 }
 
 func (idx *index) checkDuplicates() {

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 func main() {
@@ -59,8 +60,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	name := *label
-	if name == "" {
-		name = "input"
+	switch {
+	case name != "":
+	case flags.NArg() > 0:
+		name = strings.Join(flags.Args(), " ")
+	default:
+		name = "stdin"
 	}
 	if len(report.Results) == 0 {
 		fmt.Fprintf(stderr, "k8s-validate: %s: no Kubernetes objects found (empty input?)\n", name)

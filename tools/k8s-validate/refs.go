@@ -18,6 +18,9 @@ func (idx *index) checkConfigMapRef(res *Result, namespace, name, key string, op
 	}
 	o := idx.get("", "ConfigMap", namespace, name)
 	if o == nil {
+		if idx.isUndecodable("", "ConfigMap", namespace, name) {
+			return
+		}
 		res.fail("%s: ConfigMap %q is not defined in the input", path, name)
 		return
 	}

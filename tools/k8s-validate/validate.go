@@ -67,17 +67,19 @@ func Validate(r io.Reader, opts Options) (*Report, error) {
 	}
 	report := &Report{}
 	var objects []*object
+	var undecodable []objectKey
 	for i, doc := range docs {
-		o, failed := decodeDocument(i, doc)
-		if failed != nil {
-			report.Results = append(report.Results, failed)
-			continue
+		d := decodeDocument(i, doc)
+		report.Results = append(report.Results, d.result)
+		switch {
+		case d.obj != nil:
+			objects = append(objects, d.obj)
+		case d.head != nil:
+			undecodable = append(undecodable, *d.head)
 		}
-		objects = append(objects, o)
-		report.Results = append(report.Results, o.result)
 	}
 
-	idx := newIndex(objects)
+	idx := newIndex(objects, undecodable)
 	for _, o := range objects {
 		checkMeta(o)
 	}
