@@ -3,14 +3,15 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Redis } from 'ioredis';
 import { testEnv } from './env.js';
 
-/** Deletes every stream (and so its consumers) whose name starts with the test root. */
+/** Deletes every stream (and so its consumers and KV buckets) named after the test root. */
 export async function cleanupNats(root: string): Promise<void> {
   const nc = await connect({ servers: testEnv.natsUrl });
   try {
     const jsm = await jetstreamManager(nc);
-    const prefix = `${root.toUpperCase()}_`;
+    // Streams the test created, and the streams behind its KV buckets.
+    const prefixes = [`${root.toUpperCase()}_`, `KV_${root.toUpperCase()}_`];
     for await (const s of jsm.streams.list()) {
-      if (s.config.name.startsWith(prefix)) await jsm.streams.delete(s.config.name);
+      if (prefixes.some((p) => s.config.name.startsWith(p))) await jsm.streams.delete(s.config.name);
     }
   } finally {
     await nc.close();

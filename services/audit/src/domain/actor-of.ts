@@ -1,0 +1,30 @@
+import type { JsonValue, SourceEvent } from './types.js';
+
+/** Reads a string at a path of object keys; undefined when any step is missing or not a string. */
+function stringAt(data: JsonValue, ...path: string[]): string | undefined {
+  let cur: JsonValue | undefined = data;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    cur = cur[key];
+  }
+  return typeof cur === 'string' && cur !== '' ? cur : undefined;
+}
+
+/**
+ * Who caused the event, from what each payload says about it (proto/assent/events/v1):
+ * the voter of a vote, the approver who decided, else the requester; the principal an
+ * authz decision was made for; the grantee of a grant. Anything else is attributed to
+ * the emitting service (the CloudEvents source).
+ */
+export function actorOf(event: SourceEvent): string {
+  const { type, data } = event;
+  let actor: string | undefined;
+  if (type.startsWith('assent.approval.')) {
+    actor = stringAt(data, 'vote', 'approver') ?? stringAt(data, 'decidedBy') ?? stringAt(data, 'request', 'requester');
+  } else if (type.startsWith('assent.authz.checked.')) {
+    actor = stringAt(data, 'principal');
+  } else if (type.startsWith('assent.grant.issued.')) {
+    actor = stringAt(data, 'grant', 'principal');
+  }
+  return actor ?? event.source;
+}

@@ -1,0 +1,39 @@
+import type { AuditRecord, Cursor, RecordFilters, RecordPage } from './types.js';
+
+export interface AppendResult {
+  /** True when the tenant's chain already held this event id: nothing was written. */
+  duplicate: boolean;
+}
+
+/**
+ * A tenant's append-only, hash-chained log. Backed by JetStream
+ * (adapters/jetstream) or memory (adapters/memory); one contract suite covers both.
+ */
+export interface AuditLog {
+  /** The tenant's last record, or undefined for an empty chain. */
+  head(tenant: string): Promise<AuditRecord | undefined>;
+  /**
+   * Appends `record` (whose sequence must be expectedHeadSequence + 1) only if the
+   * chain's head is still at expectedHeadSequence: a compare-and-set, so N replicas
+   * never fork the chain. Throws ConflictError when another writer got there first.
+   * Reports duplicate when the store itself recognises the event id as already
+   * appended (memory: always; JetStream: within the stream's dedupe window), which
+   * is a second guard only: callers check hasEvent first.
+   */
+  append(record: AuditRecord, expectedHeadSequence: number): Promise<AppendResult>;
+  /** Whether the tenant's chain already records this event id (at any age). */
+  hasEvent(tenant: string, eventId: string): Promise<boolean>;
+  /** Up to `limit` matching records after `after`, oldest first. */
+  list(tenant: string, after: Cursor, limit: number, filters: RecordFilters): Promise<RecordPage>;
+  /** Every record of the tenant in chain order (streamed: chains can be long). */
+  all(tenant: string): AsyncIterable<AuditRecord>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface AuditDeps {
+  log: AuditLog;
+  clock: Clock;
+}

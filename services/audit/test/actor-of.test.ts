@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { actorOf } from '../src/domain/actor-of.js';
+import { sourceEvent } from './support/deps.js';
+
+const request = { id: 'r1', requester: 'alice' };
+
+describe('actorOf', () => {
+  it.each([
+    ['assent.approval.requested.v1', { request, slackChannel: '' }, 'alice'],
+    ['assent.approval.voted.v1', { request, vote: { approver: 'bob', outcome: 'OUTCOME_APPROVE' } }, 'bob'],
+    ['assent.approval.decided.v1', { request, outcome: 'OUTCOME_DECLINE', decidedBy: 'carol' }, 'carol'],
+    ['assent.approval.decided.v1', { request, outcome: 'OUTCOME_APPROVE' }, 'alice'],
+    ['assent.authz.checked.v1', { tenant: 'acme', principal: 'dave', decision: 'DECISION_ALLOW' }, 'dave'],
+    ['assent.grant.issued.v1', { grant: { principal: 'erin', action: 'keys.rotate' } }, 'erin'],
+    ['assent.policy.updated.v1', { tenant: 'acme', policy: { id: 'p' } }, '/assent/approvals'],
+    ['assent.approval.requested.v1', { request: { requester: 42 } }, '/assent/approvals'],
+    ['assent.authz.checked.v1', null, '/assent/approvals'],
+  ])('%s %j → %s', (type, data, actor) => {
+    expect(actorOf(sourceEvent({ type, data }))).toBe(actor);
+  });
+});

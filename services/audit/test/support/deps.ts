@@ -1,0 +1,27 @@
+import { MemoryAuditLog } from '../../src/adapters/memory/audit-log.js';
+import type { AuditDeps } from '../../src/domain/ports.js';
+import type { SourceEvent } from '../../src/domain/types.js';
+
+/** Memory twin with a fake clock that advances one second per reading. */
+export function memoryDeps(): AuditDeps & { log: MemoryAuditLog } {
+  let t = Date.UTC(2030, 0, 1);
+  return { log: new MemoryAuditLog(), clock: { now: () => new Date((t += 1000)) } };
+}
+
+export const service = { subject: 'service:auditor', kind: 'service' as const, tenant: undefined, roles: [] };
+export const userOf = (tenant: string, subject = 'alice') => ({ subject, kind: 'user' as const, tenant, roles: [] });
+
+let n = 0;
+export function sourceEvent(overrides: Partial<SourceEvent> = {}): SourceEvent {
+  n++;
+  return {
+    id: `01JEVENT${String(n).padStart(18, '0')}`,
+    type: 'assent.approval.requested.v1',
+    source: '/assent/approvals',
+    subject: `request/${n}`,
+    tenant: 'acme',
+    time: new Date('2030-01-01T00:00:00.000Z'),
+    data: { request: { id: String(n), requester: 'alice' }, slackChannel: '#approvals' },
+    ...overrides,
+  };
+}
