@@ -4,3 +4,7 @@ export type { RunningOpenFga } from './openfga.js';
 export { cleanupNats, cleanupRedis } from './cleanup.js';
 export { commonTestEnv, startTestIssuer } from './issuer.js';
 export type { TestIssuer } from './issuer.js';
+export { startWebhookReceiver } from './webhook-receiver.js';
+export type { ReceivedWebhook, WebhookReceiver, WebhookReceiverOptions } from './webhook-receiver.js';
+export { startSlackServer } from './slack-server.js';
+export type { SlackCall, SlackMessage, SlackServer } from './slack-server.js';

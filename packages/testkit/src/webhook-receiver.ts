@@ -1,0 +1,107 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+
+export interface ReceivedWebhook {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  /** Standard Webhooks signature check with the receiver's secret; false when no secret is set. */
+  verified: boolean;
+  /** Status the receiver answered with. */
+  status: number;
+}
+
+export interface WebhookReceiver {
+  url: string;
+  requests: ReceivedWebhook[];
+  /** Resolves with the requests once at least n arrived; rejects after timeoutMs. */
+  waitFor(n: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
+  setSecret(secret: string): void;
+  close(): Promise<void>;
+}
+
+export interface WebhookReceiverOptions {
+  /** Standard Webhooks secret ("whsec_...") to verify signatures with. */
+  secret?: string;
+  /** Answer the first N requests with 503. */
+  failFirst?: number;
+  /** Status for every other request (default 204). */
+  status?: number;
+  /** Port on 127.0.0.1; default 0 (a free one). The local demo uses a fixed port. */
+  port?: number;
+  /** Called with one line per request (the local demo prints deliveries). */
+  log?: (line: string) => void;
+}
+
+/**
+ * A webhook endpoint on 127.0.0.1 that records every request and checks its signature
+ * the way a real consumer would, with the `standardwebhooks` package.
+ */
+export async function startWebhookReceiver(opts: WebhookReceiverOptions = {}): Promise<WebhookReceiver> {
+  let secret = opts.secret;
+  let failuresLeft = opts.failFirst ?? 0;
+  const requests: ReceivedWebhook[] = [];
+  const waiters = new Set<() => void>();
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      let verified = false;
+      if (secret) {
+        try {
+          new Webhook(secret).verify(body, req.headers as Record<string, string>);
+          verified = true;
+        } catch {
+          verified = false;
+        }
+      }
+      let status = opts.status ?? 204;
+      if (failuresLeft > 0) {
+        failuresLeft -= 1;
+        status = 503;
+      }
+      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, verified, status });
+      res.writeHead(status).end();
+      opts.log?.(`${req.method} ${req.url} -> ${status} webhook-id=${String(req.headers['webhook-id'] ?? '-')} verified=${secret ? verified : 'no-secret'} ${body.slice(0, 500)}`);
+      waiters.forEach((w) => w());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/webhook`,
+    requests,
+    waitFor(n, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (requests.length < n) return;
+          cleanup();
+          resolve([...requests]);
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`webhook receiver got ${requests.length} of ${n} requests within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    setSecret(s) {
+      secret = s;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,22 @@
+import type { DeliveryDeps } from '../ports.js';
+import { endpointWants } from '../event-types.js';
+
+export interface PublishedEvent {
+  id: string;
+  type: string;
+  tenant: string;
+  /** The CloudEvent JSON exactly as published; delivered unchanged. */
+  payload: string;
+}
+
+/**
+ * One delivery task per endpoint of the event's tenant that wants its type. Safe to
+ * repeat: the queue stores a task once per (event, endpoint).
+ */
+export async function fanOutEvent(deps: DeliveryDeps, event: PublishedEvent): Promise<{ tasks: number }> {
+  const endpoints = (await deps.endpoints.list(event.tenant)).filter((e) => endpointWants(e, event.type));
+  for (const endpoint of endpoints) {
+    await deps.tasks.enqueue({ tenant: event.tenant, endpointId: endpoint.id, eventId: event.id, eventType: event.type, payload: event.payload });
+  }
+  return { tasks: endpoints.length };
+}

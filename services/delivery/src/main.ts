@@ -1,0 +1,66 @@
+import { createRuntime, redisDeduper } from '@assent/platform';
+import { deliveryv1 } from '@assent/proto';
+import type { DeliveryConfig } from './config.js';
+import type { DeliveryDeps } from './domain/ports.js';
+import { cryptoIdSource } from './adapters/crypto/id-source.js';
+import { DnsHostResolver } from './adapters/dns/host-resolver.js';
+import { guardedLookup } from './adapters/http/guarded-lookup.js';
+import { HttpWebhookSender } from './adapters/http/webhook-sender.js';
+import { JetStreamAttemptLog } from './adapters/jetstream/attempt-log.js';
+import { deliveryNames } from './adapters/jetstream/delivery-names.js';
+import { ensureDeliveryStreams } from './adapters/jetstream/delivery-streams.js';
+import { KvEndpointRepository, openEndpointBucket } from './adapters/jetstream/endpoint-repository.js';
+import { JetStreamTaskQueue } from './adapters/jetstream/task-queue.js';
+import { deliveryService } from './transport/grpc/delivery-service.js';
+import { startFanoutConsumer } from './transport/nats/fanout-consumer.js';
+import { startTaskWorker, WORKER_CONSUMER } from './transport/nats/task-worker.js';
+
+export interface RunningDelivery {
+  grpcPort: number;
+  httpPort: number;
+  stop(): Promise<void>;
+}
+
+/** Composition root: the only place delivery adapters are built and wired. */
+export async function startDelivery(config: DeliveryConfig): Promise<RunningDelivery> {
+  const rt = await createRuntime('delivery', config, { otlpEndpoint: config.otlpEndpoint });
+  try {
+    if (config.allowPrivateTargets) rt.logger.warn('DELIVERY_ALLOW_PRIVATE_TARGETS=true: webhooks may reach private networks (development only)');
+    const dn = deliveryNames(config.subjectRoot);
+    await ensureDeliveryStreams(rt.nats.jsm, dn);
+    const deps: DeliveryDeps = {
+      endpoints: new KvEndpointRepository(await openEndpointBucket(rt.nats.nc, dn.endpointBucket)),
+      tasks: new JetStreamTaskQueue(rt.nats.js, dn),
+      attempts: new JetStreamAttemptLog(rt.nats.js, rt.nats.jsm, dn),
+      sender: new HttpWebhookSender({ lookup: config.allowPrivateTargets ? undefined : guardedLookup }),
+      resolver: new DnsHostResolver(),
+      clock: { now: () => new Date() },
+      ids: cryptoIdSource,
+      retry: { ...config.retry, scheduleMs: [...config.retry.scheduleMs] },
+      allowPrivateTargets: config.allowPrivateTargets,
+      random: Math.random,
+    };
+    const common = { nats: rt.nats, names: rt.names, logger: rt.logger, metrics: rt.metrics, deps };
+    const worker = await startTaskWorker({
+      ...common,
+      delivery: dn,
+      finished: redisDeduper(rt.redis, WORKER_CONSUMER),
+      concurrency: config.workerConcurrency,
+    });
+    const fanout = await startFanoutConsumer({ ...common, redis: rt.redis }).catch(async (err: unknown) => {
+      await worker.stop();
+      throw err;
+    });
+    // Events stop flowing in before the worker stops; queued tasks wait durably in the stream.
+    rt.onStop('delivery consumers', async () => {
+      await fanout.stop();
+      await worker.stop();
+    });
+    rt.grpc.server.add(deliveryv1.DeliveryServiceDefinition, deliveryService(deps));
+    const ports = await rt.listen({ grpcPort: config.grpcPort, httpPort: config.httpPort, serviceNames: [deliveryv1.DeliveryServiceDefinition.fullName] });
+    return { ...ports, stop: () => rt.stop() };
+  } catch (err) {
+    await rt.stop();
+    throw err;
+  }
+}
