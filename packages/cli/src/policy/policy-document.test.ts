@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { approvalsv1 } from '@assent/proto';
+import { parsePolicyDocuments, PolicyDocumentError, formatIssue } from './policy-document.js';
+
+const example = readFileSync(new URL('../../examples/payouts-policy.yaml', import.meta.url), 'utf8');
+
+const doc = (spec: string) => `apiVersion: assent.dev/v1
+kind: Policy
+spec:
+${spec
+  .trim()
+  .split('\n')
+  .map((l) => `  ${l}`)
+  .join('\n')}
+`;
+
+const minimal = `id: p1
+action: payouts.change_details
+approvers: ["user:bob"]
+grantDuration: 30m`;
+
+function issues(text: string): string[] {
+  try {
+    parsePolicyDocuments(text);
+  } catch (err) {
+    if (err instanceof PolicyDocumentError) return err.issues.map(formatIssue);
+    throw err;
+  }
+  throw new Error('expected the document to be rejected');
+}
+
+describe('parsePolicyDocuments', () => {
+  it('maps the example document to an approvals Policy', () => {
+    expect(parsePolicyDocuments(example)).toEqual([
+      approvalsv1.Policy.fromPartial({
+        id: 'payout-details-change',
+        action: 'payouts.change_details',
+        approvers: ['user:bob', 'user:carol'],
+        quorum: 1,
+        allowSelfApproval: false,
+        requireJustification: true,
+        grantDurationSeconds: '3600',
+        slackChannel: 'C0PAYOUTS',
+        hash: '',
+      }),
+    ]);
+  });
+
+  it('defaults quorum to 1 and flags to false, and takes grantDurationSeconds as given', () => {
+    const [p] = parsePolicyDocuments(doc(minimal.replace('grantDuration: 30m', 'grantDurationSeconds: 7200')));
+    expect(p).toMatchObject({ quorum: 1, allowSelfApproval: false, requireJustification: false, grantDurationSeconds: '7200', slackChannel: '' });
+  });
+
+  it('reads every document of a multi-document file', () => {
+    const second = doc(minimal.replace('id: p1', 'id: p2').replace('payouts.change_details', 'keys.rotate'));
+    const policies = parsePolicyDocuments(`${doc(minimal)}---\n${second}---\n`);
+    expect(policies.map((p) => [p.id, p.action])).toEqual([
+      ['p1', 'payouts.change_details'],
+      ['p2', 'keys.rotate'],
+    ]);
+  });
+
+  it('rejects an unknown key, naming its path and line and suggesting the right one', () => {
+    expect(issues(doc(`${minimal}\nquorom: 2`))).toEqual([
+      'spec.quorom (line 8): unknown key (did you mean quorum?); allowed: id, action, approvers, quorum, allowSelfApproval, requireJustification, grantDuration, grantDurationSeconds, slackChannel',
+    ]);
+    expect(issues(`metadata: {name: x}\n${doc(minimal)}`)[0]).toMatch(/^metadata \(line 1\): unknown key; allowed: apiVersion, kind, spec$/);
+  });
+
+  it('rejects a bad duration with the accepted forms', () => {
+    expect(issues(doc(minimal.replace('30m', '90x')))).toEqual([
+      'spec.grantDuration (line 7): "90x" is not a duration; use e.g. 30m, 1h, 2h30m or a whole number of seconds',
+    ]);
+  });
+
+  it('rejects a missing action and a missing grant duration, pointing at spec', () => {
+    expect(issues(doc(minimal.replace('action: payouts.change_details\n', '').replace('grantDuration: 30m', 'quorum: 1')))).toEqual([
+      'spec.action (line 3): is required',
+      'spec.grantDuration (line 3): is required: how long access lasts after approval, e.g. 1h (or grantDurationSeconds: 3600)',
+    ]);
+  });
+
+  it('reports every problem at once with YAML paths', () => {
+    const bad = `apiVersion: assent.dev/v2
+kind: Policy
+spec:
+  id: ""
+  action: Payouts
+  approvers: [bob, "user:bob", "user:bob"]
+  quorum: 0
+  allowSelfApproval: yes
+  grantDuration: 1h
+  grantDurationSeconds: 3600
+`;
+    expect(issues(bad)).toEqual([
+      'apiVersion (line 1): must be "assent.dev/v1", got "assent.dev/v2"',
+      'spec.id (line 4): must be a non-empty string',
+      'spec.action (line 5): "Payouts" must be dotted lowercase words, e.g. payouts.change_details',
+      'spec.approvers[0] (line 6): "bob" is not an OpenFGA subject like user:bob or group:finance#member',
+      'spec.approvers[2] (line 6): "user:bob" is listed twice',
+      'spec.quorum (line 7): must be a whole number from 1 to 4294967295, got 0',
+      'spec.allowSelfApproval (line 8): must be true or false, got "yes"',
+      'spec.grantDurationSeconds (line 10): set either grantDuration or grantDurationSeconds, not both',
+    ]);
+  });
+
+  it('rejects YAML syntax errors, wrong shapes and empty files', () => {
+    expect(issues('spec: [\n')[0]).toMatch(/^\(yaml\) \(line \d\): /);
+    expect(issues('just a string')).toEqual(['(document) (line 1): must be a mapping with apiVersion, kind and spec']);
+    expect(issues('apiVersion: assent.dev/v1\nkind: Policy\n')).toEqual(['spec: is required']);
+    expect(issues('apiVersion: assent.dev/v1\nkind: Policy\nspec: [1]\n')).toEqual(['spec (line 3): must be a mapping']);
+    expect(issues('# nothing here\n')).toEqual(['(file): contains no policy document']);
+    expect(issues(`${doc(minimal)}\nkind: Policy\n`)[0]).toMatch(/unique/i);
+  });
+});

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'nice-grpc';
+import { auditv1, authzv1, deliveryv1 } from '@assent/proto';
+import { runCli } from './run-cli.js';
+
+// One in-test server hosting small fakes of the authz, audit and delivery services.
+let server: Server;
+let env: Record<string, string>;
+let chainValid = true;
+const sent: { method: string; request: unknown }[] = [];
+const createdAt = new Date('2025-03-04T05:06:07.000Z');
+
+beforeAll(async () => {
+  server = createServer();
+  server.add(authzv1.AuthzServiceDefinition, {
+    async check() { return {}; },
+    async checkApprover() { return {}; },
+    async createTenant(req) {
+      sent.push({ method: 'createTenant', request: req });
+      return { tenant: { id: req.id, displayName: req.displayName, createdAt }, created: req.id !== 'acme' };
+    },
+    async addTenantMember(req) {
+      sent.push({ method: 'addTenantMember', request: req });
+      return {};
+    },
+    async registerProtectedAction() { return {}; },
+    async listProtectedActions() {
+      return { protectedActions: [{ tenant: 'acme', action: 'payouts.change_details', policy: { id: 'payout-details-change', hash: 'a'.repeat(64) }, approvers: ['user:bob', 'user:carol'], updatedAt: createdAt }] };
+    },
+    async writeGrant() { return {}; },
+  } satisfies authzv1.AuthzServiceImplementation);
+  server.add(auditv1.AuditServiceDefinition, {
+    async listRecords() { return { records: [] }; },
+    async verifyChain() {
+      return chainValid ? { valid: true, records: '12', headHash: 'c'.repeat(64) } : { valid: false, records: '12', headHash: 'c'.repeat(64), firstInvalidSequence: '7' };
+    },
+  } satisfies auditv1.AuditServiceImplementation);
+  server.add(deliveryv1.DeliveryServiceDefinition, {
+    async createEndpoint(req) {
+      sent.push({ method: 'createEndpoint', request: req });
+      return { endpoint: { id: 'ep_1', tenant: req.tenant, url: req.url, description: req.description, eventTypes: req.eventTypes, secret: 'whsec_c2VjcmV0', createdAt } };
+    },
+    async listEndpoints() { return { endpoints: [] }; },
+    async listAttempts() { return { attempts: [] }; },
+  } satisfies deliveryv1.DeliveryServiceImplementation);
+  const addr = `127.0.0.1:${await server.listen('127.0.0.1:0')}`;
+  env = { ASSENT_TOKEN: 'tok', ASSENT_AUTHZ_ADDR: addr, ASSENT_AUDIT_ADDR: addr, ASSENT_DELIVERY_ADDR: addr };
+});
+
+afterAll(async () => {
+  await server?.shutdown();
+});
+
+describe('tenant, authz, audit and webhook commands', () => {
+  it('tenant create says whether it created the tenant', async () => {
+    const created = await runCli(['tenant', 'create', 'globex', '--display-name', 'Globex'], { env });
+    expect(created.code).toBe(0);
+    expect(sent.at(-1)).toEqual({ method: 'createTenant', request: { id: 'globex', displayName: 'Globex' } });
+    expect(created.stdout).toMatch(/^tenant globex created\nid: +globex\ndisplay name: +Globex\ncreated: +2025-03-04T05:06:07\.000Z\n$/);
+    expect((await runCli(['tenant', 'create', 'acme'], { env })).stdout).toMatch(/^tenant acme already exists \(unchanged\)\n/);
+  });
+
+  it('tenant add-member adds the user to --tenant', async () => {
+    const { code, stdout } = await runCli(['--tenant', 'initech', 'tenant', 'add-member', 'alice'], { env });
+    expect(code).toBe(0);
+    expect(sent.at(-1)).toEqual({ method: 'addTenantMember', request: { tenant: 'initech', user: 'alice' } });
+    expect(stdout).toBe('alice is a member of tenant initech\n');
+  });
+
+  it('authz actions prints a table', async () => {
+    const { code, stdout } = await runCli(['authz', 'actions'], { env });
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      'ACTION                  POLICY                 APPROVERS             UPDATED\n' +
+        'payouts.change_details  payout-details-change  user:bob, user:carol  2025-03-04T05:06:07.000Z\n',
+    );
+  });
+
+  it('audit verify exits 0 for a valid chain and 1, naming the sequence, for a broken one', async () => {
+    chainValid = true;
+    const ok = await runCli(['audit', 'verify'], { env });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^valid: +yes$/m);
+    chainValid = false;
+    const broken = await runCli(['audit', 'verify'], { env });
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/^first invalid: +sequence 7$/m);
+    expect(broken.stderr).toBe('error: the audit chain of tenant acme is broken at sequence 7\n');
+    const json = await runCli(['-o', 'json', 'audit', 'verify'], { env });
+    expect(json.code).toBe(1);
+    // Canonical proto JSON leaves out default values, so valid: false is absent.
+    expect(JSON.parse(json.stdout)).toEqual({ records: '12', headHash: 'c'.repeat(64), firstInvalidSequence: '7' });
+  });
+
+  it('webhook create sends repeated --event-type and prints the secret once with a warning', async () => {
+    const { code, stdout, stderr } = await runCli(
+      ['webhook', 'create', '--url', 'https://hooks.example.com/assent', '--event-type', 'assent.approval.decided.v1', '--event-type', 'assent.grant.issued.v1'],
+      { env },
+    );
+    expect(code).toBe(0);
+    expect(sent.at(-1)).toEqual({
+      method: 'createEndpoint',
+      request: { tenant: 'acme', url: 'https://hooks.example.com/assent', description: '', eventTypes: ['assent.approval.decided.v1', 'assent.grant.issued.v1'] },
+    });
+    expect(stdout).toMatch(/^secret: +whsec_c2VjcmV0$/m);
+    expect(stdout).toMatch(/^event types: +assent\.approval\.decided\.v1, assent\.grant\.issued\.v1$/m);
+    expect(stderr).toMatch(/^warning: store the signing secret now; it is shown only this once/);
+  });
+});

@@ -1,0 +1,103 @@
+import { createServer, ServerError, Status, type CallContext } from 'nice-grpc';
+import { BadRequest, errorDetailsServerMiddleware, RichServerError } from 'nice-grpc-error-details';
+import { approvalsv1 } from '@assent/proto';
+
+export interface SeenCall {
+  method: string;
+  authorization: string | undefined;
+  request: unknown;
+}
+
+/**
+ * A tiny in-memory ApprovalsService over real gRPC, enough to drive the CLI: it
+ * records each call's authorization header and request so tests can assert what was sent.
+ */
+export async function startFakeApprovals() {
+  const calls: SeenCall[] = [];
+  const requests = new Map<string, approvalsv1.ApprovalRequest>();
+  const created = new Date('2025-01-02T03:04:05.000Z');
+  let next = 1;
+  const seen = (method: string, request: unknown, ctx: CallContext) => calls.push({ method, request, authorization: ctx.metadata.get('authorization') });
+  const subjectOf = (ctx: CallContext): string => {
+    const jwt = ctx.metadata.get('authorization')?.replace(/^Bearer /, '') ?? '';
+    const payload = jwt.split('.')[1];
+    return payload ? (JSON.parse(Buffer.from(payload, 'base64url').toString()) as { sub: string }).sub : jwt;
+  };
+  const find = (id: string): approvalsv1.ApprovalRequest => {
+    const r = requests.get(id);
+    if (!r) throw new ServerError(Status.NOT_FOUND, `request ${id} not found`);
+    return r;
+  };
+
+  const impl: approvalsv1.ApprovalsServiceImplementation = {
+    async putPolicy(req, ctx) {
+      seen('putPolicy', req, ctx);
+      return { policy: { ...req.policy, hash: 'f'.repeat(64) } };
+    },
+    async getPolicy(req, ctx) {
+      seen('getPolicy', req, ctx);
+      throw new ServerError(Status.NOT_FOUND, `no policy for ${req.action}`);
+    },
+    async createRequest(req, ctx) {
+      seen('createRequest', req, ctx);
+      if (req.action === 'reports.read') return { alreadyAllowed: true, reason: 'active grant until 2025-01-02T04:04:05.000Z' };
+      if (!req.justification) {
+        throw new RichServerError(Status.INVALID_ARGUMENT, 'invalid request', [
+          BadRequest.fromPartial({ fieldViolations: [{ field: 'justification', description: 'is required by policy payout-details-change' }] }),
+        ]);
+      }
+      const id = `01JTESTREQUEST${String(next++).padStart(12, '0')}`;
+      const r = approvalsv1.ApprovalRequest.fromPartial({
+        id,
+        tenant: req.tenant,
+        action: req.action,
+        resource: req.resource,
+        requester: subjectOf(ctx),
+        justification: req.justification,
+        state: approvalsv1.RequestState.REQUEST_STATE_PENDING,
+        policyId: 'payout-details-change',
+        policyHash: 'ab'.repeat(32),
+        approvers: ['user:bob', 'user:carol'],
+        quorum: 1,
+        createdAt: created,
+        updatedAt: created,
+        revision: '1',
+      });
+      requests.set(id, r);
+      return { request: r };
+    },
+    async getRequest(req, ctx) {
+      seen('getRequest', req, ctx);
+      return { request: find(req.id) };
+    },
+    async listRequests(req, ctx) {
+      seen('listRequests', req, ctx);
+      const all = [...requests.values()].filter((r) => !req.state || r.state === req.state);
+      return { requests: all, nextPageToken: all.length ? 'page-2' : '' };
+    },
+    async approve(req, ctx) {
+      seen('approve', req, ctx);
+      const r = find(req.id);
+      const at = new Date(created.getTime() + 60_000);
+      const approved = approvalsv1.ApprovalRequest.fromPartial({
+        ...r,
+        state: approvalsv1.RequestState.REQUEST_STATE_APPROVED,
+        votes: [{ approver: `user:${subjectOf(ctx)}`, outcome: approvalsv1.Outcome.OUTCOME_APPROVE, comment: req.comment, at }],
+        decidedAt: at,
+        grantExpiresAt: new Date(at.getTime() + 3_600_000),
+        revision: '2',
+      });
+      requests.set(r.id, approved);
+      return { request: approved };
+    },
+    async decline(req, ctx) {
+      seen('decline', req, ctx);
+      throw new ServerError(Status.FAILED_PRECONDITION, `request ${req.id} is already decided`);
+    },
+  };
+
+  const server = createServer().use(errorDetailsServerMiddleware);
+  server.add(approvalsv1.ApprovalsServiceDefinition, impl);
+  const port = await server.listen('127.0.0.1:0');
+  return { address: `127.0.0.1:${port}`, calls, stop: () => server.shutdown() };
+}

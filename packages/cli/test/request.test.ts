@@ -1,0 +1,173 @@
+import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDevIssuerKey, writeDevIssuerKey } from '@assent/platform';
+import { startFakeApprovals } from './fake-approvals.js';
+import { runCli } from './run-cli.js';
+
+let fake: Awaited<ReturnType<typeof startFakeApprovals>>;
+let keyFile: string;
+let env: Record<string, string>;
+
+const claims = (authorization: string | undefined) =>
+  JSON.parse(Buffer.from((authorization ?? '').replace(/^Bearer /, '').split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+const lastCall = () => fake.calls.at(-1);
+
+beforeAll(async () => {
+  fake = await startFakeApprovals();
+  keyFile = join(await mkdtemp(join(tmpdir(), 'assentctl-key-')), 'dev-issuer.json');
+  await writeDevIssuerKey(keyFile, await createDevIssuerKey('https://issuer.assent.test'));
+  env = { ASSENT_APPROVALS_ADDR: fake.address, ASSENT_DEV_ISSUER_KEY_FILE: keyFile };
+});
+
+afterAll(async () => {
+  await fake?.stop();
+});
+
+async function createRequest(...extra: string[]) {
+  return runCli(
+    ['--as', 'alice', 'request', 'create', '--action', 'payouts.change_details', '--resource', 'payout-account/42', '--justification', 'new bank account', ...extra],
+    { env },
+  );
+}
+
+describe('request create / approve against an ApprovalsService', () => {
+  it('create sends a bearer token and prints the id, state and approvers', async () => {
+    const { code, stdout, stderr } = await runCli(
+      ['--token', 'tok-alice', '--approvals', fake.address, 'request', 'create', '--action', 'payouts.change_details', '--resource', 'payout-account/42', '--justification', 'new bank account', '--idempotency-key', 'k-1'],
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(lastCall()).toEqual({
+      method: 'createRequest',
+      authorization: 'Bearer tok-alice',
+      request: { tenant: 'acme', action: 'payouts.change_details', resource: 'payout-account/42', justification: 'new bank account', idempotencyKey: 'k-1' },
+    });
+    expect(stdout).toMatch(/^id: +01JTESTREQUEST\d{12}$/m);
+    expect(stdout).toMatch(/^state: +pending$/m);
+    expect(stdout).toMatch(/^approvers: +user:bob, user:carol$/m);
+    expect(stdout).toMatch(/^quorum: +0 of 1 approvals$/m);
+    expect(stdout).toMatch(/^created: +2025-01-02T03:04:05\.000Z$/m);
+  });
+
+  it('--as mints a dev token for the subject, tenant and roles', async () => {
+    const { code } = await createRequest('--tenant', 'globex', '--roles', 'auditor, admin');
+    expect(code).toBe(0);
+    const call = lastCall();
+    expect(call?.request).toMatchObject({ tenant: 'globex' });
+    expect(claims(call?.authorization)).toMatchObject({ sub: 'alice', tenant: 'globex', roles: ['auditor', 'admin'], iss: 'https://issuer.assent.test', aud: 'assent' });
+  });
+
+  it('--token wins over --as, and ASSENT_TENANT / ASSENT_TOKEN are read from the environment', async () => {
+    const { code } = await runCli(['--as', 'alice', 'request', 'list'], { env: { ...env, ASSENT_TOKEN: 'tok-env', ASSENT_TENANT: 'initech' } });
+    expect(code).toBe(0);
+    expect(lastCall()).toMatchObject({ authorization: 'Bearer tok-env', request: { tenant: 'initech' } });
+  });
+
+  it('approve records the vote and prints the approved request with its votes', async () => {
+    const created = await createRequest();
+    const id = /^id: +(\S+)$/m.exec(created.stdout)?.[1] ?? '';
+    const { code, stdout, stderr } = await runCli(['--as', 'bob', 'request', 'approve', id, '--comment', 'verified by phone'], { env });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(lastCall()).toMatchObject({ method: 'approve', request: { tenant: 'acme', id, comment: 'verified by phone' } });
+    expect(claims(lastCall()?.authorization)).toMatchObject({ sub: 'bob' });
+    expect(stdout).toMatch(/^state: +approved$/m);
+    expect(stdout).toMatch(/^grant expires: +2025-01-02T04:05:05\.000Z$/m);
+    expect(stdout).toMatch(/^votes:\n {2}APPROVER +OUTCOME +AT +COMMENT\n {2}user:bob +approve +2025-01-02T03:05:05\.000Z +verified by phone$/m);
+  });
+
+  it('-o json prints the response as canonical proto JSON', async () => {
+    const created = await createRequest('-o', 'json');
+    expect(created.code).toBe(0);
+    const { request } = JSON.parse(created.stdout) as { request: Record<string, unknown> };
+    expect(request).toMatchObject({ state: 'REQUEST_STATE_PENDING', requester: 'alice', createdAt: '2025-01-02T03:04:05.000Z', revision: '1' });
+    const approved = await runCli(['--as', 'bob', '-o', 'json', 'request', 'approve', request['id'] as string], { env });
+    expect(approved.code).toBe(0);
+    expect(JSON.parse(approved.stdout)).toMatchObject({
+      request: { id: request['id'], state: 'REQUEST_STATE_APPROVED', votes: [{ approver: 'user:bob', outcome: 'OUTCOME_APPROVE', at: '2025-01-02T03:05:05.000Z' }] },
+    });
+  });
+
+  it('says when the action is already allowed instead of opening a request', async () => {
+    const { code, stdout } = await runCli(['--as', 'alice', 'request', 'create', '--action', 'reports.read', '--resource', 'report/1'], { env });
+    expect(code).toBe(0);
+    expect(stdout).toBe('already allowed: active grant until 2025-01-02T04:04:05.000Z\n');
+  });
+
+  it('list passes filters and paging, prints a table and the next page token', async () => {
+    const { code, stdout } = await runCli(['--as', 'alice', 'request', 'list', '--state', 'approved', '--limit', '5', '--page-token', 'p1'], { env });
+    expect(code).toBe(0);
+    expect(lastCall()?.request).toEqual({ tenant: 'acme', state: 2, pageSize: 5, pageToken: 'p1' });
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID +STATE +ACTION +RESOURCE +REQUESTER +CREATED$/);
+    const rows = lines.slice(1, -2);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((l) => /^01JTESTREQUEST\d{12} +approved +payouts\.change_details +payout-account\/42 +(alice|bob) +2025-/.test(l))).toBe(true);
+    expect(lines.at(-1)).toBe('more: --page-token page-2');
+  });
+});
+
+describe('request errors', () => {
+  it('prints INVALID_ARGUMENT with each field violation and exits 1', async () => {
+    const { code, stdout, stderr } = await runCli(['--as', 'alice', 'request', 'create', '--action', 'payouts.change_details', '--resource', 'payout-account/42'], { env });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('error: INVALID_ARGUMENT: invalid request\n  - justification: is required by policy payout-details-change\n');
+  });
+
+  it('prints NOT_FOUND and FAILED_PRECONDITION and exits 1', async () => {
+    const missing = await runCli(['--as', 'bob', 'request', 'approve', '01JNOPE'], { env });
+    expect(missing).toEqual({ code: 1, stdout: '', stderr: 'error: NOT_FOUND: request 01JNOPE not found\n' });
+    const decided = await runCli(['--as', 'bob', 'request', 'decline', '01JX', '--comment', 'no'], { env });
+    expect(decided).toMatchObject({ code: 1, stderr: 'error: FAILED_PRECONDITION: request 01JX is already decided\n' });
+  });
+
+  it('exits 3 with a make up hint when the service is unreachable', async () => {
+    const port = await closedPort();
+    const { code, stderr } = await runCli(['--as', 'bob', '--approvals', `127.0.0.1:${port}`, 'request', 'get', '01JX'], { env });
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/^error: UNAVAILABLE: /);
+    expect(stderr).toContain(`hint: is the approvals service running at 127.0.0.1:${port}? Start the platform with \`make up\``);
+  });
+});
+
+describe('policy apply', () => {
+  it('validates the YAML and sends the policy', async () => {
+    const { code, stdout } = await runCli(['--as', 'admin', '--roles', 'admin', 'policy', 'apply', '-f', 'examples/payouts-policy.yaml'], { env, cwd: join(import.meta.dirname, '..') });
+    expect(code).toBe(0);
+    expect(lastCall()).toMatchObject({
+      method: 'putPolicy',
+      request: { tenant: 'acme', policy: { id: 'payout-details-change', action: 'payouts.change_details', approvers: ['user:bob', 'user:carol'], quorum: 1, requireJustification: true, grantDurationSeconds: '3600', slackChannel: 'C0PAYOUTS' } },
+    });
+    expect(stdout).toBe(`policy payout-details-change applied to payouts.change_details in tenant acme (sha256 ${'f'.repeat(64)})\n`);
+  });
+
+  it('rejects an invalid file with YAML paths, exit 2, and sends nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'assentctl-policy-'));
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'bad.yaml'), 'apiVersion: assent.dev/v1\nkind: Policy\nspec:\n  id: p\n  approvers: ["user:bob"]\n  grantDuration: soon\n');
+    const before = fake.calls.length;
+    const { code, stderr } = await runCli(['--as', 'admin', 'policy', 'apply', '-f', 'bad.yaml'], { env, cwd: dir });
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `error: invalid policy file ${join(dir, 'bad.yaml')}\n` +
+        '  - spec.action (line 3): is required\n' +
+        '  - spec.grantDuration (line 6): "soon" is not a duration; use e.g. 30m, 1h, 2h30m or a whole number of seconds\n',
+    );
+    expect(fake.calls.length).toBe(before);
+  });
+});
+
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
