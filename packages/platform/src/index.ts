@@ -46,7 +46,7 @@ export { names, splitEventType } from './nats/subjects.js';
 export type { Names } from './nats/subjects.js';
 export { EventPublisher, encodeEvent, newEvent, parseEvent } from './nats/events.js';
 export type { AssentEvent } from './nats/events.js';
-export { PoisonMessageError, defaultBackoff, startConsumer } from './nats/consumer.js';
+export { PoisonMessageError, RetryLaterError, defaultBackoff, startConsumer } from './nats/consumer.js';
 export type { ConsumerOptions, Deduper, RunningConsumer } from './nats/consumer.js';
 export { StreamEntityStore, startOutboxRelay } from './nats/entity-store.js';
 export type { Versioned } from './nats/entity-store.js';

@@ -94,6 +94,8 @@ describe('StreamEntityStore', () => {
       },
     });
     await expect.poll(async () => (await nats.jsm.streams.info(n.dlqStream)).state.messages, { timeout: 10_000 }).toBe(1);
+    // Terminated, not left pending for redelivery (NATS < 2.10.4 ignores a TERM with a reason).
+    await expect.poll(async () => (await nats.jsm.consumers.info(n.eventsStream, 'failing')).num_ack_pending, { timeout: 5_000 }).toBe(0);
     await consumer.stop();
     expect(attempts).toBe(3);
     const parked = await nats.jsm.streams.getMessage(n.dlqStream, { last_by_subj: n.dlq('failing') });

@@ -7,7 +7,6 @@ import {
   InvalidArgumentError,
   NotFoundError,
   PermissionDeniedError,
-  UnauthenticatedError,
   UnavailableError,
 } from '../errors.js';
 

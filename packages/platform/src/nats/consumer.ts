@@ -14,6 +14,16 @@ export class PoisonMessageError extends Error {
   }
 }
 
+/** Thrown by a handler that knows when to try again (e.g. a Retry-After); bounded by the consumer. */
+export class RetryLaterError extends Error {
+  constructor(message: string, readonly delayMs: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RetryLaterError';
+  }
+}
+
+const MAX_RETRY_LATER_MS = 5 * 60_000;
+
 /** Remembers handled message ids so redeliveries are acknowledged without handling twice. */
 export interface Deduper {
   seen(id: string): Promise<boolean>;
@@ -102,7 +112,9 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     h.set('Assent-Dlq-Stream-Seq', String(msg.seq));
     h.set('Assent-Dlq-Deliveries', String(msg.info.deliveryCount));
     await nats.js.publish(opts.names.dlq(opts.durable), msg.data, { headers: h, msgID: `${opts.durable}:${msg.info.stream}:${msg.seq}` });
-    msg.term(reason.slice(0, 200));
+    // A bare +TERM: servers before 2.10.4 ignore a term that carries a reason (the
+    // reason is in the DLQ headers and the log instead).
+    msg.term();
     count('parked');
     log.error({ subject: msg.subject, seq: msg.seq, reason }, 'message parked in DLQ');
   }
@@ -132,7 +144,8 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
           }
           return;
         }
-        const delay = backoff(msg.info.deliveryCount);
+        const scheduled = backoff(msg.info.deliveryCount);
+        const delay = err instanceof RetryLaterError ? Math.min(Math.max(err.delayMs, scheduled), MAX_RETRY_LATER_MS) : scheduled;
         log.warn({ err, subject: msg.subject, seq: msg.seq, attempt: msg.info.deliveryCount, retryInMs: delay }, 'handler failed; will retry');
         msg.nak(delay);
         count('retry');

@@ -1,0 +1,221 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One Web API call as the server saw it; `body` has JSON-encoded fields (blocks, attachments) decoded. */
+export interface SlackCall {
+  method: string;
+  body: Record<string, unknown>;
+  /** HTTP status answered (429 when rate-limited). */
+  status: number;
+  /** Slack error code when the call answered `ok: false`. */
+  error?: string;
+}
+
+export interface SlackMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[] | undefined;
+  threadTs: string | undefined;
+  /** Set once chat.update changed it. */
+  edited: boolean;
+}
+
+export interface SlackServer {
+  /** API base for WebClient's `slackApiUrl`, e.g. http://127.0.0.1:PORT/api/ */
+  url: string;
+  token: string;
+  calls: SlackCall[];
+  /** Current messages per channel id, oldest first (chat.update replaces in place). */
+  messages: Map<string, SlackMessage[]>;
+  /** Channel id the server assigned to a channel name (or the id itself). */
+  channelId(nameOrId: string): string;
+  /** The next `n` calls answer HTTP 429, Retry-After: 1, `{ok:false,error:'ratelimited'}`. */
+  rateLimitNext(n: number): void;
+  /** Calls made with this method that answered ok. */
+  succeeded(method: string): SlackCall[];
+  waitFor(predicate: (server: SlackServer) => boolean, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const CHANNEL_ID = /^[CGD][A-Z0-9]{8,}$/;
+const MAX_BODY = 1024 * 1024;
+
+/**
+ * A local HTTP server speaking enough of the Slack Web API (POST /api/<method>,
+ * JSON or form-encoded bodies, bearer auth, `{ok, error}` envelopes, 429 with
+ * Retry-After) for the real `@slack/web-api` client: chat.postMessage, chat.update
+ * and auth.test. Channels may be given by name or id; like Slack, chat.postMessage
+ * accepts either and answers with the id, while chat.update needs the id.
+ * Without `channels` any channel is accepted and created on first use.
+ */
+export async function startSlackServer(
+  opts: {
+    token?: string;
+    channels?: string[];
+    /** Defaults to 0 (a free port); `make up` pins one so the URL is stable. */
+    port?: number;
+    /** Called with a one-line summary of every call (the local demo prints them). */
+    log?: (line: string) => void;
+  } = {},
+): Promise<SlackServer> {
+  const token = opts.token ?? 'xoxb-assent-test';
+  const ids = new Map<string, string>();
+  let nextChannel = 1;
+  const register = (nameOrId: string): string => {
+    const key = nameOrId.replace(/^#/, '');
+    const existing = ids.get(key);
+    if (existing) return existing;
+    const id = CHANNEL_ID.test(key) ? key : `C${String(nextChannel++).padStart(10, '0')}`;
+    ids.set(key, id);
+    ids.set(id, id);
+    return id;
+  };
+  opts.channels?.forEach(register);
+  const open = opts.channels === undefined;
+  const lookup = (channel: unknown, idOnly: boolean): string | undefined => {
+    if (typeof channel !== 'string' || channel === '') return undefined;
+    const key = channel.replace(/^#/, '');
+    if (idOnly && !CHANNEL_ID.test(key)) return undefined;
+    return ids.get(key) ?? (open ? register(key) : undefined);
+  };
+
+  const messages = new Map<string, SlackMessage[]>();
+  const calls: SlackCall[] = [];
+  let rateLimited = 0;
+  let tsCounter = 0;
+  const nextTs = () => `1700000000.${String(++tsCounter * 100).padStart(6, '0')}`;
+
+  function methodResult(method: string, body: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://assent-test.slack.com/', team: 'Assent Test', user: 'assent', team_id: 'T0000000001', user_id: 'U0000000001', bot_id: 'B0000000001' };
+      case 'chat.postMessage': {
+        const channel = lookup(body['channel'], false);
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        if (!body['text'] && !body['blocks']) return { ok: false, error: 'no_text' };
+        const threadTs = typeof body['thread_ts'] === 'string' ? body['thread_ts'] : undefined;
+        if (threadTs && !messages.get(channel)?.some((m) => m.ts === threadTs)) return { ok: false, error: 'thread_not_found' };
+        const msg: SlackMessage = { channel, ts: nextTs(), text: String(body['text'] ?? ''), blocks: asBlocks(body['blocks']), threadTs, edited: false };
+        messages.set(channel, [...(messages.get(channel) ?? []), msg]);
+        return { ok: true, channel, ts: msg.ts, message: wire(msg) };
+      }
+      case 'chat.update': {
+        const channel = lookup(body['channel'], true);
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        const msg = messages.get(channel)?.find((m) => m.ts === body['ts']);
+        if (!msg) return { ok: false, error: 'message_not_found' };
+        if (body['text'] !== undefined) msg.text = String(body['text']);
+        if (body['blocks'] !== undefined) msg.blocks = asBlocks(body['blocks']);
+        msg.edited = true;
+        return { ok: true, channel, ts: msg.ts, text: msg.text, message: wire(msg) };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  function answer(res: ServerResponse, status: number, payload: Record<string, unknown>, headers: Record<string, string> = {}): void {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(payload));
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const m = /^\/api\/([A-Za-z][A-Za-z0-9.]*)$/.exec((req.url ?? '/').split('?')[0] ?? '/');
+    if (req.method !== 'POST' || !m?.[1]) return answer(res, 404, { ok: false, error: 'unknown_method' });
+    const method = m[1];
+    const body = parseBody(await readBody(req), req.headers['content-type']);
+    const record = (status: number, error?: string) => {
+      calls.push({ method, body, status, ...(error ? { error } : {}) });
+      opts.log?.(`${method} ${String(body['channel'] ?? '')}${body['thread_ts'] ? ` (thread ${String(body['thread_ts'])})` : ''} → ${error ?? 'ok'}${body['text'] ? `: ${String(body['text'])}` : ''}`);
+    };
+    if (rateLimited > 0) {
+      rateLimited--;
+      record(429, 'ratelimited');
+      return answer(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+    }
+    const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (typeof body['token'] === 'string' ? body['token'] : undefined);
+    const result = !auth ? { ok: false, error: 'not_authed' } : auth !== token ? { ok: false, error: 'invalid_auth' } : methodResult(method, body);
+    record(200, result['ok'] ? undefined : String(result['error']));
+    answer(res, 200, result);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: Error) => {
+      if (!res.headersSent) answer(res, 200, { ok: false, error: 'invalid_form_data', detail: err.message });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  const self: SlackServer = {
+    url: `http://127.0.0.1:${port}/api/`,
+    token,
+    calls,
+    messages,
+    channelId: (nameOrId) => {
+      const id = lookup(nameOrId, false);
+      if (!id) throw new Error(`unknown Slack channel ${nameOrId}`);
+      return id;
+    },
+    rateLimitNext(n) {
+      rateLimited = n;
+    },
+    succeeded: (method) => calls.filter((c) => c.method === method && c.status === 200 && !c.error),
+    async waitFor(predicate, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(self)) {
+        if (Date.now() > deadline) {
+          throw new Error(`slack server: condition not met in ${timeoutMs} ms; calls: ${JSON.stringify(calls.map((c) => ({ method: c.method, status: c.status, error: c.error })))}`);
+        }
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+  return self;
+}
+
+function wire(msg: SlackMessage): Record<string, unknown> {
+  return {
+    type: 'message',
+    bot_id: 'B0000000001',
+    text: msg.text,
+    ts: msg.ts,
+    ...(msg.blocks ? { blocks: msg.blocks } : {}),
+    ...(msg.threadTs ? { thread_ts: msg.threadTs } : {}),
+    ...(msg.edited ? { edited: { user: 'B0000000001', ts: msg.ts } } : {}),
+  };
+}
+
+function asBlocks(value: unknown): unknown[] | undefined {
+  return Array.isArray(value) ? value : undefined;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new Error('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Slack accepts JSON or form fields; form fields holding objects (blocks) are JSON strings. */
+function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (!raw) return {};
+  if (contentType?.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    body[key] = (key === 'blocks' || key === 'attachments' || key === 'metadata') && /^[[{]/.test(value) ? JSON.parse(value) : value;
+  }
+  return body;
+}

@@ -1,0 +1,51 @@
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { NotificationRepository } from '../../domain/ports.js';
+import type { Notification } from '../../domain/types.js';
+import { newestFirst } from '../newest-first.js';
+
+type NotificationJson = Omit<Notification, 'sentAt'> & { sentAt: string };
+
+/** Opens (or creates) `<ROOT>_notifier_notifications`; records never change, so one revision is kept. */
+export function openNotificationBucket(nc: NatsConnection, root: string): Promise<KV> {
+  return new Kvm(nc).create(`${root.toUpperCase()}_notifier_notifications`, { history: 1 });
+}
+
+/**
+ * Notifications in JetStream KV under `<tenant>.<requestId>.<notificationId>`:
+ * tenant-scoped keys, one request's notifications under one prefix. `add` is a
+ * KV create (compare-and-set on "no value yet"), so of two replicas handling
+ * the same event exactly one record is written.
+ */
+export class KvNotificationRepository implements NotificationRepository {
+  constructor(private readonly kv: KV) {}
+
+  async get(tenant: string, requestId: string, id: string): Promise<Notification | undefined> {
+    const entry = await this.kv.get(`${tenant}.${requestId}.${id}`);
+    if (!entry || entry.operation !== 'PUT') return undefined;
+    const n = entry.json<NotificationJson>();
+    return { ...n, sentAt: new Date(n.sentAt) };
+  }
+
+  async add(n: Notification): Promise<boolean> {
+    try {
+      await this.kv.create(`${n.tenant}.${n.requestId}.${n.id}`, JSON.stringify({ ...n, sentAt: n.sentAt.toISOString() }));
+      return true;
+    } catch (err) {
+      if (await this.get(n.tenant, n.requestId, n.id)) return false;
+      throw err;
+    }
+  }
+
+  async list(tenant: string, opts: { requestId?: string; limit: number }): Promise<Notification[]> {
+    const keys: string[] = [];
+    for await (const key of await this.kv.keys(opts.requestId ? `${tenant}.${opts.requestId}.*` : `${tenant}.>`)) keys.push(key);
+    const all = await Promise.all(
+      keys.map((k) => {
+        const [, requestId = '', id = ''] = k.split('.');
+        return this.get(tenant, requestId, id);
+      }),
+    );
+    return all.filter((n): n is Notification => n !== undefined).sort(newestFirst).slice(0, opts.limit);
+  }
+}

@@ -1,0 +1,6 @@
+/** CloudEvent types the notifier reacts to (payloads in proto/assent/events/v1/events.proto). */
+export const eventTypes = {
+  approvalRequested: 'assent.approval.requested.v1',
+  approvalVoted: 'assent.approval.voted.v1',
+  approvalDecided: 'assent.approval.decided.v1',
+} as const;

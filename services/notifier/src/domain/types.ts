@@ -1,0 +1,45 @@
+export type NotificationChannel = 'SLACK' | 'EMAIL';
+
+/** A message sent to humans, recorded once per (event, destination). */
+export interface Notification {
+  /** Deterministic: derived from event id, channel and destination (see notificationId). */
+  id: string;
+  tenant: string;
+  channel: NotificationChannel;
+  /** Slack channel (as addressed: name or id) or email address. */
+  destination: string;
+  requestId: string;
+  eventId: string;
+  eventType: string;
+  /** Slack: `<channel id>:<message ts>` of the message this notification posted. */
+  providerRef: string;
+  sentAt: Date;
+}
+
+export type Outcome = 'APPROVE' | 'DECLINE';
+
+/** What a notification shows of an approval request (from the event payload). */
+export interface ApprovalRequestView {
+  id: string;
+  tenant: string;
+  action: string;
+  resource: string;
+  requester: string;
+  justification: string;
+  policyId: string;
+  /** Approvals needed (N of M). */
+  quorum: number;
+  approvers: string[];
+}
+
+/** The event a command reacts to: its id makes the command idempotent. */
+export interface EventRef {
+  id: string;
+  type: string;
+}
+
+/** What a notify command did, for logs and tests. */
+export type NotifyResult =
+  | { status: 'sent'; notifications: Notification[] }
+  | { status: 'duplicate'; notifications: Notification[] }
+  | { status: 'skipped'; reason: string };

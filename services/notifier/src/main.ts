@@ -1,0 +1,58 @@
+import { createRuntime, type Logger } from '@assent/platform';
+import { notifierv1 } from '@assent/proto';
+import type { NotifierConfig } from './config.js';
+import type { NotifierDeps } from './domain/ports.js';
+import { KvNotificationRepository, openNotificationBucket } from './adapters/jetstream/notification-repository.js';
+import { WebSlackGateway, createSlackClient } from './adapters/slack/web-slack-gateway.js';
+import { notifierService } from './transport/grpc/notifier-service.js';
+import { portalHandler } from './transport/http/portal.js';
+import { startEventConsumer } from './transport/nats/event-consumer.js';
+
+export interface RunningNotifier {
+  grpcPort: number;
+  httpPort: number;
+  stop(): Promise<void>;
+}
+
+/** Composition root: the only place notifier adapters are built and wired. */
+export async function startNotifier(config: NotifierConfig): Promise<RunningNotifier> {
+  const rt = await createRuntime('notifier', config, { otlpEndpoint: config.otlpEndpoint });
+  try {
+    const slack = config.slack.botToken
+      ? new WebSlackGateway(createSlackClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, logger: rt.logger }))
+      : undefined;
+    if (slack) checkSlack(slack, rt.logger, config.slack.apiUrl);
+    else rt.logger.warn('Slack notifications are DISABLED: NOTIFIER_SLACK_BOT_TOKEN is not set. Approval events are consumed and acknowledged, nothing is posted to Slack.');
+    if (slack && !config.slack.defaultChannel) {
+      rt.logger.info('NOTIFIER_SLACK_DEFAULT_CHANNEL is not set: requests whose policy names no Slack channel are not posted');
+    }
+    const deps: NotifierDeps = {
+      slack,
+      notifications: new KvNotificationRepository(await openNotificationBucket(rt.nats.nc, config.subjectRoot)),
+      clock: { now: () => new Date() },
+      defaultSlackChannel: config.slack.defaultChannel,
+      portalBaseUrl: config.portalBaseUrl,
+    };
+    rt.grpc.server.add(notifierv1.NotifierServiceDefinition, notifierService(deps));
+    const consumer = await startEventConsumer(rt, deps);
+    rt.onStop('event consumer', () => consumer.stop());
+    const ports = await rt.listen({
+      grpcPort: config.grpcPort,
+      httpPort: config.httpPort,
+      serviceNames: [notifierv1.NotifierServiceDefinition.fullName],
+      http: portalHandler(),
+    });
+    return { ...ports, stop: () => rt.stop() };
+  } catch (err) {
+    await rt.stop();
+    throw err;
+  }
+}
+
+/** Says at boot whether the token works, without making Slack's availability a boot dependency. */
+function checkSlack(slack: WebSlackGateway, logger: Logger, apiUrl: string): void {
+  slack.identity().then(
+    (id) => logger.info({ team: id.team, user: id.user, apiUrl }, 'Slack notifications enabled'),
+    (err: Error) => logger.error({ err, apiUrl }, 'Slack notifications enabled but auth.test failed: messages will be parked until the token works'),
+  );
+}

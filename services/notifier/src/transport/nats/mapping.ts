@@ -1,0 +1,33 @@
+import { approvalsv1, eventsv1 } from '@assent/proto';
+import type { ApprovalRequestView, Outcome } from '../../domain/types.js';
+
+/** Event payload (canonical protobuf JSON) → the domain's view of the request. */
+export function toRequestView(r: approvalsv1.ApprovalRequest | undefined): ApprovalRequestView {
+  return {
+    id: r?.id ?? '',
+    tenant: r?.tenant ?? '',
+    action: r?.action ?? '',
+    resource: r?.resource ?? '',
+    requester: r?.requester ?? '',
+    justification: r?.justification ?? '',
+    policyId: r?.policyId ?? '',
+    quorum: r?.quorum ?? 0,
+    approvers: [...(r?.approvers ?? [])],
+  };
+}
+
+export function toOutcome(o: approvalsv1.Outcome): Outcome | undefined {
+  if (o === approvalsv1.Outcome.OUTCOME_APPROVE) return 'APPROVE';
+  if (o === approvalsv1.Outcome.OUTCOME_DECLINE) return 'DECLINE';
+  return undefined;
+}
+
+export const parseApprovalRequested = (data: unknown) => {
+  const d = eventsv1.ApprovalRequested.fromJSON(data);
+  return { request: toRequestView(d.request), slackChannel: d.slackChannel };
+};
+
+export const parseApprovalDecided = (data: unknown) => {
+  const d = eventsv1.ApprovalDecided.fromJSON(data);
+  return { request: toRequestView(d.request), outcome: toOutcome(d.outcome), decidedBy: d.decidedBy };
+};

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@assent/platform';
+import { loadConfig } from '../src/config.js';
+
+const base = { ASSENT_JWKS_URL: 'http://127.0.0.1:1/jwks.json', ASSENT_JWT_ISSUER: 'https://issuer.test' };
+
+describe('notifier config', () => {
+  it('defaults to the public Slack API with Slack off until a token is given', () => {
+    const c = loadConfig(base);
+    expect(c).toMatchObject({ grpcPort: 50055, httpPort: 9105, portalBaseUrl: 'http://127.0.0.1:9105' });
+    expect(c.slack).toEqual({ apiUrl: 'https://slack.com/api/', botToken: undefined, defaultChannel: undefined });
+    expect(Object.isFrozen(c.slack)).toBe(true);
+  });
+
+  it('normalises the API base and portal URL', () => {
+    const c = loadConfig({
+      ...base,
+      NOTIFIER_SLACK_API_URL: 'http://127.0.0.1:8080/api',
+      NOTIFIER_SLACK_BOT_TOKEN: 'xoxb-1',
+      NOTIFIER_SLACK_DEFAULT_CHANNEL: '#approvals',
+      NOTIFIER_PORTAL_BASE_URL: 'https://assent.example.com/',
+    });
+    expect(c.slack).toEqual({ apiUrl: 'http://127.0.0.1:8080/api/', botToken: 'xoxb-1', defaultChannel: '#approvals' });
+    expect(c.portalBaseUrl).toBe('https://assent.example.com');
+  });
+
+  it('names every bad variable', () => {
+    const err = (() => {
+      try {
+        loadConfig({ ...base, NOTIFIER_SLACK_API_URL: 'not a url', NOTIFIER_GRPC_PORT: '99999' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['NOTIFIER_GRPC_PORT', 'NOTIFIER_SLACK_API_URL']);
+  });
+});
