@@ -55,3 +55,4 @@ export { createRedis, redisDeduper, redisKeys } from './redis.js';
 export type { Redis } from './redis.js';
 export { runService } from './run-service.js';
 export { canonicalJson } from './canonical-json.js';
+export { KvMirror } from './nats/kv-mirror.js';

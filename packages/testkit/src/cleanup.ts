@@ -4,8 +4,8 @@ import { Redis } from 'ioredis';
 import { testEnv } from './env.js';
 
 /** Deletes every stream (and so its consumers and KV buckets) named after the test root. */
-export async function cleanupNats(root: string): Promise<void> {
-  const nc = await connect({ servers: testEnv.natsUrl });
+export async function cleanupNats(root: string, url: string = testEnv.natsUrl): Promise<void> {
+  const nc = await connect({ servers: url });
   try {
     const jsm = await jetstreamManager(nc);
     // Streams the test created, and the streams behind its KV buckets.
@@ -19,8 +19,8 @@ export async function cleanupNats(root: string): Promise<void> {
 }
 
 /** Deletes every Redis key under `<root>:`. */
-export async function cleanupRedis(root: string): Promise<void> {
-  const redis = new Redis(testEnv.redisUrl);
+export async function cleanupRedis(root: string, url: string = testEnv.redisUrl): Promise<void> {
+  const redis = new Redis(url);
   try {
     let cursor = '0';
     do {

@@ -2,7 +2,7 @@ import { createRuntime, newEvent } from '@assent/platform';
 import { authzv1 } from '@assent/proto';
 import type { AuthzConfig } from './config.js';
 import type { AuthzDeps } from './domain/ports.js';
-import { KvProtectedActionRepository, KvTenantRepository, openAuthzBuckets } from './adapters/jetstream/repositories.js';
+import { openAuthzRepositories } from './adapters/jetstream/repositories.js';
 import { NatsEventSink } from './adapters/nats/event-sink.js';
 import { connectOpenFga } from './adapters/openfga/relation-store.js';
 import { authzService } from './transport/grpc/authz-service.js';
@@ -19,11 +19,12 @@ export async function startAuthz(config: AuthzConfig): Promise<RunningAuthz> {
   const rt = await createRuntime('authz', config, { otlpEndpoint: config.otlpEndpoint });
   try {
     const relations = await connectOpenFga(config.openFga);
-    const buckets = await openAuthzBuckets(rt.nats.nc, config.subjectRoot);
+    const repos = await openAuthzRepositories(rt.nats.nc, config.subjectRoot, rt.logger);
+    rt.onStop('kv mirrors', () => repos.stop());
     const deps: AuthzDeps = {
       relations,
-      tenants: new KvTenantRepository(buckets.tenants),
-      actions: new KvProtectedActionRepository(buckets.actions),
+      tenants: repos.tenants,
+      actions: repos.actions,
       events: new NatsEventSink(rt.publisher),
       eventFactory: { create: (e) => newEvent({ ...e, service: 'authz' }) },
       clock: { now: () => new Date() },

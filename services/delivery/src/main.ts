@@ -28,8 +28,9 @@ export async function startDelivery(config: DeliveryConfig): Promise<RunningDeli
     if (config.allowPrivateTargets) rt.logger.warn('DELIVERY_ALLOW_PRIVATE_TARGETS=true: webhooks may reach private networks (development only)');
     const dn = deliveryNames(config.subjectRoot);
     await ensureDeliveryStreams(rt.nats.jsm, dn);
+    const endpoints = await KvEndpointRepository.open(await openEndpointBucket(rt.nats.nc, dn.endpointBucket), rt.logger);
     const deps: DeliveryDeps = {
-      endpoints: new KvEndpointRepository(await openEndpointBucket(rt.nats.nc, dn.endpointBucket)),
+      endpoints,
       tasks: new JetStreamTaskQueue(rt.nats.js, dn),
       attempts: new JetStreamAttemptLog(rt.nats.js, rt.nats.jsm, dn),
       sender: new HttpWebhookSender({ lookup: config.allowPrivateTargets ? undefined : guardedLookup }),
@@ -55,6 +56,7 @@ export async function startDelivery(config: DeliveryConfig): Promise<RunningDeli
     rt.onStop('delivery consumers', async () => {
       await fanout.stop();
       await worker.stop();
+      await endpoints.stop();
     });
     rt.grpc.server.add(deliveryv1.DeliveryServiceDefinition, deliveryService(deps));
     const ports = await rt.listen({ grpcPort: config.grpcPort, httpPort: config.httpPort, serviceNames: [deliveryv1.DeliveryServiceDefinition.fullName] });

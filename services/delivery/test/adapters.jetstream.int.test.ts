@@ -40,11 +40,21 @@ beforeAll(async () => {
   nats = await connectNats(testEnv.natsUrl, 'delivery-contract', createLogger('delivery-contract', 'silent'));
 });
 afterAll(async () => {
+  await Promise.all(mirrors.map((m) => m.stop()));
   await nats?.drain();
   await Promise.all(roots.map((r) => cleanupNats(r)));
 });
 
-endpointRepositoryContract('jetstream kv', async () => new KvEndpointRepository(await openEndpointBucket(nats.nc, (await freshNames()).endpointBucket)), tenantOf);
+const mirrors: KvEndpointRepository[] = [];
+endpointRepositoryContract(
+  'jetstream kv',
+  async () => {
+    const repo = await KvEndpointRepository.open(await openEndpointBucket(nats.nc, (await freshNames()).endpointBucket), createLogger('kv-mirror', 'silent'));
+    mirrors.push(repo);
+    return repo;
+  },
+  tenantOf,
+);
 attemptLogContract('jetstream', async () => new JetStreamAttemptLog(nats.js, nats.jsm, await freshNames()), tenantOf);
 taskQueueContract('jetstream', async () => {
   const dn = await freshNames();

@@ -1,37 +1,57 @@
-import { Kvm, type KV } from '@nats-io/kv';
+import { KvMirror, type Logger } from '@assent/platform';
+import { Kvm, type KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { ProtectedActionRepository, TenantRepository } from '../../domain/ports.js';
 import type { ProtectedAction, Tenant } from '../../domain/types.js';
 
-/** Opens (or creates) the authz KV buckets under the subject root. */
-export async function openAuthzBuckets(nc: NatsConnection, root: string): Promise<{ tenants: KV; actions: KV }> {
-  const kvm = new Kvm(nc);
-  const upper = root.toUpperCase();
-  return {
-    tenants: await kvm.create(`${upper}_authz_tenants`, { history: 5 }),
-    actions: await kvm.create(`${upper}_authz_actions`, { history: 5 }),
-  };
-}
-
 type TenantJson = Omit<Tenant, 'createdAt'> & { createdAt: string };
 type ActionJson = Omit<ProtectedAction, 'updatedAt'> & { updatedAt: string };
 
+const decodeTenant = (e: KvEntry): Tenant => {
+  const t = e.json<TenantJson>();
+  return { ...t, createdAt: new Date(t.createdAt) };
+};
+const decodeAction = (e: KvEntry): ProtectedAction => {
+  const a = e.json<ActionJson>();
+  return { ...a, updatedAt: new Date(a.updatedAt) };
+};
+
+/**
+ * Tenants and protected actions live in JetStream KV and are read on every
+ * Check, so each replica serves them from an in-memory mirror kept current by
+ * a KV watch (writes wait until the local mirror has them).
+ */
+export async function openAuthzRepositories(
+  nc: NatsConnection,
+  root: string,
+  logger: Logger,
+): Promise<{ tenants: KvTenantRepository; actions: KvProtectedActionRepository; stop(): Promise<void> }> {
+  const kvm = new Kvm(nc);
+  const upper = root.toUpperCase();
+  const tenants = await KvMirror.start(await kvm.create(`${upper}_authz_tenants`, { history: 5 }), decodeTenant, logger);
+  const actions = await KvMirror.start(await kvm.create(`${upper}_authz_actions`, { history: 5 }), decodeAction, logger);
+  return {
+    tenants: new KvTenantRepository(tenants),
+    actions: new KvProtectedActionRepository(actions),
+    stop: async () => {
+      await Promise.all([tenants.stop(), actions.stop()]);
+    },
+  };
+}
+
 export class KvTenantRepository implements TenantRepository {
-  constructor(private readonly kv: KV) {}
+  constructor(private readonly mirror: KvMirror<Tenant>) {}
 
   async get(id: string): Promise<Tenant | undefined> {
-    const entry = await this.kv.get(id);
-    if (!entry || entry.operation !== 'PUT') return undefined;
-    const t = entry.json<TenantJson>();
-    return { ...t, createdAt: new Date(t.createdAt) };
+    return this.mirror.get(id);
   }
 
   async create(tenant: Tenant): Promise<{ tenant: Tenant; created: boolean }> {
     try {
-      await this.kv.create(tenant.id, JSON.stringify({ ...tenant, createdAt: tenant.createdAt.toISOString() }));
+      await this.mirror.create(tenant.id, JSON.stringify({ ...tenant, createdAt: tenant.createdAt.toISOString() }));
       return { tenant, created: true };
     } catch (err) {
-      const existing = await this.get(tenant.id);
+      const existing = this.mirror.get(tenant.id);
       if (existing) return { tenant: existing, created: false };
       throw err;
     }
@@ -39,23 +59,18 @@ export class KvTenantRepository implements TenantRepository {
 }
 
 export class KvProtectedActionRepository implements ProtectedActionRepository {
-  constructor(private readonly kv: KV) {}
+  constructor(private readonly mirror: KvMirror<ProtectedAction>) {}
 
   async get(tenant: string, action: string): Promise<ProtectedAction | undefined> {
-    const entry = await this.kv.get(`${tenant}.${action}`);
-    if (!entry || entry.operation !== 'PUT') return undefined;
-    const a = entry.json<ActionJson>();
-    return { ...a, updatedAt: new Date(a.updatedAt) };
+    return this.mirror.get(`${tenant}.${action}`);
   }
 
   async put(action: ProtectedAction): Promise<void> {
-    await this.kv.put(`${action.tenant}.${action.action}`, JSON.stringify({ ...action, updatedAt: action.updatedAt.toISOString() }));
+    await this.mirror.put(`${action.tenant}.${action.action}`, JSON.stringify({ ...action, updatedAt: action.updatedAt.toISOString() }));
   }
 
   async list(tenant: string): Promise<ProtectedAction[]> {
-    const keys: string[] = [];
-    for await (const key of await this.kv.keys(`${tenant}.>`)) keys.push(key);
-    const actions = await Promise.all(keys.sort().map((k) => this.get(tenant, k.slice(tenant.length + 1))));
-    return actions.filter((a): a is ProtectedAction => a !== undefined);
+    return this.mirror.withPrefix(`${tenant}.`);
   }
 }
+

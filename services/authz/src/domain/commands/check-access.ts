@@ -35,19 +35,23 @@ export async function checkAccess(deps: AuthzDeps, caller: Principal, input: Che
 
   const event = deps.eventFactory.create({ type: eventTypes.checked, subject: `decision/${input.action}`, tenant: input.tenant, data: {} });
   const base = { modelId: deps.relations.modelId(), decisionId: event.id, policy: protectedAction.policy };
+  // Both questions go to OpenFGA at once; a grant only counts for a current member.
+  const [member, expiresAt] = await Promise.all([
+    deps.relations.isMember(input.tenant, principal),
+    deps.relations.activeGrant(input.tenant, principal, input.action, input.resource, deps.clock.now()),
+  ]);
   let result: CheckResult;
-  if (!(await deps.relations.isMember(input.tenant, principal))) {
+  if (!member) {
     result = { ...base, decision: 'DENY', reason: `${principal} is not a member of tenant ${input.tenant}`, grantExpiresAt: undefined, policy: undefined };
+  } else if (expiresAt) {
+    result = { ...base, decision: 'ALLOW', reason: `${principal} holds an approved grant for ${input.action} on ${input.resource} until ${expiresAt.toISOString()}`, grantExpiresAt: expiresAt };
   } else {
-    const expiresAt = await deps.relations.activeGrant(input.tenant, principal, input.action, input.resource, deps.clock.now());
-    result = expiresAt
-      ? { ...base, decision: 'ALLOW', reason: `${principal} holds an approved grant for ${input.action} on ${input.resource} until ${expiresAt.toISOString()}`, grantExpiresAt: expiresAt }
-      : {
-          ...base,
-          decision: 'NEEDS_APPROVAL',
-          reason: `${input.action} is protected: ${principal} needs an approval under policy ${protectedAction.policy.id} to act on ${input.resource}`,
-          grantExpiresAt: undefined,
-        };
+    result = {
+      ...base,
+      decision: 'NEEDS_APPROVAL',
+      reason: `${input.action} is protected: ${principal} needs an approval under policy ${protectedAction.policy.id} to act on ${input.resource}`,
+      grantExpiresAt: undefined,
+    };
   }
   await deps.events.emit({ ...event, data: authzCheckedData({ ...input, principal }, result) });
   return result;

@@ -1,5 +1,5 @@
-import { AlreadyExistsError } from '@assent/platform';
-import { Kvm, type KV } from '@nats-io/kv';
+import { AlreadyExistsError, KvMirror, type Logger } from '@assent/platform';
+import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { EndpointRepository } from '../../domain/ports.js';
 import type { Endpoint } from '../../domain/types.js';
@@ -10,30 +10,42 @@ export function openEndpointBucket(nc: NatsConnection, bucket: string): Promise<
   return new Kvm(nc).create(bucket, { history: 5 });
 }
 
-/** Endpoints in JetStream KV under `<tenant>.<id>`, so a tenant's keys are one wildcard. */
+const decode = (entry: KvEntry): Endpoint => {
+  const e = entry.json<EndpointJson>();
+  return { ...e, disabled: e.disabled === true, createdAt: new Date(e.createdAt) };
+};
+
+/**
+ * Endpoints in JetStream KV under `<tenant>.<id>`, read through an in-memory
+ * mirror: fan-out looks up a tenant's endpoints on every event, and listing KV
+ * keys would cost the server an ephemeral consumer each time.
+ */
 export class KvEndpointRepository implements EndpointRepository {
-  constructor(private readonly kv: KV) {}
+  private constructor(private readonly mirror: KvMirror<Endpoint>) {}
+
+  static async open(kv: KV, logger: Logger): Promise<KvEndpointRepository> {
+    return new KvEndpointRepository(await KvMirror.start(kv, decode, logger));
+  }
 
   async create(endpoint: Endpoint): Promise<void> {
+    const key = `${endpoint.tenant}.${endpoint.id}`;
     try {
-      await this.kv.create(`${endpoint.tenant}.${endpoint.id}`, JSON.stringify({ ...endpoint, createdAt: endpoint.createdAt.toISOString() }));
+      await this.mirror.create(key, JSON.stringify({ ...endpoint, createdAt: endpoint.createdAt.toISOString() }));
     } catch (err) {
-      if (await this.get(endpoint.tenant, endpoint.id)) throw new AlreadyExistsError(`endpoint "${endpoint.id}" already exists`);
+      if (this.mirror.get(key)) throw new AlreadyExistsError(`endpoint "${endpoint.id}" already exists`);
       throw err;
     }
   }
 
   async get(tenant: string, id: string): Promise<Endpoint | undefined> {
-    const entry = await this.kv.get(`${tenant}.${id}`);
-    if (!entry || entry.operation !== 'PUT') return undefined;
-    const e = entry.json<EndpointJson>();
-    return { ...e, disabled: e.disabled === true, createdAt: new Date(e.createdAt) };
+    return this.mirror.get(`${tenant}.${id}`);
   }
 
   async list(tenant: string): Promise<Endpoint[]> {
-    const keys: string[] = [];
-    for await (const key of await this.kv.keys(`${tenant}.*`)) keys.push(key);
-    const found = await Promise.all(keys.sort().map((k) => this.get(tenant, k.slice(tenant.length + 1))));
-    return found.filter((e): e is Endpoint => e !== undefined);
+    return this.mirror.withPrefix(`${tenant}.`);
+  }
+
+  stop(): Promise<void> {
+    return this.mirror.stop();
   }
 }

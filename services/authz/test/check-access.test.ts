@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError, NotFoundError, PermissionDeniedError, newEvent, type Principal } from '@assent/platform';
+import { eventsv1 } from '@assent/proto';
+import { MemoryRelationStore } from '../src/adapters/memory/relation-store.js';
+import { MemoryEventSink, MemoryProtectedActionRepository, MemoryTenantRepository } from '../src/adapters/memory/repositories.js';
+import { checkAccess } from '../src/domain/commands/check-access.js';
+import { registerProtectedAction } from '../src/domain/commands/register-protected-action.js';
+import { writeGrant } from '../src/domain/commands/write-grant.js';
+import type { AuthzDeps } from '../src/domain/ports.js';
+
+const user = (subject: string, tenant = 'acme'): Principal => ({ subject, kind: 'user', tenant, roles: [] });
+const approvalsSvc: Principal = { subject: 'service:approvals', kind: 'service', tenant: undefined, roles: [] };
+const policy = { id: 'payouts', hash: 'b'.repeat(64) };
+const req = { tenant: 'acme', principal: '', action: 'payouts.change_details', resource: 'acct/1' };
+
+async function setup() {
+  const clock = { t: new Date('2030-01-01T00:00:00Z'), now() { return new Date(this.t); } };
+  const relations = new MemoryRelationStore();
+  const events = new MemoryEventSink();
+  const deps: AuthzDeps = {
+    relations,
+    tenants: new MemoryTenantRepository(),
+    actions: new MemoryProtectedActionRepository(),
+    events,
+    eventFactory: { create: (e) => newEvent({ ...e, service: 'authz' }) },
+    clock,
+    trustedServices: ['service:approvals'],
+  };
+  await deps.tenants.create({ id: 'acme', displayName: 'Acme', createdAt: clock.now() });
+  await relations.addMember('acme', 'alice');
+  await registerProtectedAction(deps, approvalsSvc, { tenant: 'acme', action: req.action, policy, approvers: ['user:bob'] });
+  return { deps, events, clock };
+}
+
+describe('checkAccess', () => {
+  it('answers NEEDS_APPROVAL with the policy, then ALLOW inside the grant window, then NEEDS_APPROVAL after it', async () => {
+    const { deps, clock } = await setup();
+    const first = await checkAccess(deps, user('alice'), req);
+    expect(first).toMatchObject({ decision: 'NEEDS_APPROVAL', policy, modelId: 'memory' });
+    await writeGrant(deps, approvalsSvc, { ...req, principal: 'alice', durationSeconds: 600, requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA' });
+    expect((await checkAccess(deps, user('alice'), req)).decision).toBe('ALLOW');
+    clock.t = new Date('2030-01-01T00:10:01Z');
+    expect((await checkAccess(deps, user('alice'), req)).decision).toBe('NEEDS_APPROVAL');
+  });
+
+  it('denies non-members and publishes every decision with proto-valid data before answering', async () => {
+    const { deps, events } = await setup();
+    const r = await checkAccess(deps, user('mallory'), req);
+    expect(r.decision).toBe('DENY');
+    expect(r.reason).toContain('not a member');
+    expect(events.events).toHaveLength(1);
+    const e = events.events[0];
+    expect(e).toMatchObject({ type: 'assent.authz.checked.v1', tenantid: 'acme', id: r.decisionId });
+    expect(eventsv1.AuthzChecked.fromJSON(e?.data)).toMatchObject({ principal: 'mallory', decision: 2, reason: r.reason });
+  });
+
+  it('refuses bad input, other tenants, checks for someone else, and unknown tenants/actions', async () => {
+    const { deps, events } = await setup();
+    await expect(checkAccess(deps, user('alice'), { ...req, action: 'Nope' })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(checkAccess(deps, user('alice', 'globex'), req)).rejects.toBeInstanceOf(PermissionDeniedError);
+    await expect(checkAccess(deps, user('alice'), { ...req, principal: 'bob' })).rejects.toBeInstanceOf(PermissionDeniedError);
+    await expect(checkAccess(deps, user('alice'), { ...req, action: 'keys.rotate' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(checkAccess(deps, user('alice', 'ghost'), { ...req, tenant: 'ghost' })).rejects.toBeInstanceOf(NotFoundError);
+    expect(events.events).toHaveLength(0);
+  });
+
+  it('lets only trusted services write grants, for members only', async () => {
+    const { deps } = await setup();
+    const grant = { ...req, principal: 'alice', durationSeconds: 600, requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA' };
+    await expect(writeGrant(deps, user('alice'), grant)).rejects.toBeInstanceOf(PermissionDeniedError);
+    await expect(writeGrant(deps, { ...approvalsSvc, subject: 'service:other' }, grant)).rejects.toBeInstanceOf(PermissionDeniedError);
+    await expect(writeGrant(deps, approvalsSvc, { ...grant, principal: 'mallory' })).rejects.toBeInstanceOf(PermissionDeniedError);
+    await expect(writeGrant(deps, approvalsSvc, { ...grant, durationSeconds: 0 })).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect((await writeGrant(deps, approvalsSvc, grant)).expiresAt.toISOString()).toBe('2030-01-01T00:10:00.000Z');
+  });
+});
