@@ -38,14 +38,4 @@ export class Shutdown {
     })();
     return this.running;
   }
-
-  /** Runs the steps on SIGTERM/SIGINT, then exits. */
-  onSignals(exit: (code: number) => void = (code) => process.exit(code)): void {
-    const handler = (signal: NodeJS.Signals) => {
-      this.logger.info({ signal }, 'shutting down');
-      void this.run().then(() => exit(0));
-    };
-    process.once('SIGTERM', handler);
-    process.once('SIGINT', handler);
-  }
 }

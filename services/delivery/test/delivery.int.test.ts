@@ -19,6 +19,7 @@ import { deliveryv1 } from '@assent/proto';
 import { cleanupNats, cleanupRedis, commonTestEnv, startTestIssuer, testEnv, uniqueRoot, type TestIssuer } from '@assent/testkit';
 import { loadConfig } from '../src/config.js';
 import { startDelivery, type RunningDelivery } from '../src/main.js';
+import { deliveryNames } from '../src/adapters/jetstream/delivery-names.js';
 import { startWebhookReceiver, type WebhookReceiver } from '@assent/testkit';
 
 // grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING
@@ -172,6 +173,8 @@ describe('delivery over gRPC and JetStream', () => {
     const parked = await nats.jsm.streams.getMessage(names(root).dlqStream, { last_by_subj: names(root).dlq('delivery-worker') });
     expect(parked?.header.get('Assent-Dlq-Reason')).toBe('HTTP 400 (not retried)');
     expect(parked?.json<{ eventId: string; endpointId: string }>()).toMatchObject({ eventId: event.id, endpointId: endpoint.id });
+    // Terminated, not left pending to be redelivered.
+    await expect.poll(async () => (await nats.jsm.consumers.info(deliveryNames(root).taskStream, 'delivery-worker')).num_ack_pending, { timeout: 5_000 }).toBe(0);
   });
 
   it('returns INVALID_ARGUMENT with field violations and creates nothing', async () => {

@@ -14,15 +14,13 @@ export class PoisonMessageError extends Error {
   }
 }
 
-/** Thrown by a handler that knows when to try again (e.g. a Retry-After); bounded by the consumer. */
+/** Thrown by a handler that knows when to try again (a Retry-After, its own schedule); bounded by maxRetryDelayMs. */
 export class RetryLaterError extends Error {
   constructor(message: string, readonly delayMs: number, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'RetryLaterError';
   }
 }
-
-const MAX_RETRY_LATER_MS = 5 * 60_000;
 
 /** Remembers handled message ids so redeliveries are acknowledged without handling twice. */
 export interface Deduper {
@@ -38,8 +36,12 @@ export interface ConsumerOptions {
   stream: string;
   durable: string;
   filterSubject: string;
-  /** Deliveries before a failing message is parked in the DLQ stream. */
+  /** Deliveries before a failing message is parked in the DLQ stream (Infinity: never; the handler decides). */
   maxDeliver?: number;
+  /** Unacknowledged messages the server lets this consumer have, including ones waiting out a retry delay. */
+  maxAckPending?: number;
+  /** Upper bound for a RetryLaterError delay. */
+  maxRetryDelayMs?: number;
   ackWaitMs?: number;
   /** Delay before the n-th redelivery (1-based); explicit schedule with jitter. */
   backoffMs?: (attempt: number) => number;
@@ -81,9 +83,9 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     deliver_policy: opts.deliverPolicy ?? DeliverPolicy.All,
     filter_subject: opts.filterSubject,
     // One more than ours so the server never gives up before we park the message.
-    max_deliver: maxDeliver + 1,
+    max_deliver: Number.isFinite(maxDeliver) ? maxDeliver + 1 : -1,
     ack_wait: nanos(opts.ackWaitMs ?? 30_000),
-    max_ack_pending: Math.max(concurrency * 4, 64),
+    max_ack_pending: opts.maxAckPending ?? Math.max(concurrency * 4, 64),
   };
   try {
     await nats.jsm.consumers.add(opts.stream, config);
@@ -144,8 +146,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
           }
           return;
         }
-        const scheduled = backoff(msg.info.deliveryCount);
-        const delay = err instanceof RetryLaterError ? Math.min(Math.max(err.delayMs, scheduled), MAX_RETRY_LATER_MS) : scheduled;
+        const delay = err instanceof RetryLaterError ? Math.min(err.delayMs, opts.maxRetryDelayMs ?? 5 * 60_000) : backoff(msg.info.deliveryCount);
         log.warn({ err, subject: msg.subject, seq: msg.seq, attempt: msg.info.deliveryCount, retryInMs: delay }, 'handler failed; will retry');
         msg.nak(delay);
         count('retry');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '@assent/platform/domain';
 import type { AuditRecord } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { auditv1 } from '@assent/proto';
-import { canonicalJson } from '../../domain/canonical-json.js';
+import { canonicalJson } from '@assent/platform';
 import type { AuditRecord, ChainVerification } from '../../domain/types.js';
 
 /** data_json is the canonical JSON the hash covers, so clients can re-verify records. */

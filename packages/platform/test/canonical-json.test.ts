@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../src/domain/canonical-json.js';
+import { canonicalJson } from '@assent/platform';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops whitespace, so equal content hashes equally', () => {
