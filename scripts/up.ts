@@ -223,7 +223,7 @@ async function main(): Promise<void> {
 Assent is up.
   approvals gRPC     127.0.0.1:50051     authz gRPC   127.0.0.1:50052
   audit gRPC         127.0.0.1:50053     delivery     127.0.0.1:50054
-  notifier gRPC      127.0.0.1:50055     portal       http://127.0.0.1:9105/
+  notifier gRPC      127.0.0.1:50055     portal       http://127.0.0.1:9105/requests/acme/<id> (placeholder page)
   OpenFGA            http://127.0.0.1:${ports.openfgaHttp}     JWKS         ${jwks.url}
   Slack              ${slack ? `local sink ${slack.url} (messages are printed below)` : env['NOTIFIER_SLACK_API_URL']}
   demo webhook       ${hooks.url}  (registered; deliveries are printed below)
