@@ -24,10 +24,10 @@ export function parseEnv<S extends EnvSpec>(spec: S, env: Env): { [K in keyof S]
   const result = z.object(spec).safeParse(input);
   if (!result.success) {
     throw new ConfigError(
-      result.error.issues.map((issue) => ({
-        variable: String(issue.path[0] ?? '(env)'),
-        message: issue.message,
-      })),
+      result.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '(env)');
+        return { variable, message: input[variable] === undefined ? 'is required' : issue.message };
+      }),
     );
   }
   return result.data as { [K in keyof S]: z.output<S[K]> };

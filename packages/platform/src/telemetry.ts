@@ -1,5 +1,6 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 let sdk: NodeSDK | undefined;
 
@@ -10,13 +11,19 @@ let sdk: NodeSDK | undefined;
  * gRPC spans come from nice-grpc-opentelemetry middleware and NATS spans from
  * nats/tracing.ts: both are explicit, so they work under ESM without loader hooks.
  */
-export function startTelemetry(serviceName: string, otlpEndpoint: string | undefined): { shutdown(): Promise<void> } {
+export function startTelemetry(
+  serviceName: string,
+  otlpEndpoint: string | undefined,
+  /** Extra processors, e.g. an in-memory exporter in tests. */
+  spanProcessors: SpanProcessor[] = [],
+): { shutdown(): Promise<void> } {
   if (!sdk) {
     sdk = new NodeSDK({
       serviceName,
-      ...(otlpEndpoint
-        ? { traceExporter: new OTLPTraceExporter({ url: `${otlpEndpoint.replace(/\/$/, '')}/v1/traces` }) }
-        : { spanProcessors: [] }),
+      spanProcessors: [
+        ...(otlpEndpoint ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpEndpoint.replace(/\/$/, '')}/v1/traces` }))] : []),
+        ...spanProcessors,
+      ],
       instrumentations: [],
     });
     sdk.start();

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, commonConfig, commonEnvSpec, env, parseEnv } from '@assent/platform';
+
+const spec = { ...commonEnvSpec, SVC_GRPC_PORT: env.port(50051), SVC_FLAG: env.bool(false), SVC_LIST: env.list(['a']) };
+const valid = { ASSENT_JWKS_URL: 'http://127.0.0.1:9100/jwks.json', ASSENT_JWT_ISSUER: 'https://issuer' };
+
+describe('parseEnv', () => {
+  it('applies defaults and types values', () => {
+    const e = parseEnv(spec, { ...valid, SVC_GRPC_PORT: '7000', SVC_FLAG: 'true', SVC_LIST: 'x, y,' });
+    expect(e.SVC_GRPC_PORT).toBe(7000);
+    expect(e.SVC_FLAG).toBe(true);
+    expect(e.SVC_LIST).toEqual(['x', 'y']);
+    const c = commonConfig(e);
+    expect(c).toMatchObject({ natsUrl: 'nats://127.0.0.1:4222', subjectRoot: 'assent', logLevel: 'info', auth: { audience: 'assent' } });
+  });
+
+  it('names every bad or missing variable at once', () => {
+    const err = (() => {
+      try {
+        parseEnv(spec, { ASSENT_JWKS_URL: 'not a url', SVC_GRPC_PORT: '70000', SVC_FLAG: 'yes', ASSENT_SUBJECT_ROOT: 'Bad Root' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = Object.fromEntries((err as ConfigError).problems.map((p) => [p.variable, p.message]));
+    expect(Object.keys(problems).sort()).toEqual(['ASSENT_JWKS_URL', 'ASSENT_JWT_ISSUER', 'ASSENT_SUBJECT_ROOT', 'SVC_FLAG', 'SVC_GRPC_PORT']);
+    expect(problems['ASSENT_JWT_ISSUER']).toBe('is required');
+    expect(problems['SVC_FLAG']).toBe('must be true or false');
+    expect((err as Error).message).toContain('SVC_GRPC_PORT');
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(parseEnv(spec, { ...valid, SVC_GRPC_PORT: '  ' }).SVC_GRPC_PORT).toBe(50051);
+  });
+});
