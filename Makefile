@@ -73,5 +73,5 @@ down: ## Stop what `make up` started
 	npx tsx scripts/down.ts
 
 .PHONY: bench
-bench: $(NPM_STAMP) ## Load-test create→approve against the running platform (make up first)
+bench: $(NPM_STAMP) ## Load-test create → approve → grant against the running platform (make up first)
 	npx tsx packages/bench/src/main.ts $(BENCH_ARGS)

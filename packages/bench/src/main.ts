@@ -1,5 +1,5 @@
 /**
- * `make bench`: drives create → approve over gRPC against the running platform
+ * `make bench`: drives create → approve (→ grant written) over gRPC against the running platform
  * (`make up`) at a given concurrency for a given duration, then prints throughput
  * and p50/p95/p99 latency per step. Example:
  *   make bench BENCH_ARGS="--concurrency 32 --duration 30"
@@ -23,11 +23,12 @@ const program = new Command('assent-bench')
   .option('--requester <user>', 'requesting user', 'alice')
   .option('--approver <user>', 'approving user', 'bob')
   .option('--dev-key <file>', 'dev issuer key written by make up', process.env['ASSENT_DEV_ISSUER_KEY_FILE'] ?? '.assent/dev-issuer.json')
+  .option('--no-wait-grant', 'end a lifecycle at approve instead of when the grant is written')
   .option('--json', 'print the report as JSON');
 
 async function main(): Promise<void> {
   program.parse();
-  const o = program.opts<{ concurrency: number; duration: number; approvals: string; tenant: string; action: string; requester: string; approver: string; devKey: string; json?: boolean }>();
+  const o = program.opts<{ concurrency: number; duration: number; approvals: string; tenant: string; action: string; requester: string; approver: string; devKey: string; waitGrant: boolean; json?: boolean }>();
   if (!Number.isInteger(o.concurrency) || o.concurrency < 1 || o.concurrency > 1024) program.error('--concurrency must be 1..1024');
   if (!(o.duration > 0 && o.duration <= 600)) program.error('--duration must be 1..600 seconds');
 
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
 
   const create = new Latency();
   const approve = new Latency();
+  const grant = new Latency();
   const lifecycle = new Latency();
   const errors = new Map<string, number>();
   const fail = (err: unknown) => {
@@ -71,6 +73,18 @@ async function main(): Promise<void> {
         const t1 = process.hrtime.bigint();
         await approver.approve({ tenant: o.tenant, id: res.request.id, comment: '' });
         approve.record(t1);
+        if (o.waitGrant) {
+          // The grant is written asynchronously by the approvals-grants consumer.
+          const t2 = process.hrtime.bigint();
+          const grantDeadline = Date.now() + 60_000;
+          for (;;) {
+            const current = await requester.getRequest({ tenant: o.tenant, id: res.request.id });
+            if (current.request?.grantExpiresAt) break;
+            if (Date.now() > grantDeadline) throw new Error('grant not written within 60 s');
+            await new Promise((r) => setTimeout(r, 10));
+          }
+          grant.record(t2);
+        }
         lifecycle.record(t0);
       } catch (err) {
         fail(err);
@@ -90,7 +104,8 @@ async function main(): Promise<void> {
     steps: [
       { step: 'create', latency: create },
       { step: 'approve', latency: approve },
-      { step: 'create→approve', latency: lifecycle },
+      ...(o.waitGrant ? [{ step: 'approve→grant', latency: grant }] : []),
+      { step: o.waitGrant ? 'create→grant' : 'create→approve', latency: lifecycle },
     ],
     lifecycles: lifecycle.count,
     errors,

@@ -16,7 +16,7 @@ describe('bench report', () => {
     expect(json.steps['create']?.p50).toBeLessThan(52);
     expect(json.steps['create']?.p99).toBeGreaterThanOrEqual(99);
     const text = formatReport(report);
-    expect(text).toContain('lifecycles/s: 5.0');
+    expect(text).toContain('lifecycles/s: 5.0 (create, 50 completed)');
     expect(text).toContain('UNAVAILABLE=2');
     expect(text).toMatch(/create\s+100\s+10\.0/);
   });

@@ -27,7 +27,7 @@ export function formatReport(r: BenchReport): string {
   return [
     `concurrency ${r.concurrency}, ${r.seconds.toFixed(1)} s`,
     ...lines,
-    `lifecycles/s: ${f(r.lifecycles / r.seconds)} (create → approve, ${r.lifecycles} completed)`,
+    `lifecycles/s: ${f(r.lifecycles / r.seconds)} (${r.steps.at(-1)?.step ?? 'lifecycle'}, ${r.lifecycles} completed)`,
     `errors: ${errors}`,
   ].join('\n');
 }

@@ -5,7 +5,11 @@ import type { ApprovalsDeps } from '../../domain/ports.js';
 
 export const GRANT_CONSUMER = 'approvals-grants';
 
-/** assent.approval.decided.v1 (approved) → write the grant. Durable, so a grant is never skipped. */
+/**
+ * assent.approval.decided.v1 (approved) → write the grant. Durable, so a grant is
+ * never skipped; concurrent, so a burst of approvals does not queue grants behind
+ * each other.
+ */
 export function startGrantConsumer(rt: ServiceRuntime, deps: ApprovalsDeps): Promise<RunningConsumer> {
   return startConsumer({
     nats: rt.nats,
@@ -16,6 +20,8 @@ export function startGrantConsumer(rt: ServiceRuntime, deps: ApprovalsDeps): Pro
     durable: GRANT_CONSUMER,
     filterSubject: `${rt.names.root}.evt.*.approval.decided`,
     maxDeliver: 20,
+    // Grants for different requests are independent; one request has one decided event.
+    concurrency: 16,
     dedupe: redisDeduper(rt.redis, GRANT_CONSUMER),
     handle: async (msg) => {
       let decided: eventsv1.ApprovalDecided;
