@@ -107,10 +107,7 @@ export class OpenFgaRelationStore implements RelationStore {
   async writeGrant(grant: Grant): Promise<void> {
     const object = grantObj(grant.tenant, grant.action, grant.resource);
     const user = `user:${grant.principal}`;
-    await this.fga.writeTuples([{ user: actionObj(grant.tenant, grant.action), relation: 'action', object }], ignoreDuplicates);
-    // A tuple's condition cannot be changed in place: replace any earlier grant.
-    await this.fga.deleteTuples([{ user, relation: 'grantee', object }], ignoreMissing);
-    const tuple: TupleKey = {
+    const grantee: TupleKey = {
       user,
       relation: 'grantee',
       object,
@@ -122,7 +119,17 @@ export class OpenFgaRelationStore implements RelationStore {
         },
       },
     };
-    await this.fga.writeTuples([tuple]);
+    const actionLink: TupleKey = { user: actionObj(grant.tenant, grant.action), relation: 'action', object };
+    try {
+      // One write in the common case; identical tuples (a retried grant) are ignored.
+      await this.fga.write({ writes: [actionLink, grantee] }, ignoreDuplicates);
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+      // The user already has a grant here with another window: a tuple's condition
+      // cannot be changed in place, so replace it.
+      await this.fga.deleteTuples([{ user, relation: 'grantee', object }], ignoreMissing);
+      await this.fga.write({ writes: [actionLink, grantee] }, ignoreDuplicates);
+    }
   }
 
   async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined> {
