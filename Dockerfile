@@ -33,25 +33,11 @@ COPY packages/ packages/
 COPY services/ services/
 
 ARG SERVICE
+COPY scripts/build.sh scripts/
 RUN if [ -z "${SERVICE}" ]; then \
       echo "build with --build-arg SERVICE=<approvals|authz|audit|delivery|notifier>" >&2; exit 1; \
     fi; \
-    if [ ! -f "services/${SERVICE}/src/bin.ts" ]; then \
-      echo "services/${SERVICE}/src/bin.ts not found" >&2; exit 1; \
-    fi
-
-# `npx --no` uses the esbuild from the lockfile and never downloads another.
-# The banner gives the ESM bundle a `require` for the CommonJS dependencies
-# esbuild inlines (grpc-js, ioredis, ...). The descriptor set goes next to the
-# bundle and also one level up: @assent/proto resolves it as
-# new URL('../descriptor.binpb', import.meta.url), which from
-# dist/<svc>/bin.mjs is dist/descriptor.binpb.
-RUN npx --no -- esbuild "services/${SERVICE}/src/bin.ts" \
-      --bundle --platform=node --format=esm --target=node20 \
-      --outfile="dist/${SERVICE}/bin.mjs" \
-      --banner:js="import { createRequire } from 'module'; const require = createRequire(import.meta.url);" \
- && cp packages/proto/descriptor.binpb "dist/${SERVICE}/descriptor.binpb" \
- && cp packages/proto/descriptor.binpb dist/descriptor.binpb
+    scripts/build.sh "${SERVICE}"
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE

@@ -61,8 +61,16 @@ k8s-validate: ## Build every kustomize overlay and validate it offline against t
 	go -C tools/k8s-validate test ./...
 	scripts/k8s-validate.sh
 
+.PHONY: build
+build: $(NPM_STAMP) ## Bundle each service into dist/<svc>/bin.mjs (what the Docker image runs)
+	scripts/build.sh
+
+.PHONY: build-check
+build-check: $(NPM_STAMP) ## Bundle every service and check each bundle boots
+	scripts/build.sh --check
+
 .PHONY: test
-test: lint proto-check k8s-validate test-unit test-integration ## Everything CI runs: lint, contracts, manifests, unit and integration tests
+test: lint proto-check k8s-validate build-check test-unit test-integration ## Everything CI runs: lint, contracts, manifests, bundles, unit and integration tests
 
 .PHONY: up
 up: $(NPM_STAMP) $(OPENFGA) ## Run the whole platform locally (Ctrl-C or `make down` stops it)
