@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultServiceSubjects } from './auth/principal.js';
 
 /** Thrown at boot when the environment is invalid; names every bad variable. */
 export class ConfigError extends Error {
@@ -66,6 +67,26 @@ export const commonEnvSpec = {
   ASSENT_JWKS_URL: env.url(),
   ASSENT_JWT_ISSUER: env.string(),
   ASSENT_JWT_AUDIENCE: env.string('assent'),
+  /** More trusted issuers, `issuer=jwksUrl` pairs separated by ";" (e.g. your IdP for people). */
+  ASSENT_EXTRA_ISSUERS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const pairs: { issuer: string; jwksUrl: string }[] = [];
+      for (const part of (v ?? '').split(';').map((p) => p.trim()).filter(Boolean)) {
+        const i = part.indexOf('=');
+        const issuer = part.slice(0, i).trim();
+        const jwksUrl = part.slice(i + 1).trim();
+        if (i <= 0 || !URL.canParse(jwksUrl)) {
+          ctx.addIssue({ code: 'custom', message: `"${part}" is not issuer=jwksUrl` });
+          return z.NEVER;
+        }
+        pairs.push({ issuer, jwksUrl });
+      }
+      return pairs;
+    }),
+  /** Token subjects that are Assent services (act for any tenant). */
+  ASSENT_SERVICE_SUBJECTS: env.list(defaultServiceSubjects),
   ASSENT_SERVICE_TOKEN_FILE: env.optionalString(),
   ASSENT_DEV_ISSUER_KEY_FILE: env.optionalString(),
 };
@@ -78,7 +99,10 @@ export interface CommonConfig {
   auth: {
     jwksUrl: string;
     issuer: string;
+    /** Every trusted issuer: the primary one first. */
+    issuers: { issuer: string; jwksUrl: string }[];
     audience: string;
+    serviceSubjects: string[];
     serviceTokenFile: string | undefined;
     devIssuerKeyFile: string | undefined;
   };
@@ -93,7 +117,9 @@ export function commonConfig(parsed: { [K in keyof typeof commonEnvSpec]: z.outp
     auth: {
       jwksUrl: parsed.ASSENT_JWKS_URL,
       issuer: parsed.ASSENT_JWT_ISSUER,
+      issuers: [{ issuer: parsed.ASSENT_JWT_ISSUER, jwksUrl: parsed.ASSENT_JWKS_URL }, ...parsed.ASSENT_EXTRA_ISSUERS],
       audience: parsed.ASSENT_JWT_AUDIENCE,
+      serviceSubjects: parsed.ASSENT_SERVICE_SUBJECTS,
       serviceTokenFile: parsed.ASSENT_SERVICE_TOKEN_FILE,
       devIssuerKeyFile: parsed.ASSENT_DEV_ISSUER_KEY_FILE,
     },

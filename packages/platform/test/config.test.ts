@@ -34,3 +34,14 @@ describe('parseEnv', () => {
     expect(parseEnv(spec, { ...valid, SVC_GRPC_PORT: '  ' }).SVC_GRPC_PORT).toBe(50051);
   });
 });
+
+describe('trusted issuers and service subjects', () => {
+  it('parses extra issuers and the service list, and rejects malformed pairs', () => {
+    const e = parseEnv(commonEnvSpec, { ...valid, ASSENT_EXTRA_ISSUERS: 'https://idp=https://idp/jwks; https://b=https://b/keys', ASSENT_SERVICE_SUBJECTS: 'system:serviceaccount:assent:approvals' });
+    const c = commonConfig(e);
+    expect(c.auth.issuers.map((i) => i.issuer)).toEqual(['https://issuer', 'https://idp', 'https://b']);
+    expect(c.auth.serviceSubjects).toEqual(['system:serviceaccount:assent:approvals']);
+    expect(commonConfig(parseEnv(commonEnvSpec, valid)).auth.serviceSubjects).toContain('service:approvals');
+    expect(() => parseEnv(commonEnvSpec, { ...valid, ASSENT_EXTRA_ISSUERS: 'no-jwks-here' })).toThrow(/ASSENT_EXTRA_ISSUERS/);
+  });
+});

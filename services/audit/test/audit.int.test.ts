@@ -30,7 +30,8 @@ let channel: Channel;
 let nats: Nats;
 let publisher: EventPublisher;
 const client = (token: string) => createGrpcClient(auditv1.AuditServiceDefinition, channel, staticToken(token));
-const auditor = async () => client(await issuer.token({ subject: 'service:auditor' }));
+// A trusted service identity reads across tenants.
+const auditor = async () => client(await issuer.token({ subject: 'service:audit' }));
 
 const request = (id: string) => ({ id, tenant: 'acme', action: 'payouts.change_details', resource: 'payout-account/42', requester: 'alice', state: 'REQUEST_STATE_PENDING' });
 const emit = <T>(type: string, subject: string, data: T, tenant = 'acme') => newEvent({ type, service: type.split('.')[1] === 'approval' ? 'approvals' : 'authz', subject, tenant, data });
