@@ -2,7 +2,7 @@ import { createRuntime, type Logger } from '@assent/platform';
 import { notifierv1 } from '@assent/proto';
 import type { NotifierConfig } from './config.js';
 import type { NotifierDeps } from './domain/ports.js';
-import { KvNotificationRepository, openNotificationBucket } from './adapters/jetstream/notification-repository.js';
+import { KvNotificationRepository, notificationBucket, openNotificationBucket } from './adapters/jetstream/notification-repository.js';
 import { WebSlackGateway, createSlackClient } from './adapters/slack/web-slack-gateway.js';
 import { notifierService } from './transport/grpc/notifier-service.js';
 import { portalHandler } from './transport/http/portal.js';
@@ -28,7 +28,7 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
     }
     const deps: NotifierDeps = {
       slack,
-      notifications: new KvNotificationRepository(await openNotificationBucket(rt.nats.nc, config.subjectRoot)),
+      notifications: new KvNotificationRepository(await openNotificationBucket(rt.nats.nc, config.subjectRoot), rt.nats.jsm, notificationBucket(config.subjectRoot)),
       clock: { now: () => new Date() },
       defaultSlackChannel: config.slack.defaultChannel,
       portalBaseUrl: config.portalBaseUrl,

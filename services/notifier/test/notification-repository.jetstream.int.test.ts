@@ -1,8 +1,8 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { KV } from '@nats-io/kv';
 import { connectNats, createLogger, type Nats } from '@assent/platform';
-import { testEnv, uniqueRoot } from '@assent/testkit';
-import { KvNotificationRepository, openNotificationBucket } from '../src/adapters/jetstream/notification-repository.js';
+import { cleanupNats, testEnv, uniqueRoot } from '@assent/testkit';
+import { KvNotificationRepository, notificationBucket, openNotificationBucket } from '../src/adapters/jetstream/notification-repository.js';
 import { notificationRepositoryContract } from './contract/notification-repository.contract.js';
 
 const root = uniqueRoot();
@@ -15,9 +15,8 @@ beforeAll(async () => {
   bucket = await openNotificationBucket(nats.nc, root);
 });
 afterAll(async () => {
-  // KV streams are named KV_<bucket>, which cleanupNats(root) does not match.
-  await bucket?.destroy();
   await nats?.drain();
+  await cleanupNats(root);
 });
 
-notificationRepositoryContract('jetstream kv', async () => new KvNotificationRepository(bucket), () => `tenant-${++n}`);
+notificationRepositoryContract('jetstream kv', async () => new KvNotificationRepository(bucket, nats.jsm, notificationBucket(root)), () => `tenant-${++n}`);

@@ -1,3 +1,4 @@
+import type { JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { NotificationRepository } from '../../domain/ports.js';
@@ -6,9 +7,11 @@ import { newestFirst } from '../newest-first.js';
 
 type NotificationJson = Omit<Notification, 'sentAt'> & { sentAt: string };
 
-/** Opens (or creates) `<ROOT>_notifier_notifications`; records never change, so one revision is kept. */
+export const notificationBucket = (root: string): string => `${root.toUpperCase()}_notifier_notifications`;
+
+/** Opens (or creates) the bucket; records never change, so one revision is kept. */
 export function openNotificationBucket(nc: NatsConnection, root: string): Promise<KV> {
-  return new Kvm(nc).create(`${root.toUpperCase()}_notifier_notifications`, { history: 1 });
+  return new Kvm(nc).create(notificationBucket(root), { history: 1 });
 }
 
 /**
@@ -18,7 +21,11 @@ export function openNotificationBucket(nc: NatsConnection, root: string): Promis
  * the same event exactly one record is written.
  */
 export class KvNotificationRepository implements NotificationRepository {
-  constructor(private readonly kv: KV) {}
+  constructor(
+    private readonly kv: KV,
+    private readonly jsm: JetStreamManager,
+    private readonly bucket: string,
+  ) {}
 
   async get(tenant: string, requestId: string, id: string): Promise<Notification | undefined> {
     const entry = await this.kv.get(`${tenant}.${requestId}.${id}`);
@@ -38,8 +45,13 @@ export class KvNotificationRepository implements NotificationRepository {
   }
 
   async list(tenant: string, opts: { requestId?: string; limit: number }): Promise<Notification[]> {
-    const keys: string[] = [];
-    for await (const key of await this.kv.keys(opts.requestId ? `${tenant}.${opts.requestId}.*` : `${tenant}.>`)) keys.push(key);
+    // The subjects of the bucket's stream name its keys: one stream-info request,
+    // where listing KV keys would make the server create a consumer (this runs
+    // on every approval event).
+    const prefix = `$KV.${this.bucket}.`;
+    const filter = `${prefix}${opts.requestId ? `${tenant}.${opts.requestId}.*` : `${tenant}.>`}`;
+    const info = await this.jsm.streams.info(`KV_${this.bucket}`, { subjects_filter: filter });
+    const keys = Object.keys(info.state.subjects ?? {}).map((s) => s.slice(prefix.length));
     const all = await Promise.all(
       keys.map((k) => {
         const [, requestId = '', id = ''] = k.split('.');
