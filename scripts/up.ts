@@ -8,12 +8,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, writeFileSync, rmSync } from 'node:fs';
-import { connect as tcpConnect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createChannel, createClient } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { createDevIssuerKey, readDevIssuerKey, serveJwks, writeDevIssuerKey, type DevIssuerKey } from '@assent/platform';
-import { cleanupNats, cleanupRedis, openFgaBinary, startSlackServer, startWebhookReceiver } from '@assent/testkit';
+import { cleanupNats, cleanupRedis, openFgaBinary, startSlackServer, startWebhookReceiver, tcpReachable as listening } from '@assent/testkit';
 import { run as assentctl } from '@assent/cli';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -40,20 +39,6 @@ const services = [
 type Stoppable = { name: string; stop: () => Promise<void> };
 const started: Stoppable[] = [];
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
-
-function listening(host: string, p: number): Promise<boolean> {
-  return new Promise((res) => {
-    const s = tcpConnect({ host, port: p }, () => {
-      s.destroy();
-      res(true);
-    });
-    s.on('error', () => res(false));
-    s.setTimeout(1000, () => {
-      s.destroy();
-      res(false);
-    });
-  });
-}
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

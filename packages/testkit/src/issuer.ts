@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testEnv } from './env.js';
 import { createDevIssuerKey, mintToken, serveJwks, writeDevIssuerKey, type DevIssuerKey } from '@assent/platform';
 
 export interface TestIssuer {
@@ -32,8 +33,8 @@ export async function startTestIssuer(): Promise<TestIssuer> {
 /** The ASSENT_* variables every service needs, pointed at the test's isolated resources. */
 export function commonTestEnv(root: string, issuer: TestIssuer): Record<string, string> {
   return {
-    ASSENT_NATS_URL: process.env['ASSENT_TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222',
-    ASSENT_REDIS_URL: process.env['ASSENT_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    ASSENT_NATS_URL: testEnv.natsUrl,
+    ASSENT_REDIS_URL: testEnv.redisUrl,
     ASSENT_SUBJECT_ROOT: root,
     ASSENT_LOG_LEVEL: process.env['ASSENT_TEST_LOG_LEVEL'] ?? 'silent',
     ASSENT_JWKS_URL: issuer.jwksUrl,

@@ -11,15 +11,11 @@ export const eventTypes = {
   policyUpdated: 'assent.policy.updated.v1',
 } as const;
 
-const iso = (d: Date | undefined) => (d ? { value: d.toISOString() } : undefined);
-
 function voteJson(v: Vote) {
   return { approver: v.approver, outcome: `OUTCOME_${v.outcome}`, comment: v.comment, at: v.at.toISOString() };
 }
 
 export function requestJson(r: ApprovalRequest) {
-  const decidedAt = iso(r.decidedAt);
-  const grantExpiresAt = iso(r.grantExpiresAt);
   return {
     id: r.id,
     tenant: r.tenant,
@@ -35,8 +31,8 @@ export function requestJson(r: ApprovalRequest) {
     votes: r.votes.map(voteJson),
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
-    ...(decidedAt ? { decidedAt: decidedAt.value } : {}),
-    ...(grantExpiresAt ? { grantExpiresAt: grantExpiresAt.value } : {}),
+    ...(r.decidedAt ? { decidedAt: r.decidedAt.toISOString() } : {}),
+    ...(r.grantExpiresAt ? { grantExpiresAt: r.grantExpiresAt.toISOString() } : {}),
     revision: String(r.version),
   };
 }

@@ -7,7 +7,7 @@ import {
   type TupleKey,
 } from '@openfga/sdk';
 import { transformer } from '@openfga/syntax-transformer';
-import { UnavailableError } from '@assent/platform';
+import { UnavailableError, canonicalJson } from '@assent/platform';
 import type { RelationStore } from '../../domain/ports.js';
 import type { Grant } from '../../domain/types.js';
 import { assentModelDsl } from './model.js';
@@ -19,12 +19,6 @@ const tenantObj = (t: string) => `tenant:${t}`;
 const actionObj = (t: string, a: string) => `action:${t}/${a}`;
 /** Resources are free-form; hashing keeps the object id within OpenFGA's id rules. */
 const grantObj = (t: string, a: string, r: string) => `grant:${t}/${createHash('sha256').update(`${a}\n${r}`).digest('hex').slice(0, 40)}`;
-
-function stable(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
-  );
-}
 
 /** Finds or creates the store, and writes the model when the latest one differs. */
 export async function connectOpenFga(opts: { apiUrl: string; storeId?: string | undefined; storeName: string }): Promise<OpenFgaRelationStore> {
@@ -46,7 +40,7 @@ export async function connectOpenFga(opts: { apiUrl: string; storeId?: string | 
     let modelId = latest?.authorization_model?.id;
     const current = latest?.authorization_model;
     const same =
-      current && stable({ t: current.type_definitions, c: current.conditions ?? {} }) === stable({ t: model.type_definitions, c: model.conditions ?? {} });
+      current && canonicalJson({ t: current.type_definitions, c: current.conditions ?? {} }) === canonicalJson({ t: model.type_definitions, c: model.conditions ?? {} });
     if (!modelId || !same) {
       modelId = (await client.writeAuthorizationModel(model)).authorization_model_id;
     }
