@@ -1,16 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as jose from 'jose';
 import { createDevIssuerKey, createJwtVerifier, mintToken, serveJwks, UnauthenticatedError, type DevIssuerKey } from '@assent/platform';
+
+// Spy on signature verification to see which calls the cache answers (vi.mock is hoisted).
+vi.mock('jose', async (importOriginal) => {
+  const actual = await importOriginal<typeof jose>();
+  return { ...actual, jwtVerify: vi.fn(actual.jwtVerify) };
+});
 
 let cluster: DevIssuerKey;
 let idp: DevIssuerKey;
 let rogue: DevIssuerKey;
 const servers: { close(): Promise<void> }[] = [];
 let verifier: ReturnType<typeof createJwtVerifier>;
+let idpJwksUrl: string;
 
 beforeAll(async () => {
   [cluster, idp, rogue] = await Promise.all([createDevIssuerKey('https://cluster'), createDevIssuerKey('https://idp'), createDevIssuerKey('https://rogue')]);
   const [c, i] = await Promise.all([serveJwks(cluster, 0), serveJwks(idp, 0)]);
   servers.push(c, i);
+  idpJwksUrl = i.url;
   verifier = createJwtVerifier({
     issuers: [
       { issuer: 'https://cluster', jwksUrl: c.url },
@@ -43,5 +52,43 @@ describe('createJwtVerifier', () => {
     await expect(verifier.verify(await mintToken({ ...idp, audience: 'other' }, { subject: 'alice' }))).rejects.toThrow(/invalid token/);
     await expect(verifier.verify(await mintToken(idp, { subject: 'alice', ttlSeconds: -60 }))).rejects.toThrow(/expired/);
     await expect(verifier.verify('not-a-jwt')).rejects.toThrow(/not a JWT/);
+  });
+});
+
+describe('verified-token cache', () => {
+  const jwtVerify = vi.mocked(jose.jwtVerify);
+
+  it('verifies a token once and answers repeats from the cache until exp', async () => {
+    const clock = { t: Date.now() };
+    const cached = createJwtVerifier({ issuers: [{ issuer: 'https://idp', jwksUrl: idpJwksUrl }], audience: 'assent', serviceSubjects: [], now: () => clock.t });
+    const token = await mintToken(idp, { subject: 'alice', tenant: 'acme', ttlSeconds: 60 });
+    jwtVerify.mockClear();
+    const first = await cached.verify(token);
+    const second = await cached.verify(token);
+    expect(second).toEqual(first);
+    expect(jwtVerify).toHaveBeenCalledTimes(1);
+    expect(Object.isFrozen(second) && Object.isFrozen(second.roles)).toBe(true);
+
+    // At exp the cached entry is gone and verification (past the 5 s tolerance) refuses the token.
+    clock.t += 66_000;
+    await expect(cached.verify(token)).rejects.toThrow(/expired/);
+    expect(jwtVerify).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not cache failures', async () => {
+    const token = await mintToken({ ...idp, audience: 'other' }, { subject: 'alice' });
+    jwtVerify.mockClear();
+    await expect(verifier.verify(token)).rejects.toThrow(/invalid token/);
+    await expect(verifier.verify(token)).rejects.toThrow(/invalid token/);
+    expect(jwtVerify).toHaveBeenCalledTimes(2);
+  });
+
+  it('can be turned off', async () => {
+    const uncached = createJwtVerifier({ issuers: [{ issuer: 'https://idp', jwksUrl: idpJwksUrl }], audience: 'assent', serviceSubjects: [], cacheSize: 0 });
+    const token = await mintToken(idp, { subject: 'alice' });
+    jwtVerify.mockClear();
+    await uncached.verify(token);
+    await uncached.verify(token);
+    expect(jwtVerify).toHaveBeenCalledTimes(2);
   });
 });

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
 import { UnauthenticatedError } from '../errors.js';
+import { LruCache } from '../lru-cache.js';
 import type { Principal } from './principal.js';
 
 export interface TokenVerifier {
@@ -11,38 +13,72 @@ export interface TrustedIssuer {
   jwksUrl: string;
 }
 
+export interface JwtVerifierOptions {
+  issuers: TrustedIssuer[];
+  audience: string;
+  serviceSubjects: string[];
+  /** Verified tokens remembered (LRU); 0 turns the cache off. */
+  cacheSize?: number;
+  /** Clock in ms since epoch (tests). */
+  now?: () => number;
+}
+
 /**
  * Verifies bearer JWTs against the JWKS of the issuer the token names (keys cached
  * and refreshed by jose). Several issuers may be trusted, e.g. the cluster for
  * ServiceAccount tokens and an IdP for people. A subject is a service only if it
  * is on `serviceSubjects`: any other workload's token is an ordinary user without
  * a tenant, so it can act nowhere.
+ *
+ * A verified token's principal is remembered until the token's `exp` (never
+ * beyond, and not at all without one), keyed by the token's sha256, so a caller
+ * that reuses its token pays for one signature check, not one per call. Failures
+ * are not remembered. A signing key removed from the JWKS therefore stops a
+ * cached token only when it expires, as it would for any stateless verifier
+ * that cached the JWKS.
  */
-export function createJwtVerifier(opts: { issuers: TrustedIssuer[]; audience: string; serviceSubjects: string[] }): TokenVerifier {
+export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
   const keys = new Map(opts.issuers.map((i) => [i.issuer, createRemoteJWKSet(new URL(i.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 })]));
   const services = new Set(opts.serviceSubjects);
+  const now = opts.now ?? Date.now;
+  const cacheSize = opts.cacheSize ?? 10_000;
+  const cache = cacheSize > 0 ? new LruCache<string, Principal>(cacheSize, now) : undefined;
+
+  async function verifySignature(token: string): Promise<{ principal: Principal; exp: number | undefined }> {
+    let issuer: string | undefined;
+    try {
+      issuer = decodeJwt(token).iss;
+    } catch {
+      throw new UnauthenticatedError('invalid token: not a JWT');
+    }
+    const jwks = issuer ? keys.get(issuer) : undefined;
+    if (!issuer || !jwks) throw new UnauthenticatedError('invalid token: issuer not trusted');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, jwks, { issuer, audience: opts.audience, clockTolerance: 5, currentDate: new Date(now()) }));
+    } catch (err) {
+      if (err instanceof errors.JWTExpired) throw new UnauthenticatedError('token expired');
+      if (err instanceof errors.JOSEError) throw new UnauthenticatedError(`invalid token: ${err.code}`);
+      throw err;
+    }
+    if (!payload.sub) throw new UnauthenticatedError('invalid token: no subject');
+    const tenant = typeof payload['tenant'] === 'string' ? payload['tenant'] : undefined;
+    const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((r): r is string => typeof r === 'string') : [];
+    // Frozen: one cached principal is shared by every call that presents the token.
+    Object.freeze(roles);
+    const principal: Principal = Object.freeze({ subject: payload.sub, kind: services.has(payload.sub) ? 'service' : 'user', tenant, roles });
+    return { principal, exp: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined };
+  }
+
   return {
     async verify(token: string): Promise<Principal> {
-      let issuer: string | undefined;
-      try {
-        issuer = decodeJwt(token).iss;
-      } catch {
-        throw new UnauthenticatedError('invalid token: not a JWT');
-      }
-      const jwks = issuer ? keys.get(issuer) : undefined;
-      if (!issuer || !jwks) throw new UnauthenticatedError('invalid token: issuer not trusted');
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(token, jwks, { issuer, audience: opts.audience, clockTolerance: 5 }));
-      } catch (err) {
-        if (err instanceof errors.JWTExpired) throw new UnauthenticatedError('token expired');
-        if (err instanceof errors.JOSEError) throw new UnauthenticatedError(`invalid token: ${err.code}`);
-        throw err;
-      }
-      if (!payload.sub) throw new UnauthenticatedError('invalid token: no subject');
-      const tenant = typeof payload['tenant'] === 'string' ? payload['tenant'] : undefined;
-      const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((r): r is string => typeof r === 'string') : [];
-      return { subject: payload.sub, kind: services.has(payload.sub) ? 'service' : 'user', tenant, roles };
+      if (!cache) return (await verifySignature(token)).principal;
+      const key = createHash('sha256').update(token).digest('base64url');
+      const hit = cache.get(key);
+      if (hit) return hit;
+      const { principal, exp } = await verifySignature(token);
+      if (exp !== undefined) cache.set(key, principal, exp);
+      return principal;
     },
   };
 }
