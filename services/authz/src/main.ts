@@ -11,6 +11,7 @@ export interface RunningAuthz {
   grpcPort: number;
   httpPort: number;
   modelId: string;
+  storeId: string;
   stop(): Promise<void>;
 }
 
@@ -33,7 +34,7 @@ export async function startAuthz(config: AuthzConfig): Promise<RunningAuthz> {
     rt.grpc.server.add(authzv1.AuthzServiceDefinition, authzService(deps));
     const ports = await rt.listen({ grpcPort: config.grpcPort, httpPort: config.httpPort, serviceNames: [authzv1.AuthzServiceDefinition.fullName] });
     rt.logger.info({ modelId: relations.modelId(), storeId: relations.storeId }, 'openfga model ready');
-    return { ...ports, modelId: relations.modelId(), stop: () => rt.stop() };
+    return { ...ports, modelId: relations.modelId(), storeId: relations.storeId, stop: () => rt.stop() };
   } catch (err) {
     await rt.stop();
     throw err;

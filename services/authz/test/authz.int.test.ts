@@ -7,6 +7,7 @@ const SERVING = 1;
 import { BadRequest, RichClientError } from 'nice-grpc-error-details';
 import { createGrpcClient, openChannel, staticToken, type Channel } from '@assent/platform';
 import { authzv1 } from '@assent/proto';
+import { OpenFgaClient } from '@openfga/sdk';
 import { cleanupNats, cleanupRedis, commonTestEnv, startOpenFga, startTestIssuer, uniqueRoot, type RunningOpenFga, type TestIssuer } from '@assent/testkit';
 import { loadConfig } from '../src/config.js';
 import { startAuthz, type RunningAuthz } from '../src/main.js';
@@ -79,6 +80,27 @@ describe('authz over gRPC', () => {
     const other = client(await issuer.token({ subject: 'alice', tenant: 'ghost' }));
     await expect(other.check({ ...req, tenant: 'ghost' })).rejects.toMatchObject({ code: Status.NOT_FOUND });
     await expect(alice.check({ ...req, tenant: 'ghost' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
+  });
+
+  it('writes one identical grant when WriteGrant is retried for a request', async () => {
+    const admin = client(await issuer.token({ subject: 'root', roles: ['platform-admin'] }));
+    const svc = client(await issuer.token({ subject: 'service:approvals' }));
+    await admin.createTenant({ id: 'retry', displayName: 'Retry' });
+    await admin.addTenantMember({ tenant: 'retry', user: 'alice' });
+    await svc.registerProtectedAction({ tenant: 'retry', action: 'keys.rotate', policy, approvers: ['user:bob'] });
+    const decidedAt = new Date(Date.now() - 5_000);
+    const write = { tenant: 'retry', principal: 'alice', action: 'keys.rotate', resource: 'key/1', durationSeconds: '600', requestId: '01JBBBBBBBBBBBBBBBBBBBBBBB', grantedAt: decidedAt };
+    const first = await svc.writeGrant(write);
+    await new Promise((r) => setTimeout(r, 20));
+    const second = await svc.writeGrant(write);
+    expect(first.grant?.grantedAt?.toISOString()).toBe(decidedAt.toISOString());
+    expect(second.grant?.expiresAt?.toISOString()).toBe(first.grant?.expiresAt?.toISOString());
+    expect(first.grant?.expiresAt?.toISOString()).toBe(new Date(decidedAt.getTime() + 600_000).toISOString());
+
+    const fgaClient = new OpenFgaClient({ apiUrl: fga.apiUrl, storeId: authz.storeId });
+    const tuples = (await fgaClient.read({ user: 'user:alice', relation: 'grantee', object: 'grant:' })).tuples.filter((t) => t.key.object.startsWith('grant:retry/'));
+    expect(tuples).toHaveLength(1);
+    expect(tuples[0]?.key.condition?.context).toEqual({ grant_start: decidedAt.toISOString(), grant_duration: '600s' });
   });
 
   it('returns INVALID_ARGUMENT with field violations and changes nothing', async () => {

@@ -73,4 +73,15 @@ describe('checkAccess', () => {
     await expect(writeGrant(deps, approvalsSvc, { ...grant, durationSeconds: 0 })).rejects.toBeInstanceOf(InvalidArgumentError);
     expect((await writeGrant(deps, approvalsSvc, grant)).expiresAt.toISOString()).toBe('2030-01-01T00:10:00.000Z');
   });
+
+  it('takes the grant window from grantedAt, so a retry later writes the same grant', async () => {
+    const { deps, clock } = await setup();
+    const grant = { ...req, principal: 'alice', durationSeconds: 600, requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA', grantedAt: new Date('2029-12-31T23:59:00Z') };
+    const first = await writeGrant(deps, approvalsSvc, grant);
+    clock.t = new Date('2030-01-01T00:05:00Z');
+    const retry = await writeGrant(deps, approvalsSvc, grant);
+    expect(retry).toEqual(first);
+    expect(first.expiresAt.toISOString()).toBe('2030-01-01T00:09:00.000Z');
+    await expect(writeGrant(deps, approvalsSvc, { ...grant, grantedAt: new Date(NaN) })).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
 });

@@ -23,7 +23,8 @@ export interface AuthzGateway {
   check(tenant: string, principal: string, action: string, resource: string): Promise<CheckOutcome>;
   isApprover(tenant: string, principal: string, action: string): Promise<{ allowed: boolean; reason: string }>;
   registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[]): Promise<void>;
-  writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; requestId: string }): Promise<{ expiresAt: Date }>;
+  /** `grantedAt` starts the window (the decision time), so a retry writes the same grant. */
+  writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; requestId: string; grantedAt: Date | undefined }): Promise<{ expiresAt: Date }>;
 }
 
 /** Maps a caller-supplied idempotency key to the request it created (short-lived, Redis). */

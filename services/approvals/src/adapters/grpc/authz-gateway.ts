@@ -39,7 +39,7 @@ export class GrpcAuthzGateway implements AuthzGateway {
     await this.call(() => this.client.registerProtectedAction({ tenant, action, policy, approvers }, { signal: AbortSignal.timeout(10_000) }));
   }
 
-  async writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; requestId: string }) {
+  async writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; requestId: string; grantedAt: Date | undefined }) {
     const res = await this.call(() =>
       this.client.writeGrant({ ...input, durationSeconds: String(input.durationSeconds) }, { signal: AbortSignal.timeout(10_000) }),
     );

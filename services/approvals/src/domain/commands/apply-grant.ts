@@ -20,6 +20,8 @@ export async function applyGrant(deps: ApprovalsDeps, tenant: string, requestId:
       resource: r.resource,
       durationSeconds: r.grantDurationSeconds,
       requestId: r.id,
+      // The window comes from the decision, so a retry writes the identical grant.
+      grantedAt: r.decidedAt,
     });
     try {
       await deps.requests.update({ ...r, grantExpiresAt: expiresAt, updatedAt: deps.clock.now(), version: r.version + 1 }, stored.etag, []);

@@ -9,12 +9,14 @@ const MAX_GRANT_SECONDS = 30 * 24 * 3600;
 
 /**
  * Writes the time-bounded grant for an approved request. Idempotent per request:
- * the event id derives from the request id, so a retried call publishes once.
+ * the window starts at `grantedAt` (the approval's decision time), so a retried
+ * call writes the identical tuple, and the event id derives from the request id,
+ * so it publishes once. Without `grantedAt` the grant starts now.
  */
 export async function writeGrant(
   deps: AuthzDeps,
   caller: Principal,
-  input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; requestId: string },
+  input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; requestId: string; grantedAt?: Date | undefined },
 ): Promise<Grant> {
   const v = new Violations()
     .check('tenant', input.tenant, 'tenant')
@@ -25,6 +27,7 @@ export async function writeGrant(
   if (!Number.isInteger(input.durationSeconds) || input.durationSeconds <= 0 || input.durationSeconds > MAX_GRANT_SECONDS) {
     v.add('duration_seconds', `must be between 1 and ${MAX_GRANT_SECONDS}`);
   }
+  if (input.grantedAt && Number.isNaN(input.grantedAt.getTime())) v.add('granted_at', 'must be a valid timestamp');
   v.throwIfAny();
   requireTrustedService(deps.trustedServices, caller, 'WriteGrant');
   await requireTenant(deps.tenants, input.tenant);
@@ -32,7 +35,7 @@ export async function writeGrant(
   if (!(await deps.relations.isMember(input.tenant, input.principal))) {
     throw new PermissionDeniedError(`${input.principal} is not a member of tenant ${input.tenant}`);
   }
-  const grantedAt = deps.clock.now();
+  const grantedAt = input.grantedAt ?? deps.clock.now();
   const grant: Grant = {
     tenant: input.tenant,
     principal: input.principal,

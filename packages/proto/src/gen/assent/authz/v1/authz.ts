@@ -185,6 +185,11 @@ export interface WriteGrantRequest {
   /** Grant length in seconds; capped by policy. */
   durationSeconds: string;
   requestId: string;
+  /**
+   * Start of the grant, normally the approval decision time, so a retried
+   * WriteGrant writes the identical grant. Defaults to now when unset.
+   */
+  grantedAt: Date | undefined;
 }
 
 export interface WriteGrantResponse {
@@ -1847,7 +1852,15 @@ export const Grant: MessageFns<Grant> = {
 };
 
 function createBaseWriteGrantRequest(): WriteGrantRequest {
-  return { tenant: "", principal: "", action: "", resource: "", durationSeconds: "0", requestId: "" };
+  return {
+    tenant: "",
+    principal: "",
+    action: "",
+    resource: "",
+    durationSeconds: "0",
+    requestId: "",
+    grantedAt: undefined,
+  };
 }
 
 export const WriteGrantRequest: MessageFns<WriteGrantRequest> = {
@@ -1869,6 +1882,9 @@ export const WriteGrantRequest: MessageFns<WriteGrantRequest> = {
     }
     if (message.requestId !== "") {
       writer.uint32(50).string(message.requestId);
+    }
+    if (message.grantedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.grantedAt), writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -1934,6 +1950,14 @@ export const WriteGrantRequest: MessageFns<WriteGrantRequest> = {
             message.requestId = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.grantedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1962,6 +1986,11 @@ export const WriteGrantRequest: MessageFns<WriteGrantRequest> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      grantedAt: isSet(object.grantedAt)
+        ? fromJsonTimestamp(object.grantedAt)
+        : isSet(object.granted_at)
+        ? fromJsonTimestamp(object.granted_at)
+        : undefined,
     };
   },
 
@@ -1985,6 +2014,9 @@ export const WriteGrantRequest: MessageFns<WriteGrantRequest> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.grantedAt !== undefined) {
+      obj.grantedAt = message.grantedAt.toISOString();
+    }
     return obj;
   },
 
@@ -1999,6 +2031,7 @@ export const WriteGrantRequest: MessageFns<WriteGrantRequest> = {
     message.resource = object.resource ?? "";
     message.durationSeconds = object.durationSeconds ?? "0";
     message.requestId = object.requestId ?? "";
+    message.grantedAt = object.grantedAt ?? undefined;
     return message;
   },
 };
