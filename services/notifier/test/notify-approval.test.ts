@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '@assent/platform';
 import { notifyApprovalDecided } from '../src/domain/commands/notify-approval-decided.js';
 import { notifyApprovalRequested } from '../src/domain/commands/notify-approval-requested.js';
 import { DeliveryRejectedError, DeliveryRetryableError } from '../src/domain/errors.js';
+import type { NotificationRepository } from '../src/domain/ports.js';
 import { memoryDeps, requestView, ulidLike } from './support/fixtures.js';
 
 const requested = () => ({ id: ulidLike(), type: 'assent.approval.requested.v1' });
@@ -127,5 +128,27 @@ describe('notify-approval-decided', () => {
     await notifyApprovalRequested(deps, requested(), { request: r, slackChannel: 'approvals' });
     slack.failNext(new DeliveryRejectedError('slack', 'not_in_channel'));
     await expect(notifyApprovalDecided(deps, decided(), { request: r, outcome: 'APPROVE', decidedBy: 'bob' })).rejects.toMatchObject({ code: 'not_in_channel' });
+  });
+});
+
+describe('repository round trips per event', () => {
+  it('one read and one write per message sent; a redelivery only reads', async () => {
+    const { deps } = memoryDeps();
+    const calls: string[] = [];
+    const repo = deps.notifications;
+    const notifications: NotificationRepository = {
+      forRequest: (t, id) => (calls.push('read'), repo.forRequest(t, id)),
+      add: (n, basis) => (calls.push('write'), repo.add(n, basis)),
+      list: (t, opts) => (calls.push('list'), repo.list(t, opts)),
+    };
+    const counted = { ...deps, notifications };
+    const r = requestView();
+    const event = requested();
+    await notifyApprovalRequested(counted, event, { request: r, slackChannel: 'approvals' });
+    expect(calls.splice(0)).toEqual(['read', 'write']);
+    await notifyApprovalRequested(counted, event, { request: r, slackChannel: 'approvals' });
+    expect(calls.splice(0)).toEqual(['read']);
+    await notifyApprovalDecided(counted, decided(), { request: r, outcome: 'APPROVE', decidedBy: 'bob' });
+    expect(calls.splice(0)).toEqual(['read', 'write']);
   });
 });

@@ -1,5 +1,5 @@
 import type { SlackBlock } from './slack/blocks.js';
-import type { Notification } from './types.js';
+import type { Notification, RequestNotifications } from './types.js';
 
 export interface SlackMessage {
   /** Channel name or id for posts; the id (from a post's reply) for updates. */
@@ -19,10 +19,20 @@ export interface SlackGateway {
   updateMessage(message: SlackMessage & { ts: string }): Promise<{ channel: string; ts: string }>;
 }
 
+/**
+ * Notifications kept per request, all of a request's under one record, so the event
+ * path reads once and writes once per message it sends (no key listing).
+ */
 export interface NotificationRepository {
-  get(tenant: string, requestId: string, id: string): Promise<Notification | undefined>;
-  /** Records a notification; false if one with this id already exists (it is kept). */
-  add(notification: Notification): Promise<boolean>;
+  /** Every notification about one request, from one read. */
+  forRequest(tenant: string, requestId: string): Promise<RequestNotifications>;
+  /**
+   * Records a notification with the others of its request. If one with its id is
+   * already recorded, that one is kept and `added` is false. `basis` (a snapshot of
+   * this request read earlier) saves a read while it is still current; a stale one
+   * costs a re-read, never a lost record. Answers the request's record after the call.
+   */
+  add(notification: Notification, basis?: RequestNotifications): Promise<{ added: boolean; record: RequestNotifications }>;
   /** Newest first (by sentAt, then id), optionally only about one request. */
   list(tenant: string, opts: { requestId?: string; limit: number }): Promise<Notification[]>;
 }

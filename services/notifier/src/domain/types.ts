@@ -16,6 +16,15 @@ export interface Notification {
   sentAt: Date;
 }
 
+/** A request's notifications as read at once; `revision` is the record's compare-and-set token (0: none yet). */
+export interface RequestNotifications {
+  tenant: string;
+  requestId: string;
+  /** In the order they were recorded. */
+  notifications: Notification[];
+  revision: number;
+}
+
 export type Outcome = 'APPROVE' | 'DECLINE';
 
 /** What a notification shows of an approval request (from the event payload). */

@@ -8,10 +8,56 @@ export function notificationRepositoryContract(name: string, make: () => Promise
     it('stores a notification once and returns it with its fields intact', async () => {
       const repo = await make();
       const n = notification({ tenant: tenantOf(), sentAt: new Date('2030-01-01T10:00:00.123Z') });
-      expect(await repo.add(n)).toBe(true);
-      expect(await repo.get(n.tenant, n.requestId, n.id)).toEqual(n);
-      expect(await repo.add({ ...n, providerRef: 'C0000000001:9999999999.000100' })).toBe(false);
-      expect((await repo.get(n.tenant, n.requestId, n.id))?.providerRef).toBe(n.providerRef);
+      const empty = await repo.forRequest(n.tenant, n.requestId);
+      expect(empty).toEqual({ tenant: n.tenant, requestId: n.requestId, notifications: [], revision: 0 });
+      const first = await repo.add(n, empty);
+      expect(first.added).toBe(true);
+      expect(first.record.notifications).toEqual([n]);
+      expect(await repo.forRequest(n.tenant, n.requestId)).toEqual(first.record);
+      const again = await repo.add({ ...n, providerRef: 'C0000000001:9999999999.000100' });
+      expect(again.added).toBe(false);
+      expect(again.record.notifications).toEqual([n]);
+      expect((await repo.forRequest(n.tenant, n.requestId)).notifications[0]?.providerRef).toBe(n.providerRef);
+    });
+
+    it("keeps a request's notifications together, in the order recorded, under one read", async () => {
+      const repo = await make();
+      const tenant = tenantOf();
+      const requestId = ulidLike();
+      const requested = notification({ tenant, requestId, sentAt: new Date('2030-01-01T00:00:02Z') });
+      const decided = notification({ tenant, requestId, eventType: 'assent.approval.decided.v1', sentAt: new Date('2030-01-01T00:00:01Z') });
+      const { record } = await repo.add(requested);
+      const after = await repo.add(decided, record);
+      expect(after.record.notifications.map((n) => n.id)).toEqual([requested.id, decided.id]);
+      expect(after.record.revision).not.toBe(record.revision);
+      expect(await repo.forRequest(tenant, requestId)).toEqual(after.record);
+    });
+
+    it('loses nothing when written on top of a stale snapshot, and still refuses a duplicate id', async () => {
+      const repo = await make();
+      const tenant = tenantOf();
+      const requestId = ulidLike();
+      const stale = await repo.forRequest(tenant, requestId);
+      const a = notification({ tenant, requestId });
+      const b = notification({ tenant, requestId });
+      await repo.add(a, stale);
+      // Another replica's snapshot from before `a` was written.
+      const late = await repo.add(b, stale);
+      expect(late.added).toBe(true);
+      expect(late.record.notifications.map((n) => n.id).sort()).toEqual([a.id, b.id].sort());
+      expect((await repo.add({ ...a, providerRef: 'C0000000001:1.2' }, stale)).added).toBe(false);
+      expect((await repo.forRequest(tenant, requestId)).notifications.map((n) => n.id).sort()).toEqual([a.id, b.id].sort());
+    });
+
+    it('records every notification when writers race on one request', async () => {
+      const repo = await make();
+      const tenant = tenantOf();
+      const requestId = ulidLike();
+      const basis = await repo.forRequest(tenant, requestId);
+      const ns = Array.from({ length: 4 }, () => notification({ tenant, requestId }));
+      const results = await Promise.all(ns.map((n) => repo.add(n, basis)));
+      expect(results.every((r) => r.added)).toBe(true);
+      expect((await repo.forRequest(tenant, requestId)).notifications.map((n) => n.id).sort()).toEqual(ns.map((n) => n.id).sort());
     });
 
     it('lists newest first, per request, up to the limit', async () => {
@@ -36,7 +82,7 @@ export function notificationRepositoryContract(name: string, make: () => Promise
       const n = notification({ tenant });
       await repo.add(n);
       const other = `${tenant}-x`;
-      expect(await repo.get(other, n.requestId, n.id)).toBeUndefined();
+      expect((await repo.forRequest(other, n.requestId)).notifications).toEqual([]);
       expect(await repo.list(other, { limit: 10 })).toEqual([]);
       expect(await repo.list(other, { requestId: n.requestId, limit: 10 })).toEqual([]);
     });

@@ -1,24 +1,28 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { NotificationRepository } from '../../domain/ports.js';
-import type { Notification } from '../../domain/types.js';
+import type { Notification, RequestNotifications } from '../../domain/types.js';
 import { newestFirst } from '../newest-first.js';
 
 type NotificationJson = Omit<Notification, 'sentAt'> & { sentAt: string };
 
 export const notificationBucket = (root: string): string => `${root.toUpperCase()}_notifier_notifications`;
 
-/** Opens (or creates) the bucket; records never change, so one revision is kept. */
+/** Opens (or creates) the bucket; a record is replaced whole by compare-and-set, so one revision is kept. */
 export function openNotificationBucket(nc: NatsConnection, root: string): Promise<KV> {
   return new Kvm(nc).create(notificationBucket(root), { history: 1 });
 }
 
+/** Writes that lost a race re-read and try again; more than this many in a row is not a race. */
+const MAX_CONFLICTS = 8;
+
 /**
- * Notifications in JetStream KV under `<tenant>.<requestId>.<notificationId>`:
- * tenant-scoped keys, one request's notifications under one prefix. `add` is a
- * KV create (compare-and-set on "no value yet"), so of two replicas handling
- * the same event exactly one record is written.
+ * A request's notifications in JetStream KV under one key, `<tenant>.<requestId>`
+ * (a JSON array, in the order recorded): the event path does one get, and one
+ * compare-and-set write (create, or update at the revision it read) per message
+ * sent, so of two replicas handling the same event exactly one record is written.
+ * Only ListNotifications without a request id enumerates keys (one stream-info).
  */
 export class KvNotificationRepository implements NotificationRepository {
   constructor(
@@ -27,37 +31,45 @@ export class KvNotificationRepository implements NotificationRepository {
     private readonly bucket: string,
   ) {}
 
-  async get(tenant: string, requestId: string, id: string): Promise<Notification | undefined> {
-    const entry = await this.kv.get(`${tenant}.${requestId}.${id}`);
-    if (!entry || entry.operation !== 'PUT') return undefined;
-    const n = entry.json<NotificationJson>();
-    return { ...n, sentAt: new Date(n.sentAt) };
+  async forRequest(tenant: string, requestId: string): Promise<RequestNotifications> {
+    return decode(tenant, requestId, await this.kv.get(`${tenant}.${requestId}`));
   }
 
-  async add(n: Notification): Promise<boolean> {
-    try {
-      await this.kv.create(`${n.tenant}.${n.requestId}.${n.id}`, JSON.stringify({ ...n, sentAt: n.sentAt.toISOString() }));
-      return true;
-    } catch (err) {
-      if (await this.get(n.tenant, n.requestId, n.id)) return false;
-      throw err;
+  async add(n: Notification, basis?: RequestNotifications): Promise<{ added: boolean; record: RequestNotifications }> {
+    const key = `${n.tenant}.${n.requestId}`;
+    let current = basis && basis.tenant === n.tenant && basis.requestId === n.requestId ? basis : await this.forRequest(n.tenant, n.requestId);
+    for (let conflicts = 0; ; conflicts++) {
+      if (current.notifications.some((x) => x.id === n.id)) return { added: false, record: current };
+      const notifications = [...current.notifications, { ...n }];
+      const value = JSON.stringify(notifications.map((x) => ({ ...x, sentAt: x.sentAt.toISOString() })));
+      try {
+        // Revision 0: nothing recorded yet (create also takes over a deleted key).
+        const revision = current.revision === 0 ? await this.kv.create(key, value) : await this.kv.update(key, value, current.revision);
+        return { added: true, record: { ...current, notifications, revision } };
+      } catch (err) {
+        // The record moved since it was read: another writer won the race, merge on top of theirs.
+        const latest = await this.forRequest(n.tenant, n.requestId);
+        if (latest.revision === current.revision || conflicts >= MAX_CONFLICTS) throw err;
+        current = latest;
+      }
     }
   }
 
   async list(tenant: string, opts: { requestId?: string; limit: number }): Promise<Notification[]> {
+    if (opts.requestId) return (await this.forRequest(tenant, opts.requestId)).notifications.sort(newestFirst).slice(0, opts.limit);
     // The subjects of the bucket's stream name its keys: one stream-info request,
-    // where listing KV keys would make the server create a consumer (this runs
-    // on every approval event).
+    // where listing KV keys would make the server create a consumer.
     const prefix = `$KV.${this.bucket}.`;
-    const filter = `${prefix}${opts.requestId ? `${tenant}.${opts.requestId}.*` : `${tenant}.>`}`;
-    const info = await this.jsm.streams.info(`KV_${this.bucket}`, { subjects_filter: filter });
-    const keys = Object.keys(info.state.subjects ?? {}).map((s) => s.slice(prefix.length));
-    const all = await Promise.all(
-      keys.map((k) => {
-        const [, requestId = '', id = ''] = k.split('.');
-        return this.get(tenant, requestId, id);
-      }),
-    );
-    return all.filter((n): n is Notification => n !== undefined).sort(newestFirst).slice(0, opts.limit);
+    const info = await this.jsm.streams.info(`KV_${this.bucket}`, { subjects_filter: `${prefix}${tenant}.*` });
+    const requestIds = Object.keys(info.state.subjects ?? {}).map((s) => s.slice(prefix.length + tenant.length + 1));
+    const records = await Promise.all(requestIds.map((id) => this.forRequest(tenant, id)));
+    return records.flatMap((r) => r.notifications).sort(newestFirst).slice(0, opts.limit);
   }
+}
+
+function decode(tenant: string, requestId: string, entry: KvEntry | null): RequestNotifications {
+  // A deleted key keeps its revision: the next write must be made at it.
+  if (!entry || entry.operation !== 'PUT') return { tenant, requestId, notifications: [], revision: entry?.revision ?? 0 };
+  const notifications = entry.json<NotificationJson[]>().map((n) => ({ ...n, sentAt: new Date(n.sentAt) }));
+  return { tenant, requestId, notifications, revision: entry.revision };
 }

@@ -14,6 +14,7 @@ const ORIGINAL_GONE = new Set(['message_not_found', 'cant_update_message', 'edit
  * Shows the outcome where the request was announced: the original message is
  * updated (buttons replaced by who decided) and a thread reply notifies
  * everyone in it. With no original known, a new message goes to the default channel.
+ * One read of the request's record, then one write per message target.
  */
 export async function notifyApprovalDecided(
   deps: NotifierDeps,
@@ -28,8 +29,8 @@ export async function notifyApprovalDecided(
   const slack = deps.slack;
   if (!slack) return { status: 'skipped', reason: 'Slack is not configured (NOTIFIER_SLACK_BOT_TOKEN is unset)' };
 
-  const earlier = await deps.notifications.list(r.tenant, { requestId: r.id, limit: 1000 });
-  const originals = earlier.filter((n) => n.channel === 'SLACK' && n.eventType === eventTypes.approvalRequested);
+  let record = await deps.notifications.forRequest(r.tenant, r.id);
+  const originals = record.notifications.filter((n) => n.channel === 'SLACK' && n.eventType === eventTypes.approvalRequested);
   const targets: { destination: string; original: { channel: string; ts: string } | undefined }[] = originals.length
     ? originals.map((n) => ({ destination: n.destination, original: parseSlackRef(n.providerRef) }))
     : deps.defaultSlackChannel
@@ -42,7 +43,7 @@ export async function notifyApprovalDecided(
   let sentAny = false;
   for (const t of targets) {
     const target = { tenant: r.tenant, requestId: r.id, event, destination: t.destination };
-    const sent = await findSent(deps, target);
+    const sent = findSent(record, target);
     if (sent) {
       results.push(sent);
       continue;
@@ -50,7 +51,10 @@ export async function notifyApprovalDecided(
     const ref = t.original
       ? await updateOriginal(slack, t.original, message, approvalDecidedReply(outcome, input.decidedBy))
       : slackRef(await slack.postMessage({ channel: t.destination, ...message }));
-    results.push(await recordSent(deps, target, ref));
+    // Recorded per target before the next is sent, so a retry after a failure sends only what is missing.
+    const recorded = await recordSent(deps, target, ref, record);
+    record = recorded.record;
+    results.push(recorded.notification);
     sentAny = true;
   }
   return { status: sentAny ? 'sent' : 'duplicate', notifications: results };

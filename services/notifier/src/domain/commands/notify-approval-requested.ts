@@ -9,7 +9,7 @@ import { checkSlackChannel, requestViolations } from './validate-request.js';
 /**
  * Posts the interactive Approve / Decline message to the policy's Slack channel
  * (or the default one). Idempotent per event: a redelivery finds the recorded
- * notification and posts nothing.
+ * notification and posts nothing. One read and one write of the request's record.
  */
 export async function notifyApprovalRequested(
   deps: NotifierDeps,
@@ -25,12 +25,14 @@ export async function notifyApprovalRequested(
   if (!destination) return { status: 'skipped', reason: 'the policy names no Slack channel and NOTIFIER_SLACK_DEFAULT_CHANNEL is unset' };
 
   const target = { tenant: r.tenant, requestId: r.id, event, destination };
-  const sent = await findSent(deps, target);
+  // One read answers both questions: posted already (a redelivery), and decided already.
+  const record = await deps.notifications.forRequest(r.tenant, r.id);
+  const sent = findSent(record, target);
   if (sent) return { status: 'duplicate', notifications: [sent] };
   // Delivered out of order after a retry: buttons on a decided request would mislead, and the decision was already posted.
-  const earlier = await deps.notifications.list(r.tenant, { requestId: r.id, limit: 1000 });
-  if (earlier.some((n) => n.eventType === eventTypes.approvalDecided)) return { status: 'skipped', reason: `request ${r.id} was already decided` };
+  if (record.notifications.some((n) => n.eventType === eventTypes.approvalDecided)) return { status: 'skipped', reason: `request ${r.id} was already decided` };
 
   const posted = await deps.slack.postMessage({ channel: destination, ...approvalRequestedMessage(r, deps.portalBaseUrl) });
-  return { status: 'sent', notifications: [await recordSent(deps, target, slackRef(posted))] };
+  const { notification } = await recordSent(deps, target, slackRef(posted), record);
+  return { status: 'sent', notifications: [notification] };
 }

@@ -1,6 +1,6 @@
 import { notificationId } from '../notification-id.js';
 import type { NotifierDeps } from '../ports.js';
-import type { EventRef, Notification } from '../types.js';
+import type { EventRef, Notification, RequestNotifications } from '../types.js';
 
 export interface SlackTarget {
   tenant: string;
@@ -9,15 +9,26 @@ export interface SlackTarget {
   destination: string;
 }
 
+const idOf = (t: SlackTarget): string => notificationId(t.event.id, 'SLACK', t.destination);
+
 /** The notification this event already produced for this destination, if any (checked before sending). */
-export function findSent(deps: NotifierDeps, t: SlackTarget): Promise<Notification | undefined> {
-  return deps.notifications.get(t.tenant, t.requestId, notificationId(t.event.id, 'SLACK', t.destination));
+export function findSent(record: RequestNotifications, t: SlackTarget): Notification | undefined {
+  const id = idOf(t);
+  return record.notifications.find((n) => n.id === id);
 }
 
-/** Records a sent Slack message; if a concurrent delivery recorded it first, that record wins. */
-export async function recordSent(deps: NotifierDeps, t: SlackTarget, providerRef: string): Promise<Notification> {
+/**
+ * Records a sent Slack message on top of `basis` (the request's record this command
+ * read); if a concurrent delivery recorded it first, that record wins.
+ */
+export async function recordSent(
+  deps: NotifierDeps,
+  t: SlackTarget,
+  providerRef: string,
+  basis: RequestNotifications,
+): Promise<{ notification: Notification; record: RequestNotifications }> {
   const n: Notification = {
-    id: notificationId(t.event.id, 'SLACK', t.destination),
+    id: idOf(t),
     tenant: t.tenant,
     channel: 'SLACK',
     destination: t.destination,
@@ -27,6 +38,6 @@ export async function recordSent(deps: NotifierDeps, t: SlackTarget, providerRef
     providerRef,
     sentAt: deps.clock.now(),
   };
-  if (await deps.notifications.add(n)) return n;
-  return (await deps.notifications.get(n.tenant, n.requestId, n.id)) ?? n;
+  const { record } = await deps.notifications.add(n, basis);
+  return { notification: findSent(record, t) ?? n, record };
 }
