@@ -1,10 +1,14 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
   grpcRequests: Counter<'method' | 'code'>;
   grpcDuration: Histogram<'method'>;
   messagesConsumed: Counter<'consumer' | 'outcome'>;
+  /** Messages not yet acknowledged by a consumer (waiting plus in flight): the lag an outage shows as. */
+  consumerPending: Gauge<'consumer'>;
+  /** Messages this instance is retrying in place (a dependency is failing). */
+  consumerRetrying: Gauge<'consumer'>;
   eventsPublished: Counter<'type'>;
 }
 
@@ -32,6 +36,18 @@ export function createMetrics(service: string): Metrics {
       name: 'assent_messages_consumed_total',
       help: 'JetStream messages handled, by consumer and outcome (ack, retry, parked)',
       labelNames: ['consumer', 'outcome'],
+      registers: [registry],
+    }),
+    consumerPending: new Gauge({
+      name: 'assent_consumer_pending',
+      help: 'Messages a durable consumer has not acknowledged yet (not yet delivered plus in flight)',
+      labelNames: ['consumer'],
+      registers: [registry],
+    }),
+    consumerRetrying: new Gauge({
+      name: 'assent_consumer_retrying',
+      help: 'Messages this instance is retrying in place because a dependency failed',
+      labelNames: ['consumer'],
       registers: [registry],
     }),
     eventsPublished: new Counter({

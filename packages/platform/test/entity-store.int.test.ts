@@ -74,32 +74,4 @@ describe('StreamEntityStore', () => {
     expect(seen.some((s) => s.endsWith('.bogus'))).toBe(false);
     expect(await store.ids('acme')).toEqual(['w1', 'w2']);
   });
-
-  it('parks a message that keeps failing in the DLQ with the reason', async () => {
-    const publisherEvent = ev('w3', 'assent.widget.poison.v1');
-    await nats.js.publish(n.event('acme', 'widget', 'poison'), JSON.stringify(publisherEvent), { msgID: publisherEvent.id });
-    let attempts = 0;
-    const consumer = await startConsumer({
-      nats,
-      names: n,
-      logger,
-      stream: n.eventsStream,
-      durable: 'failing',
-      filterSubject: n.event('acme', 'widget', 'poison'),
-      maxDeliver: 3,
-      backoffMs: () => 50,
-      handle: async () => {
-        attempts += 1;
-        throw new Error('boom');
-      },
-    });
-    await expect.poll(async () => (await nats.jsm.streams.info(n.dlqStream)).state.messages, { timeout: 10_000 }).toBe(1);
-    // Terminated, not left pending for redelivery (NATS < 2.10.4 ignores a TERM with a reason).
-    await expect.poll(async () => (await nats.jsm.consumers.info(n.eventsStream, 'failing')).num_ack_pending, { timeout: 5_000 }).toBe(0);
-    await consumer.stop();
-    expect(attempts).toBe(3);
-    const parked = await nats.jsm.streams.getMessage(n.dlqStream, { last_by_subj: n.dlq('failing') });
-    expect(parked?.header.get('Assent-Dlq-Reason')).toBe('boom');
-    expect(parked?.json<{ id: string }>().id).toBe(publisherEvent.id);
-  });
 });

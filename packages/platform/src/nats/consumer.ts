@@ -1,8 +1,12 @@
-import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type ConsumerConfig, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders, nanos } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { Nats } from './connect.js';
+import { KeyedLanes } from './keyed-lanes.js';
+import { startLease } from './lease.js';
 import { injectTrace, withConsumeSpan } from './tracing.js';
 import type { Names } from './subjects.js';
 
@@ -28,80 +32,186 @@ export interface Deduper {
   mark(id: string): Promise<void>;
 }
 
-export interface ConsumerOptions {
+interface CommonOptions {
   nats: Nats;
   names: Names;
   logger: Logger;
-  metrics?: Metrics;
+  metrics?: Metrics | undefined;
   stream: string;
   durable: string;
   filterSubject: string;
-  /** Deliveries before a failing message is parked in the DLQ stream (Infinity: never; the handler decides). */
-  maxDeliver?: number;
-  /** Unacknowledged messages the server lets this consumer have, including ones waiting out a retry delay. */
+  /** Unacknowledged messages the server lets this consumer have (bounds what one instance holds). */
   maxAckPending?: number;
   /** Upper bound for a RetryLaterError delay. */
   maxRetryDelayMs?: number;
   ackWaitMs?: number;
-  /** Delay before the n-th redelivery (1-based); explicit schedule with jitter. */
+  /** Delay before the n-th retry (1-based); explicit schedule with jitter, capped. */
   backoffMs?: (attempt: number) => number;
-  /** Messages handled at once by this instance. */
+  /** Lanes (keys) handled at once by this instance. */
   concurrency?: number;
   deliverPolicy?: DeliverPolicy;
   /** Message id for idempotency; defaults to the Nats-Msg-Id header or stream sequence. */
   idOf?: (msg: JsMsg) => string;
-  dedupe?: Deduper;
-  handle: (msg: JsMsg) => Promise<void>;
+  /** Only for handlers that are not idempotent by themselves. */
+  dedupe?: Deduper | undefined;
+  /**
+   * Order key. Messages with one key are handled one batch at a time, in stream order,
+   * and a failing one is retried in place (the key waits behind it) until it succeeds;
+   * keys run in parallel. Without a key every message is independent and a failing one
+   * goes back to the server with a delay (nak), so it holds no slot while it waits.
+   */
+  keyOf?: (msg: JsMsg) => string;
+  /**
+   * Only one replica runs this consumer at a time (a lease in JetStream KV); the others
+   * stand by and take over within the lease TTL. With `keyOf`, this is what keeps a
+   * key's order across replicas: a new holder restarts delivery from the ack floor, so
+   * messages the previous holder left unacknowledged come again, in order, before newer ones.
+   */
+  exclusive?: boolean;
+  /** Lease TTL for `exclusive` consumers (failover time after a crash). */
+  leaseTtlMs?: number;
 }
 
+export type ConsumerOptions = CommonOptions &
+  (
+    | { handle: (msg: JsMsg) => Promise<void>; handleBatch?: never; maxBatch?: never }
+    | {
+        /** Handles up to maxBatch queued messages of one key in one call (all acked after it returns). */
+        handleBatch: (msgs: JsMsg[]) => Promise<void>;
+        maxBatch?: number;
+        handle?: never;
+      }
+  );
+
 export interface RunningConsumer {
+  /** Whether this instance is consuming (false for a standby of an exclusive consumer). */
+  active(): boolean;
   stop(): Promise<void>;
 }
 
+const RETRY_CAP_MS = 30_000;
+const STOP_GRACE_MS = 1_500;
+
+/** 250 ms, 1 s, 5 s, 15 s, then every 30 s, each ±20 %: an outage is waited out, never given up on. */
 export const defaultBackoff = (attempt: number): number => {
-  const schedule = [250, 1_000, 5_000, 15_000, 60_000];
-  const base = schedule[Math.min(attempt - 1, schedule.length - 1)] ?? 60_000;
+  const schedule = [250, 1_000, 5_000, 15_000, RETRY_CAP_MS];
+  const base = schedule[Math.min(attempt - 1, schedule.length - 1)] ?? RETRY_CAP_MS;
   return Math.round(base * (0.8 + Math.random() * 0.4));
 };
 
 /**
- * A durable, explicit-ack consumer loop. A handler that returns acks the message;
- * one that throws is retried with backoff; after maxDeliver attempts (or at once
- * for PoisonMessageError) the message is copied to <root>.dlq.<durable> with the
- * reason in headers and then terminated — parked, never silently dropped.
+ * A durable, explicit-ack consumer. A handler that returns acks its messages. A
+ * handler that throws PoisonMessageError parks the message in <root>.dlq.<durable>
+ * (reason in Assent-Dlq-* headers) and terminates it. Any other error is transient:
+ * the message is retried with capped backoff for as long as it takes — an outage is
+ * lag (the `assent_consumer_retrying` and `assent_consumer_pending` gauges), never a
+ * parked or dropped message.
  */
 export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsumer> {
-  const maxDeliver = opts.maxDeliver ?? 5;
+  if (!opts.exclusive) {
+    const running = await runConsumer(opts, false);
+    return { active: () => true, stop: () => running.stop() };
+  }
+  const lease = await startLease({
+    nats: opts.nats,
+    names: opts.names,
+    logger: opts.logger,
+    name: `consumer.${opts.stream}.${opts.durable}`,
+    holder: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+    ...(opts.leaseTtlMs ? { ttlMs: opts.leaseTtlMs } : {}),
+    onAcquired: async () => {
+      const running = await runConsumer(opts, true);
+      return () => running.stop();
+    },
+  });
+  return { active: () => lease.held(), stop: () => lease.stop() };
+}
+
+const isNotFound = (err: unknown) => err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound;
+
+async function ensureConsumer(opts: ConsumerOptions, config: Partial<ConsumerConfig> & { durable_name: string }, resetToFloor: boolean, log: Logger): Promise<void> {
+  const { jsm } = opts.nats;
+  const existing = await jsm.consumers.info(opts.stream, opts.durable).catch((err: unknown) => {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  });
+  if (!existing) {
+    await jsm.consumers.add(opts.stream, config).catch(async (err: unknown) => {
+      // Another instance created it first (only possible for non-exclusive consumers).
+      if (!(err instanceof JetStreamApiError) || err.status !== 400) throw err;
+      await jsm.consumers.update(opts.stream, opts.durable, pickUpdatable(config));
+    });
+    return;
+  }
+  const floor = existing.ack_floor.stream_seq;
+  if (resetToFloor && existing.num_ack_pending > 0 && (floor > 0 || existing.config.deliver_policy === DeliverPolicy.All)) {
+    // The previous holder left messages unacknowledged; left alone the server would
+    // redeliver them only after ack_wait, behind newer messages of the same keys.
+    log.info({ ackFloor: floor, ackPending: existing.num_ack_pending }, 'taking over: restarting delivery from the ack floor');
+    await jsm.consumers.delete(opts.stream, opts.durable);
+    await jsm.consumers.add(opts.stream, { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: floor + 1 });
+    return;
+  }
+  await jsm.consumers.update(opts.stream, opts.durable, pickUpdatable(config));
+}
+
+const pickUpdatable = (c: Partial<ConsumerConfig>): Partial<ConsumerConfig> => ({ ack_wait: c.ack_wait, max_deliver: c.max_deliver, max_ack_pending: c.max_ack_pending });
+
+interface Held {
+  msg: JsMsg;
+  since: number;
+}
+
+async function runConsumer(opts: ConsumerOptions, resetToFloor: boolean): Promise<{ stop(): Promise<void> }> {
   const backoff = opts.backoffMs ?? defaultBackoff;
   const concurrency = Math.max(1, opts.concurrency ?? 1);
-  const { nats, logger } = opts;
+  const ackWaitMs = opts.ackWaitMs ?? 30_000;
+  const maxAckPending = opts.maxAckPending ?? Math.max(concurrency * 8, 256);
+  const maxRetryDelay = opts.maxRetryDelayMs ?? 5 * 60_000;
+  const ordered = opts.keyOf !== undefined;
+  const { nats, logger, metrics } = opts;
   const log = logger.child({ consumer: opts.durable });
+  const handleBatch = opts.handleBatch ?? (async (msgs: JsMsg[]) => {
+    for (const m of msgs) await (opts.handle as (msg: JsMsg) => Promise<void>)(m);
+  });
+  const maxBatch = opts.handleBatch ? Math.max(1, opts.maxBatch ?? 256) : 1;
 
-  const config = {
-    durable_name: opts.durable,
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: opts.deliverPolicy ?? DeliverPolicy.All,
-    filter_subject: opts.filterSubject,
-    // One more than ours so the server never gives up before we park the message.
-    max_deliver: Number.isFinite(maxDeliver) ? maxDeliver + 1 : -1,
-    ack_wait: nanos(opts.ackWaitMs ?? 30_000),
-    max_ack_pending: opts.maxAckPending ?? Math.max(concurrency * 4, 64),
-  };
-  try {
-    await nats.jsm.consumers.add(opts.stream, config);
-  } catch (err) {
-    if (!/already in use|already exists|consumer name already/i.test((err as Error).message)) throw err;
-    await nats.jsm.consumers.update(opts.stream, opts.durable, {
-      ack_wait: config.ack_wait,
-      max_deliver: config.max_deliver,
-      max_ack_pending: config.max_ack_pending,
-    });
-  }
+  await ensureConsumer(
+    opts,
+    {
+      durable_name: opts.durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: opts.deliverPolicy ?? DeliverPolicy.All,
+      filter_subject: opts.filterSubject,
+      // Transient failures are retried without limit; poison is terminated explicitly.
+      max_deliver: -1,
+      ack_wait: nanos(ackWaitMs),
+      max_ack_pending: maxAckPending,
+    },
+    resetToFloor,
+    log,
+  );
   const consumer = await nats.js.consumers.get(opts.stream, opts.durable);
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: Math.max(concurrency * 2, 16) });
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: Math.min(maxAckPending, Math.max(concurrency * 4, 64)) });
 
   const idOf = opts.idOf ?? ((m: JsMsg) => m.headers?.get('Nats-Msg-Id') || `${m.info.stream}:${m.seq}`);
-  const count = (outcome: string) => opts.metrics?.messagesConsumed.inc({ consumer: opts.durable, outcome });
+  const count = (outcome: string, n = 1) => metrics?.messagesConsumed.inc({ consumer: opts.durable, outcome }, n);
+  const held = new Set<Held>();
+  let retrying = 0;
+  let stopping = false;
+  const stopSignal = new AbortController();
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (stopSignal.signal.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        stopSignal.signal.removeEventListener('abort', done);
+        resolve();
+      }
+      stopSignal.signal.addEventListener('abort', done);
+    });
 
   async function park(msg: JsMsg, reason: string): Promise<void> {
     const h = injectTrace(natsHeaders());
@@ -121,53 +231,136 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     log.error({ subject: msg.subject, seq: msg.seq, reason }, 'message parked in DLQ');
   }
 
-  async function handleOne(msg: JsMsg): Promise<void> {
-    const id = idOf(msg);
-    await withConsumeSpan(`consume ${opts.durable}`, msg.headers, { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject, 'messaging.message.id': id }, async () => {
+  /** Parks a poison message; if even that fails (NATS down) it is retried like any transient failure. */
+  async function parkOrRetry(msg: JsMsg, reason: string): Promise<boolean> {
+    try {
+      await park(msg, reason);
+      return true;
+    } catch (err) {
+      log.warn({ err, seq: msg.seq }, 'could not park a poison message yet; retrying');
+      return false;
+    }
+  }
+
+  /** One attempt at a batch: 'done' (acked or parked), or the transient error. */
+  async function attempt(msgs: JsMsg[]): Promise<'done' | Error> {
+    const name = `consume ${opts.durable}`;
+    const first = msgs[0] as JsMsg;
+    return withConsumeSpan(name, first.headers, { 'messaging.system': 'nats', 'messaging.destination.name': first.subject, 'messaging.batch.message_count': msgs.length }, async () => {
       try {
-        if (opts.dedupe && (await opts.dedupe.seen(id))) {
-          msg.ack();
-          count('duplicate');
-          return;
-        }
-        await opts.handle(msg);
-        if (opts.dedupe) await opts.dedupe.mark(id);
-        msg.ack();
-        count('ack');
+        await handleBatch(msgs);
       } catch (err) {
-        const reason = (err as Error).message || String(err);
-        if (err instanceof PoisonMessageError || msg.info.deliveryCount >= maxDeliver) {
-          try {
-            await park(msg, reason);
-          } catch (parkErr) {
-            // Could not park: leave it for redelivery rather than lose it.
-            log.error({ err: parkErr }, 'failed to park message; will be redelivered');
-            msg.nak(backoff(msg.info.deliveryCount));
+        if (!(err instanceof PoisonMessageError)) return err instanceof Error ? err : new Error(String(err));
+        if (msgs.length > 1) {
+          // Find the poison one: the rest of the batch still deserves handling, in order.
+          for (const m of msgs) {
+            const single = await attempt([m]);
+            if (single !== 'done') return single;
           }
-          return;
+          return 'done';
         }
-        const delay = err instanceof RetryLaterError ? Math.min(err.delayMs, opts.maxRetryDelayMs ?? 5 * 60_000) : backoff(msg.info.deliveryCount);
-        log.warn({ err, subject: msg.subject, seq: msg.seq, attempt: msg.info.deliveryCount, retryInMs: delay }, 'handler failed; will retry');
-        msg.nak(delay);
-        count('retry');
+        return (await parkOrRetry(first, err.message)) ? 'done' : err;
       }
+      if (opts.dedupe) await Promise.all(msgs.map((m) => opts.dedupe?.mark(idOf(m))));
+      for (const m of msgs) m.ack();
+      count('ack', msgs.length);
+      return 'done';
     });
   }
 
-  const inflight = new Set<Promise<void>>();
+  async function run(_key: string, items: Held[]): Promise<void> {
+    let msgs = items.map((h) => h.msg);
+    try {
+      if (opts.dedupe) {
+        const seen = await Promise.all(msgs.map((m) => opts.dedupe?.seen(idOf(m)) ?? false)).catch(() => msgs.map(() => false));
+        msgs = msgs.filter((m, i) => {
+          if (!seen[i]) return true;
+          m.ack();
+          count('duplicate');
+          return false;
+        });
+      }
+      for (let n = 1; msgs.length > 0; n++) {
+        const result = await attempt(msgs);
+        if (result === 'done') return;
+        const delay = result instanceof RetryLaterError ? Math.min(result.delayMs, maxRetryDelay) : ordered ? backoff(n) : backoff(msgs[0]?.info.deliveryCount ?? n);
+        count('retry', msgs.length);
+        log.warn({ err: result, subject: msgs[0]?.subject, seq: msgs[0]?.seq, messages: msgs.length, attempt: ordered ? n : msgs[0]?.info.deliveryCount, retryInMs: delay }, 'handler failed; will retry');
+        if (!ordered || stopping) {
+          // Unordered: hand it back to the server, which redelivers after the delay.
+          for (const m of msgs) m.nak(stopping ? 0 : delay);
+          return;
+        }
+        // Ordered: the key waits behind this message (kept alive by working()).
+        retrying += msgs.length;
+        metrics?.consumerRetrying.set({ consumer: opts.durable }, retrying);
+        try {
+          await sleep(delay);
+        } finally {
+          retrying -= msgs.length;
+          metrics?.consumerRetrying.set({ consumer: opts.durable }, retrying);
+        }
+      }
+    } finally {
+      items.forEach((h) => held.delete(h));
+    }
+  }
+
+  const lanes = new KeyedLanes<Held>({ concurrency, maxBatch, run });
+  let unkeyed = 0;
+  const keyOf = opts.keyOf ?? (() => String(unkeyed++));
+
+  // Messages held in this process longer than a third of ack_wait (queued behind their
+  // key, or in an ordered retry) are kept from redelivery.
+  const heartbeat = setInterval(
+    () => {
+      const old = Date.now() - ackWaitMs / 3;
+      for (const h of held) if (h.since < old) h.msg.working();
+    },
+    Math.max(1_000, Math.floor(ackWaitMs / 3)),
+  );
+  const lag = setInterval(() => {
+    nats.jsm.consumers
+      .info(opts.stream, opts.durable)
+      .then((i) => metrics?.consumerPending.set({ consumer: opts.durable }, i.num_pending + i.num_ack_pending))
+      .catch(() => undefined);
+  }, 5_000);
+  lag.unref();
+
   const loop = (async () => {
     for await (const msg of messages) {
-      const p = handleOne(msg).finally(() => inflight.delete(p));
-      inflight.add(p);
-      if (inflight.size >= concurrency) await Promise.race(inflight);
+      const h = { msg, since: Date.now() };
+      held.add(h);
+      let key: string;
+      try {
+        key = keyOf(msg);
+      } catch {
+        // No usable key (the handler will likely park it): its subject still orders it.
+        key = msg.subject;
+      }
+      lanes.push(key, h);
+      await lanes.room(maxAckPending);
     }
   })();
 
   return {
     async stop() {
+      stopping = true;
       await messages.close();
       await loop.catch(() => undefined);
-      await Promise.allSettled([...inflight]);
+      // Not started yet: give them back at once so the next holder gets them.
+      for (const h of lanes.drainQueued()) {
+        h.msg.nak();
+        held.delete(h);
+      }
+      stopSignal.abort();
+      // In-flight handlers get a moment to finish; one stuck on a dead dependency is
+      // abandoned (its message is redelivered) so a replica stops within seconds.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([lanes.idle(), new Promise((r) => (timer = setTimeout(r, STOP_GRACE_MS)))]);
+      clearTimeout(timer);
+      clearInterval(heartbeat);
+      clearInterval(lag);
     },
   };
 }

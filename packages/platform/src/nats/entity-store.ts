@@ -105,7 +105,12 @@ export class StreamEntityStore<T> {
   }
 }
 
-/** Publishes the outbox events of every state message, in order, at least once (deduplicated by event id). */
+/**
+ * Publishes the outbox events of every state message at least once (deduplicated by
+ * event id), in order per entity: one lane per entity subject, many entities in
+ * parallel, so publishes overlap and each state message is acked once its events are
+ * stored. Exclusive: one replica relays at a time, so an entity's events never overtake each other.
+ */
 export function startOutboxRelay(opts: {
   nats: Nats;
   names: Names;
@@ -122,7 +127,9 @@ export function startOutboxRelay(opts: {
     stream: opts.store.stream,
     durable: `${opts.store.entity}-outbox`,
     filterSubject: `${opts.names.root}.state.${opts.store.entity}.>`,
-    maxDeliver: 1_000,
+    keyOf: (msg) => msg.subject,
+    exclusive: true,
+    concurrency: 128,
     handle: async (msg) => {
       const stored = msg.json<StoredEntity<unknown>>();
       for (const event of stored.events) await publisher.publish(event);

@@ -71,6 +71,8 @@ export class EventPublisher {
     const h = injectTrace(natsHeaders());
     h.set('ce-type', event.type);
     h.set('ce-id', event.id);
+    // Lets consumers order by entity (e.g. request/<id>) without parsing the payload.
+    h.set('ce-subject', event.subject);
     const ack = await this.js.publish(this.subjectFor(event), encodeEvent(event), { msgID: event.id, headers: h });
     this.metrics?.eventsPublished.inc({ type: event.type });
     return { seq: ack.seq, duplicate: ack.duplicate };

@@ -1,4 +1,4 @@
-import { parseEvent, PoisonMessageError, startConsumer, type ServiceRuntime, type RunningConsumer, redisDeduper } from '@assent/platform';
+import { parseEvent, PoisonMessageError, startConsumer, type ServiceRuntime, type RunningConsumer } from '@assent/platform';
 import { eventsv1, approvalsv1 } from '@assent/proto';
 import { applyGrant } from '../../domain/commands/apply-grant.js';
 import type { ApprovalsDeps } from '../../domain/ports.js';
@@ -19,10 +19,9 @@ export function startGrantConsumer(rt: ServiceRuntime, deps: ApprovalsDeps): Pro
     stream: rt.names.eventsStream,
     durable: GRANT_CONSUMER,
     filterSubject: `${rt.names.root}.evt.*.approval.decided`,
-    maxDeliver: 20,
     // Grants for different requests are independent; one request has one decided event.
-    concurrency: 16,
-    dedupe: redisDeduper(rt.redis, GRANT_CONSUMER),
+    // No deduper: applyGrant is idempotent (it returns once the grant is recorded).
+    concurrency: 64,
     handle: async (msg) => {
       let decided: eventsv1.ApprovalDecided;
       let tenant: string;

@@ -64,7 +64,6 @@ export function startEventConsumer(opts: { nats: Nats; names: Names; logger: Log
     concurrency: 1,
     // An audit record must not be given up on over an outage of NATS or Redis: retry
     // for hours (backoff caps at a minute). Poison messages are still parked at once.
-    maxDeliver: 1_000,
     // Event ids are unique per producer, not across tenants: scope them.
     idOf: (m) => `${tenantOfSubject(m.subject)}:${m.headers?.get('Nats-Msg-Id') || `${m.info.stream}:${m.seq}`}`,
     dedupe: redisDeduper(opts.redis, AUDIT_CONSUMER),

@@ -57,7 +57,6 @@ export function startTaskWorker(opts: TaskWorkerOptions): Promise<RunningConsume
     stream: opts.delivery.taskStream,
     durable: WORKER_CONSUMER,
     filterSubject: opts.delivery.allTasks(),
-    maxDeliver: Infinity,
     maxAckPending: MAX_ACK_PENDING,
     maxRetryDelayMs: MAX_RETRY_DELAY_MS,
     // Longer than one attempt can take, so a slow receiver does not cause a duplicate.
