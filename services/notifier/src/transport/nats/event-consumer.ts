@@ -1,14 +1,22 @@
-import { redisDeduper, startConsumer, type RunningConsumer, type ServiceRuntime } from '@assent/platform';
+import { startConsumer, type RunningConsumer, type ServiceRuntime } from '@assent/platform';
 import type { NotifierDeps } from '../../domain/ports.js';
 import { handleApprovalEvent } from './approval-event-handler.js';
+import { requestKey } from './request-key.js';
 
 export const CONSUMER = 'notifier';
 
+/** Requests handled at once; each is one lane, so this bounds concurrent Slack calls too. */
+const CONCURRENCY = 32;
+
 /**
- * The durable `notifier` consumer of every tenant's approval events. Ordered
- * (one at a time) so a request's message is posted before its decision edits it;
- * the Redis deduper acks plain redeliveries, and each command is itself
- * idempotent for the ones the deduper cannot know about.
+ * The durable `notifier` consumer of every tenant's approval events, ordered per
+ * request (keyed by `<tenant>/<ce-subject>`, one replica at a time): a request's
+ * message is posted before its decision edits it, and requests run in parallel.
+ *
+ * No Redis deduper: each command reads the request's notification record before it
+ * sends and finds the one a redelivery already produced, so a deduper would only
+ * add a round trip to every event (and could not cover a crash between the Slack
+ * call and the record anyway).
  */
 export function startEventConsumer(rt: ServiceRuntime, deps: NotifierDeps): Promise<RunningConsumer> {
   return startConsumer({
@@ -19,8 +27,9 @@ export function startEventConsumer(rt: ServiceRuntime, deps: NotifierDeps): Prom
     stream: rt.names.eventsStream,
     durable: CONSUMER,
     filterSubject: `${rt.names.root}.evt.*.approval.*`,
-    concurrency: 1,
-    dedupe: redisDeduper(rt.redis, CONSUMER),
+    keyOf: (msg) => requestKey(rt.names.root, msg),
+    exclusive: true,
+    concurrency: CONCURRENCY,
     handle: async (msg) => {
       await handleApprovalEvent(deps, rt.logger, msg.data);
     },
