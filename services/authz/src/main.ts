@@ -4,7 +4,8 @@ import type { AuthzConfig } from './config.js';
 import type { AuthzDeps } from './domain/ports.js';
 import { openAuthzRepositories } from './adapters/jetstream/repositories.js';
 import { NatsEventSink } from './adapters/nats/event-sink.js';
-import { connectOpenFga } from './adapters/openfga/relation-store.js';
+import { KvIdRegistry } from './adapters/jetstream/kv-id-registry.js';
+import { connectOpenFga } from './adapters/openfga/connect.js';
 import { authzService } from './transport/grpc/authz-service.js';
 
 export interface RunningAuthz {
@@ -19,7 +20,7 @@ export interface RunningAuthz {
 export async function startAuthz(config: AuthzConfig): Promise<RunningAuthz> {
   const rt = await createRuntime('authz', config, { otlpEndpoint: config.otlpEndpoint });
   try {
-    const relations = await connectOpenFga(config.openFga);
+    const relations = await connectOpenFga({ ...config.openFga, registry: await KvIdRegistry.open(rt.nats.nc, config.subjectRoot) });
     const repos = await openAuthzRepositories(rt.nats.nc, config.subjectRoot, rt.logger);
     rt.onStop('kv mirrors', () => repos.stop());
     const deps: AuthzDeps = {

@@ -3,14 +3,11 @@ import {
   ClientWriteRequestOnDuplicateWrites,
   ClientWriteRequestOnMissingDeletes,
   ConsistencyPreference,
-  OpenFgaClient,
+  type OpenFgaClient,
   type TupleKey,
 } from '@openfga/sdk';
-import { transformer } from '@openfga/syntax-transformer';
-import { UnavailableError, canonicalJson } from '@assent/platform';
 import type { RelationStore } from '../../domain/ports.js';
 import type { Grant } from '../../domain/types.js';
-import { assentModelDsl } from './model.js';
 
 const ignoreDuplicates = { conflict: { onDuplicateWrites: ClientWriteRequestOnDuplicateWrites.Ignore } };
 const ignoreMissing = { conflict: { onMissingDeletes: ClientWriteRequestOnMissingDeletes.Ignore } };
@@ -19,36 +16,6 @@ const tenantObj = (t: string) => `tenant:${t}`;
 const actionObj = (t: string, a: string) => `action:${t}/${a}`;
 /** Resources are free-form; hashing keeps the object id within OpenFGA's id rules. */
 const grantObj = (t: string, a: string, r: string) => `grant:${t}/${createHash('sha256').update(`${a}\n${r}`).digest('hex').slice(0, 40)}`;
-
-/** Finds or creates the store, and writes the model when the latest one differs. */
-export async function connectOpenFga(opts: { apiUrl: string; storeId?: string | undefined; storeName: string }): Promise<OpenFgaRelationStore> {
-  try {
-    const admin = new OpenFgaClient({ apiUrl: opts.apiUrl });
-    let storeId = opts.storeId;
-    if (!storeId) {
-      let token: string | undefined;
-      do {
-        const page = await admin.listStores({ pageSize: 100, ...(token ? { continuationToken: token } : {}) });
-        storeId = page.stores.find((s) => s.name === opts.storeName)?.id;
-        token = page.continuation_token || undefined;
-      } while (!storeId && token);
-      storeId ??= (await admin.createStore({ name: opts.storeName })).id;
-    }
-    const client = new OpenFgaClient({ apiUrl: opts.apiUrl, storeId });
-    const model = transformer.transformDSLToJSONObject(assentModelDsl);
-    const latest = await client.readLatestAuthorizationModel().catch(() => undefined);
-    let modelId = latest?.authorization_model?.id;
-    const current = latest?.authorization_model;
-    const same =
-      current && canonicalJson({ t: current.type_definitions, c: current.conditions ?? {} }) === canonicalJson({ t: model.type_definitions, c: model.conditions ?? {} });
-    if (!modelId || !same) {
-      modelId = (await client.writeAuthorizationModel(model)).authorization_model_id;
-    }
-    return new OpenFgaRelationStore(new OpenFgaClient({ apiUrl: opts.apiUrl, storeId, authorizationModelId: modelId }), modelId, storeId);
-  } catch (err) {
-    throw new UnavailableError(`OpenFGA at ${opts.apiUrl} unavailable: ${(err as Error).message}`, { cause: err });
-  }
-}
 
 export class OpenFgaRelationStore implements RelationStore {
   constructor(
