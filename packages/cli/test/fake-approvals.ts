@@ -94,6 +94,11 @@ export async function startFakeApprovals() {
       seen('decline', req, ctx);
       throw new ServerError(Status.FAILED_PRECONDITION, `request ${req.id} is already decided`);
     },
+    // eslint-disable-next-line require-yield -- the CLI does not watch yet
+    async *watchRequest(req, ctx) {
+      seen('watchRequest', req, ctx);
+      throw new ServerError(Status.UNIMPLEMENTED, 'the fake does not watch');
+    },
   };
 
   const server = createServer().use(errorDetailsServerMiddleware);

@@ -5,6 +5,7 @@ import type { ApprovalsConfig } from './config.js';
 import type { ApprovalsDeps } from './domain/ports.js';
 import { KvPolicyRepository, openPolicyBucket } from './adapters/jetstream/policy-repository.js';
 import { StreamRequestRepository } from './adapters/jetstream/request-repository.js';
+import { StreamRequestWatcher } from './adapters/jetstream/request-watcher.js';
 import { GrpcAuthzGateway } from './adapters/grpc/authz-gateway.js';
 import { RedisIdempotencyStore } from './adapters/redis/idempotency-store.js';
 import { approvalsService } from './transport/grpc/approvals-service.js';
@@ -27,6 +28,7 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
     const deps: ApprovalsDeps = {
       policies: new KvPolicyRepository(await openPolicyBucket(rt.nats.nc, config.subjectRoot)),
       requests: new StreamRequestRepository(store),
+      watcher: new StreamRequestWatcher(store),
       authz: new GrpcAuthzGateway(createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, rt.serviceTokens())),
       idempotency: new RedisIdempotencyStore(rt.redis),
       events: { emit: async (e) => void (await rt.publisher.publish(e)) },
@@ -39,9 +41,17 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
     rt.onStop('consumers', async () => {
       await Promise.all([relay.stop(), grants.stop()]);
     });
-    rt.grpc.server.add(approvalsv1.ApprovalsServiceDefinition, approvalsService(deps));
+    // Ends open WatchRequest streams first: the gRPC drain would otherwise wait for them.
+    const stopping = new AbortController();
+    rt.grpc.server.add(approvalsv1.ApprovalsServiceDefinition, approvalsService(deps, stopping.signal));
     const ports = await rt.listen({ grpcPort: config.grpcPort, httpPort: config.httpPort, serviceNames: [approvalsv1.ApprovalsServiceDefinition.fullName] });
-    return { ...ports, stop: () => rt.stop() };
+    return {
+      ...ports,
+      stop: () => {
+        stopping.abort();
+        return rt.stop();
+      },
+    };
   } catch (err) {
     await rt.stop();
     throw err;

@@ -2,6 +2,7 @@ import { newEvent, type Principal } from '@assent/platform';
 import { monotonicFactory } from 'ulid';
 import { MemoryAuthzGateway, MemoryEventSink, MemoryIdempotencyStore, MemoryPolicyRepository } from '../src/adapters/memory/others.js';
 import { MemoryRequestRepository } from '../src/adapters/memory/request-repository.js';
+import { MemoryRequestWatcher } from '../src/adapters/memory/request-watcher.js';
 import type { ApprovalsDeps } from '../src/domain/ports.js';
 import type { PolicyInput } from '../src/domain/commands/put-policy.js';
 
@@ -31,6 +32,7 @@ export function memoryDeps() {
   const deps: ApprovalsDeps = {
     policies: new MemoryPolicyRepository(),
     requests,
+    watcher: new MemoryRequestWatcher(requests),
     authz,
     idempotency: new MemoryIdempotencyStore(),
     events,

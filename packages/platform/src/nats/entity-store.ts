@@ -65,6 +65,33 @@ export class StreamEntityStore<T> {
     return { value: stored.value, revision: msg.seq };
   }
 
+  /**
+   * Every revision of one entity written after `afterRevision`, in order and each
+   * once, until `signal` aborts. Pushed by an ordered consumer filtered to the
+   * entity's subject and starting at afterRevision + 1, so nothing written since the
+   * caller's read is missed and no one polls. Not a core subscription: core
+   * subscribers also receive writes that lost their compare-and-set.
+   */
+  async *watch(tenant: string, id: string, afterRevision: number, signal: AbortSignal): AsyncGenerator<Versioned<T>> {
+    if (signal.aborted) return;
+    const consumer = await this.nats.js.consumers.getPushConsumer(this.stream, {
+      filter_subjects: this.subject(tenant, id),
+      opt_start_seq: afterRevision + 1,
+    });
+    const messages = await consumer.consume();
+    const stop = () => void messages.close();
+    signal.addEventListener('abort', stop, { once: true });
+    if (signal.aborted) stop();
+    try {
+      for await (const msg of messages) yield { value: msg.json<StoredEntity<T>>().value, revision: msg.seq };
+    } finally {
+      signal.removeEventListener('abort', stop);
+      await messages.close();
+      // Ephemeral consumers otherwise linger for their inactivity threshold (minutes).
+      void consumer.delete().catch(() => false);
+    }
+  }
+
   /** Writes a new entity; AlreadyExistsError if the id is taken. */
   async create(tenant: string, id: string, value: T, events: AssentEvent[]): Promise<number> {
     try {

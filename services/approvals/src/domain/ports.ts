@@ -18,6 +18,16 @@ export interface RequestRepository {
   list(tenant: string, opts: { state: RequestState | undefined; limit: number; after: string | undefined }): Promise<{ requests: ApprovalRequest[]; next: string | undefined }>;
 }
 
+/**
+ * Revisions of one request as they are written, pushed (never polled): every
+ * revision with an etag greater than `afterEtag` is yielded once, in order,
+ * including any written before the call, and a write that lost its
+ * compare-and-set is never yielded. Ends when `signal` aborts.
+ */
+export interface RequestWatcher {
+  watch(tenant: string, id: string, afterEtag: number, signal: AbortSignal): AsyncIterable<StoredRequest>;
+}
+
 /** The authz service, as approvals needs it. */
 export interface AuthzGateway {
   check(tenant: string, principal: string, action: string, resource: string): Promise<CheckOutcome>;
@@ -45,6 +55,7 @@ export interface Clock {
 export interface ApprovalsDeps {
   policies: PolicyRepository;
   requests: RequestRepository;
+  watcher: RequestWatcher;
   authz: AuthzGateway;
   idempotency: IdempotencyStore;
   /** For events that are not part of a request transition (policy updates). */

@@ -1,33 +1,7 @@
 import type { AssentEvent, StreamEntityStore } from '@assent/platform';
 import type { RequestRepository } from '../../domain/ports.js';
 import type { ApprovalRequest, RequestState, StoredRequest } from '../../domain/types.js';
-
-/** JSON form stored on the request's state subject. */
-type RequestJson = Omit<ApprovalRequest, 'createdAt' | 'updatedAt' | 'decidedAt' | 'grantExpiresAt' | 'votes'> & {
-  createdAt: string;
-  updatedAt: string;
-  decidedAt?: string;
-  grantExpiresAt?: string;
-  votes: { approver: string; outcome: 'APPROVE' | 'DECLINE'; comment: string; at: string }[];
-};
-
-const toJson = (r: ApprovalRequest): RequestJson => ({
-  ...r,
-  createdAt: r.createdAt.toISOString(),
-  updatedAt: r.updatedAt.toISOString(),
-  decidedAt: r.decidedAt?.toISOString(),
-  grantExpiresAt: r.grantExpiresAt?.toISOString(),
-  votes: r.votes.map((v) => ({ ...v, at: v.at.toISOString() })),
-});
-
-const fromJson = (j: RequestJson): ApprovalRequest => ({
-  ...j,
-  createdAt: new Date(j.createdAt),
-  updatedAt: new Date(j.updatedAt),
-  decidedAt: j.decidedAt ? new Date(j.decidedAt) : undefined,
-  grantExpiresAt: j.grantExpiresAt ? new Date(j.grantExpiresAt) : undefined,
-  votes: j.votes.map((v) => ({ ...v, at: new Date(v.at) })),
-});
+import { fromJson, toJson, type RequestJson } from './request-json.js';
 
 /**
  * Requests on the state stream (platform StreamEntityStore): compare-and-set per

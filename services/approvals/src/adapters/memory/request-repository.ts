@@ -2,11 +2,29 @@ import { AlreadyExistsError, ConflictError, type AssentEvent } from '@assent/pla
 import type { RequestRepository } from '../../domain/ports.js';
 import type { ApprovalRequest, RequestState, StoredRequest } from '../../domain/types.js';
 
-/** In-memory twin of the JetStream request store; `emitted` plays the relayed event stream. */
+type WriteListener = (row: StoredRequest) => void;
+
+/**
+ * In-memory twin of the JetStream request store; `emitted` plays the relayed event
+ * stream, and every revision is kept (like the state stream) for the watcher twin.
+ */
 export class MemoryRequestRepository implements RequestRepository {
   private readonly rows = new Map<string, StoredRequest>();
+  private readonly revisionsByKey = new Map<string, StoredRequest[]>();
+  private readonly listeners = new Set<WriteListener>();
   private seq = 0;
   readonly emitted: AssentEvent[] = [];
+
+  /** Every stored revision of one request, oldest first. */
+  revisions(tenant: string, id: string): StoredRequest[] {
+    return (this.revisionsByKey.get(`${tenant}|${id}`) ?? []).map((r) => structuredClone(r));
+  }
+
+  /** Calls `listener` after each successful write; returns the unsubscribe. */
+  onWrite(listener: WriteListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   async get(tenant: string, id: string): Promise<StoredRequest | undefined> {
     const row = this.rows.get(`${tenant}|${id}`);
@@ -28,7 +46,9 @@ export class MemoryRequestRepository implements RequestRepository {
   private write(key: string, request: ApprovalRequest, events: AssentEvent[]): StoredRequest {
     const row = { request: structuredClone(request), etag: ++this.seq };
     this.rows.set(key, row);
+    this.revisionsByKey.set(key, [...(this.revisionsByKey.get(key) ?? []), row]);
     this.emitted.push(...events);
+    for (const listener of this.listeners) listener(structuredClone(row));
     return structuredClone(row);
   }
 

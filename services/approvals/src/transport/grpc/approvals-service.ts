@@ -1,4 +1,4 @@
-import type { AuthContext } from '@assent/platform';
+import { UnavailableError, type AuthContext } from '@assent/platform';
 import type { approvalsv1 } from '@assent/proto';
 import type { CallContext } from 'nice-grpc';
 import { createRequest } from '../../domain/commands/create-request.js';
@@ -7,13 +7,17 @@ import { getPolicy } from '../../domain/commands/get-policy.js';
 import { getRequest } from '../../domain/commands/get-request.js';
 import { listRequests } from '../../domain/commands/list-requests.js';
 import { putPolicy } from '../../domain/commands/put-policy.js';
+import { watchRequest } from '../../domain/commands/watch-request.js';
 import type { ApprovalsDeps } from '../../domain/ports.js';
 import { fromProtoPolicy, fromProtoState, toProtoPolicy, toProtoRequest } from './mapping.js';
 
 type Ctx = CallContext & AuthContext;
 
-/** Thin handlers: map proto → domain, call one command, map back. */
-export function approvalsService(deps: ApprovalsDeps): approvalsv1.ApprovalsServiceImplementation<AuthContext> {
+/**
+ * Thin handlers: map proto → domain, call one command, map back. `stopping` aborts
+ * open watch streams on shutdown (gRPC drain waits for every open call).
+ */
+export function approvalsService(deps: ApprovalsDeps, stopping: AbortSignal = new AbortController().signal): approvalsv1.ApprovalsServiceImplementation<AuthContext> {
   return {
     async putPolicy(req, ctx: Ctx) {
       return { policy: toProtoPolicy(await putPolicy(deps, ctx.principal, req.tenant, fromProtoPolicy(req.policy))) };
@@ -33,6 +37,10 @@ export function approvalsService(deps: ApprovalsDeps): approvalsv1.ApprovalsServ
     async listRequests(req, ctx: Ctx) {
       const page = await listRequests(deps, ctx.principal, { ...req, state: fromProtoState(req.state) });
       return { requests: page.requests.map(toProtoRequest), nextPageToken: page.nextPageToken };
+    },
+    async *watchRequest(req, ctx: Ctx) {
+      for await (const r of watchRequest(deps, ctx.principal, req, AbortSignal.any([ctx.signal, stopping]))) yield { request: toProtoRequest(r) };
+      if (stopping.aborted && !ctx.signal.aborted) throw new UnavailableError('approvals is shutting down; watch again');
     },
     async approve(req, ctx: Ctx) {
       return { request: toProtoRequest(await decideRequest(deps, ctx.principal, req, 'APPROVE')) };

@@ -229,6 +229,16 @@ export interface DeclineResponse {
   request: ApprovalRequest | undefined;
 }
 
+export interface WatchRequestRequest {
+  tenant: string;
+  id: string;
+}
+
+export interface WatchRequestResponse {
+  /** The request at one revision; revisions only increase along the stream. */
+  request: ApprovalRequest | undefined;
+}
+
 function createBasePolicy(): Policy {
   return {
     id: "",
@@ -2206,6 +2216,160 @@ export const DeclineResponse: MessageFns<DeclineResponse> = {
   },
 };
 
+function createBaseWatchRequestRequest(): WatchRequestRequest {
+  return { tenant: "", id: "" };
+}
+
+export const WatchRequestRequest: MessageFns<WatchRequestRequest> = {
+  encode(message: WatchRequestRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchRequestRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchRequestRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchRequestRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: WatchRequestRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<WatchRequestRequest>): WatchRequestRequest {
+    return WatchRequestRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WatchRequestRequest>): WatchRequestRequest {
+    const message = createBaseWatchRequestRequest();
+    message.tenant = object.tenant ?? "";
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseWatchRequestResponse(): WatchRequestResponse {
+  return { request: undefined };
+}
+
+export const WatchRequestResponse: MessageFns<WatchRequestResponse> = {
+  encode(message: WatchRequestResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      ApprovalRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchRequestResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchRequestResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchRequestResponse {
+    return { request: isSet(object.request) ? ApprovalRequest.fromJSON(object.request) : undefined };
+  },
+
+  toJSON(message: WatchRequestResponse): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = ApprovalRequest.toJSON(message.request);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<WatchRequestResponse>): WatchRequestResponse {
+    return WatchRequestResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WatchRequestResponse>): WatchRequestResponse {
+    const message = createBaseWatchRequestResponse();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? ApprovalRequest.fromPartial(object.request)
+      : undefined;
+    return message;
+  },
+};
+
 /** ApprovalsService owns approval requests and the policies that govern them. */
 export type ApprovalsServiceDefinition = typeof ApprovalsServiceDefinition;
 export const ApprovalsServiceDefinition = {
@@ -2275,6 +2439,23 @@ export const ApprovalsServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * WatchRequest streams one request: its current state at once, then every later
+     * revision in order, each exactly once, so callers wait without polling. Same
+     * authorization as GetRequest (NOT_FOUND if the request does not exist).
+     * The stream ends (OK) after the request's final revision: DECLINED, or APPROVED
+     * with grant_expires_at set. It also ends when the client cancels, and with
+     * UNAVAILABLE when the server shuts down (watch again to resume; the first message
+     * is always the current state).
+     */
+    watchRequest: {
+      name: "WatchRequest",
+      requestType: WatchRequestRequest as typeof WatchRequestRequest,
+      requestStream: false,
+      responseType: WatchRequestResponse as typeof WatchRequestResponse,
+      responseStream: true,
+      options: {},
+    },
   },
 } as const;
 
@@ -2302,6 +2483,19 @@ export interface ApprovalsServiceImplementation<CallContextExt = {}> {
   approve(request: ApproveRequest, context: CallContext & CallContextExt): Promise<DeepPartial<ApproveResponse>>;
   /** Decline declines the request. */
   decline(request: DeclineRequest, context: CallContext & CallContextExt): Promise<DeepPartial<DeclineResponse>>;
+  /**
+   * WatchRequest streams one request: its current state at once, then every later
+   * revision in order, each exactly once, so callers wait without polling. Same
+   * authorization as GetRequest (NOT_FOUND if the request does not exist).
+   * The stream ends (OK) after the request's final revision: DECLINED, or APPROVED
+   * with grant_expires_at set. It also ends when the client cancels, and with
+   * UNAVAILABLE when the server shuts down (watch again to resume; the first message
+   * is always the current state).
+   */
+  watchRequest(
+    request: WatchRequestRequest,
+    context: CallContext & CallContextExt,
+  ): ServerStreamingMethodResult<DeepPartial<WatchRequestResponse>>;
 }
 
 export interface ApprovalsServiceClient<CallOptionsExt = {}> {
@@ -2328,6 +2522,19 @@ export interface ApprovalsServiceClient<CallOptionsExt = {}> {
   approve(request: DeepPartial<ApproveRequest>, options?: CallOptions & CallOptionsExt): Promise<ApproveResponse>;
   /** Decline declines the request. */
   decline(request: DeepPartial<DeclineRequest>, options?: CallOptions & CallOptionsExt): Promise<DeclineResponse>;
+  /**
+   * WatchRequest streams one request: its current state at once, then every later
+   * revision in order, each exactly once, so callers wait without polling. Same
+   * authorization as GetRequest (NOT_FOUND if the request does not exist).
+   * The stream ends (OK) after the request's final revision: DECLINED, or APPROVED
+   * with grant_expires_at set. It also ends when the client cancels, and with
+   * UNAVAILABLE when the server shuts down (watch again to resume; the first message
+   * is always the current state).
+   */
+  watchRequest(
+    request: DeepPartial<WatchRequestRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): AsyncIterable<WatchRequestResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
@@ -2363,6 +2570,8 @@ function fromJsonTimestamp(o: any): Date {
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
 }
+
+export type ServerStreamingMethodResult<Response> = { [Symbol.asyncIterator](): AsyncIterator<Response, void> };
 
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
