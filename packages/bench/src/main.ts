@@ -12,6 +12,7 @@ import { createGrpcClient, devTokenSource, openChannel } from '@assent/platform'
 import { approvalsv1 } from '@assent/proto';
 import { Latency } from './histogram.js';
 import { formatReport, reportJson, type BenchReport } from './report.js';
+import { waitForGrant } from './wait-grant.js';
 
 const program = new Command('assent-bench')
   .description('Load-test the approval lifecycle (create → approve) against a running Assent')
@@ -76,13 +77,7 @@ async function main(): Promise<void> {
         if (o.waitGrant) {
           // The grant is written asynchronously by the approvals-grants consumer.
           const t2 = process.hrtime.bigint();
-          const grantDeadline = Date.now() + 60_000;
-          for (;;) {
-            const current = await requester.getRequest({ tenant: o.tenant, id: res.request.id });
-            if (current.request?.grantExpiresAt) break;
-            if (Date.now() > grantDeadline) throw new Error('grant not written within 60 s');
-            await new Promise((r) => setTimeout(r, 10));
-          }
+          await waitForGrant(requester, { tenant: o.tenant, id: res.request.id }, { timeoutMs: 60_000 });
           grant.record(t2);
         }
         lifecycle.record(t0);
