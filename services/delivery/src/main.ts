@@ -48,7 +48,7 @@ export async function startDelivery(config: DeliveryConfig): Promise<RunningDeli
       finished: redisDeduper(rt.redis, WORKER_CONSUMER),
       concurrency: config.workerConcurrency,
     });
-    const fanout = await startFanoutConsumer({ ...common, redis: rt.redis }).catch(async (err: unknown) => {
+    const fanout = await startFanoutConsumer(common).catch(async (err: unknown) => {
       await worker.stop();
       throw err;
     });

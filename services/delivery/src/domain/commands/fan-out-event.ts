@@ -10,13 +10,14 @@ export interface PublishedEvent {
 }
 
 /**
- * One delivery task per endpoint of the event's tenant that wants its type. Safe to
- * repeat: the queue stores a task once per (event, endpoint).
+ * One delivery task per endpoint of the event's tenant that wants its type, enqueued
+ * together (one round trip, not one per endpoint). Safe to repeat, also after a
+ * partial failure: the queue stores a task once per (event, endpoint).
  */
 export async function fanOutEvent(deps: DeliveryDeps, event: PublishedEvent): Promise<{ tasks: number }> {
   const endpoints = (await deps.endpoints.list(event.tenant)).filter((e) => endpointWants(e, event.type));
-  for (const endpoint of endpoints) {
-    await deps.tasks.enqueue({ tenant: event.tenant, endpointId: endpoint.id, eventId: event.id, eventType: event.type, payload: event.payload });
-  }
+  await Promise.all(
+    endpoints.map((endpoint) => deps.tasks.enqueue({ tenant: event.tenant, endpointId: endpoint.id, eventId: event.id, eventType: event.type, payload: event.payload })),
+  );
   return { tasks: endpoints.length };
 }

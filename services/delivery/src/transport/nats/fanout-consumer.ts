@@ -1,15 +1,20 @@
-import { PoisonMessageError, parseEvent, patterns, redisDeduper, startConsumer, type Logger, type Metrics, type Names, type Nats, type Redis, type RunningConsumer } from '@assent/platform';
+import { PoisonMessageError, parseEvent, patterns, startConsumer, type Logger, type Metrics, type Names, type Nats, type RunningConsumer } from '@assent/platform';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { fanOutEvent } from '../../domain/commands/fan-out-event.js';
 import type { DeliveryDeps } from '../../domain/ports.js';
 
 export const FANOUT_CONSUMER = 'delivery-fanout';
 
+/** Events fanned out at once: each is a lookup in memory and one round of task publishes. */
+const CONCURRENCY = 64;
+
 /**
- * Every domain event → one delivery task per interested endpoint. Deduplicated on the
- * event id (Nats-Msg-Id) in Redis, and the task queue dedupes (event, endpoint) too.
+ * Every domain event → one delivery task per interested endpoint. No Redis deduper:
+ * the task queue stores a task once per (event, endpoint) (Nats-Msg-Id within the
+ * task stream's duplicate window), so handling an event again enqueues nothing new,
+ * and webhooks need no order, so events are handled independently.
  */
-export function startFanoutConsumer(opts: { nats: Nats; names: Names; logger: Logger; metrics: Metrics; redis: Redis; deps: DeliveryDeps }): Promise<RunningConsumer> {
+export function startFanoutConsumer(opts: { nats: Nats; names: Names; logger: Logger; metrics: Metrics; deps: DeliveryDeps }): Promise<RunningConsumer> {
   const { names } = opts;
   return startConsumer({
     nats: opts.nats,
@@ -22,8 +27,7 @@ export function startFanoutConsumer(opts: { nats: Nats; names: Names; logger: Lo
     // Endpoints receive events from the moment they exist; a first boot must not
     // replay the whole event history to endpoints created today.
     deliverPolicy: DeliverPolicy.New,
-    concurrency: 4,
-    dedupe: redisDeduper(opts.redis, FANOUT_CONSUMER),
+    concurrency: CONCURRENCY,
     handle: async (msg) => {
       let event;
       try {
