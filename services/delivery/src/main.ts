@@ -13,7 +13,7 @@ import { KvEndpointRepository, openEndpointBucket } from './adapters/jetstream/e
 import { JetStreamTaskQueue } from './adapters/jetstream/task-queue.js';
 import { deliveryService } from './transport/grpc/delivery-service.js';
 import { startFanoutConsumer } from './transport/nats/fanout-consumer.js';
-import { startTaskWorker, WORKER_CONSUMER } from './transport/nats/task-worker.js';
+import { FINISHED_TTL_SECONDS, startTaskWorker, WORKER_CONSUMER } from './transport/nats/task-worker.js';
 
 export interface RunningDelivery {
   grpcPort: number;
@@ -45,7 +45,7 @@ export async function startDelivery(config: DeliveryConfig): Promise<RunningDeli
     const worker = await startTaskWorker({
       ...common,
       delivery: dn,
-      finished: redisDeduper(rt.redis, WORKER_CONSUMER),
+      finished: redisDeduper(rt.redis, WORKER_CONSUMER, FINISHED_TTL_SECONDS),
       concurrency: config.workerConcurrency,
     });
     const fanout = await startFanoutConsumer(common).catch(async (err: unknown) => {

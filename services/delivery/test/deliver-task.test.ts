@@ -83,3 +83,13 @@ describe('deliverTask', () => {
     expect(await attempts.list('acme', undefined, 10)).toEqual([]);
   });
 });
+
+describe('deliverTask: an outage is not a webhook failure', () => {
+  it('retries an unreachable receiver on the schedule and gives up only at maxAttempts', async () => {
+    const { deps, sender, task } = await setup();
+    sender.reply({ error: 'ECONNREFUSED' }, { error: 'ECONNREFUSED' }, { error: 'ECONNREFUSED' }, { error: 'ECONNREFUSED' });
+    const outcomes = [];
+    for (let n = 1; n <= deps.retry.maxAttempts; n++) outcomes.push((await deliverTask(deps, task, n)).kind);
+    expect(outcomes).toEqual(['retry', 'retry', 'retry', 'give_up']);
+  });
+});

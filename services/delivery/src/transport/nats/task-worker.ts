@@ -5,6 +5,7 @@ import type { DeliveryDeps } from '../../domain/ports.js';
 import type { DeliveryTask } from '../../domain/types.js';
 import type { DeliveryNames } from '../../adapters/jetstream/delivery-names.js';
 import { decodeTask, taskId } from '../../adapters/jetstream/task-queue.js';
+import { attemptLogNeverFailing, markNeverFailing } from './best-effort.js';
 
 export const WORKER_CONSUMER = 'delivery-worker';
 
@@ -16,6 +17,15 @@ const MAX_ACK_PENDING = 20_000;
 /** The longest step of any sane retry schedule (the default tops out at 10 h). */
 const MAX_RETRY_DELAY_MS = 24 * 3600_000;
 
+/**
+ * How long a finished task is remembered. The same task message comes back after a
+ * success only when its ack was lost, one ack_wait later (at most 150 s: a 120 s
+ * timeout + 30 s); a task enqueued again is refused by JetStream's duplicate window
+ * (1 h, even after the task left the stream). Bound: the tasks finished in the last
+ * 10 minutes, e.g. 300k keys at 500 webhooks/s.
+ */
+export const FINISHED_TTL_SECONDS = 600;
+
 export interface TaskWorkerOptions {
   nats: Nats;
   names: Names;
@@ -23,7 +33,7 @@ export interface TaskWorkerOptions {
   logger: Logger;
   metrics: Metrics;
   deps: DeliveryDeps;
-  /** Remembers finished tasks so a redelivered one is not POSTed again. */
+  /** Remembers finished tasks so a redelivered one is not POSTed again (see FINISHED_TTL_SECONDS). */
   finished: Deduper;
   concurrency: number;
 }
@@ -44,11 +54,16 @@ function decode(msg: JsMsg): DeliveryTask {
  * keeps the task and its delivery count (= attempt number) durably and fires the
  * redelivery server-side even across restarts, so there is no window in which a task
  * is neither in the stream nor acknowledged. The domain decides when to give up
- * (PoisonMessageError parks the task); infrastructure failures retry without limit.
+ * (PoisonMessageError parks the task): that is the webhook policy (maxAttempts HTTP
+ * attempts), not an outage budget. Infrastructure failures never park and never
+ * count: the consumer retries any other error without limit, Redis (the finished-task
+ * deduper) and the attempt log cannot fail a task once its POST is made, so the
+ * delivery count (the attempt number) rises with HTTP attempts, not with outages
+ * (a shutdown handing back tasks not yet started still counts one).
  */
 export function startTaskWorker(opts: TaskWorkerOptions): Promise<RunningConsumer> {
-  const { deps } = opts;
   const log = opts.logger.child({ consumer: WORKER_CONSUMER });
+  const deps = { ...opts.deps, attempts: attemptLogNeverFailing(opts.deps.attempts, log) };
   return startConsumer({
     nats: opts.nats,
     names: opts.names,
@@ -62,7 +77,7 @@ export function startTaskWorker(opts: TaskWorkerOptions): Promise<RunningConsume
     // Longer than one attempt can take, so a slow receiver does not cause a duplicate.
     ackWaitMs: deps.retry.timeoutMs + 30_000,
     concurrency: opts.concurrency,
-    dedupe: opts.finished,
+    dedupe: markNeverFailing(opts.finished, log),
     idOf: (msg) => {
       try {
         return taskId(decodeTask(msg.data));
