@@ -21,7 +21,7 @@ export async function startAudit(config: AuditConfig): Promise<RunningAudit> {
       rt.logger.warn({ err }, 'audit event index update failed; it catches up on the next lookup'),
     );
     const deps: AuditDeps = { log, clock: { now: () => new Date() } };
-    const consumer = await startEventConsumer({ nats: rt.nats, names: rt.names, logger: rt.logger, metrics: rt.metrics, redis: rt.redis, deps });
+    const consumer = await startEventConsumer({ nats: rt.nats, names: rt.names, logger: rt.logger, metrics: rt.metrics, deps });
     rt.onStop('event consumer', () => consumer.stop());
     rt.grpc.server.add(auditv1.AuditServiceDefinition, auditService(deps));
     const ports = await rt.listen({ grpcPort: config.grpcPort, httpPort: config.httpPort, serviceNames: [auditv1.AuditServiceDefinition.fullName] });

@@ -72,14 +72,15 @@ describe('recordEvent', () => {
     const racy: AuditLog = {
       head: (t) => inner.head(t),
       hasEvent: (t, id) => inner.hasEvent(t, id),
+      knownEvents: (t, ids) => inner.knownEvents(t, ids),
       list: (...a) => inner.list(...a),
       all: (t) => inner.all(t),
-      async append(record, expected) {
+      async append(records, expected) {
         if (!interfered) {
           interfered = true;
-          await inner.append(nextRecord('acme', await inner.head('acme'), { eventId: 'other-replica' }), expected);
+          await inner.append([nextRecord('acme', await inner.head('acme'), { eventId: 'other-replica' })], expected);
         }
-        return inner.append(record, expected);
+        return inner.append(records, expected);
       },
     };
     const outcome = await recordEvent({ ...deps, log: racy }, sourceEvent());
@@ -95,6 +96,7 @@ describe('recordEvent', () => {
     const hopeless: AuditLog = {
       head: (t) => deps.log.head(t),
       hasEvent: async () => false,
+      knownEvents: async () => new Set<string>(),
       list: (...a) => deps.log.list(...a),
       all: (t) => deps.log.all(t),
       append: async () => {

@@ -13,16 +13,18 @@ export interface AuditLog {
   /** The tenant's last record, or undefined for an empty chain. */
   head(tenant: string): Promise<AuditRecord | undefined>;
   /**
-   * Appends `record` (whose sequence must be expectedHeadSequence + 1) only if the
-   * chain's head is still at expectedHeadSequence: a compare-and-set, so N replicas
-   * never fork the chain. Throws ConflictError when another writer got there first.
-   * Reports duplicate when the store itself recognises the event id as already
-   * appended (memory: always; JetStream: within the stream's dedupe window), which
-   * is a second guard only: callers check hasEvent first.
+   * Appends `records` (consecutive, of one tenant, the first at expectedHeadSequence + 1)
+   * all together, only if the chain's head is still at expectedHeadSequence: a
+   * compare-and-set, so N replicas never fork the chain. Throws ConflictError when
+   * another writer got there first. Reports duplicate when the store itself recognises
+   * the first record's event id as already appended (memory: always; JetStream: within
+   * the stream's dedupe window), which is a second guard only: callers check knownEvents first.
    */
-  append(record: AuditRecord, expectedHeadSequence: number): Promise<AppendResult>;
+  append(records: AuditRecord[], expectedHeadSequence: number): Promise<AppendResult>;
   /** Whether the tenant's chain already records this event id (at any age). */
   hasEvent(tenant: string, eventId: string): Promise<boolean>;
+  /** The subset of `eventIds` the tenant's chain already records (one lookup for a batch). */
+  knownEvents(tenant: string, eventIds: string[]): Promise<Set<string>>;
   /** Up to `limit` matching records after `after`, oldest first. */
   list(tenant: string, after: Cursor, limit: number, filters: RecordFilters): Promise<RecordPage>;
   /** Every record of the tenant in chain order (streamed: chains can be long). */

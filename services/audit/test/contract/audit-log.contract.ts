@@ -43,10 +43,10 @@ export function auditLogContract(name: string, make: () => Promise<AuditLog>, te
       const [first] = await appendChain(log, t, 1);
       const a = nextRecord(t, first, { eventId: 'racer-a' });
       const b = nextRecord(t, first, { eventId: 'racer-b' });
-      expect(await log.append(a, 1)).toEqual({ duplicate: false });
-      await expect(log.append(b, 1)).rejects.toBeInstanceOf(ConflictError);
+      expect(await log.append([a], 1)).toEqual({ duplicate: false });
+      await expect(log.append([b], 1)).rejects.toBeInstanceOf(ConflictError);
       // A writer that never saw the first record is stale too.
-      await expect(log.append(nextRecord(t, undefined, { eventId: 'racer-c' }), 0)).rejects.toBeInstanceOf(ConflictError);
+      await expect(log.append([nextRecord(t, undefined, { eventId: 'racer-c' })], 0)).rejects.toBeInstanceOf(ConflictError);
       expect(seqs(await collect(log.all(t)))).toEqual([1, 2]);
       expect((await log.head(t))?.eventId).toBe('racer-a');
       expect(await log.hasEvent(t, 'racer-b')).toBe(false);
@@ -57,8 +57,36 @@ export function auditLogContract(name: string, make: () => Promise<AuditLog>, te
       const t = tenantOf();
       const [first] = await appendChain(log, t, 1);
       const again = nextRecord(t, first, { eventId: first!.eventId });
-      expect(await log.append(again, 1)).toEqual({ duplicate: true });
+      expect(await log.append([again], 1)).toEqual({ duplicate: true });
       expect(seqs(await collect(log.all(t)))).toEqual([1]);
+    });
+
+    it('appends a batch as consecutive records, all or nothing', async () => {
+      const log = await make();
+      const t = tenantOf();
+      const [first] = await appendChain(log, t, 1);
+      const second = nextRecord(t, first);
+      const third = nextRecord(t, second);
+      expect(await log.append([second, third], 1)).toEqual({ duplicate: false });
+      expect(seqs(await collect(log.all(t)))).toEqual([1, 2, 3]);
+      expect(await log.knownEvents(t, [first!.eventId, third.eventId, 'never'])).toEqual(new Set([first!.eventId, third.eventId]));
+      // A stale batch writes none of its records.
+      const lateA = nextRecord(t, second, { eventId: 'late-a' });
+      await expect(log.append([lateA, nextRecord(t, lateA, { eventId: 'late-b' })], 2)).rejects.toBeInstanceOf(ConflictError);
+      expect(await log.knownEvents(t, ['late-a', 'late-b'])).toEqual(new Set());
+      expect(seqs(await collect(log.all(t)))).toEqual([1, 2, 3]);
+      expect((await pages(log, t, 2)).map(seqs)).toEqual([[1, 2], [3]]);
+    });
+
+    it('pages inside and across batches', async () => {
+      const log = await make();
+      const t = tenantOf();
+      const batch = [nextRecord(t, undefined)];
+      for (let i = 0; i < 6; i++) batch.push(nextRecord(t, batch.at(-1)));
+      await log.append(batch.slice(0, 4), 0);
+      await log.append(batch.slice(4), 4);
+      expect((await pages(log, t, 3)).map(seqs)).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+      expect((await pages(log, t, 2, { subject: 'request/5' })).map(seqs)).toEqual([[5]]);
     });
 
     it('keeps tenants apart', async () => {

@@ -22,7 +22,7 @@ export function nextRecord(tenant: string, prev: AuditRecord | undefined, overri
 
 /** Builds and appends `count` records, returning them in order. */
 export async function appendChain(
-  log: { append(r: AuditRecord, expected: number): Promise<unknown> },
+  log: { append(r: AuditRecord[], expected: number): Promise<unknown> },
   tenant: string,
   count: number,
   overrides: (i: number) => Partial<Omit<AuditRecord, 'hash' | 'sequence' | 'prevHash' | 'tenant'>> = () => ({}),
@@ -30,7 +30,7 @@ export async function appendChain(
   const out: AuditRecord[] = [];
   for (let i = 0; i < count; i++) {
     const r = nextRecord(tenant, out.at(-1), overrides(i));
-    await log.append(r, r.sequence - 1);
+    await log.append([r], r.sequence - 1);
     out.push(r);
   }
   return out;

@@ -4,28 +4,36 @@ import { matchesFilters } from '../../domain/record-filters.js';
 import type { AuditRecord, Cursor, RecordFilters, RecordPage } from '../../domain/types.js';
 import type { IndexEntry, RedisEventIndex } from '../redis/event-index.js';
 import { auditSubject, ensureAuditStream } from './audit-stream.js';
-import { decodeOrStandIn, decodeRecord, encodeRecord } from './record-codec.js';
+import { decodeOrStandIn, encodeBlock } from './record-codec.js';
 import { readSubject } from './read-subject.js';
 
 const WRONG_SEQ = /wrong last sequence|10071/i;
 const HEAD_CACHE_LIMIT = 10_000;
+/** Records per message at most; a cursor is streamSeq * BLOCK + index within the message. */
+export const BLOCK = 1024;
 
 interface KnownHead {
-  sequence: number;
+  record: AuditRecord;
   streamSeq: number;
 }
 
+const position = (streamSeq: number, index: number): Cursor => streamSeq * BLOCK + index;
+
 /**
  * Each tenant's chain is the subject <root>.audit.<tenant> of the <ROOT>_AUDIT
- * stream, one message per record. Appends are a compare-and-set on the subject's
- * last stream sequence (Nats-Expected-Last-Subject-Sequence), with Nats-Msg-Id
- * "<tenant>:<eventId>" as a second guard inside the dedupe window. Beyond that
- * window, hasEvent answers from a Redis index that catches up from the stream
- * before it says "no". A cursor is a stream sequence.
+ * stream. A message holds a block of consecutive records written by one append, a
+ * compare-and-set on the subject's last stream sequence
+ * (Nats-Expected-Last-Subject-Sequence), with Nats-Msg-Id "<tenant>:<first eventId>"
+ * as a second guard inside the dedupe window. The writer keeps each tenant's head
+ * (record and stream sequence) in memory, so an append costs one publish and one
+ * index update; a stale head only costs a rejected publish. Beyond the dedupe window,
+ * knownEvents answers from a Redis index that catches up from the stream before it
+ * says "no". A cursor is a record's position: streamSeq * BLOCK + index in its block.
  */
 export class JetStreamAuditLog implements AuditLog {
-  /** Stream sequence of heads this instance has seen, so appends skip a re-read. */
   private readonly heads = new Map<string, KnownHead>();
+  /** Stream sequence through which this instance knows the tenant's index is complete. */
+  private readonly indexed = new Map<string, number>();
 
   private constructor(
     private readonly nats: Nats,
@@ -45,16 +53,22 @@ export class JetStreamAuditLog implements AuditLog {
     this.heads.set(tenant, head);
   }
 
-  private async last(tenant: string): Promise<{ record: AuditRecord; streamSeq: number } | undefined> {
+  private forget(tenant: string): void {
+    this.heads.delete(tenant);
+    this.indexed.delete(tenant);
+  }
+
+  private async last(tenant: string): Promise<KnownHead | undefined> {
     const msg = await this.nats.jsm.streams.getMessage(this.stream, { last_by_subj: auditSubject(this.n, tenant) });
     if (!msg) return undefined;
-    const record = decodeRecord(msg.data);
-    this.remember(tenant, { sequence: record.sequence, streamSeq: msg.seq });
-    return { record, streamSeq: msg.seq };
+    const record = decodeOrStandIn(msg.data, tenant).at(-1) as AuditRecord;
+    const head = { record, streamSeq: msg.seq };
+    this.remember(tenant, head);
+    return head;
   }
 
   async head(tenant: string): Promise<AuditRecord | undefined> {
-    return (await this.last(tenant))?.record;
+    return (this.heads.get(tenant) ?? (await this.last(tenant)))?.record;
   }
 
   /** Stream sequence of the head the caller expects; ConflictError if the chain has moved on. */
@@ -62,7 +76,7 @@ export class JetStreamAuditLog implements AuditLog {
     if (expectedHeadSequence === 0) return 0;
     const known = this.heads.get(tenant);
     // A stale cache entry is harmless: the server rejects the publish.
-    if (known?.sequence === expectedHeadSequence) return known.streamSeq;
+    if (known?.record.sequence === expectedHeadSequence) return known.streamSeq;
     const head = await this.last(tenant);
     if (head?.record.sequence !== expectedHeadSequence) {
       throw new ConflictError(`audit chain of "${tenant}" is at ${head?.record.sequence ?? 0}, not ${expectedHeadSequence}`);
@@ -70,49 +84,77 @@ export class JetStreamAuditLog implements AuditLog {
     return head.streamSeq;
   }
 
-  async append(record: AuditRecord, expectedHeadSequence: number): Promise<AppendResult> {
-    if (record.sequence !== expectedHeadSequence + 1) throw new Error(`record sequence ${record.sequence} does not follow ${expectedHeadSequence}`);
-    const prev = await this.expectedStreamSeq(record.tenant, expectedHeadSequence);
+  async append(records: AuditRecord[], expectedHeadSequence: number): Promise<AppendResult> {
+    const first = records[0];
+    const lastRecord = records.at(-1);
+    if (!first || !lastRecord) return { duplicate: false };
+    if (records.length > BLOCK) throw new Error(`at most ${BLOCK} records per append`);
+    records.forEach((r, i) => {
+      if (r.sequence !== expectedHeadSequence + 1 + i) throw new Error(`record sequence ${r.sequence} does not follow ${expectedHeadSequence + i}`);
+      if (r.tenant !== first.tenant) throw new Error('records of several tenants in one append');
+    });
+    const tenant = first.tenant;
+    const prev = await this.expectedStreamSeq(tenant, expectedHeadSequence);
     let ack;
     try {
-      ack = await this.nats.js.publish(auditSubject(this.n, record.tenant), encodeRecord(record), {
-        msgID: `${record.tenant}:${record.eventId}`,
+      ack = await this.nats.js.publish(auditSubject(this.n, tenant), encodeBlock(records), {
+        msgID: `${tenant}:${first.eventId}`,
         expect: { lastSubjectSequence: prev },
       });
     } catch (err) {
       if (WRONG_SEQ.test((err as Error).message)) {
-        this.heads.delete(record.tenant);
-        throw new ConflictError(`audit chain of "${record.tenant}" moved past ${expectedHeadSequence}`);
+        this.forget(tenant);
+        throw new ConflictError(`audit chain of "${tenant}" moved past ${expectedHeadSequence}`);
       }
       throw err;
     }
-    if (ack.duplicate) return { duplicate: true };
-    this.remember(record.tenant, { sequence: record.sequence, streamSeq: ack.seq });
+    if (ack.duplicate) {
+      this.forget(tenant);
+      return { duplicate: true };
+    }
+    this.remember(tenant, { record: lastRecord, streamSeq: ack.seq });
     try {
-      await this.index.add(record.tenant, [{ eventId: record.eventId, sequence: record.sequence }], prev, ack.seq);
+      const moved = await this.index.add(
+        tenant,
+        records.map((r) => ({ eventId: r.eventId, sequence: r.sequence })),
+        prev,
+        ack.seq,
+      );
+      if (moved) this.indexed.set(tenant, ack.seq);
+      else this.indexed.delete(tenant);
     } catch (err) {
-      // The record is written; the index is a projection that catch-up repairs.
+      // The records are written; the index is a projection that catch-up repairs.
+      this.indexed.delete(tenant);
       this.onIndexError(err);
     }
     return { duplicate: false };
   }
 
   async hasEvent(tenant: string, eventId: string): Promise<boolean> {
-    if (await this.index.has(tenant, eventId)) return true;
-    await this.catchUp(tenant);
-    return this.index.has(tenant, eventId);
+    return (await this.knownEvents(tenant, [eventId])).has(eventId);
   }
 
-  /** Indexes every record between the index watermark and the current head. */
-  private async catchUp(tenant: string): Promise<void> {
+  async knownEvents(tenant: string, eventIds: string[]): Promise<Set<string>> {
+    const head = this.heads.get(tenant) ?? (await this.last(tenant));
+    if (!head) return new Set();
+    // The index must cover the chain up to the head before "not indexed" means "not recorded".
+    if ((this.indexed.get(tenant) ?? 0) < head.streamSeq) {
+      await this.catchUp(tenant, head.streamSeq);
+      this.indexed.set(tenant, head.streamSeq);
+    }
+    return this.index.known(tenant, eventIds);
+  }
+
+  /** Indexes every record between the index watermark and `through`. */
+  private async catchUp(tenant: string, headSeq: number): Promise<void> {
     let through = await this.index.indexedThrough(tenant);
-    const head = await this.last(tenant);
-    if (!head || head.streamSeq <= through) return;
+    if (headSeq <= through) return;
     let batch: IndexEntry[] = [];
     let from = through;
     for await (const msg of readSubject(this.nats, this.stream, auditSubject(this.n, tenant), through + 1)) {
-      const record = decodeOrStandIn(msg.data, tenant);
-      if (record.eventId) batch.push({ eventId: record.eventId, sequence: record.sequence });
+      for (const record of decodeOrStandIn(msg.data, tenant)) {
+        if (record.eventId) batch.push({ eventId: record.eventId, sequence: record.sequence });
+      }
       through = msg.seq;
       if (batch.length >= 256) {
         await this.index.add(tenant, batch, from, through);
@@ -125,20 +167,25 @@ export class JetStreamAuditLog implements AuditLog {
   async list(tenant: string, after: Cursor, limit: number, filters: RecordFilters): Promise<RecordPage> {
     const found: AuditRecord[] = [];
     let last = after;
-    for await (const msg of readSubject(this.nats, this.stream, auditSubject(this.n, tenant), after + 1)) {
-      const record = decodeOrStandIn(msg.data, tenant);
-      if (!matchesFilters(record, filters)) continue;
-      // A match beyond the page means another page exists.
-      if (found.length === limit) return { records: found, next: last };
-      found.push(record);
-      last = msg.seq;
+    const fromSeq = Math.max(1, Math.floor(after / BLOCK));
+    for await (const msg of readSubject(this.nats, this.stream, auditSubject(this.n, tenant), fromSeq)) {
+      const records = decodeOrStandIn(msg.data, tenant);
+      for (let i = 0; i < records.length; i++) {
+        const at = position(msg.seq, i);
+        const record = records[i] as AuditRecord;
+        if (at <= after || !matchesFilters(record, filters)) continue;
+        // A match beyond the page means another page exists.
+        if (found.length === limit) return { records: found, next: last };
+        found.push(record);
+        last = at;
+      }
     }
     return { records: found, next: undefined };
   }
 
   async *all(tenant: string): AsyncIterable<AuditRecord> {
     for await (const msg of readSubject(this.nats, this.stream, auditSubject(this.n, tenant), 1)) {
-      yield decodeOrStandIn(msg.data, tenant);
+      yield* decodeOrStandIn(msg.data, tenant);
     }
   }
 }

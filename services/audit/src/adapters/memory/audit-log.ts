@@ -21,23 +21,35 @@ export class MemoryAuditLog implements AuditLog {
     return last && copy(last);
   }
 
-  async append(record: AuditRecord, expectedHeadSequence: number): Promise<AppendResult> {
-    if (record.sequence !== expectedHeadSequence + 1) throw new Error(`record sequence ${record.sequence} does not follow ${expectedHeadSequence}`);
-    const ids = this.eventIds.get(record.tenant) ?? new Set<string>();
+  async append(records: AuditRecord[], expectedHeadSequence: number): Promise<AppendResult> {
+    const first = records[0];
+    if (!first) return { duplicate: false };
+    records.forEach((r, i) => {
+      if (r.sequence !== expectedHeadSequence + 1 + i) throw new Error(`record sequence ${r.sequence} does not follow ${expectedHeadSequence + i}`);
+      if (r.tenant !== first.tenant) throw new Error('records of several tenants in one append');
+    });
+    const ids = this.eventIds.get(first.tenant) ?? new Set<string>();
     // Like the stream's Nats-Msg-Id dedupe, a re-sent event is not a conflict.
-    if (ids.has(record.eventId)) return { duplicate: true };
-    const chain = this.chain(record.tenant);
+    if (ids.has(first.eventId)) return { duplicate: true };
+    const chain = this.chain(first.tenant);
     if (chain.length !== expectedHeadSequence) {
-      throw new ConflictError(`audit chain of "${record.tenant}" is at ${chain.length}, not ${expectedHeadSequence}`);
+      throw new ConflictError(`audit chain of "${first.tenant}" is at ${chain.length}, not ${expectedHeadSequence}`);
     }
-    chain.push(copy(record));
-    ids.add(record.eventId);
-    this.eventIds.set(record.tenant, ids);
+    for (const r of records) {
+      chain.push(copy(r));
+      ids.add(r.eventId);
+    }
+    this.eventIds.set(first.tenant, ids);
     return { duplicate: false };
   }
 
   async hasEvent(tenant: string, eventId: string): Promise<boolean> {
     return this.eventIds.get(tenant)?.has(eventId) ?? false;
+  }
+
+  async knownEvents(tenant: string, eventIds: string[]): Promise<Set<string>> {
+    const ids = this.eventIds.get(tenant);
+    return new Set(eventIds.filter((id) => ids?.has(id)));
   }
 
   async list(tenant: string, after: Cursor, limit: number, filters: RecordFilters): Promise<RecordPage> {

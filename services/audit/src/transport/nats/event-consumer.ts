@@ -3,16 +3,14 @@ import {
   InvalidArgumentError,
   PoisonMessageError,
   parseEvent,
-  redisDeduper,
   startConsumer,
   type Logger,
   type Metrics,
   type Nats,
   type Names,
-  type Redis,
   type RunningConsumer,
 } from '@assent/platform';
-import { recordEvent } from '../../domain/commands/record-event.js';
+import { recordEvents } from '../../domain/commands/record-events.js';
 import type { AuditDeps } from '../../domain/ports.js';
 import type { JsonValue, SourceEvent } from '../../domain/types.js';
 
@@ -48,11 +46,14 @@ export function toSourceEvent(msg: Pick<JsMsg, 'data' | 'subject'>): SourceEvent
 
 /**
  * Durable consumer `audit` over every domain event: each becomes a record in its
- * tenant's chain. One message at a time, so a tenant's chain follows the order of
- * the event stream; redeliveries are skipped by the Redis deduper first and by
- * recordEvent's own event-id check after that.
+ * tenant's chain, in event-stream order. One lane per tenant (keyed by the subject's
+ * tenant token) and one active replica (exclusive), so a tenant's chain follows the
+ * stream even across replicas and redeliveries, while tenants run in parallel. A lane
+ * takes every event queued for its tenant at once and appends them as one block: one
+ * index lookup, one publish and one index update per batch instead of per event.
+ * recordEvents skips events the chain already holds, so no Redis deduper is needed.
  */
-export function startEventConsumer(opts: { nats: Nats; names: Names; logger: Logger; metrics?: Metrics; redis: Redis; deps: AuditDeps }): Promise<RunningConsumer> {
+export function startEventConsumer(opts: { nats: Nats; names: Names; logger: Logger; metrics?: Metrics; deps: AuditDeps }): Promise<RunningConsumer> {
   return startConsumer({
     nats: opts.nats,
     names: opts.names,
@@ -61,15 +62,14 @@ export function startEventConsumer(opts: { nats: Nats; names: Names; logger: Log
     stream: opts.names.eventsStream,
     durable: AUDIT_CONSUMER,
     filterSubject: opts.names.allEvents(),
-    concurrency: 1,
-    // An audit record must not be given up on over an outage of NATS or Redis: retry
-    // for hours (backoff caps at a minute). Poison messages are still parked at once.
-    // Event ids are unique per producer, not across tenants: scope them.
-    idOf: (m) => `${tenantOfSubject(m.subject)}:${m.headers?.get('Nats-Msg-Id') || `${m.info.stream}:${m.seq}`}`,
-    dedupe: redisDeduper(opts.redis, AUDIT_CONSUMER),
-    handle: async (msg) => {
+    keyOf: (m) => tenantOfSubject(m.subject),
+    exclusive: true,
+    concurrency: 32,
+    maxBatch: 256,
+    maxAckPending: 8_192,
+    handleBatch: async (msgs) => {
       try {
-        await recordEvent(opts.deps, toSourceEvent(msg));
+        await recordEvents(opts.deps, msgs.map(toSourceEvent));
       } catch (err) {
         if (err instanceof InvalidArgumentError) throw new PoisonMessageError(`event cannot be audited: ${err.message}`, { cause: err });
         throw err;
