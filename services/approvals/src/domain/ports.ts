@@ -37,11 +37,14 @@ export interface AuthzGateway {
   writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; requestId: string; grantedAt: Date | undefined }): Promise<{ expiresAt: Date }>;
 }
 
-/** Maps a caller-supplied idempotency key to the request it created (short-lived, Redis). */
+/**
+ * Binds a caller-supplied idempotency key to one request id for the key's lifetime
+ * (short-lived, Redis). A binding is never moved or released, so every call with
+ * the key, concurrent or a retry after a crash, works on the same id.
+ */
 export interface IdempotencyStore {
-  /** Returns the id already bound to the key, or binds `id` and returns undefined. */
-  claim(tenant: string, key: string, id: string): Promise<string | undefined>;
-  release(tenant: string, key: string): Promise<void>;
+  /** Binds `id` if the key is unbound; returns the id bound to the key (`id` or an earlier one). */
+  bind(tenant: string, key: string, id: string): Promise<string>;
 }
 
 export interface EventSink {

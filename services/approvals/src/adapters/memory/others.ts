@@ -14,14 +14,11 @@ export class MemoryPolicyRepository implements PolicyRepository {
 
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly keys = new Map<string, string>();
-  async claim(tenant: string, key: string, id: string) {
-    const existing = this.keys.get(`${tenant}|${key}`);
-    if (existing) return existing;
-    this.keys.set(`${tenant}|${key}`, id);
-    return undefined;
-  }
-  async release(tenant: string, key: string) {
-    this.keys.delete(`${tenant}|${key}`);
+  async bind(tenant: string, key: string, id: string) {
+    const k = `${tenant}|${key}`;
+    const bound = this.keys.get(k) ?? id;
+    this.keys.set(k, bound);
+    return bound;
   }
 }
 

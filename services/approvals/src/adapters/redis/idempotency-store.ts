@@ -1,20 +1,18 @@
 import { redisKeys, type Redis } from '@assent/platform';
 import type { IdempotencyStore } from '../../domain/ports.js';
 
-const TTL_SECONDS = 24 * 3600;
+/** How long a key stays bound; a retry after this opens a new request. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
-/** SET NX binds a key to the first request id; a retry within 24 h gets that id back. */
+/**
+ * One SET NX GET (Redis 7+) binds the key to the first id and answers the bound id
+ * in the same round trip. The binding is never deleted early: it expires with its TTL.
+ */
 export class RedisIdempotencyStore implements IdempotencyStore {
   constructor(private readonly redis: Redis) {}
 
-  async claim(tenant: string, key: string, id: string): Promise<string | undefined> {
-    const k = redisKeys.idempotency('approvals', tenant, key);
-    const set = await this.redis.set(k, id, 'EX', TTL_SECONDS, 'NX');
-    if (set === 'OK') return undefined;
-    return (await this.redis.get(k)) ?? undefined;
-  }
-
-  async release(tenant: string, key: string): Promise<void> {
-    await this.redis.del(redisKeys.idempotency('approvals', tenant, key));
+  async bind(tenant: string, key: string, id: string): Promise<string> {
+    const previous = await this.redis.set(redisKeys.idempotency('approvals', tenant, key), id, 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX', 'GET');
+    return previous ?? id;
   }
 }

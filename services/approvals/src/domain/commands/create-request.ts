@@ -1,7 +1,7 @@
-import { FailedPreconditionError, InvalidArgumentError, NotFoundError, PermissionDeniedError, Violations, assertTenantAccess, type Principal } from '@assent/platform/domain';
+import { AlreadyExistsError, ConflictError, FailedPreconditionError, InvalidArgumentError, NotFoundError, PermissionDeniedError, Violations, assertTenantAccess, type Principal } from '@assent/platform/domain';
 import { eventTypes, requestedData } from '../events.js';
 import type { ApprovalsDeps } from '../ports.js';
-import type { ApprovalRequest } from '../types.js';
+import type { ApprovalRequest, StoredRequest } from '../types.js';
 
 export interface CreateRequestInput {
   tenant: string;
@@ -19,6 +19,18 @@ const MAX_JUSTIFICATION = 2000;
  * Asks authz first. ALLOW: nothing to open. DENY: refused with authz's reason.
  * NEEDS_APPROVAL: opens a PENDING request under the action's policy and emits
  * assent.approval.requested.v1 in the same write.
+ *
+ * With an idempotency key, the key is bound once to a request id (for the key's
+ * TTL) and never rebound, and the request is created under that id with a
+ * compare-and-set (create fails if the id exists). So concurrent calls and retries
+ * all act on one id: if a request exists under it, it is returned; otherwise the
+ * caller creates it, and a caller that loses the race returns the winner's. A
+ * crash or a publish timeout after binding is harmless: the retry finds the
+ * request if the write landed and creates it under the same id if not, never a
+ * second one. A keyed call that creates nothing (ALLOW, DENY, a bad field, no
+ * policy) leaves the key bound to an id with no request; that is harmless, since a
+ * later call with the key decides afresh and creates under that id. Reusing a key
+ * for another requester, action or resource is refused (FAILED_PRECONDITION).
  */
 export async function createRequest(deps: ApprovalsDeps, caller: Principal, input: CreateRequestInput): Promise<CreateRequestResult> {
   const v = new Violations().check('tenant', input.tenant, 'tenant').check('action', input.action, 'action').check('resource', input.resource, 'resource');
@@ -28,54 +40,63 @@ export async function createRequest(deps: ApprovalsDeps, caller: Principal, inpu
   assertTenantAccess(caller, input.tenant);
   if (caller.kind !== 'user') throw new PermissionDeniedError('requests are opened by users; services check with authz directly');
 
-  const id = deps.newId();
-  if (input.idempotencyKey) {
-    const existing = await deps.idempotency.claim(input.tenant, input.idempotencyKey, id);
-    if (existing) {
-      const stored = await deps.requests.get(input.tenant, existing);
-      if (stored) return { alreadyAllowed: false, request: stored.request, reason: 'returned the request created earlier with this idempotency key' };
-    }
+  const key = input.idempotencyKey;
+  const id = key ? await deps.idempotency.bind(input.tenant, key, deps.newId()) : deps.newId();
+  if (key) {
+    const existing = await deps.requests.get(input.tenant, id);
+    if (existing) return sameRequest(existing, caller.subject, input);
   }
-  try {
-    const check = await deps.authz.check(input.tenant, caller.subject, input.action, input.resource);
-    if (check.decision === 'ALLOW') return { alreadyAllowed: true, reason: check.reason };
-    if (check.decision === 'DENY') throw new PermissionDeniedError(check.reason);
-    if (check.decision !== 'NEEDS_APPROVAL') throw new FailedPreconditionError(check.reason, check.decision);
 
-    const policy = await deps.policies.get(input.tenant, input.action);
-    if (!policy) throw new NotFoundError('policy', input.action, `no policy for action "${input.action}" in tenant "${input.tenant}"`);
-    if (policy.requireJustification && !input.justification.trim()) {
-      throw InvalidArgumentError.field('justification', `is required by policy ${policy.id}`);
-    }
-    const now = deps.clock.now();
-    const request: ApprovalRequest = {
-      id,
-      tenant: input.tenant,
-      action: input.action,
-      resource: input.resource,
-      requester: caller.subject,
-      justification: input.justification.trim(),
-      state: 'PENDING',
-      policyId: policy.id,
-      policyHash: policy.hash,
-      approvers: [...policy.approvers],
-      quorum: policy.quorum,
-      allowSelfApproval: policy.allowSelfApproval,
-      grantDurationSeconds: policy.grantDurationSeconds,
-      slackChannel: policy.slackChannel,
-      votes: [],
-      createdAt: now,
-      updatedAt: now,
-      decidedAt: undefined,
-      grantExpiresAt: undefined,
-      version: 1,
-    };
-    const event = deps.newEvent({ type: eventTypes.requested, subject: `request/${id}`, tenant: input.tenant, data: requestedData(request) });
+  const check = await deps.authz.check(input.tenant, caller.subject, input.action, input.resource);
+  if (check.decision === 'ALLOW') return { alreadyAllowed: true, reason: check.reason };
+  if (check.decision === 'DENY') throw new PermissionDeniedError(check.reason);
+  if (check.decision !== 'NEEDS_APPROVAL') throw new FailedPreconditionError(check.reason, check.decision);
+
+  const policy = await deps.policies.get(input.tenant, input.action);
+  if (!policy) throw new NotFoundError('policy', input.action, `no policy for action "${input.action}" in tenant "${input.tenant}"`);
+  if (policy.requireJustification && !input.justification.trim()) {
+    throw InvalidArgumentError.field('justification', `is required by policy ${policy.id}`);
+  }
+  const now = deps.clock.now();
+  const request: ApprovalRequest = {
+    id,
+    tenant: input.tenant,
+    action: input.action,
+    resource: input.resource,
+    requester: caller.subject,
+    justification: input.justification.trim(),
+    state: 'PENDING',
+    policyId: policy.id,
+    policyHash: policy.hash,
+    approvers: [...policy.approvers],
+    quorum: policy.quorum,
+    allowSelfApproval: policy.allowSelfApproval,
+    grantDurationSeconds: policy.grantDurationSeconds,
+    slackChannel: policy.slackChannel,
+    votes: [],
+    createdAt: now,
+    updatedAt: now,
+    decidedAt: undefined,
+    grantExpiresAt: undefined,
+    version: 1,
+  };
+  const event = deps.newEvent({ type: eventTypes.requested, subject: `request/${id}`, tenant: input.tenant, data: requestedData(request) });
+  try {
     const stored = await deps.requests.create(request, [event]);
     return { alreadyAllowed: false, request: stored.request, reason: check.reason };
   } catch (err) {
-    // Nothing was created: free the key so a corrected retry is not answered with a missing request.
-    if (input.idempotencyKey) await deps.idempotency.release(input.tenant, input.idempotencyKey).catch(() => undefined);
-    throw err;
+    // Another call with the key (or our own earlier, timed-out attempt) created it first.
+    if (!(key && err instanceof AlreadyExistsError)) throw err;
+    const winner = await deps.requests.get(input.tenant, id);
+    if (!winner) throw new ConflictError(`request ${id} was reported to exist but cannot be read; retry`);
+    return sameRequest(winner, caller.subject, input);
   }
+}
+
+function sameRequest(stored: StoredRequest, requester: string, input: CreateRequestInput): CreateRequestResult {
+  const r = stored.request;
+  if (r.requester !== requester || r.action !== input.action || r.resource !== input.resource) {
+    throw new FailedPreconditionError(`idempotency key "${input.idempotencyKey}" was used for another request`, 'IDEMPOTENCY_KEY_REUSED');
+  }
+  return { alreadyAllowed: false, request: r, reason: 'returned the request created earlier with this idempotency key' };
 }
