@@ -4,6 +4,7 @@ import { cleanupNats, testEnv, uniqueRoot } from '@assent/testkit';
 import type { RequestJson } from '../src/adapters/jetstream/request-json.js';
 import { StreamRequestRepository } from '../src/adapters/jetstream/request-repository.js';
 import { StreamRequestWatcher } from '../src/adapters/jetstream/request-watcher.js';
+import { requestRepositoryContract } from './contract/request-repository.contract.js';
 import { requestWatcherContract } from './contract/request-watcher.contract.js';
 
 const root = uniqueRoot();
@@ -21,6 +22,7 @@ afterAll(async () => {
   await cleanupNats(root);
 });
 
+requestRepositoryContract('jetstream', async () => new StreamRequestRepository(store), () => `tenant-${++n}`);
 requestWatcherContract('jetstream', async () => ({ requests: new StreamRequestRepository(store), watcher: new StreamRequestWatcher(store) }), () => `tenant-${++n}`);
 
 describe('StreamRequestWatcher', () => {
