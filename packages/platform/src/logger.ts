@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
@@ -12,9 +12,9 @@ export function createLogger(service: string, level = 'info'): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     mixin() {
-      const span = trace.getActiveSpan();
-      if (!span) return {};
-      const ctx = span.spanContext();
+      const ctx = trace.getActiveSpan()?.spanContext();
+      // No ids rather than the all-zero ids of a no-op span, which W3C defines as invalid.
+      if (!ctx || !isSpanContextValid(ctx)) return {};
       return { trace_id: ctx.traceId, span_id: ctx.spanId };
     },
   });

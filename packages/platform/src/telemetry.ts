@@ -1,6 +1,6 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, NoopSpanProcessor, ParentBasedSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 let sdk: NodeSDK | undefined;
 
@@ -18,13 +18,21 @@ export function startTelemetry(
   spanProcessors: SpanProcessor[] = [],
 ): { shutdown(): Promise<void> } {
   if (!sdk) {
+    const processors = [
+      ...(otlpEndpoint ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpEndpoint.replace(/\/$/, '')}/v1/traces` }))] : []),
+      ...spanProcessors,
+    ];
     sdk = new NodeSDK({
       serviceName,
-      spanProcessors: [
-        ...(otlpEndpoint ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpEndpoint.replace(/\/$/, '')}/v1/traces` }))] : []),
-        ...spanProcessors,
-      ],
+      // Without any processor NodeSDK registers no tracer provider at all, and every
+      // span is a no-op with all-zero (invalid) ids: keep a provider either way.
+      spanProcessors: processors.length ? processors : [new NoopSpanProcessor()],
+      // With nowhere to send spans, record none: ids are still made and propagated
+      // (logs and events carry them) but no span stores attributes or events.
+      sampler: processors.length ? new ParentBasedSampler({ root: new AlwaysOnSampler() }) : new AlwaysOffSampler(),
       instrumentations: [],
+      // No resource detection: it probes the host at boot and costs shutdown time.
+      autoDetectResources: false,
     });
     sdk.start();
   }

@@ -261,7 +261,10 @@ async function runConsumer(opts: ConsumerOptions, resetToFloor: boolean): Promis
         }
         return (await parkOrRetry(first, err.message)) ? 'done' : err;
       }
-      if (opts.dedupe) await Promise.all(msgs.map((m) => opts.dedupe?.mark(idOf(m))));
+      if (opts.dedupe) {
+        // Handled either way: acking prevents the redelivery the mark would have caught.
+        await Promise.all(msgs.map((m) => opts.dedupe?.mark(idOf(m)))).catch((err: unknown) => log.warn({ err }, 'could not record handled messages for dedupe'));
+      }
       for (const m of msgs) m.ack();
       count('ack', msgs.length);
       return 'done';
@@ -270,18 +273,26 @@ async function runConsumer(opts: ConsumerOptions, resetToFloor: boolean): Promis
 
   async function run(_key: string, items: Held[]): Promise<void> {
     let msgs = items.map((h) => h.msg);
+    const dedupe = opts.dedupe;
     try {
-      if (opts.dedupe) {
-        const seen = await Promise.all(msgs.map((m) => opts.dedupe?.seen(idOf(m)) ?? false)).catch(() => msgs.map(() => false));
-        msgs = msgs.filter((m, i) => {
-          if (!seen[i]) return true;
-          m.ack();
-          count('duplicate');
-          return false;
-        });
-      }
       for (let n = 1; msgs.length > 0; n++) {
-        const result = await attempt(msgs);
+        let result: 'done' | Error;
+        try {
+          if (dedupe) {
+            const seen = await Promise.all(msgs.map((m) => dedupe.seen(idOf(m))));
+            msgs = msgs.filter((m, i) => {
+              if (!seen[i]) return true;
+              m.ack();
+              count('duplicate');
+              return false;
+            });
+            if (msgs.length === 0) return;
+          }
+          result = await attempt(msgs);
+        } catch (err) {
+          // The dedupe store is down: a dependency like any other, so wait for it.
+          result = err instanceof Error ? err : new Error(String(err));
+        }
         if (result === 'done') return;
         const delay = result instanceof RetryLaterError ? Math.min(result.delayMs, maxRetryDelay) : ordered ? backoff(n) : backoff(msgs[0]?.info.deliveryCount ?? n);
         count('retry', msgs.length);

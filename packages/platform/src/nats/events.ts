@@ -1,5 +1,5 @@
 import { CloudEvent } from 'cloudevents';
-import { trace } from '@opentelemetry/api';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import { ulid } from 'ulid';
@@ -23,7 +23,9 @@ export interface AssentEvent<T = unknown> {
 
 export function newEvent<T>(input: { type: string; service: string; subject: string; tenant: string; data: T; id?: string; time?: Date }): AssentEvent<T> {
   splitEventType(input.type);
-  const span = trace.getActiveSpan()?.spanContext();
+  const active = trace.getActiveSpan()?.spanContext();
+  // A valid W3C traceparent or none (a no-op span's all-zero ids are invalid).
+  const span = active && isSpanContextValid(active) ? active : undefined;
   const event: AssentEvent<T> = {
     specversion: '1.0',
     id: input.id ?? ulid(),
@@ -33,7 +35,7 @@ export function newEvent<T>(input: { type: string; service: string; subject: str
     time: (input.time ?? new Date()).toISOString(),
     datacontenttype: 'application/json',
     tenantid: input.tenant,
-    ...(span ? { traceparent: `00-${span.traceId}-${span.spanId}-0${span.traceFlags.toString(16)}` } : {}),
+    ...(span ? { traceparent: `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, '0')}` } : {}),
     data: input.data,
   };
   // Validate against the CloudEvents spec (throws on a bad attribute).
