@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
 import type { RequestRepository, RequestWatcher } from '../../src/domain/ports.js';
 import type { ApprovalRequest, StoredRequest } from '../../src/domain/types.js';
 
@@ -7,6 +7,9 @@ export interface WatchHarness {
   requests: RequestRepository;
   watcher: RequestWatcher;
 }
+
+// Monotonic, so ids sort in creation order as the service's do.
+const ulid = monotonicFactory();
 
 export function pendingRequest(tenant: string, id = ulid()): ApprovalRequest {
   const at = new Date('2030-01-01T00:00:00.000Z');
