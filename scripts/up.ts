@@ -1,12 +1,14 @@
 /**
  * `make up`: the whole platform on this machine, one process per service (as in
- * Kubernetes: crash isolation, separate logs, real gRPC between services).
+ * Kubernetes: crash isolation, separate logs, real gRPC between services), each
+ * running the bundle the Docker image runs (scripts/build.sh → dist/<svc>/bin.mjs),
+ * not TypeScript compiled on the fly.
  * Uses the running NATS and Redis (starting them when their binaries exist and
  * nothing listens), starts OpenFGA (memory datastore), a dev JWT issuer, a local
  * Slack-compatible sink and a demo webhook receiver, seeds the demo tenant, and
  * stops everything it started on Ctrl-C or `make down` — and nothing else.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createChannel, createClient } from 'nice-grpc';
@@ -114,6 +116,11 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stopAll(0));
 
   log('Assent: starting the local platform');
+  // The same esbuild bundles the images run: no tsx loader in each service (about
+  // 30 MB less RSS per process, faster boot) and what is measured is what ships.
+  const buildStart = Date.now();
+  execFileSync(join(repo, 'scripts', 'build.sh'), services.map((s) => s.name), { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  log(`  built dist/<service>/bin.mjs in ${((Date.now() - buildStart) / 1000).toFixed(1)} s`);
   mkdirSync(join(stateDir, 'nats'), { recursive: true });
   log(`  ${await ensureBackingService('nats', 4222, 'nats-server', ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', join(stateDir, 'nats')])}`);
   log(`  ${await ensureBackingService('redis', 6379, 'redis-server', ['--bind', '127.0.0.1', '--port', '6379', '--save', '', '--appendonly', 'no'])}`);
@@ -172,7 +179,8 @@ async function main(): Promise<void> {
   for (const s of services) {
     if (await listening('127.0.0.1', s.grpc)) throw new Error(`port ${s.grpc} for ${s.name} is taken (another make up running?)`);
     const upper = s.name.toUpperCase();
-    spawnLogged(s.name, process.execPath, ['--import', 'tsx', `services/${s.name}/src/bin.ts`], {
+    spawnLogged(s.name, process.execPath, [`dist/${s.name}/bin.mjs`], {
+      NODE_ENV: 'production', // as the image sets it
       ...common,
       ...perService[s.name],
       [`${upper}_GRPC_PORT`]: String(s.grpc),
