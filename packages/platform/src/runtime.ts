@@ -32,6 +32,8 @@ export interface ServiceRuntime {
   publisher: EventPublisher;
   /** This service's identity for calls to other services. */
   serviceTokens(): TokenSource;
+  /** Adds a condition to /readyz (e.g. a KV mirror is live); NATS being connected is always one. */
+  readiness(name: string, check: () => boolean): void;
   /** Runs on stop, after gRPC stops accepting and before NATS drains (e.g. stop consumers). */
   onStop(name: string, fn: () => Promise<void> | void): void;
   listen(opts: { grpcPort: number; httpPort: number; serviceNames: string[]; host?: string; http?: HttpHandler }): Promise<{ grpcPort: number; httpPort: number }>;
@@ -52,6 +54,7 @@ export async function createRuntime(service: string, config: CommonConfig, opts:
   const publisher = new EventPublisher(nats.js, n, metrics);
 
   const stopHooks: { name: string; fn: () => Promise<void> | void }[] = [];
+  const checks: { name: string; check: () => boolean }[] = [{ name: 'nats', check: () => nats.connected() }];
   let http: HttpServer | undefined;
   let ready = false;
   let tokens: TokenSource | undefined;
@@ -91,12 +94,15 @@ export async function createRuntime(service: string, config: CommonConfig, opts:
       tokens ??= serviceTokenSource(service, config.auth);
       return tokens;
     },
+    readiness(name, check) {
+      checks.push({ name, check });
+    },
     onStop(name, fn) {
       stopHooks.push({ name, fn });
     },
     async listen(o) {
       const grpcPort = await grpc.listen(o.grpcPort, o.serviceNames, o.host);
-      http = await startHttpServer({ port: o.httpPort, host: o.host, registry: metrics.registry, ready: () => ready, extra: o.http });
+      http = await startHttpServer({ port: o.httpPort, host: o.host, registry: metrics.registry, ready: () => ready && checks.every((c) => c.check()), extra: o.http });
       ready = true;
       logger.info({ grpcPort, httpPort: http.port }, `${service} listening`);
       return { grpcPort, httpPort: http.port };

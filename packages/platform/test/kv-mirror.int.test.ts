@@ -39,3 +39,25 @@ describe('KvMirror', () => {
     }
   });
 });
+
+describe('KvMirror when its watch ends', () => {
+  it('reports stale, reloads the bucket and reports live again', async () => {
+    const bucket = `${root.toUpperCase()}_lost`;
+    const kv = await new Kvm(a.nc).create(bucket);
+    await kv.put('acme.1', JSON.stringify({ n: 1 }));
+    const mirror = await KvMirror.start(kv, (e) => e.json<{ n: number }>(), logger);
+    try {
+      expect(mirror.live()).toBe(true);
+      // The bucket's stream disappears under the watcher (an operator mistake, a lost volume).
+      await a.jsm.streams.delete(`KV_${bucket}`);
+      await expect.poll(() => mirror.live(), { timeout: 10_000 }).toBe(false);
+      // Recreated with other contents: the mirror must serve those, not the old entries.
+      const again = await new Kvm(b.nc).create(bucket);
+      await again.put('acme.2', JSON.stringify({ n: 2 }));
+      await expect.poll(() => mirror.live(), { timeout: 15_000 }).toBe(true);
+      await expect.poll(() => mirror.withPrefix('acme.'), { timeout: 5_000 }).toEqual([{ n: 2 }]);
+    } finally {
+      await mirror.stop();
+    }
+  });
+});

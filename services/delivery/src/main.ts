@@ -29,6 +29,7 @@ export async function startDelivery(config: DeliveryConfig): Promise<RunningDeli
     const dn = deliveryNames(config.subjectRoot);
     await ensureDeliveryStreams(rt.nats.jsm, dn);
     const endpoints = await KvEndpointRepository.open(await openEndpointBucket(rt.nats.nc, dn.endpointBucket), rt.logger);
+    rt.readiness('endpoint mirror', () => endpoints.live());
     const deps: DeliveryDeps = {
       endpoints,
       tasks: new JetStreamTaskQueue(rt.nats.js, dn),

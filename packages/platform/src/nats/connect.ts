@@ -7,6 +7,8 @@ export interface Nats {
   nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
+  /** False while the connection is down (between a disconnect and the reconnect). */
+  connected(): boolean;
   /** Stops new deliveries, lets in-flight handlers finish, then closes. */
   drain(): Promise<void>;
 }
@@ -18,8 +20,11 @@ export async function connectNats(url: string, name: string, logger: Logger): Pr
   } catch (err) {
     throw new UnavailableError(`cannot connect to NATS at ${url}: ${(err as Error).message}`, { cause: err });
   }
+  let up = true;
   void (async () => {
     for await (const s of nc.status()) {
+      if (s.type === 'disconnect') up = false;
+      if (s.type === 'reconnect') up = true;
       if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'error') logger.warn({ nats: s.type }, 'nats status');
     }
   })();
@@ -29,6 +34,7 @@ export async function connectNats(url: string, name: string, logger: Logger): Pr
     nc,
     js,
     jsm,
+    connected: () => up && !nc.isClosed(),
     async drain() {
       if (!nc.isClosed()) await nc.drain();
     },

@@ -1,6 +1,10 @@
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { Logger } from 'pino';
 
+const RETRY_MS = [100, 500, 1_000, 2_000, 5_000];
+const HEALTH_MS = 2_000;
+const STALL_MS = 5_000;
+
 /**
  * An in-memory mirror of a JetStream KV bucket, kept current by one watcher.
  * Hot paths that need "all entries under a prefix" (e.g. a tenant's webhook
@@ -8,41 +12,111 @@ import type { Logger } from 'pino';
  * costs the server an ephemeral consumer per call. Writes through `put`/`create`
  * wait until the mirror has seen them, so a replica reads its own writes;
  * other replicas' writes arrive as fast as the watcher delivers them.
+ *
+ * If the watch ends (the bucket's stream was lost, the server gave up on the
+ * consumer), the mirror is stale: `live()` turns false — services put it in
+ * /readyz — and it starts a new watch with backoff, rebuilding its entries from
+ * the bucket's current values before it reports live again.
  */
 export class KvMirror<T> {
-  private readonly entries = new Map<string, T>();
+  private entries = new Map<string, T>();
   private seen = 0;
   private readonly waiters = new Set<{ revision: number; resolve: () => void }>();
   private stopped = false;
+  private synced = false;
+  private stopWatch: () => void = () => undefined;
+  private loop: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly kv: KV,
     private readonly decode: (entry: KvEntry) => T,
+    private readonly logger: Logger,
   ) {}
 
   static async start<T>(kv: KV, decode: (entry: KvEntry) => T, logger: Logger): Promise<KvMirror<T>> {
-    const mirror = new KvMirror(kv, decode);
-    const initialRevision = (await kv.status()).streamInfo.state.last_seq;
-    const watch = await kv.watch();
-    const loop = (async () => {
-      for await (const e of watch) {
-        if (e.operation === 'PUT') mirror.entries.set(e.key, decode(e));
-        else mirror.entries.delete(e.key);
-        mirror.advance(e.revision);
-      }
-    })().catch((err: unknown) => {
-      if (!mirror.stopped) logger.error({ err }, 'kv mirror watcher ended');
-    });
-    mirror.stopFn = async () => {
-      mirror.stopped = true;
-      watch.stop();
-      await loop;
-    };
-    await mirror.waitFor(initialRevision, 30_000);
+    const mirror = new KvMirror(kv, decode, logger);
+    const firstSync = new Promise<void>((resolve) => (mirror.onSynced = resolve));
+    mirror.loop = mirror.run();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        firstSync,
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('kv mirror did not load the bucket in 30 s')), 30_000);
+        }),
+      ]);
+    } catch (err) {
+      await mirror.stop();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
     return mirror;
   }
 
-  private stopFn: () => Promise<void> = async () => undefined;
+  private onSynced: () => void = () => undefined;
+
+  /** True while the mirror holds the bucket's current state and follows it. */
+  live(): boolean {
+    return this.synced && !this.stopped;
+  }
+
+  private async run(): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      let health: NodeJS.Timeout | undefined;
+      try {
+        const info = (await this.kv.status()).streamInfo;
+        const target = info.state.last_seq;
+        const watch = await this.kv.watch();
+        this.stopWatch = () => watch.stop();
+        if (this.stopped) watch.stop();
+        // The watcher does not end when its stream is lost or recreated; it stalls.
+        // A periodic look at the bucket tells: a different stream, or one the mirror
+        // has trailed for longer than STALL_MS, restarts the watch.
+        let behindSince: number | undefined;
+        health = setInterval(() => {
+          this.kv.status().then(
+            (s) => {
+              if (s.streamInfo.created !== info.created) return watch.stop();
+              if (s.streamInfo.state.last_seq <= this.seen) behindSince = undefined;
+              else if (behindSince === undefined) behindSince = Date.now();
+              else if (Date.now() - behindSince > STALL_MS) watch.stop();
+            },
+            () => watch.stop(),
+          );
+        }, HEALTH_MS);
+        health.unref();
+        // A (re)start rebuilds from the bucket's current values before serving them.
+        let fresh: Map<string, T> | undefined = new Map();
+        this.seen = 0;
+        const swap = () => {
+          if (!fresh) return;
+          this.entries = fresh;
+          fresh = undefined;
+          this.synced = true;
+          attempt = 0;
+          this.onSynced();
+        };
+        if (target === 0) swap();
+        for await (const e of watch) {
+          const into = fresh ?? this.entries;
+          if (e.operation === 'PUT') into.set(e.key, this.decode(e));
+          else into.delete(e.key);
+          if (fresh && e.revision >= target) swap();
+          this.advance(e.revision);
+        }
+      } catch (err) {
+        if (!this.stopped) this.logger.warn({ err }, 'kv mirror watch failed');
+      } finally {
+        clearInterval(health);
+      }
+      if (this.stopped) return;
+      this.synced = false;
+      const wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)] as number;
+      this.logger.error({ retryInMs: wait }, 'kv mirror watch ended; the mirror is stale until it reloads');
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 
   private advance(revision: number): void {
     this.seen = Math.max(this.seen, revision);
@@ -88,7 +162,9 @@ export class KvMirror<T> {
     await this.waitFor(await this.kv.create(key, value));
   }
 
-  stop(): Promise<void> {
-    return this.stopFn();
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.stopWatch();
+    await this.loop;
   }
 }

@@ -45,6 +45,11 @@ export class KvEndpointRepository implements EndpointRepository {
     return this.mirror.withPrefix(`${tenant}.`);
   }
 
+  /** False while the mirror is stale (its watch ended and it is reloading). */
+  live(): boolean {
+    return this.mirror.live();
+  }
+
   stop(): Promise<void> {
     return this.mirror.stop();
   }
