@@ -16,3 +16,4 @@ export { assertTenantAccess, hasRole } from './auth/tenant-access.js';
 export type { Principal } from './auth/principal.js';
 export type { AssentEvent } from './nats/events.js';
 export { canonicalJson } from './canonical-json.js';
+export { LruCache } from './lru-cache.js';

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { commonConfig, commonEnvSpec, env, freeze, parseEnv, type CommonConfig, type Env } from '@assent/platform';
 
 export interface AuthzConfig extends CommonConfig {
@@ -6,6 +7,8 @@ export interface AuthzConfig extends CommonConfig {
   openFga: { apiUrl: string; storeId: string | undefined; storeName: string };
   trustedServices: string[];
   otlpEndpoint: string | undefined;
+  /** Identical Check decisions within this window are covered by one audit record (0: publish every one). */
+  decisionRepeatWindowMs: number;
 }
 
 const spec = {
@@ -17,6 +20,7 @@ const spec = {
   AUTHZ_OPENFGA_STORE_NAME: env.string('assent'),
   AUTHZ_TRUSTED_SERVICES: env.list(['service:approvals']),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.optionalString(),
+  AUTHZ_DECISION_REPEAT_WINDOW_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
 };
 
 /** The only reader of the environment for authz; throws ConfigError naming each bad variable. */
@@ -29,5 +33,6 @@ export function loadConfig(source: Env = process.env): Readonly<AuthzConfig> {
     openFga: { apiUrl: e.AUTHZ_OPENFGA_API_URL, storeId: e.AUTHZ_OPENFGA_STORE_ID, storeName: e.AUTHZ_OPENFGA_STORE_NAME },
     trustedServices: e.AUTHZ_TRUSTED_SERVICES,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    decisionRepeatWindowMs: e.AUTHZ_DECISION_REPEAT_WINDOW_MS,
   });
 }

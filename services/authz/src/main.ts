@@ -2,8 +2,11 @@ import { createRuntime, newEvent } from '@assent/platform';
 import { authzv1 } from '@assent/proto';
 import type { AuthzConfig } from './config.js';
 import type { AuthzDeps } from './domain/ports.js';
+import { DecisionRecorder } from './domain/decision-recorder.js';
 import { openAuthzRepositories } from './adapters/jetstream/repositories.js';
 import { NatsEventSink } from './adapters/nats/event-sink.js';
+import { NatsInvalidationBus } from './adapters/nats/invalidation-bus.js';
+import { CachedRelationStore } from './adapters/redis/cached-relation-store.js';
 import { KvIdRegistry } from './adapters/jetstream/kv-id-registry.js';
 import { connectOpenFga } from './adapters/openfga/connect.js';
 import { authzService } from './transport/grpc/authz-service.js';
@@ -20,22 +23,27 @@ export interface RunningAuthz {
 export async function startAuthz(config: AuthzConfig): Promise<RunningAuthz> {
   const rt = await createRuntime('authz', config, { otlpEndpoint: config.otlpEndpoint });
   try {
-    const relations = await connectOpenFga({ ...config.openFga, registry: await KvIdRegistry.open(rt.nats.nc, config.subjectRoot) });
+    const openFga = await connectOpenFga({ ...config.openFga, registry: await KvIdRegistry.open(rt.nats.nc, config.subjectRoot) });
+    const relations = new CachedRelationStore(openFga, rt.redis, new NatsInvalidationBus(rt.nats.nc, config.subjectRoot, rt.logger), rt.logger);
+    rt.onStop('decision cache', () => relations.stop());
+    const events = new NatsEventSink(rt.publisher);
+    const clock = { now: () => new Date() };
     const repos = await openAuthzRepositories(rt.nats.nc, config.subjectRoot, rt.logger);
     rt.onStop('kv mirrors', () => repos.stop());
     const deps: AuthzDeps = {
       relations,
       tenants: repos.tenants,
       actions: repos.actions,
-      events: new NatsEventSink(rt.publisher),
+      events,
+      decisions: new DecisionRecorder(events, clock, config.decisionRepeatWindowMs),
       eventFactory: { create: (e) => newEvent({ ...e, service: 'authz' }) },
-      clock: { now: () => new Date() },
+      clock,
       trustedServices: [...config.trustedServices],
     };
     rt.grpc.server.add(authzv1.AuthzServiceDefinition, authzService(deps));
     const ports = await rt.listen({ grpcPort: config.grpcPort, httpPort: config.httpPort, serviceNames: [authzv1.AuthzServiceDefinition.fullName] });
-    rt.logger.info({ modelId: relations.modelId(), storeId: relations.storeId }, 'openfga model ready');
-    return { ...ports, modelId: relations.modelId(), storeId: relations.storeId, stop: () => rt.stop() };
+    rt.logger.info({ modelId: openFga.modelId(), storeId: openFga.storeId }, 'openfga model ready');
+    return { ...ports, modelId: openFga.modelId(), storeId: openFga.storeId, stop: () => rt.stop() };
   } catch (err) {
     await rt.stop();
     throw err;

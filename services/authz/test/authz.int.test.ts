@@ -115,4 +115,14 @@ describe('authz over gRPC', () => {
     const list = await svc.listProtectedActions({ tenant: 'acme' });
     expect(list.protectedActions.map((a) => a.action)).toEqual(['payouts.change_details']);
   });
+
+  it('answers UNAVAILABLE, never an answer, when OpenFGA is down and the decision is not cached', async () => {
+    const admin = client(await issuer.token({ subject: 'root', roles: ['platform-admin'] }));
+    const svc = client(await issuer.token({ subject: 'service:approvals' }));
+    await admin.createTenant({ id: 'down', displayName: 'Down' });
+    await svc.registerProtectedAction({ tenant: 'down', action: 'keys.rotate', policy, approvers: ['user:bob'] });
+    await fga.stop();
+    const carol = client(await issuer.token({ subject: 'carol', tenant: 'down' }));
+    await expect(carol.check({ tenant: 'down', principal: '', action: 'keys.rotate', resource: 'key/1' })).rejects.toMatchObject({ code: Status.UNAVAILABLE });
+  });
 });

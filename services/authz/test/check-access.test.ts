@@ -6,6 +6,7 @@ import { MemoryEventSink, MemoryProtectedActionRepository, MemoryTenantRepositor
 import { checkAccess } from '../src/domain/commands/check-access.js';
 import { registerProtectedAction } from '../src/domain/commands/register-protected-action.js';
 import { writeGrant } from '../src/domain/commands/write-grant.js';
+import { DecisionRecorder } from '../src/domain/decision-recorder.js';
 import type { AuthzDeps } from '../src/domain/ports.js';
 
 const user = (subject: string, tenant = 'acme'): Principal => ({ subject, kind: 'user', tenant, roles: [] });
@@ -22,6 +23,7 @@ async function setup() {
     tenants: new MemoryTenantRepository(),
     actions: new MemoryProtectedActionRepository(),
     events,
+    decisions: new DecisionRecorder(events, clock, 0),
     eventFactory: { create: (e) => newEvent({ ...e, service: 'authz' }) },
     clock,
     trustedServices: ['service:approvals'],
@@ -52,6 +54,16 @@ describe('checkAccess', () => {
     const e = events.events[0];
     expect(e).toMatchObject({ type: 'assent.authz.checked.v1', tenantid: 'acme', id: r.decisionId });
     expect(eventsv1.AuthzChecked.fromJSON(e?.data)).toMatchObject({ principal: 'mallory', decision: 2, reason: r.reason });
+  });
+
+  it('covers a repeated identical decision within the repeat window by its first record', async () => {
+    const { deps, events, clock } = await setup();
+    deps.decisions = new DecisionRecorder(events, clock, 1_000);
+    const first = await checkAccess(deps, user('alice'), req);
+    const again = await checkAccess(deps, user('alice'), req);
+    expect(again.decisionId).toBe(first.decisionId);
+    expect((await checkAccess(deps, user('mallory'), req)).decisionId).not.toBe(first.decisionId);
+    expect(events.events.map((e) => e.id)).toEqual([first.decisionId, expect.any(String)]);
   });
 
   it('refuses bad input, other tenants, checks for someone else, and unknown tenants/actions', async () => {

@@ -1,4 +1,5 @@
 import type { AssentEvent } from '@assent/platform/domain';
+import type { DecisionRecorder } from './decision-recorder.js';
 import type { Grant, ProtectedAction, Tenant } from './types.js';
 
 /** Relationship facts, backed by OpenFGA (adapters/openfga) or memory (adapters/memory). */
@@ -46,6 +47,8 @@ export interface AuthzDeps {
   tenants: TenantRepository;
   actions: ProtectedActionRepository;
   events: EventSink;
+  /** Publishes Check decisions under the audit rule (decision-recorder.ts). */
+  decisions: DecisionRecorder;
   eventFactory: EventFactory;
   clock: Clock;
   /** Subjects (token `sub`) allowed to call service-only RPCs such as WriteGrant. */

@@ -3,9 +3,13 @@ import {
   ClientWriteRequestOnDuplicateWrites,
   ClientWriteRequestOnMissingDeletes,
   ConsistencyPreference,
+  FgaApiAuthenticationError,
+  FgaApiValidationError,
+  FgaValidationError,
   type OpenFgaClient,
   type TupleKey,
 } from '@openfga/sdk';
+import { UnavailableError } from '@assent/platform';
 import type { RelationStore } from '../../domain/ports.js';
 import type { Grant } from '../../domain/types.js';
 
@@ -16,6 +20,19 @@ const tenantObj = (t: string) => `tenant:${t}`;
 const actionObj = (t: string, a: string) => `action:${t}/${a}`;
 /** Resources are free-form; hashing keeps the object id within OpenFGA's id rules. */
 const grantObj = (t: string, a: string, r: string) => `grant:${t}/${createHash('sha256').update(`${a}\n${r}`).digest('hex').slice(0, 40)}`;
+
+/**
+ * OpenFGA down, slow or overloaded is UNAVAILABLE for the caller (never an answer);
+ * a request OpenFGA rejects as invalid is a bug here and stays an internal error.
+ */
+async function guard<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof FgaApiValidationError || err instanceof FgaValidationError || err instanceof FgaApiAuthenticationError) throw err;
+    throw new UnavailableError('OpenFGA unavailable', { cause: err });
+  }
+}
 
 export class OpenFgaRelationStore implements RelationStore {
   constructor(
@@ -29,9 +46,8 @@ export class OpenFgaRelationStore implements RelationStore {
   }
 
   private async check(user: string, relation: string, object: string, context?: Record<string, unknown>): Promise<boolean> {
-    const res = await this.fga.check(
-      { user, relation, object, ...(context ? { context } : {}) },
-      { consistency: ConsistencyPreference.HigherConsistency },
+    const res = await guard(() =>
+      this.fga.check({ user, relation, object, ...(context ? { context } : {}) }, { consistency: ConsistencyPreference.HigherConsistency }),
     );
     return res.allowed === true;
   }
@@ -41,10 +57,14 @@ export class OpenFgaRelationStore implements RelationStore {
   }
 
   async addMember(tenant: string, user: string): Promise<void> {
-    await this.fga.writeTuples([{ user: `user:${user}`, relation: 'member', object: tenantObj(tenant) }], ignoreDuplicates);
+    await guard(() => this.fga.writeTuples([{ user: `user:${user}`, relation: 'member', object: tenantObj(tenant) }], ignoreDuplicates));
   }
 
-  async setApprovers(tenant: string, action: string, approvers: string[]): Promise<void> {
+  setApprovers(tenant: string, action: string, approvers: string[]): Promise<void> {
+    return guard(() => this.replaceApprovers(tenant, action, approvers));
+  }
+
+  private async replaceApprovers(tenant: string, action: string, approvers: string[]): Promise<void> {
     const object = actionObj(tenant, action);
     await this.fga.writeTuples([{ user: tenantObj(tenant), relation: 'tenant', object }], ignoreDuplicates);
     const existing = new Set<string>();
@@ -65,7 +85,11 @@ export class OpenFgaRelationStore implements RelationStore {
     return this.check(`user:${user}`, 'approver', actionObj(tenant, action));
   }
 
-  async writeGrant(grant: Grant): Promise<void> {
+  writeGrant(grant: Grant): Promise<void> {
+    return guard(() => this.replaceGrant(grant));
+  }
+
+  private async replaceGrant(grant: Grant): Promise<void> {
     const object = grantObj(grant.tenant, grant.action, grant.resource);
     const user = `user:${grant.principal}`;
     const grantee: TupleKey = {
@@ -96,7 +120,7 @@ export class OpenFgaRelationStore implements RelationStore {
   async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined> {
     const object = grantObj(tenant, action, resource);
     if (!(await this.check(`user:${user}`, 'can_perform', object, { current_time: now.toISOString() }))) return undefined;
-    const res = await this.fga.read({ user: `user:${user}`, relation: 'grantee', object });
+    const res = await guard(() => this.fga.read({ user: `user:${user}`, relation: 'grantee', object }));
     const ctx = res.tuples[0]?.key.condition?.context as { grant_start?: string; grant_duration?: string } | undefined;
     if (!ctx?.grant_start || !ctx.grant_duration) return undefined;
     const seconds = Number(/^(\d+)s$/.exec(ctx.grant_duration)?.[1] ?? NaN);

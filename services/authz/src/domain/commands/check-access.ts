@@ -14,8 +14,15 @@ export interface CheckAccessInput {
 
 /**
  * The decision point: ALLOW with an active grant, NEEDS_APPROVAL for a protected
- * action without one, DENY for someone who may not even request it. Every
- * decision is published (and so audited) before it is returned.
+ * action without one, DENY for someone who may not even request it.
+ *
+ * Audit rule (DecisionRecorder, docs/decisions.md "Authz decisions and audit"):
+ * every decision is published as assent.authz.checked.v1 and acknowledged by the
+ * event stream before it is returned, except that a decision identical to one
+ * this replica recorded within the repeat window (same tenant, principal, action,
+ * resource, decision, model, policy hash and grant expiry; 1 s by default) is
+ * covered by that record and returns its decision id instead of publishing again.
+ * If the decision cannot be recorded, no decision is returned (UNAVAILABLE).
  */
 export async function checkAccess(deps: AuthzDeps, caller: Principal, input: CheckAccessInput): Promise<CheckResult> {
   const principal = input.principal || caller.subject;
@@ -53,6 +60,16 @@ export async function checkAccess(deps: AuthzDeps, caller: Principal, input: Che
       grantExpiresAt: undefined,
     };
   }
-  await deps.events.emit({ ...event, data: authzCheckedData({ ...input, principal }, result) });
-  return result;
+  const fingerprint = JSON.stringify([
+    input.tenant,
+    principal,
+    input.action,
+    input.resource,
+    result.decision,
+    result.modelId,
+    result.policy?.hash ?? '',
+    result.grantExpiresAt?.getTime() ?? 0,
+  ]);
+  const decisionId = await deps.decisions.record({ ...event, data: authzCheckedData({ ...input, principal }, result) }, fingerprint);
+  return { ...result, decisionId };
 }

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { OpenFgaClient } from '@openfga/sdk';
+import { connectNats, createLogger, createRedis, UnavailableError, type Nats, type Redis } from '@assent/platform';
+import { cleanupNats, cleanupRedis, startOpenFga, testEnv, uniqueRoot, type RunningOpenFga } from '@assent/testkit';
+import { MemoryIdRegistry } from '../src/adapters/memory/id-registry.js';
+import { NatsInvalidationBus } from '../src/adapters/nats/invalidation-bus.js';
+import { connectOpenFga } from '../src/adapters/openfga/connect.js';
+import { OpenFgaRelationStore } from '../src/adapters/openfga/relation-store.js';
+import { CachedRelationStore } from '../src/adapters/redis/cached-relation-store.js';
+import { relationStoreContract } from './contract/relation-store.contract.js';
+
+const root = uniqueRoot();
+const logger = createLogger('test', 'silent');
+let fga: RunningOpenFga;
+let openFga: OpenFgaRelationStore;
+let natsA: Nats;
+let natsB: Nats;
+let redisA: Redis;
+let redisB: Redis;
+const replicas: CachedRelationStore[] = [];
+let n = 0;
+
+/** One authz replica's decision cache: its own NATS and Redis connections, the shared OpenFGA. */
+const replica = (nats: Nats, redis: Redis) => {
+  const store = new CachedRelationStore(openFga, redis, new NatsInvalidationBus(nats.nc, root, logger), logger);
+  replicas.push(store);
+  return store;
+};
+
+beforeAll(async () => {
+  [fga, natsA, natsB] = await Promise.all([startOpenFga(), connectNats(testEnv.natsUrl, 'authz-a', logger), connectNats(testEnv.natsUrl, 'authz-b', logger)]);
+  [redisA, redisB] = [createRedis(testEnv.redisUrl, root), createRedis(testEnv.redisUrl, root)];
+  openFga = await connectOpenFga({ apiUrl: fga.apiUrl, storeName: 'cached', registry: new MemoryIdRegistry() });
+});
+afterAll(async () => {
+  replicas.forEach((r) => r.stop());
+  await Promise.all([fga?.stop(), natsA?.drain(), natsB?.drain(), redisA?.quit(), redisB?.quit()]);
+  await Promise.all([cleanupNats(root), cleanupRedis(root)]);
+});
+
+relationStoreContract('openfga behind the decision cache', async () => replica(natsA, redisA), () => `tenant-${++n}`);
+
+describe('decision cache across replicas', () => {
+  it('shows a write through one replica to the other replica\'s next check', async () => {
+    const [a, b] = [replica(natsA, redisA), replica(natsB, redisB)];
+    const t = `cross-${++n}`;
+    // Both replicas hold the old answers in process first.
+    expect([await a.isMember(t, 'alice'), await b.isMember(t, 'alice')]).toEqual([false, false]);
+    await a.addMember(t, 'alice');
+    await vi.waitFor(async () => expect(await b.isMember(t, 'alice')).toBe(true), { timeout: 1_000, interval: 5 });
+
+    await a.setApprovers(t, 'keys.rotate', ['user:bob']);
+    expect(await b.isApprover(t, 'keys.rotate', 'bob')).toBe(true);
+    await a.setApprovers(t, 'keys.rotate', ['user:carol']);
+    await vi.waitFor(async () => expect(await b.isApprover(t, 'keys.rotate', 'bob')).toBe(false), { timeout: 1_000, interval: 5 });
+
+    const now = new Date();
+    expect(await b.activeGrant(t, 'alice', 'keys.rotate', 'key/1', now)).toBeUndefined();
+    const grant = { tenant: t, principal: 'alice', action: 'keys.rotate', resource: 'key/1', requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA', grantedAt: new Date(now.getTime() - 1_000), expiresAt: new Date(now.getTime() + 60_000) };
+    await a.writeGrant(grant);
+    await vi.waitFor(async () => expect((await b.activeGrant(t, 'alice', 'keys.rotate', 'key/1', new Date()))?.toISOString()).toBe(grant.expiresAt.toISOString()), {
+      timeout: 1_000,
+      interval: 5,
+    });
+    // A cached ALLOW ends with the grant, whatever the cache still holds.
+    expect(await b.activeGrant(t, 'alice', 'keys.rotate', 'key/1', grant.expiresAt)).toBeUndefined();
+  });
+
+  it('answers a repeated question without OpenFGA', async () => {
+    const a = replica(natsA, redisA);
+    const t = `repeat-${++n}`;
+    await a.addMember(t, 'alice');
+    await a.isMember(t, 'alice');
+    const spy = vi.spyOn(openFga, 'isMember');
+    const b = replica(natsB, redisB);
+    expect(await b.isMember(t, 'alice')).toBe(true);
+    expect(await a.isMember(t, 'alice')).toBe(true);
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+  });
+
+  it('reports OpenFGA unreachable as unavailable, never as an answer', async () => {
+    const dead = new OpenFgaRelationStore(new OpenFgaClient({ apiUrl: 'http://127.0.0.1:9', storeId: openFga.storeId, authorizationModelId: openFga.modelId() }), openFga.modelId(), openFga.storeId);
+    const cached = new CachedRelationStore(dead, redisA, new NatsInvalidationBus(natsA.nc, root, logger), logger);
+    replicas.push(cached);
+    await expect(cached.isMember(`dead-${++n}`, 'alice')).rejects.toBeInstanceOf(UnavailableError);
+    await expect(cached.activeGrant(`dead-${n}`, 'alice', 'keys.rotate', 'key/1', new Date())).rejects.toBeInstanceOf(UnavailableError);
+  });
+});
