@@ -25,8 +25,11 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
     await store.ensure();
     const authzChannel = openChannel(config.authzAddr);
     rt.onStop('authz channel', () => authzChannel.close());
+    const policies = await KvPolicyRepository.open(await openPolicyBucket(rt.nats.nc, config.subjectRoot), rt.logger);
+    rt.onStop('policy mirror', () => policies.stop());
+    rt.readiness('policy mirror', () => policies.live());
     const deps: ApprovalsDeps = {
-      policies: new KvPolicyRepository(await openPolicyBucket(rt.nats.nc, config.subjectRoot)),
+      policies,
       requests: new StreamRequestRepository(store),
       watcher: new StreamRequestWatcher(store),
       authz: new GrpcAuthzGateway(createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, rt.serviceTokens())),

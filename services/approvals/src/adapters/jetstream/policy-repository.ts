@@ -1,3 +1,4 @@
+import { KvMirror, type Logger } from '@assent/platform';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { PolicyRepository } from '../../domain/ports.js';
@@ -7,16 +8,32 @@ export async function openPolicyBucket(nc: NatsConnection, root: string): Promis
   return new Kvm(nc).create(`${root.toUpperCase()}_approvals_policies`, { history: 10 });
 }
 
-/** Policies in JetStream KV, key `<tenant>.<action>`; history keeps earlier versions for audit. */
+/**
+ * Policies in JetStream KV, key `<tenant>.<action>`; history keeps earlier versions
+ * for audit. Every CreateRequest reads one, so reads come from a watched in-memory
+ * mirror (no round trip); a put waits until the local mirror has it.
+ */
 export class KvPolicyRepository implements PolicyRepository {
-  constructor(private readonly kv: KV) {}
+  private constructor(private readonly mirror: KvMirror<Policy>) {}
+
+  static async open(kv: KV, logger: Logger): Promise<KvPolicyRepository> {
+    return new KvPolicyRepository(await KvMirror.start(kv, (e) => e.json<Policy>(), logger));
+  }
 
   async get(tenant: string, action: string): Promise<Policy | undefined> {
-    const entry = await this.kv.get(`${tenant}.${action}`);
-    return entry && entry.operation === 'PUT' ? entry.json<Policy>() : undefined;
+    return this.mirror.get(`${tenant}.${action}`);
   }
 
   async put(tenant: string, policy: Policy): Promise<void> {
-    await this.kv.put(`${tenant}.${policy.action}`, JSON.stringify(policy));
+    await this.mirror.put(`${tenant}.${policy.action}`, JSON.stringify(policy));
+  }
+
+  /** False while the mirror is stale (its watch ended and it is reloading). */
+  live(): boolean {
+    return this.mirror.live();
+  }
+
+  stop(): Promise<void> {
+    return this.mirror.stop();
   }
 }
