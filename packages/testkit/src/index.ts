@@ -1,6 +1,10 @@
 export { testEnv, uniqueRoot } from './env.js';
 export { openFgaBinary, startOpenFga } from './openfga.js';
 export type { RunningOpenFga } from './openfga.js';
+export { startRedisServer } from './redis-server.js';
+export type { RunningRedisServer } from './redis-server.js';
+export { startNatsServer } from './nats-server.js';
+export type { RunningNatsServer } from './nats-server.js';
 export { cleanupNats, cleanupRedis } from './cleanup.js';
 export { commonTestEnv, startTestIssuer } from './issuer.js';
 export type { TestIssuer } from './issuer.js';

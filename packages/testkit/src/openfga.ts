@@ -1,14 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import getPort from 'get-port';
 import { testEnv } from './env.js';
+import { removeOnExit, spawnServer, type ServerProcess } from './server-process.js';
 
 export interface RunningOpenFga {
   apiUrl: string;
   grpcAddr: string;
-  stop(): Promise<void>;
+  /** SIGTERM by default, SIGKILL after 5 s. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again on the same ports (and, with sqlite, the same data); a no-op while it runs. */
+  start(): Promise<void>;
 }
 
 /** Path of the pinned OpenFGA binary installed by `make tools` (go install into GOBIN/GOPATH/bin). */
@@ -21,49 +26,51 @@ export function openFgaBinary(): string {
   return bin;
 }
 
-/** Starts OpenFGA with the memory datastore on free ports and waits until it is healthy. */
-export async function startOpenFga(): Promise<RunningOpenFga> {
+/**
+ * Starts OpenFGA on free ports and waits until it is healthy. The memory datastore
+ * is the default; `datastore: 'sqlite'` keeps the store in a temp dir, so that
+ * stop() then start() (same ports, same data) is an outage rather than a wipe.
+ */
+export async function startOpenFga(opts: { datastore?: 'memory' | 'sqlite' } = {}): Promise<RunningOpenFga> {
   const [httpPort, grpcPort] = [await getPort({ host: '127.0.0.1' }), await getPort({ host: '127.0.0.1' })];
-  const child: ChildProcess = spawn(
-    openFgaBinary(),
-    [
-      'run',
-      '--datastore-engine=memory',
-      `--http-addr=127.0.0.1:${httpPort}`,
-      `--grpc-addr=127.0.0.1:${grpcPort}`,
-      '--playground-enabled=false',
-      '--metrics-enabled=false',
-      '--log-level=warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const apiUrl = `http://127.0.0.1:${httpPort}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`OpenFGA exited with ${child.exitCode}: ${stderr}`);
-    try {
-      const res = await fetch(`${apiUrl}/healthz`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`OpenFGA did not become healthy in 30 s: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  const bin = openFgaBinary();
+  const datastore = ['--datastore-engine=memory'];
+  let dir: string | undefined;
+  if (opts.datastore === 'sqlite') {
+    dir = await mkdtemp(join(tmpdir(), 'assent-openfga-'));
+    removeOnExit(dir);
+    datastore.splice(0, 1, '--datastore-engine=sqlite', `--datastore-uri=file:${join(dir, 'openfga.db')}`);
+    execFileSync(bin, ['migrate', ...datastore, '--log-level=warn'], { stdio: 'pipe' });
   }
+  const apiUrl = `http://127.0.0.1:${httpPort}`;
+  let running: ServerProcess | undefined;
+  const start = async () => {
+    if (running) return;
+    running = await spawnServer({
+      name: 'OpenFGA',
+      command: bin,
+      args: [
+        'run',
+        ...datastore,
+        `--http-addr=127.0.0.1:${httpPort}`,
+        `--grpc-addr=127.0.0.1:${grpcPort}`,
+        '--playground-enabled=false',
+        '--metrics-enabled=false',
+        '--log-level=warn',
+      ],
+      ready: async () => (await fetch(`${apiUrl}/healthz`)).ok,
+      ...(dir ? { dir } : {}),
+    });
+  };
+  await start();
   return {
     apiUrl,
     grpcAddr: `127.0.0.1:${grpcPort}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
-      }),
+    start,
+    async stop(signal) {
+      const r = running;
+      running = undefined;
+      await r?.stop(signal);
+    },
   };
 }
