@@ -25,9 +25,10 @@ export class DecisionRecorder {
     this.recent = repeatWindowMs > 0 ? new LruCache(maxEntries, () => clock.now().getTime()) : undefined;
   }
 
-  /** Publishes `event` unless an identical decision covers it; returns the id of the record that does. */
-  async record(event: AssentEvent, fingerprint: string): Promise<string> {
+  /** Publishes the built event unless an identical decision covers it; returns the id of the record that does. */
+  async record(fingerprint: string, build: () => AssentEvent): Promise<string> {
     if (!this.recent) {
+      const event = build();
       await this.events.emit(event);
       return event.id;
     }
@@ -36,6 +37,7 @@ export class DecisionRecorder {
       await covering.published;
       return covering.id;
     }
+    const event = build();
     const published = this.events.emit(event);
     this.recent.set(fingerprint, { id: event.id, published }, this.clock.now().getTime() + this.repeatWindowMs);
     try {

@@ -40,8 +40,7 @@ export async function checkAccess(deps: AuthzDeps, caller: Principal, input: Che
   const protectedAction = await deps.actions.get(input.tenant, input.action);
   if (!protectedAction) throw new NotFoundError('action', input.action, `action "${input.action}" is not registered in tenant "${input.tenant}"`);
 
-  const event = deps.eventFactory.create({ type: eventTypes.checked, subject: `decision/${input.action}`, tenant: input.tenant, data: {} });
-  const base = { modelId: deps.relations.modelId(), decisionId: event.id, policy: protectedAction.policy };
+  const base = { modelId: deps.relations.modelId(), decisionId: '', policy: protectedAction.policy };
   // Both questions go to OpenFGA at once; a grant only counts for a current member.
   const [member, expiresAt] = await Promise.all([
     deps.relations.isMember(input.tenant, principal),
@@ -70,6 +69,9 @@ export async function checkAccess(deps: AuthzDeps, caller: Principal, input: Che
     result.policy?.hash ?? '',
     result.grantExpiresAt?.getTime() ?? 0,
   ]);
-  const decisionId = await deps.decisions.record({ ...event, data: authzCheckedData({ ...input, principal }, result) }, fingerprint);
+  // The event is built only when it is published: a covered repeat costs no event.
+  const decisionId = await deps.decisions.record(fingerprint, () =>
+    deps.eventFactory.create({ type: eventTypes.checked, subject: `decision/${input.action}`, tenant: input.tenant, data: authzCheckedData({ ...input, principal }, result) }),
+  );
   return { ...result, decisionId };
 }
