@@ -35,6 +35,10 @@ export interface SlackServer {
   /** Calls made with this method that answered ok. */
   succeeded(method: string): SlackCall[];
   waitFor(predicate: (server: SlackServer) => boolean, timeoutMs?: number): Promise<void>;
+  /** Outage: stops listening and drops open connections (callers get ECONNREFUSED); messages and calls are kept. */
+  stop(): Promise<void>;
+  /** Listens again on the same port after stop(), with the same messages (a no-op while listening). */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -144,10 +148,21 @@ export async function startSlackServer(
       if (!res.headersSent) answer(res, 200, { ok: false, error: 'invalid_form_data', detail: err.message });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  await listen(opts.port ?? 0);
   const port = (server.address() as AddressInfo).port;
 
   const self: SlackServer = {
@@ -173,11 +188,9 @@ export async function startSlackServer(
         await new Promise((r) => setTimeout(r, 25));
       }
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    stop,
+    start: () => (server.listening ? Promise.resolve() : listen(port)),
+    close: stop,
   };
   return self;
 }

@@ -19,6 +19,10 @@ export interface WebhookReceiver {
   /** Resolves with the requests once at least n arrived; rejects after timeoutMs. */
   waitFor(n: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
   setSecret(secret: string): void;
+  /** Outage: stops listening and drops open connections (senders get ECONNREFUSED); requests are kept. */
+  stop(): Promise<void>;
+  /** Listens again on the same port after stop() (a no-op while listening). */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,8 +74,22 @@ export async function startWebhookReceiver(opts: WebhookReceiverOptions = {}): P
       waiters.forEach((w) => w());
     });
   });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(opts.port ?? 0);
   const { port } = server.address() as AddressInfo;
+  const stop = () =>
+    new Promise<void>((resolve, reject) => {
+      if (!server.listening) return resolve();
+      server.closeAllConnections();
+      server.close((err) => (err ? reject(err) : resolve()));
+    });
 
   return {
     url: `http://127.0.0.1:${port}/webhook`,
@@ -98,10 +116,8 @@ export async function startWebhookReceiver(opts: WebhookReceiverOptions = {}): P
     setSecret(s) {
       secret = s;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    stop,
+    start: () => (server.listening ? Promise.resolve() : listen(port)),
+    close: stop,
   };
 }
