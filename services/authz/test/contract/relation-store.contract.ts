@@ -51,5 +51,27 @@ export function relationStoreContract(name: string, make: () => Promise<Relation
       await store.writeGrant({ ...base, grantedAt: new Date('2030-01-01T00:05:00Z'), expiresAt: new Date('2030-01-01T02:00:00Z') });
       expect((await store.activeGrant(t, 'alice', 'keys.rotate', 'key/1', new Date('2030-01-01T01:00:00Z')))?.toISOString()).toBe('2030-01-01T02:00:00.000Z');
     });
+
+    it('writes a burst of concurrent grants, a replacement and a retry among them', async () => {
+      const store = await make();
+      const t = tenantOf();
+      const users = Array.from({ length: 60 }, (_, i) => `user${i}`);
+      await Promise.all(users.map((u) => store.addMember(t, u)));
+      await store.setApprovers(t, 'keys.rotate', ['user:bob']);
+      const grant = (u: string, r: string, end: string) => ({
+        tenant: t, principal: u, action: 'keys.rotate', resource: r, requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA',
+        grantedAt: new Date('2030-01-01T00:00:00Z'), expiresAt: new Date(end),
+      });
+      await store.writeGrant(grant('user0', 'key/0', '2030-01-01T00:10:00Z'));
+      await Promise.all([
+        ...users.map((u) => store.writeGrant(grant(u, `key/${u}`, '2030-01-01T01:00:00Z'))),
+        store.writeGrant(grant('user0', 'key/0', '2030-01-01T02:00:00Z')),
+        store.writeGrant(grant('user1', 'key/user1', '2030-01-01T01:00:00Z')),
+      ]);
+      const at = new Date('2030-01-01T00:30:00Z');
+      const ends = await Promise.all(users.map(async (u) => (await store.activeGrant(t, u, 'keys.rotate', `key/${u}`, at))?.toISOString()));
+      expect(ends).toEqual(users.map(() => '2030-01-01T01:00:00.000Z'));
+      expect((await store.activeGrant(t, 'user0', 'keys.rotate', 'key/0', new Date('2030-01-01T01:30:00Z')))?.toISOString()).toBe('2030-01-01T02:00:00.000Z');
+    });
   });
 }

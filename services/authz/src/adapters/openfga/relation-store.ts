@@ -12,6 +12,7 @@ import {
 import { UnavailableError } from '@assent/platform';
 import type { RelationStore } from '../../domain/ports.js';
 import type { Grant } from '../../domain/types.js';
+import { GrantWriteBatcher } from './grant-write-batcher.js';
 
 const ignoreDuplicates = { conflict: { onDuplicateWrites: ClientWriteRequestOnDuplicateWrites.Ignore } };
 const ignoreMissing = { conflict: { onMissingDeletes: ClientWriteRequestOnMissingDeletes.Ignore } };
@@ -34,12 +35,39 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+const grantTuples = (grant: Grant): { actionLink: TupleKey; grantee: TupleKey } => {
+  const object = grantObj(grant.tenant, grant.action, grant.resource);
+  const grantee: TupleKey = {
+    user: `user:${grant.principal}`,
+    relation: 'grantee',
+    object,
+    condition: {
+      name: 'active_grant',
+      context: {
+        grant_start: grant.grantedAt.toISOString(),
+        grant_duration: `${Math.round((grant.expiresAt.getTime() - grant.grantedAt.getTime()) / 1000)}s`,
+      },
+    },
+  };
+  return { actionLink: { user: actionObj(grant.tenant, grant.action), relation: 'action', object }, grantee };
+};
+
 export class OpenFgaRelationStore implements RelationStore {
+  private readonly grants: GrantWriteBatcher<Grant>;
+
   constructor(
     private readonly fga: OpenFgaClient,
     private readonly model: string,
     readonly storeId: string,
-  ) {}
+  ) {
+    // Concurrent grants (approvals under load) share one OpenFGA Write.
+    this.grants = new GrantWriteBatcher(
+      async (writes) => {
+        await this.fga.write({ writes }, ignoreDuplicates);
+      },
+      (grant) => this.replaceGrant(grant),
+    );
+  }
 
   modelId(): string {
     return this.model;
@@ -86,25 +114,14 @@ export class OpenFgaRelationStore implements RelationStore {
   }
 
   writeGrant(grant: Grant): Promise<void> {
-    return guard(() => this.replaceGrant(grant));
+    const { actionLink, grantee } = grantTuples(grant);
+    return guard(() => this.grants.write(grant, [actionLink, grantee]));
   }
 
+  /** One grant on its own: written, or replacing the user's grant with another window. */
   private async replaceGrant(grant: Grant): Promise<void> {
-    const object = grantObj(grant.tenant, grant.action, grant.resource);
-    const user = `user:${grant.principal}`;
-    const grantee: TupleKey = {
-      user,
-      relation: 'grantee',
-      object,
-      condition: {
-        name: 'active_grant',
-        context: {
-          grant_start: grant.grantedAt.toISOString(),
-          grant_duration: `${Math.round((grant.expiresAt.getTime() - grant.grantedAt.getTime()) / 1000)}s`,
-        },
-      },
-    };
-    const actionLink: TupleKey = { user: actionObj(grant.tenant, grant.action), relation: 'action', object };
+    const { actionLink, grantee } = grantTuples(grant);
+    const { user, object } = grantee;
     try {
       // One write in the common case; identical tuples (a retried grant) are ignored.
       await this.fga.write({ writes: [actionLink, grantee] }, ignoreDuplicates);
