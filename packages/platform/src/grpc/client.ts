@@ -22,10 +22,25 @@ function bearer(tokens: TokenSource) {
   };
 }
 
+const roundRobin = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
+
+/**
+ * Opens a channel to one address (`host:port`, pick-first as before) or to several
+ * replicas, balanced per call with grpc-js client-side round robin:
+ * - `ipv4:127.0.0.1:50052,127.0.0.1:50152` (or a bare `a:1,b:2` list, read as ipv4:)
+ *   — a fixed replica list, as `make up` with REPLICAS=N passes;
+ * - `dns:///authz-headless.assent.svc:50052` — every A record of a headless
+ *   Kubernetes Service, re-resolved when connections drop.
+ * Without round robin one HTTP/2 connection would pin all calls to one replica.
+ */
 export function openChannel(address: string): Channel {
-  return createChannel(address, undefined, {
+  const scheme = /^(ipv4|ipv6|dns):/.exec(address)?.[1];
+  const target = !scheme && address.includes(',') ? `ipv4:${address}` : address;
+  const balanced = target !== address || scheme !== undefined;
+  return createChannel(target, undefined, {
     'grpc.keepalive_time_ms': 30_000,
     'grpc.enable_retries': 1,
+    ...(balanced ? { 'grpc.service_config': roundRobin } : {}),
   });
 }
 
