@@ -59,8 +59,8 @@ export async function startSlackServer(
     channels?: string[];
     /** Defaults to 0 (a free port); `make up` pins one so the URL is stable. */
     port?: number;
-    /** Called with a one-line summary of every call (the local demo prints them). */
-    log?: (line: string) => void;
+    /** Called with a one-line summary of every call and its kind (`<method> <ok|error>`), for the local demo. */
+    log?: (line: string, kind: string) => void;
   } = {},
 ): Promise<SlackServer> {
   const token = opts.token ?? 'xoxb-assent-test';
@@ -130,7 +130,10 @@ export async function startSlackServer(
     const body = parseBody(await readBody(req), req.headers['content-type']);
     const record = (status: number, error?: string) => {
       calls.push({ method, body, status, ...(error ? { error } : {}) });
-      opts.log?.(`${method} ${String(body['channel'] ?? '')}${body['thread_ts'] ? ` (thread ${String(body['thread_ts'])})` : ''} → ${error ?? 'ok'}${body['text'] ? `: ${String(body['text'])}` : ''}`);
+      opts.log?.(
+        `${method} ${String(body['channel'] ?? '')}${body['thread_ts'] ? ` (thread ${String(body['thread_ts'])})` : ''} → ${error ?? 'ok'}${body['text'] ? `: ${String(body['text'])}` : ''}`,
+        `${method} ${error ?? 'ok'}`,
+      );
     };
     if (rateLimited > 0) {
       rateLimited--;

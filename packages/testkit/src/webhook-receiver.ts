@@ -35,8 +35,8 @@ export interface WebhookReceiverOptions {
   status?: number;
   /** Port on 127.0.0.1; default 0 (a free one). The local demo uses a fixed port. */
   port?: number;
-  /** Called with one line per request (the local demo prints deliveries). */
-  log?: (line: string) => void;
+  /** Called with one line per request and its kind (`<event type> <status>`); the local demo prints deliveries. */
+  log?: (line: string, kind: string) => void;
 }
 
 /**
@@ -70,7 +70,13 @@ export async function startWebhookReceiver(opts: WebhookReceiverOptions = {}): P
       }
       requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, verified, status });
       res.writeHead(status).end();
-      opts.log?.(`${req.method} ${req.url} -> ${status} webhook-id=${String(req.headers['webhook-id'] ?? '-')} verified=${secret ? verified : 'no-secret'} ${body.slice(0, 500)}`);
+      if (opts.log) {
+        const type = /"type"\s*:\s*"([^"]+)"/.exec(body.slice(0, 500))?.[1] ?? 'unknown';
+        opts.log(
+          `${req.method} ${req.url} -> ${status} webhook-id=${String(req.headers['webhook-id'] ?? '-')} verified=${secret ? verified : 'no-secret'} ${body.slice(0, 500)}`,
+          `${type} ${status}${secret && !verified ? ' unverified' : ''}`,
+        );
+      }
       waiters.forEach((w) => w());
     });
   });
