@@ -15,7 +15,8 @@ try {
   process.stdout.write('make up is not running (stale pid file removed)\n');
   process.exit(0);
 }
-const deadline = Date.now() + 30_000;
+// Services stop in parallel (each within 10 s, then SIGKILL), then what they used.
+const deadline = Date.now() + 60_000;
 while (Date.now() < deadline) {
   try {
     process.kill(pid, 0);
@@ -25,5 +26,5 @@ while (Date.now() < deadline) {
   }
   await new Promise((r) => setTimeout(r, 200));
 }
-process.stderr.write(`make up (pid ${pid}) did not stop within 30 s\n`);
+process.stderr.write(`make up (pid ${pid}) did not stop within 60 s\n`);
 process.exit(1);

@@ -1,25 +1,37 @@
 /**
- * `make up`: the whole platform on this machine, one process per service (as in
- * Kubernetes: crash isolation, separate logs, real gRPC between services), each
+ * `make up`: the whole platform on this machine, one process per service replica (as
+ * in Kubernetes: crash isolation, separate logs, real gRPC between services), each
  * running the bundle the Docker image runs (scripts/build.sh → dist/<svc>/bin.mjs),
- * not TypeScript compiled on the fly.
+ * not TypeScript compiled on the fly. `REPLICAS=N make up` runs N of each (ports in
+ * scripts/local/topology.ts); callers reach them all by client-side round robin.
  * Uses the running NATS and Redis (starting them when their binaries exist and
- * nothing listens), starts OpenFGA (memory datastore), a dev JWT issuer, a local
- * Slack-compatible sink and a demo webhook receiver, seeds the demo tenant, and
- * stops everything it started on Ctrl-C or `make down` — and nothing else.
+ * nothing listens), starts OpenFGA (sqlite datastore under .assent/openfga), a dev
+ * JWT issuer, a local Slack-compatible sink and a demo webhook receiver, seeds the
+ * demo tenant, records every process it knows of in .assent/pids.json (for `make
+ * bench`), and stops everything it started on Ctrl-C or `make down` — and nothing else.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createChannel, createClient } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { createDevIssuerKey, readDevIssuerKey, serveJwks, writeDevIssuerKey, type DevIssuerKey } from '@assent/platform';
 import { cleanupNats, cleanupRedis, openFgaBinary, startSlackServer, startWebhookReceiver, tcpReachable as listening } from '@assent/testkit';
 import { run as assentctl } from '@assent/cli';
+import { listeningPid } from './local/listening-pid.js';
+import { sinkLog } from './local/sink-log.js';
+import { grpcTarget, parseReplicas, replicasOf, serviceNames, type ServiceName } from './local/topology.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const stateDir = join(repo, '.assent');
 const logDir = join(stateDir, 'logs');
+const files = {
+  pid: join(stateDir, 'up.pid'),
+  /** `{ processes: [{ name, pid, startedByUp }] }`: what `make bench` reads CPU time of. */
+  pids: join(stateDir, 'pids.json'),
+  /** `{ replicas, grpc: { <service>: target }, openfgaUrl }`: where clients find the platform. */
+  targets: join(stateDir, 'targets.json'),
+};
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
 
@@ -30,16 +42,15 @@ const ports = {
   slack: port('ASSENT_SLACK_SINK_PORT', 9110),
   webhook: port('ASSENT_WEBHOOK_SINK_PORT', 9111),
 };
-const services = [
-  { name: 'authz', grpc: 50052, http: 9102, svc: 'assent.authz.v1.AuthzService' },
-  { name: 'approvals', grpc: 50051, http: 9101, svc: 'assent.approvals.v1.ApprovalsService' },
-  { name: 'audit', grpc: 50053, http: 9103, svc: 'assent.audit.v1.AuditService' },
-  { name: 'delivery', grpc: 50054, http: 9104, svc: 'assent.delivery.v1.DeliveryService' },
-  { name: 'notifier', grpc: 50055, http: 9105, svc: 'assent.notifier.v1.NotifierService' },
-] as const;
+const replicas = parseReplicas(env['REPLICAS']);
+const instances = serviceNames.flatMap((s) => replicasOf(s, replicas));
+const target = (s: ServiceName) => grpcTarget(s, replicas);
 
-type Stoppable = { name: string; stop: () => Promise<void> };
+/** Stopped stage by stage, highest first, in parallel within a stage: services before what they use. */
+const stage = { backing: 0, openfga: 1, sinks: 2, services: 3 } as const;
+type Stoppable = { name: string; stage: number; stop: () => Promise<void> };
 const started: Stoppable[] = [];
+const processes: { name: string; pid: number; startedByUp: boolean }[] = [{ name: 'make up (sinks, JWKS)', pid: process.pid, startedByUp: true }];
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
@@ -50,14 +61,16 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   }
 }
 
-function spawnLogged(name: string, cmd: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
+function spawnLogged(name: string, at: number, cmd: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
   const out = openSync(join(logDir, `${name}.log`), 'a');
   const child = spawn(cmd, args, { cwd: repo, env: { ...env, ...extraEnv }, stdio: ['ignore', out, out] });
   child.on('exit', (code, signal) => {
     if (!stopping) log(`!! ${name} exited (${signal ?? code}); see ${join(logDir, `${name}.log`)}`);
   });
+  if (child.pid) processes.push({ name, pid: child.pid, startedByUp: true });
   started.push({
     name,
+    stage: at,
     stop: () =>
       new Promise<void>((res) => {
         if (child.exitCode !== null || child.signalCode !== null) return res();
@@ -70,12 +83,48 @@ function spawnLogged(name: string, cmd: string, args: string[], extraEnv: Record
 }
 
 async function ensureBackingService(name: string, p: number, bin: string, args: string[]): Promise<string> {
-  if (await listening('127.0.0.1', p)) return `using the ${name} already on 127.0.0.1:${p}`;
+  if (await listening('127.0.0.1', p)) {
+    // Not ours to stop, but its CPU belongs in the bench's per-lifecycle figures.
+    const pid = listeningPid(p);
+    if (pid) processes.push({ name: bin, pid, startedByUp: false });
+    return `using the ${name} already on 127.0.0.1:${p}${pid ? ` (pid ${pid})` : ''}`;
+  }
   const path = ['/usr/sbin', '/usr/bin', '/usr/local/bin'].map((d) => join(d, bin)).find(existsSync);
   if (!path) throw new Error(`${name} is not listening on 127.0.0.1:${p} and ${bin} is not installed`);
-  spawnLogged(name, path, args);
+  spawnLogged(bin, stage.backing, path, args);
   await waitFor(name, () => listening('127.0.0.1', p), 20_000);
   return `started ${name} on 127.0.0.1:${p}`;
+}
+
+/**
+ * OpenFGA on sqlite: an indexed datastore (the memory engine scans every tuple on
+ * each read) that needs no server. The file is recreated each run so relationship
+ * data starts empty, like the local "assent" namespace in NATS and Redis.
+ */
+async function startOpenFga(): Promise<string> {
+  for (const [what, p] of [['HTTP', ports.openfgaHttp], ['GRPC', ports.openfgaGrpc]] as const) {
+    if (await listening('127.0.0.1', p)) throw new Error(`port ${p} (OpenFGA ${what}) is taken; set ASSENT_OPENFGA_${what}_PORT`);
+  }
+  const dir = join(stateDir, 'openfga');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'openfga.db');
+  const bin = openFgaBinary();
+  execFileSync(bin, ['migrate', '--datastore-engine=sqlite', `--datastore-uri=file:${file}`, '--log-level=warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  spawnLogged('openfga', stage.openfga, bin, [
+    'run',
+    '--datastore-engine=sqlite',
+    // WAL and a busy timeout are OpenFGA's defaults; NORMAL sync skips an fsync per
+    // commit, safe with WAL and fine for data thrown away each run.
+    `--datastore-uri=file:${file}?_pragma=synchronous(NORMAL)`,
+    `--http-addr=127.0.0.1:${ports.openfgaHttp}`,
+    `--grpc-addr=127.0.0.1:${ports.openfgaGrpc}`,
+    '--playground-enabled=false',
+    '--metrics-enabled=false',
+    '--log-level=warn',
+  ]);
+  await waitFor('OpenFGA', async () => (await fetch(`http://127.0.0.1:${ports.openfgaHttp}/healthz`).catch(() => undefined))?.ok === true);
+  return `started OpenFGA (sqlite datastore ${join('.assent', 'openfga', 'openfga.db')}, reset) on 127.0.0.1:${ports.openfgaHttp}`;
 }
 
 async function devIssuer(): Promise<{ key: DevIssuerKey; file: string }> {
@@ -91,19 +140,25 @@ async function stopAll(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     log('\nstopping…');
-    for (const s of [...started].reverse()) {
-      await s.stop().catch((err: Error) => log(`  ${s.name}: ${err.message}`));
-      log(`  stopped ${s.name}`);
+    for (const at of [stage.services, stage.sinks, stage.openfga, stage.backing]) {
+      await Promise.all(
+        started
+          .filter((s) => s.stage === at)
+          .map(async (s) => {
+            await s.stop().catch((err: Error) => log(`  ${s.name}: ${err.message}`));
+            log(`  stopped ${s.name}`);
+          }),
+      );
     }
-    rmSync(join(stateDir, 'up.pid'), { force: true });
+    for (const f of Object.values(files)) rmSync(f, { force: true });
   }
   process.exit(code);
 }
 
 async function main(): Promise<void> {
   mkdirSync(logDir, { recursive: true });
-  if (existsSync(join(stateDir, 'up.pid'))) {
-    const pid = Number((await import('node:fs')).readFileSync(join(stateDir, 'up.pid'), 'utf8'));
+  if (existsSync(files.pid)) {
+    const pid = Number(readFileSync(files.pid, 'utf8'));
     try {
       process.kill(pid, 0);
       throw new Error(`make up is already running (pid ${pid}); run make down first`);
@@ -111,52 +166,61 @@ async function main(): Promise<void> {
       if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
     }
   }
-  writeFileSync(join(stateDir, 'up.pid'), String(process.pid));
+  writeFileSync(files.pid, String(process.pid));
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
-  log('Assent: starting the local platform');
+  log(`Assent: starting the local platform (${replicas} replica${replicas > 1 ? 's' : ''} of each service)`);
+  for (const i of instances) {
+    for (const p of [i.grpc, i.http]) {
+      if (await listening('127.0.0.1', p)) throw new Error(`port ${p} for ${i.name} is taken (another make up running?)`);
+    }
+  }
   // The same esbuild bundles the images run: no tsx loader in each service (about
   // 30 MB less RSS per process, faster boot) and what is measured is what ships.
   const buildStart = Date.now();
-  execFileSync(join(repo, 'scripts', 'build.sh'), services.map((s) => s.name), { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(join(repo, 'scripts', 'build.sh'), serviceNames, { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
   log(`  built dist/<service>/bin.mjs in ${((Date.now() - buildStart) / 1000).toFixed(1)} s`);
   mkdirSync(join(stateDir, 'nats'), { recursive: true });
   log(`  ${await ensureBackingService('nats', 4222, 'nats-server', ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', join(stateDir, 'nats')])}`);
   log(`  ${await ensureBackingService('redis', 6379, 'redis-server', ['--bind', '127.0.0.1', '--port', '6379', '--save', '', '--appendonly', 'no'])}`);
 
-  // OpenFGA runs in memory, so relationship data starts empty each run: start the
-  // NATS streams/buckets and Redis keys of the local "assent" namespace empty too,
-  // keeping the demo consistent. Nothing outside that namespace is touched.
+  // Every run starts empty and consistent: OpenFGA's sqlite file is recreated below,
+  // so the NATS streams/buckets and Redis keys of the local "assent" namespace are
+  // emptied too. Nothing outside that namespace is touched.
   await cleanupNats('assent', env['ASSENT_NATS_URL'] ?? 'nats://127.0.0.1:4222');
   await cleanupRedis('assent', env['ASSENT_REDIS_URL'] ?? 'redis://127.0.0.1:6379');
-  log('  reset the local "assent" streams, buckets and Redis keys (OpenFGA runs in memory)');
-
-  for (const [what, p] of [['OpenFGA HTTP', ports.openfgaHttp], ['OpenFGA gRPC', ports.openfgaGrpc]] as const) {
-    if (await listening('127.0.0.1', p)) throw new Error(`port ${p} (${what}) is taken; set ASSENT_OPENFGA_${what.endsWith('HTTP') ? 'HTTP' : 'GRPC'}_PORT`);
-  }
-  spawnLogged('openfga', openFgaBinary(), [
-    'run',
-    '--datastore-engine=memory',
-    `--http-addr=127.0.0.1:${ports.openfgaHttp}`,
-    `--grpc-addr=127.0.0.1:${ports.openfgaGrpc}`,
-    '--playground-enabled=false',
-    '--metrics-enabled=false',
-  ]);
-  await waitFor('OpenFGA', async () => (await fetch(`http://127.0.0.1:${ports.openfgaHttp}/healthz`).catch(() => undefined))?.ok === true);
-  log(`  started OpenFGA (memory datastore) on 127.0.0.1:${ports.openfgaHttp}`);
+  log('  reset the local "assent" streams, buckets and Redis keys');
+  log(`  ${await startOpenFga()}`);
 
   const issuer = await devIssuer();
   const jwks = await serveJwks(issuer.key, ports.jwks);
-  started.push({ name: 'dev issuer', stop: () => jwks.close() });
+  started.push({ name: 'dev issuer', stage: stage.sinks, stop: () => jwks.close() });
 
   const realSlack = env['NOTIFIER_SLACK_API_URL'] && env['NOTIFIER_SLACK_BOT_TOKEN'];
-  const slack = realSlack ? undefined : await startSlackServer({ port: ports.slack, log: (line) => log(`  [slack] ${line}`) });
-  if (slack) started.push({ name: 'slack sink', stop: () => slack.close() });
-  const hooks = await startWebhookReceiver({ port: ports.webhook, log: (line) => log(`  [webhook] ${line}`) });
-  started.push({ name: 'webhook receiver', stop: () => hooks.close() });
+  const slackLog = sinkLog('  [slack]', log);
+  const slack = realSlack ? undefined : await startSlackServer({ port: ports.slack, log: slackLog });
+  if (slack) started.push({
+      name: 'slack sink',
+      stage: stage.sinks,
+      stop: () => {
+        slackLog.stop();
+        return slack.close();
+      },
+    });
+  const hooksLog = sinkLog('  [webhook]', log);
+  const hooks = await startWebhookReceiver({ port: ports.webhook, log: hooksLog });
+  started.push({
+    name: 'webhook receiver',
+    stage: stage.sinks,
+    stop: () => {
+      hooksLog.stop();
+      return hooks.close();
+    },
+  });
 
   const common = {
+    NODE_ENV: 'production', // as the image sets it
     ASSENT_NATS_URL: env['ASSENT_NATS_URL'] ?? 'nats://127.0.0.1:4222',
     ASSENT_REDIS_URL: env['ASSENT_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     ASSENT_JWKS_URL: jwks.url,
@@ -165,32 +229,35 @@ async function main(): Promise<void> {
     ASSENT_DEV_ISSUER_KEY_FILE: issuer.file,
     ASSENT_LOG_LEVEL: env['ASSENT_LOG_LEVEL'] ?? 'info',
   };
-  const perService: Record<string, Record<string, string>> = {
+  const perService: Record<ServiceName, Record<string, string>> = {
     authz: { AUTHZ_OPENFGA_API_URL: `http://127.0.0.1:${ports.openfgaHttp}` },
-    approvals: { APPROVALS_AUTHZ_ADDR: '127.0.0.1:50052' },
+    approvals: { APPROVALS_AUTHZ_ADDR: target('authz') },
     audit: {},
     delivery: { DELIVERY_ALLOW_PRIVATE_TARGETS: 'true' },
     notifier: {
       NOTIFIER_SLACK_API_URL: realSlack ? (env['NOTIFIER_SLACK_API_URL'] as string) : (slack?.url as string),
       NOTIFIER_SLACK_BOT_TOKEN: realSlack ? (env['NOTIFIER_SLACK_BOT_TOKEN'] as string) : (slack?.token as string),
-      NOTIFIER_APPROVALS_ADDR: '127.0.0.1:50051',
+      NOTIFIER_APPROVALS_ADDR: target('approvals'),
     },
   };
-  for (const s of services) {
-    if (await listening('127.0.0.1', s.grpc)) throw new Error(`port ${s.grpc} for ${s.name} is taken (another make up running?)`);
-    const upper = s.name.toUpperCase();
-    spawnLogged(s.name, process.execPath, [`dist/${s.name}/bin.mjs`], {
-      NODE_ENV: 'production', // as the image sets it
+  for (const i of instances) {
+    const upper = i.service.toUpperCase();
+    spawnLogged(i.name, stage.services, process.execPath, [`dist/${i.service}/bin.mjs`], {
       ...common,
-      ...perService[s.name],
-      [`${upper}_GRPC_PORT`]: String(s.grpc),
-      [`${upper}_HTTP_PORT`]: String(s.http),
+      ...perService[i.service],
+      [`${upper}_GRPC_PORT`]: String(i.grpc),
+      [`${upper}_HTTP_PORT`]: String(i.http),
     });
   }
-  for (const s of services) {
-    const health = createClient(HealthDefinition, createChannel(`127.0.0.1:${s.grpc}`));
-    await waitFor(s.name, async () => (await health.check({ service: s.svc }).catch(() => undefined))?.status === 1, 90_000);
-    log(`  ${s.name.padEnd(9)} SERVING  gRPC 127.0.0.1:${s.grpc}  metrics http://127.0.0.1:${s.http}/metrics`);
+  writeFileSync(files.pids, `${JSON.stringify({ processes }, null, 2)}\n`);
+  const grpc = Object.fromEntries(serviceNames.map((s) => [s, target(s)]));
+  writeFileSync(files.targets, `${JSON.stringify({ replicas, grpc, openfgaUrl: `http://127.0.0.1:${ports.openfgaHttp}` }, null, 2)}\n`);
+  for (const i of instances) {
+    const channel = createChannel(`127.0.0.1:${i.grpc}`);
+    const health = createClient(HealthDefinition, channel);
+    await waitFor(i.name, async () => (await health.check({ service: i.healthService }).catch(() => undefined))?.status === 1, 90_000);
+    channel.close();
+    log(`  ${i.name.padEnd(11)} SERVING  gRPC 127.0.0.1:${i.grpc}  metrics http://127.0.0.1:${i.http}/metrics`);
   }
 
   const seed = async (...args: string[]): Promise<string> => {
@@ -212,15 +279,24 @@ async function main(): Promise<void> {
   log('  seeded tenant "acme" (members alice, bob, carol), policy payout-details-change (approvers bob, carol)');
   log(`  and webhook endpoint ${endpoint.endpoint.id} → the demo receiver`);
 
+  const replicaLines =
+    replicas === 1
+      ? ''
+      : `
+  replicas           ${replicas} of each service; replica i listens on gRPC and HTTP port + ${100}·i (e.g. approvals
+                     ${replicasOf('approvals', replicas).map((r) => r.grpc).join(', ')}). assentctl reaches replica 0 by default;
+                     to spread calls over all replicas (round robin, as the services and make bench do):
+                     export ${serviceNames.map((s) => `ASSENT_${s.toUpperCase()}_ADDR=${target(s)}`).join(' \\\n                            ')}`;
   log(`
 Assent is up.
   approvals gRPC     127.0.0.1:50051     authz gRPC   127.0.0.1:50052
   audit gRPC         127.0.0.1:50053     delivery     127.0.0.1:50054
-  notifier gRPC      127.0.0.1:50055     portal       http://127.0.0.1:9105/requests/acme/<id> (placeholder page)
-  OpenFGA            http://127.0.0.1:${ports.openfgaHttp}     JWKS         ${jwks.url}
-  Slack              ${slack ? `local sink ${slack.url} (messages are printed below)` : env['NOTIFIER_SLACK_API_URL']}
-  demo webhook       ${hooks.url}  (registered; deliveries are printed below)
-  logs               ${logDir}/<service>.log
+  notifier gRPC      127.0.0.1:50055     portal       http://127.0.0.1:9105/requests/acme/<id> (placeholder page)${replicaLines}
+  OpenFGA            http://127.0.0.1:${ports.openfgaHttp} (sqlite)     JWKS         ${jwks.url}
+  Slack              ${slack ? `local sink ${slack.url} (messages are printed below; a summary per second under load)` : env['NOTIFIER_SLACK_API_URL']}
+  demo webhook       ${hooks.url}  (registered; deliveries are printed below, summarised under load)
+  logs               ${logDir}/<service>[-<replica>].log
+  processes          ${files.pids} (make bench reports CPU per process from it)
 
 Try it (README "Demo walk-through"):
   npx assentctl request create --as alice --action payouts.change_details --resource payout-account/42 --justification "vendor changed bank"
