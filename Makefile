@@ -8,6 +8,7 @@ GOBIN ?= $(firstword $(subst :, ,$(shell go env GOPATH)))/bin
 OPENFGA := $(GOBIN)/openfga
 NPM_STAMP := node_modules/.package-lock.json
 BUF := npx buf
+REPLICAS ?= 1
 
 .PHONY: help
 help: ## Show this help
@@ -73,13 +74,13 @@ build-check: $(NPM_STAMP) ## Bundle every service and check each bundle boots
 test: lint proto-check k8s-validate build-check test-unit test-integration ## Everything CI runs: lint, contracts, manifests, bundles, unit and integration tests
 
 .PHONY: up
-up: $(NPM_STAMP) $(OPENFGA) ## Run the whole platform locally (Ctrl-C or `make down` stops it)
-	npx tsx scripts/up.ts
+up: $(NPM_STAMP) $(OPENFGA) ## Run the whole platform locally, REPLICAS=N processes per service (Ctrl-C or `make down` stops it)
+	REPLICAS=$(REPLICAS) npx tsx scripts/up.ts
 
 .PHONY: down
 down: ## Stop what `make up` started
 	npx tsx scripts/down.ts
 
 .PHONY: bench
-bench: $(NPM_STAMP) ## Load-test create → approve → grant against the running platform (make up first)
+bench: $(NPM_STAMP) ## Load-test the running platform (make up first): lifecycles, --rate, --mode check; CPU per process
 	npx tsx packages/bench/src/main.ts $(BENCH_ARGS)
