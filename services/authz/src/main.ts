@@ -30,6 +30,7 @@ export async function startAuthz(config: AuthzConfig): Promise<RunningAuthz> {
     const clock = { now: () => new Date() };
     const repos = await openAuthzRepositories(rt.nats.nc, config.subjectRoot, rt.logger);
     rt.onStop('kv mirrors', () => repos.stop());
+    rt.readiness('tenant and action mirrors', () => repos.live());
     const deps: AuthzDeps = {
       relations,
       tenants: repos.tenants,

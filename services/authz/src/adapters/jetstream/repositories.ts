@@ -25,7 +25,7 @@ export async function openAuthzRepositories(
   nc: NatsConnection,
   root: string,
   logger: Logger,
-): Promise<{ tenants: KvTenantRepository; actions: KvProtectedActionRepository; stop(): Promise<void> }> {
+): Promise<{ tenants: KvTenantRepository; actions: KvProtectedActionRepository; live(): boolean; stop(): Promise<void> }> {
   const kvm = new Kvm(nc);
   const upper = root.toUpperCase();
   const tenants = await KvMirror.start(await kvm.create(`${upper}_authz_tenants`, { history: 5 }), decodeTenant, logger);
@@ -33,6 +33,7 @@ export async function openAuthzRepositories(
   return {
     tenants: new KvTenantRepository(tenants),
     actions: new KvProtectedActionRepository(actions),
+    live: () => tenants.live() && actions.live(),
     stop: async () => {
       await Promise.all([tenants.stop(), actions.stop()]);
     },
