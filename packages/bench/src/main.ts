@@ -1,111 +1,236 @@
 /**
- * `make bench`: drives create → approve (→ grant written) over gRPC against the running platform
- * (`make up`) at a given concurrency for a given duration, then prints throughput
- * and p50/p95/p99 latency per step. Example:
- *   make bench BENCH_ARGS="--concurrency 32 --duration 30"
+ * `make bench`: load against the running platform (`make up`), then throughput,
+ * p50/p95/p99 latency per step (HdrHistogram) and the CPU each platform process spent
+ * per operation (from .assent/pids.json and /proc). Modes:
+ *   make bench BENCH_ARGS="--concurrency 32 --duration 30"    closed loop: N lifecycles in flight
+ *   make bench BENCH_ARGS="--rate 100 --duration 30"          open loop: 100 lifecycle starts/s
+ *   make bench BENCH_ARGS="--mode check --concurrency 32"     authz Check vs OpenFGA's own Check
+ * A lifecycle is create → approve → grant written (or → approve with --no-wait-grant).
  */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { ClientError, Status } from 'nice-grpc';
 import { createGrpcClient, devTokenSource, openChannel } from '@assent/platform';
-import { approvalsv1 } from '@assent/proto';
+import { approvalsv1, authzv1 } from '@assent/proto';
+import { closedLoop, openFgaCheck, openFgaGrantCheck, openFgaStoreId } from './check-bench.js';
+import { cpuReport, platformProcesses, sampleCpu } from './cpu.js';
 import { Latency } from './histogram.js';
-import { formatReport, reportJson, type BenchReport } from './report.js';
+import { openLoop } from './open-loop.js';
+import { formatCpu, formatReport, formatTable, latencyHeader, latencyRows, reportJson, stepsJson, type BenchReport } from './report.js';
+import { readTargets } from './targets.js';
 import { waitForGrant } from './wait-grant.js';
 
+const stateDir = process.env['ASSENT_STATE_DIR'] ?? '.assent';
+const targets = readTargets(join(stateDir, 'targets.json'));
+
 const program = new Command('assent-bench')
-  .description('Load-test the approval lifecycle (create → approve) against a running Assent')
-  .addOption(new Option('-c, --concurrency <n>', 'concurrent lifecycles in flight').default(16).argParser(Number))
-  .addOption(new Option('-d, --duration <seconds>', 'how long to run').default(20).argParser(Number))
-  .option('--approvals <addr>', 'approvals gRPC address', process.env['ASSENT_APPROVALS_ADDR'] ?? '127.0.0.1:50051')
+  .description('Load-test a running Assent: the approval lifecycle (closed or open loop) or authz Check; CPU per process per operation')
+  .addOption(new Option('--mode <mode>', 'what to load').choices(['lifecycle', 'check']).default('lifecycle'))
+  .addOption(new Option('-c, --concurrency <n>', 'concurrent calls in flight (with --rate: the in-flight cap, default 1024)').default(16).argParser(Number))
+  .addOption(new Option('-d, --duration <seconds>', 'how long to run (check mode: each of the two phases)').default(20).argParser(Number))
+  .addOption(new Option('--rate <per-second>', 'open loop: start this many lifecycles per second on a fixed schedule').argParser(Number))
+  .option('--approvals <addr>', 'approvals gRPC target (default: from make up)', process.env['ASSENT_APPROVALS_ADDR'] ?? targets.approvals)
+  .option('--authz <addr>', 'authz gRPC target (check mode)', process.env['ASSENT_AUTHZ_ADDR'] ?? targets.authz)
+  .option('--openfga <url>', 'OpenFGA HTTP API (check mode)', targets.openfgaUrl)
+  .option('--fga-store <name>', 'OpenFGA store name authz uses (check mode)', 'assent')
+  .addOption(new Option('--fga-consistency <c>', 'consistency of the direct OpenFGA Check (authz asks HIGHER_CONSISTENCY)').choices(['HIGHER_CONSISTENCY', 'MINIMIZE_LATENCY']).default('HIGHER_CONSISTENCY'))
   .option('--tenant <id>', 'tenant', 'acme')
   .option('--action <action>', 'protected action', 'payouts.change_details')
-  .option('--requester <user>', 'requesting user', 'alice')
+  .option('--requester <user>', 'requesting user (the principal in check mode)', 'alice')
   .option('--approver <user>', 'approving user', 'bob')
-  .option('--dev-key <file>', 'dev issuer key written by make up', process.env['ASSENT_DEV_ISSUER_KEY_FILE'] ?? '.assent/dev-issuer.json')
+  .option('--dev-key <file>', 'dev issuer key written by make up', process.env['ASSENT_DEV_ISSUER_KEY_FILE'] ?? join(stateDir, 'dev-issuer.json'))
   .option('--no-wait-grant', 'end a lifecycle at approve instead of when the grant is written')
   .option('--json', 'print the report as JSON');
 
+type Opts = {
+  mode: 'lifecycle' | 'check';
+  concurrency: number;
+  duration: number;
+  rate?: number;
+  approvals: string;
+  authz: string;
+  openfga: string;
+  fgaStore: string;
+  fgaConsistency: string;
+  tenant: string;
+  action: string;
+  requester: string;
+  approver: string;
+  devKey: string;
+  waitGrant: boolean;
+  json?: boolean;
+};
+
+const errors = new Map<string, number>();
+function fail(err: unknown): void {
+  const key = (err instanceof ClientError ? Status[err.code] : (err as Error).name) ?? 'UNKNOWN';
+  errors.set(key, (errors.get(key) ?? 0) + 1);
+}
+
 async function main(): Promise<void> {
   program.parse();
-  const o = program.opts<{ concurrency: number; duration: number; approvals: string; tenant: string; action: string; requester: string; approver: string; devKey: string; waitGrant: boolean; json?: boolean }>();
-  if (!Number.isInteger(o.concurrency) || o.concurrency < 1 || o.concurrency > 1024) program.error('--concurrency must be 1..1024');
+  const o = program.opts<Opts>();
+  if (o.rate !== undefined && !(o.rate > 0 && o.rate <= 10_000)) program.error('--rate must be 0..10000 lifecycles per second');
+  if (o.rate !== undefined && program.getOptionValueSource('concurrency') === 'default') o.concurrency = 1024;
+  if (!Number.isInteger(o.concurrency) || o.concurrency < 1 || o.concurrency > 4096) program.error('--concurrency must be 1..4096');
   if (!(o.duration > 0 && o.duration <= 600)) program.error('--duration must be 1..600 seconds');
 
   const channel = openChannel(o.approvals);
   const requester = createGrpcClient(approvalsv1.ApprovalsServiceDefinition, channel, devTokenSource(o.devKey, { subject: o.requester, tenant: o.tenant }));
   const approver = createGrpcClient(approvalsv1.ApprovalsServiceDefinition, channel, devTokenSource(o.devKey, { subject: o.approver, tenant: o.tenant }));
   const run = randomBytes(4).toString('hex');
+  const clients = { requester, approver };
+  try {
+    const out = o.mode === 'check' ? await checkMode(o, clients, run) : await lifecycleMode(o, clients, run);
+    process.stdout.write(`${out}\n`);
+  } finally {
+    channel.close();
+  }
+}
 
-  const create = new Latency();
-  const approve = new Latency();
-  const grant = new Latency();
-  const lifecycle = new Latency();
-  const errors = new Map<string, number>();
-  const fail = (err: unknown) => {
-    const key = err instanceof ClientError ? Status[err.code] : (err as Error).name;
-    errors.set(key ?? 'UNKNOWN', (errors.get(key ?? 'UNKNOWN') ?? 0) + 1);
-  };
+type ApprovalsClient = ReturnType<typeof createGrpcClient<typeof approvalsv1.ApprovalsServiceDefinition>>;
 
+/** create → approve → (grant written); returns the request id. Step latencies go to `steps` when given. */
+async function lifecycle(
+  o: Opts,
+  c: { requester: ApprovalsClient; approver: ApprovalsClient },
+  resource: string,
+  steps?: { create: Latency; approve: Latency; grant: Latency },
+): Promise<string> {
+  const t0 = process.hrtime.bigint();
+  const res = await c.requester.createRequest({ tenant: o.tenant, action: o.action, resource, justification: 'benchmark', idempotencyKey: '' });
+  steps?.create.record(t0);
+  if (!res.request) throw new Error(`no request created: ${res.reason}`);
+  const t1 = process.hrtime.bigint();
+  await c.approver.approve({ tenant: o.tenant, id: res.request.id, comment: '' });
+  steps?.approve.record(t1);
+  if (o.waitGrant) {
+    // The grant is written asynchronously by the approvals-grants consumer.
+    const t2 = process.hrtime.bigint();
+    await waitForGrant(c.requester, { tenant: o.tenant, id: res.request.id }, { timeoutMs: 60_000 });
+    steps?.grant.record(t2);
+  }
+  return res.request.id;
+}
+
+async function lifecycleMode(o: Opts, c: { requester: ApprovalsClient; approver: ApprovalsClient }, run: string): Promise<string> {
   // One warm-up lifecycle proves the setup (tenant, policy, approver) before measuring.
-  const warm = await requester.createRequest({ tenant: o.tenant, action: o.action, resource: `bench/${run}/warmup`, justification: 'benchmark', idempotencyKey: '' });
-  if (!warm.request) throw new Error(`warm-up create returned no request: ${warm.reason}`);
-  await approver.approve({ tenant: o.tenant, id: warm.request.id, comment: 'benchmark' });
+  await lifecycle(o, c, `bench/${run}/warmup`);
 
+  const steps = { create: new Latency(), approve: new Latency(), grant: new Latency() };
+  const total = new Latency();
   const bar = o.json ? undefined : new SingleBar({ format: 'bench |{bar}| {percentage}% {value}/{total}s  {lifecycles} lifecycles  {rate}/s', hideCursor: true }, Presets.shades_classic);
   const seconds = o.duration;
+  const processes = platformProcesses(join(stateDir, 'pids.json'));
+  const cpuBefore = sampleCpu(processes);
   bar?.start(seconds, 0, { lifecycles: 0, rate: 0 });
   const started = process.hrtime.bigint();
-  const deadline = Date.now() + seconds * 1000;
   let n = 0;
   const ticker = setInterval(() => {
     const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-    bar?.update(Math.min(seconds, Math.floor(elapsed)), { lifecycles: lifecycle.count, rate: (lifecycle.count / elapsed).toFixed(0) });
+    bar?.update(Math.min(seconds, Math.floor(elapsed)), { lifecycles: total.count, rate: (total.count / elapsed).toFixed(0) });
   }, 500);
-
-  async function worker(): Promise<void> {
-    while (Date.now() < deadline) {
-      const t0 = process.hrtime.bigint();
-      try {
-        const res = await requester.createRequest({ tenant: o.tenant, action: o.action, resource: `bench/${run}/${n++}`, justification: 'benchmark', idempotencyKey: '' });
-        create.record(t0);
-        if (!res.request) throw new Error('no request created');
-        const t1 = process.hrtime.bigint();
-        await approver.approve({ tenant: o.tenant, id: res.request.id, comment: '' });
-        approve.record(t1);
-        if (o.waitGrant) {
-          // The grant is written asynchronously by the approvals-grants consumer.
-          const t2 = process.hrtime.bigint();
-          await waitForGrant(requester, { tenant: o.tenant, id: res.request.id }, { timeoutMs: 60_000 });
-          grant.record(t2);
-        }
-        lifecycle.record(t0);
-      } catch (err) {
-        fail(err);
-      }
+  /** One measured lifecycle; the total counts from `fromNs` (the scheduled start in open loop). */
+  const one = async (fromNs: bigint) => {
+    try {
+      await lifecycle(o, c, `bench/${run}/${n++}`, steps);
+      total.record(fromNs);
+    } catch (err) {
+      fail(err);
     }
+  };
+  let paced: BenchReport['paced'];
+  if (o.rate !== undefined) {
+    paced = { target: o.rate, ...(await openLoop({ rate: o.rate, seconds, maxInFlight: o.concurrency }, one)) };
+  } else {
+    const deadline = Date.now() + seconds * 1000;
+    const worker = async () => {
+      while (Date.now() < deadline) await one(process.hrtime.bigint());
+    };
+    await Promise.all(Array.from({ length: o.concurrency }, worker));
   }
-  await Promise.all(Array.from({ length: o.concurrency }, worker));
   clearInterval(ticker);
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  bar?.update(seconds, { lifecycles: lifecycle.count, rate: (lifecycle.count / elapsed).toFixed(0) });
+  const cpuAfter = sampleCpu(processes);
+  bar?.update(seconds, { lifecycles: total.count, rate: (total.count / elapsed).toFixed(0) });
   bar?.stop();
-  channel.close();
 
   const report: BenchReport = {
     concurrency: o.concurrency,
     seconds: elapsed,
     steps: [
-      { step: 'create', latency: create },
-      { step: 'approve', latency: approve },
-      ...(o.waitGrant ? [{ step: 'approve→grant', latency: grant }] : []),
-      { step: o.waitGrant ? 'create→grant' : 'create→approve', latency: lifecycle },
+      { step: 'create', latency: steps.create },
+      { step: 'approve', latency: steps.approve },
+      ...(o.waitGrant ? [{ step: 'approve→grant', latency: steps.grant }] : []),
+      { step: o.waitGrant ? 'create→grant' : 'create→approve', latency: total },
     ],
-    lifecycles: lifecycle.count,
+    lifecycles: total.count,
     errors,
+    ...(paced ? { paced } : {}),
+    ...(processes.length ? { cpu: cpuReport(processes, cpuBefore, cpuAfter, 'lifecycle', total.count) } : {}),
   };
-  process.stdout.write(`${o.json ? JSON.stringify(reportJson(report), null, 2) : formatReport(report)}\n`);
+  return o.json ? JSON.stringify(reportJson(report), null, 2) : formatReport(report);
+}
+
+/**
+ * The same (principal, action, resource) asked repeatedly of authz over gRPC, then of
+ * OpenFGA directly (HTTP Check) as the peer figure. The resource gets a grant first,
+ * so authz answers ALLOW by a grant: the decision a protected action repeats.
+ */
+async function checkMode(o: Opts, c: { requester: ApprovalsClient; approver: ApprovalsClient }, run: string): Promise<string> {
+  const resource = `bench-check/${run}`;
+  await lifecycle({ ...o, waitGrant: true }, c, resource);
+  const authzChannel = openChannel(o.authz);
+  const authz = createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, devTokenSource(o.devKey, { subject: o.requester, tenant: o.tenant }));
+  const question = { tenant: o.tenant, principal: o.requester, action: o.action, resource };
+  const first = await authz.check(question);
+  const decision = authzv1.Decision[first.decision] ?? String(first.decision);
+  const storeId = await openFgaStoreId(o.openfga, o.fgaStore);
+  const tuple = openFgaGrantCheck(o.tenant, o.requester, o.action, resource);
+  if (!(await openFgaCheck(o.openfga, storeId, tuple, o.fgaConsistency))) throw new Error(`OpenFGA does not allow ${JSON.stringify(tuple)}: has authz's grant object naming changed?`);
+
+  const processes = platformProcesses(join(stateDir, 'pids.json'));
+  const phase = async (name: string, call: () => Promise<void>) => {
+    const latency = new Latency();
+    if (!o.json) process.stderr.write(`${name}: ${o.concurrency} concurrent callers for ${o.duration} s…\n`);
+    const before = sampleCpu(processes);
+    const seconds = await closedLoop({ concurrency: o.concurrency, seconds: o.duration }, latency, call, fail);
+    const cpu = processes.length ? cpuReport(processes, before, sampleCpu(processes), 'check', latency.count) : undefined;
+    return { name, latency, seconds, cpu };
+  };
+  const phases = [
+    await phase('authz Check (gRPC)', async () => {
+      await authz.check(question);
+    }),
+    await phase(`OpenFGA Check (HTTP, ${o.fgaConsistency})`, async () => {
+      await openFgaCheck(o.openfga, storeId, tuple, o.fgaConsistency);
+    }),
+  ];
+  authzChannel.close();
+
+  if (o.json) {
+    return JSON.stringify(
+      {
+        mode: 'check',
+        concurrency: o.concurrency,
+        question: { ...question, decision, openfga: { storeId, ...tuple, consistency: o.fgaConsistency } },
+        phases: phases.map((p) => ({ name: p.name, seconds: p.seconds, checksPerSecond: p.latency.count / p.seconds, ...stepsJson([{ step: 'check', latency: p.latency }], p.seconds), cpu: p.cpu })),
+        errors: Object.fromEntries(errors),
+      },
+      null,
+      2,
+    );
+  }
+  const errorText = [...errors.entries()].map(([k, v]) => `${k}=${v}`).join(', ') || 'none';
+  return [
+    `Check ${o.requester} ${o.action} ${resource} (authz decision ${decision}), ${o.concurrency} concurrent callers, ${o.duration} s per phase`,
+    ...formatTable([latencyHeader, ...phases.flatMap((p) => latencyRows([{ step: p.name, latency: p.latency }], p.seconds))]),
+    ...phases.map((p) => `${p.name}: ${(p.latency.count / p.seconds).toFixed(0)} checks/s`),
+    `errors: ${errorText}`,
+    ...phases.flatMap((p) => (p.cpu ? [`${p.name} — ${formatCpu(p.cpu)}`] : [])),
+  ].join('\n');
 }
 
 main().catch((err: Error) => {
