@@ -5,8 +5,7 @@
  *
  * Callers reach every replica: approvals → authz and notifier → approvals use an
  * `ipv4:a,b,c` target, which `openChannel` balances per call with client-side round
- * robin (an `openChannel` without round robin still connects, pick-first, to the
- * first). A stopped replica restarts on the port it had, so those lists stay valid
+ * robin. A stopped replica restarts on the port it had, so those lists stay valid
  * and a restart looks, to its callers, like a pod coming back.
  */
 import { connectNats, createLogger, type Nats } from '@assent/platform';
