@@ -271,13 +271,21 @@ async function main(): Promise<void> {
   await seed('tenant', 'create', 'acme', '--display-name', 'Acme Corp', '--as', 'platform-admin', '--roles', 'platform-admin');
   for (const user of ['alice', 'bob', 'carol']) await seed('tenant', 'add-member', user, '--as', 'platform-admin', '--roles', 'platform-admin');
   await seed('policy', 'apply', '-f', 'packages/cli/examples/payouts-policy.yaml', '--as', 'platform-admin', '--roles', 'platform-admin');
-  // The demo receiver verifies Standard Webhooks signatures with the endpoint's secret.
-  const endpoint = JSON.parse(await seed('webhook', 'create', '--url', hooks.url, '--description', 'make up demo receiver', '--as', 'admin', '--roles', 'admin', '-o', 'json')) as {
+  // The demo receiver verifies Standard Webhooks signatures with the endpoint's secret. It
+  // subscribes to the approval lifecycle (requested, decided), as an integration would;
+  // every authz decision as a webhook would be noise, and at load a cost nobody asked for.
+  const endpoint = JSON.parse(
+    await seed(
+      'webhook', 'create', '--url', hooks.url, '--description', 'make up demo receiver',
+      '--event-type', 'assent.approval.requested.v1', '--event-type', 'assent.approval.decided.v1',
+      '--as', 'admin', '--roles', 'admin', '-o', 'json',
+    ),
+  ) as {
     endpoint: { id: string; secret: string };
   };
   hooks.setSecret(endpoint.endpoint.secret);
   log('  seeded tenant "acme" (members alice, bob, carol), policy payout-details-change (approvers bob, carol)');
-  log(`  and webhook endpoint ${endpoint.endpoint.id} → the demo receiver`);
+  log(`  and webhook endpoint ${endpoint.endpoint.id} → the demo receiver (approval requested and decided events)`);
 
   const replicaLines =
     replicas === 1
