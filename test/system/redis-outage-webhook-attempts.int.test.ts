@@ -1,0 +1,77 @@
+/**
+ * KNOWN BUG (it.fails until fixed): a Redis outage uses up a webhook's attempts.
+ *
+ * The delivery worker numbers an HTTP attempt by the task's JetStream delivery
+ * count (services/delivery/src/transport/nats/task-worker.ts, `attempt =
+ * msg.info.deliveryCount`). While Redis is down the finished-task lookup
+ * (`dedupe.seen`, which best-effort.ts deliberately lets fail) fails before any
+ * POST, and the consumer (packages/platform/src/nats/consumer.ts, unordered path)
+ * naks the task, which raises the delivery count every backoff step (0.25, 1, 5,
+ * 15, then every 30 s). When Redis returns, the first real POST already carries
+ * attempt N: one transient 5xx then "gives up after N attempts" and parks the
+ * task, and its retry delay is taken from the end of the schedule. With the
+ * default policy (8 attempts) a Redis outage of about two minutes is enough.
+ *
+ * Here: DELIVERY_MAX_ATTEMPTS=3, a receiver that answers 503, Redis down until
+ * the worker has retried the lookup 3 times. Expected: the first 503 is attempt 1
+ * and is retried. Today: one POST, logged as attempt 3+, parked.
+ */
+import { afterAll, expect, it } from 'vitest';
+import { createGrpcClient, openChannel, staticToken } from '@assent/platform';
+import { approvalsv1, authzv1, deliveryv1 } from '@assent/proto';
+import { startNatsServer, startOpenFga, startRedisServer, startTestIssuer, startWebhookReceiver, uniqueRoot } from '@assent/testkit';
+import { startPlatform, type ServiceName } from './support/platform.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+});
+
+it.fails('a Redis outage does not count as webhook attempts (the first HTTP failure after it is retried, not parked)', async () => {
+  const root = uniqueRoot();
+  const [redis, nats, fga, issuer, hooks] = await Promise.all([startRedisServer(), startNatsServer(), startOpenFga(), startTestIssuer(), startWebhookReceiver({ status: 503 })]);
+  cleanups.push(() => redis.stop(), () => nats.stop(), () => fga.stop(), () => issuer.stop(), () => hooks.close());
+  const platform = await startPlatform({
+    root,
+    replicas: 1,
+    natsUrl: nats.url,
+    redisUrl: redis.url,
+    openFgaUrl: fga.apiUrl,
+    issuer,
+    env: { delivery: { DELIVERY_MAX_ATTEMPTS: '3', DELIVERY_RETRY_SCHEDULE_MS: '1000' } },
+  });
+  cleanups.push(() => platform.stop());
+  const as = async <D extends Parameters<typeof createGrpcClient>[0]>(d: D, service: ServiceName, subject: string, roles: string[] = []) => {
+    const channel = openChannel(platform.addr(service));
+    cleanups.push(async () => channel.close());
+    return createGrpcClient(d, channel, staticToken(await issuer.token({ subject, tenant: 'acme', roles })));
+  };
+  const admin = await as(authzv1.AuthzServiceDefinition, 'authz', 'root', ['platform-admin']);
+  await admin.createTenant({ id: 'acme', displayName: 'Acme' });
+  for (const u of ['alice', 'bob']) await admin.addTenantMember({ tenant: 'acme', user: u });
+  await (await as(approvalsv1.ApprovalsServiceDefinition, 'approvals', 'root', ['admin'])).putPolicy({
+    tenant: 'acme',
+    policy: { id: 'p', action: 'payouts.change_details', approvers: ['user:bob'], quorum: 1, allowSelfApproval: false, requireJustification: false, grantDurationSeconds: '600', slackChannel: '', hash: '' },
+  });
+  await (await as(deliveryv1.DeliveryServiceDefinition, 'delivery', 'root', ['admin'])).createEndpoint({ tenant: 'acme', url: hooks.url, description: '', eventTypes: ['assent.approval.decided.v1'] });
+  const alice = await as(approvalsv1.ApprovalsServiceDefinition, 'approvals', 'alice');
+  const bob = await as(approvalsv1.ApprovalsServiceDefinition, 'approvals', 'bob');
+  const request = (await alice.createRequest({ tenant: 'acme', action: 'payouts.change_details', resource: 'account/1', justification: '', idempotencyKey: '' })).request;
+
+  await redis.stop();
+  await bob.approve({ tenant: 'acme', id: request?.id ?? '', comment: '' });
+  // The worker's finished-task lookup fails (Redis down) 3 times, each a nak and a redelivery.
+  const retries = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${platform.replicas.delivery[0]?.httpPort}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith('assent_messages_consumed_total{') && l.includes('consumer="delivery-worker"') && l.includes('outcome="retry"'));
+    return Number(line?.slice(line.lastIndexOf(' ') + 1) ?? 0);
+  };
+  // (ioredis holds each lookup through 3 reconnect attempts first, so this takes ~20-40 s.)
+  await expect.poll(retries, { timeout: 60_000, interval: 250 }).toBeGreaterThanOrEqual(3);
+  expect(hooks.requests).toHaveLength(0);
+  await redis.start();
+
+  // The receiver's first 503 must be attempt 1 of 3 and be retried about a second later.
+  await expect.poll(() => hooks.requests.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+  expect((await platform.nats.jsm.streams.info(`${root.toUpperCase()}_DLQ`)).state.messages).toBe(0);
+}, 150_000);
