@@ -90,6 +90,8 @@ interface Outage {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
+  // Shorter outages prove nothing (and lag would not even reach the 5 s-refreshed gauge).
+  if (!(OUTAGE_MS >= 22_000)) throw new Error(`ASSENT_OUTAGE_SECONDS must be at least 22 (longer than the old ~21 s park budget), got ${OUTAGE_MS / 1000}`);
   [redis, nats, fga, issuer, slack, hooks] = await Promise.all([
     startRedisServer(),
     startNatsServer(),
