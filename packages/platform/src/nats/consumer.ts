@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type ConsumerConfig, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
@@ -200,6 +201,8 @@ async function runConsumer(opts: ConsumerOptions, resetToFloor: boolean): Promis
   let retrying = 0;
   let stopping = false;
   const stopSignal = new AbortController();
+  // Every lane waiting out a retry listens for stop: many at once is expected.
+  setMaxListeners(0, stopSignal.signal);
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -276,23 +279,29 @@ async function runConsumer(opts: ConsumerOptions, resetToFloor: boolean): Promis
     const dedupe = opts.dedupe;
     try {
       for (let n = 1; msgs.length > 0; n++) {
-        let result: 'done' | Error;
-        try {
-          if (dedupe) {
-            const seen = await Promise.all(msgs.map((m) => dedupe.seen(idOf(m))));
-            msgs = msgs.filter((m, i) => {
-              if (!seen[i]) return true;
-              m.ack();
-              count('duplicate');
-              return false;
-            });
-            if (msgs.length === 0) return;
+        if (dedupe) {
+          // The dedupe store being down says nothing about the message: wait for it in
+          // place (no nak), so the delivery count still counts real attempts.
+          let seen: boolean[] | undefined;
+          for (let wait = 1; !seen; wait++) {
+            try {
+              seen = await Promise.all(msgs.map((m) => dedupe.seen(idOf(m))));
+            } catch (err) {
+              if (stopping) return;
+              log.warn({ err, retryInMs: backoff(wait) }, 'dedupe lookup failed; waiting');
+              await sleep(backoff(wait));
+            }
           }
-          result = await attempt(msgs);
-        } catch (err) {
-          // The dedupe store is down: a dependency like any other, so wait for it.
-          result = err instanceof Error ? err : new Error(String(err));
+          const known = seen;
+          msgs = msgs.filter((m, i) => {
+            if (!known[i]) return true;
+            m.ack();
+            count('duplicate');
+            return false;
+          });
+          if (msgs.length === 0) return;
         }
+        const result = await attempt(msgs);
         if (result === 'done') return;
         const delay = result instanceof RetryLaterError ? Math.min(result.delayMs, maxRetryDelay) : ordered ? backoff(n) : backoff(msgs[0]?.info.deliveryCount ?? n);
         count('retry', msgs.length);
