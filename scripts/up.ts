@@ -242,7 +242,10 @@ async function main(): Promise<void> {
   };
   for (const i of instances) {
     const upper = i.service.toUpperCase();
-    spawnLogged(i.name, stage.services, process.execPath, [`dist/${i.service}/bin.mjs`], {
+    // ASSENT_NODE_ARGS adds node flags to every service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+    // (Node refuses profiling flags in NODE_OPTIONS); profiles are written on a clean stop.
+    const nodeArgs = (env['ASSENT_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
+    spawnLogged(i.name, stage.services, process.execPath, [...nodeArgs, `dist/${i.service}/bin.mjs`], {
       ...common,
       ...perService[i.service],
       [`${upper}_GRPC_PORT`]: String(i.grpc),
