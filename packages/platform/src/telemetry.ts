@@ -31,6 +31,12 @@ export function startTelemetry(
       // (logs and events carry them) but no span stores attributes or events.
       sampler: processors.length ? new ParentBasedSampler({ root: new AlwaysOnSampler() }) : new AlwaysOffSampler(),
       instrumentations: [],
+      // Traces only. Metrics are Prometheus (/metrics) and logs are pino; without these
+      // NodeSDK would start OTLP metric and log exporters from its env defaults, which
+      // post to localhost:4318 every minute and, at shutdown, retried for ~9 s in authz
+      // (the only service whose libraries record OpenTelemetry metrics: @openfga/sdk).
+      metricReaders: [],
+      logRecordProcessors: [],
       // No resource detection: it probes the host at boot and costs shutdown time.
       autoDetectResources: false,
     });
