@@ -62,7 +62,7 @@ function approvalsAs(subject: string, roles: string[] = []) {
  * drains), bounded; other errors are the call's answer. `retried` tells the caller
  * a FAILED_PRECONDITION may be the echo of its own earlier, unanswered success.
  */
-async function call<T>(fn: () => Promise<T>): Promise<{ ok: T } | { err: Status | undefined; retried: boolean }> {
+async function call<T>(fn: () => Promise<T>): Promise<{ ok: T } | { err: Status | undefined; message: string; retried: boolean }> {
   for (let attempt = 0; ; attempt++) {
     try {
       return { ok: await fn() };
@@ -72,7 +72,7 @@ async function call<T>(fn: () => Promise<T>): Promise<{ ok: T } | { err: Status 
         await sleep(100);
         continue;
       }
-      return { err: code, retried: attempt > 0 };
+      return { err: code, message: (err as Error).message, retried: attempt > 0 };
     }
   }
 }
@@ -158,13 +158,13 @@ describe('three replicas of every service under mixed load', () => {
       }
       // Losing a race (or our own unanswered success seen again) is FAILED_PRECONDITION; anything else is a bug.
       if (r.err === Status.FAILED_PRECONDITION && (contested || r.retried)) return;
-      unexpected.push(`${how} ${id}: ${String(r.err)}`);
+      unexpected.push(`${how} ${id}: ${String(r.err)} ${r.message}`);
     };
     const one = async (i: number) => {
       const requester = requesters[i % 2] ?? requesters[0];
       const opened = await call(() => (requester as typeof bob).createRequest({ tenant, action: 'payouts.change_details', resource: `acct/${i}`, justification: `load ${i}`, idempotencyKey: `load-${i}` }));
       if (!('ok' in opened) || !opened.ok.request) {
-        unexpected.push(`create ${i}: ${'err' in opened ? String(opened.err) : 'no request'}`);
+        unexpected.push(`create ${i}: ${'err' in opened ? `${String(opened.err)} ${opened.message}` : 'no request'}`);
         return;
       }
       const id = opened.ok.request.id;

@@ -34,6 +34,26 @@ export function idRegistryContract(name: string, make: () => Promise<IdRegistry[
       expect(discarded.sort()).toEqual(Array.from({ length: n }, (_, i) => `id-${i + 1}`).filter((id) => id !== ids[0]).sort());
     });
 
+    it('never discards its own proposal when another replica registered it first', async () => {
+      // B creates a store; C finds it by name (adoption) and registers it before B does.
+      const [b, c] = await make();
+      if (!b || !c) throw new Error('need two registries');
+      const discarded: string[] = [];
+      let adopted: Promise<string> | undefined;
+      const idB = await agreeOnId(b, 'store.z', {
+        valid: async () => true,
+        propose: async () => {
+          adopted = agreeOnId(c, 'store.z', { valid: async () => true, propose: async () => ({ id: 'store-b', mine: false }), discard: async () => undefined });
+          await adopted;
+          return { id: 'store-b', mine: true };
+        },
+        discard: async (id) => void discarded.push(id),
+      });
+      expect(await adopted).toBe('store-b');
+      expect(idB).toBe('store-b');
+      expect(discarded).toEqual([]);
+    });
+
     it('replaces a registered id that is no longer valid', async () => {
       const [a] = await make();
       if (!a) throw new Error('need a registry');

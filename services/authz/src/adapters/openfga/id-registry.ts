@@ -34,7 +34,14 @@ export async function agreeOnId(
     const candidate = await ops.propose();
     const won = current ? await registry.update(key, candidate.id, current.revision) : await registry.create(key, candidate.id);
     if (won) return candidate.id;
-    if (candidate.mine) await ops.discard(candidate.id);
+    if (candidate.mine) {
+      // Another replica may have adopted this very proposal (a store found by name
+      // before it was registered) and registered it first: then it is the winner,
+      // and discarding it would pull it from under every replica.
+      const winner = await registry.get(key);
+      if (winner?.value === candidate.id) return candidate.id;
+      await ops.discard(candidate.id);
+    }
   }
   throw new Error(`no agreement on ${key} after 5 attempts`);
 }
