@@ -66,6 +66,8 @@ type Opts = {
 const errors = new Map<string, number>();
 function fail(err: unknown): void {
   const key = (err instanceof ClientError ? Status[err.code] : (err as Error).name) ?? 'UNKNOWN';
+  // The first error of each kind is told on stderr, so a failing run says why.
+  if (!errors.has(key)) process.stderr.write(`first ${key}: ${err instanceof ClientError ? `${err.path} ${err.details}` : String((err as Error).message)}\n`);
   errors.set(key, (errors.get(key) ?? 0) + 1);
 }
 
