@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import getPort from 'get-port';
 
 /** A server process the testkit started: stopped on request, and never outliving the test process. */
 export interface ServerProcess {
@@ -87,4 +91,48 @@ function watchdog(pid: number, dir: string | undefined): void {
   const guard = spawn('sh', ['-c', script, 'assent-testkit-watchdog', String(process.pid), String(pid), dir ?? ''], { detached: true, stdio: 'ignore' });
   guard.on('error', () => undefined);
   guard.unref();
+}
+
+/** A private server a test can take down and bring back at the same address. */
+export interface RestartableServer {
+  url: string;
+  port: number;
+  dir: string;
+  /** SIGTERM by default (the server flushes its data); SIGKILL simulates a crash. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again on the same port and data dir; a no-op while it runs. */
+  start(): Promise<void>;
+}
+
+/**
+ * Starts a server on a free 127.0.0.1 port with its own data dir (removed when the
+ * test process exits): `configure` writes its config into the dir and says how to run
+ * it; start() reuses the same port, config and data.
+ */
+export async function startRestartable(opts: {
+  name: string;
+  dirPrefix: string;
+  url: (port: number) => string;
+  configure: (port: number, dir: string) => Promise<{ command: string; args: string[]; ready: () => Promise<boolean> }>;
+}): Promise<RestartableServer> {
+  const port = await getPort({ host: '127.0.0.1' });
+  const dir = await mkdtemp(join(tmpdir(), opts.dirPrefix));
+  removeOnExit(dir);
+  const how = await opts.configure(port, dir);
+  let running: ServerProcess | undefined;
+  const start = async () => {
+    running ??= await spawnServer({ name: `${opts.name} :${port}`, ...how, dir });
+  };
+  await start();
+  return {
+    url: opts.url(port),
+    port,
+    dir,
+    start,
+    async stop(signal) {
+      const r = running;
+      running = undefined;
+      await r?.stop(signal);
+    },
+  };
 }

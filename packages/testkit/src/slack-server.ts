@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenRestartable } from './restartable-http.js';
 
 /** One Web API call as the server saw it; `body` has JSON-encoded fields (blocks, attachments) decoded. */
 export interface SlackCall {
@@ -151,22 +151,7 @@ export async function startSlackServer(
       if (!res.headersSent) answer(res, 200, { ok: false, error: 'invalid_form_data', detail: err.message });
     });
   });
-  const listen = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  await listen(opts.port ?? 0);
-  const port = (server.address() as AddressInfo).port;
+  const { port, stop, start } = await listenRestartable(server, opts.port);
 
   const self: SlackServer = {
     url: `http://127.0.0.1:${port}/api/`,
@@ -192,7 +177,7 @@ export async function startSlackServer(
       }
     },
     stop,
-    start: () => (server.listening ? Promise.resolve() : listen(port)),
+    start,
     close: stop,
   };
   return self;

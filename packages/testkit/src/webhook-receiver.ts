@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { listenRestartable } from './restartable-http.js';
 
 export interface ReceivedWebhook {
   method: string;
@@ -80,22 +80,7 @@ export async function startWebhookReceiver(opts: WebhookReceiverOptions = {}): P
       waiters.forEach((w) => w());
     });
   });
-  const listen = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  await listen(opts.port ?? 0);
-  const { port } = server.address() as AddressInfo;
-  const stop = () =>
-    new Promise<void>((resolve, reject) => {
-      if (!server.listening) return resolve();
-      server.closeAllConnections();
-      server.close((err) => (err ? reject(err) : resolve()));
-    });
+  const { port, stop, start } = await listenRestartable(server, opts.port);
 
   return {
     url: `http://127.0.0.1:${port}/webhook`,
@@ -123,7 +108,7 @@ export async function startWebhookReceiver(opts: WebhookReceiverOptions = {}): P
       secret = s;
     },
     stop,
-    start: () => (server.listening ? Promise.resolve() : listen(port)),
+    start,
     close: stop,
   };
 }
