@@ -42,6 +42,17 @@ describe('waitForGrant', () => {
     expect(await waitForGrant(c, { tenant: 'acme', id: 'r1' })).toEqual(expires);
   });
 
+  it('reads the stream to its end (no cancel) before resolving', async () => {
+    const expires = new Date('2030-01-01T00:00:00Z');
+    let ended = false;
+    const c = client(async function* () {
+      yield at(APPROVED, expires);
+      ended = true;
+    });
+    expect(await waitForGrant(c, { tenant: 'acme', id: 'r1' })).toEqual(expires);
+    expect(ended).toBe(true);
+  });
+
   it('rejects a declined request, and a stream that ends without a grant', async () => {
     await expect(waitForGrant(client(async function* () { yield at(DECLINED); }), { tenant: 'acme', id: 'r1' })).rejects.toThrow(/declined/);
     await expect(waitForGrant(client(async function* () { yield at(APPROVED); }), { tenant: 'acme', id: 'r1' })).rejects.toThrow(/ended without a grant/);

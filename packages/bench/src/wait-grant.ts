@@ -14,6 +14,12 @@ const REOPEN_DELAY_MS = 100;
  * request is declined, or with the caller's abort. A watch ended by a restarting
  * server (UNAVAILABLE) is reopened: its first message is the current state, so
  * nothing is missed.
+ *
+ * The stream is read to its end: the server ends it (OK) right after the settled
+ * revision. Leaving the loop early instead would cancel each call (RST_STREAM)
+ * while the server's trailers are on their way; thousands of those on one
+ * connection made the server's HTTP/2 session give up on it (GOAWAY
+ * INTERNAL_ERROR), failing every call in flight (docs/benchmarks.md).
  */
 export async function waitForGrant(
   client: RequestWatchClient,
@@ -25,16 +31,21 @@ export async function waitForGrant(
   const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
   try {
     for (;;) {
+      let grant: Date | undefined;
+      let declined = false;
       try {
         for await (const { request: r } of client.watchRequest(request, { signal })) {
-          if (r?.grantExpiresAt) return r.grantExpiresAt;
-          if (r?.state === approvalsv1.RequestState.REQUEST_STATE_DECLINED) throw new Error(`request ${request.id} was declined`);
+          if (r?.grantExpiresAt) grant = r.grantExpiresAt;
+          if (r?.state === approvalsv1.RequestState.REQUEST_STATE_DECLINED) declined = true;
         }
-        throw new Error(`watch of request ${request.id} ended without a grant`);
       } catch (err) {
         if (!(err instanceof ClientError && err.code === Status.UNAVAILABLE) || signal.aborted) throw err;
+        await new Promise((resolve) => setTimeout(resolve, REOPEN_DELAY_MS));
+        continue;
       }
-      await new Promise((resolve) => setTimeout(resolve, REOPEN_DELAY_MS));
+      if (declined) throw new Error(`request ${request.id} was declined`);
+      if (grant) return grant;
+      throw new Error(`watch of request ${request.id} ended without a grant`);
     }
   } catch (err) {
     if (timeout.aborted && !opts.signal?.aborted) throw new Error(`grant not written within ${timeoutMs / 1000} s`, { cause: err });
