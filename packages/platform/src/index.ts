@@ -20,7 +20,7 @@ export type { Metrics } from './metrics.js';
 export { startHttpServer } from './http-server.js';
 export type { HttpHandler, HttpServer } from './http-server.js';
 export { Shutdown } from './shutdown.js';
-export { startTelemetry } from './telemetry.js';
+export { startTelemetry, tracingEnabled } from './telemetry.js';
 export { createRuntime } from './runtime.js';
 export type { ServiceRuntime } from './runtime.js';
 export type { Principal } from './auth/principal.js';

@@ -1,15 +1,32 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, NoopSpanProcessor, ParentBasedSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 let sdk: NodeSDK | undefined;
 
 /**
- * Starts tracing once per process. Spans are exported over OTLP/HTTP when
- * `otlpEndpoint` is set (normally from OTEL_EXPORTER_OTLP_ENDPOINT); without it
- * spans are still created so trace ids reach logs and propagate over gRPC and NATS.
- * gRPC spans come from nice-grpc-opentelemetry middleware and NATS spans from
- * nats/tracing.ts: both are explicit, so they work under ESM without loader hooks.
+ * True once tracing is on in this process: startTelemetry was given an OTLP
+ * endpoint or a span processor. gRPC clients and servers made after that trace
+ * every call (nice-grpc-opentelemetry middleware); made before, or with tracing
+ * off, they carry no trace context at all.
+ */
+export function tracingEnabled(): boolean {
+  return sdk !== undefined;
+}
+
+/**
+ * Starts tracing once per process when there is somewhere to send spans: over
+ * OTLP/HTTP when `otlpEndpoint` is set (normally from OTEL_EXPORTER_OTLP_ENDPOINT),
+ * or to the given processors (tests). Every span is then recorded, trace ids are on
+ * log lines, and trace context propagates over gRPC and NATS (gRPC spans from
+ * nice-grpc-opentelemetry middleware, NATS spans from nats/tracing.ts: both
+ * explicit, so they work under ESM without loader hooks).
+ *
+ * Without either, tracing is off: no tracer provider and no context manager are
+ * registered, so spans are no-ops, events and log lines carry no trace ids (never
+ * the all-zero ones, which W3C defines as invalid), and no call pays for
+ * AsyncLocalStorage context (a promise hook on every promise in Node 20) or span
+ * bookkeeping: that was 15–20 % of a cached authz Check's CPU (docs/benchmarks.md).
  */
 export function startTelemetry(
   serviceName: string,
@@ -17,19 +34,14 @@ export function startTelemetry(
   /** Extra processors, e.g. an in-memory exporter in tests. */
   spanProcessors: SpanProcessor[] = [],
 ): { shutdown(): Promise<void> } {
-  if (!sdk) {
-    const processors = [
-      ...(otlpEndpoint ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpEndpoint.replace(/\/$/, '')}/v1/traces` }))] : []),
-      ...spanProcessors,
-    ];
+  const processors = [
+    ...(otlpEndpoint ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpEndpoint.replace(/\/$/, '')}/v1/traces` }))] : []),
+    ...spanProcessors,
+  ];
+  if (!sdk && processors.length) {
     sdk = new NodeSDK({
       serviceName,
-      // Without any processor NodeSDK registers no tracer provider at all, and every
-      // span is a no-op with all-zero (invalid) ids: keep a provider either way.
-      spanProcessors: processors.length ? processors : [new NoopSpanProcessor()],
-      // With nowhere to send spans, record none: ids are still made and propagated
-      // (logs and events carry them) but no span stores attributes or events.
-      sampler: processors.length ? new ParentBasedSampler({ root: new AlwaysOnSampler() }) : new AlwaysOffSampler(),
+      spanProcessors: processors,
       instrumentations: [],
       // Traces only. Metrics are Prometheus (/metrics) and logs are pino; without these
       // NodeSDK would start OTLP metric and log exporters from its env defaults, which
@@ -45,7 +57,7 @@ export function startTelemetry(
   const started = sdk;
   return {
     async shutdown() {
-      if (sdk === started) {
+      if (started && sdk === started) {
         sdk = undefined;
         await started.shutdown();
       }
