@@ -58,4 +58,5 @@ export type { Redis } from './redis.js';
 export { runService } from './run-service.js';
 export { canonicalJson } from './canonical-json.js';
 export { KvMirror } from './nats/kv-mirror.js';
+export { RevisionFeed } from './nats/revision-feed.js';
 export { LruCache } from './lru-cache.js';

@@ -21,8 +21,9 @@ export interface RunningApprovals {
 export async function startApprovals(config: ApprovalsConfig): Promise<RunningApprovals> {
   const rt = await createRuntime('approvals', config, { otlpEndpoint: config.otlpEndpoint });
   try {
-    const store = new StreamEntityStore<never>(rt.nats, rt.names, 'request');
+    const store = new StreamEntityStore<never>(rt.nats, rt.names, 'request', rt.logger);
     await store.ensure();
+    rt.onStop('request watch feed', () => store.stop());
     const authzChannel = openChannel(config.authzAddr);
     rt.onStop('authz channel', () => authzChannel.close());
     const policies = await KvPolicyRepository.open(await openPolicyBucket(rt.nats.nc, config.subjectRoot), rt.logger);

@@ -18,6 +18,7 @@ beforeAll(async () => {
   await store.ensure();
 });
 afterAll(async () => {
+  await store?.stop();
   await nats?.drain();
   await cleanupNats(root);
 });
@@ -26,7 +27,10 @@ requestRepositoryContract('jetstream', async () => new StreamRequestRepository(s
 requestWatcherContract('jetstream', async () => ({ requests: new StreamRequestRepository(store), watcher: new StreamRequestWatcher(store) }), () => `tenant-${++n}`);
 
 describe('StreamRequestWatcher', () => {
-  it('deletes its consumer when the watch ends', async () => {
-    await expect.poll(async () => (await nats.jsm.consumers.list(store.stream).next()).length, { timeout: 5_000 }).toBe(0);
+  it('shares one consumer among all watches, and leaves none once the store stops', async () => {
+    const consumers = async () => (await nats.jsm.consumers.list(store.stream).next()).length;
+    expect(await consumers()).toBe(1);
+    await store.stop();
+    await expect.poll(consumers, { timeout: 5_000 }).toBe(0);
   });
 });

@@ -1,5 +1,7 @@
 import { DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
+import { createLogger } from '../logger.js';
+import { RevisionFeed, type FeedMessage } from './revision-feed.js';
 import { AlreadyExistsError, ConflictError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { Nats } from './connect.js';
@@ -21,6 +23,7 @@ interface StoredEntity<T> {
 }
 
 const WRONG_SEQ = /wrong last sequence|10071/i;
+const decoder = new TextDecoder();
 
 /**
  * Entities stored as messages on <root>.state.<entity>.<tenant>.<id>, one message
@@ -32,13 +35,21 @@ const WRONG_SEQ = /wrong last sequence|10071/i;
  */
 export class StreamEntityStore<T> {
   readonly stream: string;
+  private readonly feed: RevisionFeed;
 
   constructor(
     private readonly nats: Nats,
     private readonly n: Names,
     readonly entity: string,
+    logger: Logger = createLogger(`${entity}-store`, 'warn'),
   ) {
     this.stream = n.stateStream(entity);
+    this.feed = new RevisionFeed(nats, this.stream, `${n.root}.state.${entity}.>`, logger);
+  }
+
+  /** Ends open watches' feed (call on shutdown). */
+  stop(): Promise<void> {
+    return this.feed.stop();
   }
 
   async ensure(): Promise<void> {
@@ -48,6 +59,8 @@ export class StreamEntityStore<T> {
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       discard: DiscardPolicy.Old,
+      // Reads by subject (latest, next after a sequence) without the JetStream API.
+      allow_direct: true,
     });
   }
 
@@ -56,39 +69,56 @@ export class StreamEntityStore<T> {
   }
 
   async get(tenant: string, id: string): Promise<Versioned<T> | undefined> {
-    const msg = await this.nats.jsm.streams.getMessage(this.stream, { last_by_subj: this.subject(tenant, id) }).catch((err: Error) => {
-      if (/no message found|not found/i.test(err.message)) return null;
-      throw err;
-    });
+    const msg = await this.nats.jsm.direct.getMessage(this.stream, { last_by_subj: this.subject(tenant, id) });
     if (!msg) return undefined;
-    const stored = msg.json<StoredEntity<T>>();
-    return { value: stored.value, revision: msg.seq };
+    return { value: msg.json<StoredEntity<T>>().value, revision: msg.seq };
   }
 
   /**
    * Every revision of one entity written after `afterRevision`, in order and each
-   * once, until `signal` aborts. Pushed by an ordered consumer filtered to the
-   * entity's subject and starting at afterRevision + 1, so nothing written since the
-   * caller's read is missed and no one polls. Not a core subscription: core
-   * subscribers also receive writes that lost their compare-and-set.
+   * once, until `signal` aborts. No consumer per watch: the watch listens on the
+   * store's RevisionFeed (one ordered consumer per process) and then reads what was
+   * stored before it listened by direct get (next message on the subject after the
+   * last revision seen); the feed's copies of those are skipped by sequence. Only
+   * stored messages are seen: core subscribers would also receive writes that lost
+   * their compare-and-set.
    */
   async *watch(tenant: string, id: string, afterRevision: number, signal: AbortSignal): AsyncGenerator<Versioned<T>> {
     if (signal.aborted) return;
-    const consumer = await this.nats.js.consumers.getPushConsumer(this.stream, {
-      filter_subjects: this.subject(tenant, id),
-      opt_start_seq: afterRevision + 1,
+    const subject = this.subject(tenant, id);
+    const queue: FeedMessage[] = [];
+    let wake: (() => void) | undefined;
+    const notify = () => {
+      wake?.();
+      wake = undefined;
+    };
+    const unlisten = await this.feed.listen(subject, (m) => {
+      queue.push(m);
+      notify();
     });
-    const messages = await consumer.consume();
-    const stop = () => void messages.close();
-    signal.addEventListener('abort', stop, { once: true });
-    if (signal.aborted) stop();
+    signal.addEventListener('abort', notify, { once: true });
+    const decode = (data: Uint8Array, seq: number): Versioned<T> => ({ value: (JSON.parse(decoder.decode(data)) as StoredEntity<T>).value, revision: seq });
     try {
-      for await (const msg of messages) yield { value: msg.json<StoredEntity<T>>().value, revision: msg.seq };
+      let last = afterRevision;
+      while (!signal.aborted) {
+        const msg = await this.nats.jsm.direct.getMessage(this.stream, { seq: last + 1, next_by_subj: subject });
+        if (!msg || signal.aborted) break;
+        last = msg.seq;
+        yield decode(msg.data, msg.seq);
+      }
+      while (!signal.aborted) {
+        const next = queue.shift();
+        if (!next) {
+          await new Promise<void>((resolve) => (wake = resolve));
+          continue;
+        }
+        if (next.seq <= last) continue;
+        last = next.seq;
+        yield decode(next.data, next.seq);
+      }
     } finally {
-      signal.removeEventListener('abort', stop);
-      await messages.close();
-      // Ephemeral consumers otherwise linger for their inactivity threshold (minutes).
-      void consumer.delete().catch(() => false);
+      unlisten();
+      signal.removeEventListener('abort', notify);
     }
   }
 
