@@ -60,3 +60,4 @@ export { canonicalJson } from './canonical-json.js';
 export { KvMirror } from './nats/kv-mirror.js';
 export { RevisionFeed } from './nats/revision-feed.js';
 export { LruCache } from './lru-cache.js';
+export { monotonicUlids, newUlid, pooledPrng } from './ids.js';

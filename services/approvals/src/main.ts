@@ -1,6 +1,5 @@
-import { createGrpcClient, createRuntime, newEvent, openChannel, startOutboxRelay, StreamEntityStore } from '@assent/platform';
+import { createGrpcClient, createRuntime, monotonicUlids, newEvent, openChannel, startOutboxRelay, StreamEntityStore } from '@assent/platform';
 import { approvalsv1, authzv1 } from '@assent/proto';
-import { monotonicFactory } from 'ulid';
 import type { ApprovalsConfig } from './config.js';
 import type { ApprovalsDeps } from './domain/ports.js';
 import { KvPolicyRepository, openPolicyBucket } from './adapters/jetstream/policy-repository.js';
@@ -37,7 +36,7 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
       idempotency: new RedisIdempotencyStore(rt.redis),
       events: { emit: async (e) => void (await rt.publisher.publish(e)) },
       newEvent: (e) => newEvent({ ...e, service: 'approvals' }),
-      newId: monotonicFactory(),
+      newId: monotonicUlids(),
       clock: { now: () => new Date() },
     };
     const relay = await startOutboxRelay({ nats: rt.nats, names: rt.names, logger: rt.logger, metrics: rt.metrics, store });

@@ -2,7 +2,7 @@ import { CloudEvent } from 'cloudevents';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/nats-core';
-import { ulid } from 'ulid';
+import { newUlid } from '../ids.js';
 import type { Metrics } from '../metrics.js';
 import { injectTrace } from './tracing.js';
 import { splitEventType, type Names } from './subjects.js';
@@ -28,7 +28,7 @@ export function newEvent<T>(input: { type: string; service: string; subject: str
   const span = active && isSpanContextValid(active) ? active : undefined;
   const event: AssentEvent<T> = {
     specversion: '1.0',
-    id: input.id ?? ulid(),
+    id: input.id ?? newUlid(),
     type: input.type,
     source: `/assent/${input.service}`,
     subject: input.subject,

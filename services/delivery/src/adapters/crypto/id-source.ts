@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { monotonicFactory } from 'ulid';
+import { monotonicUlids } from '@assent/platform';
 import type { IdSource } from '../../domain/ports.js';
 
 // Monotonic so ids created in the same millisecond still sort in creation order.
-const nextUlid = monotonicFactory();
+const nextUlid = monotonicUlids();
 
 /** ULIDs for ids; 24 bytes from the CSPRNG for secrets (Standard Webhooks allows 24–64). */
 export const cryptoIdSource: IdSource = {
