@@ -87,6 +87,9 @@ export const commonEnvSpec = {
     }),
   /** Token subjects that are Assent services (act for any tenant). */
   ASSENT_SERVICE_SUBJECTS: env.list(defaultServiceSubjects),
+  // 0 = connections live as long as the client keeps them. In Kubernetes a few minutes,
+  // so round-robin clients re-resolve the headless Service and find new pods.
+  ASSENT_GRPC_MAX_CONNECTION_AGE_MS: z.coerce.number().int().min(0).default(0),
   ASSENT_SERVICE_TOKEN_FILE: env.optionalString(),
   ASSENT_DEV_ISSUER_KEY_FILE: env.optionalString(),
 };
@@ -96,6 +99,8 @@ export interface CommonConfig {
   redisUrl: string;
   logLevel: string;
   subjectRoot: string;
+  /** gRPC server connections are closed (gracefully, GOAWAY) after this long; 0 = never. */
+  grpcMaxConnectionAgeMs: number;
   auth: {
     jwksUrl: string;
     issuer: string;
@@ -114,6 +119,7 @@ export function commonConfig(parsed: { [K in keyof typeof commonEnvSpec]: z.outp
     redisUrl: parsed.ASSENT_REDIS_URL,
     logLevel: parsed.ASSENT_LOG_LEVEL,
     subjectRoot: parsed.ASSENT_SUBJECT_ROOT,
+    grpcMaxConnectionAgeMs: parsed.ASSENT_GRPC_MAX_CONNECTION_AGE_MS,
     auth: {
       jwksUrl: parsed.ASSENT_JWKS_URL,
       issuer: parsed.ASSENT_JWT_ISSUER,

@@ -39,6 +39,8 @@ export function createGrpcServer(opts: {
   metrics: Metrics;
   verifier: TokenVerifier;
   descriptorSetPath: string;
+  /** Close each connection gracefully after this long (0 or absent: never), so clients re-resolve. */
+  maxConnectionAgeMs?: number;
 }): GrpcServer {
   const { logger, metrics, verifier } = opts;
 
@@ -75,7 +77,11 @@ export function createGrpcServer(opts: {
 
   // Channelz (grpc-js's per-call introspection counters) is not served here; keeping
   // it on cost ~5 % of a cached Check's server CPU.
-  const base = createServer({ 'grpc.enable_channelz': 0 });
+  const base = createServer({
+    'grpc.enable_channelz': 0,
+    // In-flight calls (watch streams included) finish on the old connection.
+    ...(opts.maxConnectionAgeMs ? { 'grpc.max_connection_age_ms': opts.maxConnectionAgeMs } : {}),
+  });
   const traced = tracingEnabled() ? base.use(openTelemetryServerMiddleware()) : base;
   const server = traced.use(errorDetailsServerMiddleware).use(serve);
 
