@@ -30,6 +30,12 @@ describe('parseEnv', () => {
     expect((err as Error).message).toContain('SVC_GRPC_PORT');
   });
 
+  it('reads the gRPC connection age (0, never, by default) and refuses a negative one', () => {
+    expect(commonConfig(parseEnv(commonEnvSpec, valid)).grpcMaxConnectionAgeMs).toBe(0);
+    expect(commonConfig(parseEnv(commonEnvSpec, { ...valid, ASSENT_GRPC_MAX_CONNECTION_AGE_MS: '300000' })).grpcMaxConnectionAgeMs).toBe(300_000);
+    expect(() => parseEnv(commonEnvSpec, { ...valid, ASSENT_GRPC_MAX_CONNECTION_AGE_MS: '-1' })).toThrow(/ASSENT_GRPC_MAX_CONNECTION_AGE_MS/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(parseEnv(spec, { ...valid, SVC_GRPC_PORT: '  ' }).SVC_GRPC_PORT).toBe(50051);
   });
