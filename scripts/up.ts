@@ -11,6 +11,7 @@
  * bench`), and stops everything it started on Ctrl-C or `make down` — and nothing else.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createChannel, createClient } from 'nice-grpc';
@@ -31,6 +32,8 @@ const files = {
   pids: join(stateDir, 'pids.json'),
   /** `{ replicas, grpc: { <service>: target }, openfgaUrl }`: where clients find the platform. */
   targets: join(stateDir, 'targets.json'),
+  /** OpenFGA's preshared key (0600), recreated each run; authz and `make bench` read it. */
+  openfgaKey: join(stateDir, 'openfga', 'preshared-key'),
 };
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
@@ -100,6 +103,8 @@ async function ensureBackingService(name: string, p: number, bin: string, args: 
  * OpenFGA on sqlite: an indexed datastore (the memory engine scans every tuple on
  * each read) that needs no server. The file is recreated each run so relationship
  * data starts empty, like the local "assent" namespace in NATS and Redis.
+ * Authentication is on: a fresh preshared key each run, in a 0600 file that only
+ * authz is given (and `make bench`, for its direct OpenFGA comparison).
  */
 async function startOpenFga(): Promise<string> {
   for (const [what, p] of [['HTTP', ports.openfgaHttp], ['GRPC', ports.openfgaGrpc]] as const) {
@@ -109,6 +114,7 @@ async function startOpenFga(): Promise<string> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'openfga.db');
+  writeFileSync(files.openfgaKey, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
   const bin = openFgaBinary();
   execFileSync(bin, ['migrate', '--datastore-engine=sqlite', `--datastore-uri=file:${file}`, '--log-level=warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
   spawnLogged('openfga', stage.openfga, bin, [
@@ -122,9 +128,9 @@ async function startOpenFga(): Promise<string> {
     '--playground-enabled=false',
     '--metrics-enabled=false',
     '--log-level=warn',
-  ]);
+  ], { OPENFGA_AUTHN_METHOD: 'preshared', OPENFGA_AUTHN_PRESHARED_KEYS: readFileSync(files.openfgaKey, 'utf8').trim() });
   await waitFor('OpenFGA', async () => (await fetch(`http://127.0.0.1:${ports.openfgaHttp}/healthz`).catch(() => undefined))?.ok === true);
-  return `started OpenFGA (sqlite datastore ${join('.assent', 'openfga', 'openfga.db')}, reset) on 127.0.0.1:${ports.openfgaHttp}`;
+  return `started OpenFGA (sqlite datastore ${join('.assent', 'openfga', 'openfga.db')}, reset; preshared key ${join('.assent', 'openfga', 'preshared-key')}) on 127.0.0.1:${ports.openfgaHttp}`;
 }
 
 async function devIssuer(): Promise<{ key: DevIssuerKey; file: string }> {
@@ -230,7 +236,7 @@ async function main(): Promise<void> {
     ASSENT_LOG_LEVEL: env['ASSENT_LOG_LEVEL'] ?? 'info',
   };
   const perService: Record<ServiceName, Record<string, string>> = {
-    authz: { AUTHZ_OPENFGA_API_URL: `http://127.0.0.1:${ports.openfgaHttp}` },
+    authz: { AUTHZ_OPENFGA_API_URL: `http://127.0.0.1:${ports.openfgaHttp}`, AUTHZ_OPENFGA_PRESHARED_KEY_FILE: files.openfgaKey },
     approvals: { APPROVALS_AUTHZ_ADDR: target('authz') },
     audit: {},
     delivery: { DELIVERY_ALLOW_PRIVATE_TARGETS: 'true' },

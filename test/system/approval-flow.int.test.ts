@@ -64,7 +64,7 @@ beforeAll(async () => {
   [fga, issuer, slack, hooks] = await Promise.all([startOpenFga(), startTestIssuer(), startSlackServer(), startWebhookReceiver()]);
   const env = commonTestEnv(root, issuer);
   const p = (svc: string) => ({ [`${svc}_GRPC_PORT`]: '0', [`${svc}_HTTP_PORT`]: '0' });
-  authz = await startAuthz(authzConfig({ ...env, ...p('AUTHZ'), AUTHZ_OPENFGA_API_URL: fga.apiUrl, AUTHZ_OPENFGA_STORE_NAME: root }));
+  authz = await startAuthz(authzConfig({ ...env, ...p('AUTHZ'), ...fga.authzEnv, AUTHZ_OPENFGA_STORE_NAME: root }));
   [approvals, audit, delivery] = await Promise.all([
     startApprovals(approvalsConfig({ ...env, ...p('APPROVALS'), APPROVALS_AUTHZ_ADDR: `127.0.0.1:${authz.grpcPort}` })),
     startAudit(auditConfig({ ...env, ...p('AUDIT') })),

@@ -115,7 +115,7 @@ beforeAll(async () => {
     replicas: 1,
     natsUrl: nats.url,
     redisUrl: redis.url,
-    openFgaUrl: fga.apiUrl,
+    openFgaEnv: fga.authzEnv,
     issuer,
     slackUrl: slack.url,
     slackToken: slack.token,

@@ -29,7 +29,7 @@ it('a Redis outage does not count as webhook attempts (the first HTTP failure af
     replicas: 1,
     natsUrl: nats.url,
     redisUrl: redis.url,
-    openFgaUrl: fga.apiUrl,
+    openFgaEnv: fga.authzEnv,
     issuer,
     env: { delivery: { DELIVERY_MAX_ATTEMPTS: '3', DELIVERY_RETRY_SCHEDULE_MS: '1000' } },
   });

@@ -98,7 +98,7 @@ beforeAll(async () => {
   platform = await startPlatform({
     root,
     replicas: 3,
-    openFgaUrl: fga.apiUrl,
+    openFgaEnv: fga.authzEnv,
     issuer,
     slackUrl: slack.url,
     slackToken: slack.token,

@@ -36,11 +36,14 @@ export function openFgaGrantCheck(tenant: string, principal: string, action: str
   return { user: `user:${principal}`, relation: 'can_perform', object };
 }
 
+/** The bearer header for OpenFGA's preshared key, or none. */
+const auth = (key: string | undefined): Record<string, string> => (key ? { authorization: `Bearer ${key}` } : {});
+
 /** Store id by name, through OpenFGA's HTTP API (GET /stores, paged). */
-export async function openFgaStoreId(apiUrl: string, name: string): Promise<string> {
+export async function openFgaStoreId(apiUrl: string, name: string, key?: string): Promise<string> {
   let token = '';
   do {
-    const res = await fetch(`${apiUrl}/stores?page_size=100${token ? `&continuation_token=${encodeURIComponent(token)}` : ''}`);
+    const res = await fetch(`${apiUrl}/stores?page_size=100${token ? `&continuation_token=${encodeURIComponent(token)}` : ''}`, { headers: auth(key) });
     if (!res.ok) throw new Error(`GET ${apiUrl}/stores: HTTP ${res.status}`);
     const page = (await res.json()) as { stores: { id: string; name: string }[]; continuation_token?: string };
     const store = page.stores.find((s) => s.name === name);
@@ -56,10 +59,11 @@ export async function openFgaCheck(
   storeId: string,
   tuple: { user: string; relation: string; object: string },
   consistency: string,
+  key?: string,
 ): Promise<boolean> {
   const res = await fetch(`${apiUrl}/stores/${storeId}/check`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...auth(key) },
     body: JSON.stringify({ tuple_key: tuple, context: { current_time: new Date().toISOString() }, consistency }),
   });
   if (!res.ok) throw new Error(`OpenFGA check: HTTP ${res.status} ${await res.text()}`);

@@ -8,6 +8,7 @@
  * A lifecycle is create → approve → grant written (or → approve with --no-wait-grant).
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
@@ -34,6 +35,7 @@ const program = new Command('assent-bench')
   .option('--approvals <addr>', 'approvals gRPC target (default: from make up)', process.env['ASSENT_APPROVALS_ADDR'] ?? targets.approvals)
   .option('--authz <addr>', 'authz gRPC target (check mode)', process.env['ASSENT_AUTHZ_ADDR'] ?? targets.authz)
   .option('--openfga <url>', 'OpenFGA HTTP API (check mode)', targets.openfgaUrl)
+  .option('--openfga-key-file <file>', "file with OpenFGA's preshared key (check mode; make up writes it)", targets.openfgaKeyFile)
   .option('--fga-store <name>', 'OpenFGA store name authz uses (check mode)', 'assent')
   .addOption(new Option('--fga-consistency <c>', 'consistency of the direct OpenFGA Check (authz asks HIGHER_CONSISTENCY)').choices(['HIGHER_CONSISTENCY', 'MINIMIZE_LATENCY']).default('HIGHER_CONSISTENCY'))
   .option('--tenant <id>', 'tenant', 'acme')
@@ -52,6 +54,7 @@ type Opts = {
   approvals: string;
   authz: string;
   openfga: string;
+  openfgaKeyFile: string;
   fgaStore: string;
   fgaConsistency: string;
   tenant: string;
@@ -189,9 +192,10 @@ async function checkMode(o: Opts, c: { requester: ApprovalsClient; approver: App
   const question = { tenant: o.tenant, principal: o.requester, action: o.action, resource };
   const first = await authz.check(question);
   const decision = authzv1.Decision[first.decision] ?? String(first.decision);
-  const storeId = await openFgaStoreId(o.openfga, o.fgaStore);
+  const fgaKey = existsSync(o.openfgaKeyFile) ? readFileSync(o.openfgaKeyFile, 'utf8').trim() : undefined;
+  const storeId = await openFgaStoreId(o.openfga, o.fgaStore, fgaKey);
   const tuple = openFgaGrantCheck(o.tenant, o.requester, o.action, resource);
-  if (!(await openFgaCheck(o.openfga, storeId, tuple, o.fgaConsistency))) throw new Error(`OpenFGA does not allow ${JSON.stringify(tuple)}: has authz's grant object naming changed?`);
+  if (!(await openFgaCheck(o.openfga, storeId, tuple, o.fgaConsistency, fgaKey))) throw new Error(`OpenFGA does not allow ${JSON.stringify(tuple)}: has authz's grant object naming changed?`);
 
   const processes = platformProcesses(join(stateDir, 'pids.json'));
   const phase = async (name: string, call: () => Promise<void>) => {
@@ -207,7 +211,7 @@ async function checkMode(o: Opts, c: { requester: ApprovalsClient; approver: App
       await authz.check(question);
     }),
     await phase(`OpenFGA Check (HTTP, ${o.fgaConsistency})`, async () => {
-      await openFgaCheck(o.openfga, storeId, tuple, o.fgaConsistency);
+      await openFgaCheck(o.openfga, storeId, tuple, o.fgaConsistency, fgaKey);
     }),
   ];
   authzChannel.close();

@@ -49,9 +49,11 @@ export async function spawnServer(opts: {
   timeoutMs?: number;
   /** Removed by the watchdog if the test process dies (see removeOnExit for a normal exit). */
   dir?: string;
+  /** Added to the environment (secrets go here, not in args, which `ps` shows to everyone). */
+  env?: Record<string, string>;
 }): Promise<ServerProcess> {
   installExitHook();
-  const child = spawn(opts.command, opts.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(opts.command, opts.args, { stdio: ['ignore', 'pipe', 'pipe'], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
   let output = '';
   const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
   child.stdout?.on('data', keep);

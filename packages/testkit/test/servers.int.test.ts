@@ -43,12 +43,15 @@ describe('private servers', () => {
     await nc.close();
   });
 
-  it('OpenFGA on sqlite restarts on its ports with its stores', async () => {
+  it('OpenFGA on sqlite restarts on its ports with its stores, answering only its preshared key', async () => {
     fga = await startOpenFga({ datastore: 'sqlite' });
-    const created = (await (await fetch(`${fga.apiUrl}/stores`, { method: 'POST', body: JSON.stringify({ name: 'keep' }) })).json()) as { id: string };
+    const auth = { authorization: `Bearer ${fga.presharedKey}` };
+    expect((await fetch(`${fga.apiUrl}/stores`, { method: 'POST', body: JSON.stringify({ name: 'nokey' }) })).status).toBe(401);
+    const created = (await (await fetch(`${fga.apiUrl}/stores`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'keep' }) })).json()) as { id: string };
     await fga.stop();
     await fga.start();
-    const res = await fetch(`${fga.apiUrl}/stores/${created.id}`);
+    const res = await fetch(`${fga.apiUrl}/stores/${created.id}`, { headers: auth });
     expect(res.status).toBe(200);
+    expect((await fetch(`${fga.apiUrl}/stores/${created.id}`)).status).toBe(401);
   });
 });

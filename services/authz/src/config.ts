@@ -4,7 +4,8 @@ import { commonConfig, commonEnvSpec, env, freeze, parseEnv, type CommonConfig, 
 export interface AuthzConfig extends CommonConfig {
   grpcPort: number;
   httpPort: number;
-  openFga: { apiUrl: string; storeId: string | undefined; storeName: string };
+  /** presharedKeyFile: a file holding OpenFGA's preshared key (a mounted Secret); absent = no authentication. */
+  openFga: { apiUrl: string; storeId: string | undefined; storeName: string; presharedKeyFile: string | undefined };
   trustedServices: string[];
   otlpEndpoint: string | undefined;
   /** Identical Check decisions within this window are covered by one audit record (0: publish every one). */
@@ -18,6 +19,7 @@ const spec = {
   AUTHZ_OPENFGA_API_URL: env.url('http://127.0.0.1:8080'),
   AUTHZ_OPENFGA_STORE_ID: env.optionalString(),
   AUTHZ_OPENFGA_STORE_NAME: env.string('assent'),
+  AUTHZ_OPENFGA_PRESHARED_KEY_FILE: env.optionalString(),
   AUTHZ_TRUSTED_SERVICES: env.list(['service:approvals']),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.optionalString(),
   AUTHZ_DECISION_REPEAT_WINDOW_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
@@ -30,7 +32,12 @@ export function loadConfig(source: Env = process.env): Readonly<AuthzConfig> {
     ...commonConfig(e),
     grpcPort: e.AUTHZ_GRPC_PORT,
     httpPort: e.AUTHZ_HTTP_PORT,
-    openFga: { apiUrl: e.AUTHZ_OPENFGA_API_URL, storeId: e.AUTHZ_OPENFGA_STORE_ID, storeName: e.AUTHZ_OPENFGA_STORE_NAME },
+    openFga: {
+      apiUrl: e.AUTHZ_OPENFGA_API_URL,
+      storeId: e.AUTHZ_OPENFGA_STORE_ID,
+      storeName: e.AUTHZ_OPENFGA_STORE_NAME,
+      presharedKeyFile: e.AUTHZ_OPENFGA_PRESHARED_KEY_FILE,
+    },
     trustedServices: e.AUTHZ_TRUSTED_SERVICES,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     decisionRepeatWindowMs: e.AUTHZ_DECISION_REPEAT_WINDOW_MS,

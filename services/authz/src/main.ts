@@ -8,7 +8,7 @@ import { NatsEventSink } from './adapters/nats/event-sink.js';
 import { NatsInvalidationBus } from './adapters/nats/invalidation-bus.js';
 import { CachedRelationStore } from './adapters/redis/cached-relation-store.js';
 import { KvIdRegistry } from './adapters/jetstream/kv-id-registry.js';
-import { connectOpenFga } from './adapters/openfga/connect.js';
+import { connectOpenFga, readPresharedKey } from './adapters/openfga/connect.js';
 import { authzService } from './transport/grpc/authz-service.js';
 
 export interface RunningAuthz {
@@ -23,7 +23,11 @@ export interface RunningAuthz {
 export async function startAuthz(config: AuthzConfig): Promise<RunningAuthz> {
   const rt = await createRuntime('authz', config, { otlpEndpoint: config.otlpEndpoint });
   try {
-    const openFga = await connectOpenFga({ ...config.openFga, registry: await KvIdRegistry.open(rt.nats.nc, config.subjectRoot) });
+    const openFga = await connectOpenFga({
+      ...config.openFga,
+      presharedKey: readPresharedKey(config.openFga.presharedKeyFile),
+      registry: await KvIdRegistry.open(rt.nats.nc, config.subjectRoot),
+    });
     const relations = new CachedRelationStore(openFga, rt.redis, new NatsInvalidationBus(rt.nats.nc, config.subjectRoot, rt.logger), rt.logger);
     rt.onStop('decision cache', () => relations.stop());
     const events = new NatsEventSink(rt.publisher);

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientError } from 'nice-grpc';
 import { createChannel, createClient, Status } from 'nice-grpc';
@@ -23,7 +26,7 @@ const policy = { id: 'payouts', hash: 'a'.repeat(64) };
 beforeAll(async () => {
   [fga, issuer] = await Promise.all([startOpenFga(), startTestIssuer()]);
   authz = await startAuthz(
-    loadConfig({ ...commonTestEnv(root, issuer), AUTHZ_GRPC_PORT: '0', AUTHZ_HTTP_PORT: '0', AUTHZ_OPENFGA_API_URL: fga.apiUrl, AUTHZ_OPENFGA_STORE_NAME: root }),
+    loadConfig({ ...commonTestEnv(root, issuer), AUTHZ_GRPC_PORT: '0', AUTHZ_HTTP_PORT: '0', ...fga.authzEnv, AUTHZ_OPENFGA_STORE_NAME: root }),
   );
   channel = openChannel(`127.0.0.1:${authz.grpcPort}`);
 });
@@ -97,10 +100,38 @@ describe('authz over gRPC', () => {
     expect(second.grant?.expiresAt?.toISOString()).toBe(first.grant?.expiresAt?.toISOString());
     expect(first.grant?.expiresAt?.toISOString()).toBe(new Date(decidedAt.getTime() + 600_000).toISOString());
 
-    const fgaClient = new OpenFgaClient({ apiUrl: fga.apiUrl, storeId: authz.storeId });
+    const fgaClient = new OpenFgaClient(fga.clientConfig({ storeId: authz.storeId }));
     const tuples = (await fgaClient.read({ user: 'user:alice', relation: 'grantee', object: 'grant:' })).tuples.filter((t) => t.key.object.startsWith('grant:retry/'));
     expect(tuples).toHaveLength(1);
     expect(tuples[0]?.key.condition?.context).toEqual({ grant_start: decidedAt.toISOString(), grant_duration: '600s' });
+  });
+
+  it('is the only one OpenFGA answers: a call without its preshared key, or with another, is refused by OpenFGA itself', async () => {
+    const write = (headers: Record<string, string>) =>
+      fetch(`${fga.apiUrl}/stores/${authz.storeId}/write`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ writes: { tuple_keys: [{ user: 'user:mallory', relation: 'member', object: 'tenant:acme' }] } }),
+      });
+    expect((await write({})).status).toBe(401);
+    expect((await write({ authorization: 'Bearer not-the-key' })).status).toBe(401);
+    expect((await fetch(`${fga.apiUrl}/stores`)).status).toBe(401);
+    // Nothing was written: mallory is no member, as authz (holding the key) reads it.
+    const mallory = client(await issuer.token({ subject: 'mallory', tenant: 'acme' }));
+    expect((await mallory.check({ tenant: 'acme', principal: '', action: 'payouts.change_details', resource: 'payout-account/1' })).decision).toBe(authzv1.Decision.DECISION_DENY);
+  });
+
+  it('will not start with a preshared key OpenFGA refuses', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'assent-wrong-key-'));
+    const wrong = join(dir, 'key');
+    await writeFile(wrong, 'not-the-key\n');
+    try {
+      await expect(
+        startAuthz(loadConfig({ ...commonTestEnv(root, issuer), AUTHZ_GRPC_PORT: '0', AUTHZ_HTTP_PORT: '0', ...fga.authzEnv, AUTHZ_OPENFGA_PRESHARED_KEY_FILE: wrong, AUTHZ_OPENFGA_STORE_NAME: root })),
+      ).rejects.toThrow(/OpenFGA .* unavailable/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('returns INVALID_ARGUMENT with field violations and changes nothing', async () => {

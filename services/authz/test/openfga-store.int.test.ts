@@ -33,9 +33,9 @@ idRegistryContract('jetstream kv', async () => {
 
 describe('connectOpenFga with three replicas', () => {
   it('converges on one store and one model against a fresh OpenFGA, and keeps them on restart', async () => {
-    const connect = async (r: Nats) => connectOpenFga({ apiUrl: fga.apiUrl, storeName: 'race', registry: await KvIdRegistry.open(r.nc, root) });
+    const connect = async (r: Nats) => connectOpenFga({ apiUrl: fga.apiUrl, presharedKey: fga.presharedKey, storeName: 'race', registry: await KvIdRegistry.open(r.nc, root) });
     const stores = await Promise.all(replicas.map(connect));
-    const admin = new OpenFgaClient({ apiUrl: fga.apiUrl });
+    const admin = new OpenFgaClient(fga.clientConfig());
     const named = (await admin.listStores({ pageSize: 100 })).stores.filter((s) => s.name === 'race');
     expect(named.map((s) => s.id)).toEqual([stores[0]?.storeId]);
     expect(new Set(stores.map((s) => s.storeId)).size).toBe(1);
@@ -46,8 +46,8 @@ describe('connectOpenFga with three replicas', () => {
   });
 
   it('uses a configured store id as given', async () => {
-    const { id } = await new OpenFgaClient({ apiUrl: fga.apiUrl }).createStore({ name: 'configured' });
-    const store = await connectOpenFga({ apiUrl: fga.apiUrl, storeName: 'race', storeId: id, registry: await KvIdRegistry.open(replica(1).nc, root) });
+    const { id } = await new OpenFgaClient(fga.clientConfig()).createStore({ name: 'configured' });
+    const store = await connectOpenFga({ apiUrl: fga.apiUrl, presharedKey: fga.presharedKey, storeName: 'race', storeId: id, registry: await KvIdRegistry.open(replica(1).nc, root) });
     expect(store.storeId).toBe(id);
   });
 });

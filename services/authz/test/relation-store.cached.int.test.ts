@@ -30,7 +30,7 @@ const replica = (nats: Nats, redis: Redis) => {
 beforeAll(async () => {
   [fga, natsA, natsB] = await Promise.all([startOpenFga(), connectNats(testEnv.natsUrl, 'authz-a', logger), connectNats(testEnv.natsUrl, 'authz-b', logger)]);
   [redisA, redisB] = [createRedis(testEnv.redisUrl, root), createRedis(testEnv.redisUrl, root)];
-  openFga = await connectOpenFga({ apiUrl: fga.apiUrl, storeName: 'cached', registry: new MemoryIdRegistry() });
+  openFga = await connectOpenFga({ apiUrl: fga.apiUrl, presharedKey: fga.presharedKey, storeName: 'cached', registry: new MemoryIdRegistry() });
 });
 afterAll(async () => {
   replicas.forEach((r) => r.stop());

@@ -11,7 +11,7 @@ let n = 0;
 
 beforeAll(async () => {
   fga = await startOpenFga();
-  store = await connectOpenFga({ apiUrl: fga.apiUrl, storeName: 'contract', storeId: undefined, registry: new MemoryIdRegistry() });
+  store = await connectOpenFga({ apiUrl: fga.apiUrl, presharedKey: fga.presharedKey, storeName: 'contract', storeId: undefined, registry: new MemoryIdRegistry() });
 });
 afterAll(async () => fga?.stop());
 

@@ -32,7 +32,8 @@ export interface PlatformOptions {
   replicas: number;
   natsUrl?: string;
   redisUrl?: string;
-  openFgaUrl: string;
+  /** authz's OpenFGA settings (RunningOpenFga.authzEnv: URL and preshared key file). */
+  openFgaEnv: Record<string, string>;
   issuer: TestIssuer;
   /** testkit SlackServer `url` and `token`; without them the notifier runs with Slack disabled. */
   slackUrl?: string;
@@ -90,7 +91,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const env = { ...common, [`${P}_GRPC_PORT`]: String(grpcPort), [`${P}_HTTP_PORT`]: String(httpPort), ...opts.env?.[service] };
     switch (service) {
       case 'authz':
-        return startAuthz(authzConfig({ ...env, AUTHZ_OPENFGA_API_URL: opts.openFgaUrl, AUTHZ_OPENFGA_STORE_NAME: opts.root }));
+        return startAuthz(authzConfig({ ...env, ...opts.openFgaEnv, AUTHZ_OPENFGA_STORE_NAME: opts.root }));
       case 'approvals':
         return startApprovals(approvalsConfig({ APPROVALS_AUTHZ_ADDR: list('authz'), ...env }));
       case 'audit':

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { FgaApiNotFoundError, FgaApiValidationError, OpenFgaClient } from '@openfga/sdk';
+import { readFileSync } from 'node:fs';
+import { CredentialsMethod, FgaApiNotFoundError, FgaApiValidationError, OpenFgaClient, type UserClientConfigurationParams } from '@openfga/sdk';
 import { transformer } from '@openfga/syntax-transformer';
 import { UnavailableError, canonicalJson } from '@assent/platform';
 import { agreeOnId, type IdRegistry } from './id-registry.js';
@@ -26,13 +27,25 @@ const exists = async (read: () => Promise<unknown>): Promise<boolean> => {
  * immutable) and stays unused, identical to the winner's. A configured store id
  * is used as given.
  */
-export async function connectOpenFga(opts: { apiUrl: string; storeId?: string | undefined; storeName: string; registry: IdRegistry }): Promise<OpenFgaRelationStore> {
+export async function connectOpenFga(opts: {
+  apiUrl: string;
+  storeId?: string | undefined;
+  storeName: string;
+  registry: IdRegistry;
+  /** OpenFGA's preshared key, sent as a bearer token on every call (OpenFGA --authn-method=preshared). */
+  presharedKey?: string | undefined;
+}): Promise<OpenFgaRelationStore> {
+  const config = (extra: Partial<UserClientConfigurationParams> = {}): UserClientConfigurationParams => ({
+    apiUrl: opts.apiUrl,
+    ...(opts.presharedKey ? { credentials: { method: CredentialsMethod.ApiToken, config: { token: opts.presharedKey } } } : {}),
+    ...extra,
+  });
   try {
-    const admin = new OpenFgaClient({ apiUrl: opts.apiUrl });
+    const admin = new OpenFgaClient(config());
     const storeId = opts.storeId ?? (await agreeOnStore(admin, opts.registry, opts.storeName));
-    const client = new OpenFgaClient({ apiUrl: opts.apiUrl, storeId });
+    const client = new OpenFgaClient(config({ storeId }));
     const modelId = await agreeOnModel(client, opts.registry, storeId);
-    return new OpenFgaRelationStore(new OpenFgaClient({ apiUrl: opts.apiUrl, storeId, authorizationModelId: modelId }), modelId, storeId);
+    return new OpenFgaRelationStore(new OpenFgaClient(config({ storeId, authorizationModelId: modelId })), modelId, storeId);
   } catch (err) {
     throw new UnavailableError(`OpenFGA at ${opts.apiUrl} unavailable: ${(err as Error).message}`, { cause: err });
   }
@@ -84,4 +97,17 @@ async function agreeOnModel(client: OpenFgaClient, registry: IdRegistry, storeId
     },
     discard: async () => undefined,
   });
+}
+
+/** The preshared key from a mounted file (trailing newline ignored); a clear error when it is unreadable or empty. */
+export function readPresharedKey(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  let key: string;
+  try {
+    key = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new Error(`AUTHZ_OPENFGA_PRESHARED_KEY_FILE: cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  if (!key) throw new Error(`AUTHZ_OPENFGA_PRESHARED_KEY_FILE: ${file} is empty`);
+  return key;
 }
