@@ -234,6 +234,8 @@ async function main(): Promise<void> {
     ASSENT_JWT_AUDIENCE: issuer.key.audience,
     ASSENT_DEV_ISSUER_KEY_FILE: issuer.file,
     ASSENT_LOG_LEVEL: env['ASSENT_LOG_LEVEL'] ?? 'info',
+    // Local: reachable from this machine only (in a pod the default, every interface).
+    ASSENT_BIND_HOST: '127.0.0.1',
   };
   const perService: Record<ServiceName, Record<string, string>> = {
     authz: { AUTHZ_OPENFGA_API_URL: `http://127.0.0.1:${ports.openfgaHttp}`, AUTHZ_OPENFGA_PRESHARED_KEY_FILE: files.openfgaKey },

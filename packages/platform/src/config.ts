@@ -89,6 +89,8 @@ export const commonEnvSpec = {
   ASSENT_SERVICE_SUBJECTS: env.list(defaultServiceSubjects),
   // 0 = connections live as long as the client keeps them. In Kubernetes a few minutes,
   // so round-robin clients re-resolve the headless Service and find new pods.
+  // Interface the gRPC and HTTP servers bind: every one in a pod; loopback for `make up`.
+  ASSENT_BIND_HOST: env.string('0.0.0.0'),
   ASSENT_GRPC_MAX_CONNECTION_AGE_MS: z.coerce.number().int().min(0).default(0),
   ASSENT_SERVICE_TOKEN_FILE: env.optionalString(),
   ASSENT_DEV_ISSUER_KEY_FILE: env.optionalString(),
@@ -99,6 +101,8 @@ export interface CommonConfig {
   redisUrl: string;
   logLevel: string;
   subjectRoot: string;
+  /** Interface the servers bind (0.0.0.0 in a pod, 127.0.0.1 locally). */
+  bindHost: string;
   /** gRPC server connections are closed (gracefully, GOAWAY) after this long; 0 = never. */
   grpcMaxConnectionAgeMs: number;
   auth: {
@@ -119,6 +123,7 @@ export function commonConfig(parsed: { [K in keyof typeof commonEnvSpec]: z.outp
     redisUrl: parsed.ASSENT_REDIS_URL,
     logLevel: parsed.ASSENT_LOG_LEVEL,
     subjectRoot: parsed.ASSENT_SUBJECT_ROOT,
+    bindHost: parsed.ASSENT_BIND_HOST,
     grpcMaxConnectionAgeMs: parsed.ASSENT_GRPC_MAX_CONNECTION_AGE_MS,
     auth: {
       jwksUrl: parsed.ASSENT_JWKS_URL,

@@ -101,8 +101,9 @@ export async function createRuntime(service: string, config: CommonConfig, opts:
       stopHooks.push({ name, fn });
     },
     async listen(o) {
-      const grpcPort = await grpc.listen(o.grpcPort, o.serviceNames, o.host);
-      http = await startHttpServer({ port: o.httpPort, host: o.host, registry: metrics.registry, ready: () => ready && checks.every((c) => c.check()), extra: o.http });
+      const host = o.host ?? config.bindHost;
+      const grpcPort = await grpc.listen(o.grpcPort, o.serviceNames, host);
+      http = await startHttpServer({ port: o.httpPort, host, registry: metrics.registry, ready: () => ready && checks.every((c) => c.check()), extra: o.http });
       ready = true;
       logger.info({ grpcPort, httpPort: http.port }, `${service} listening`);
       return { grpcPort, httpPort: http.port };

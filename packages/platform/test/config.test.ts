@@ -36,6 +36,11 @@ describe('parseEnv', () => {
     expect(() => parseEnv(commonEnvSpec, { ...valid, ASSENT_GRPC_MAX_CONNECTION_AGE_MS: '-1' })).toThrow(/ASSENT_GRPC_MAX_CONNECTION_AGE_MS/);
   });
 
+  it('binds every interface by default, or the one given', () => {
+    expect(commonConfig(parseEnv(commonEnvSpec, valid)).bindHost).toBe('0.0.0.0');
+    expect(commonConfig(parseEnv(commonEnvSpec, { ...valid, ASSENT_BIND_HOST: '127.0.0.1' })).bindHost).toBe('127.0.0.1');
+  });
+
   it('treats empty strings as unset', () => {
     expect(parseEnv(spec, { ...valid, SVC_GRPC_PORT: '  ' }).SVC_GRPC_PORT).toBe(50051);
   });

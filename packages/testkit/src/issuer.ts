@@ -41,5 +41,6 @@ export function commonTestEnv(root: string, issuer: TestIssuer): Record<string, 
     ASSENT_JWT_ISSUER: issuer.issuer,
     ASSENT_JWT_AUDIENCE: 'assent',
     ASSENT_DEV_ISSUER_KEY_FILE: issuer.keyFile,
+    ASSENT_BIND_HOST: '127.0.0.1',
   };
 }
