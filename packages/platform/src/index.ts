@@ -33,8 +33,8 @@ export { createDevIssuerKey, mintToken, publicJwks, readDevIssuerKey, serveJwks,
 export type { DevIssuerKey, TokenClaims } from './auth/dev-issuer.js';
 export { devTokenSource, fileTokenSource, serviceTokenSource, staticToken } from './auth/token-source.js';
 export type { TokenSource } from './auth/token-source.js';
-export { createGrpcServer } from './grpc/server.js';
-export type { AuthContext, GrpcServer } from './grpc/server.js';
+export { createGrpcServer, serviceName } from './grpc/server.js';
+export type { AuthContext, GrpcServer, ServiceCallers } from './grpc/server.js';
 export { toServerError } from './grpc/error-mapping.js';
 export { createGrpcClient, openChannel } from './grpc/client.js';
 export { fromClientError } from './grpc/client-errors.js';

@@ -143,8 +143,30 @@ describe('authz over gRPC', () => {
     expect((err as ClientError).code).toBe(Status.INVALID_ARGUMENT);
     const violations = (err as RichClientError).extra.find((d) => d.$type === BadRequest.$type) as BadRequest;
     expect(violations.fieldViolations.map((v) => v.field).sort()).toEqual(['action', 'approvers[0]', 'policy.hash', 'policy.id', 'tenant']);
-    const list = await svc.listProtectedActions({ tenant: 'acme' });
+    const alice = client(await issuer.token({ subject: 'alice', tenant: 'acme' }));
+    const list = await alice.listProtectedActions({ tenant: 'acme' });
     expect(list.protectedActions.map((a) => a.action)).toEqual(['payouts.change_details']);
+  });
+
+  it('lets a service identity call only the RPCs listed for it (the notifier and approvals cannot create tenants)', async () => {
+    for (const subject of ['service:notifier', 'service:approvals']) {
+      const svc = client(await issuer.token({ subject }));
+      await expect(svc.createTenant({ id: 'sneaky', displayName: 'Sneaky' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
+      await expect(svc.addTenantMember({ tenant: 'acme', user: 'mallory' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
+    }
+    const notifier = client(await issuer.token({ subject: 'service:notifier' }));
+    await expect(notifier.check({ tenant: 'acme', principal: 'alice', action: 'payouts.change_details', resource: 'r/1' })).rejects.toMatchObject({
+      code: Status.PERMISSION_DENIED,
+      details: 'service notifier may not call Check',
+    });
+    // Nothing changed: no tenant "sneaky", and mallory is still no member.
+    const admin = client(await issuer.token({ subject: 'root', roles: ['platform-admin'] }));
+    expect((await admin.createTenant({ id: 'sneaky', displayName: 'Sneaky' })).created).toBe(true);
+    const mallory = client(await issuer.token({ subject: 'mallory', tenant: 'acme' }));
+    expect((await mallory.check({ tenant: 'acme', principal: '', action: 'payouts.change_details', resource: 'r/1' })).decision).toBe(authzv1.Decision.DECISION_DENY);
+    // approvals keeps what it needs.
+    const approvals = client(await issuer.token({ subject: 'service:approvals' }));
+    expect((await approvals.check({ tenant: 'acme', principal: 'alice', action: 'payouts.change_details', resource: 'r/1' })).decision).toBe(authzv1.Decision.DECISION_NEEDS_APPROVAL);
   });
 
   it('answers UNAVAILABLE, never an answer, when OpenFGA is down and the decision is not cached', async () => {

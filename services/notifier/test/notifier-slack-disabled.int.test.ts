@@ -39,7 +39,7 @@ describe('notifier without a Slack token', () => {
 
     expect(slack.calls).toEqual([]);
     expect(await bus.lastParked()).toBeUndefined();
-    const svc = createGrpcClient(notifierv1.NotifierServiceDefinition, channel, staticToken(await issuer.token({ subject: 'service:approvals' })));
+    const svc = createGrpcClient(notifierv1.NotifierServiceDefinition, channel, staticToken(await issuer.token({ subject: 'alice', tenant: 'acme' })));
     expect((await svc.listNotifications({ tenant: 'acme', requestId: id, pageSize: 0 })).notifications).toEqual([]);
   });
 });

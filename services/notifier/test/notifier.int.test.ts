@@ -137,7 +137,7 @@ describe('notifier: approval events → Slack', () => {
   });
 
   it('answers bad input with INVALID_ARGUMENT naming the fields', async () => {
-    const svc = client(await issuer.token({ subject: 'service:approvals' }));
+    const svc = client(await issuer.token({ subject: 'alice', tenant: 'acme' }));
     const err = await svc.listNotifications({ tenant: 'Bad Tenant', requestId: 'nope', pageSize: 0 }).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(RichClientError);
     expect((err as ClientError).code).toBe(Status.INVALID_ARGUMENT);

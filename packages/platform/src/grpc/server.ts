@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/jwt-verifier.js';
-import { UnauthenticatedError } from '../errors.js';
+import { PermissionDeniedError, UnauthenticatedError } from '../errors.js';
 import { tracingEnabled } from '../telemetry.js';
 import { toServerError } from './error-mapping.js';
 
@@ -18,9 +18,21 @@ export type AuthContext = { principal: Principal };
 const ANONYMOUS_PREFIXES = ['/grpc.health.v1.Health/', '/grpc.reflection.v1alpha.ServerReflection/', '/grpc.reflection.v1.ServerReflection/'];
 const ANONYMOUS: Principal = { subject: 'anonymous', kind: 'user', tenant: undefined, roles: [] };
 
+/** Per RPC (method name, e.g. `WriteGrant`), the services that may call it. */
+export type ServiceCallers = Readonly<Record<string, readonly string[]>>;
+
+/** A service's name from its subject: `service:approvals` and `system:serviceaccount:assent:approvals` are both `approvals`. */
+export const serviceName = (subject: string): string => subject.slice(subject.lastIndexOf(':') + 1);
+
 export interface GrpcServer {
   server: Server<AuthContext>;
   health: ReturnType<typeof HealthState>;
+  /**
+   * Which services may call which RPCs. Service identities are refused every RPC
+   * not listed for them (PERMISSION_DENIED), whatever the handler would allow: least
+   * privilege between services. Users are unaffected (their rules are the handlers').
+   */
+  allowServiceCallers(callers: ServiceCallers): void;
   /** Adds reflection for the given fully-qualified service names and starts listening. */
   listen(port: number, serviceNames: string[], host?: string): Promise<number>;
   /** Stops accepting calls and waits for in-flight ones (bounded by the caller). */
@@ -43,13 +55,20 @@ export function createGrpcServer(opts: {
   maxConnectionAgeMs?: number;
 }): GrpcServer {
   const { logger, metrics, verifier } = opts;
+  let serviceCallers: ServiceCallers = {};
 
   async function principalOf(method: string, context: CallContext): Promise<Principal> {
     if (ANONYMOUS_PREFIXES.some((p) => method.startsWith(p))) return ANONYMOUS;
     const header = context.metadata.get('authorization');
     const match = typeof header === 'string' ? /^Bearer\s+(.+)$/i.exec(header) : null;
     if (!match?.[1]) throw new UnauthenticatedError('missing bearer token');
-    return verifier.verify(match[1]);
+    const principal = await verifier.verify(match[1]);
+    if (principal.kind === 'service') {
+      const rpc = method.slice(method.lastIndexOf('/') + 1);
+      const name = serviceName(principal.subject);
+      if (!serviceCallers[rpc]?.includes(name)) throw new PermissionDeniedError(`service ${name} may not call ${rpc}`);
+    }
+    return principal;
   }
 
   async function* serve<Req, Res>(call: ServerMiddlewareCall<Req, Res, AuthContext>, context: CallContext) {
@@ -91,6 +110,9 @@ export function createGrpcServer(opts: {
   return {
     server,
     health,
+    allowServiceCallers(callers) {
+      serviceCallers = callers;
+    },
     async listen(port, serviceNames, host = '0.0.0.0') {
       server.add(
         ServerReflectionService,
