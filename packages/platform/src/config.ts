@@ -67,6 +67,8 @@ export const commonEnvSpec = {
   ASSENT_JWKS_URL: env.url(),
   ASSENT_JWT_ISSUER: env.string(),
   ASSENT_JWT_AUDIENCE: env.string('assent'),
+  // Accepted signature algorithms (asymmetric only; Kubernetes signs RS256, the dev issuer ES256).
+  ASSENT_JWT_ALGORITHMS: env.list(['RS256', 'ES256']),
   /** More trusted issuers, `issuer=jwksUrl` pairs separated by ";" (e.g. your IdP for people). */
   ASSENT_EXTRA_ISSUERS: z
     .string()
@@ -111,6 +113,7 @@ export interface CommonConfig {
     /** Every trusted issuer: the primary one first. */
     issuers: { issuer: string; jwksUrl: string }[];
     audience: string;
+    algorithms: string[];
     serviceSubjects: string[];
     serviceTokenFile: string | undefined;
     devIssuerKeyFile: string | undefined;
@@ -130,6 +133,7 @@ export function commonConfig(parsed: { [K in keyof typeof commonEnvSpec]: z.outp
       issuer: parsed.ASSENT_JWT_ISSUER,
       issuers: [{ issuer: parsed.ASSENT_JWT_ISSUER, jwksUrl: parsed.ASSENT_JWKS_URL }, ...parsed.ASSENT_EXTRA_ISSUERS],
       audience: parsed.ASSENT_JWT_AUDIENCE,
+      algorithms: parsed.ASSENT_JWT_ALGORITHMS,
       serviceSubjects: parsed.ASSENT_SERVICE_SUBJECTS,
       serviceTokenFile: parsed.ASSENT_SERVICE_TOKEN_FILE,
       devIssuerKeyFile: parsed.ASSENT_DEV_ISSUER_KEY_FILE,

@@ -55,6 +55,30 @@ describe('createJwtVerifier', () => {
   });
 });
 
+describe('pinned algorithms and required claims', () => {
+  const sign = async (alg: string, key: Awaited<ReturnType<typeof jose.importJWK>>, kid: string, claims: jose.JWTPayload) =>
+    new jose.SignJWT(claims).setProtectedHeader({ alg, kid }).setIssuer('https://idp').setAudience('assent').setSubject('alice').setIssuedAt().sign(key);
+
+  it('refuses a token without exp, even one properly signed', async () => {
+    const key = await jose.importJWK(idp.privateJwk, 'ES256');
+    const forever = await sign('ES256', key, idp.privateJwk.kid ?? 'dev', { tenant: 'acme' });
+    await expect(verifier.verify(forever)).rejects.toThrow(/invalid token/);
+    const expiring = await sign('ES256', key, idp.privateJwk.kid ?? 'dev', { tenant: 'acme', exp: Math.floor(Date.now() / 1000) + 60 });
+    await expect(verifier.verify(expiring)).resolves.toMatchObject({ subject: 'alice' });
+  });
+
+  it('refuses algorithms it was not told to accept, and will not be told to accept none or HMAC', async () => {
+    const onlyRs = createJwtVerifier({ issuers: [{ issuer: 'https://idp', jwksUrl: idpJwksUrl }], audience: 'assent', serviceSubjects: [], algorithms: ['RS256'] });
+    await expect(onlyRs.verify(await mintToken(idp, { subject: 'alice' }))).rejects.toThrow(/invalid token: ERR_JOSE_ALG_NOT_ALLOWED/);
+    const secret = new TextEncoder().encode('a shared secret an attacker could guess');
+    const hmac = await sign('HS256', secret, idp.privateJwk.kid ?? 'dev', { exp: Math.floor(Date.now() / 1000) + 60 });
+    await expect(verifier.verify(hmac)).rejects.toBeInstanceOf(UnauthenticatedError);
+    for (const algorithms of [['none'], ['ES256', 'HS256']]) {
+      expect(() => createJwtVerifier({ issuers: [], audience: 'assent', serviceSubjects: [], algorithms })).toThrow(/not accepted/);
+    }
+  });
+});
+
 describe('verified-token cache', () => {
   const jwtVerify = vi.mocked(jose.jwtVerify);
 

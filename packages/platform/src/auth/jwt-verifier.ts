@@ -17,6 +17,8 @@ export interface JwtVerifierOptions {
   issuers: TrustedIssuer[];
   audience: string;
   serviceSubjects: string[];
+  /** Signature algorithms accepted (pinned: never `none` or a shared-secret HMAC). Default RS256 and ES256. */
+  algorithms?: readonly string[];
   /** Verified tokens remembered (LRU); 0 turns the cache off. */
   cacheSize?: number;
   /** Clock in ms since epoch (tests). */
@@ -42,6 +44,9 @@ export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
   const services = new Set(opts.serviceSubjects);
   const now = opts.now ?? Date.now;
   const cacheSize = opts.cacheSize ?? 10_000;
+  const algorithms = opts.algorithms ?? ['RS256', 'ES256'];
+  const unsafe = algorithms.filter((a) => a === 'none' || a.startsWith('HS'));
+  if (unsafe.length) throw new Error(`JWT algorithms ${unsafe.join(', ')} are not accepted: a JWKS verifier needs asymmetric signatures`);
   const cache = cacheSize > 0 ? new LruCache<string, Principal>(cacheSize, now) : undefined;
 
   async function verifySignature(token: string): Promise<{ principal: Principal; exp: number | undefined }> {
@@ -55,7 +60,15 @@ export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
     if (!issuer || !jwks) throw new UnauthenticatedError('invalid token: issuer not trusted');
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, jwks, { issuer, audience: opts.audience, clockTolerance: 5, currentDate: new Date(now()) }));
+      ({ payload } = await jwtVerify(token, jwks, {
+        issuer,
+        audience: opts.audience,
+        algorithms: [...algorithms],
+        // A token without an expiry would be good forever.
+        requiredClaims: ['exp'],
+        clockTolerance: 5,
+        currentDate: new Date(now()),
+      }));
     } catch (err) {
       if (err instanceof errors.JWTExpired) throw new UnauthenticatedError('token expired');
       if (err instanceof errors.JOSEError) throw new UnauthenticatedError(`invalid token: ${err.code}`);
