@@ -6,6 +6,7 @@ import {
   type Client,
   type CompatServiceDefinition,
 } from 'nice-grpc';
+import { deadlineMiddleware, type DeadlineOptions } from 'nice-grpc-client-middleware-deadline';
 import { errorDetailsClientMiddleware } from 'nice-grpc-error-details';
 import { openTelemetryClientMiddleware } from 'nice-grpc-opentelemetry';
 import type { ClientMiddlewareCall, CallOptions } from 'nice-grpc-common';
@@ -47,11 +48,22 @@ export function openChannel(address: string): Channel {
   });
 }
 
-/** A promise-based client with rich error details, bearer auth and, when tracing is on (telemetry.ts), a span per call. */
-export function createGrpcClient<D extends CompatServiceDefinition>(definition: D, channel: Channel, tokens: TokenSource): Client<D> {
+/**
+ * A promise-based client with rich error details, bearer auth and, when tracing is
+ * on (telemetry.ts), a span per call. With `deadlineMs` every call that sets no
+ * deadline of its own fails with DEADLINE_EXCEEDED after that long: what one
+ * service uses to call another, so a stuck peer cannot hold a handler forever.
+ */
+export function createGrpcClient<D extends CompatServiceDefinition>(
+  definition: D,
+  channel: Channel,
+  tokens: TokenSource,
+  opts: { deadlineMs?: number } = {},
+): Client<D, DeadlineOptions> {
   const factory = tracingEnabled() ? createClientFactory().use(openTelemetryClientMiddleware()) : createClientFactory();
   return factory
     .use(errorDetailsClientMiddleware)
     .use(bearer(tokens))
-    .create(definition, channel);
+    .use(deadlineMiddleware)
+    .create(definition, channel, opts.deadlineMs ? { '*': { deadline: opts.deadlineMs } } : {});
 }
