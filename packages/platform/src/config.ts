@@ -67,6 +67,8 @@ export const commonEnvSpec = {
   ASSENT_JWKS_URL: env.url(),
   ASSENT_JWT_ISSUER: env.string(),
   ASSENT_JWT_AUDIENCE: env.string('assent'),
+  // A token presented when fetching ASSENT_JWKS_URL (the Kubernetes API server wants one).
+  ASSENT_JWKS_TOKEN_FILE: env.optionalString(),
   // Accepted signature algorithms (asymmetric only; Kubernetes signs RS256, the dev issuer ES256).
   ASSENT_JWT_ALGORITHMS: env.list(['RS256', 'ES256']),
   /** More trusted issuers, `issuer=jwksUrl` pairs separated by ";" (e.g. your IdP for people). */
@@ -111,7 +113,7 @@ export interface CommonConfig {
     jwksUrl: string;
     issuer: string;
     /** Every trusted issuer: the primary one first. */
-    issuers: { issuer: string; jwksUrl: string }[];
+    issuers: { issuer: string; jwksUrl: string; jwksTokenFile?: string | undefined }[];
     audience: string;
     algorithms: string[];
     serviceSubjects: string[];
@@ -131,7 +133,7 @@ export function commonConfig(parsed: { [K in keyof typeof commonEnvSpec]: z.outp
     auth: {
       jwksUrl: parsed.ASSENT_JWKS_URL,
       issuer: parsed.ASSENT_JWT_ISSUER,
-      issuers: [{ issuer: parsed.ASSENT_JWT_ISSUER, jwksUrl: parsed.ASSENT_JWKS_URL }, ...parsed.ASSENT_EXTRA_ISSUERS],
+      issuers: [{ issuer: parsed.ASSENT_JWT_ISSUER, jwksUrl: parsed.ASSENT_JWKS_URL, jwksTokenFile: parsed.ASSENT_JWKS_TOKEN_FILE }, ...parsed.ASSENT_EXTRA_ISSUERS],
       audience: parsed.ASSENT_JWT_AUDIENCE,
       algorithms: parsed.ASSENT_JWT_ALGORITHMS,
       serviceSubjects: parsed.ASSENT_SERVICE_SUBJECTS,

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as jose from 'jose';
-import { createDevIssuerKey, createJwtVerifier, mintToken, serveJwks, UnauthenticatedError, type DevIssuerKey } from '@assent/platform';
+import { createServer } from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDevIssuerKey, createJwtVerifier, mintToken, publicJwks, serveJwks, UnauthenticatedError, type DevIssuerKey } from '@assent/platform';
 
 // Spy on signature verification to see which calls the cache answers (vi.mock is hoisted).
 vi.mock('jose', async (importOriginal) => {
@@ -52,6 +57,33 @@ describe('createJwtVerifier', () => {
     await expect(verifier.verify(await mintToken({ ...idp, audience: 'other' }, { subject: 'alice' }))).rejects.toThrow(/invalid token/);
     await expect(verifier.verify(await mintToken(idp, { subject: 'alice', ttlSeconds: -60 }))).rejects.toThrow(/expired/);
     await expect(verifier.verify('not-a-jwt')).rejects.toThrow(/not a JWT/);
+  });
+});
+
+describe('a JWKS that wants a bearer token (the Kubernetes API server)', () => {
+  it('presents the token file on each fetch, re-read after the kubelet rotates it', async () => {
+    let expected = 'token-1';
+    const server = createServer((req, res) => {
+      if (req.headers.authorization !== `Bearer ${expected}`) return void res.writeHead(401).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(publicJwks(cluster)));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/openid/v1/jwks`;
+    const dir = await mkdtemp(join(tmpdir(), 'assent-jwks-token-'));
+    const tokenFile = join(dir, 'token');
+    try {
+      await writeFile(tokenFile, 'token-1\n');
+      const token = await mintToken(cluster, { subject: 'system:serviceaccount:assent:approvals' });
+      const make = (file?: string) => createJwtVerifier({ issuers: [{ issuer: 'https://cluster', jwksUrl, jwksTokenFile: file }], audience: 'assent', serviceSubjects: [], cacheSize: 0 });
+      await expect(make(tokenFile).verify(token)).resolves.toMatchObject({ subject: 'system:serviceaccount:assent:approvals' });
+      expected = 'token-2';
+      await writeFile(tokenFile, 'token-2\n');
+      await expect(make(tokenFile).verify(token)).resolves.toMatchObject({ subject: 'system:serviceaccount:assent:approvals' });
+      await expect(make().verify(token)).rejects.toBeDefined();
+    } finally {
+      server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

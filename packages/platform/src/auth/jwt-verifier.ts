@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
+import { readFileSync } from 'node:fs';
+import { createRemoteJWKSet, customFetch, decodeJwt, errors, jwtVerify, type FetchImplementation, type JWTPayload } from 'jose';
 import { UnauthenticatedError } from '../errors.js';
 import { LruCache } from '../lru-cache.js';
 import type { Principal } from './principal.js';
@@ -11,6 +12,18 @@ export interface TokenVerifier {
 export interface TrustedIssuer {
   issuer: string;
   jwksUrl: string;
+  /**
+   * A file whose contents are presented as `Authorization: Bearer …` when fetching
+   * the JWKS, read on every fetch (the kubelet rotates it). The Kubernetes API
+   * server serves its keys only to authenticated callers with issuer discovery
+   * rights (deploy/k8s: ClusterRoleBinding to system:service-account-issuer-discovery).
+   */
+  jwksTokenFile?: string | undefined;
+}
+
+/** fetch with the bearer token from `file`, re-read each time. */
+function withBearerFrom(file: string): FetchImplementation {
+  return (url, options) => fetch(url, { ...options, headers: { ...options.headers, authorization: `Bearer ${readFileSync(file, 'utf8').trim()}` } });
 }
 
 export interface JwtVerifierOptions {
@@ -40,7 +53,16 @@ export interface JwtVerifierOptions {
  * that cached the JWKS.
  */
 export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
-  const keys = new Map(opts.issuers.map((i) => [i.issuer, createRemoteJWKSet(new URL(i.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 })]));
+  const keys = new Map(
+    opts.issuers.map((i) => [
+      i.issuer,
+      createRemoteJWKSet(new URL(i.jwksUrl), {
+        cooldownDuration: 30_000,
+        cacheMaxAge: 600_000,
+        ...(i.jwksTokenFile ? { [customFetch]: withBearerFrom(i.jwksTokenFile) } : {}),
+      }),
+    ]),
+  );
   const services = new Set(opts.serviceSubjects);
   const now = opts.now ?? Date.now;
   const cacheSize = opts.cacheSize ?? 10_000;
