@@ -26,7 +26,7 @@ const as = async (subject: string, roles: string[] = []) =>
 beforeAll(async () => {
   [fga, issuer] = await Promise.all([startOpenFga(), startTestIssuer()]);
   const env = commonTestEnv(root, issuer);
-  authz = await startAuthz(authzConfig({ ...env, AUTHZ_GRPC_PORT: '0', AUTHZ_HTTP_PORT: '0', AUTHZ_OPENFGA_API_URL: fga.apiUrl, AUTHZ_OPENFGA_STORE_NAME: root }));
+  authz = await startAuthz(authzConfig({ ...env, AUTHZ_GRPC_PORT: '0', AUTHZ_HTTP_PORT: '0', ...fga.authzEnv, AUTHZ_OPENFGA_STORE_NAME: root }));
   approvals = await startApprovals(loadConfig({ ...env, APPROVALS_GRPC_PORT: '0', APPROVALS_HTTP_PORT: '0', APPROVALS_AUTHZ_ADDR: `127.0.0.1:${authz.grpcPort}` }));
   channel = openChannel(`127.0.0.1:${approvals.grpcPort}`);
   authzChannel = openChannel(`127.0.0.1:${authz.grpcPort}`);

@@ -52,7 +52,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   [fga, issuer] = await Promise.all([startOpenFga(), startTestIssuer()]);
   const common = commonTestEnv(root, issuer);
-  authz = await startAuthz(authzConfig({ ...common, AUTHZ_GRPC_PORT: '0', AUTHZ_HTTP_PORT: '0', AUTHZ_OPENFGA_API_URL: fga.apiUrl, AUTHZ_OPENFGA_STORE_NAME: root }));
+  authz = await startAuthz(authzConfig({ ...common, AUTHZ_GRPC_PORT: '0', AUTHZ_HTTP_PORT: '0', ...fga.authzEnv, AUTHZ_OPENFGA_STORE_NAME: root }));
   approvalsPort = await getPort({ host: '127.0.0.1' });
   env = { ...common, APPROVALS_GRPC_PORT: String(approvalsPort), APPROVALS_HTTP_PORT: String(await getPort({ host: '127.0.0.1' })), APPROVALS_AUTHZ_ADDR: `127.0.0.1:${authz.grpcPort}` };
   nats = await connectNats(testEnv.natsUrl, 'crash-test', createLogger('crash-test', 'silent'));
