@@ -12,7 +12,8 @@ export {
 } from './errors.js';
 export type { FieldViolation } from './errors.js';
 export { Violations, patterns } from './validation.js';
-export { assertTenantAccess, hasRole } from './auth/tenant-access.js';
+export { assertTenantAccess, hasRole, MemoryTenantDirectory, requireTenantExists } from './auth/tenant-access.js';
+export type { TenantDirectory } from './auth/tenant-access.js';
 export type { Principal } from './auth/principal.js';
 export type { AssentEvent } from './nats/events.js';
 export { canonicalJson } from './canonical-json.js';

@@ -13,6 +13,8 @@ import { ensureEventStreams } from './nats/streams.js';
 import { names, type Names } from './nats/subjects.js';
 import { createRedis, type Redis } from './redis.js';
 import { Shutdown } from './shutdown.js';
+import type { TenantDirectory } from './auth/tenant-access.js';
+import { openTenantDirectory } from './nats/tenant-directory.js';
 import { startTelemetry } from './telemetry.js';
 
 /**
@@ -32,6 +34,8 @@ export interface ServiceRuntime {
   publisher: EventPublisher;
   /** This service's identity for calls to other services. */
   serviceTokens(): TokenSource;
+  /** The tenant directory (opened on first use; stopped with the service, part of /readyz). */
+  tenants(): Promise<TenantDirectory>;
   /** Adds a condition to /readyz (e.g. a KV mirror is live); NATS being connected is always one. */
   readiness(name: string, check: () => boolean): void;
   /** Runs on stop, after gRPC stops accepting and before NATS drains (e.g. stop consumers). */
@@ -58,6 +62,7 @@ export async function createRuntime(service: string, config: CommonConfig, opts:
   let http: HttpServer | undefined;
   let ready = false;
   let tokens: TokenSource | undefined;
+  let tenantDirectory: Promise<TenantDirectory> | undefined;
 
   const shutdown = new Shutdown(logger);
   shutdown.add('grpc', () => {
@@ -96,6 +101,14 @@ export async function createRuntime(service: string, config: CommonConfig, opts:
     },
     readiness(name, check) {
       checks.push({ name, check });
+    },
+    tenants() {
+      tenantDirectory ??= openTenantDirectory(nats.nc, n, logger).then((dir) => {
+        stopHooks.push({ name: 'tenant directory', fn: () => dir.stop() });
+        checks.push({ name: 'tenant directory', check: () => dir.live() });
+        return dir;
+      });
+      return tenantDirectory;
     },
     onStop(name, fn) {
       stopHooks.push({ name, fn });

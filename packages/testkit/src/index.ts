@@ -14,3 +14,4 @@ export { startSlackServer } from './slack-server.js';
 export type { SlackCall, SlackMessage, SlackServer } from './slack-server.js';
 export { containerEngineAvailable, resolveBackingServices, startContainers, tcpReachable } from './backing-services.js';
 export type { BackingServices, ResolveOptions } from './backing-services.js';
+export { registerTenants } from './tenants.js';

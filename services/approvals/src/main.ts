@@ -38,6 +38,7 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
       newEvent: (e) => newEvent({ ...e, service: 'approvals' }),
       newId: monotonicUlids(),
       clock: { now: () => new Date() },
+      tenants: await rt.tenants(),
     };
     const relay = await startOutboxRelay({ nats: rt.nats, names: rt.names, logger: rt.logger, metrics: rt.metrics, store });
     const grants = await startGrantConsumer(rt, deps);

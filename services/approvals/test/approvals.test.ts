@@ -164,4 +164,11 @@ describe('listRequests', () => {
     expect(approved.requests.map((r) => r.id)).toEqual([ids[0]]);
     await expect(listRequests(m.deps, user('alice'), { tenant: 'acme', state: undefined, pageSize: 1000, pageToken: '' })).rejects.toBeInstanceOf(InvalidArgumentError);
   });
+
+  it('answers NOT_FOUND for a tenant that does not exist, not an empty page', async () => {
+    const m = await setup();
+    const ghost = { subject: 'alice', kind: 'user' as const, tenant: 'ghost', roles: [] };
+    await expect(listRequests(m.deps, ghost, { tenant: 'ghost', state: undefined, pageSize: 0, pageToken: '' })).rejects.toBeInstanceOf(NotFoundError);
+    expect((await listRequests(m.deps, { ...ghost, tenant: 'globex' }, { tenant: 'globex', state: undefined, pageSize: 0, pageToken: '' })).requests).toEqual([]);
+  });
 });

@@ -39,6 +39,8 @@ export function memoryDeps() {
     newEvent: (e) => newEvent({ ...e, service: 'approvals' }),
     newId: monotonicFactory(),
     clock,
+    // The same tenants the authz twin knows.
+    tenants: { exists: (tenant) => Promise.resolve(authz.tenants.has(tenant)) },
   };
   return { deps, authz, requests, events, clock };
 }

@@ -20,7 +20,7 @@ export async function startAudit(config: AuditConfig): Promise<RunningAudit> {
     const log = await JetStreamAuditLog.open(rt.nats, rt.names, new RedisEventIndex(rt.redis), (err) =>
       rt.logger.warn({ err }, 'audit event index update failed; it catches up on the next lookup'),
     );
-    const deps: AuditDeps = { log, clock: { now: () => new Date() } };
+    const deps: AuditDeps = { log, clock: { now: () => new Date() }, tenants: await rt.tenants() };
     const consumer = await startEventConsumer({ nats: rt.nats, names: rt.names, logger: rt.logger, metrics: rt.metrics, deps });
     rt.onStop('event consumer', () => consumer.stop());
     rt.grpc.server.add(auditv1.AuditServiceDefinition, auditService(deps));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nanos } from '@nats-io/nats-core';
-import { connectNats, createLogger, createRedis, names, type Nats, type Redis } from '@assent/platform';
+import { connectNats, createLogger, createRedis, MemoryTenantDirectory, names, type Nats, type Redis } from '@assent/platform';
 import { cleanupNats, cleanupRedis, testEnv, uniqueRoot } from '@assent/testkit';
 import { JetStreamAuditLog } from '../src/adapters/jetstream/audit-log.js';
 import { auditStreamName, auditSubject } from '../src/adapters/jetstream/audit-stream.js';
@@ -20,10 +20,15 @@ let natsA: Nats;
 let natsB: Nats;
 let redis: Redis;
 let t = 0;
-const tenantOf = () => `tenant-${++t}`;
+const tenants = new MemoryTenantDirectory();
+const tenantOf = () => {
+  const tenant = `tenant-${++t}`;
+  tenants.add(tenant);
+  return tenant;
+};
 
 const open = (nats: Nats, index = new RedisEventIndex(redis)) => JetStreamAuditLog.open(nats, n, index);
-const deps = async (nats: Nats): Promise<AuditDeps> => ({ log: await open(nats), clock: { now: () => new Date() } });
+const deps = async (nats: Nats): Promise<AuditDeps> => ({ log: await open(nats), clock: { now: () => new Date() }, tenants });
 const event = (tenant: string, id: string): SourceEvent => ({
   id,
   type: 'assent.policy.updated.v1',

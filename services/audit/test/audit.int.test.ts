@@ -17,7 +17,7 @@ import {
   type Nats,
 } from '@assent/platform';
 import { auditv1 } from '@assent/proto';
-import { cleanupNats, cleanupRedis, commonTestEnv, startTestIssuer, testEnv, uniqueRoot, type TestIssuer } from '@assent/testkit';
+import { cleanupNats, cleanupRedis, commonTestEnv, registerTenants, startTestIssuer, testEnv, uniqueRoot, type TestIssuer } from '@assent/testkit';
 import { loadConfig } from '../src/config.js';
 import { startAudit, type RunningAudit } from '../src/main.js';
 import { eventually } from './support/eventually.js';
@@ -57,6 +57,7 @@ async function waitForRecords(tenant: string, count: number) {
 }
 
 beforeAll(async () => {
+  await registerTenants(root, ['acme', 'globex']);
   issuer = await startTestIssuer();
   audit = await startAudit(loadConfig({ ...commonTestEnv(root, issuer), AUDIT_GRPC_PORT: '0', AUDIT_HTTP_PORT: '0' }));
   channel = openChannel(`127.0.0.1:${audit.grpcPort}`);
@@ -174,5 +175,13 @@ describe('audit over NATS and gRPC', () => {
     expect(reasons.join('\n')).toMatch(/not an Assent CloudEvent/);
     expect(await listAll(await auditor(), 'acme')).toHaveLength(6);
     expect(await listAll(await auditor('globex'), 'globex')).toHaveLength(0);
+  });
+});
+
+describe('a tenant that does not exist', () => {
+  it('is NOT_FOUND for list and verify, not an empty log or a valid empty chain', async () => {
+    const ghost = await auditor('ghost');
+    await expect(ghost.listRecords({ tenant: 'ghost', eventType: '', subject: '', pageSize: 0, pageToken: '' })).rejects.toMatchObject({ code: Status.NOT_FOUND });
+    await expect(ghost.verifyChain({ tenant: 'ghost' })).rejects.toMatchObject({ code: Status.NOT_FOUND });
   });
 });

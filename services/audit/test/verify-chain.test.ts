@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, PermissionDeniedError } from '@assent/platform/domain';
+import { InvalidArgumentError, NotFoundError, PermissionDeniedError } from '@assent/platform/domain';
 import { recordEvent } from '../src/domain/commands/record-event.js';
 import { verifyChain } from '../src/domain/commands/verify-chain.js';
 import { recordHash } from '../src/domain/record-hash.js';
@@ -18,8 +18,9 @@ describe('verifyChain', () => {
     expect(await verifyChain(deps, userOf('acme'), { tenant: 'acme' })).toEqual({ valid: true, records: 4, headHash: head!.hash, firstInvalidSequence: 0 });
   });
 
-  it('treats a tenant with no records as an empty, valid chain', async () => {
-    expect(await verifyChain(memoryDeps(), service, { tenant: 'nobody' })).toEqual({ valid: true, records: 0, headHash: '', firstInvalidSequence: 0 });
+  it('treats a tenant with no records as an empty, valid chain, and one that does not exist as NOT_FOUND', async () => {
+    expect(await verifyChain(memoryDeps(), service, { tenant: 'initech' })).toEqual({ valid: true, records: 0, headHash: '', firstInvalidSequence: 0 });
+    await expect(verifyChain(memoryDeps(), service, { tenant: 'nobody' })).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('finds a record whose data was edited', async () => {

@@ -41,6 +41,7 @@ export async function startDelivery(config: DeliveryConfig): Promise<RunningDeli
       retry: { ...config.retry, scheduleMs: [...config.retry.scheduleMs] },
       allowPrivateTargets: config.allowPrivateTargets,
       random: Math.random,
+      tenants: await rt.tenants(),
     };
     const common = { nats: rt.nats, names: rt.names, logger: rt.logger, metrics: rt.metrics, deps };
     const worker = await startTaskWorker({

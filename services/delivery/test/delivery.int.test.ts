@@ -16,7 +16,7 @@ import {
   type Nats,
 } from '@assent/platform';
 import { deliveryv1 } from '@assent/proto';
-import { cleanupNats, cleanupRedis, commonTestEnv, startTestIssuer, testEnv, uniqueRoot, type TestIssuer } from '@assent/testkit';
+import { cleanupNats, cleanupRedis, commonTestEnv, registerTenants, startTestIssuer, testEnv, uniqueRoot, type TestIssuer } from '@assent/testkit';
 import { loadConfig } from '../src/config.js';
 import { startDelivery, type RunningDelivery } from '../src/main.js';
 import { deliveryNames } from '../src/adapters/jetstream/delivery-names.js';
@@ -82,6 +82,7 @@ function fieldsOf(err: unknown): string[] {
 }
 
 beforeAll(async () => {
+  await registerTenants(root, ['acme', 'bad-co', 'invalid-co', 'iso-acme', 'iso-globex', 'retry-co']);
   issuer = await startTestIssuer();
   delivery = await startDelivery(
     loadConfig({
@@ -203,6 +204,16 @@ describe('delivery over gRPC and JetStream', () => {
     expect(globexReceiver.requests).toHaveLength(0);
   });
 
+  it('refuses endpoints and lists for a tenant that does not exist (NOT_FOUND), creating nothing', async () => {
+    const ghost = await adminOf('ghost');
+    await expect(ghost.createEndpoint({ tenant: 'ghost', url: 'http://127.0.0.1:1/', description: '', eventTypes: [] })).rejects.toMatchObject({ code: Status.NOT_FOUND });
+    await expect(ghost.listEndpoints({ tenant: 'ghost' })).rejects.toMatchObject({ code: Status.NOT_FOUND });
+    await expect(ghost.listAttempts({ tenant: 'ghost', endpointId: '', pageSize: 0 })).rejects.toMatchObject({ code: Status.NOT_FOUND });
+    // Once the tenant exists, it has no endpoint: the refused create made none.
+    await registerTenants(root, ['ghost']);
+    await expect.poll(async () => (await ghost.listEndpoints({ tenant: 'ghost' }).catch(() => undefined))?.endpoints, { timeout: 5_000 }).toEqual([]);
+  });
+
   it('members may read but only admins may create endpoints', async () => {
     const member = client(await issuer.token({ subject: 'carol', tenant: 'acme' }));
     await expect(member.listEndpoints({ tenant: 'acme' })).resolves.toBeDefined();
@@ -218,6 +229,7 @@ describe('delivery with private targets forbidden (the production default)', () 
   let strictChannel: Channel;
 
   beforeAll(async () => {
+    await registerTenants(strictRoot, ['acme']);
     strict = await startDelivery(loadConfig({ ...commonTestEnv(strictRoot, issuer), DELIVERY_GRPC_PORT: '0', DELIVERY_HTTP_PORT: '0' }));
     strictChannel = openChannel(`127.0.0.1:${strict.grpcPort}`);
   });

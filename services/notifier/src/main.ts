@@ -32,6 +32,7 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
       clock: { now: () => new Date() },
       defaultSlackChannel: config.slack.defaultChannel,
       portalBaseUrl: config.portalBaseUrl,
+      tenants: await rt.tenants(),
     };
     rt.grpc.server.add(notifierv1.NotifierServiceDefinition, notifierService(deps));
     const consumer = await startEventConsumer(rt, deps);

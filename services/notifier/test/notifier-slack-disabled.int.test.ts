@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGrpcClient, openChannel, staticToken, type Channel } from '@assent/platform';
 import { approvalsv1, notifierv1 } from '@assent/proto';
-import { cleanupNats, cleanupRedis, commonTestEnv, startSlackServer, startTestIssuer, uniqueRoot, type SlackServer, type TestIssuer } from '@assent/testkit';
+import { cleanupNats, cleanupRedis, commonTestEnv, registerTenants, startSlackServer, startTestIssuer, uniqueRoot, type SlackServer, type TestIssuer } from '@assent/testkit';
 import { loadConfig } from '../src/config.js';
 import { startNotifier, type RunningNotifier } from '../src/main.js';
 import { openEventBus } from './support/event-bus.js';
@@ -15,6 +15,7 @@ let bus: Awaited<ReturnType<typeof openEventBus>>;
 let channel: Channel;
 
 beforeAll(async () => {
+  await registerTenants(root, ['acme', 'globex']);
   [issuer, slack] = await Promise.all([startTestIssuer(), startSlackServer()]);
   // Pointed at a Slack server but without a token: Slack is off.
   notifier = await startNotifier(

@@ -4,7 +4,7 @@ import { createChannel, createClient, Status } from 'nice-grpc';
 import { BadRequest, RichClientError } from 'nice-grpc-error-details';
 import { createGrpcClient, openChannel, staticToken, type Channel } from '@assent/platform';
 import { approvalsv1, notifierv1 } from '@assent/proto';
-import { cleanupNats, cleanupRedis, commonTestEnv, startSlackServer, startTestIssuer, uniqueRoot, type SlackServer, type TestIssuer } from '@assent/testkit';
+import { cleanupNats, cleanupRedis, commonTestEnv, registerTenants, startSlackServer, startTestIssuer, uniqueRoot, type SlackServer, type TestIssuer } from '@assent/testkit';
 import { loadConfig } from '../src/config.js';
 import { startNotifier, type RunningNotifier } from '../src/main.js';
 import { openEventBus } from './support/event-bus.js';
@@ -27,6 +27,7 @@ interface Block {
 const postsAbout = (requestId: string) => slack.succeeded('chat.postMessage').filter((c) => JSON.stringify(c.body).includes(requestId));
 
 beforeAll(async () => {
+  await registerTenants(root, ['acme', 'globex']);
   [issuer, slack] = await Promise.all([startTestIssuer(), startSlackServer({ channels: ['payments-approvals', 'approvals'] })]);
   notifier = await startNotifier(
     loadConfig({
@@ -134,6 +135,11 @@ describe('notifier: approval events → Slack', () => {
     expect((await mallory.listNotifications({ tenant: 'globex', requestId, pageSize: 0 })).notifications).toEqual([]);
     const anon = createClient(notifierv1.NotifierServiceDefinition, createChannel(`127.0.0.1:${notifier.grpcPort}`));
     await expect(anon.listNotifications({ tenant: 'acme', requestId, pageSize: 0 })).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
+  });
+
+  it('answers NOT_FOUND for a tenant that does not exist, not an empty list', async () => {
+    const ghost = client(await issuer.token({ subject: 'alice', tenant: 'ghost' }));
+    await expect(ghost.listNotifications({ tenant: 'ghost', requestId: '', pageSize: 0 })).rejects.toMatchObject({ code: Status.NOT_FOUND });
   });
 
   it('answers bad input with INVALID_ARGUMENT naming the fields', async () => {

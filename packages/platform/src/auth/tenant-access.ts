@@ -1,4 +1,4 @@
-import { PermissionDeniedError } from '../errors.js';
+import { NotFoundError, PermissionDeniedError } from '../errors.js';
 import type { Principal } from './principal.js';
 
 /** Users act only within the tenant their token names; services act for any tenant. */
@@ -11,4 +11,28 @@ export function assertTenantAccess(principal: Principal, tenant: string): void {
 
 export function hasRole(principal: Principal, role: string): boolean {
   return principal.roles.includes(role);
+}
+
+/** Which tenants exist (authz creates them). */
+export interface TenantDirectory {
+  exists(tenant: string): Promise<boolean>;
+}
+
+/** NOT_FOUND for a tenant that does not exist: a list or a write for it would answer as if it did. */
+export async function requireTenantExists(tenants: TenantDirectory, tenant: string): Promise<void> {
+  if (!(await tenants.exists(tenant))) throw new NotFoundError('tenant', tenant, `tenant "${tenant}" does not exist`);
+}
+
+/** In-memory twin of the tenant directory, for unit tests. */
+export class MemoryTenantDirectory implements TenantDirectory {
+  private readonly ids: Set<string>;
+  constructor(ids: Iterable<string> = []) {
+    this.ids = new Set(ids);
+  }
+  add(tenant: string): void {
+    this.ids.add(tenant);
+  }
+  async exists(tenant: string): Promise<boolean> {
+    return this.ids.has(tenant);
+  }
 }

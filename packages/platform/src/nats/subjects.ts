@@ -15,6 +15,8 @@ export interface Names {
   state(entity: string, tenant: string, id: string): string;
   /** Stream/consumer-name-safe form of root, e.g. "ASSENT". */
   upper: string;
+  /** The tenant directory: authz writes one key per tenant (its id); every service may read it. */
+  tenantsBucket: string;
 }
 
 export function names(root: string): Names {
@@ -29,6 +31,7 @@ export function names(root: string): Names {
     dlq: (consumer) => `${root}.dlq.${consumer}`,
     stateStream: (entity) => `${upper}_STATE_${entity.toUpperCase()}`,
     state: (entity, tenant, id) => `${root}.state.${entity}.${tenant}.${id}`,
+    tenantsBucket: `${upper}_authz_tenants`,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { TenantDirectory } from '@assent/platform/domain';
 import type { AssentEvent } from '@assent/platform/domain';
 import type { ApprovalRequest, CheckOutcome, Policy, RequestState, StoredRequest } from './types.js';
 
@@ -66,4 +67,6 @@ export interface ApprovalsDeps {
   newEvent<T>(input: { type: string; subject: string; tenant: string; data: T; id?: string }): AssentEvent<T>;
   newId(): string;
   clock: Clock;
+  /** Which tenants exist: listing another's requests is NOT_FOUND. */
+  tenants: TenantDirectory;
 }

@@ -1,3 +1,4 @@
+import type { TenantDirectory } from '@assent/platform/domain';
 import type { AuditRecord, Cursor, RecordFilters, RecordPage } from './types.js';
 
 export interface AppendResult {
@@ -38,4 +39,6 @@ export interface Clock {
 export interface AuditDeps {
   log: AuditLog;
   clock: Clock;
+  /** Which tenants exist: a list or verify for another is NOT_FOUND. */
+  tenants: TenantDirectory;
 }

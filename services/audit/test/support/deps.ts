@@ -1,11 +1,12 @@
+import { MemoryTenantDirectory } from '@assent/platform/domain';
 import { MemoryAuditLog } from '../../src/adapters/memory/audit-log.js';
 import type { AuditDeps } from '../../src/domain/ports.js';
 import type { SourceEvent } from '../../src/domain/types.js';
 
-/** Memory twin with a fake clock that advances one second per reading. */
-export function memoryDeps(): AuditDeps & { log: MemoryAuditLog } {
+/** Memory twin with a fake clock that advances one second per reading; tenants acme, globex and initech exist. */
+export function memoryDeps(): AuditDeps & { log: MemoryAuditLog; tenants: MemoryTenantDirectory } {
   let t = Date.UTC(2030, 0, 1);
-  return { log: new MemoryAuditLog(), clock: { now: () => new Date((t += 1000)) } };
+  return { log: new MemoryAuditLog(), clock: { now: () => new Date((t += 1000)) }, tenants: new MemoryTenantDirectory(['acme', 'globex', 'initech']) };
 }
 
 export const service = { subject: 'service:auditor', kind: 'service' as const, tenant: undefined, roles: [] };

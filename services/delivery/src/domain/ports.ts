@@ -1,3 +1,4 @@
+import type { TenantDirectory } from '@assent/platform/domain';
 import type { Attempt, DeliveryTask, Endpoint, RetryPolicy } from './types.js';
 
 /** Endpoints per tenant (JetStream KV `<ROOT>_delivery_endpoints`, key `<tenant>.<id>`). */
@@ -69,4 +70,6 @@ export interface DeliveryDeps {
   allowPrivateTargets: boolean;
   /** Source of jitter in [0, 1); injectable so tests are deterministic. */
   random: () => number;
+  /** Which tenants exist: endpoints and lists for another are NOT_FOUND. */
+  tenants: TenantDirectory;
 }

@@ -1,4 +1,5 @@
 import type { Principal } from '@assent/platform';
+import { MemoryTenantDirectory } from '@assent/platform/domain';
 import { cryptoIdSource } from '../../src/adapters/crypto/id-source.js';
 import { MemoryAttemptLog } from '../../src/adapters/memory/attempt-log.js';
 import { MemoryEndpointRepository } from '../../src/adapters/memory/endpoint-repository.js';
@@ -30,6 +31,7 @@ export function memoryDeps(overrides: Partial<DeliveryDeps> = {}) {
     retry: { maxAttempts: 4, scheduleMs: [1_000, 60_000, 600_000], maxRetryAfterMs: 3_600_000, jitter: 0, timeoutMs: 5_000 },
     allowPrivateTargets: false,
     random: () => 0.5,
+    tenants: new MemoryTenantDirectory(['acme', 'globex', 'initech']),
     ...overrides,
   };
   return { deps, endpoints, tasks, attempts, sender, resolver };

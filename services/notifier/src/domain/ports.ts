@@ -1,3 +1,4 @@
+import type { TenantDirectory } from '@assent/platform/domain';
 import type { SlackBlock } from './slack/blocks.js';
 import type { Notification, RequestNotifications } from './types.js';
 
@@ -49,4 +50,6 @@ export interface NotifierDeps {
   defaultSlackChannel: string | undefined;
   /** e.g. https://assent.example.com; links are `${portalBaseUrl}/requests/<tenant>/<id>`. */
   portalBaseUrl: string;
+  /** Which tenants exist: listing another's notifications is NOT_FOUND. */
+  tenants: TenantDirectory;
 }

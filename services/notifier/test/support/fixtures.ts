@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { MemoryTenantDirectory } from '@assent/platform/domain';
 import type { NotifierDeps } from '../../src/domain/ports.js';
 import type { ApprovalRequestView, Notification } from '../../src/domain/types.js';
 import { MemoryNotificationRepository } from '../../src/adapters/memory/notification-repository.js';
@@ -52,6 +53,7 @@ export function memoryDeps(opts: { channels?: string[]; defaultSlackChannel?: st
     clock: { now: () => now },
     defaultSlackChannel: opts.defaultSlackChannel,
     portalBaseUrl: 'https://assent.example.test',
+    tenants: new MemoryTenantDirectory(['acme', 'globex']),
   };
   return { deps, slack, notifications, tick: (ms = 1000) => (now = new Date(now.getTime() + ms)) };
 }

@@ -1,4 +1,4 @@
-import { Violations, assertTenantAccess, type Principal } from '@assent/platform/domain';
+import { Violations, assertTenantAccess, requireTenantExists, type Principal } from '@assent/platform/domain';
 import { decodePageToken, encodePageToken } from '../page-token.js';
 import type { AuditDeps } from '../ports.js';
 import type { AuditRecord, RecordFilters } from '../types.js';
@@ -17,10 +17,7 @@ export interface ListRecordsInput {
   pageToken: string;
 }
 
-/**
- * A page of the tenant's records, oldest first. Audit keeps no tenant registry, so
- * a tenant nobody has written to is just an empty chain.
- */
+/** A page of the tenant's records, oldest first; NOT_FOUND for a tenant that does not exist. */
 export async function listRecords(deps: AuditDeps, caller: Principal, input: ListRecordsInput): Promise<{ records: AuditRecord[]; nextPageToken: string }> {
   const v = new Violations().check('tenant', input.tenant, 'tenant');
   if (input.eventType.length > 256) v.add('event_type', 'must be at most 256 characters');
@@ -28,6 +25,7 @@ export async function listRecords(deps: AuditDeps, caller: Principal, input: Lis
   if (!Number.isInteger(input.pageSize) || input.pageSize < 0) v.add('page_size', 'must not be negative');
   v.throwIfAny();
   assertTenantAccess(caller, input.tenant);
+  await requireTenantExists(deps.tenants, input.tenant);
 
   const filters: RecordFilters = { eventType: input.eventType || undefined, subject: input.subject || undefined };
   const after = decodePageToken(input.pageToken, input.tenant, filters);

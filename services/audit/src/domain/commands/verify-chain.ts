@@ -1,4 +1,4 @@
-import { Violations, assertTenantAccess, type Principal } from '@assent/platform/domain';
+import { Violations, assertTenantAccess, requireTenantExists, type Principal } from '@assent/platform/domain';
 import type { AuditDeps } from '../ports.js';
 import { recordHash } from '../record-hash.js';
 import type { ChainVerification } from '../types.js';
@@ -12,6 +12,7 @@ import type { ChainVerification } from '../types.js';
 export async function verifyChain(deps: AuditDeps, caller: Principal, input: { tenant: string }): Promise<ChainVerification> {
   new Violations().check('tenant', input.tenant, 'tenant').throwIfAny();
   assertTenantAccess(caller, input.tenant);
+  await requireTenantExists(deps.tenants, input.tenant);
 
   let records = 0;
   let prevHash = '';

@@ -1,4 +1,4 @@
-import { KvMirror, type Logger } from '@assent/platform';
+import { KvMirror, names, type Logger } from '@assent/platform';
 import { Kvm, type KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { ProtectedActionRepository, TenantRepository } from '../../domain/ports.js';
@@ -28,7 +28,7 @@ export async function openAuthzRepositories(
 ): Promise<{ tenants: KvTenantRepository; actions: KvProtectedActionRepository; live(): boolean; stop(): Promise<void> }> {
   const kvm = new Kvm(nc);
   const upper = root.toUpperCase();
-  const tenants = await KvMirror.start(await kvm.create(`${upper}_authz_tenants`, { history: 5 }), decodeTenant, logger);
+  const tenants = await KvMirror.start(await kvm.create(names(root).tenantsBucket, { history: 5 }), decodeTenant, logger);
   const actions = await KvMirror.start(await kvm.create(`${upper}_authz_actions`, { history: 5 }), decodeAction, logger);
   return {
     tenants: new KvTenantRepository(tenants),

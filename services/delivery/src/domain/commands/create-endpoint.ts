@@ -8,7 +8,7 @@ import { requireAdmin } from './require-access.js';
 /** Creates an endpoint with a fresh signing secret; the only time the secret is returned. */
 export async function createEndpoint(deps: DeliveryDeps, caller: Principal, input: EndpointInput): Promise<Endpoint> {
   validateEndpointInput(input).throwIfAny();
-  requireAdmin(caller, input.tenant);
+  await requireAdmin(deps, caller, input.tenant);
   if (!deps.allowPrivateTargets) {
     const check = await checkTarget(input.url, deps.resolver);
     if (!check.ok) {

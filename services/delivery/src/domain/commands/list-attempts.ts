@@ -12,7 +12,7 @@ export async function listAttempts(
   input: { tenant: string; endpointId: string; pageSize: number },
 ): Promise<Attempt[]> {
   new Violations().check('tenant', input.tenant, 'tenant').check('endpoint_id', input.endpointId, 'id', false).throwIfAny();
-  requireReader(caller, input.tenant);
+  await requireReader(deps, caller, input.tenant);
   if (input.endpointId && !(await deps.endpoints.get(input.tenant, input.endpointId))) {
     throw new NotFoundError('endpoint', input.endpointId);
   }
