@@ -5,6 +5,8 @@
  * idle: one terminal state and one decided event per request, each event exactly
  * once in a chain that verifies, every decision delivered by webhook with a stable
  * webhook-id, no Slack message left with live buttons, nothing parked.
+ * Redis is a private server with an ACL user per service (each may touch only its
+ * own keys; no anonymous access), so the run also shows the platform needs no more.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Status } from 'nice-grpc';
@@ -13,13 +15,14 @@ import { createGrpcClient, names, openChannel, parseEvent, staticToken, type Ass
 import { approvalsv1, auditv1, authzv1, deliveryv1 } from '@assent/proto';
 import {
   cleanupNats,
-  cleanupRedis,
   startOpenFga,
+  startRedisServer,
   startSlackServer,
   startTestIssuer,
   startWebhookReceiver,
   uniqueRoot,
   type RunningOpenFga,
+  type RunningRedisServer,
   type SlackServer,
   type TestIssuer,
   type WebhookReceiver,
@@ -39,6 +42,7 @@ const WEBHOOK_FAILURES = 20;
 const { APPROVED, DECLINED } = { APPROVED: approvalsv1.RequestState.REQUEST_STATE_APPROVED, DECLINED: approvalsv1.RequestState.REQUEST_STATE_DECLINED };
 
 let fga: RunningOpenFga | undefined;
+let redis: RunningRedisServer | undefined;
 let issuer: TestIssuer | undefined;
 let slack: SlackServer | undefined;
 let hooks: WebhookReceiver | undefined;
@@ -94,10 +98,18 @@ async function readEvents(filter: string): Promise<AssentEvent[]> {
 }
 
 beforeAll(async () => {
-  [fga, issuer, slack, hooks] = await Promise.all([startOpenFga(), startTestIssuer(), startSlackServer(), startWebhookReceiver({ failFirst: WEBHOOK_FAILURES })]);
+  [fga, issuer, slack, hooks, redis] = await Promise.all([
+    startOpenFga(),
+    startTestIssuer(),
+    startSlackServer(),
+    startWebhookReceiver({ failFirst: WEBHOOK_FAILURES }),
+    startRedisServer({ acl: { root } }),
+  ]);
+  const acl = redis;
   platform = await startPlatform({
     root,
     replicas: 3,
+    redisUrlFor: (service) => acl.urlFor(service),
     openFgaEnv: fga.authzEnv,
     issuer,
     slackUrl: slack.url,
@@ -109,8 +121,8 @@ beforeAll(async () => {
 afterAll(async () => {
   channels.forEach((c) => c.close());
   await platform?.stop();
-  await Promise.allSettled([fga?.stop(), issuer?.stop(), slack?.close(), hooks?.close()]);
-  await Promise.all([cleanupNats(root), cleanupRedis(root)]);
+  await Promise.allSettled([fga?.stop(), issuer?.stop(), slack?.close(), hooks?.close(), redis?.stop()]);
+  await cleanupNats(root);
 }, 60_000);
 
 describe('three replicas of every service under mixed load', () => {
@@ -294,5 +306,8 @@ describe('three replicas of every service under mixed load', () => {
     // 5. Nothing parked.
     const dlq = await p.nats.jsm.streams.info(n.dlqStream).catch(() => undefined);
     expect(dlq?.state.messages ?? 0, 'messages in the DLQ').toBe(0);
+
+    // 6. Least privilege was enough: Redis refused no service anything (ACL LOG is empty).
+    expect(await redis?.aclDenials()).toEqual([]);
   }, 150_000);
 });

@@ -63,3 +63,5 @@ export { RevisionFeed } from './nats/revision-feed.js';
 export { LruCache } from './lru-cache.js';
 export { monotonicUlids, newUlid, pooledPrng } from './ids.js';
 export { openTenantDirectory } from './nats/tenant-directory.js';
+export { redisAclLines, redisKeyPatterns, redisServiceUsers } from './redis-acl.js';
+export type { RedisServiceUser } from './redis-acl.js';

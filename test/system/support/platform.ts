@@ -32,6 +32,8 @@ export interface PlatformOptions {
   replicas: number;
   natsUrl?: string;
   redisUrl?: string;
+  /** Each service's own Redis URL (ACL user and password), e.g. RunningRedisServer.urlFor; overrides redisUrl. */
+  redisUrlFor?: (service: ServiceName) => string;
   /** authz's OpenFGA settings (RunningOpenFga.authzEnv: URL and preshared key file). */
   openFgaEnv: Record<string, string>;
   issuer: TestIssuer;
@@ -88,7 +90,13 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   /** Port 0 on first start; the previous ports on a restart. */
   async function boot(service: ServiceName, grpcPort: number, httpPort: number): Promise<{ grpcPort: number; httpPort: number; stop(): Promise<void> }> {
     const P = service.toUpperCase();
-    const env = { ...common, [`${P}_GRPC_PORT`]: String(grpcPort), [`${P}_HTTP_PORT`]: String(httpPort), ...opts.env?.[service] };
+    const env = {
+      ...common,
+      ...(opts.redisUrlFor ? { ASSENT_REDIS_URL: opts.redisUrlFor(service) } : {}),
+      [`${P}_GRPC_PORT`]: String(grpcPort),
+      [`${P}_HTTP_PORT`]: String(httpPort),
+      ...opts.env?.[service],
+    };
     switch (service) {
       case 'authz':
         return startAuthz(authzConfig({ ...env, ...opts.openFgaEnv, AUTHZ_OPENFGA_STORE_NAME: opts.root }));
