@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync, rmSync } 
 import { join, resolve } from 'node:path';
 import { createChannel, createClient } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
-import { createDevIssuerKey, readDevIssuerKey, serveJwks, writeDevIssuerKey, type DevIssuerKey } from '@assent/platform';
+import { createDevIssuerKey, readDevIssuerKey, redisAclLines, redisServiceUsers, serveJwks, writeDevIssuerKey, type DevIssuerKey, type RedisServiceUser } from '@assent/platform';
 import { cleanupNats, cleanupRedis, openFgaBinary, startSlackServer, startWebhookReceiver, tcpReachable as listening } from '@assent/testkit';
 import { run as assentctl } from '@assent/cli';
 import { listeningPid } from './local/listening-pid.js';
@@ -44,6 +44,8 @@ const ports = {
   jwks: port('ASSENT_JWKS_PORT', 9100),
   slack: port('ASSENT_SLACK_SINK_PORT', 9110),
   webhook: port('ASSENT_WEBHOOK_SINK_PORT', 9111),
+  /** The platform's own Redis, with an ACL user per service. */
+  redis: port('ASSENT_REDIS_PORT', 6380),
 };
 const replicas = parseReplicas(env['REPLICAS']);
 const instances = serviceNames.flatMap((s) => replicasOf(s, replicas));
@@ -83,6 +85,36 @@ function spawnLogged(name: string, at: number, cmd: string, args: string[], extr
       }),
   });
   return child;
+}
+
+/**
+ * The platform's own Redis with an ACL user per service (each may touch only its
+ * own keys; no anonymous access): a fresh process without persistence each run, on
+ * ASSENT_REDIS_PORT. Without redis-server installed, or with ASSENT_REDIS_URL set,
+ * every service shares that one Redis (default 127.0.0.1:6379) without ACLs.
+ */
+async function startRedis(): Promise<{ line: string; urlFor(service: ServiceName): string }> {
+  const bin = ['/usr/sbin', '/usr/bin', '/usr/local/bin'].map((d) => join(d, 'redis-server')).find(existsSync);
+  if (env['ASSENT_REDIS_URL'] || !bin) {
+    const url = env['ASSENT_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+    const line = await ensureBackingService('redis', Number(new URL(url).port || 6379), 'redis-server', ['--bind', '127.0.0.1', '--port', '6379', '--save', '', '--appendonly', 'no']);
+    await cleanupRedis('assent', url);
+    return { line: `${line} (shared by every service, no ACL users: set no ASSENT_REDIS_URL and install redis-server for them)`, urlFor: () => url };
+  }
+  if (await listening('127.0.0.1', ports.redis)) throw new Error(`port ${ports.redis} (Redis) is taken; set ASSENT_REDIS_PORT`);
+  const dir = join(stateDir, 'redis');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const passwords = Object.fromEntries(redisServiceUsers.map((u) => [u, randomBytes(18).toString('base64url')])) as Record<RedisServiceUser, string>;
+  const conf = join(dir, 'redis.conf');
+  const settings = [`port ${ports.redis}`, 'bind 127.0.0.1', `dir ${dir}`, 'save ""', 'appendonly no', 'loglevel warning'];
+  writeFileSync(conf, `${[...settings, ...redisAclLines('assent', passwords)].join('\n')}\n`, { mode: 0o600 });
+  spawnLogged('redis-server', stage.backing, bin, [conf]);
+  await waitFor('Redis', () => listening('127.0.0.1', ports.redis), 20_000);
+  return {
+    line: `started Redis on 127.0.0.1:${ports.redis} with an ACL user per service (.assent/redis/redis.conf)`,
+    urlFor: (service) => `redis://${service}:${passwords[service as RedisServiceUser]}@127.0.0.1:${ports.redis}`,
+  };
 }
 
 async function ensureBackingService(name: string, p: number, bin: string, args: string[]): Promise<string> {
@@ -189,13 +221,13 @@ async function main(): Promise<void> {
   log(`  built dist/<service>/bin.mjs in ${((Date.now() - buildStart) / 1000).toFixed(1)} s`);
   mkdirSync(join(stateDir, 'nats'), { recursive: true });
   log(`  ${await ensureBackingService('nats', 4222, 'nats-server', ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', join(stateDir, 'nats')])}`);
-  log(`  ${await ensureBackingService('redis', 6379, 'redis-server', ['--bind', '127.0.0.1', '--port', '6379', '--save', '', '--appendonly', 'no'])}`);
+  const redis = await startRedis();
+  log(`  ${redis.line}`);
 
   // Every run starts empty and consistent: OpenFGA's sqlite file is recreated below,
   // so the NATS streams/buckets and Redis keys of the local "assent" namespace are
   // emptied too. Nothing outside that namespace is touched.
   await cleanupNats('assent', env['ASSENT_NATS_URL'] ?? 'nats://127.0.0.1:4222');
-  await cleanupRedis('assent', env['ASSENT_REDIS_URL'] ?? 'redis://127.0.0.1:6379');
   log('  reset the local "assent" streams, buckets and Redis keys');
   log(`  ${await startOpenFga()}`);
 
@@ -228,7 +260,6 @@ async function main(): Promise<void> {
   const common = {
     NODE_ENV: 'production', // as the image sets it
     ASSENT_NATS_URL: env['ASSENT_NATS_URL'] ?? 'nats://127.0.0.1:4222',
-    ASSENT_REDIS_URL: env['ASSENT_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     ASSENT_JWKS_URL: jwks.url,
     ASSENT_JWT_ISSUER: issuer.key.issuer,
     ASSENT_JWT_AUDIENCE: issuer.key.audience,
@@ -256,6 +287,7 @@ async function main(): Promise<void> {
     spawnLogged(i.name, stage.services, process.execPath, [...nodeArgs, `dist/${i.service}/bin.mjs`], {
       ...common,
       ...perService[i.service],
+      ASSENT_REDIS_URL: redis.urlFor(i.service),
       [`${upper}_GRPC_PORT`]: String(i.grpc),
       [`${upper}_HTTP_PORT`]: String(i.http),
     });
