@@ -34,6 +34,8 @@ const files = {
   targets: join(stateDir, 'targets.json'),
   /** OpenFGA's preshared key (0600), recreated each run; authz and `make bench` read it. */
   openfgaKey: join(stateDir, 'openfga', 'preshared-key'),
+  /** Delivery's key-encryption key for webhook secrets (0600), fresh each run like the endpoints it seals. */
+  deliveryKeys: join(stateDir, 'delivery', 'secret-keys'),
 };
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
@@ -268,11 +270,13 @@ async function main(): Promise<void> {
     // Local: reachable from this machine only (in a pod the default, every interface).
     ASSENT_BIND_HOST: '127.0.0.1',
   };
+  mkdirSync(join(stateDir, 'delivery'), { recursive: true, mode: 0o700 });
+  writeFileSync(files.deliveryKeys, `local1=${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
   const perService: Record<ServiceName, Record<string, string>> = {
     authz: { AUTHZ_OPENFGA_API_URL: `http://127.0.0.1:${ports.openfgaHttp}`, AUTHZ_OPENFGA_PRESHARED_KEY_FILE: files.openfgaKey },
     approvals: { APPROVALS_AUTHZ_ADDR: target('authz') },
     audit: {},
-    delivery: { DELIVERY_ALLOW_PRIVATE_TARGETS: 'true' },
+    delivery: { DELIVERY_ALLOW_PRIVATE_TARGETS: 'true', DELIVERY_SECRET_KEYS_FILE: files.deliveryKeys },
     notifier: {
       NOTIFIER_SLACK_API_URL: realSlack ? (env['NOTIFIER_SLACK_API_URL'] as string) : (slack?.url as string),
       NOTIFIER_SLACK_BOT_TOKEN: realSlack ? (env['NOTIFIER_SLACK_BOT_TOKEN'] as string) : (slack?.token as string),

@@ -15,3 +15,4 @@ export type { SlackCall, SlackMessage, SlackServer } from './slack-server.js';
 export { containerEngineAvailable, resolveBackingServices, startContainers, tcpReachable } from './backing-services.js';
 export type { BackingServices, ResolveOptions } from './backing-services.js';
 export { registerTenants } from './tenants.js';
+export { deliverySecretKeysFile } from './issuer.js';

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testEnv } from './env.js';
+import { removeOnExit } from './server-process.js';
 import { createDevIssuerKey, mintToken, serveJwks, writeDevIssuerKey, type DevIssuerKey } from '@assent/platform';
 
 export interface TestIssuer {
@@ -42,5 +45,18 @@ export function commonTestEnv(root: string, issuer: TestIssuer): Record<string, 
     ASSENT_JWT_AUDIENCE: 'assent',
     ASSENT_DEV_ISSUER_KEY_FILE: issuer.keyFile,
     ASSENT_BIND_HOST: '127.0.0.1',
+    DELIVERY_SECRET_KEYS_FILE: deliverySecretKeysFile(),
   };
+}
+
+let keysFile: string | undefined;
+/** A key file for delivery's webhook-secret encryption (one random key), made once per test process. */
+export function deliverySecretKeysFile(): string {
+  if (!keysFile) {
+    const dir = mkdtempSync(join(tmpdir(), 'assent-delivery-keys-'));
+    removeOnExit(dir);
+    keysFile = join(dir, 'secret-keys');
+    writeFileSync(keysFile, `test1=${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  }
+  return keysFile;
 }

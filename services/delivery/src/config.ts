@@ -11,6 +11,8 @@ export interface DeliveryConfig extends CommonConfig {
   retry: RetryPolicy;
   workerConcurrency: number;
   otlpEndpoint: string | undefined;
+  /** Key-encryption keys for webhook signing secrets (a mounted Secret): `kid=<base64 32 bytes>` per line, primary first. */
+  secretKeysFile: string;
 }
 
 const positiveInt = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
@@ -33,6 +35,7 @@ const spec = {
   DELIVERY_RETRY_SCHEDULE_MS: msList(defaultScheduleMs),
   DELIVERY_MAX_RETRY_AFTER_MS: positiveInt(3_600_000, 7 * 24 * 3_600_000),
   DELIVERY_WORKER_CONCURRENCY: positiveInt(16, 1_000),
+  DELIVERY_SECRET_KEYS_FILE: env.string(),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.optionalString(),
 };
 
@@ -53,5 +56,6 @@ export function loadConfig(source: Env = process.env): Readonly<DeliveryConfig> 
     },
     workerConcurrency: e.DELIVERY_WORKER_CONCURRENCY,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    secretKeysFile: e.DELIVERY_SECRET_KEYS_FILE,
   });
 }

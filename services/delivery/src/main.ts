@@ -10,6 +10,7 @@ import { JetStreamAttemptLog } from './adapters/jetstream/attempt-log.js';
 import { deliveryNames } from './adapters/jetstream/delivery-names.js';
 import { ensureDeliveryStreams } from './adapters/jetstream/delivery-streams.js';
 import { KvEndpointRepository, openEndpointBucket } from './adapters/jetstream/endpoint-repository.js';
+import { SecretBox } from './adapters/crypto/secret-box.js';
 import { JetStreamTaskQueue } from './adapters/jetstream/task-queue.js';
 import { deliveryService } from './transport/grpc/delivery-service.js';
 import { startFanoutConsumer } from './transport/nats/fanout-consumer.js';
@@ -28,7 +29,12 @@ export async function startDelivery(config: DeliveryConfig): Promise<RunningDeli
     if (config.allowPrivateTargets) rt.logger.warn('DELIVERY_ALLOW_PRIVATE_TARGETS=true: webhooks may reach private networks (development only)');
     const dn = deliveryNames(config.subjectRoot);
     await ensureDeliveryStreams(rt.nats.jsm, dn);
-    const endpoints = await KvEndpointRepository.open(await openEndpointBucket(rt.nats.nc, dn.endpointBucket), rt.logger);
+    const endpoints = await KvEndpointRepository.open(await openEndpointBucket(rt.nats.nc, dn.endpointBucket), {
+      box: SecretBox.fromFile(config.secretKeysFile),
+      js: rt.nats.js,
+      bucket: dn.endpointBucket,
+      logger: rt.logger,
+    });
     rt.readiness('endpoint mirror', () => endpoints.live());
     const deps: DeliveryDeps = {
       endpoints,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@assent/platform';
 import { loadConfig } from '../src/config.js';
 
-const base = { ASSENT_JWKS_URL: 'http://127.0.0.1:1/jwks.json', ASSENT_JWT_ISSUER: 'https://issuer.test' };
+const base = { ASSENT_JWKS_URL: 'http://127.0.0.1:1/jwks.json', ASSENT_JWT_ISSUER: 'https://issuer.test', DELIVERY_SECRET_KEYS_FILE: '/run/secrets/delivery/keys' };
 
 describe('delivery config', () => {
   it('defaults to production-safe values', () => {
@@ -26,5 +26,10 @@ describe('delivery config', () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     expect([...new Set((err as ConfigError).problems.map((p) => p.variable))].sort()).toEqual(['DELIVERY_ALLOW_PRIVATE_TARGETS', 'DELIVERY_MAX_ATTEMPTS', 'DELIVERY_RETRY_SCHEDULE_MS']);
+  });
+
+  it('will not run without keys to seal webhook secrets with', () => {
+    const { DELIVERY_SECRET_KEYS_FILE: _keys, ...withoutKeys } = base;
+    expect(() => loadConfig(withoutKeys)).toThrow(/DELIVERY_SECRET_KEYS_FILE/);
   });
 });

@@ -19,6 +19,7 @@ import { deliveryv1 } from '@assent/proto';
 import { cleanupNats, cleanupRedis, commonTestEnv, registerTenants, startTestIssuer, testEnv, uniqueRoot, type TestIssuer } from '@assent/testkit';
 import { loadConfig } from '../src/config.js';
 import { startDelivery, type RunningDelivery } from '../src/main.js';
+import { Kvm } from '@nats-io/kv';
 import { deliveryNames } from '../src/adapters/jetstream/delivery-names.js';
 import { startWebhookReceiver, type WebhookReceiver } from '@assent/testkit';
 
@@ -139,6 +140,17 @@ describe('delivery over gRPC and JetStream', () => {
     const listed = await (await adminOf('acme')).listEndpoints({ tenant: 'acme' });
     expect(listed.endpoints.map((e) => e.id)).toContain(endpoint.id);
     expect(listed.endpoints.every((e) => e.secret === '')).toBe(true);
+  });
+
+  it('keeps signing secrets sealed at rest: no revision in the bucket holds one in the clear', async () => {
+    const { endpoint } = await endpointWithReceiver('acme');
+    const secretBytes = endpoint.secret.slice('whsec_'.length);
+    const kv = await new Kvm(nats.nc).open(deliveryNames(root).endpointBucket);
+    const values: string[] = [];
+    for await (const e of await kv.history({ key: '>' })) values.push(e.string());
+    expect(values.length).toBeGreaterThan(0);
+    expect(values.filter((v) => v.includes(secretBytes) || v.includes('"secret"'))).toEqual([]);
+    expect(JSON.parse(values.find((v) => v.includes(endpoint.id)) ?? '{}')).toMatchObject({ id: endpoint.id, sealedSecret: expect.stringMatching(/^ey[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+$/) });
   });
 
   it('retries a receiver that fails twice and delivers on attempt 3', async () => {
