@@ -93,12 +93,27 @@ export const commonEnvSpec = {
   ASSENT_SERVICE_SUBJECTS: env.list(defaultServiceSubjects),
   // 0 = connections live as long as the client keeps them. In Kubernetes a few minutes,
   // so round-robin clients re-resolve the headless Service and find new pods.
+  // gRPC TLS (PEM files, e.g. a mounted cert-manager Secret). With CERT and KEY the
+  // server speaks TLS; with CLIENT_CA it also requires client certificates (mTLS).
+  // Calls to other services verify them against CA and present CERT/KEY if set.
+  ASSENT_GRPC_TLS_CERT_FILE: env.optionalString(),
+  ASSENT_GRPC_TLS_KEY_FILE: env.optionalString(),
+  ASSENT_GRPC_TLS_CLIENT_CA_FILE: env.optionalString(),
+  ASSENT_GRPC_TLS_CA_FILE: env.optionalString(),
   // Interface the gRPC and HTTP servers bind: every one in a pod; loopback for `make up`.
   ASSENT_BIND_HOST: env.string('0.0.0.0'),
   ASSENT_GRPC_MAX_CONNECTION_AGE_MS: z.coerce.number().int().min(0).default(0),
   ASSENT_SERVICE_TOKEN_FILE: env.optionalString(),
   ASSENT_DEV_ISSUER_KEY_FILE: env.optionalString(),
 };
+
+/** PEM file paths for gRPC TLS; see ASSENT_GRPC_TLS_* in commonEnvSpec. */
+export interface GrpcTlsFiles {
+  certFile: string | undefined;
+  keyFile: string | undefined;
+  clientCaFile: string | undefined;
+  caFile: string | undefined;
+}
 
 export interface CommonConfig {
   natsUrl: string;
@@ -107,6 +122,8 @@ export interface CommonConfig {
   subjectRoot: string;
   /** Interface the servers bind (0.0.0.0 in a pod, 127.0.0.1 locally). */
   bindHost: string;
+  /** gRPC TLS files; all undefined = plaintext (local runs, or a mesh doing mTLS). */
+  grpcTls: GrpcTlsFiles;
   /** gRPC server connections are closed (gracefully, GOAWAY) after this long; 0 = never. */
   grpcMaxConnectionAgeMs: number;
   auth: {
@@ -129,6 +146,12 @@ export function commonConfig(parsed: { [K in keyof typeof commonEnvSpec]: z.outp
     logLevel: parsed.ASSENT_LOG_LEVEL,
     subjectRoot: parsed.ASSENT_SUBJECT_ROOT,
     bindHost: parsed.ASSENT_BIND_HOST,
+    grpcTls: {
+      certFile: parsed.ASSENT_GRPC_TLS_CERT_FILE,
+      keyFile: parsed.ASSENT_GRPC_TLS_KEY_FILE,
+      clientCaFile: parsed.ASSENT_GRPC_TLS_CLIENT_CA_FILE,
+      caFile: parsed.ASSENT_GRPC_TLS_CA_FILE,
+    },
     grpcMaxConnectionAgeMs: parsed.ASSENT_GRPC_MAX_CONNECTION_AGE_MS,
     auth: {
       jwksUrl: parsed.ASSENT_JWKS_URL,

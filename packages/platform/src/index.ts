@@ -65,3 +65,5 @@ export { monotonicUlids, newUlid, pooledPrng } from './ids.js';
 export { openTenantDirectory } from './nats/tenant-directory.js';
 export { redisAclLines, redisKeyPatterns, redisServiceUsers } from './redis-acl.js';
 export type { RedisServiceUser } from './redis-acl.js';
+export { channelCredentials, serverCredentials } from './grpc/tls.js';
+export type { GrpcTlsFiles } from './config.js';

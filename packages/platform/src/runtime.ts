@@ -54,7 +54,7 @@ export async function createRuntime(service: string, config: CommonConfig, opts:
   const redis = createRedis(config.redisUrl, config.subjectRoot);
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   const verifier = createJwtVerifier(config.auth);
-  const grpc = createGrpcServer({ logger, metrics, verifier, descriptorSetPath, maxConnectionAgeMs: config.grpcMaxConnectionAgeMs });
+  const grpc = createGrpcServer({ logger, metrics, verifier, descriptorSetPath, maxConnectionAgeMs: config.grpcMaxConnectionAgeMs, tls: config.grpcTls });
   const publisher = new EventPublisher(nats.js, n, metrics);
 
   const stopHooks: { name: string; fn: () => Promise<void> | void }[] = [];

@@ -16,3 +16,5 @@ export { containerEngineAvailable, resolveBackingServices, startContainers, tcpR
 export type { BackingServices, ResolveOptions } from './backing-services.js';
 export { registerTenants } from './tenants.js';
 export { deliverySecretKeysFile } from './issuer.js';
+export { makeTestPki } from './pki.js';
+export type { TestPki } from './pki.js';

@@ -1,4 +1,4 @@
-import { createGrpcClient, createRuntime, monotonicUlids, newEvent, openChannel, startOutboxRelay, StreamEntityStore } from '@assent/platform';
+import { channelCredentials, createGrpcClient, createRuntime, monotonicUlids, newEvent, openChannel, startOutboxRelay, StreamEntityStore } from '@assent/platform';
 import { approvalsv1, authzv1 } from '@assent/proto';
 import type { ApprovalsConfig } from './config.js';
 import type { ApprovalsDeps } from './domain/ports.js';
@@ -23,7 +23,7 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
     const store = new StreamEntityStore<never>(rt.nats, rt.names, 'request', rt.logger);
     await store.ensure();
     rt.onStop('request watch feed', () => store.stop());
-    const authzChannel = openChannel(config.authzAddr);
+    const authzChannel = openChannel(config.authzAddr, channelCredentials(config.grpcTls));
     rt.onStop('authz channel', () => authzChannel.close());
     const policies = await KvPolicyRepository.open(await openPolicyBucket(rt.nats.nc, config.subjectRoot), rt.logger);
     rt.onStop('policy mirror', () => policies.stop());

@@ -1,3 +1,4 @@
+import type { ChannelCredentials } from '@grpc/grpc-js';
 import {
   createChannel,
   createClientFactory,
@@ -35,11 +36,11 @@ const roundRobin = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }
  *   Kubernetes Service, re-resolved when connections drop.
  * Without round robin one HTTP/2 connection would pin all calls to one replica.
  */
-export function openChannel(address: string): Channel {
+export function openChannel(address: string, credentials?: ChannelCredentials): Channel {
   const scheme = /^(ipv4|ipv6|dns):/.exec(address)?.[1];
   const target = !scheme && address.includes(',') ? `ipv4:${address}` : address;
   const balanced = target !== address || scheme !== undefined;
-  return createChannel(target, undefined, {
+  return createChannel(target, credentials, {
     'grpc.keepalive_time_ms': 30_000,
     'grpc.enable_retries': 1,
     // No channelz: nothing here serves it, and its per-call bookkeeping is not free.

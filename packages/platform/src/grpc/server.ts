@@ -11,6 +11,8 @@ import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/jwt-verifier.js';
 import { PermissionDeniedError, UnauthenticatedError } from '../errors.js';
 import { tracingEnabled } from '../telemetry.js';
+import type { GrpcTlsFiles } from '../config.js';
+import { serverCredentials } from './tls.js';
 import { toServerError } from './error-mapping.js';
 
 export type AuthContext = { principal: Principal };
@@ -53,7 +55,10 @@ export function createGrpcServer(opts: {
   descriptorSetPath: string;
   /** Close each connection gracefully after this long (0 or absent: never), so clients re-resolve. */
   maxConnectionAgeMs?: number;
+  /** TLS (and mTLS) files; plaintext without them. */
+  tls?: GrpcTlsFiles;
 }): GrpcServer {
+  const credentials = serverCredentials(opts.tls ?? { certFile: undefined, keyFile: undefined, clientCaFile: undefined, caFile: undefined });
   const { logger, metrics, verifier } = opts;
   let serviceCallers: ServiceCallers = {};
 
@@ -118,7 +123,7 @@ export function createGrpcServer(opts: {
         ServerReflectionService,
         ServerReflection(readFileSync(opts.descriptorSetPath), [...serviceNames, 'grpc.health.v1.Health']),
       );
-      const actual = await server.listen(`${host}:${port}`);
+      const actual = await server.listen(`${host}:${port}`, credentials);
       for (const name of serviceNames) health.setStatus('healthy', name);
       return actual;
     },
