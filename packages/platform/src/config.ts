@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseIssuerRights, type IssuerRights } from './auth/jwt-verifier.js';
 import { defaultServiceSubjects } from './auth/principal.js';
 
 /** Thrown at boot when the environment is invalid; names every bad variable. */
@@ -71,21 +72,43 @@ export const commonEnvSpec = {
   ASSENT_JWKS_TOKEN_FILE: env.optionalString(),
   // Accepted signature algorithms (asymmetric only; Kubernetes signs RS256, the dev issuer ES256).
   ASSENT_JWT_ALGORITHMS: env.list(['RS256', 'ES256']),
-  /** More trusted issuers, `issuer=jwksUrl` pairs separated by ";" (e.g. your IdP for people). */
+  // What ASSENT_JWT_ISSUER may assert (see parseIssuerRights); everything by default.
+  // The Kubernetes manifests set `services`: cluster tokens are workloads, never people.
+  ASSENT_JWT_ISSUER_RIGHTS: z
+    .string()
+    .default('services,platform-admin,tenants=*')
+    .transform((v, ctx) => {
+      try {
+        return parseIssuerRights(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /**
+   * More trusted issuers, `issuer=jwksUrl` separated by ";" (e.g. your IdP for people),
+   * each optionally followed by a space and its rights (default `tenants=*`: people of
+   * any tenant, never services or platform-admin).
+   */
   ASSENT_EXTRA_ISSUERS: z
     .string()
     .optional()
     .transform((v, ctx) => {
-      const pairs: { issuer: string; jwksUrl: string }[] = [];
+      const pairs: { issuer: string; jwksUrl: string; rights: IssuerRights }[] = [];
       for (const part of (v ?? '').split(';').map((p) => p.trim()).filter(Boolean)) {
         const i = part.indexOf('=');
         const issuer = part.slice(0, i).trim();
-        const jwksUrl = part.slice(i + 1).trim();
+        const [jwksUrl = '', rightsText = 'tenants=*'] = part.slice(i + 1).trim().split(/\s+/, 2);
         if (i <= 0 || !URL.canParse(jwksUrl)) {
-          ctx.addIssue({ code: 'custom', message: `"${part}" is not issuer=jwksUrl` });
+          ctx.addIssue({ code: 'custom', message: `"${part}" is not issuer=jwksUrl [rights]` });
           return z.NEVER;
         }
-        pairs.push({ issuer, jwksUrl });
+        try {
+          pairs.push({ issuer, jwksUrl, rights: parseIssuerRights(rightsText) });
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: `"${part}": ${(err as Error).message}` });
+          return z.NEVER;
+        }
       }
       return pairs;
     }),
@@ -130,7 +153,7 @@ export interface CommonConfig {
     jwksUrl: string;
     issuer: string;
     /** Every trusted issuer: the primary one first. */
-    issuers: { issuer: string; jwksUrl: string; jwksTokenFile?: string | undefined }[];
+    issuers: { issuer: string; jwksUrl: string; jwksTokenFile?: string | undefined; rights?: IssuerRights | undefined }[];
     audience: string;
     algorithms: string[];
     serviceSubjects: string[];
@@ -156,7 +179,10 @@ export function commonConfig(parsed: { [K in keyof typeof commonEnvSpec]: z.outp
     auth: {
       jwksUrl: parsed.ASSENT_JWKS_URL,
       issuer: parsed.ASSENT_JWT_ISSUER,
-      issuers: [{ issuer: parsed.ASSENT_JWT_ISSUER, jwksUrl: parsed.ASSENT_JWKS_URL, jwksTokenFile: parsed.ASSENT_JWKS_TOKEN_FILE }, ...parsed.ASSENT_EXTRA_ISSUERS],
+      issuers: [
+        { issuer: parsed.ASSENT_JWT_ISSUER, jwksUrl: parsed.ASSENT_JWKS_URL, jwksTokenFile: parsed.ASSENT_JWKS_TOKEN_FILE, rights: parsed.ASSENT_JWT_ISSUER_RIGHTS },
+        ...parsed.ASSENT_EXTRA_ISSUERS,
+      ],
       audience: parsed.ASSENT_JWT_AUDIENCE,
       algorithms: parsed.ASSENT_JWT_ALGORITHMS,
       serviceSubjects: parsed.ASSENT_SERVICE_SUBJECTS,

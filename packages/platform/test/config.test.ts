@@ -55,4 +55,16 @@ describe('trusted issuers and service subjects', () => {
     expect(commonConfig(parseEnv(commonEnvSpec, valid)).auth.serviceSubjects).toContain('service:approvals');
     expect(() => parseEnv(commonEnvSpec, { ...valid, ASSENT_EXTRA_ISSUERS: 'no-jwks-here' })).toThrow(/ASSENT_EXTRA_ISSUERS/);
   });
+
+  it('says what each issuer may assert: everything for the primary by default, people of any tenant for extra ones', () => {
+    const c = commonConfig(parseEnv(commonEnvSpec, { ...valid, ASSENT_EXTRA_ISSUERS: 'https://idp=https://idp/jwks; https://b=https://b/keys tenants=acme|globex,platform-admin' }));
+    expect(c.auth.issuers.map((i) => i.rights)).toEqual([
+      { services: true, platformAdmin: true, tenants: '*' },
+      { services: false, platformAdmin: false, tenants: '*' },
+      { services: false, platformAdmin: true, tenants: ['acme', 'globex'] },
+    ]);
+    expect(commonConfig(parseEnv(commonEnvSpec, { ...valid, ASSENT_JWT_ISSUER_RIGHTS: 'services' })).auth.issuers[0]?.rights).toEqual({ services: true, platformAdmin: false, tenants: [] });
+    expect(() => parseEnv(commonEnvSpec, { ...valid, ASSENT_JWT_ISSUER_RIGHTS: 'everything' })).toThrow(/unknown issuer right "everything"/);
+    expect(() => parseEnv(commonEnvSpec, { ...valid, ASSENT_EXTRA_ISSUERS: 'https://b=https://b/keys root' })).toThrow(/ASSENT_EXTRA_ISSUERS/);
+  });
 });

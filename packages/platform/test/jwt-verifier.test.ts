@@ -19,12 +19,14 @@ let rogue: DevIssuerKey;
 const servers: { close(): Promise<void> }[] = [];
 let verifier: ReturnType<typeof createJwtVerifier>;
 let idpJwksUrl: string;
+let clusterJwksUrl: string;
 
 beforeAll(async () => {
   [cluster, idp, rogue] = await Promise.all([createDevIssuerKey('https://cluster'), createDevIssuerKey('https://idp'), createDevIssuerKey('https://rogue')]);
   const [c, i] = await Promise.all([serveJwks(cluster, 0), serveJwks(idp, 0)]);
   servers.push(c, i);
   idpJwksUrl = i.url;
+  clusterJwksUrl = c.url;
   verifier = createJwtVerifier({
     issuers: [
       { issuer: 'https://cluster', jwksUrl: c.url },
@@ -84,6 +86,29 @@ describe('a JWKS that wants a bearer token (the Kubernetes API server)', () => {
       server.close();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('what each issuer may assert', () => {
+  const limited = () =>
+    createJwtVerifier({
+      issuers: [
+        { issuer: 'https://cluster', jwksUrl: clusterJwksUrl, rights: { services: true, platformAdmin: false, tenants: [] } },
+        { issuer: 'https://idp', jwksUrl: idpJwksUrl, rights: { services: false, platformAdmin: false, tenants: ['acme'] } },
+      ],
+      audience: 'assent',
+      serviceSubjects: ['service:approvals'],
+    });
+
+  it('refuses a tenant or platform-admin an issuer may not assert, and a service identity from an issuer that may not vouch for one', async () => {
+    const v = limited();
+    await expect(v.verify(await mintToken(idp, { subject: 'alice', tenant: 'acme' }))).resolves.toMatchObject({ kind: 'user', tenant: 'acme' });
+    await expect(v.verify(await mintToken(idp, { subject: 'alice', tenant: 'globex' }))).rejects.toThrow(/may not assert tenant "globex"/);
+    await expect(v.verify(await mintToken(idp, { subject: 'root', roles: ['platform-admin'] }))).rejects.toThrow(/may not assert platform-admin/);
+    await expect(v.verify(await mintToken(cluster, { subject: 'someone', tenant: 'acme' }))).rejects.toThrow(/may not assert tenant "acme"/);
+    // The IdP minting a token for a service's subject gets a tenant-less user, not a service.
+    await expect(v.verify(await mintToken(idp, { subject: 'service:approvals' }))).resolves.toMatchObject({ kind: 'user' });
+    await expect(v.verify(await mintToken(cluster, { subject: 'service:approvals' }))).resolves.toMatchObject({ kind: 'service' });
   });
 });
 

@@ -19,6 +19,36 @@ export interface TrustedIssuer {
    * rights (deploy/k8s: ClusterRoleBinding to system:service-account-issuer-discovery).
    */
   jwksTokenFile?: string | undefined;
+  /** What this issuer may assert; everything when absent. */
+  rights?: IssuerRights | undefined;
+}
+
+/** What a trusted issuer may assert in its tokens. */
+export interface IssuerRights {
+  /** Its subjects may be services (if also on the service list). */
+  services: boolean;
+  /** Its tokens may carry the platform-admin role. */
+  platformAdmin: boolean;
+  /** Tenants its tokens may name: '*' for any, else a list. */
+  tenants: '*' | readonly string[];
+}
+
+/**
+ * `services`, `platform-admin` and `tenants=<a>|<b>` (or `tenants=*`), comma-separated;
+ * what is not listed is not allowed. E.g. the cluster: `services`; an IdP for people
+ * of two tenants: `tenants=acme|globex`.
+ */
+export function parseIssuerRights(text: string): IssuerRights {
+  const rights: IssuerRights = { services: false, platformAdmin: false, tenants: [] };
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    if (part === 'services') rights.services = true;
+    else if (part === 'platform-admin') rights.platformAdmin = true;
+    else if (part.startsWith('tenants=')) {
+      const list = part.slice('tenants='.length).split('|').map((t) => t.trim()).filter(Boolean);
+      rights.tenants = list.includes('*') ? '*' : list;
+    } else throw new Error(`unknown issuer right "${part}" (services, platform-admin, tenants=a|b or tenants=*)`);
+  }
+  return rights;
 }
 
 /** fetch with the bearer token from `file`, re-read each time. */
@@ -53,6 +83,7 @@ export interface JwtVerifierOptions {
  * that cached the JWKS.
  */
 export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
+  const rightsOf = new Map(opts.issuers.map((i) => [i.issuer, i.rights]));
   const keys = new Map(
     opts.issuers.map((i) => [
       i.issuer,
@@ -101,7 +132,16 @@ export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
     const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((r): r is string => typeof r === 'string') : [];
     // Frozen: one cached principal is shared by every call that presents the token.
     Object.freeze(roles);
-    const principal: Principal = Object.freeze({ subject: payload.sub, kind: services.has(payload.sub) ? 'service' : 'user', tenant, roles });
+    const rights = rightsOf.get(issuer);
+    if (rights) {
+      if (tenant !== undefined && rights.tenants !== '*' && !rights.tenants.includes(tenant)) {
+        throw new UnauthenticatedError(`issuer ${issuer} may not assert tenant "${tenant}"`);
+      }
+      if (roles.includes('platform-admin') && !rights.platformAdmin) throw new UnauthenticatedError(`issuer ${issuer} may not assert platform-admin`);
+    }
+    // Only an issuer allowed to may vouch for a service identity.
+    const service = services.has(payload.sub) && (rights?.services ?? true);
+    const principal: Principal = Object.freeze({ subject: payload.sub, kind: service ? 'service' : 'user', tenant, roles });
     return { principal, exp: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined };
   }
 
