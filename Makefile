@@ -6,6 +6,9 @@ SHELL := bash
 OPENFGA_VERSION := v1.22.1
 GOBIN ?= $(firstword $(subst :, ,$(shell go env GOPATH)))/bin
 OPENFGA := $(GOBIN)/openfga
+# Prometheus's promtool, for the alert rules and the dashboard (versioned dir: a stale one is never reused).
+PROMTOOL_VERSION := v0.316.0
+PROMTOOL := $(GOBIN)/promtool-$(PROMTOOL_VERSION)/promtool
 NPM_STAMP := node_modules/.package-lock.json
 BUF := npx buf
 REPLICAS ?= 1
@@ -25,8 +28,18 @@ $(OPENFGA):
 	@echo "installing OpenFGA $(OPENFGA_VERSION) into $(GOBIN) (go install, first run only)"
 	GOBIN=$(GOBIN) GOFLAGS=-buildvcs=false go install github.com/openfga/openfga/cmd/openfga@$(OPENFGA_VERSION)
 
+$(PROMTOOL):
+	@echo "installing promtool ($(PROMTOOL_VERSION)) into $(dir $(PROMTOOL)) (go install, first run only: a few minutes)"
+	GOBIN=$(dir $(PROMTOOL)) GOFLAGS=-buildvcs=false go install github.com/prometheus/prometheus/cmd/promtool@$(PROMTOOL_VERSION)
+
 .PHONY: tools
-tools: $(OPENFGA) ## Install pinned Go tools (OpenFGA) into the Go bin dir
+tools: $(OPENFGA) $(PROMTOOL) ## Install pinned Go tools (OpenFGA, promtool) into the Go bin dir
+
+.PHONY: monitoring-check
+monitoring-check: $(NPM_STAMP) $(PROMTOOL) ## Check and unit-test the Prometheus alert rules; check the Grafana dashboard's queries
+	$(PROMTOOL) check rules deploy/monitoring/assent.rules.yaml
+	$(PROMTOOL) test rules deploy/monitoring/assent.rules.test.yaml
+	PROMTOOL=$(PROMTOOL) npx tsx scripts/check-dashboard.ts deploy/monitoring/grafana-dashboard.json deploy/monitoring/assent.rules.yaml
 
 .PHONY: proto
 proto: $(NPM_STAMP) ## Format, lint and regenerate packages/proto from proto/
@@ -71,7 +84,7 @@ build-check: $(NPM_STAMP) ## Bundle every service and check each bundle boots
 	scripts/build.sh --check
 
 .PHONY: test
-test: lint proto-check k8s-validate build-check test-unit test-integration ## Everything CI runs: lint, contracts, manifests, bundles, unit and integration tests
+test: lint proto-check k8s-validate monitoring-check build-check test-unit test-integration ## Everything CI runs: lint, contracts, manifests, bundles, unit and integration tests
 
 .PHONY: up
 up: $(NPM_STAMP) $(OPENFGA) ## Run the whole platform locally, REPLICAS=N processes per service (Ctrl-C or `make down` stops it)
