@@ -41,7 +41,7 @@ try {
 const exported = new Set<string>();
 for (const m of await createMetrics('dashboard-check').registry.getMetricsAsJSON()) {
   exported.add(m.name);
-  if (m.type === 'histogram') for (const s of ['_bucket', '_sum', '_count']) exported.add(`${m.name}${s}`);
+  if (String(m.type) === 'histogram') for (const s of ['_bucket', '_sum', '_count']) exported.add(`${m.name}${s}`);
 }
 const names = (text: string) => text.match(/\b(?:assent|process|nodejs)_[a-z_]+\b/g) ?? [];
 const unknown = [
