@@ -5,8 +5,9 @@
  * idle: one terminal state and one decided event per request, each event exactly
  * once in a chain that verifies, every decision delivered by webhook with a stable
  * webhook-id, no Slack message left with live buttons, nothing parked.
- * Redis is a private server with an ACL user per service (each may touch only its
- * own keys; no anonymous access), so the run also shows the platform needs no more.
+ * Redis and NATS are private servers with a user per service (Redis: only its own
+ * keys; NATS: only its own subjects and streams), so the run also shows the platform
+ * needs no more than those least privileges.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Status } from 'nice-grpc';
@@ -14,14 +15,15 @@ import { DeliverPolicy } from '@nats-io/jetstream';
 import { createGrpcClient, names, openChannel, parseEvent, staticToken, type AssentEvent, type Channel } from '@assent/platform';
 import { approvalsv1, auditv1, authzv1, deliveryv1 } from '@assent/proto';
 import {
-  cleanupNats,
   startOpenFga,
+  startNatsServer,
   startRedisServer,
   startSlackServer,
   startTestIssuer,
   startWebhookReceiver,
   uniqueRoot,
   type RunningOpenFga,
+  type RunningNatsServer,
   type RunningRedisServer,
   type SlackServer,
   type TestIssuer,
@@ -43,6 +45,7 @@ const { APPROVED, DECLINED } = { APPROVED: approvalsv1.RequestState.REQUEST_STAT
 
 let fga: RunningOpenFga | undefined;
 let redis: RunningRedisServer | undefined;
+let nats: RunningNatsServer | undefined;
 let issuer: TestIssuer | undefined;
 let slack: SlackServer | undefined;
 let hooks: WebhookReceiver | undefined;
@@ -98,18 +101,22 @@ async function readEvents(filter: string): Promise<AssentEvent[]> {
 }
 
 beforeAll(async () => {
-  [fga, issuer, slack, hooks, redis] = await Promise.all([
+  [fga, issuer, slack, hooks, redis, nats] = await Promise.all([
     startOpenFga(),
     startTestIssuer(),
     startSlackServer(),
     startWebhookReceiver({ failFirst: WEBHOOK_FAILURES }),
     startRedisServer({ acl: { root } }),
+    startNatsServer({ auth: { root } }),
   ]);
   const acl = redis;
+  const natsAuth = nats;
   platform = await startPlatform({
     root,
     replicas: 3,
     redisUrlFor: (service) => acl.urlFor(service),
+    natsUrl: natsAuth.url,
+    natsUrlFor: (service) => natsAuth.urlFor(service),
     openFgaEnv: fga.authzEnv,
     issuer,
     slackUrl: slack.url,
@@ -121,8 +128,7 @@ beforeAll(async () => {
 afterAll(async () => {
   channels.forEach((c) => c.close());
   await platform?.stop();
-  await Promise.allSettled([fga?.stop(), issuer?.stop(), slack?.close(), hooks?.close(), redis?.stop()]);
-  await cleanupNats(root);
+  await Promise.allSettled([fga?.stop(), issuer?.stop(), slack?.close(), hooks?.close(), redis?.stop(), nats?.stop()]);
 }, 60_000);
 
 describe('three replicas of every service under mixed load', () => {

@@ -40,7 +40,7 @@ export { toServerError } from './grpc/error-mapping.js';
 export { createGrpcClient, openChannel } from './grpc/client.js';
 export { fromClientError } from './grpc/client-errors.js';
 export type { Channel } from './grpc/client.js';
-export { connectNats } from './nats/connect.js';
+export { connectNats, natsServers } from './nats/connect.js';
 export type { Nats } from './nats/connect.js';
 export { ensureEventStreams, ensureStream } from './nats/streams.js';
 export { names, splitEventType } from './nats/subjects.js';
@@ -67,3 +67,5 @@ export { redisAclLines, redisKeyPatterns, redisServiceUsers } from './redis-acl.
 export type { RedisServiceUser } from './redis-acl.js';
 export { channelCredentials, serverCredentials } from './grpc/tls.js';
 export type { GrpcTlsFiles } from './config.js';
+export { natsAuthorizationConfig, natsServicePermissions, natsServiceUsers } from './nats-permissions.js';
+export type { NatsPermissions, NatsServiceUser } from './nats-permissions.js';

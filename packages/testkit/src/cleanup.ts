@@ -1,3 +1,4 @@
+import { natsServers } from '@assent/platform';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Redis } from 'ioredis';
@@ -5,7 +6,7 @@ import { testEnv } from './env.js';
 
 /** Deletes every stream (and so its consumers and KV buckets) named after the test root. */
 export async function cleanupNats(root: string, url: string = testEnv.natsUrl): Promise<void> {
-  const nc = await connect({ servers: url });
+  const nc = await connect(natsServers(url));
   try {
     const jsm = await jetstreamManager(nc);
     // Streams the test created, and the streams behind its KV buckets.

@@ -1,6 +1,6 @@
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
-import { names } from '@assent/platform';
+import { names, natsServers } from '@assent/platform';
 import { testEnv } from './env.js';
 
 /**
@@ -8,7 +8,7 @@ import { testEnv } from './env.js';
  * tests that run a service without authz). cleanupNats(root) removes the bucket.
  */
 export async function registerTenants(root: string, ids: string[], natsUrl = testEnv.natsUrl): Promise<void> {
-  const nc = await connect({ servers: natsUrl });
+  const nc = await connect(natsServers(natsUrl));
   try {
     const kv = await new Kvm(nc).create(names(root).tenantsBucket, { history: 5 });
     for (const id of ids) await kv.put(id, JSON.stringify({ id, displayName: id, createdAt: new Date().toISOString() }));

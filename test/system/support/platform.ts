@@ -32,6 +32,8 @@ export interface PlatformOptions {
   replicas: number;
   natsUrl?: string;
   redisUrl?: string;
+  /** Each service's own NATS URL (its NATS user, RunningNatsServer.urlFor); overrides natsUrl for the services. */
+  natsUrlFor?: (service: ServiceName) => string;
   /** Each service's own Redis URL (ACL user and password), e.g. RunningRedisServer.urlFor; overrides redisUrl. */
   redisUrlFor?: (service: ServiceName) => string;
   /** authz's OpenFGA settings (RunningOpenFga.authzEnv: URL and preshared key file). */
@@ -93,6 +95,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const env = {
       ...common,
       ...(opts.redisUrlFor ? { ASSENT_REDIS_URL: opts.redisUrlFor(service) } : {}),
+      ...(opts.natsUrlFor ? { ASSENT_NATS_URL: opts.natsUrlFor(service) } : {}),
       [`${P}_GRPC_PORT`]: String(grpcPort),
       [`${P}_HTTP_PORT`]: String(httpPort),
       ...opts.env?.[service],

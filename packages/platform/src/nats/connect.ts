@@ -14,13 +14,33 @@ export interface Nats {
   drain(): Promise<void>;
 }
 
+/**
+ * The servers of a comma-separated URL list, and the user and password of the first
+ * URL that has them (`nats://approvals:secret@nats:4222`): each service connects as
+ * its own NATS user (nats-permissions.ts).
+ */
+export function natsServers(url: string): { servers: string[]; user?: string; pass?: string } {
+  const servers: string[] = [];
+  let auth: { user: string; pass: string } | undefined;
+  for (const s of url.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const parsed = URL.canParse(s) ? new URL(s) : undefined;
+    if (parsed?.username) {
+      auth ??= { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) };
+      parsed.username = '';
+      parsed.password = '';
+      servers.push(parsed.toString().replace(/\/$/, ''));
+    } else servers.push(s);
+  }
+  return { servers, ...auth };
+}
+
 export async function connectNats(url: string, name: string, logger: Logger): Promise<Nats> {
   let nc: NatsConnection;
   try {
     // noAsyncTraces: no Error (and stack capture) allocated per request just in case it fails.
-    nc = await connect({ servers: url.split(','), name, maxReconnectAttempts: -1, reconnectTimeWait: 500, noAsyncTraces: true });
+    nc = await connect({ ...natsServers(url), name, maxReconnectAttempts: -1, reconnectTimeWait: 500, noAsyncTraces: true });
   } catch (err) {
-    throw new UnavailableError(`cannot connect to NATS at ${url}: ${(err as Error).message}`, { cause: err });
+    throw new UnavailableError(`cannot connect to NATS at ${natsServers(url).servers.join(',')}: ${(err as Error).message}`, { cause: err });
   }
   let up = true;
   coalesceWrites(nc);
@@ -31,7 +51,9 @@ export async function connectNats(url: string, name: string, logger: Logger): Pr
         up = true;
         coalesceWrites(nc);
       }
-      if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'error') logger.warn({ nats: s.type }, 'nats status');
+      if (s.type === 'disconnect' || s.type === 'reconnect') logger.warn({ nats: s.type }, 'nats status');
+      // e.g. a permissions violation: the server names the subject it refused.
+      if (s.type === 'error') logger.warn({ nats: s.type, err: s.error }, 'nats server error');
     }
   })();
   const js = jetstream(nc);

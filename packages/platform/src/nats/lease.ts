@@ -26,6 +26,9 @@ export interface RunningLease {
 
 const buckets = new WeakMap<Nats, Map<string, Promise<KV>>>();
 
+/** Lease TTL unless a consumer says otherwise: a standby takes over within it. */
+export const DEFAULT_LEASE_TTL_MS = 10_000;
+
 /** One bucket per root, with a max age equal to the lease TTL so an abandoned lease expires by itself. */
 function leaseBucket(nats: Nats, n: Names, ttlMs: number): Promise<KV> {
   let perRoot = buckets.get(nats);
@@ -46,7 +49,7 @@ function leaseBucket(nats: Nats, n: Names, ttlMs: number): Promise<KV> {
  * must keep order across replicas run only while their replica holds the lease.
  */
 export async function startLease(opts: LeaseOptions): Promise<RunningLease> {
-  const ttlMs = opts.ttlMs ?? 10_000;
+  const ttlMs = opts.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   const kv = await leaseBucket(opts.nats, opts.names, ttlMs);
   const log = opts.logger.child({ lease: opts.name });
   let revision = 0;

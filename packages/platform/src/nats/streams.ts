@@ -14,8 +14,14 @@ export async function ensureStream(jsm: JetStreamManager, config: Partial<Stream
       try {
         await jsm.streams.add(config);
       } catch (addErr) {
-        // Another replica created it between our info and add.
-        if (!/already in use|already exists/i.test((addErr as Error).message)) throw addErr;
+        // Another replica created it between our info and add (nats-server 2.9 may
+        // answer "subjects overlap" rather than "already in use" while it does).
+        if (/already in use|already exists/i.test((addErr as Error).message)) return;
+        const created = await jsm.streams.info(config.name).then(
+          () => true,
+          () => false,
+        );
+        if (!created) throw addErr;
       }
     } else {
       throw err;
