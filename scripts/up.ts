@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync, rmSync } 
 import { join, resolve } from 'node:path';
 import { createChannel, createClient } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
-import { createDevIssuerKey, readDevIssuerKey, redisAclLines, redisServiceUsers, serveJwks, writeDevIssuerKey, type DevIssuerKey, type RedisServiceUser } from '@assent/platform';
+import { createDevIssuerKey, natsAuthorizationConfig, natsServiceUsers, readDevIssuerKey, redisAclLines, redisServiceUsers, serveJwks, writeDevIssuerKey, type DevIssuerKey, type NatsServiceUser, type RedisServiceUser } from '@assent/platform';
 import { cleanupNats, cleanupRedis, openFgaBinary, startSlackServer, startWebhookReceiver, tcpReachable as listening } from '@assent/testkit';
 import { run as assentctl } from '@assent/cli';
 import { listeningPid } from './local/listening-pid.js';
@@ -36,6 +36,8 @@ const files = {
   openfgaKey: join(stateDir, 'openfga', 'preshared-key'),
   /** Delivery's key-encryption key for webhook secrets (0600), fresh each run like the endpoints it seals. */
   deliveryKeys: join(stateDir, 'delivery', 'secret-keys'),
+  /** The operator's URL (with its password, 0600) for make up's own NATS; assentctl events watch reads it. */
+  natsUrl: join(stateDir, 'nats.url'),
 };
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
@@ -46,6 +48,8 @@ const ports = {
   jwks: port('ASSENT_JWKS_PORT', 9100),
   slack: port('ASSENT_SLACK_SINK_PORT', 9110),
   webhook: port('ASSENT_WEBHOOK_SINK_PORT', 9111),
+  /** The platform's own NATS, with a user per service. */
+  nats: port('ASSENT_NATS_PORT', 4223),
   /** The platform's own Redis, with an ACL user per service. */
   redis: port('ASSENT_REDIS_PORT', 6380),
 };
@@ -87,6 +91,45 @@ function spawnLogged(name: string, at: number, cmd: string, args: string[], extr
       }),
   });
   return child;
+}
+
+/**
+ * The platform's own NATS (JetStream) with a user per service holding only its
+ * permissions (packages/platform/src/nats-permissions.ts) and an `operator` user for
+ * local tools: a fresh process and store each run, on ASSENT_NATS_PORT. Without
+ * nats-server installed, or with ASSENT_NATS_URL set, every service shares that one
+ * NATS (default 127.0.0.1:4222) without users.
+ */
+async function startNats(): Promise<{ line: string; urlFor(service: ServiceName): string; operatorUrl: string }> {
+  const bin = ['/usr/sbin', '/usr/bin', '/usr/local/bin'].map((d) => join(d, 'nats-server')).find(existsSync);
+  if (env['ASSENT_NATS_URL'] || !bin) {
+    const url = env['ASSENT_NATS_URL'] ?? 'nats://127.0.0.1:4222';
+    mkdirSync(join(stateDir, 'nats'), { recursive: true });
+    const line = await ensureBackingService('nats', 4222, 'nats-server', ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', join(stateDir, 'nats')]);
+    await cleanupNats('assent', url);
+    rmSync(files.natsUrl, { force: true });
+    return { line: `${line} (shared by every service, no users: set no ASSENT_NATS_URL and install nats-server for them)`, urlFor: () => url, operatorUrl: url };
+  }
+  if (await listening('127.0.0.1', ports.nats)) throw new Error(`port ${ports.nats} (NATS) is taken; set ASSENT_NATS_PORT`);
+  const dir = join(stateDir, 'nats');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const secret = () => randomBytes(18).toString('base64url');
+  const passwords = Object.fromEntries(natsServiceUsers.map((u) => [u, secret()])) as Record<NatsServiceUser, string>;
+  const operator = { user: 'operator', password: secret() };
+  const conf = join(dir, 'nats.conf');
+  const settings = [`listen: "127.0.0.1:${ports.nats}"`, 'server_name: "assent-local"', 'jetstream {', `  store_dir: "${join(dir, 'jetstream')}"`, '}'];
+  writeFileSync(conf, `${[...settings, natsAuthorizationConfig('assent', passwords, [operator])].join('\n')}\n`, { mode: 0o600 });
+  spawnLogged('nats-server', stage.backing, bin, ['-c', conf]);
+  await waitFor('NATS', () => listening('127.0.0.1', ports.nats), 20_000);
+  const url = (user: string, password: string) => `nats://${user}:${password}@127.0.0.1:${ports.nats}`;
+  const operatorUrl = url(operator.user, operator.password);
+  writeFileSync(files.natsUrl, `${operatorUrl}\n`, { mode: 0o600 });
+  return {
+    line: `started NATS on 127.0.0.1:${ports.nats} with a user per service (.assent/nats/nats.conf; operator URL in .assent/nats.url)`,
+    urlFor: (service) => url(service, passwords[service as NatsServiceUser]),
+    operatorUrl,
+  };
 }
 
 /**
@@ -221,15 +264,14 @@ async function main(): Promise<void> {
   const buildStart = Date.now();
   execFileSync(join(repo, 'scripts', 'build.sh'), serviceNames, { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
   log(`  built dist/<service>/bin.mjs in ${((Date.now() - buildStart) / 1000).toFixed(1)} s`);
-  mkdirSync(join(stateDir, 'nats'), { recursive: true });
-  log(`  ${await ensureBackingService('nats', 4222, 'nats-server', ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', join(stateDir, 'nats')])}`);
+  const nats = await startNats();
+  log(`  ${nats.line}`);
   const redis = await startRedis();
   log(`  ${redis.line}`);
 
   // Every run starts empty and consistent: OpenFGA's sqlite file is recreated below,
   // so the NATS streams/buckets and Redis keys of the local "assent" namespace are
   // emptied too. Nothing outside that namespace is touched.
-  await cleanupNats('assent', env['ASSENT_NATS_URL'] ?? 'nats://127.0.0.1:4222');
   log('  reset the local "assent" streams, buckets and Redis keys');
   log(`  ${await startOpenFga()}`);
 
@@ -261,7 +303,6 @@ async function main(): Promise<void> {
 
   const common = {
     NODE_ENV: 'production', // as the image sets it
-    ASSENT_NATS_URL: env['ASSENT_NATS_URL'] ?? 'nats://127.0.0.1:4222',
     ASSENT_JWKS_URL: jwks.url,
     ASSENT_JWT_ISSUER: issuer.key.issuer,
     ASSENT_JWT_AUDIENCE: issuer.key.audience,
@@ -292,6 +333,7 @@ async function main(): Promise<void> {
       ...common,
       ...perService[i.service],
       ASSENT_REDIS_URL: redis.urlFor(i.service),
+      ASSENT_NATS_URL: nats.urlFor(i.service),
       [`${upper}_GRPC_PORT`]: String(i.grpc),
       [`${upper}_HTTP_PORT`]: String(i.http),
     });

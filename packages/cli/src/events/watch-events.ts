@@ -1,6 +1,6 @@
 import process from 'node:process';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { parseEvent, type AssentEvent } from '@assent/platform';
+import { natsServers, parseEvent, type AssentEvent } from '@assent/platform';
 import type { CliContext } from '../cli-context.js';
 import { UnreachableError } from '../errors/unreachable-error.js';
 import { typeGlob } from './type-glob.js';
@@ -67,10 +67,12 @@ export function eventLine(e: AssentEvent): string {
 }
 
 async function connectOrExplain(url: string): Promise<NatsConnection> {
+  // The URL may carry a user and password (make up's NATS has one per service and an operator).
+  const where = natsServers(url);
   try {
-    return await connect({ servers: url.split(','), name: 'assentctl', maxReconnectAttempts: 10 });
+    return await connect({ ...where, name: 'assentctl', maxReconnectAttempts: 10 });
   } catch (err) {
-    throw new UnreachableError(`cannot connect to NATS at ${url}: ${(err as Error).message}`, natsHint(url), { cause: err });
+    throw new UnreachableError(`cannot connect to NATS at ${where.servers.join(',')}: ${(err as Error).message}`, natsHint(where.servers.join(',')), { cause: err });
   }
 }
 
