@@ -74,6 +74,7 @@ test-integration: $(NPM_STAMP) $(OPENFGA) ## Integration tests against real NATS
 k8s-validate: ## Build every kustomize overlay and validate it offline against the Kubernetes schemas
 	go -C tools/k8s-validate test ./...
 	scripts/k8s-validate.sh
+	scripts/check-nats-config.sh
 
 .PHONY: build
 build: $(NPM_STAMP) ## Bundle each service into dist/<svc>/bin.mjs (what the Docker image runs)

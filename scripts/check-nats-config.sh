@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Asks the installed nats-server (`-t`: test the configuration and exit) whether the
+# dev NATS configuration of deploy/k8s would start: nats.conf with the per-service
+# users of the dev overlay included, paths moved to a temp dir.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+command -v nats-server >/dev/null || { echo "check-nats-config: nats-server is not installed" >&2; exit 2; }
+dir="$(mktemp -d)"
+trap 'rm -rf "$dir"' EXIT
+mkdir -p "$dir/auth"
+cp "$root/deploy/k8s/overlays/dev/nats-auth.conf" "$dir/auth/auth.conf"
+sed -e "s|store_dir: /data|store_dir: $dir/data|" -e "s|pid_file: /var/run/nats/nats.pid|pid_file: $dir/nats.pid|" "$root/deploy/k8s/deps/nats/nats.conf" >"$dir/nats.conf"
+POD_NAME=nats-0 nats-server -c "$dir/nats.conf" -t
