@@ -1,7 +1,7 @@
 // System test: approvals and authz as deployed, each through its public entry point.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Status } from 'nice-grpc';
-import { createGrpcClient, openChannel, parseEvent, staticToken, type Channel } from '@assent/platform';
+import { createGrpcClient, natsServers, openChannel, parseEvent, staticToken, type Channel } from '@assent/platform';
 import { approvalsv1, authzv1 } from '@assent/proto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { cleanupNats, cleanupRedis, commonTestEnv, startOpenFga, startTestIssuer, testEnv, uniqueRoot, type RunningOpenFga, type TestIssuer } from '@assent/testkit';
@@ -33,7 +33,7 @@ beforeAll(async () => {
   const admin = createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, staticToken(await issuer.token({ subject: 'root', roles: ['platform-admin'] })));
   await admin.createTenant({ id: 'acme', displayName: 'Acme' });
   for (const user of ['alice', 'bob', 'carol']) await admin.addTenantMember({ tenant: 'acme', user });
-  nc = await connect({ servers: testEnv.natsUrl });
+  nc = await connect(natsServers(testEnv.natsUrl));
   const sub = nc.subscribe(`${root}.evt.acme.>`);
   void (async () => {
     for await (const m of sub) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { newEvent } from '@assent/platform';
+import { natsServers, newEvent } from '@assent/platform';
 import { run } from '../src/main.js';
 
 const natsUrl = process.env['ASSENT_TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
@@ -9,7 +9,7 @@ const root = `clitest${randomBytes(4).toString('hex')}`;
 let nc: NatsConnection;
 
 beforeAll(async () => {
-  nc = await connect({ servers: natsUrl });
+  nc = await connect(natsServers(natsUrl));
 });
 
 afterAll(async () => {

@@ -28,6 +28,15 @@ describe('resolveBackingServices', () => {
     expect(started).toEqual([]);
   });
 
+  it('prefers private servers with authentication on when they can be started, unless URLs are given', async () => {
+    const { opts } = options({ up: [4222, 6379], engine: true });
+    const withPrivate = { ...opts, startPrivate: async () => ({ natsUrl: 'nats://u:p@127.0.0.1:1', redisUrl: 'redis://u:p@127.0.0.1:2', stop: async () => undefined }) };
+    expect(await resolveBackingServices(withPrivate)).toMatchObject({ natsUrl: 'nats://u:p@127.0.0.1:1', source: 'private' });
+    expect(await resolveBackingServices({ ...withPrivate, startPrivate: async () => undefined })).toMatchObject({ source: 'local' });
+    const given = { ...withPrivate, env: { ASSENT_TEST_NATS_URL: 'nats://x:1', ASSENT_TEST_REDIS_URL: 'redis://y:2' } };
+    expect(await resolveBackingServices(given)).toMatchObject({ source: 'env' });
+  });
+
   it('starts containers when a service is missing and an engine exists', async () => {
     const { opts, started } = options({ up: [6379], engine: true });
     expect(await resolveBackingServices(opts)).toMatchObject({ natsUrl: 'nats://c:1', source: 'containers' });

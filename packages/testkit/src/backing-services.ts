@@ -5,7 +5,7 @@ import { connect as tcpConnect } from 'node:net';
 export interface BackingServices {
   natsUrl: string;
   redisUrl: string;
-  source: 'env' | 'local' | 'containers';
+  source: 'env' | 'private' | 'local' | 'containers';
   stop(): Promise<void>;
 }
 
@@ -17,20 +17,28 @@ export interface ResolveOptions {
   containerEngine(): boolean;
   /** Starts NATS with JetStream and Redis in containers. */
   startContainers(): Promise<{ natsUrl: string; redisUrl: string; stop(): Promise<void> }>;
+  /** Starts private NATS and Redis that require credentials, when their binaries are installed; undefined otherwise. */
+  startPrivate?(): Promise<{ natsUrl: string; redisUrl: string; stop(): Promise<void> } | undefined>;
 }
 
 const LOCAL_NATS = 'nats://127.0.0.1:4222';
 const LOCAL_REDIS = 'redis://127.0.0.1:6379';
 
 /**
- * Explicit ASSENT_TEST_NATS_URL / ASSENT_TEST_REDIS_URL win; otherwise the local
- * services on their standard ports; otherwise, where a container engine exists,
- * testcontainers starts them. Without any of these the error says what to do.
+ * Explicit ASSENT_TEST_NATS_URL / ASSENT_TEST_REDIS_URL win; otherwise private servers
+ * with authentication on (where nats-server and redis-server are installed: tests run
+ * against credentialed servers, and never touch the machine's shared ones);
+ * otherwise the local services on their standard ports; otherwise, where a container
+ * engine exists, testcontainers starts them. Without any of these the error says what to do.
  */
 export async function resolveBackingServices(o: ResolveOptions): Promise<BackingServices> {
   const natsEnv = o.env['ASSENT_TEST_NATS_URL'];
   const redisEnv = o.env['ASSENT_TEST_REDIS_URL'];
   if (natsEnv && redisEnv) return { natsUrl: natsEnv, redisUrl: redisEnv, source: 'env', stop: async () => undefined };
+  if (!natsEnv && !redisEnv && o.startPrivate) {
+    const started = await o.startPrivate();
+    if (started) return { ...started, source: 'private' };
+  }
   const [nats, redis] = await Promise.all([o.reachable('127.0.0.1', 4222), o.reachable('127.0.0.1', 6379)]);
   if ((natsEnv || nats) && (redisEnv || redis)) {
     return { natsUrl: natsEnv ?? LOCAL_NATS, redisUrl: redisEnv ?? LOCAL_REDIS, source: natsEnv || redisEnv ? 'env' : 'local', stop: async () => undefined };
@@ -70,6 +78,27 @@ export async function startContainers(): Promise<{ natsUrl: string; redisUrl: st
   return {
     natsUrl: `nats://${nats.getHost()}:${nats.getMappedPort(4222)}`,
     redisUrl: `redis://${redis.getHost()}:${redis.getMappedPort(6379)}`,
+    stop: async () => {
+      await Promise.all([nats.stop(), redis.stop()]);
+    },
+  };
+}
+
+/**
+ * NATS (JetStream) and Redis of the tests' own, with authentication on: every
+ * connection needs credentials (the tests use an unrestricted test user; the
+ * per-service least-privilege users are exercised by the system and permission
+ * tests). Undefined when either binary is missing.
+ */
+export async function startPrivateServers(): Promise<{ natsUrl: string; redisUrl: string; stop(): Promise<void> } | undefined> {
+  const installed = (bin: string) => ['/usr/sbin', '/usr/bin', '/usr/local/bin'].some((d) => existsSync(`${d}/${bin}`));
+  if (!installed('nats-server') || !installed('redis-server')) return undefined;
+  const { startNatsServer } = await import('./nats-server.js');
+  const { startRedisServer } = await import('./redis-server.js');
+  const [nats, redis] = await Promise.all([startNatsServer({ auth: { root: 'assent' } }), startRedisServer({ acl: { root: 'assent' } })]);
+  return {
+    natsUrl: nats.url,
+    redisUrl: redis.adminUrl,
     stop: async () => {
       await Promise.all([nats.stop(), redis.stop()]);
     },

@@ -12,7 +12,7 @@ export { startWebhookReceiver } from './webhook-receiver.js';
 export type { ReceivedWebhook, WebhookReceiver, WebhookReceiverOptions } from './webhook-receiver.js';
 export { startSlackServer } from './slack-server.js';
 export type { SlackCall, SlackMessage, SlackServer } from './slack-server.js';
-export { containerEngineAvailable, resolveBackingServices, startContainers, tcpReachable } from './backing-services.js';
+export { containerEngineAvailable, resolveBackingServices, startContainers, startPrivateServers, tcpReachable } from './backing-services.js';
 export type { BackingServices, ResolveOptions } from './backing-services.js';
 export { registerTenants } from './tenants.js';
 export { deliverySecretKeysFile } from './issuer.js';

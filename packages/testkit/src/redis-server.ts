@@ -10,6 +10,8 @@ import { startRestartable, type RestartableServer } from './server-process.js';
 export type RunningRedisServer = RestartableServer & {
   /** With `acl`: the URL with a service's own user and password (`url` then has no user: every command is refused). */
   urlFor(service: RedisServiceUser): string;
+  /** With `acl`: an unrestricted test user's URL (for the tests' own setup and cleanup). */
+  adminUrl: string;
   /** With `acl`: what Redis refused (ACL LOG, read as the test's own admin user): [] when no service overstepped. */
   aclDenials(): Promise<string[]>;
 };
@@ -49,8 +51,12 @@ export async function startRedisServer(opts: { binary?: string; acl?: { root: st
       return { command: opts.binary ?? 'redis-server', args: [conf], ready: () => redisPing(port, opts.acl ? passwords.notifier : undefined) };
     },
   });
+  const withAdmin = new URL(server.url);
+  withAdmin.username = 'testkit-admin';
+  withAdmin.password = adminPassword;
   return {
     ...server,
+    adminUrl: opts.acl ? withAdmin.toString() : server.url,
     async aclDenials() {
       const u = new URL(server.url);
       const admin = new Redis({ host: u.hostname, port: Number(u.port), username: 'testkit-admin', password: adminPassword, maxRetriesPerRequest: 1 });
