@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { ClientError, Status } from 'nice-grpc';
-import { createGrpcClient, devTokenSource, openChannel } from '@assent/platform';
+import { connectNats, createGrpcClient, createLogger, devTokenSource, openChannel, type Nats } from '@assent/platform';
 import { approvalsv1, authzv1 } from '@assent/proto';
 import { closedLoop, openFgaCheck, openFgaGrantCheck, openFgaStoreId } from './check-bench.js';
 import { cpuReport, platformProcesses, sampleCpu } from './cpu.js';
@@ -22,9 +22,22 @@ import { openLoop } from './open-loop.js';
 import { formatCpu, formatReport, formatTable, latencyHeader, latencyRows, reportJson, stepsJson, type BenchReport } from './report.js';
 import { readTargets } from './targets.js';
 import { waitForGrant } from './wait-grant.js';
+import { waitForDrain } from './drain.js';
+
+/** make up's streams and buckets (root "assent"), whose durable consumers are the pipeline. */
+const STREAM_PREFIX = 'ASSENT_';
 
 const stateDir = process.env['ASSENT_STATE_DIR'] ?? '.assent';
 const targets = readTargets(join(stateDir, 'targets.json'));
+function localNats(): string {
+  const file = join(stateDir, 'nats.url');
+  return process.env['ASSENT_NATS_URL'] ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : 'nats://127.0.0.1:4222');
+}
+
+/** The platform's NATS, to watch its consumers' backlog; undefined with --no-drain. */
+async function platformNats(o: Opts): Promise<Nats | undefined> {
+  return o.drain ? connectNats(o.nats, 'assent-bench', createLogger('bench', 'silent')) : undefined;
+}
 
 const program = new Command('assent-bench')
   .description('Load-test a running Assent: the approval lifecycle (closed or open loop) or authz Check; CPU per process per operation')
@@ -35,6 +48,8 @@ const program = new Command('assent-bench')
   .option('--approvals <addr>', 'approvals gRPC target (default: from make up)', process.env['ASSENT_APPROVALS_ADDR'] ?? targets.approvals)
   .option('--authz <addr>', 'authz gRPC target (check mode)', process.env['ASSENT_AUTHZ_ADDR'] ?? targets.authz)
   .option('--openfga <url>', 'OpenFGA HTTP API (check mode)', targets.openfgaUrl)
+  .option('--nats <url>', "the platform's NATS, to wait until its consumers are idle before and after a run (default: make up's operator URL)", localNats())
+  .option('--no-drain', 'do not wait for the platform to finish the work a run caused')
   .option('--openfga-key-file <file>', "file with OpenFGA's preshared key (check mode; make up writes it)", targets.openfgaKeyFile)
   .option('--fga-store <name>', 'OpenFGA store name authz uses (check mode)', 'assent')
   .addOption(new Option('--fga-consistency <c>', 'consistency of the direct OpenFGA Check (authz asks HIGHER_CONSISTENCY)').choices(['HIGHER_CONSISTENCY', 'MINIMIZE_LATENCY']).default('HIGHER_CONSISTENCY'))
@@ -55,6 +70,8 @@ type Opts = {
   authz: string;
   openfga: string;
   openfgaKeyFile: string;
+  nats: string;
+  drain: boolean;
   fgaStore: string;
   fgaConsistency: string;
   tenant: string;
@@ -87,11 +104,15 @@ async function main(): Promise<void> {
   const approver = createGrpcClient(approvalsv1.ApprovalsServiceDefinition, channel, devTokenSource(o.devKey, { subject: o.approver, tenant: o.tenant }));
   const run = randomBytes(4).toString('hex');
   const clients = { requester, approver };
+  const nats = await platformNats(o);
   try {
-    const out = o.mode === 'check' ? await checkMode(o, clients, run) : await lifecycleMode(o, clients, run);
+    // Start from an idle platform: an earlier run's backlog would be measured as this one's.
+    if (nats) await waitForDrain(nats, STREAM_PREFIX);
+    const out = o.mode === 'check' ? await checkMode(o, clients, run) : await lifecycleMode(o, clients, run, nats);
     process.stdout.write(`${out}\n`);
   } finally {
     channel.close();
+    await nats?.drain();
   }
 }
 
@@ -120,7 +141,7 @@ async function lifecycle(
   return res.request.id;
 }
 
-async function lifecycleMode(o: Opts, c: { requester: ApprovalsClient; approver: ApprovalsClient }, run: string): Promise<string> {
+async function lifecycleMode(o: Opts, c: { requester: ApprovalsClient; approver: ApprovalsClient }, run: string, nats: Nats | undefined): Promise<string> {
   // One warm-up lifecycle proves the setup (tenant, policy, approver) before measuring.
   await lifecycle(o, c, `bench/${run}/warmup`);
 
@@ -158,9 +179,10 @@ async function lifecycleMode(o: Opts, c: { requester: ApprovalsClient; approver:
   }
   clearInterval(ticker);
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpuAfter = sampleCpu(processes);
   bar?.update(seconds, { lifecycles: total.count, rate: (total.count / elapsed).toFixed(0) });
   bar?.stop();
+  const drainSeconds = nats ? await waitForDrain(nats, STREAM_PREFIX) : undefined;
+  const cpuAfter = sampleCpu(processes);
 
   const report: BenchReport = {
     concurrency: o.concurrency,
@@ -175,6 +197,7 @@ async function lifecycleMode(o: Opts, c: { requester: ApprovalsClient; approver:
     errors,
     ...(paced ? { paced } : {}),
     ...(processes.length ? { cpu: cpuReport(processes, cpuBefore, cpuAfter, 'lifecycle', total.count) } : {}),
+    ...(drainSeconds !== undefined ? { drainSeconds } : {}),
   };
   return o.json ? JSON.stringify(reportJson(report), null, 2) : formatReport(report);
 }

@@ -23,6 +23,8 @@ export interface BenchReport {
   errors: Map<string, number>;
   paced?: PacedResult;
   cpu?: CpuReport;
+  /** Seconds the platform's consumers needed after the run to finish the work it caused (audit, webhooks, Slack). */
+  drainSeconds?: number;
 }
 
 const f = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
@@ -76,6 +78,9 @@ export function formatReport(r: BenchReport): string {
     r.paced ? `open loop at ${f(r.paced.target)} lifecycles/s (at most ${r.concurrency} in flight), ${r.seconds.toFixed(1)} s` : `concurrency ${r.concurrency}, ${r.seconds.toFixed(1)} s`,
     ...latencyTable(r.steps, r.seconds),
     `lifecycles/s: ${f(r.lifecycles / r.seconds)} (${r.steps.at(-1)?.step ?? 'lifecycle'}, ${r.lifecycles} completed)`,
+    ...(r.drainSeconds !== undefined
+      ? [`sustained: ${f(r.lifecycles / (r.seconds + r.drainSeconds))} lifecycles/s counting the ${r.drainSeconds.toFixed(1)} s the platform needed afterwards to finish every event (audit, webhooks, Slack); CPU below covers both`]
+      : []),
     ...paced,
     `errors: ${errors}`,
     ...(r.cpu ? [formatCpu(r.cpu)] : []),
@@ -93,6 +98,7 @@ export function reportJson(r: BenchReport): Record<string, unknown> {
     concurrency: r.concurrency,
     seconds: r.seconds,
     lifecyclesPerSecond: r.lifecycles / r.seconds,
+    ...(r.drainSeconds !== undefined ? { drainSeconds: r.drainSeconds, sustainedPerSecond: r.lifecycles / (r.seconds + r.drainSeconds) } : {}),
     steps: stepsJson(r.steps, r.seconds),
     errors: Object.fromEntries(r.errors),
     ...(r.paced ? { paced: { ...r.paced, startedPerSecond: r.paced.started / r.seconds } } : {}),
