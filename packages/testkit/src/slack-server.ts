@@ -85,6 +85,8 @@ export async function startSlackServer(
   };
 
   const messages = new Map<string, SlackMessage[]>();
+  /** `<channel> <ts>` → message: updates and thread replies find theirs without a scan (make up posts thousands). */
+  const byTs = new Map<string, SlackMessage>();
   const calls: SlackCall[] = [];
   let rateLimited = 0;
   let tsCounter = 0;
@@ -99,15 +101,18 @@ export async function startSlackServer(
         if (!channel) return { ok: false, error: 'channel_not_found' };
         if (!body['text'] && !body['blocks']) return { ok: false, error: 'no_text' };
         const threadTs = typeof body['thread_ts'] === 'string' ? body['thread_ts'] : undefined;
-        if (threadTs && !messages.get(channel)?.some((m) => m.ts === threadTs)) return { ok: false, error: 'thread_not_found' };
+        if (threadTs && !byTs.has(`${channel} ${threadTs}`)) return { ok: false, error: 'thread_not_found' };
         const msg: SlackMessage = { channel, ts: nextTs(), text: String(body['text'] ?? ''), blocks: asBlocks(body['blocks']), threadTs, edited: false };
-        messages.set(channel, [...(messages.get(channel) ?? []), msg]);
+        const list = messages.get(channel);
+        if (list) list.push(msg);
+        else messages.set(channel, [msg]);
+        byTs.set(`${channel} ${msg.ts}`, msg);
         return { ok: true, channel, ts: msg.ts, message: wire(msg) };
       }
       case 'chat.update': {
         const channel = lookup(body['channel'], true);
         if (!channel) return { ok: false, error: 'channel_not_found' };
-        const msg = messages.get(channel)?.find((m) => m.ts === body['ts']);
+        const msg = byTs.get(`${channel} ${String(body['ts'])}`);
         if (!msg) return { ok: false, error: 'message_not_found' };
         if (body['text'] !== undefined) msg.text = String(body['text']);
         if (body['blocks'] !== undefined) msg.blocks = asBlocks(body['blocks']);
