@@ -41,6 +41,14 @@ RUN if [ -z "${SERVICE}" ]; then \
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
+# Set by the release build (--build-arg VERSION=… --build-arg REVISION=$(git rev-parse HEAD)).
+ARG VERSION=dev
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="assent-${SERVICE}" \
+      org.opencontainers.image.description="Assent ${SERVICE} service (approvals and governance platform)" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.licenses="Apache-2.0"
 ENV NODE_ENV=production \
     SERVICE=${SERVICE}
 WORKDIR /app
