@@ -3,8 +3,9 @@
 # One image per service, from one Dockerfile:
 #   docker build --build-arg SERVICE=approvals -t assent/approvals .
 # The build stage bundles services/$SERVICE/src/bin.ts (and the workspace
-# packages it imports) into a single ESM file; the runtime stage holds only
-# that bundle and the proto descriptor set, no node_modules.
+# packages it imports) into a single ESM file and writes its CycloneDX SBOM
+# (cyclonedx-npm); the runtime stage holds only the bundle, the SBOM
+# (dist/$SERVICE/sbom.cdx.json) and the proto descriptor set, no node_modules.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -33,11 +34,11 @@ COPY packages/ packages/
 COPY services/ services/
 
 ARG SERVICE
-COPY scripts/build.sh scripts/
+COPY scripts/build.sh scripts/sbom.ts scripts/
 RUN if [ -z "${SERVICE}" ]; then \
       echo "build with --build-arg SERVICE=<approvals|authz|audit|delivery|notifier>" >&2; exit 1; \
     fi; \
-    scripts/build.sh "${SERVICE}"
+    scripts/build.sh "${SERVICE}" && npx tsx scripts/sbom.ts "${SERVICE}"
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE

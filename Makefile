@@ -81,8 +81,13 @@ build: $(NPM_STAMP) ## Bundle each service into dist/<svc>/bin.mjs (what the Doc
 	scripts/build.sh
 
 .PHONY: build-check
-build-check: $(NPM_STAMP) ## Bundle every service and check each bundle boots
+build-check: $(NPM_STAMP) ## Bundle every service, check each bundle boots and its SBOM lists its dependencies
 	scripts/build.sh --check
+	npx tsx scripts/sbom.ts --check
+
+.PHONY: sbom
+sbom: $(NPM_STAMP) ## A CycloneDX SBOM per service (dist/<svc>/sbom.cdx.json, shipped in its image)
+	npx tsx scripts/sbom.ts
 
 .PHONY: test
 test: lint proto-check k8s-validate monitoring-check build-check test-unit test-integration ## Everything CI runs: lint, contracts, manifests, bundles, unit and integration tests
