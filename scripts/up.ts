@@ -93,6 +93,11 @@ function spawnLogged(name: string, at: number, cmd: string, args: string[], extr
   return child;
 }
 
+/** Where Debian (or a manual install) put `bin`, if anywhere. */
+function installed(bin: string): string | undefined {
+  return ['/usr/sbin', '/usr/bin', '/usr/local/bin'].map((d) => join(d, bin)).find(existsSync);
+}
+
 /**
  * The platform's own NATS (JetStream) with a user per service holding only its
  * permissions (packages/platform/src/nats-permissions.ts) and an `operator` user for
@@ -101,7 +106,7 @@ function spawnLogged(name: string, at: number, cmd: string, args: string[], extr
  * NATS (default 127.0.0.1:4222) without users.
  */
 async function startNats(): Promise<{ line: string; urlFor(service: ServiceName): string; operatorUrl: string }> {
-  const bin = ['/usr/sbin', '/usr/bin', '/usr/local/bin'].map((d) => join(d, 'nats-server')).find(existsSync);
+  const bin = installed('nats-server');
   if (env['ASSENT_NATS_URL'] || !bin) {
     const url = env['ASSENT_NATS_URL'] ?? 'nats://127.0.0.1:4222';
     mkdirSync(join(stateDir, 'nats'), { recursive: true });
@@ -139,7 +144,7 @@ async function startNats(): Promise<{ line: string; urlFor(service: ServiceName)
  * every service shares that one Redis (default 127.0.0.1:6379) without ACLs.
  */
 async function startRedis(): Promise<{ line: string; urlFor(service: ServiceName): string }> {
-  const bin = ['/usr/sbin', '/usr/bin', '/usr/local/bin'].map((d) => join(d, 'redis-server')).find(existsSync);
+  const bin = installed('redis-server');
   if (env['ASSENT_REDIS_URL'] || !bin) {
     const url = env['ASSENT_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
     const line = await ensureBackingService('redis', Number(new URL(url).port || 6379), 'redis-server', ['--bind', '127.0.0.1', '--port', '6379', '--save', '', '--appendonly', 'no']);
@@ -169,7 +174,7 @@ async function ensureBackingService(name: string, p: number, bin: string, args: 
     if (pid) processes.push({ name: bin, pid, startedByUp: false });
     return `using the ${name} already on 127.0.0.1:${p}${pid ? ` (pid ${pid})` : ''}`;
   }
-  const path = ['/usr/sbin', '/usr/bin', '/usr/local/bin'].map((d) => join(d, bin)).find(existsSync);
+  const path = installed(bin);
   if (!path) throw new Error(`${name} is not listening on 127.0.0.1:${p} and ${bin} is not installed`);
   spawnLogged(bin, stage.backing, path, args);
   await waitFor(name, () => listening('127.0.0.1', p), 20_000);

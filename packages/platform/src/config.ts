@@ -114,8 +114,6 @@ export const commonEnvSpec = {
     }),
   /** Token subjects that are Assent services (act for any tenant). */
   ASSENT_SERVICE_SUBJECTS: env.list(defaultServiceSubjects),
-  // 0 = connections live as long as the client keeps them. In Kubernetes a few minutes,
-  // so round-robin clients re-resolve the headless Service and find new pods.
   // gRPC TLS (PEM files, e.g. a mounted cert-manager Secret). With CERT and KEY the
   // server speaks TLS; with CLIENT_CA it also requires client certificates (mTLS).
   // Calls to other services verify them against CA and present CERT/KEY if set.
@@ -125,6 +123,8 @@ export const commonEnvSpec = {
   ASSENT_GRPC_TLS_CA_FILE: env.optionalString(),
   // Interface the gRPC and HTTP servers bind: every one in a pod; loopback for `make up`.
   ASSENT_BIND_HOST: env.string('0.0.0.0'),
+  // 0 = connections live as long as the client keeps them. In Kubernetes a few minutes,
+  // so round-robin clients re-resolve the headless Service and find new pods.
   ASSENT_GRPC_MAX_CONNECTION_AGE_MS: z.coerce.number().int().min(0).default(0),
   ASSENT_SERVICE_TOKEN_FILE: env.optionalString(),
   ASSENT_DEV_ISSUER_KEY_FILE: env.optionalString(),
