@@ -2392,7 +2392,7 @@ export const ApprovalsServiceDefinition = {
       requestStream: false,
       responseType: GetPolicyResponse as typeof GetPolicyResponse,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
     /** CreateRequest asks authz and, when approval is needed, opens a request. */
     createRequest: {
@@ -2410,7 +2410,7 @@ export const ApprovalsServiceDefinition = {
       requestStream: false,
       responseType: GetRequestResponse as typeof GetRequestResponse,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
     /** ListRequests lists a tenant's requests, newest first, with cursor pagination. */
     listRequests: {
@@ -2419,7 +2419,7 @@ export const ApprovalsServiceDefinition = {
       requestStream: false,
       responseType: ListRequestsResponse as typeof ListRequestsResponse,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
     /** Approve records the caller's approval; the request is approved once quorum is met. */
     approve: {
@@ -2454,7 +2454,7 @@ export const ApprovalsServiceDefinition = {
       requestStream: false,
       responseType: WatchRequestResponse as typeof WatchRequestResponse,
       responseStream: true,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
   },
 } as const;

@@ -769,7 +769,7 @@ export const AuditServiceDefinition = {
       requestStream: false,
       responseType: ListRecordsResponse as typeof ListRecordsResponse,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
     /** VerifyChain recomputes the tenant's hash chain and reports the first break. */
     verifyChain: {
@@ -778,7 +778,7 @@ export const AuditServiceDefinition = {
       requestStream: false,
       responseType: VerifyChainResponse as typeof VerifyChainResponse,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
   },
 } as const;

@@ -2116,7 +2116,7 @@ export const AuthzServiceDefinition = {
       requestStream: false,
       responseType: CheckResponse as typeof CheckResponse,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
     /** CheckApprover answers whether principal is allowed to approve requests for action. */
     checkApprover: {
@@ -2125,7 +2125,7 @@ export const AuthzServiceDefinition = {
       requestStream: false,
       responseType: CheckApproverResponse as typeof CheckApproverResponse,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
     /** CreateTenant registers a tenant (idempotent on identical input). */
     createTenant: {
@@ -2161,7 +2161,7 @@ export const AuthzServiceDefinition = {
       requestStream: false,
       responseType: ListProtectedActionsResponse as typeof ListProtectedActionsResponse,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
     /** WriteGrant writes a time-bounded grant (called by approvals after approval). */
     writeGrant: {

@@ -1031,7 +1031,7 @@ export const DeliveryServiceDefinition = {
       requestStream: false,
       responseType: ListEndpointsResponse as typeof ListEndpointsResponse,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
     listAttempts: {
       name: "ListAttempts",
@@ -1039,7 +1039,7 @@ export const DeliveryServiceDefinition = {
       requestStream: false,
       responseType: ListAttemptsResponse as typeof ListAttemptsResponse,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
   },
 } as const;

@@ -498,7 +498,7 @@ export const NotifierServiceDefinition = {
       requestStream: false,
       responseType: ListNotificationsResponse as typeof ListNotificationsResponse,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
   },
 } as const;
