@@ -11,6 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Status } from 'nice-grpc';
+import { RichClientError, type RetryInfo } from 'nice-grpc-error-details';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { createGrpcClient, names, openChannel, parseEvent, staticToken, type AssentEvent, type Channel } from '@assent/platform';
 import { approvalsv1, auditv1, authzv1, deliveryv1 } from '@assent/proto';
@@ -41,6 +42,9 @@ const CONCURRENCY = 16;
 const PACE_MS = 100;
 /** The receiver answers its first deliveries 503, so some events are redelivered. */
 const WEBHOOK_FAILURES = 20;
+const THROTTLED = 'throttled';
+const THROTTLED_RATE = 5;
+const THROTTLED_BURST = 10;
 const { APPROVED, DECLINED } = { APPROVED: approvalsv1.RequestState.REQUEST_STATE_APPROVED, DECLINED: approvalsv1.RequestState.REQUEST_STATE_DECLINED };
 
 let fga: RunningOpenFga | undefined;
@@ -121,7 +125,11 @@ beforeAll(async () => {
     issuer,
     slackUrl: slack.url,
     slackToken: slack.token,
-    env: { delivery: { DELIVERY_RETRY_SCHEDULE_MS: '200,500,1000' } },
+    env: {
+      delivery: { DELIVERY_RETRY_SCHEDULE_MS: '200,500,1000' },
+      // A tight write limit for one tenant only (the load above runs on the defaults).
+      approvals: { ASSENT_RATE_LIMITS: JSON.stringify({ tenants: { [THROTTLED]: { write: { tenant: { perSecond: THROTTLED_RATE, burst: THROTTLED_BURST } } } } }) },
+    },
   });
 }, 90_000);
 
@@ -316,4 +324,49 @@ describe('three replicas of every service under mixed load', () => {
     // 6. Least privilege was enough: Redis refused no service anything (ACL LOG is empty).
     expect(await redis?.aclDenials()).toEqual([]);
   }, 150_000);
+
+  it('holds a tenant’s rate limit in sum across the three replicas, with retry info', async () => {
+    const p = platform as Platform;
+    const channel = openChannel(p.addr('approvals'));
+    channels.push(channel);
+    const token = await (issuer as TestIssuer).token({ subject: 'mallory', tenant: THROTTLED, ttlSeconds: 600 });
+    const mallory = createGrpcClient(approvalsv1.ApprovalsServiceDefinition, channel, staticToken(token));
+    const RUN_MS = 3_000;
+    const started = Date.now();
+    let admitted = 0;
+    const retryAfterMs: number[] = [];
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        while (Date.now() - started < RUN_MS) {
+          try {
+            await mallory.createRequest({ tenant: THROTTLED, action: 'payouts.change_details', resource: 'acct/1', justification: 'flood', idempotencyKey: '' });
+            admitted++;
+          } catch (err) {
+            if (codeOf(err) !== Status.RESOURCE_EXHAUSTED) {
+              // Admitted, and answered by the handler (the tenant does not exist).
+              admitted++;
+              continue;
+            }
+            const info = (err instanceof RichClientError ? err.extra : []).find((d): d is RetryInfo => d.$type === 'google.rpc.RetryInfo');
+            retryAfterMs.push(Number(info?.retryDelay?.seconds ?? 0) * 1000 + (info?.retryDelay?.nanos ?? 0) / 1e6);
+            await sleep(10);
+          }
+        }
+      }),
+    );
+    const seconds = (Date.now() - started) / 1000;
+    // One bucket for the three replicas: the burst plus the refill, not three times that.
+    expect(admitted).toBeGreaterThanOrEqual(THROTTLED_BURST);
+    expect(admitted).toBeLessThanOrEqual(THROTTLED_BURST + Math.ceil(THROTTLED_RATE * seconds) + 1);
+    expect(retryAfterMs.length).toBeGreaterThan(0);
+    expect(retryAfterMs.every((ms) => ms > 0 && ms <= 1000 / THROTTLED_RATE)).toBe(true);
+    // Every replica refused some of the flood (each enforces the shared bucket).
+    for (const r of p.replicas.approvals) {
+      const text = await (await fetch(`http://127.0.0.1:${r.httpPort}/metrics`)).text();
+      expect(text, `approvals replica ${r.index} refused calls`).toMatch(/assent_rate_limited_total\{[^}]*scope="write per tenant"[^}]*\} [1-9]/);
+    }
+    // Another tenant's users are not held back by it.
+    const bob = await approvalsAs('bob');
+    await expect(bob.listRequests({ tenant, state: approvalsv1.RequestState.REQUEST_STATE_UNSPECIFIED, pageSize: 1, pageToken: '' })).resolves.toBeDefined();
+  }, 30_000);
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseIssuerRights, type IssuerRights } from './auth/jwt-verifier.js';
 import { defaultServiceSubjects } from './auth/principal.js';
+import { rateLimitsSchema, type RateLimits } from './rate-limit/limits.js';
 
 /** Thrown at boot when the environment is invalid; names every bad variable. */
 export class ConfigError extends Error {
@@ -126,6 +127,26 @@ export const commonEnvSpec = {
   // 0 = connections live as long as the client keeps them. In Kubernetes a few minutes,
   // so round-robin clients re-resolve the headless Service and find new pods.
   ASSENT_GRPC_MAX_CONNECTION_AGE_MS: z.coerce.number().int().min(0).default(0),
+  // Inbound rate limits as JSON (see docs/deploy.md): defaults, per-tenant overrides and
+  // the replica count the Redis-down fallback divides by. Unset: the defaults.
+  ASSENT_RATE_LIMITS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      let json: unknown = {};
+      try {
+        if (v !== undefined) json = JSON.parse(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `not JSON: ${(err as Error).message}` });
+        return z.NEVER;
+      }
+      const parsed = rateLimitsSchema.safeParse(json);
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', message: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
   ASSENT_SERVICE_TOKEN_FILE: env.optionalString(),
   ASSENT_DEV_ISSUER_KEY_FILE: env.optionalString(),
 };
@@ -149,6 +170,8 @@ export interface CommonConfig {
   grpcTls: GrpcTlsFiles;
   /** gRPC server connections are closed (gracefully, GOAWAY) after this long; 0 = never. */
   grpcMaxConnectionAgeMs: number;
+  /** Inbound rate limits (token buckets in Redis shared by the replicas). */
+  rateLimits: RateLimits;
   auth: {
     jwksUrl: string;
     issuer: string;
@@ -176,6 +199,7 @@ export function commonConfig(parsed: { [K in keyof typeof commonEnvSpec]: z.outp
       caFile: parsed.ASSENT_GRPC_TLS_CA_FILE,
     },
     grpcMaxConnectionAgeMs: parsed.ASSENT_GRPC_MAX_CONNECTION_AGE_MS,
+    rateLimits: parsed.ASSENT_RATE_LIMITS,
     auth: {
       jwksUrl: parsed.ASSENT_JWKS_URL,
       issuer: parsed.ASSENT_JWT_ISSUER,

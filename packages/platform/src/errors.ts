@@ -16,7 +16,8 @@ export abstract class DomainError extends Error {
     | 'permission_denied'
     | 'unauthenticated'
     | 'conflict'
-    | 'unavailable';
+    | 'unavailable'
+    | 'resource_exhausted';
 }
 
 export class InvalidArgumentError extends DomainError {
@@ -84,5 +85,17 @@ export class UnavailableError extends DomainError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'UnavailableError';
+  }
+}
+
+/** A rate limit is exhausted: retry after `retryAfterMs`. `scope` names the limit (e.g. "write per tenant"). */
+export class RateLimitedError extends DomainError {
+  readonly kind = 'resource_exhausted' as const;
+  constructor(
+    readonly scope: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(`rate limit exceeded (${scope}); retry in ${Math.ceil(retryAfterMs)} ms`);
+    this.name = 'RateLimitedError';
   }
 }

@@ -9,6 +9,7 @@ export {
   InvalidArgumentError,
   NotFoundError,
   PermissionDeniedError,
+  RateLimitedError,
   UnauthenticatedError,
   UnavailableError,
 } from './errors.js';
@@ -69,3 +70,9 @@ export { channelCredentials, serverCredentials } from './grpc/tls.js';
 export type { GrpcTlsFiles } from './config.js';
 export { natsAuthorizationConfig, natsServicePermissions, natsServiceUsers } from './nats-permissions.js';
 export type { NatsPermissions, NatsServiceUser } from './nats-permissions.js';
+export { defaultRateLimits, limitsFor, rateLimitsSchema } from './rate-limit/limits.js';
+export type { ClassLimits, Rate, RateClass, RateLimits } from './rate-limit/limits.js';
+export { LocalBuckets, MemoryRateLimiter } from './rate-limit/rate-limiter.js';
+export type { Admission, BucketRequest, RateLimiter } from './rate-limit/rate-limiter.js';
+export { RedisRateLimiter, leaseSize } from './rate-limit/redis-rate-limiter.js';
+export { rateClassOf, rateLimitAdmission } from './rate-limit/admission.js';

@@ -10,6 +10,10 @@ export interface Metrics {
   /** Messages this instance is retrying in place (a dependency is failing). */
   consumerRetrying: Gauge<'consumer'>;
   eventsPublished: Counter<'type'>;
+  /** Calls refused by an inbound rate limit, by method and the limit that refused them. */
+  rateLimited: Counter<'method' | 'scope'>;
+  /** Admission decisions taken on this replica alone because Redis was unreachable. */
+  rateLimitFallbacks: Counter;
 }
 
 /** One registry per service instance (tests run several services in one process). */
@@ -54,6 +58,17 @@ export function createMetrics(service: string): Metrics {
       name: 'assent_events_published_total',
       help: 'CloudEvents published, by type',
       labelNames: ['type'],
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'assent_rate_limited_total',
+      help: 'Calls refused with RESOURCE_EXHAUSTED by an inbound rate limit, by method and limit',
+      labelNames: ['method', 'scope'],
+      registers: [registry],
+    }),
+    rateLimitFallbacks: new Counter({
+      name: 'assent_rate_limit_fallbacks_total',
+      help: 'Rate-limit decisions taken by this replica alone (its share of the limit) because Redis was unreachable',
       registers: [registry],
     }),
   };

@@ -9,7 +9,7 @@ export const redisKeyPatterns = {
   authz: ['authz:*'],
   audit: ['audit:*'],
   delivery: ['seen:delivery-worker:*'],
-  // Connects (every runtime does) but keeps nothing in Redis.
+  // Keeps only its rate-limit buckets (below) in Redis.
   notifier: [],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -20,7 +20,8 @@ export const redisServiceUsers = Object.keys(redisKeyPatterns) as RedisServiceUs
 export function redisAclLines(root: string, passwords: Readonly<Record<RedisServiceUser, string>>): string[] {
   const lines = ['user default off'];
   for (const user of redisServiceUsers) {
-    const keys = redisKeyPatterns[user].map((p) => `~${root}:${p}`);
+    // Every service keeps its inbound rate-limit buckets under rl:<service>:.
+    const keys = [...redisKeyPatterns[user], `rl:${user}:*`].map((p) => `~${root}:${p}`);
     // INFO is flagged dangerous but is ioredis's ready check.
     lines.push(`user ${user} on >${passwords[user]} resetkeys ${keys.join(' ')} resetchannels +@all -@dangerous +info`.replace(/ {2,}/g, ' '));
   }

@@ -16,6 +16,8 @@ import { Shutdown } from './shutdown.js';
 import type { TenantDirectory } from './auth/tenant-access.js';
 import { openTenantDirectory } from './nats/tenant-directory.js';
 import { startTelemetry } from './telemetry.js';
+import { rateLimitAdmission } from './rate-limit/admission.js';
+import { RedisRateLimiter } from './rate-limit/redis-rate-limiter.js';
 
 /**
  * Everything a service's composition root needs, built the same way for every
@@ -54,7 +56,9 @@ export async function createRuntime(service: string, config: CommonConfig, opts:
   const redis = createRedis(config.redisUrl, config.subjectRoot);
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   const verifier = createJwtVerifier(config.auth);
-  const grpc = createGrpcServer({ logger, metrics, verifier, descriptorSetPath, maxConnectionAgeMs: config.grpcMaxConnectionAgeMs, tls: config.grpcTls });
+  const limiter = new RedisRateLimiter(redis, { fallbackReplicas: config.rateLimits.fallbackReplicas, onFallback: () => metrics.rateLimitFallbacks.inc() });
+  const admit = rateLimitAdmission({ service, limiter, limits: config.rateLimits, metrics });
+  const grpc = createGrpcServer({ logger, metrics, verifier, descriptorSetPath, maxConnectionAgeMs: config.grpcMaxConnectionAgeMs, tls: config.grpcTls, admit });
   const publisher = new EventPublisher(nats.js, n, metrics);
 
   const stopHooks: { name: string; fn: () => Promise<void> | void }[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClientError, Status } from 'nice-grpc';
-import { BadRequest, ErrorInfo, RichClientError } from 'nice-grpc-error-details';
+import { BadRequest, ErrorInfo, RetryInfo, RichClientError } from 'nice-grpc-error-details';
 import { formatError } from './format-error.js';
 import { ServiceCallError } from './service-call-error.js';
 import { UnreachableError } from './unreachable-error.js';
@@ -24,6 +24,16 @@ describe('formatError', () => {
         '  - policy.approvers[0]: must be "user:<id>" or "group:<id>#member"',
         '  - policy.quorum: cannot exceed the 1 listed approvers',
       ],
+      exitCode: 1,
+    });
+  });
+
+  it('says when to retry a rate-limited call', () => {
+    const err = new RichClientError(path, Status.RESOURCE_EXHAUSTED, 'rate limit exceeded (write per tenant); retry in 1250 ms', [
+      RetryInfo.fromPartial({ retryDelay: { seconds: 1, nanos: 250_000_000 } }),
+    ]);
+    expect(formatError(err)).toEqual({
+      lines: ['error: RESOURCE_EXHAUSTED: rate limit exceeded (write per tenant); retry in 1250 ms', 'hint: rate limited; retry in 1.3 s'],
       exitCode: 1,
     });
   });

@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { ClientError, Status } from 'nice-grpc';
-import { BadRequest, ErrorInfo, RichClientError } from 'nice-grpc-error-details';
+import { BadRequest, ErrorInfo, RetryInfo, RichClientError } from 'nice-grpc-error-details';
 import { callTimeoutMs } from '../cli-context.js';
 import { ServiceCallError } from './service-call-error.js';
 import { UnreachableError } from './unreachable-error.js';
@@ -47,6 +47,10 @@ function formatClientError(err: ClientError, target: ServiceCallError | undefine
     for (const d of err.extra) {
       if (d.$type === BadRequest.$type) lines.push(...d.fieldViolations.map((v) => `  - ${v.field}: ${v.description}`));
       if (d.$type === ErrorInfo.$type && d.reason) lines.push(`  reason: ${d.reason}`);
+      if (d.$type === RetryInfo.$type && d.retryDelay) {
+        const ms = Number(d.retryDelay.seconds) * 1000 + Math.ceil(d.retryDelay.nanos / 1e6);
+        lines.push(`hint: rate limited; retry in ${ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`}`);
+      }
     }
   }
   if (err.code === Status.UNAVAILABLE) {

@@ -1,7 +1,7 @@
 import { ServerError, Status } from 'nice-grpc';
-import { BadRequest, ErrorInfo, ResourceInfo, RichServerError } from 'nice-grpc-error-details';
+import { BadRequest, ErrorInfo, QuotaFailure, ResourceInfo, RetryInfo, RichServerError } from 'nice-grpc-error-details';
 import type { Logger } from 'pino';
-import { DomainError } from '../errors.js';
+import { DomainError, type RateLimitedError } from '../errors.js';
 
 /**
  * The one place domain errors become gRPC statuses. Field problems travel as
@@ -36,6 +36,15 @@ export function toServerError(err: unknown, logger: Logger, method: string): Ser
         return new ServerError(Status.UNAUTHENTICATED, err.message);
       case 'conflict':
         return new ServerError(Status.ABORTED, err.message);
+      case 'resource_exhausted': {
+        // RetryInfo is what gRPC clients (and assentctl) read to back off.
+        const e = err as RateLimitedError;
+        const ms = Math.max(1, Math.ceil(e.retryAfterMs));
+        return new RichServerError(Status.RESOURCE_EXHAUSTED, err.message, [
+          RetryInfo.fromPartial({ retryDelay: { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 } }),
+          QuotaFailure.fromPartial({ violations: [{ subject: e.scope, description: err.message }] }),
+        ]);
+      }
       case 'unavailable':
         logger.warn({ err, method }, 'dependency unavailable');
         return new ServerError(Status.UNAVAILABLE, err.message);

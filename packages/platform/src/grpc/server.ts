@@ -14,6 +14,7 @@ import { tracingEnabled } from '../telemetry.js';
 import type { GrpcTlsFiles } from '../config.js';
 import { serverCredentials } from './tls.js';
 import { toServerError } from './error-mapping.js';
+import type { RpcAdmission } from '../rate-limit/admission.js';
 
 export type AuthContext = { principal: Principal };
 
@@ -44,7 +45,7 @@ export interface GrpcServer {
 /**
  * A nice-grpc server with the standard middleware chain, outermost first:
  * tracing (only when tracing is on, see telemetry.ts) → error details → one
- * middleware that authenticates, maps domain errors to statuses and records
+ * middleware that authenticates, applies rate limits, maps domain errors to statuses and records
  * metrics. The last three are one generator rather than three: every layer costs
  * a generator and its promises per call, and this chain runs for every RPC.
  */
@@ -57,6 +58,8 @@ export function createGrpcServer(opts: {
   maxConnectionAgeMs?: number;
   /** TLS (and mTLS) files; plaintext without them. */
   tls?: GrpcTlsFiles;
+  /** Inbound rate limits: admits each authenticated call or throws RateLimitedError. */
+  admit?: RpcAdmission;
 }): GrpcServer {
   const credentials = serverCredentials(opts.tls ?? { certFile: undefined, keyFile: undefined, clientCaFile: undefined, caFile: undefined });
   const { logger, metrics, verifier } = opts;
@@ -82,6 +85,7 @@ export function createGrpcServer(opts: {
     let code = 'OK';
     try {
       const principal = await principalOf(method, context);
+      if (opts.admit && principal !== ANONYMOUS) await opts.admit(principal, call.method);
       return yield* call.next(call.request, { ...context, principal });
     } catch (err) {
       if (isAbortError(err)) {
