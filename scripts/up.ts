@@ -306,6 +306,10 @@ async function main(): Promise<void> {
     },
   });
 
+  const benchLimits = {
+    write: { principal: { perSecond: 5_000, burst: 10_000 }, tenant: { perSecond: 10_000, burst: 20_000 } },
+    read: { principal: { perSecond: 50_000, burst: 100_000 }, tenant: { perSecond: 100_000, burst: 200_000 } },
+  };
   const common = {
     NODE_ENV: 'production', // as the image sets it
     ASSENT_JWKS_URL: jwks.url,
@@ -315,6 +319,9 @@ async function main(): Promise<void> {
     ASSENT_LOG_LEVEL: env['ASSENT_LOG_LEVEL'] ?? 'info',
     // Local: reachable from this machine only (in a pod the default, every interface).
     ASSENT_BIND_HOST: '127.0.0.1',
+    // The defaults for every tenant but acme, the demo's and `make bench`'s tenant: its
+    // limits are raised so the benchmark measures the platform (the limiter still runs).
+    ASSENT_RATE_LIMITS: env['ASSENT_RATE_LIMITS'] ?? JSON.stringify({ tenants: { acme: benchLimits } }),
   };
   mkdirSync(join(stateDir, 'delivery'), { recursive: true, mode: 0o700 });
   writeFileSync(files.deliveryKeys, `local1=${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
