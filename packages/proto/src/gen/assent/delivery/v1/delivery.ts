@@ -105,6 +105,62 @@ export interface ListAttemptsResponse {
   attempts: Attempt[];
 }
 
+/** A credential of an outside consumer on the event gateway. */
+export interface StreamCredential {
+  id: string;
+  tenant: string;
+  /** The durable pull consumer it reads (on stream `stream`); credentials may share one. */
+  consumer: string;
+  /** The NATS user's public key (what the gateway's revocation list names). */
+  publicKey: string;
+  createdAt:
+    | Date
+    | undefined;
+  /** Who created it (token subject). */
+  createdBy: string;
+  /** Unset while the credential is valid. */
+  revokedAt: Date | undefined;
+}
+
+export interface CreateStreamCredentialRequest {
+  tenant: string;
+  /**
+   * Durable consumer name: 1-32 lowercase letters, digits or "-". An existing consumer
+   * keeps its position, so a new credential for it rotates without re-reading events.
+   */
+  consumer: string;
+}
+
+export interface CreateStreamCredentialResponse {
+  credential:
+    | StreamCredential
+    | undefined;
+  /** NATS credentials file (user JWT and seed): give it to the consumer; shown only now. */
+  creds: string;
+  /** The gateway's URL for consumers, and the stream to read. */
+  url: string;
+  stream: string;
+  /** Subjects of the tenant's events in the stream, e.g. "assent.evt.acme.>". */
+  subjects: string;
+}
+
+export interface ListStreamCredentialsRequest {
+  tenant: string;
+}
+
+export interface ListStreamCredentialsResponse {
+  credentials: StreamCredential[];
+}
+
+export interface RevokeStreamCredentialRequest {
+  tenant: string;
+  id: string;
+}
+
+export interface RevokeStreamCredentialResponse {
+  credential: StreamCredential | undefined;
+}
+
 function createBaseEndpoint(): Endpoint {
   return { id: "", tenant: "", url: "", description: "", eventTypes: [], secret: "", createdAt: undefined };
 }
@@ -1011,6 +1067,699 @@ export const ListAttemptsResponse: MessageFns<ListAttemptsResponse> = {
   },
 };
 
+function createBaseStreamCredential(): StreamCredential {
+  return { id: "", tenant: "", consumer: "", publicKey: "", createdAt: undefined, createdBy: "", revokedAt: undefined };
+}
+
+export const StreamCredential: MessageFns<StreamCredential> = {
+  encode(message: StreamCredential, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.tenant !== "") {
+      writer.uint32(18).string(message.tenant);
+    }
+    if (message.consumer !== "") {
+      writer.uint32(26).string(message.consumer);
+    }
+    if (message.publicKey !== "") {
+      writer.uint32(34).string(message.publicKey);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(42).fork()).join();
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(50).string(message.createdBy);
+    }
+    if (message.revokedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.revokedAt), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StreamCredential {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStreamCredential();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.consumer = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.publicKey = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.revokedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StreamCredential {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      consumer: isSet(object.consumer) ? globalThis.String(object.consumer) : "",
+      publicKey: isSet(object.publicKey)
+        ? globalThis.String(object.publicKey)
+        : isSet(object.public_key)
+        ? globalThis.String(object.public_key)
+        : "",
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
+      revokedAt: isSet(object.revokedAt)
+        ? fromJsonTimestamp(object.revokedAt)
+        : isSet(object.revoked_at)
+        ? fromJsonTimestamp(object.revoked_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: StreamCredential): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.consumer !== "") {
+      obj.consumer = message.consumer;
+    }
+    if (message.publicKey !== "") {
+      obj.publicKey = message.publicKey;
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    if (message.revokedAt !== undefined) {
+      obj.revokedAt = message.revokedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StreamCredential>): StreamCredential {
+    return StreamCredential.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StreamCredential>): StreamCredential {
+    const message = createBaseStreamCredential();
+    message.id = object.id ?? "";
+    message.tenant = object.tenant ?? "";
+    message.consumer = object.consumer ?? "";
+    message.publicKey = object.publicKey ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    message.createdBy = object.createdBy ?? "";
+    message.revokedAt = object.revokedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseCreateStreamCredentialRequest(): CreateStreamCredentialRequest {
+  return { tenant: "", consumer: "" };
+}
+
+export const CreateStreamCredentialRequest: MessageFns<CreateStreamCredentialRequest> = {
+  encode(message: CreateStreamCredentialRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.consumer !== "") {
+      writer.uint32(18).string(message.consumer);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateStreamCredentialRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateStreamCredentialRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.consumer = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateStreamCredentialRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      consumer: isSet(object.consumer) ? globalThis.String(object.consumer) : "",
+    };
+  },
+
+  toJSON(message: CreateStreamCredentialRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.consumer !== "") {
+      obj.consumer = message.consumer;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CreateStreamCredentialRequest>): CreateStreamCredentialRequest {
+    return CreateStreamCredentialRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreateStreamCredentialRequest>): CreateStreamCredentialRequest {
+    const message = createBaseCreateStreamCredentialRequest();
+    message.tenant = object.tenant ?? "";
+    message.consumer = object.consumer ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateStreamCredentialResponse(): CreateStreamCredentialResponse {
+  return { credential: undefined, creds: "", url: "", stream: "", subjects: "" };
+}
+
+export const CreateStreamCredentialResponse: MessageFns<CreateStreamCredentialResponse> = {
+  encode(message: CreateStreamCredentialResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.credential !== undefined) {
+      StreamCredential.encode(message.credential, writer.uint32(10).fork()).join();
+    }
+    if (message.creds !== "") {
+      writer.uint32(18).string(message.creds);
+    }
+    if (message.url !== "") {
+      writer.uint32(26).string(message.url);
+    }
+    if (message.stream !== "") {
+      writer.uint32(34).string(message.stream);
+    }
+    if (message.subjects !== "") {
+      writer.uint32(42).string(message.subjects);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateStreamCredentialResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateStreamCredentialResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.credential = StreamCredential.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.creds = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.url = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.stream = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.subjects = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateStreamCredentialResponse {
+    return {
+      credential: isSet(object.credential) ? StreamCredential.fromJSON(object.credential) : undefined,
+      creds: isSet(object.creds) ? globalThis.String(object.creds) : "",
+      url: isSet(object.url) ? globalThis.String(object.url) : "",
+      stream: isSet(object.stream) ? globalThis.String(object.stream) : "",
+      subjects: isSet(object.subjects) ? globalThis.String(object.subjects) : "",
+    };
+  },
+
+  toJSON(message: CreateStreamCredentialResponse): unknown {
+    const obj: any = {};
+    if (message.credential !== undefined) {
+      obj.credential = StreamCredential.toJSON(message.credential);
+    }
+    if (message.creds !== "") {
+      obj.creds = message.creds;
+    }
+    if (message.url !== "") {
+      obj.url = message.url;
+    }
+    if (message.stream !== "") {
+      obj.stream = message.stream;
+    }
+    if (message.subjects !== "") {
+      obj.subjects = message.subjects;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CreateStreamCredentialResponse>): CreateStreamCredentialResponse {
+    return CreateStreamCredentialResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreateStreamCredentialResponse>): CreateStreamCredentialResponse {
+    const message = createBaseCreateStreamCredentialResponse();
+    message.credential = (object.credential !== undefined && object.credential !== null)
+      ? StreamCredential.fromPartial(object.credential)
+      : undefined;
+    message.creds = object.creds ?? "";
+    message.url = object.url ?? "";
+    message.stream = object.stream ?? "";
+    message.subjects = object.subjects ?? "";
+    return message;
+  },
+};
+
+function createBaseListStreamCredentialsRequest(): ListStreamCredentialsRequest {
+  return { tenant: "" };
+}
+
+export const ListStreamCredentialsRequest: MessageFns<ListStreamCredentialsRequest> = {
+  encode(message: ListStreamCredentialsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListStreamCredentialsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListStreamCredentialsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListStreamCredentialsRequest {
+    return { tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "" };
+  },
+
+  toJSON(message: ListStreamCredentialsRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListStreamCredentialsRequest>): ListStreamCredentialsRequest {
+    return ListStreamCredentialsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListStreamCredentialsRequest>): ListStreamCredentialsRequest {
+    const message = createBaseListStreamCredentialsRequest();
+    message.tenant = object.tenant ?? "";
+    return message;
+  },
+};
+
+function createBaseListStreamCredentialsResponse(): ListStreamCredentialsResponse {
+  return { credentials: [] };
+}
+
+export const ListStreamCredentialsResponse: MessageFns<ListStreamCredentialsResponse> = {
+  encode(message: ListStreamCredentialsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.credentials) {
+      StreamCredential.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListStreamCredentialsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListStreamCredentialsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.credentials.push(StreamCredential.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListStreamCredentialsResponse {
+    return {
+      credentials: globalThis.Array.isArray(object?.credentials)
+        ? object.credentials.map((e: any) => StreamCredential.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListStreamCredentialsResponse): unknown {
+    const obj: any = {};
+    if (message.credentials?.length) {
+      obj.credentials = message.credentials.map((e) => StreamCredential.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListStreamCredentialsResponse>): ListStreamCredentialsResponse {
+    return ListStreamCredentialsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListStreamCredentialsResponse>): ListStreamCredentialsResponse {
+    const message = createBaseListStreamCredentialsResponse();
+    message.credentials = object.credentials?.map((e) => StreamCredential.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRevokeStreamCredentialRequest(): RevokeStreamCredentialRequest {
+  return { tenant: "", id: "" };
+}
+
+export const RevokeStreamCredentialRequest: MessageFns<RevokeStreamCredentialRequest> = {
+  encode(message: RevokeStreamCredentialRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeStreamCredentialRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeStreamCredentialRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokeStreamCredentialRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: RevokeStreamCredentialRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RevokeStreamCredentialRequest>): RevokeStreamCredentialRequest {
+    return RevokeStreamCredentialRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RevokeStreamCredentialRequest>): RevokeStreamCredentialRequest {
+    const message = createBaseRevokeStreamCredentialRequest();
+    message.tenant = object.tenant ?? "";
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseRevokeStreamCredentialResponse(): RevokeStreamCredentialResponse {
+  return { credential: undefined };
+}
+
+export const RevokeStreamCredentialResponse: MessageFns<RevokeStreamCredentialResponse> = {
+  encode(message: RevokeStreamCredentialResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.credential !== undefined) {
+      StreamCredential.encode(message.credential, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeStreamCredentialResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeStreamCredentialResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.credential = StreamCredential.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokeStreamCredentialResponse {
+    return { credential: isSet(object.credential) ? StreamCredential.fromJSON(object.credential) : undefined };
+  },
+
+  toJSON(message: RevokeStreamCredentialResponse): unknown {
+    const obj: any = {};
+    if (message.credential !== undefined) {
+      obj.credential = StreamCredential.toJSON(message.credential);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RevokeStreamCredentialResponse>): RevokeStreamCredentialResponse {
+    return RevokeStreamCredentialResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RevokeStreamCredentialResponse>): RevokeStreamCredentialResponse {
+    const message = createBaseRevokeStreamCredentialResponse();
+    message.credential = (object.credential !== undefined && object.credential !== null)
+      ? StreamCredential.fromPartial(object.credential)
+      : undefined;
+    return message;
+  },
+};
+
 /** DeliveryService manages webhook endpoints and shows delivery attempts. */
 export type DeliveryServiceDefinition = typeof DeliveryServiceDefinition;
 export const DeliveryServiceDefinition = {
@@ -1041,6 +1790,40 @@ export const DeliveryServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /**
+     * CreateStreamCredential lets an outside consumer read the tenant's events from the
+     * event gateway (NATS): a durable pull consumer and a credential that may read only
+     * the tenant's stream. The credential is returned once.
+     */
+    createStreamCredential: {
+      name: "CreateStreamCredential",
+      requestType: CreateStreamCredentialRequest as typeof CreateStreamCredentialRequest,
+      requestStream: false,
+      responseType: CreateStreamCredentialResponse as typeof CreateStreamCredentialResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** ListStreamCredentials lists the tenant's stream credentials (never their secrets). */
+    listStreamCredentials: {
+      name: "ListStreamCredentials",
+      requestType: ListStreamCredentialsRequest as typeof ListStreamCredentialsRequest,
+      requestStream: false,
+      responseType: ListStreamCredentialsResponse as typeof ListStreamCredentialsResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /**
+     * RevokeStreamCredential voids a credential at once: the gateway closes its
+     * connections and refuses it from then on. Revoking twice is not an error.
+     */
+    revokeStreamCredential: {
+      name: "RevokeStreamCredential",
+      requestType: RevokeStreamCredentialRequest as typeof RevokeStreamCredentialRequest,
+      requestStream: false,
+      responseType: RevokeStreamCredentialResponse as typeof RevokeStreamCredentialResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -1057,6 +1840,28 @@ export interface DeliveryServiceImplementation<CallContextExt = {}> {
     request: ListAttemptsRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ListAttemptsResponse>>;
+  /**
+   * CreateStreamCredential lets an outside consumer read the tenant's events from the
+   * event gateway (NATS): a durable pull consumer and a credential that may read only
+   * the tenant's stream. The credential is returned once.
+   */
+  createStreamCredential(
+    request: CreateStreamCredentialRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<CreateStreamCredentialResponse>>;
+  /** ListStreamCredentials lists the tenant's stream credentials (never their secrets). */
+  listStreamCredentials(
+    request: ListStreamCredentialsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListStreamCredentialsResponse>>;
+  /**
+   * RevokeStreamCredential voids a credential at once: the gateway closes its
+   * connections and refuses it from then on. Revoking twice is not an error.
+   */
+  revokeStreamCredential(
+    request: RevokeStreamCredentialRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RevokeStreamCredentialResponse>>;
 }
 
 export interface DeliveryServiceClient<CallOptionsExt = {}> {
@@ -1072,6 +1877,28 @@ export interface DeliveryServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<ListAttemptsRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ListAttemptsResponse>;
+  /**
+   * CreateStreamCredential lets an outside consumer read the tenant's events from the
+   * event gateway (NATS): a durable pull consumer and a credential that may read only
+   * the tenant's stream. The credential is returned once.
+   */
+  createStreamCredential(
+    request: DeepPartial<CreateStreamCredentialRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<CreateStreamCredentialResponse>;
+  /** ListStreamCredentials lists the tenant's stream credentials (never their secrets). */
+  listStreamCredentials(
+    request: DeepPartial<ListStreamCredentialsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListStreamCredentialsResponse>;
+  /**
+   * RevokeStreamCredential voids a credential at once: the gateway closes its
+   * connections and refuses it from then on. Revoking twice is not an error.
+   */
+  revokeStreamCredential(
+    request: DeepPartial<RevokeStreamCredentialRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RevokeStreamCredentialResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
