@@ -76,3 +76,16 @@ export { LocalBuckets, MemoryRateLimiter } from './rate-limit/rate-limiter.js';
 export type { Admission, BucketRequest, RateLimiter } from './rate-limit/rate-limiter.js';
 export { RedisRateLimiter, leaseSize } from './rate-limit/redis-rate-limiter.js';
 export { rateClassOf, rateLimitAdmission } from './rate-limit/admission.js';
+export {
+  GATEWAY_STREAM,
+  accountPublicKey,
+  createGatewayOperator,
+  defaultTenantAccountLimits,
+  gatewayServerConfig,
+  issueUser,
+  newAccountSeed,
+  tenantAccountJwt,
+  tenantBridgePermissions,
+  tenantReaderPermissions,
+} from './event-gateway.js';
+export type { GatewayOperator, TenantAccountLimits, UserPermissions } from './event-gateway.js';

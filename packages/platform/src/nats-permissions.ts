@@ -17,7 +17,7 @@ export interface NatsPermissions {
  * stream, only delivery queues webhooks, and each KV bucket is written by its owner.
  * The JetStream API is allowed for managing one's streams and consumers, but no
  * service may delete or purge a stream or delete a message, and none but delivery may
- * read the webhook endpoints bucket or create a consumer on it.
+ * read the webhook endpoints or event gateway buckets or create a consumer on them.
  *
  * Streams and buckets: events and DLQ (every runtime ensures them), leases and the
  * tenant directory (every service; only authz writes tenants).
@@ -31,10 +31,11 @@ export function natsServicePermissions(root: string, service: NatsServiceUser, o
     approvals: [`${R}.state.request.>`, `${R}.evt.*.approval.>`, `${R}.evt.*.policy.>`, ...kv(`${U}_approvals_policies`)],
     authz: [`${R}.evt.*.authz.>`, `${R}.evt.*.grant.>`, `${R}.authz.invalidate.>`, ...kv(n.tenantsBucket), ...kv(`${U}_authz_actions`), ...kv(`${U}_authz_openfga`)],
     audit: [`${R}.audit.>`],
-    delivery: [`${R}.delivery.>`, ...kv(`${U}_delivery_endpoints`)],
+    delivery: [`${R}.delivery.>`, ...kv(`${U}_delivery_endpoints`), ...kv(`${U}_delivery_gateway`)],
     notifier: kv(`${U}_notifier_notifications`),
   };
-  const secretsBucket = `KV_${U}_delivery_endpoints`;
+  // Webhook secrets and the event gateway's tenant account keys (both sealed, still delivery's alone).
+  const secretBuckets = [`KV_${U}_delivery_endpoints`, `KV_${U}_delivery_gateway`];
   const readsSecrets = service === 'delivery';
   return {
     publish: {
@@ -55,14 +56,14 @@ export function natsServicePermissions(root: string, service: NatsServiceUser, o
         '$JS.API.ACCOUNT.PURGE.>',
         ...(readsSecrets
           ? []
-          : [
-              `$JS.API.DIRECT.GET.${secretsBucket}`,
-              `$JS.API.DIRECT.GET.${secretsBucket}.>`,
-              `$JS.API.STREAM.MSG.GET.${secretsBucket}`,
-              `$JS.API.CONSUMER.CREATE.${secretsBucket}`,
-              `$JS.API.CONSUMER.CREATE.${secretsBucket}.>`,
-              `$JS.API.CONSUMER.DURABLE.CREATE.${secretsBucket}.>`,
-            ]),
+          : secretBuckets.flatMap((b) => [
+              `$JS.API.DIRECT.GET.${b}`,
+              `$JS.API.DIRECT.GET.${b}.>`,
+              `$JS.API.STREAM.MSG.GET.${b}`,
+              `$JS.API.CONSUMER.CREATE.${b}`,
+              `$JS.API.CONSUMER.CREATE.${b}.>`,
+              `$JS.API.CONSUMER.DURABLE.CREATE.${b}.>`,
+            ])),
       ],
     },
     subscribe: {

@@ -18,3 +18,5 @@ export { registerTenants } from './tenants.js';
 export { deliverySecretKeysFile } from './issuer.js';
 export { makeTestPki } from './pki.js';
 export type { TestPki } from './pki.js';
+export { startEventGateway } from './event-gateway.js';
+export type { RunningEventGateway } from './event-gateway.js';
