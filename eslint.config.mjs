@@ -19,6 +19,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts (examples, test fixtures run as their own processes).
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', setTimeout: 'readonly', console: 'readonly' } },
+  },
+  {
     // The domain layer stays free of transport and infrastructure (STYLE.md layout).
     files: ['services/*/src/domain/**/*.ts'],
     rules: {

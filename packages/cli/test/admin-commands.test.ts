@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'nice-grpc';
 import { auditv1, authzv1, deliveryv1 } from '@assent/proto';
@@ -42,6 +45,21 @@ beforeAll(async () => {
     },
     async listEndpoints() { return { endpoints: [] }; },
     async listAttempts() { return { attempts: [] }; },
+    async createStreamCredential(req) {
+      sent.push({ method: 'createStreamCredential', request: req });
+      return {
+        credential: { id: 'cr_1', tenant: req.tenant, consumer: req.consumer, publicKey: 'UKEY', createdAt, createdBy: 'alice', revokedAt: undefined },
+        creds: '-----BEGIN NATS USER JWT-----\nJWT\n------END NATS USER JWT------\n',
+        url: 'nats://gateway:4222',
+        stream: 'EVENTS',
+        subjects: `assent.evt.${req.tenant}.>`,
+      };
+    },
+    async listStreamCredentials() { return { credentials: [] }; },
+    async revokeStreamCredential(req) {
+      sent.push({ method: 'revokeStreamCredential', request: req });
+      return { credential: { id: req.id, tenant: req.tenant, consumer: 'siem', publicKey: 'UKEY', createdAt, createdBy: 'alice', revokedAt: createdAt } };
+    },
   } satisfies deliveryv1.DeliveryServiceImplementation);
   const addr = `127.0.0.1:${await server.listen('127.0.0.1:0')}`;
   env = { ASSENT_TOKEN: 'tok', ASSENT_AUTHZ_ADDR: addr, ASSENT_AUDIT_ADDR: addr, ASSENT_DELIVERY_ADDR: addr };
@@ -105,5 +123,23 @@ describe('tenant, authz, audit and webhook commands', () => {
     expect(stdout).toMatch(/^secret: +whsec_c2VjcmV0$/m);
     expect(stdout).toMatch(/^event types: +assent\.approval\.decided\.v1, assent\.grant\.issued\.v1$/m);
     expect(stderr).toMatch(/^warning: store the signing secret now; it is shown only this once/);
+  });
+
+  it('events credentials create writes the creds file 0600 and prints where; revoke names the credential', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assentctl-creds-'));
+    const out = join(dir, 'siem.creds');
+    const created = await runCli(['events', 'credentials', 'create', '--consumer', 'siem', '--out', out], { env });
+    expect(created.code).toBe(0);
+    expect(sent.at(-1)).toEqual({ method: 'createStreamCredential', request: { tenant: 'acme', consumer: 'siem' } });
+    expect(readFileSync(out, 'utf8')).toContain('BEGIN NATS USER JWT');
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(created.stdout).toMatch(/^url: +nats:\/\/gateway:4222$/m);
+    expect(created.stdout).toMatch(/^subjects: +assent\.evt\.acme\.>$/m);
+    expect(created.stdout).not.toContain('BEGIN NATS USER JWT');
+    const revoked = await runCli(['events', 'credentials', 'revoke', 'cr_1'], { env });
+    expect(revoked.code).toBe(0);
+    expect(sent.at(-1)).toEqual({ method: 'revokeStreamCredential', request: { tenant: 'acme', id: 'cr_1' } });
+    expect(revoked.stdout).toMatch(/^revoked cr_1 \(consumer siem\)/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

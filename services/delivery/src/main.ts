@@ -14,6 +14,9 @@ import { SecretBox } from './adapters/crypto/secret-box.js';
 import { JetStreamTaskQueue } from './adapters/jetstream/task-queue.js';
 import { deliveryService } from './transport/grpc/delivery-service.js';
 import { startFanoutConsumer } from './transport/nats/fanout-consumer.js';
+import { startGatewayBridge } from './transport/nats/gateway-bridge.js';
+import { KvGatewayStore, openGatewayBucket } from './adapters/jetstream/gateway-store.js';
+import { NatsEventGateway } from './adapters/gateway/nats-event-gateway.js';
 import { FINISHED_TTL_SECONDS, startTaskWorker, WORKER_CONSUMER } from './transport/nats/task-worker.js';
 
 export interface RunningDelivery {
@@ -29,13 +32,20 @@ export async function startDelivery(config: DeliveryConfig): Promise<RunningDeli
     if (config.allowPrivateTargets) rt.logger.warn('DELIVERY_ALLOW_PRIVATE_TARGETS=true: webhooks may reach private networks (development only)');
     const dn = deliveryNames(config.subjectRoot);
     await ensureDeliveryStreams(rt.nats.jsm, dn);
+    const box = SecretBox.fromFile(config.secretKeysFile);
     const endpoints = await KvEndpointRepository.open(await openEndpointBucket(rt.nats.nc, dn.endpointBucket), {
-      box: SecretBox.fromFile(config.secretKeysFile),
+      box,
       js: rt.nats.js,
       bucket: dn.endpointBucket,
       logger: rt.logger,
     });
     rt.readiness('endpoint mirror', () => endpoints.live());
+    const gatewayStore = await KvGatewayStore.open(await openGatewayBucket(rt.nats.nc, dn.gatewayBucket), rt.logger);
+    rt.readiness('gateway mirror', () => gatewayStore.live());
+    const gw = config.eventGateway;
+    const gateway = gw
+      ? await NatsEventGateway.open({ ...gw, root: config.subjectRoot, store: gatewayStore, box, logger: rt.logger })
+      : undefined;
     const deps: DeliveryDeps = {
       endpoints,
       tasks: new JetStreamTaskQueue(rt.nats.js, dn),
@@ -48,6 +58,8 @@ export async function startDelivery(config: DeliveryConfig): Promise<RunningDeli
       allowPrivateTargets: config.allowPrivateTargets,
       random: Math.random,
       tenants: await rt.tenants(),
+      credentials: gatewayStore,
+      gateway,
     };
     const common = { nats: rt.nats, names: rt.names, logger: rt.logger, metrics: rt.metrics, deps };
     const worker = await startTaskWorker({
@@ -60,11 +72,20 @@ export async function startDelivery(config: DeliveryConfig): Promise<RunningDeli
       await worker.stop();
       throw err;
     });
+    const bridge = gateway
+      ? await startGatewayBridge({ ...common, gateway }).catch(async (err: unknown) => {
+          await Promise.all([fanout.stop(), worker.stop()]);
+          throw err;
+        })
+      : undefined;
     // Events stop flowing in before the worker stops; queued tasks wait durably in the stream.
     rt.onStop('delivery consumers', async () => {
+      await bridge?.stop();
       await fanout.stop();
       await worker.stop();
+      await gateway?.close();
       await endpoints.stop();
+      await gatewayStore.stop();
     });
     rt.grpc.server.add(deliveryv1.DeliveryServiceDefinition, deliveryService(deps));
     const ports = await rt.listen({ grpcPort: config.grpcPort, httpPort: config.httpPort, serviceNames: [deliveryv1.DeliveryServiceDefinition.fullName] });

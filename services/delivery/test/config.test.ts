@@ -32,4 +32,17 @@ describe('delivery config', () => {
     const { DELIVERY_SECRET_KEYS_FILE: _keys, ...withoutKeys } = base;
     expect(() => loadConfig(withoutKeys)).toThrow(/DELIVERY_SECRET_KEYS_FILE/);
   });
+
+  it('offers stream credentials only with a gateway, and then needs its key files', () => {
+    expect(loadConfig(base).eventGateway).toBeUndefined();
+    expect(() => loadConfig({ ...base, DELIVERY_EVENT_GATEWAY_URL: 'nats://gw:4222' })).toThrow(/DELIVERY_EVENT_GATEWAY_SIGNING_KEY_FILE[\s\S]*DELIVERY_EVENT_GATEWAY_SYSTEM_CREDS_FILE/);
+    const c = loadConfig({
+      ...base,
+      DELIVERY_EVENT_GATEWAY_URL: 'nats://gw:4222',
+      DELIVERY_EVENT_GATEWAY_PUBLIC_URL: 'tls://events.example.com:4222',
+      DELIVERY_EVENT_GATEWAY_SIGNING_KEY_FILE: '/k',
+      DELIVERY_EVENT_GATEWAY_SYSTEM_CREDS_FILE: '/c',
+    });
+    expect(c.eventGateway).toMatchObject({ url: 'nats://gw:4222', publicUrl: 'tls://events.example.com:4222', limits: { diskBytes: 256 * 1024 * 1024 } });
+  });
 });

@@ -1,5 +1,5 @@
 import type { TenantDirectory } from '@assent/platform/domain';
-import type { Attempt, DeliveryTask, Endpoint, RetryPolicy } from './types.js';
+import type { Attempt, DeliveryTask, Endpoint, RetryPolicy, StreamCredential } from './types.js';
 
 /** Endpoints per tenant (JetStream KV `<ROOT>_delivery_endpoints`, key `<tenant>.<id>`). */
 export interface EndpointRepository {
@@ -57,6 +57,36 @@ export interface IdSource {
   newSecret(): string;
 }
 
+/** Stream credentials per tenant (JetStream KV `<ROOT>_delivery_gateway`, key `cred.<tenant>.<id>`). */
+export interface StreamCredentialRepository {
+  create(credential: StreamCredential): Promise<void>;
+  get(tenant: string, id: string): Promise<StreamCredential | undefined>;
+  /** The tenant's credentials, oldest first. */
+  list(tenant: string): Promise<StreamCredential[]>;
+  update(credential: StreamCredential): Promise<void>;
+}
+
+/**
+ * The event gateway (a NATS server in operator mode, one account per tenant) where
+ * outside consumers read their tenant's events.
+ */
+export interface EventGateway {
+  /** The gateway's URL as consumers reach it. */
+  readonly url: string;
+  /** The stream every tenant account holds its events in. */
+  readonly stream: string;
+  /** Subjects of a tenant's events, e.g. "assent.evt.acme.>". */
+  subjectsOf(tenant: string): string;
+  /** The tenant's account, its stream and the durable pull consumer exist afterwards (idempotent). */
+  prepare(tenant: string, consumer: string): Promise<void>;
+  /** A new reader of the tenant's stream (signed here, nothing is sent to the gateway). */
+  signReader(tenant: string, name: string): Promise<{ publicKey: string; creds: string }>;
+  /** Voids the user's credentials: the gateway closes its connections and refuses it (idempotent). */
+  revoke(tenant: string, publicKey: string): Promise<void>;
+  /** Copies an event into its tenant's stream once (by event id); nothing when the tenant has no account. */
+  forward(event: { tenant: string; subject: string; id: string; payload: Uint8Array }): Promise<void>;
+}
+
 export interface DeliveryDeps {
   endpoints: EndpointRepository;
   tasks: TaskQueue;
@@ -72,4 +102,7 @@ export interface DeliveryDeps {
   random: () => number;
   /** Which tenants exist: endpoints and lists for another are NOT_FOUND. */
   tenants: TenantDirectory;
+  credentials: StreamCredentialRepository;
+  /** Absent when no gateway is configured: stream credentials are then FAILED_PRECONDITION. */
+  gateway: EventGateway | undefined;
 }

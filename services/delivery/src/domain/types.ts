@@ -64,3 +64,17 @@ export interface RetryPolicy {
   jitter: number;
   timeoutMs: number;
 }
+
+/** A credential of an outside consumer on the event gateway: reads one tenant's stream. */
+export interface StreamCredential {
+  id: string;
+  tenant: string;
+  /** The durable pull consumer it reads; several credentials may share one (rotation). */
+  consumer: string;
+  /** The NATS user's public key: what a revocation names. */
+  publicKey: string;
+  createdAt: Date;
+  /** Token subject of whoever created it. */
+  createdBy: string;
+  revokedAt: Date | undefined;
+}

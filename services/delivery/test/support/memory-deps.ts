@@ -5,6 +5,7 @@ import { MemoryAttemptLog } from '../../src/adapters/memory/attempt-log.js';
 import { MemoryEndpointRepository } from '../../src/adapters/memory/endpoint-repository.js';
 import { MemoryHostResolver } from '../../src/adapters/memory/host-resolver.js';
 import { MemoryTaskQueue } from '../../src/adapters/memory/task-queue.js';
+import { MemoryEventGateway, MemoryStreamCredentialRepository } from '../../src/adapters/memory/stream-credentials.js';
 import { ScriptedWebhookSender } from '../../src/adapters/memory/webhook-sender.js';
 import type { DeliveryDeps } from '../../src/domain/ports.js';
 
@@ -20,6 +21,8 @@ export function memoryDeps(overrides: Partial<DeliveryDeps> = {}) {
     'internal.example.com': ['10.1.2.3'],
   });
   const clock = { now: () => new Date() };
+  const credentials = new MemoryStreamCredentialRepository();
+  const gateway = new MemoryEventGateway();
   const deps: DeliveryDeps = {
     endpoints,
     tasks,
@@ -32,9 +35,11 @@ export function memoryDeps(overrides: Partial<DeliveryDeps> = {}) {
     allowPrivateTargets: false,
     random: () => 0.5,
     tenants: new MemoryTenantDirectory(['acme', 'globex', 'initech']),
+    credentials,
+    gateway,
     ...overrides,
   };
-  return { deps, endpoints, tasks, attempts, sender, resolver };
+  return { deps, endpoints, tasks, attempts, sender, resolver, credentials, gateway };
 }
 
 export const admin = (tenant: string): Principal => ({ subject: 'alice', kind: 'user', tenant, roles: ['admin'] });

@@ -8,15 +8,15 @@ export async function requireReader(deps: Pick<DeliveryDeps, 'tenants'>, caller:
 }
 
 /**
- * Creating endpoints sends tenant data to the outside world: tenant admins, platform
- * admins and services only, and only for a tenant that exists (else NOT_FOUND, and no
- * endpoint or secret is made).
+ * Creating endpoints and stream credentials sends tenant data to the outside world:
+ * tenant admins, platform admins and services only, and only for a tenant that exists
+ * (else NOT_FOUND, and no endpoint, secret or credential is made).
  */
-export async function requireAdmin(deps: Pick<DeliveryDeps, 'tenants'>, caller: Principal, tenant: string): Promise<void> {
+export async function requireAdmin(deps: Pick<DeliveryDeps, 'tenants'>, caller: Principal, tenant: string, what = 'webhook endpoints'): Promise<void> {
   if (!hasRole(caller, 'platform-admin')) {
     assertTenantAccess(caller, tenant);
     if (caller.kind !== 'service' && !hasRole(caller, 'admin')) {
-      throw new PermissionDeniedError('managing webhook endpoints needs the admin role');
+      throw new PermissionDeniedError(`managing ${what} needs the admin role`);
     }
   }
   await requireTenantExists(deps.tenants, tenant);

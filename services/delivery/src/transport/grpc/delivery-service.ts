@@ -5,7 +5,8 @@ import { createEndpoint } from '../../domain/commands/create-endpoint.js';
 import { listAttempts } from '../../domain/commands/list-attempts.js';
 import { listEndpoints } from '../../domain/commands/list-endpoints.js';
 import type { DeliveryDeps } from '../../domain/ports.js';
-import { toProtoAttempt, toProtoEndpoint } from './mapping.js';
+import { createStreamCredential, listStreamCredentials, revokeStreamCredential } from '../../domain/commands/stream-credentials.js';
+import { toProtoAttempt, toProtoEndpoint, toProtoStreamCredential } from './mapping.js';
 
 type Ctx = CallContext & AuthContext;
 
@@ -20,6 +21,16 @@ export function deliveryService(deps: DeliveryDeps): deliveryv1.DeliveryServiceI
     },
     async listAttempts(req, ctx: Ctx) {
       return { attempts: (await listAttempts(deps, ctx.principal, req)).map(toProtoAttempt) };
+    },
+    async createStreamCredential(req, ctx: Ctx) {
+      const issued = await createStreamCredential(deps, ctx.principal, req);
+      return { ...issued, credential: toProtoStreamCredential(issued.credential) };
+    },
+    async listStreamCredentials(req, ctx: Ctx) {
+      return { credentials: (await listStreamCredentials(deps, ctx.principal, req)).map(toProtoStreamCredential) };
+    },
+    async revokeStreamCredential(req, ctx: Ctx) {
+      return { credential: toProtoStreamCredential(await revokeStreamCredential(deps, ctx.principal, req)) };
     },
   };
 }

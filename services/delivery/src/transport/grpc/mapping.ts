@@ -1,5 +1,5 @@
 import { deliveryv1 } from '@assent/proto';
-import type { Attempt, Endpoint } from '../../domain/types.js';
+import type { Attempt, Endpoint, StreamCredential } from '../../domain/types.js';
 
 /** The secret is set only on the CreateEndpoint response. */
 export const toProtoEndpoint = (e: Omit<Endpoint, 'secret'> & { secret?: string }): deliveryv1.Endpoint => ({
@@ -22,4 +22,14 @@ export const toProtoAttempt = (a: Attempt): deliveryv1.Attempt => ({
   error: a.error,
   durationMs: a.durationMs,
   at: a.at,
+});
+
+export const toProtoStreamCredential = (c: StreamCredential): deliveryv1.StreamCredential => ({
+  id: c.id,
+  tenant: c.tenant,
+  consumer: c.consumer,
+  publicKey: c.publicKey,
+  createdAt: c.createdAt,
+  createdBy: c.createdBy,
+  revokedAt: c.revokedAt,
 });

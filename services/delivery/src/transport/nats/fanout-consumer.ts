@@ -1,6 +1,7 @@
-import { PoisonMessageError, parseEvent, patterns, startConsumer, type Logger, type Metrics, type Names, type Nats, type RunningConsumer } from '@assent/platform';
+import { startConsumer, type Logger, type Metrics, type Names, type Nats, type RunningConsumer } from '@assent/platform';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { fanOutEvent } from '../../domain/commands/fan-out-event.js';
+import { tenantEventOf } from './tenant-event.js';
 import type { DeliveryDeps } from '../../domain/ports.js';
 
 export const FANOUT_CONSUMER = 'delivery-fanout';
@@ -29,18 +30,7 @@ export function startFanoutConsumer(opts: { nats: Nats; names: Names; logger: Lo
     deliverPolicy: DeliverPolicy.New,
     concurrency: CONCURRENCY,
     handle: async (msg) => {
-      let event;
-      try {
-        event = parseEvent(msg.data);
-      } catch (err) {
-        throw new PoisonMessageError(`not a valid CloudEvent: ${(err as Error).message}`, { cause: err });
-      }
-      // <root>.evt.<tenant>.<domain>.<event>: the subject and the event must agree on the
-      // tenant, or one tenant's event could reach another tenant's endpoints.
-      const subjectTenant = msg.subject.slice(names.root.length + 1).split('.')[1];
-      if (!patterns.tenant.test(event.tenantid) || subjectTenant !== event.tenantid) {
-        throw new PoisonMessageError(`event tenant "${event.tenantid}" does not match subject ${msg.subject}`);
-      }
+      const event = tenantEventOf(msg, names);
       await fanOutEvent(opts.deps, { id: event.id, type: event.type, tenant: event.tenantid, payload: msg.string() });
     },
   });

@@ -1,0 +1,33 @@
+import { startConsumer, type Logger, type Metrics, type Names, type Nats, type RunningConsumer } from '@assent/platform';
+import { DeliverPolicy } from '@nats-io/jetstream';
+import type { EventGateway } from '../../domain/ports.js';
+import { tenantEventOf } from './tenant-event.js';
+
+export const GATEWAY_BRIDGE_CONSUMER = 'delivery-gateway-bridge';
+
+/**
+ * Copies each tenant's events into its stream on the event gateway, in order per
+ * tenant (one replica at a time, a lane per tenant), once per event id (the gateway
+ * stream's duplicate window absorbs redeliveries). A tenant's stream starts when it
+ * gets its first stream credential; a gateway outage is lag, never a lost event.
+ */
+export function startGatewayBridge(opts: { nats: Nats; names: Names; logger: Logger; metrics: Metrics; gateway: EventGateway }): Promise<RunningConsumer> {
+  const { names, gateway } = opts;
+  return startConsumer({
+    nats: opts.nats,
+    names,
+    logger: opts.logger,
+    metrics: opts.metrics,
+    stream: names.eventsStream,
+    durable: GATEWAY_BRIDGE_CONSUMER,
+    filterSubject: names.allEvents(),
+    deliverPolicy: DeliverPolicy.New,
+    exclusive: true,
+    keyOf: (msg) => msg.subject.slice(names.root.length + 1).split('.')[1] ?? '',
+    concurrency: 32,
+    handle: async (msg) => {
+      const event = tenantEventOf(msg, names);
+      await gateway.forward({ tenant: event.tenantid, subject: msg.subject, id: event.id, payload: msg.data });
+    },
+  });
+}
