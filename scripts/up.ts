@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync, rmSync } 
 import { join, resolve } from 'node:path';
 import { createChannel, createClient } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
-import { createDevIssuerKey, natsAuthorizationConfig, natsServiceUsers, readDevIssuerKey, redisAclLines, redisServiceUsers, serveJwks, writeDevIssuerKey, type DevIssuerKey, type NatsServiceUser, type RedisServiceUser } from '@assent/platform';
+import { createDevIssuerKey, createGatewayOperator, gatewayServerConfig, natsAuthorizationConfig, natsServiceUsers, readDevIssuerKey, redisAclLines, redisServiceUsers, serveJwks, writeDevIssuerKey, type DevIssuerKey, type NatsServiceUser, type RedisServiceUser } from '@assent/platform';
 import { cleanupNats, cleanupRedis, openFgaBinary, startSlackServer, startWebhookReceiver, tcpReachable as listening } from '@assent/testkit';
 import { run as assentctl } from '@assent/cli';
 import { listeningPid } from './local/listening-pid.js';
@@ -52,6 +52,8 @@ const ports = {
   nats: port('ASSENT_NATS_PORT', 4223),
   /** The platform's own Redis, with an ACL user per service. */
   redis: port('ASSENT_REDIS_PORT', 6380),
+  /** The event gateway: where outside consumers read their tenant's events (operator mode). */
+  gateway: port('ASSENT_EVENT_GATEWAY_PORT', 4224),
 };
 const replicas = parseReplicas(env['REPLICAS']);
 const instances = serviceNames.flatMap((s) => replicasOf(s, replicas));
@@ -96,6 +98,51 @@ function spawnLogged(name: string, at: number, cmd: string, args: string[], extr
 /** Where Debian (or a manual install) put `bin`, if anywhere. */
 function installed(bin: string): string | undefined {
   return ['/usr/sbin', '/usr/bin', '/usr/local/bin'].map((d) => join(d, bin)).find(existsSync);
+}
+
+/**
+ * The event gateway (docs/deploy.md, "Event streams"): a second nats-server in operator
+ * mode with a fresh operator each run (keys under .assent/gateway, 0600), which
+ * delivery manages. Skipped, with stream credentials then unavailable, without nats-server.
+ */
+async function startGateway(): Promise<{ line: string; deliveryEnv: Record<string, string> }> {
+  const bin = installed('nats-server');
+  if (!bin) return { line: 'no event gateway (nats-server is not installed): stream credentials are unavailable', deliveryEnv: {} };
+  if (await listening('127.0.0.1', ports.gateway)) throw new Error(`port ${ports.gateway} (event gateway) is taken; set ASSENT_EVENT_GATEWAY_PORT`);
+  const dir = join(stateDir, 'gateway');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const operator = await createGatewayOperator();
+  const operatorJwtFile = join(dir, 'operator.jwt');
+  const signingKeyFile = join(dir, 'operator-signing-key.nk');
+  const systemCredsFile = join(dir, 'system.creds');
+  writeFileSync(operatorJwtFile, operator.operatorJwt);
+  writeFileSync(signingKeyFile, `${operator.signingKeySeed}\n`, { mode: 0o600 });
+  writeFileSync(systemCredsFile, operator.systemCreds, { mode: 0o600 });
+  const conf = join(dir, 'gateway.conf');
+  writeFileSync(
+    conf,
+    gatewayServerConfig({
+      host: '127.0.0.1',
+      port: ports.gateway,
+      storeDir: join(dir, 'jetstream'),
+      resolverDir: join(dir, 'accounts'),
+      operatorJwtFile,
+      systemAccount: operator.systemAccount,
+      systemAccountJwt: operator.systemAccountJwt,
+      extra: ['server_name: "assent-local-gateway"'],
+    }),
+  );
+  spawnLogged('event-gateway', stage.backing, bin, ['-c', conf]);
+  await waitFor('event gateway', () => listening('127.0.0.1', ports.gateway), 20_000);
+  return {
+    line: `started the event gateway on 127.0.0.1:${ports.gateway} (nats-server in operator mode, .assent/gateway)`,
+    deliveryEnv: {
+      DELIVERY_EVENT_GATEWAY_URL: `nats://127.0.0.1:${ports.gateway}`,
+      DELIVERY_EVENT_GATEWAY_SIGNING_KEY_FILE: signingKeyFile,
+      DELIVERY_EVENT_GATEWAY_SYSTEM_CREDS_FILE: systemCredsFile,
+    },
+  };
 }
 
 /**
@@ -273,6 +320,8 @@ async function main(): Promise<void> {
   log(`  ${nats.line}`);
   const redis = await startRedis();
   log(`  ${redis.line}`);
+  const gateway = await startGateway();
+  log(`  ${gateway.line}`);
 
   // Every run starts empty and consistent: OpenFGA's sqlite file is recreated below,
   // so the NATS streams/buckets and Redis keys of the local "assent" namespace are
@@ -329,7 +378,7 @@ async function main(): Promise<void> {
     authz: { AUTHZ_OPENFGA_API_URL: `http://127.0.0.1:${ports.openfgaHttp}`, AUTHZ_OPENFGA_PRESHARED_KEY_FILE: files.openfgaKey },
     approvals: { APPROVALS_AUTHZ_ADDR: target('authz') },
     audit: {},
-    delivery: { DELIVERY_ALLOW_PRIVATE_TARGETS: 'true', DELIVERY_SECRET_KEYS_FILE: files.deliveryKeys },
+    delivery: { DELIVERY_ALLOW_PRIVATE_TARGETS: 'true', DELIVERY_SECRET_KEYS_FILE: files.deliveryKeys, ...gateway.deliveryEnv },
     notifier: {
       NOTIFIER_SLACK_API_URL: realSlack ? (env['NOTIFIER_SLACK_API_URL'] as string) : (slack?.url as string),
       NOTIFIER_SLACK_BOT_TOKEN: realSlack ? (env['NOTIFIER_SLACK_BOT_TOKEN'] as string) : (slack?.token as string),
@@ -404,6 +453,7 @@ Assent is up.
   OpenFGA            http://127.0.0.1:${ports.openfgaHttp} (sqlite)     JWKS         ${jwks.url}
   Slack              ${slack ? `local sink ${slack.url} (messages are printed below; a summary per second under load)` : env['NOTIFIER_SLACK_API_URL']}
   demo webhook       ${hooks.url}  (registered; deliveries are printed below, summarised under load)
+  event gateway      ${gateway.deliveryEnv['DELIVERY_EVENT_GATEWAY_URL'] ?? 'not started (install nats-server)'}  (outside consumers: README "Event streams")
   logs               ${logDir}/<service>[-<replica>].log
   processes          ${files.pids} (make bench reports CPU per process from it)
 
