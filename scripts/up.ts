@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync, rmSync } 
 import { join, resolve } from 'node:path';
 import { createChannel, createClient } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
-import { createDevIssuerKey, createGatewayOperator, gatewayServerConfig, natsAuthorizationConfig, natsServiceUsers, readDevIssuerKey, redisAclLines, redisServiceUsers, serveJwks, writeDevIssuerKey, type DevIssuerKey, type NatsServiceUser, type RedisServiceUser } from '@assent/platform';
+import { createDevIssuerKey, createGatewayOperator, gatewayFiles, natsAuthorizationConfig, natsServiceUsers, readDevIssuerKey, redisAclLines, redisServiceUsers, serveJwks, writeDevIssuerKey, type DevIssuerKey, type NatsServiceUser, type RedisServiceUser } from '@assent/platform';
 import { cleanupNats, cleanupRedis, openFgaBinary, startSlackServer, startWebhookReceiver, tcpReachable as listening } from '@assent/testkit';
 import { run as assentctl } from '@assent/cli';
 import { listeningPid } from './local/listening-pid.js';
@@ -112,35 +112,25 @@ async function startGateway(): Promise<{ line: string; deliveryEnv: Record<strin
   const dir = join(stateDir, 'gateway');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const operator = await createGatewayOperator();
-  const operatorJwtFile = join(dir, 'operator.jwt');
-  const signingKeyFile = join(dir, 'operator-signing-key.nk');
-  const systemCredsFile = join(dir, 'system.creds');
-  writeFileSync(operatorJwtFile, operator.operatorJwt);
-  writeFileSync(signingKeyFile, `${operator.signingKeySeed}\n`, { mode: 0o600 });
-  writeFileSync(systemCredsFile, operator.systemCreds, { mode: 0o600 });
+  const files = gatewayFiles(await createGatewayOperator(), {
+    host: '127.0.0.1',
+    port: ports.gateway,
+    storeDir: join(dir, 'jetstream'),
+    resolverDir: join(dir, 'accounts'),
+    operatorJwtFile: join(dir, 'operator.jwt'),
+    extra: ['server_name: "assent-local-gateway"'],
+  });
+  for (const [name, content] of Object.entries(files.public)) writeFileSync(join(dir, name), content);
+  for (const [name, content] of Object.entries(files.secret)) writeFileSync(join(dir, name), content, { mode: 0o600 });
   const conf = join(dir, 'gateway.conf');
-  writeFileSync(
-    conf,
-    gatewayServerConfig({
-      host: '127.0.0.1',
-      port: ports.gateway,
-      storeDir: join(dir, 'jetstream'),
-      resolverDir: join(dir, 'accounts'),
-      operatorJwtFile,
-      systemAccount: operator.systemAccount,
-      systemAccountJwt: operator.systemAccountJwt,
-      extra: ['server_name: "assent-local-gateway"'],
-    }),
-  );
   spawnLogged('event-gateway', stage.backing, bin, ['-c', conf]);
   await waitFor('event gateway', () => listening('127.0.0.1', ports.gateway), 20_000);
   return {
     line: `started the event gateway on 127.0.0.1:${ports.gateway} (nats-server in operator mode, .assent/gateway)`,
     deliveryEnv: {
       DELIVERY_EVENT_GATEWAY_URL: `nats://127.0.0.1:${ports.gateway}`,
-      DELIVERY_EVENT_GATEWAY_SIGNING_KEY_FILE: signingKeyFile,
-      DELIVERY_EVENT_GATEWAY_SYSTEM_CREDS_FILE: systemCredsFile,
+      DELIVERY_EVENT_GATEWAY_SIGNING_KEY_FILE: join(dir, 'operator-signing-key.nk'),
+      DELIVERY_EVENT_GATEWAY_SYSTEM_CREDS_FILE: join(dir, 'system.creds'),
     },
   };
 }

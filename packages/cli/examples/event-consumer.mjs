@@ -5,6 +5,10 @@
 //   node packages/cli/examples/event-consumer.mjs --url nats://127.0.0.1:4224 \
 //     --creds siem.creds --consumer siem [--count 10]
 //
+// The credentials reach the tenant's stream through imports under the JetStream API
+// prefix the credential came with (--api-prefix, default ASSENT.JS.API): set it as
+// `apiPrefix` in any NATS client's JetStream options.
+//
 // It pulls from its durable consumer, prints each CloudEvent as one JSON line and
 // acknowledges it after printing, so a restart continues after the last event it
 // acknowledged. It exits after --count events, on Ctrl-C, or (status 2) when the
@@ -20,11 +24,12 @@ const { values } = parseArgs({
     creds: { type: 'string' },
     consumer: { type: 'string' },
     stream: { type: 'string', default: 'EVENTS' },
+    'api-prefix': { type: 'string', default: 'ASSENT.JS.API' },
     count: { type: 'string' },
   },
 });
 if (!values.url || !values.creds || !values.consumer) {
-  process.stderr.write('usage: event-consumer.mjs --url <nats url> --creds <file> --consumer <name> [--stream EVENTS] [--count n]\n');
+  process.stderr.write('usage: event-consumer.mjs --url <nats url> --creds <file> --consumer <name> [--stream EVENTS] [--api-prefix ASSENT.JS.API] [--count n]\n');
   process.exit(64);
 }
 const limit = values.count === undefined ? Infinity : Number(values.count);
@@ -45,7 +50,7 @@ let refused = false;
 })();
 process.once('SIGINT', () => void nc.drain());
 
-const consumer = await jetstream(nc).consumers.get(values.stream, values.consumer);
+const consumer = await jetstream(nc, { apiPrefix: values['api-prefix'] }).consumers.get(values.stream, values.consumer);
 const messages = await consumer.consume({ max_messages: 100 });
 nc.closed().then(() => messages.stop());
 let seen = 0;

@@ -53,6 +53,7 @@ beforeAll(async () => {
         url: 'nats://gateway:4222',
         stream: 'EVENTS',
         subjects: `assent.evt.${req.tenant}.>`,
+        apiPrefix: 'ASSENT.JS.API',
       };
     },
     async listStreamCredentials() { return { credentials: [] }; },

@@ -4,10 +4,15 @@ import { createAccount, createOperator, createUser, encodeAccount, encodeOperato
  * The event gateway: a NATS server, apart from the backbone, where outside consumers
  * read their tenant's events. It runs in operator mode (decentralised JWT auth, the
  * NATS-based `full` resolver), so credentials are issued and revoked at run time with
- * no config change: each tenant is its own NATS account (its own JetStream, its own
- * subject space, nothing shared with other tenants), a credential is a user JWT
- * signed by the tenant's account key, and revoking one re-signs the account JWT with
- * the user's key in `revocations` and pushes it to the server.
+ * no config change. Each tenant has two NATS accounts, sharing nothing with other
+ * tenants: a data account holding its JetStream stream (delivery writes it), and a
+ * reader account without JetStream whose users (the credentials handed out) reach the
+ * stream only through four service imports: stream info, consumer info, pull and ack.
+ * Readers cannot live in the data account: nats-server does not check the reply
+ * subject of a request against permissions, and aimed at the stream's own subjects or
+ * its API (a forged ack replied to `$JS.API.STREAM.PURGE.EVENTS`) it copies events or
+ * purges and deletes the stream; across an import the server rewrites reply subjects.
+ * Revoking a reader re-signs the reader account JWT with its key in `revocations`.
  *
  * Delivery holds the operator signing key (it creates tenant accounts), the system
  * account's credentials (it pushes account JWTs) and, sealed, each tenant's account
@@ -17,8 +22,15 @@ import { createAccount, createOperator, createUser, encodeAccount, encodeOperato
 const decoder = new TextDecoder();
 const seedOf = (kp: KeyPair): string => decoder.decode(kp.getSeed());
 
-/** The stream every tenant account holds its events in, on subjects `<root>.evt.<tenant>.>`. */
+/** The stream every tenant's data account holds its events in, on subjects `<root>.evt.<tenant>.>`. */
 export const GATEWAY_STREAM = 'EVENTS';
+
+/**
+ * Where readers find the JetStream API in their account (a client's `apiPrefix`): the
+ * imported services, under a name of their own because every account also has a
+ * built-in `$JS.API.>` import that would answer "JetStream not enabled" first.
+ */
+export const READER_API_PREFIX = 'ASSENT.JS.API';
 
 /** Every unlisted account limit means 0 to the server (0 connections): state them all. */
 const NO_LIMITS = { subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1 };
@@ -56,19 +68,38 @@ export async function createGatewayOperator(name = 'assent-events'): Promise<Gat
   };
 }
 
-/** nats-server configuration of a gateway (its own port, store and resolver directories). */
-export function gatewayServerConfig(opts: {
+export interface GatewayServerOptions {
   host: string;
   port: number;
   storeDir: string;
   resolverDir: string;
+  /** Where the server reads the operator JWT (written next to the config as operator.jwt). */
   operatorJwtFile: string;
-  systemAccount: string;
-  systemAccountJwt: string;
-  /** JetStream storage for every tenant together. */
+  /** JetStream storage for every tenant together; each tenant's stream reserves its limit of it. */
   maxFileStore?: string;
   extra?: string[];
-}): string {
+}
+
+/**
+ * Everything a gateway needs, by file name: the server's config and operator JWT
+ * (public), and delivery's operator signing key and system credentials (secret: 0600,
+ * delivery's alone). Used by `make up`, the testkit and scripts/event-gateway-init.ts.
+ */
+export function gatewayFiles(operator: GatewayOperator, server: GatewayServerOptions) {
+  return {
+    public: {
+      'gateway.conf': gatewayServerConfig({ ...server, systemAccount: operator.systemAccount, systemAccountJwt: operator.systemAccountJwt }),
+      'operator.jwt': `${operator.operatorJwt}\n`,
+    },
+    secret: {
+      'operator-signing-key.nk': `${operator.signingKeySeed}\n`,
+      'system.creds': operator.systemCreds,
+    },
+  };
+}
+
+/** nats-server configuration of a gateway (its own port, store and resolver directories). */
+export function gatewayServerConfig(opts: GatewayServerOptions & { systemAccount: string; systemAccountJwt: string }): string {
   return [
     `listen: ${JSON.stringify(`${opts.host}:${opts.port}`)}`,
     `jetstream { store_dir: ${JSON.stringify(opts.storeDir)}, max_mem: 64MB, max_file: ${opts.maxFileStore ?? '10GB'} }`,
@@ -101,27 +132,62 @@ export interface TenantAccountLimits {
 
 export const defaultTenantAccountLimits: TenantAccountLimits = { diskBytes: 256 * 1024 ** 2, consumers: 100, connections: 100 };
 
-/**
- * The account JWT of a tenant, signed by the operator signing key. `revocations`
- * maps a user public key to the time (unix seconds) before which its JWTs are void.
- */
-export function tenantAccountJwt(opts: {
-  signingKeySeed: string;
-  accountSeed: string;
-  tenant: string;
-  revocations: Readonly<Record<string, number>>;
-  limits?: TenantAccountLimits;
-}): Promise<string> {
+/** What a tenant's data account exports to its reader account: read-only JetStream, per stream. */
+function readerServices(stream: string): { subject: string; response_type?: 'Stream' }[] {
+  return [
+    { subject: `$JS.API.STREAM.INFO.${stream}` },
+    { subject: `$JS.API.CONSUMER.INFO.${stream}.*` },
+    // A pull for a batch is answered by several messages.
+    { subject: `$JS.API.CONSUMER.MSG.NEXT.${stream}.*`, response_type: 'Stream' },
+    { subject: `$JS.ACK.${stream}.>` },
+  ];
+}
+
+/** The tenant's data account JWT (its stream; delivery's bridge user), signed by the operator signing key. */
+export function tenantAccountJwt(opts: { signingKeySeed: string; accountSeed: string; tenant: string; limits?: TenantAccountLimits; stream?: string }): Promise<string> {
   const limits = opts.limits ?? defaultTenantAccountLimits;
-  const signer = fromSeed(new TextEncoder().encode(opts.signingKeySeed));
   return encodeAccount(
     `tenant-${opts.tenant}`,
     accountPublicKey(opts.accountSeed),
     {
-      limits: { ...NO_LIMITS, conn: limits.connections, disk_storage: limits.diskBytes, mem_storage: 0, streams: 1, consumer: limits.consumers },
+      // Delivery's bridge connections only.
+      limits: { ...NO_LIMITS, conn: 10, disk_storage: limits.diskBytes, mem_storage: 0, streams: 1, consumer: limits.consumers },
+      exports: readerServices(opts.stream ?? GATEWAY_STREAM).map((e) => ({ name: e.subject, type: 'service' as const, ...e })),
+    },
+    { signer: fromSeed(new TextEncoder().encode(opts.signingKeySeed)) },
+  );
+}
+
+/**
+ * The tenant's reader account JWT: no JetStream, the data account's read-only services
+ * imported (the API under READER_API_PREFIX), and the revoked readers. `revocations`
+ * maps a user public key to the time (unix seconds) up to which its JWTs are void.
+ */
+export function readerAccountJwt(opts: {
+  signingKeySeed: string;
+  readerSeed: string;
+  dataAccount: string;
+  tenant: string;
+  revocations: Readonly<Record<string, number>>;
+  limits?: TenantAccountLimits;
+  stream?: string;
+}): Promise<string> {
+  const limits = opts.limits ?? defaultTenantAccountLimits;
+  return encodeAccount(
+    `tenant-${opts.tenant}-readers`,
+    accountPublicKey(opts.readerSeed),
+    {
+      limits: { ...NO_LIMITS, conn: limits.connections },
+      imports: readerServices(opts.stream ?? GATEWAY_STREAM).map((e) => ({
+        name: e.subject,
+        subject: e.subject,
+        account: opts.dataAccount,
+        type: 'service' as const,
+        ...(e.subject.startsWith('$JS.API.') ? { local_subject: e.subject.replace('$JS.API.', `${READER_API_PREFIX}.`) } : {}),
+      })),
       ...(Object.keys(opts.revocations).length ? { revocations: { ...opts.revocations } } : {}),
     },
-    { signer },
+    { signer: fromSeed(new TextEncoder().encode(opts.signingKeySeed)) },
   );
 }
 
@@ -131,17 +197,16 @@ export interface UserPermissions {
 }
 
 /**
- * What an outside consumer may do in its tenant's account: read the stream's info and
- * pull from (and acknowledge) its durable consumers. Consumers are created by Assent
- * (pull, explicit ack), never by the consumer: a consumer the creator configures could
- * be a push consumer aimed at the stream's own subjects (nats-server does not check a
- * deliver subject against the creator's permissions). No publishing to event subjects.
+ * What an outside consumer may do in its tenant's reader account: read the stream's
+ * info and pull from (and acknowledge) its durable consumers, through the imports.
+ * Consumers are created by Assent (pull, explicit ack), never by a reader: a consumer
+ * its creator configures could push onto any subject (nats-server does not check a
+ * deliver subject against the creator's permissions).
  */
 export function tenantReaderPermissions(stream = GATEWAY_STREAM): UserPermissions {
+  const api = READER_API_PREFIX;
   return {
-    pub: {
-      allow: [`$JS.API.STREAM.INFO.${stream}`, `$JS.API.CONSUMER.INFO.${stream}.*`, `$JS.API.CONSUMER.MSG.NEXT.${stream}.*`, `$JS.ACK.${stream}.>`],
-    },
+    pub: { allow: [`${api}.STREAM.INFO.${stream}`, `${api}.CONSUMER.INFO.${stream}.*`, `${api}.CONSUMER.MSG.NEXT.${stream}.*`, `$JS.ACK.${stream}.>`] },
     sub: { allow: ['_INBOX.>'] },
   };
 }

@@ -78,14 +78,17 @@ export { RedisRateLimiter, leaseSize } from './rate-limit/redis-rate-limiter.js'
 export { rateClassOf, rateLimitAdmission } from './rate-limit/admission.js';
 export {
   GATEWAY_STREAM,
+  READER_API_PREFIX,
   accountPublicKey,
   createGatewayOperator,
   defaultTenantAccountLimits,
+  gatewayFiles,
   gatewayServerConfig,
   issueUser,
   newAccountSeed,
+  readerAccountJwt,
   tenantAccountJwt,
   tenantBridgePermissions,
   tenantReaderPermissions,
 } from './event-gateway.js';
-export type { GatewayOperator, TenantAccountLimits, UserPermissions } from './event-gateway.js';
+export type { GatewayOperator, GatewayServerOptions, TenantAccountLimits, UserPermissions } from './event-gateway.js';

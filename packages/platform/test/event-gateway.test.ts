@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decode, parseCreds } from '@nats-io/jwt';
-import { accountPublicKey, createGatewayOperator, gatewayServerConfig, issueUser, newAccountSeed, tenantAccountJwt, tenantReaderPermissions } from '@assent/platform';
+import { accountPublicKey, createGatewayOperator, gatewayServerConfig, issueUser, newAccountSeed, readerAccountJwt, tenantAccountJwt, tenantReaderPermissions } from '@assent/platform';
 
 describe('event gateway keys and JWTs', () => {
   it('makes an operator whose signing key signs accounts, with a system account and its user', async () => {
@@ -14,23 +14,29 @@ describe('event gateway keys and JWTs', () => {
     expect(creds.aid).toBe(op.systemAccount);
   });
 
-  it('signs a tenant account with JetStream limits and its revocations, and readers that may only pull', async () => {
+  it('signs a data account with JetStream and read-only exports, a reader account importing them, and readers that may only pull', async () => {
     const op = await createGatewayOperator();
-    const accountSeed = newAccountSeed();
-    const jwt = await tenantAccountJwt({ signingKeySeed: op.signingKeySeed, accountSeed, tenant: 'acme', revocations: { UABC: 1_700_000_000 }, limits: { diskBytes: 1 << 20, consumers: 5, connections: 7 } });
-    const claims = decode<{ limits: Record<string, number>; revocations: Record<string, number> }>(jwt);
-    expect(claims.sub).toBe(accountPublicKey(accountSeed));
-    expect(claims.name).toBe('tenant-acme');
-    expect(claims.nats.limits).toMatchObject({ disk_storage: 1 << 20, mem_storage: 0, streams: 1, consumer: 5, conn: 7 });
-    expect(claims.nats.revocations).toEqual({ UABC: 1_700_000_000 });
+    const [accountSeed, readerSeed] = [newAccountSeed(), newAccountSeed()];
+    const limits = { diskBytes: 1 << 20, consumers: 5, connections: 7 };
+    type Acct = { limits: Record<string, number>; revocations?: Record<string, number>; exports?: { subject: string; type: string }[]; imports?: { subject: string; account: string; local_subject?: string }[] };
+    const data = decode<Acct>(await tenantAccountJwt({ signingKeySeed: op.signingKeySeed, accountSeed, tenant: 'acme', limits }));
+    expect(data.sub).toBe(accountPublicKey(accountSeed));
+    expect(data.nats.limits).toMatchObject({ disk_storage: 1 << 20, mem_storage: 0, streams: 1, consumer: 5 });
+    expect(data.nats.exports?.map((e) => e.subject)).toEqual(['$JS.API.STREAM.INFO.EVENTS', '$JS.API.CONSUMER.INFO.EVENTS.*', '$JS.API.CONSUMER.MSG.NEXT.EVENTS.*', '$JS.ACK.EVENTS.>']);
 
-    const reader = await issueUser({ accountSeed, name: 'acme/siem/1', permissions: tenantReaderPermissions() });
-    const { uc, aid } = await parseCreds(new TextEncoder().encode(reader.creds));
-    expect(aid).toBe(accountPublicKey(accountSeed));
-    expect(uc.sub).toBe(reader.publicKey);
+    const reader = decode<Acct>(await readerAccountJwt({ signingKeySeed: op.signingKeySeed, readerSeed, dataAccount: data.sub, tenant: 'acme', revocations: { UABC: 1_700_000_000 }, limits }));
+    expect(reader.nats.limits).toMatchObject({ conn: 7 });
+    expect(reader.nats.limits?.['disk_storage'] ?? 0).toBe(0);
+    expect(reader.nats.revocations).toEqual({ UABC: 1_700_000_000 });
+    expect(reader.nats.imports?.every((i) => i.account === data.sub)).toBe(true);
+    expect(reader.nats.imports?.map((i) => i.local_subject ?? i.subject)).toEqual(['ASSENT.JS.API.STREAM.INFO.EVENTS', 'ASSENT.JS.API.CONSUMER.INFO.EVENTS.*', 'ASSENT.JS.API.CONSUMER.MSG.NEXT.EVENTS.*', '$JS.ACK.EVENTS.>']);
+
+    const user = await issueUser({ accountSeed: readerSeed, name: 'acme/siem/1', permissions: tenantReaderPermissions() });
+    const { uc, aid } = await parseCreds(new TextEncoder().encode(user.creds));
+    expect(aid).toBe(reader.sub);
+    expect(uc.sub).toBe(user.publicKey);
     const pub = (uc.nats as unknown as { pub: { allow: string[] } }).pub.allow;
-    expect(pub).toEqual(['$JS.API.STREAM.INFO.EVENTS', '$JS.API.CONSUMER.INFO.EVENTS.*', '$JS.API.CONSUMER.MSG.NEXT.EVENTS.*', '$JS.ACK.EVENTS.>']);
-    expect(pub.some((s) => s.includes('CONSUMER.CREATE'))).toBe(false);
+    expect(pub).toEqual(reader.nats.imports?.map((i) => i.local_subject ?? i.subject));
   });
 
   it('writes a server config in operator mode with the NATS-based resolver', () => {

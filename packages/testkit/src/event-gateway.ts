@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, credsAuthenticator } from '@nats-io/transport-node';
-import { createGatewayOperator, gatewayServerConfig, type GatewayOperator } from '@assent/platform';
+import { createGatewayOperator, gatewayFiles, type GatewayOperator } from '@assent/platform';
 import { removeOnExit, startRestartable, type RestartableServer } from './server-process.js';
 
 /** A private event gateway (nats-server in operator mode) and the files delivery reads to manage it. */
@@ -17,33 +17,23 @@ export async function startEventGateway(opts: { binary?: string } = {}): Promise
   const operator = await createGatewayOperator();
   const secrets = await mkdtemp(join(tmpdir(), 'assent-gateway-keys-'));
   removeOnExit(secrets);
-  const signingKeyFile = join(secrets, 'operator-signing-key.nk');
-  const systemCredsFile = join(secrets, 'system.creds');
-  await writeFile(signingKeyFile, `${operator.signingKeySeed}\n`, { mode: 0o600 });
-  await writeFile(systemCredsFile, operator.systemCreds, { mode: 0o600 });
   const server = await startRestartable({
     name: 'nats-server (event gateway)',
     dirPrefix: 'assent-gateway-',
     url: (port) => `nats://127.0.0.1:${port}`,
     configure: async (port, dir) => {
-      const operatorJwtFile = join(dir, 'operator.jwt');
-      await writeFile(operatorJwtFile, operator.operatorJwt);
+      const files = gatewayFiles(operator, {
+        host: '127.0.0.1',
+        port,
+        storeDir: join(dir, 'jetstream'),
+        resolverDir: join(dir, 'accounts'),
+        operatorJwtFile: join(dir, 'operator.jwt'),
+        maxFileStore: '10GB',
+        extra: [`server_name: "assent-gateway-${port}"`],
+      });
+      for (const [name, content] of Object.entries(files.public)) await writeFile(join(dir, name), content);
+      for (const [name, content] of Object.entries(files.secret)) await writeFile(join(secrets, name), content, { mode: 0o600 });
       const conf = join(dir, 'gateway.conf');
-      await writeFile(
-        conf,
-        gatewayServerConfig({
-          host: '127.0.0.1',
-          port,
-          storeDir: join(dir, 'jetstream'),
-          resolverDir: join(dir, 'accounts'),
-          operatorJwtFile,
-          systemAccount: operator.systemAccount,
-          systemAccountJwt: operator.systemAccountJwt,
-          maxFileStore: '10GB',
-          extra: [`server_name: "assent-gateway-${port}"`],
-        }),
-        { mode: 0o600 },
-      );
       return { command: opts.binary ?? 'nats-server', args: ['-c', conf], ready: () => systemUserConnects(`nats://127.0.0.1:${port}`, operator.systemCreds) };
     },
   });
@@ -52,8 +42,8 @@ export async function startEventGateway(opts: { binary?: string } = {}): Promise
     operator,
     deliveryEnv: {
       DELIVERY_EVENT_GATEWAY_URL: server.url,
-      DELIVERY_EVENT_GATEWAY_SIGNING_KEY_FILE: signingKeyFile,
-      DELIVERY_EVENT_GATEWAY_SYSTEM_CREDS_FILE: systemCredsFile,
+      DELIVERY_EVENT_GATEWAY_SIGNING_KEY_FILE: join(secrets, 'operator-signing-key.nk'),
+      DELIVERY_EVENT_GATEWAY_SYSTEM_CREDS_FILE: join(secrets, 'system.creds'),
       // Each tenant's stream reserves its size on the server (10 GB here, reserved not used).
       DELIVERY_EVENT_GATEWAY_TENANT_DISK_MB: '64',
     },

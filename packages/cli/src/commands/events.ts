@@ -53,6 +53,7 @@ export function registerEventsCommands(program: Command, session: Session, env: 
         ['url', res.url],
         ['stream', res.stream],
         ['subjects', res.subjects],
+        ['api prefix', res.apiPrefix],
         ['public key', c?.publicKey],
         ['created', iso(c?.createdAt)],
         ['creds', opts.out ? `written to ${opts.out}` : undefined],

@@ -75,6 +75,8 @@ export interface EventGateway {
   readonly url: string;
   /** The stream every tenant account holds its events in. */
   readonly stream: string;
+  /** Where readers find the JetStream API (their client's `apiPrefix`). */
+  readonly apiPrefix: string;
   /** Subjects of a tenant's events, e.g. "assent.evt.acme.>". */
   subjectsOf(tenant: string): string;
   /** The tenant's account, its stream and the durable pull consumer exist afterwards (idempotent). */

@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import {
   GATEWAY_STREAM,
   UnavailableError,
+  READER_API_PREFIX,
   accountPublicKey,
   issueUser,
   newAccountSeed,
+  readerAccountJwt,
   tenantAccountJwt,
   tenantBridgePermissions,
   tenantReaderPermissions,
@@ -49,6 +51,7 @@ export interface NatsEventGatewayOptions {
  */
 export class NatsEventGateway implements EventGateway {
   readonly stream = GATEWAY_STREAM;
+  readonly apiPrefix = READER_API_PREFIX;
   readonly url: string;
   private readonly bridges = new Map<string, Promise<Bridge>>();
   private readonly signingKeySeed: string;
@@ -93,7 +96,7 @@ export class NatsEventGateway implements EventGateway {
   async signReader(tenant: string, name: string): Promise<{ publicKey: string; creds: string }> {
     const account = this.opts.store.account(tenant);
     if (!account) throw new Error(`tenant ${tenant} has no gateway account yet (prepare first)`);
-    return issueUser({ accountSeed: await this.seedOf(account), name, permissions: tenantReaderPermissions(this.stream) });
+    return issueUser({ accountSeed: await this.opts.box.open(account.sealedReaderSeed, readerRef(tenant)), name, permissions: tenantReaderPermissions(this.stream) });
   }
 
   async revoke(tenant: string, publicKey: string): Promise<void> {
@@ -118,8 +121,15 @@ export class NatsEventGateway implements EventGateway {
   /** The tenant's account exists, in the store and on the server (pushed every time: the server may have lost it). */
   private async ensureAccount(tenant: string): Promise<void> {
     if (!this.opts.store.account(tenant)) {
-      const seed = newAccountSeed();
-      const created = await this.opts.store.createAccount({ tenant, publicKey: accountPublicKey(seed), sealedSeed: await this.opts.box.seal(seed, ref(tenant)), revocations: {} });
+      const [seed, readerSeed] = [newAccountSeed(), newAccountSeed()];
+      const created = await this.opts.store.createAccount({
+        tenant,
+        publicKey: accountPublicKey(seed),
+        sealedSeed: await this.opts.box.seal(seed, ref(tenant)),
+        readerPublicKey: accountPublicKey(readerSeed),
+        sealedReaderSeed: await this.opts.box.seal(readerSeed, readerRef(tenant)),
+        revocations: {},
+      });
       if (created) this.opts.logger.info({ tenant }, 'event gateway account created');
     }
     await this.pushLatest(tenant);
@@ -140,14 +150,22 @@ export class NatsEventGateway implements EventGateway {
     throw new UnavailableError(`the gateway account of ${tenant} keeps changing; try again`);
   }
 
+  /** Both of the tenant's account JWTs: the data account first (the reader account imports from it). */
   private async push(account: GatewayAccount): Promise<void> {
-    const jwt = await tenantAccountJwt({
-      signingKeySeed: this.signingKeySeed,
-      accountSeed: await this.seedOf(account),
-      tenant: account.tenant,
-      revocations: account.revocations,
-      limits: this.opts.limits,
-    });
+    const common = { signingKeySeed: this.signingKeySeed, tenant: account.tenant, limits: this.opts.limits, stream: this.stream };
+    await this.pushJwt(account.tenant, await tenantAccountJwt({ ...common, accountSeed: await this.seedOf(account) }));
+    await this.pushJwt(
+      account.tenant,
+      await readerAccountJwt({
+        ...common,
+        readerSeed: await this.opts.box.open(account.sealedReaderSeed, readerRef(account.tenant)),
+        dataAccount: account.publicKey,
+        revocations: account.revocations,
+      }),
+    );
+  }
+
+  private async pushJwt(tenant: string, jwt: string): Promise<void> {
     let reply;
     try {
       reply = await this.system.request('$SYS.REQ.CLAIMS.UPDATE', jwt, { timeout: 5_000 });
@@ -156,7 +174,7 @@ export class NatsEventGateway implements EventGateway {
     }
     const body = reply.json<{ data?: { code?: number }; error?: { code?: number; description?: string } }>();
     if (body.error || body.data?.code !== 200) {
-      throw new UnavailableError(`event gateway refused the account of ${account.tenant}: ${body.error?.description ?? JSON.stringify(body)}`);
+      throw new UnavailableError(`event gateway refused an account of ${tenant}: ${body.error?.description ?? JSON.stringify(body)}`);
     }
   }
 
@@ -229,3 +247,4 @@ export class NatsEventGateway implements EventGateway {
 }
 
 const ref = (tenant: string) => `gateway.${tenant}`;
+const readerRef = (tenant: string) => `gateway.${tenant}.readers`;

@@ -4,13 +4,16 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { StreamCredentialRepository } from '../../domain/ports.js';
 import type { StreamCredential } from '../../domain/types.js';
 
-/** A tenant's account on the event gateway, as stored: the account key only sealed. */
+/** A tenant's accounts on the event gateway (data and readers), as stored: their keys only sealed. */
 export interface GatewayAccount {
   tenant: string;
   publicKey: string;
-  /** Compact JWE of the account seed (SecretBox, bound to `gateway.<tenant>`). */
+  /** Compact JWE of the data account's seed (SecretBox, bound to `gateway.<tenant>`). */
   sealedSeed: string;
-  /** User public key → unix seconds: every JWT of that user issued until then is void. */
+  readerPublicKey: string;
+  /** Compact JWE of the reader account's seed (bound to `gateway.<tenant>.readers`). */
+  sealedReaderSeed: string;
+  /** Reader public key → unix seconds: every JWT of that reader issued until then is void. */
   revocations: Record<string, number>;
 }
 

@@ -35,6 +35,7 @@ export class MemoryStreamCredentialRepository implements StreamCredentialReposit
 export class MemoryEventGateway implements EventGateway {
   readonly url = 'nats://gateway.test:4222';
   readonly stream = 'EVENTS';
+  readonly apiPrefix = 'ASSENT.JS.API';
   readonly consumers = new Map<string, Set<string>>();
   readonly readers = new Map<string, { tenant: string; revoked: boolean }>();
   readonly events = new Map<string, { subject: string; id: string }[]>();

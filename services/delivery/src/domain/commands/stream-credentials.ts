@@ -20,6 +20,7 @@ export interface IssuedStreamCredential {
   url: string;
   stream: string;
   subjects: string;
+  apiPrefix: string;
 }
 
 /**
@@ -50,7 +51,7 @@ export async function createStreamCredential(deps: DeliveryDeps, caller: Princip
     revokedAt: undefined,
   };
   await deps.credentials.create(credential);
-  return { credential, creds: signed.creds, url: gateway.url, stream: gateway.stream, subjects: gateway.subjectsOf(input.tenant) };
+  return { credential, creds: signed.creds, url: gateway.url, stream: gateway.stream, subjects: gateway.subjectsOf(input.tenant), apiPrefix: gateway.apiPrefix };
 }
 
 export async function listStreamCredentials(deps: DeliveryDeps, caller: Principal, input: { tenant: string }): Promise<StreamCredential[]> {

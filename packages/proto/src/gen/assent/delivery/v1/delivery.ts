@@ -142,6 +142,11 @@ export interface CreateStreamCredentialResponse {
   stream: string;
   /** Subjects of the tenant's events in the stream, e.g. "assent.evt.acme.>". */
   subjects: string;
+  /**
+   * The JetStream API prefix the consumer's client must use (e.g. nats.js
+   * `jetstream(nc, { apiPrefix })`): readers reach the stream through imports.
+   */
+  apiPrefix: string;
 }
 
 export interface ListStreamCredentialsRequest {
@@ -1334,7 +1339,7 @@ export const CreateStreamCredentialRequest: MessageFns<CreateStreamCredentialReq
 };
 
 function createBaseCreateStreamCredentialResponse(): CreateStreamCredentialResponse {
-  return { credential: undefined, creds: "", url: "", stream: "", subjects: "" };
+  return { credential: undefined, creds: "", url: "", stream: "", subjects: "", apiPrefix: "" };
 }
 
 export const CreateStreamCredentialResponse: MessageFns<CreateStreamCredentialResponse> = {
@@ -1353,6 +1358,9 @@ export const CreateStreamCredentialResponse: MessageFns<CreateStreamCredentialRe
     }
     if (message.subjects !== "") {
       writer.uint32(42).string(message.subjects);
+    }
+    if (message.apiPrefix !== "") {
+      writer.uint32(50).string(message.apiPrefix);
     }
     return writer;
   },
@@ -1410,6 +1418,14 @@ export const CreateStreamCredentialResponse: MessageFns<CreateStreamCredentialRe
             message.subjects = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.apiPrefix = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1429,6 +1445,11 @@ export const CreateStreamCredentialResponse: MessageFns<CreateStreamCredentialRe
       url: isSet(object.url) ? globalThis.String(object.url) : "",
       stream: isSet(object.stream) ? globalThis.String(object.stream) : "",
       subjects: isSet(object.subjects) ? globalThis.String(object.subjects) : "",
+      apiPrefix: isSet(object.apiPrefix)
+        ? globalThis.String(object.apiPrefix)
+        : isSet(object.api_prefix)
+        ? globalThis.String(object.api_prefix)
+        : "",
     };
   },
 
@@ -1449,6 +1470,9 @@ export const CreateStreamCredentialResponse: MessageFns<CreateStreamCredentialRe
     if (message.subjects !== "") {
       obj.subjects = message.subjects;
     }
+    if (message.apiPrefix !== "") {
+      obj.apiPrefix = message.apiPrefix;
+    }
     return obj;
   },
 
@@ -1464,6 +1488,7 @@ export const CreateStreamCredentialResponse: MessageFns<CreateStreamCredentialRe
     message.url = object.url ?? "";
     message.stream = object.stream ?? "";
     message.subjects = object.subjects ?? "";
+    message.apiPrefix = object.apiPrefix ?? "";
     return message;
   },
 };
