@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decode, parseCreds } from '@nats-io/jwt';
+import { decode, fromSeed, parseCreds } from '@nats-io/jwt';
 import { accountPublicKey, createGatewayOperator, gatewayServerConfig, issueUser, newAccountSeed, readerAccountJwt, tenantAccountJwt, tenantReaderPermissions } from '@assent/platform';
 
 describe('event gateway keys and JWTs', () => {
@@ -45,5 +46,16 @@ describe('event gateway keys and JWTs', () => {
     expect(conf).toContain('system_account: ASYS');
     expect(conf).toMatch(/resolver: \{ type: full, dir: "\/r", allow_delete: false/);
     expect(conf).toContain('resolver_preload: { ASYS: "eyJ" }');
+  });
+
+  it('has dev overlay files that belong together (regenerate with scripts/event-gateway-init.ts when this fails)', async () => {
+    const read = (f: string) => readFileSync(new URL(`../../../deploy/k8s/overlays/dev/event-gateway/${f}`, import.meta.url), 'utf8');
+    const operator = decode<{ signing_keys: string[]; system_account: string }>(read('operator.jwt').trim());
+    const signingKey = fromSeed(new TextEncoder().encode(read('operator-signing-key.nk').trim())).getPublicKey();
+    expect(operator.nats.signing_keys).toContain(signingKey);
+    expect((await parseCreds(new TextEncoder().encode(read('system.creds')))).aid).toBe(operator.nats.system_account);
+    const conf = read('gateway.conf');
+    expect(conf).toContain(`system_account: ${operator.nats.system_account}`);
+    expect(conf).toContain('operator: "/etc/gateway/operator.jwt"');
   });
 });
