@@ -122,6 +122,15 @@ export const commonEnvSpec = {
   ASSENT_GRPC_TLS_KEY_FILE: env.optionalString(),
   ASSENT_GRPC_TLS_CLIENT_CA_FILE: env.optionalString(),
   ASSENT_GRPC_TLS_CA_FILE: env.optionalString(),
+  // TLS to NATS and to Redis (use a rediss:// URL): CA to verify the server, and a
+  // client certificate and key where the server requires them (NATS `verify`,
+  // Redis `tls-auth-clients`). Unset: the system CAs, no client certificate.
+  ASSENT_NATS_TLS_CA_FILE: env.optionalString(),
+  ASSENT_NATS_TLS_CERT_FILE: env.optionalString(),
+  ASSENT_NATS_TLS_KEY_FILE: env.optionalString(),
+  ASSENT_REDIS_TLS_CA_FILE: env.optionalString(),
+  ASSENT_REDIS_TLS_CERT_FILE: env.optionalString(),
+  ASSENT_REDIS_TLS_KEY_FILE: env.optionalString(),
   // Interface the gRPC and HTTP servers bind: every one in a pod; loopback for `make up`.
   ASSENT_BIND_HOST: env.string('0.0.0.0'),
   // 0 = connections live as long as the client keeps them. In Kubernetes a few minutes,
@@ -151,6 +160,13 @@ export const commonEnvSpec = {
   ASSENT_DEV_ISSUER_KEY_FILE: env.optionalString(),
 };
 
+/** PEM files of a TLS client (NATS, Redis): CA to verify the server, optional client certificate. */
+export interface ClientTlsFiles {
+  caFile: string | undefined;
+  certFile: string | undefined;
+  keyFile: string | undefined;
+}
+
 /** PEM file paths for gRPC TLS; see ASSENT_GRPC_TLS_* in commonEnvSpec. */
 export interface GrpcTlsFiles {
   certFile: string | undefined;
@@ -168,6 +184,10 @@ export interface CommonConfig {
   bindHost: string;
   /** gRPC TLS files; all undefined = plaintext (local runs, or a mesh doing mTLS). */
   grpcTls: GrpcTlsFiles;
+  /** TLS to NATS (any file set, or a tls:// URL, turns it on). */
+  natsTls: ClientTlsFiles;
+  /** TLS to Redis (a rediss:// URL turns it on; these add a CA and a client certificate). */
+  redisTls: ClientTlsFiles;
   /** gRPC server connections are closed (gracefully, GOAWAY) after this long; 0 = never. */
   grpcMaxConnectionAgeMs: number;
   /** Inbound rate limits (token buckets in Redis shared by the replicas). */
@@ -186,6 +206,10 @@ export interface CommonConfig {
 }
 
 export function commonConfig(parsed: { [K in keyof typeof commonEnvSpec]: z.output<(typeof commonEnvSpec)[K]> }): CommonConfig {
+  const redisTlsSet = parsed.ASSENT_REDIS_TLS_CA_FILE ?? parsed.ASSENT_REDIS_TLS_CERT_FILE ?? parsed.ASSENT_REDIS_TLS_KEY_FILE;
+  if (redisTlsSet && !parsed.ASSENT_REDIS_URL.startsWith('rediss://')) {
+    throw new ConfigError([{ variable: 'ASSENT_REDIS_URL', message: 'must be rediss:// when ASSENT_REDIS_TLS_* files are set' }]);
+  }
   return {
     natsUrl: parsed.ASSENT_NATS_URL,
     redisUrl: parsed.ASSENT_REDIS_URL,
@@ -198,6 +222,8 @@ export function commonConfig(parsed: { [K in keyof typeof commonEnvSpec]: z.outp
       clientCaFile: parsed.ASSENT_GRPC_TLS_CLIENT_CA_FILE,
       caFile: parsed.ASSENT_GRPC_TLS_CA_FILE,
     },
+    natsTls: { caFile: parsed.ASSENT_NATS_TLS_CA_FILE, certFile: parsed.ASSENT_NATS_TLS_CERT_FILE, keyFile: parsed.ASSENT_NATS_TLS_KEY_FILE },
+    redisTls: { caFile: parsed.ASSENT_REDIS_TLS_CA_FILE, certFile: parsed.ASSENT_REDIS_TLS_CERT_FILE, keyFile: parsed.ASSENT_REDIS_TLS_KEY_FILE },
     grpcMaxConnectionAgeMs: parsed.ASSENT_GRPC_MAX_CONNECTION_AGE_MS,
     rateLimits: parsed.ASSENT_RATE_LIMITS,
     auth: {

@@ -1,6 +1,6 @@
 // Public surface of @assent/platform. Domain code imports only './errors' (transport-free).
 export { ConfigError, commonConfig, commonEnvSpec, env, freeze, parseEnv } from './config.js';
-export type { CommonConfig, Env, EnvSpec } from './config.js';
+export type { ClientTlsFiles, CommonConfig, Env, EnvSpec } from './config.js';
 export {
   AlreadyExistsError,
   ConflictError,

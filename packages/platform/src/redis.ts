@@ -1,11 +1,31 @@
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
+import type { ClientTlsFiles } from './config.js';
 import type { Deduper } from './nats/consumer.js';
 
 export type { Redis };
 
-/** A Redis client whose every key is under `<root>:` (tests use a unique root). */
-export function createRedis(url: string, root: string): Redis {
-  return new Redis(url, { keyPrefix: `${root}:`, maxRetriesPerRequest: 3, enableAutoPipelining: true, lazyConnect: false });
+/**
+ * A Redis client whose every key is under `<root>:` (tests use a unique root). A
+ * rediss:// URL speaks TLS; `tls` adds a CA to verify the server and a client certificate.
+ */
+export function createRedis(url: string, root: string, tls?: ClientTlsFiles): Redis {
+  const files = tls && (tls.caFile || tls.certFile || tls.keyFile) ? tls : undefined;
+  return new Redis(url, {
+    keyPrefix: `${root}:`,
+    maxRetriesPerRequest: 3,
+    enableAutoPipelining: true,
+    lazyConnect: false,
+    ...(files
+      ? {
+          tls: {
+            ...(files.caFile ? { ca: readFileSync(files.caFile) } : {}),
+            ...(files.certFile ? { cert: readFileSync(files.certFile) } : {}),
+            ...(files.keyFile ? { key: readFileSync(files.keyFile) } : {}),
+          },
+        }
+      : {}),
+  });
 }
 
 /** Typed key builders: every key is tenant-scoped where the value is. */

@@ -51,9 +51,9 @@ export async function createRuntime(service: string, config: CommonConfig, opts:
   const logger = createLogger(service, config.logLevel);
   const metrics = createMetrics(service);
   const n = names(config.subjectRoot);
-  const nats = await connectNats(config.natsUrl, `assent-${service}`, logger);
+  const nats = await connectNats(config.natsUrl, `assent-${service}`, logger, config.natsTls);
   await ensureEventStreams(nats.jsm, n);
-  const redis = createRedis(config.redisUrl, config.subjectRoot);
+  const redis = createRedis(config.redisUrl, config.subjectRoot, config.redisTls);
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   const verifier = createJwtVerifier(config.auth);
   const limiter = new RedisRateLimiter(redis, { fallbackReplicas: config.rateLimits.fallbackReplicas, onFallback: () => metrics.rateLimitFallbacks.inc() });

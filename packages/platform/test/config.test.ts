@@ -67,4 +67,11 @@ describe('trusted issuers and service subjects', () => {
     expect(() => parseEnv(commonEnvSpec, { ...valid, ASSENT_JWT_ISSUER_RIGHTS: 'everything' })).toThrow(/unknown issuer right "everything"/);
     expect(() => parseEnv(commonEnvSpec, { ...valid, ASSENT_EXTRA_ISSUERS: 'https://b=https://b/keys root' })).toThrow(/ASSENT_EXTRA_ISSUERS/);
   });
+
+  it('reads TLS files for NATS and Redis, and wants rediss:// with Redis TLS', () => {
+    const c = commonConfig(parseEnv(commonEnvSpec, { ...valid, ASSENT_NATS_TLS_CA_FILE: '/ca.pem', ASSENT_REDIS_URL: 'rediss://redis:6380', ASSENT_REDIS_TLS_CA_FILE: '/ca.pem' }));
+    expect(c.natsTls).toEqual({ caFile: '/ca.pem', certFile: undefined, keyFile: undefined });
+    expect(c.redisTls.caFile).toBe('/ca.pem');
+    expect(() => commonConfig(parseEnv(commonEnvSpec, { ...valid, ASSENT_REDIS_TLS_CA_FILE: '/ca.pem' }))).toThrow(/ASSENT_REDIS_URL: must be rediss:\/\//);
+  });
 });

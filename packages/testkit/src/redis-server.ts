@@ -5,6 +5,8 @@ import { redisAclLines, redisServiceUsers, type RedisServiceUser } from '@assent
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { startRestartable, type RestartableServer } from './server-process.js';
+import { tcpReachable } from './backing-services.js';
+import type { TestPki } from './pki.js';
 
 /** A private Redis a test can take down and bring back (outage tests); never the machine's shared one. */
 export type RunningRedisServer = RestartableServer & {
@@ -21,19 +23,22 @@ export type RunningRedisServer = RestartableServer & {
  * and data dir (append-only file on, so a restart keeps what was written, like a
  * production Redis with persistence), and resolves once it answers PING.
  */
-export async function startRedisServer(opts: { binary?: string; acl?: { root: string } } = {}): Promise<RunningRedisServer> {
+export async function startRedisServer(opts: { binary?: string; acl?: { root: string }; tls?: TestPki } = {}): Promise<RunningRedisServer> {
   const adminPassword = randomBytes(18).toString('base64url');
   const passwords = Object.fromEntries(redisServiceUsers.map((u) => [u, randomBytes(18).toString('base64url')])) as Record<RedisServiceUser, string>;
   const server = await startRestartable({
     name: 'redis-server',
     dirPrefix: 'assent-redis-',
-    url: (port) => `redis://127.0.0.1:${port}`,
+    url: (port) => `${opts.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
     configure: async (port, dir) => {
       const conf = join(dir, 'redis.conf');
       await writeFile(
         conf,
         [
-          `port ${port}`,
+          // With `tls`: TLS only, and a client certificate from the test CA required.
+          ...(opts.tls
+            ? ['port 0', `tls-port ${port}`, `tls-cert-file ${opts.tls.serverCert}`, `tls-key-file ${opts.tls.serverKey}`, `tls-ca-cert-file ${opts.tls.caCert}`, 'tls-auth-clients yes']
+            : [`port ${port}`]),
           'bind 127.0.0.1',
           'protected-mode no',
           `dir ${dir}`,
@@ -48,7 +53,7 @@ export async function startRedisServer(opts: { binary?: string; acl?: { root: st
         ].join('\n'),
         { mode: 0o600 },
       );
-      return { command: opts.binary ?? 'redis-server', args: [conf], ready: () => redisPing(port, opts.acl ? passwords.notifier : undefined) };
+      return { command: opts.binary ?? 'redis-server', args: [conf], ready: () => (opts.tls ? tcpReachable('127.0.0.1', port) : redisPing(port, opts.acl ? passwords.notifier : undefined)) };
     },
   });
   const withAdmin = new URL(server.url);

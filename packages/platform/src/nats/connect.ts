@@ -3,6 +3,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import type { Logger } from 'pino';
 import { UnavailableError } from '../errors.js';
 import { coalesceWrites } from './coalesce-writes.js';
+import type { ClientTlsFiles } from '../config.js';
 
 export interface Nats {
   nc: NatsConnection;
@@ -34,11 +35,18 @@ export function natsServers(url: string): { servers: string[]; user?: string; pa
   return { servers, ...auth };
 }
 
-export async function connectNats(url: string, name: string, logger: Logger): Promise<Nats> {
+/** nats.js TLS options from PEM files; undefined when none is set (plaintext, unless the URL says tls://). */
+export function natsTlsOptions(tls: ClientTlsFiles | undefined): { caFile?: string; certFile?: string; keyFile?: string } | undefined {
+  if (!tls || (!tls.caFile && !tls.certFile && !tls.keyFile)) return undefined;
+  return { ...(tls.caFile ? { caFile: tls.caFile } : {}), ...(tls.certFile ? { certFile: tls.certFile } : {}), ...(tls.keyFile ? { keyFile: tls.keyFile } : {}) };
+}
+
+export async function connectNats(url: string, name: string, logger: Logger, tls?: ClientTlsFiles): Promise<Nats> {
   let nc: NatsConnection;
   try {
+    const tlsOptions = natsTlsOptions(tls);
     // noAsyncTraces: no Error (and stack capture) allocated per request just in case it fails.
-    nc = await connect({ ...natsServers(url), name, maxReconnectAttempts: -1, reconnectTimeWait: 500, noAsyncTraces: true });
+    nc = await connect({ ...natsServers(url), name, maxReconnectAttempts: -1, reconnectTimeWait: 500, noAsyncTraces: true, ...(tlsOptions ? { tls: tlsOptions } : {}) });
   } catch (err) {
     throw new UnavailableError(`cannot connect to NATS at ${natsServers(url).servers.join(',')}: ${(err as Error).message}`, { cause: err });
   }
