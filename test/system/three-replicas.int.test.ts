@@ -321,8 +321,10 @@ describe('three replicas of every service under mixed load', () => {
     const dlq = await p.nats.jsm.streams.info(n.dlqStream).catch(() => undefined);
     expect(dlq?.state.messages ?? 0, 'messages in the DLQ').toBe(0);
 
-    // 6. Least privilege was enough: Redis refused no service anything (ACL LOG is empty).
+    // 6. Least privilege was enough: Redis refused no service anything (ACL LOG is empty),
+    //    and NATS refused no service a subject or a stream (its log has no violation).
     expect(await redis?.aclDenials()).toEqual([]);
+    expect(await nats?.permissionViolations()).toEqual([]);
   }, 150_000);
 
   it('holds a tenant’s rate limit in sum across the three replicas, with retry info', async () => {

@@ -15,12 +15,11 @@ export interface NatsPermissions {
  * owner: only approvals writes request state (a forged "approved" is refused by the
  * server), only the event's producer publishes it, only audit appends to the audit
  * stream, only delivery queues webhooks, and each KV bucket is written by its owner.
- * The JetStream API is allowed for managing one's streams and consumers, but no
- * service may delete or purge a stream or delete a message, and none but delivery may
- * read the webhook endpoints or event gateway buckets or create a consumer on them.
- *
- * Streams and buckets: events and DLQ (every runtime ensures them), leases and the
- * tenant directory (every service; only authz writes tenants).
+ * The JetStream API is allowed stream by stream, for the streams and buckets the
+ * service uses (`streamsOf`): create, update and read them, and make, read and delete
+ * consumers on them. Nothing else: no service may delete or purge a stream or delete
+ * a message, or read a stream it does not use (the notifier cannot read request state
+ * or the audit chain; none but delivery the webhook secrets or the gateway's keys).
  */
 export function natsServicePermissions(root: string, service: NatsServiceUser, opts: { leaseTtlsMs?: readonly number[] } = {}): NatsPermissions {
   const n = names(root);
@@ -34,43 +33,63 @@ export function natsServicePermissions(root: string, service: NatsServiceUser, o
     delivery: [`${R}.delivery.>`, ...kv(`${U}_delivery_endpoints`), ...kv(`${U}_delivery_gateway`)],
     notifier: kv(`${U}_notifier_notifications`),
   };
-  // Webhook secrets and the event gateway's tenant account keys (both sealed, still delivery's alone).
-  const secretBuckets = [`KV_${U}_delivery_endpoints`, `KV_${U}_delivery_gateway`];
-  const readsSecrets = service === 'delivery';
+  const leaseBuckets = (opts.leaseTtlsMs ?? [DEFAULT_LEASE_TTL_MS]).map((ttl) => `${U}_leases_${ttl}`);
+  const streams = streamsOf(root, service, leaseBuckets);
   return {
     publish: {
       allow: [
         ...owned[service],
-        // Parking poison messages, leases (exclusive consumers), acks and flow control.
+        // Parking poison messages, leases (exclusive consumers).
         `${R}.dlq.>`,
         // NATS wildcards match whole tokens, so each lease bucket (one per TTL) is named.
-        ...(opts.leaseTtlsMs ?? [DEFAULT_LEASE_TTL_MS]).map((ttl) => `$KV.${U}_leases_${ttl}.>`),
-        '$JS.ACK.>',
+        ...leaseBuckets.map((b) => `$KV.${b}.>`),
+        // Flow control replies of its consumers, and the account's JetStream limits.
         '$JS.FC.>',
-        '$JS.API.>',
+        '$JS.API.INFO',
+        ...streams.flatMap((stream) => [
+          `$JS.ACK.${stream}.>`,
+          `$JS.API.STREAM.CREATE.${stream}`,
+          `$JS.API.STREAM.UPDATE.${stream}`,
+          `$JS.API.STREAM.INFO.${stream}`,
+          `$JS.API.STREAM.MSG.GET.${stream}`,
+          `$JS.API.DIRECT.GET.${stream}`,
+          `$JS.API.DIRECT.GET.${stream}.>`,
+          `$JS.API.CONSUMER.CREATE.${stream}`,
+          `$JS.API.CONSUMER.CREATE.${stream}.>`,
+          `$JS.API.CONSUMER.DURABLE.CREATE.${stream}.>`,
+          `$JS.API.CONSUMER.INFO.${stream}.>`,
+          `$JS.API.CONSUMER.DELETE.${stream}.>`,
+          `$JS.API.CONSUMER.MSG.NEXT.${stream}.>`,
+          `$JS.API.CONSUMER.NAMES.${stream}`,
+          `$JS.API.CONSUMER.LIST.${stream}`,
+        ]),
       ],
-      deny: [
-        '$JS.API.STREAM.DELETE.>',
-        '$JS.API.STREAM.PURGE.>',
-        '$JS.API.STREAM.MSG.DELETE.>',
-        '$JS.API.ACCOUNT.PURGE.>',
-        ...(readsSecrets
-          ? []
-          : secretBuckets.flatMap((b) => [
-              `$JS.API.DIRECT.GET.${b}`,
-              `$JS.API.DIRECT.GET.${b}.>`,
-              `$JS.API.STREAM.MSG.GET.${b}`,
-              `$JS.API.CONSUMER.CREATE.${b}`,
-              `$JS.API.CONSUMER.CREATE.${b}.>`,
-              `$JS.API.CONSUMER.DURABLE.CREATE.${b}.>`,
-            ])),
-      ],
+      deny: [],
     },
     subscribe: {
       allow: ['_INBOX.>', ...(service === 'authz' ? [`${R}.authz.invalidate.>`] : [])],
       deny: [],
     },
   };
+}
+
+/**
+ * The streams (KV buckets as their KV_ streams) a service uses: the events stream and
+ * the DLQ (every runtime ensures them), the tenant directory and the lease buckets
+ * (every service), and its own. Keep in step with each service's adapters; the
+ * three-replica test runs every service as its own user and fails on any refusal.
+ */
+export function streamsOf(root: string, service: NatsServiceUser, leaseBuckets: readonly string[] = [`${names(root).upper}_leases_${DEFAULT_LEASE_TTL_MS}`]): string[] {
+  const n = names(root);
+  const U = n.upper;
+  const own: Record<NatsServiceUser, string[]> = {
+    approvals: [n.stateStream('request'), `KV_${U}_approvals_policies`],
+    authz: [`KV_${U}_authz_actions`, `KV_${U}_authz_openfga`],
+    audit: [`${U}_AUDIT`],
+    delivery: [`${U}_DELIVERY`, `${U}_DELIVERY_ATTEMPTS`, `KV_${U}_delivery_endpoints`, `KV_${U}_delivery_gateway`],
+    notifier: [`KV_${U}_notifier_notifications`],
+  };
+  return [n.eventsStream, n.dlqStream, `KV_${n.tenantsBucket}`, ...leaseBuckets.map((b) => `KV_${b}`), ...own[service]];
 }
 
 /** nats-server `authorization` block: one user per service with its password and permissions, plus extra users (e.g. an operator). */
@@ -83,7 +102,7 @@ export function natsAuthorizationConfig(
   const list = (xs: string[]) => `[${xs.map(q).join(', ')}]`;
   const users = natsServiceUsers.map((s) => {
     const p = natsServicePermissions(root, s);
-    return `    { user: ${q(s)}, password: ${q(passwords[s])}, permissions: { publish: { allow: ${list(p.publish.allow)}, deny: ${list(p.publish.deny)} }, subscribe: { allow: ${list(p.subscribe.allow)} } } }`;
+    return `    { user: ${q(s)}, password: ${q(passwords[s])}, permissions: { publish: { allow: ${list(p.publish.allow)} }, subscribe: { allow: ${list(p.subscribe.allow)} } } }`;
   });
   const others = extra.map((u) => `    { user: ${q(u.user)}, password: ${q(u.password)} }`);
   return ['authorization {', '  users = [', [...users, ...others].join(',\n'), '  ]', '}', ''].join('\n');

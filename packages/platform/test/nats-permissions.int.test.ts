@@ -66,6 +66,22 @@ describe('NATS users per service', () => {
     await expect((await as('approvals')).js.publish(`${root}.audit.acme`, '{}', { timeout: 2_000 })).rejects.toThrow(refused);
   });
 
+  it('keeps each service out of the streams it does not use: no reading request state or the audit chain', async () => {
+    const approvals = await as('approvals');
+    await approvals.js.publish(`${root}.state.request.acme.R9`, '{"value":{"state":"PENDING","justification":"secret"},"events":[]}');
+    for (const reader of ['notifier', 'delivery', 'audit', 'authz'] as const) {
+      const c = await as(reader);
+      await expect(c.jsm.direct.getMessage(n.stateStream('request'), { last_by_subj: `${root}.state.request.acme.R9` }), reader).rejects.toThrow(refused);
+      await expect(c.js.consumers.get(n.stateStream('request')).then((x) => x.next({ expires: 1_000 })), reader).rejects.toThrow(refused);
+      await expect(c.jsm.streams.info(n.stateStream('request')), reader).rejects.toThrow(refused);
+    }
+    // Its own streams, and the shared events stream, as before.
+    expect((await approvals.jsm.direct.getMessage(n.stateStream('request'), { last_by_subj: `${root}.state.request.acme.R9` }))?.string()).toContain('PENDING');
+    expect((await (await as('notifier')).jsm.streams.info(n.eventsStream)).config.name).toBe(n.eventsStream);
+    // The server logs each refusal (what the three-replica test checks is empty).
+    expect(await server.permissionViolations()).toEqual(expect.arrayContaining([expect.stringMatching(/Publish Violation - User "\w+", Subject "\$JS\.API\.[A-Z.]+\.PERMTEST_STATE_REQUEST/)]));
+  });
+
   it('lets no service delete or purge a stream, or delete a message', async () => {
     for (const s of ['approvals', 'audit'] as const) {
       const c = await as(s);
@@ -74,7 +90,7 @@ describe('NATS users per service', () => {
       await expect(c.jsm.streams.deleteMessage(n.stateStream('request'), 1)).rejects.toThrow(refused);
     }
     const nc = await connect(natsServers(server.url));
-    expect((await (await jetstreamManager(nc)).streams.info(n.stateStream('request'))).state.messages).toBe(1);
+    expect((await (await jetstreamManager(nc)).streams.info(n.stateStream('request'))).state.messages).toBe(2);
     await nc.close();
   });
 

@@ -7,9 +7,14 @@ describe('natsServicePermissions', () => {
     const owners = natsServiceUsers.filter((s) => natsServicePermissions('assent', s).publish.allow.includes('assent.state.request.>'));
     expect(owners).toEqual(['approvals']);
     for (const s of natsServiceUsers) {
-      const p = natsServicePermissions('assent', s);
-      expect(p.publish.deny).toContain('$JS.API.STREAM.PURGE.>');
-      expect(p.publish.deny.includes('$JS.API.DIRECT.GET.KV_ASSENT_delivery_endpoints.>')).toBe(s !== 'delivery');
+      const allow = natsServicePermissions('assent', s).publish.allow;
+      // The JetStream API stream by stream: never a wildcard over every stream, never delete or purge.
+      expect(allow.filter((a) => a.startsWith('$JS.API.') && (a.endsWith('.>') || a.endsWith('.*')) && a.split('.').length <= 4)).toEqual([]);
+      expect(allow.some((a) => /\$JS\.API\.(STREAM\.(DELETE|PURGE|MSG\.DELETE)|ACCOUNT)/.test(a))).toBe(false);
+      expect(allow.includes('$JS.API.DIRECT.GET.KV_ASSENT_delivery_endpoints.>')).toBe(s === 'delivery');
+      expect(allow.includes('$JS.API.CONSUMER.CREATE.ASSENT_STATE_REQUEST.>')).toBe(s === 'approvals');
+      expect(allow.includes('$JS.API.DIRECT.GET.ASSENT_AUDIT.>')).toBe(s === 'audit');
+      expect(allow).toContain('$JS.API.CONSUMER.CREATE.ASSENT_EVENTS.>');
     }
   });
 

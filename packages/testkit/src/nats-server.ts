@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -11,6 +11,8 @@ import type { TestPki } from './pki.js';
 export type RunningNatsServer = RestartableServer & {
   /** With `auth`: the URL with a service's own user (its least-privilege permissions); `url` is then the test's unrestricted user. */
   urlFor(service: NatsServiceUser): string;
+  /** What the server refused (its log's permission violations): [] when no user overstepped. */
+  permissionViolations(): Promise<string[]>;
 };
 
 /**
@@ -30,7 +32,7 @@ export async function startNatsServer(opts: { binary?: string; auth?: { root: st
     url: (port) => (opts.auth ? withUser(`${scheme}://127.0.0.1:${port}`, admin.user, admin.password) : `${scheme}://127.0.0.1:${port}`),
     configure: async (port, dir) => {
       const conf = join(dir, 'nats.conf');
-      const lines = [`listen: "127.0.0.1:${port}"`, `server_name: "assent-test-${port}"`, 'jetstream {', `  store_dir: "${join(dir, 'jetstream')}"`, '}'];
+      const lines = [`listen: "127.0.0.1:${port}"`, `server_name: "assent-test-${port}"`, `log_file: "${join(dir, 'nats.log')}"`, 'jetstream {', `  store_dir: "${join(dir, 'jetstream')}"`, '}'];
       if (opts.auth) lines.push(natsAuthorizationConfig(opts.auth.root, passwords, [admin]));
       // With `tls`: TLS only, and a client certificate from the test CA required.
       if (opts.tls) lines.push(`tls { cert_file: "${opts.tls.serverCert}", key_file: "${opts.tls.serverKey}", ca_file: "${opts.tls.caCert}", verify: true }`);
@@ -40,7 +42,14 @@ export async function startNatsServer(opts: { binary?: string; auth?: { root: st
     },
   });
   const base = server.url.replace(/\/\/[^@]*@/, '//');
-  return { ...server, urlFor: (service) => (opts.auth ? withUser(base, service, passwords[service]) : server.url) };
+  return {
+    ...server,
+    urlFor: (service) => (opts.auth ? withUser(base, service, passwords[service]) : server.url),
+    async permissionViolations() {
+      const log = await readFile(join(server.dir, 'nats.log'), 'utf8').catch(() => '');
+      return log.split('\n').filter((l) => /(Publish|Subscription) Violation/.test(l));
+    },
+  };
 }
 
 async function jetStreamReady(url: string, tls: TestPki | undefined): Promise<boolean> {
