@@ -68,7 +68,7 @@ export { redisAclLines, redisKeyPatterns, redisServiceUsers } from './redis-acl.
 export type { RedisServiceUser } from './redis-acl.js';
 export { channelCredentials, serverCredentials } from './grpc/tls.js';
 export type { GrpcTlsFiles } from './config.js';
-export { natsAuthorizationConfig, natsServicePermissions, natsServiceUsers, streamsOf } from './nats-permissions.js';
+export { eventConsumerNames, eventConsumers, natsAuthorizationConfig, natsServicePermissions, natsServiceUsers, streamsOf } from './nats-permissions.js';
 export type { NatsPermissions, NatsServiceUser } from './nats-permissions.js';
 export { defaultRateLimits, limitsFor, rateLimitsSchema } from './rate-limit/limits.js';
 export type { ClassLimits, Rate, RateClass, RateLimits } from './rate-limit/limits.js';

@@ -46,22 +46,34 @@ export function natsServicePermissions(root: string, service: NatsServiceUser, o
         // Flow control replies of its consumers, and the account's JetStream limits.
         '$JS.FC.>',
         '$JS.API.INFO',
-        ...streams.flatMap((stream) => [
-          `$JS.ACK.${stream}.>`,
+        ...streams.flatMap(({ stream, consumers }) => [
           `$JS.API.STREAM.CREATE.${stream}`,
           `$JS.API.STREAM.UPDATE.${stream}`,
           `$JS.API.STREAM.INFO.${stream}`,
-          `$JS.API.STREAM.MSG.GET.${stream}`,
-          `$JS.API.DIRECT.GET.${stream}`,
-          `$JS.API.DIRECT.GET.${stream}.>`,
-          `$JS.API.CONSUMER.CREATE.${stream}`,
-          `$JS.API.CONSUMER.CREATE.${stream}.>`,
-          `$JS.API.CONSUMER.DURABLE.CREATE.${stream}.>`,
-          `$JS.API.CONSUMER.INFO.${stream}.>`,
-          `$JS.API.CONSUMER.DELETE.${stream}.>`,
-          `$JS.API.CONSUMER.MSG.NEXT.${stream}.>`,
-          `$JS.API.CONSUMER.NAMES.${stream}`,
-          `$JS.API.CONSUMER.LIST.${stream}`,
+          ...(consumers === 'any'
+            ? [
+                `$JS.ACK.${stream}.>`,
+                `$JS.API.STREAM.MSG.GET.${stream}`,
+                `$JS.API.DIRECT.GET.${stream}`,
+                `$JS.API.DIRECT.GET.${stream}.>`,
+                `$JS.API.CONSUMER.CREATE.${stream}`,
+                `$JS.API.CONSUMER.CREATE.${stream}.>`,
+                `$JS.API.CONSUMER.DURABLE.CREATE.${stream}.>`,
+                `$JS.API.CONSUMER.INFO.${stream}.>`,
+                `$JS.API.CONSUMER.DELETE.${stream}.>`,
+                `$JS.API.CONSUMER.MSG.NEXT.${stream}.>`,
+                `$JS.API.CONSUMER.NAMES.${stream}`,
+                `$JS.API.CONSUMER.LIST.${stream}`,
+              ]
+            : consumers.flatMap((d) => [
+                `$JS.ACK.${stream}.${d}.>`,
+                `$JS.API.CONSUMER.CREATE.${stream}.${d}`,
+                `$JS.API.CONSUMER.CREATE.${stream}.${d}.>`,
+                `$JS.API.CONSUMER.DURABLE.CREATE.${stream}.${d}`,
+                `$JS.API.CONSUMER.INFO.${stream}.${d}`,
+                `$JS.API.CONSUMER.DELETE.${stream}.${d}`,
+                `$JS.API.CONSUMER.MSG.NEXT.${stream}.${d}`,
+              ])),
         ]),
       ],
       deny: [],
@@ -73,13 +85,37 @@ export function natsServicePermissions(root: string, service: NatsServiceUser, o
   };
 }
 
+/** Names of the durable consumers on the shared events stream; the services take them from here. */
+export const eventConsumerNames = {
+  approvalsGrants: 'approvals-grants',
+  audit: 'audit',
+  deliveryFanout: 'delivery-fanout',
+  deliveryGatewayBridge: 'delivery-gateway-bridge',
+  notifier: 'notifier',
+} as const;
+
+/** The durable consumers each service keeps on the shared events stream (its only consumers there). */
+export const eventConsumers: Readonly<Record<NatsServiceUser, readonly string[]>> = {
+  approvals: [eventConsumerNames.approvalsGrants],
+  authz: [],
+  audit: [eventConsumerNames.audit],
+  delivery: [eventConsumerNames.deliveryFanout, eventConsumerNames.deliveryGatewayBridge],
+  notifier: [eventConsumerNames.notifier],
+};
+
 /**
- * The streams (KV buckets as their KV_ streams) a service uses: the events stream and
- * the DLQ (every runtime ensures them), the tenant directory and the lease buckets
- * (every service), and its own. Keep in step with each service's adapters; the
- * three-replica test runs every service as its own user and fails on any refusal.
+ * The streams (KV buckets as their KV_ streams) a service uses, and whose consumers it
+ * may use there: any on its own streams and the shared buckets (KV watches make
+ * consumers of any name), only its own durables on the shared events stream (so no
+ * service can pull, and so take, another's events), none on the DLQ (only published
+ * to). Keep in step with each service's adapters; the three-replica test runs every
+ * service as its own user and fails on any refusal.
  */
-export function streamsOf(root: string, service: NatsServiceUser, leaseBuckets: readonly string[] = [`${names(root).upper}_leases_${DEFAULT_LEASE_TTL_MS}`]): string[] {
+export function streamsOf(
+  root: string,
+  service: NatsServiceUser,
+  leaseBuckets: readonly string[] = [`${names(root).upper}_leases_${DEFAULT_LEASE_TTL_MS}`],
+): { stream: string; consumers: 'any' | readonly string[] }[] {
   const n = names(root);
   const U = n.upper;
   const own: Record<NatsServiceUser, string[]> = {
@@ -89,7 +125,11 @@ export function streamsOf(root: string, service: NatsServiceUser, leaseBuckets: 
     delivery: [`${U}_DELIVERY`, `${U}_DELIVERY_ATTEMPTS`, `KV_${U}_delivery_endpoints`, `KV_${U}_delivery_gateway`],
     notifier: [`KV_${U}_notifier_notifications`],
   };
-  return [n.eventsStream, n.dlqStream, `KV_${n.tenantsBucket}`, ...leaseBuckets.map((b) => `KV_${b}`), ...own[service]];
+  return [
+    { stream: n.eventsStream, consumers: eventConsumers[service] },
+    { stream: n.dlqStream, consumers: [] },
+    ...[`KV_${n.tenantsBucket}`, ...leaseBuckets.map((b) => `KV_${b}`), ...own[service]].map((stream) => ({ stream, consumers: 'any' as const })),
+  ];
 }
 
 /** nats-server `authorization` block: one user per service with its password and permissions, plus extra users (e.g. an operator). */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { startNatsServer, type RunningNatsServer } from '@assent/testkit';
 import { connectNats, createLogger, ensureEventStreams, names, natsServers, StreamEntityStore, type Nats, type NatsServiceUser } from '@assent/platform';
@@ -78,6 +78,14 @@ describe('NATS users per service', () => {
     // Its own streams, and the shared events stream, as before.
     expect((await approvals.jsm.direct.getMessage(n.stateStream('request'), { last_by_subj: `${root}.state.request.acme.R9` }))?.string()).toContain('PENDING');
     expect((await (await as('notifier')).jsm.streams.info(n.eventsStream)).config.name).toBe(n.eventsStream);
+    // On the shared events stream a service uses only its own durables: the notifier
+    // cannot pull from (and so take events away from) audit's.
+    const admin = conns[0] as Nats;
+    await admin.jsm.consumers.add(n.eventsStream, { durable_name: 'audit', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New });
+    await approvals.js.publish(n.event('acme', 'approval', 'requested'), '{}');
+    await expect((await as('notifier')).js.consumers.get(n.eventsStream, 'audit').then((c) => c.next({ expires: 1_000 }))).rejects.toThrow(refused);
+    await expect((await as('notifier')).jsm.consumers.delete(n.eventsStream, 'audit')).rejects.toThrow(refused);
+    expect((await (await as('audit')).js.consumers.get(n.eventsStream, 'audit').then((c) => c.next({ expires: 2_000 })))?.subject).toBe(n.event('acme', 'approval', 'requested'));
     // The server logs each refusal (what the three-replica test checks is empty).
     expect(await server.permissionViolations()).toEqual(expect.arrayContaining([expect.stringMatching(/Publish Violation - User "\w+", Subject "\$JS\.API\.[A-Z.]+\.PERMTEST_STATE_REQUEST/)]));
   });

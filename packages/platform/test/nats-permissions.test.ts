@@ -14,7 +14,10 @@ describe('natsServicePermissions', () => {
       expect(allow.includes('$JS.API.DIRECT.GET.KV_ASSENT_delivery_endpoints.>')).toBe(s === 'delivery');
       expect(allow.includes('$JS.API.CONSUMER.CREATE.ASSENT_STATE_REQUEST.>')).toBe(s === 'approvals');
       expect(allow.includes('$JS.API.DIRECT.GET.ASSENT_AUDIT.>')).toBe(s === 'audit');
-      expect(allow).toContain('$JS.API.CONSUMER.CREATE.ASSENT_EVENTS.>');
+      // On the shared events stream, only its own durables: no pulling (taking) another's events.
+      expect(allow.includes('$JS.API.CONSUMER.MSG.NEXT.ASSENT_EVENTS.audit')).toBe(s === 'audit');
+      expect(allow.some((a) => a.startsWith('$JS.API.CONSUMER.') && a.includes('.ASSENT_EVENTS.') && a.endsWith('.>') && a.split('.').length === 6)).toBe(false);
+      expect(allow).toContain('$JS.API.STREAM.INFO.ASSENT_EVENTS');
     }
   });
 

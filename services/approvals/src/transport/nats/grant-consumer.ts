@@ -1,9 +1,9 @@
-import { parseEvent, PoisonMessageError, startConsumer, type ServiceRuntime, type RunningConsumer } from '@assent/platform';
+import { eventConsumerNames, parseEvent, PoisonMessageError, type RunningConsumer, type ServiceRuntime, startConsumer } from '@assent/platform';
 import { eventsv1, approvalsv1 } from '@assent/proto';
 import { applyGrant } from '../../domain/commands/apply-grant.js';
 import type { ApprovalsDeps } from '../../domain/ports.js';
 
-export const GRANT_CONSUMER = 'approvals-grants';
+export const GRANT_CONSUMER = eventConsumerNames.approvalsGrants;
 
 /**
  * assent.approval.decided.v1 (approved) → write the grant. Durable, so a grant is

@@ -1,20 +1,10 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import {
-  InvalidArgumentError,
-  PoisonMessageError,
-  parseEvent,
-  startConsumer,
-  type Logger,
-  type Metrics,
-  type Nats,
-  type Names,
-  type RunningConsumer,
-} from '@assent/platform';
+import { eventConsumerNames, InvalidArgumentError, type Logger, type Metrics, type Names, type Nats, parseEvent, PoisonMessageError, type RunningConsumer, startConsumer } from '@assent/platform';
 import { recordEvents } from '../../domain/commands/record-events.js';
 import type { AuditDeps } from '../../domain/ports.js';
 import type { JsonValue, SourceEvent } from '../../domain/types.js';
 
-export const AUDIT_CONSUMER = 'audit';
+export const AUDIT_CONSUMER = eventConsumerNames.audit;
 
 /** Tenant token of <root>.evt.<tenant>.<domain>.<event> (roots contain no dots). */
 function tenantOfSubject(subject: string): string {

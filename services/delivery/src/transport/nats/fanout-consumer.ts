@@ -1,10 +1,10 @@
-import { startConsumer, type Logger, type Metrics, type Names, type Nats, type RunningConsumer } from '@assent/platform';
+import { eventConsumerNames, type Logger, type Metrics, type Names, type Nats, type RunningConsumer, startConsumer } from '@assent/platform';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { fanOutEvent } from '../../domain/commands/fan-out-event.js';
 import { tenantEventOf } from './tenant-event.js';
 import type { DeliveryDeps } from '../../domain/ports.js';
 
-export const FANOUT_CONSUMER = 'delivery-fanout';
+export const FANOUT_CONSUMER = eventConsumerNames.deliveryFanout;
 
 /** Events fanned out at once: each is a lookup in memory and one round of task publishes. */
 const CONCURRENCY = 64;

@@ -1,9 +1,9 @@
-import { startConsumer, type Logger, type Metrics, type Names, type Nats, type RunningConsumer } from '@assent/platform';
+import { eventConsumerNames, type Logger, type Metrics, type Names, type Nats, type RunningConsumer, startConsumer } from '@assent/platform';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import type { EventGateway } from '../../domain/ports.js';
 import { tenantEventOf } from './tenant-event.js';
 
-export const GATEWAY_BRIDGE_CONSUMER = 'delivery-gateway-bridge';
+export const GATEWAY_BRIDGE_CONSUMER = eventConsumerNames.deliveryGatewayBridge;
 
 /**
  * Copies each tenant's events into its stream on the event gateway, in order per

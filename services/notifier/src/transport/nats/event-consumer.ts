@@ -1,9 +1,9 @@
-import { startConsumer, type RunningConsumer, type ServiceRuntime } from '@assent/platform';
+import { eventConsumerNames, type RunningConsumer, type ServiceRuntime, startConsumer } from '@assent/platform';
 import type { NotifierDeps } from '../../domain/ports.js';
 import { handleApprovalEvent } from './approval-event-handler.js';
 import { requestKey } from './request-key.js';
 
-export const CONSUMER = 'notifier';
+export const CONSUMER = eventConsumerNames.notifier;
 
 /** Requests handled at once; each is one lane, so this bounds concurrent Slack calls too. */
 const CONCURRENCY = 32;
