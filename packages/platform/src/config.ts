@@ -64,6 +64,8 @@ export const env = {
 export const commonEnvSpec = {
   ASSENT_NATS_URL: env.string('nats://127.0.0.1:4222'),
   ASSENT_REDIS_URL: env.string('redis://127.0.0.1:6379'),
+  // Copies of each stream and KV bucket the services create: 3 on a 3-node NATS cluster.
+  ASSENT_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   ASSENT_LOG_LEVEL: env.logLevel(),
   ASSENT_SUBJECT_ROOT: env.subjectRoot(),
   ASSENT_JWKS_URL: env.url(),
@@ -177,6 +179,8 @@ export interface GrpcTlsFiles {
 
 export interface CommonConfig {
   natsUrl: string;
+  /** Replicas of each stream and KV bucket created (NATS cluster size, at most 5). */
+  natsReplicas: number;
   redisUrl: string;
   logLevel: string;
   subjectRoot: string;
@@ -212,6 +216,7 @@ export function commonConfig(parsed: { [K in keyof typeof commonEnvSpec]: z.outp
   }
   return {
     natsUrl: parsed.ASSENT_NATS_URL,
+    natsReplicas: parsed.ASSENT_NATS_REPLICAS,
     redisUrl: parsed.ASSENT_REDIS_URL,
     logLevel: parsed.ASSENT_LOG_LEVEL,
     subjectRoot: parsed.ASSENT_SUBJECT_ROOT,

@@ -43,7 +43,7 @@ export { fromClientError } from './grpc/client-errors.js';
 export type { Channel } from './grpc/client.js';
 export { connectNats, natsServers } from './nats/connect.js';
 export type { Nats } from './nats/connect.js';
-export { ensureEventStreams, ensureStream } from './nats/streams.js';
+export { ensureEventStreams, ensureStream, setStreamReplicas, streamReplicas } from './nats/streams.js';
 export { names, splitEventType } from './nats/subjects.js';
 export type { Names } from './nats/subjects.js';
 export { EventPublisher, encodeEvent, newEvent, parseEvent } from './nats/events.js';

@@ -9,7 +9,7 @@ import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { connectNats, type Nats } from './nats/connect.js';
 import { EventPublisher } from './nats/events.js';
-import { ensureEventStreams } from './nats/streams.js';
+import { ensureEventStreams, setStreamReplicas } from './nats/streams.js';
 import { names, type Names } from './nats/subjects.js';
 import { createRedis, type Redis } from './redis.js';
 import { Shutdown } from './shutdown.js';
@@ -52,6 +52,7 @@ export async function createRuntime(service: string, config: CommonConfig, opts:
   const metrics = createMetrics(service);
   const n = names(config.subjectRoot);
   const nats = await connectNats(config.natsUrl, `assent-${service}`, logger, config.natsTls);
+  setStreamReplicas(config.natsReplicas);
   await ensureEventStreams(nats.jsm, n);
   const redis = createRedis(config.redisUrl, config.subjectRoot, config.redisTls);
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));

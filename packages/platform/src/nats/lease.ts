@@ -1,3 +1,4 @@
+import { streamReplicas } from './streams.js';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import type { Nats } from './connect.js';
@@ -36,7 +37,7 @@ function leaseBucket(nats: Nats, n: Names, ttlMs: number): Promise<KV> {
   const key = `${n.upper}:${ttlMs}`;
   let kv = perRoot.get(key);
   if (!kv) {
-    kv = new Kvm(nats.nc).create(`${n.upper}_leases_${ttlMs}`, { history: 1, ttl: ttlMs });
+    kv = new Kvm(nats.nc).create(`${n.upper}_leases_${ttlMs}`, { history: 1, ttl: ttlMs, replicas: streamReplicas() });
     perRoot.set(key, kv);
   }
   return kv;

@@ -4,8 +4,20 @@ import type { Names } from './subjects.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+let replicas = 1;
+/**
+ * How many copies of each stream and KV bucket this process creates (NATS cluster
+ * replication): ASSENT_NATS_REPLICAS, set once at boot by the runtime (1 for a single
+ * server, 3 for the production cluster). Every service of a deployment sets the same.
+ */
+export function setStreamReplicas(n: number): void {
+  replicas = n;
+}
+export const streamReplicas = (): number => replicas;
+
 /** Creates the stream or updates it to the given config (idempotent; safe from every replica). */
-export async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string; subjects: string[] }): Promise<void> {
+export async function ensureStream(jsm: JetStreamManager, wanted: Partial<StreamConfig> & { name: string; subjects: string[] }): Promise<void> {
+  const config = { num_replicas: replicas, ...wanted };
   try {
     await jsm.streams.info(config.name);
     await jsm.streams.update(config.name, config);

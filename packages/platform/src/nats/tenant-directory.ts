@@ -1,3 +1,4 @@
+import { streamReplicas } from './streams.js';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
@@ -12,7 +13,7 @@ import type { Names } from './subjects.js';
  * authz has not yet, so services may start in any order.
  */
 export async function openTenantDirectory(nc: NatsConnection, n: Names, logger: Logger): Promise<TenantDirectory & { live(): boolean; stop(): Promise<void> }> {
-  const mirror = await KvMirror.start(await new Kvm(nc).create(n.tenantsBucket, { history: 5 }), () => true, logger);
+  const mirror = await KvMirror.start(await new Kvm(nc).create(n.tenantsBucket, { history: 5, replicas: streamReplicas() }), () => true, logger);
   return {
     exists: async (tenant) => mirror.get(tenant) === true,
     live: () => mirror.live(),

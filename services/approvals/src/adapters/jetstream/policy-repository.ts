@@ -1,11 +1,11 @@
-import { KvMirror, type Logger } from '@assent/platform';
+import { KvMirror, type Logger, streamReplicas } from '@assent/platform';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { PolicyRepository } from '../../domain/ports.js';
 import type { Policy } from '../../domain/types.js';
 
 export async function openPolicyBucket(nc: NatsConnection, root: string): Promise<KV> {
-  return new Kvm(nc).create(`${root.toUpperCase()}_approvals_policies`, { history: 10 });
+  return new Kvm(nc).create(`${root.toUpperCase()}_approvals_policies`, { history: 10, replicas: streamReplicas() });
 }
 
 /**

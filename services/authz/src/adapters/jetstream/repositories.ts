@@ -1,4 +1,4 @@
-import { KvMirror, names, type Logger } from '@assent/platform';
+import { KvMirror, names, type Logger, streamReplicas } from '@assent/platform';
 import { Kvm, type KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { ProtectedActionRepository, TenantRepository } from '../../domain/ports.js';
@@ -28,8 +28,8 @@ export async function openAuthzRepositories(
 ): Promise<{ tenants: KvTenantRepository; actions: KvProtectedActionRepository; live(): boolean; stop(): Promise<void> }> {
   const kvm = new Kvm(nc);
   const upper = root.toUpperCase();
-  const tenants = await KvMirror.start(await kvm.create(names(root).tenantsBucket, { history: 5 }), decodeTenant, logger);
-  const actions = await KvMirror.start(await kvm.create(`${upper}_authz_actions`, { history: 5 }), decodeAction, logger);
+  const tenants = await KvMirror.start(await kvm.create(names(root).tenantsBucket, { history: 5, replicas: streamReplicas() }), decodeTenant, logger);
+  const actions = await KvMirror.start(await kvm.create(`${upper}_authz_actions`, { history: 5, replicas: streamReplicas() }), decodeAction, logger);
   return {
     tenants: new KvTenantRepository(tenants),
     actions: new KvProtectedActionRepository(actions),

@@ -1,4 +1,4 @@
-import { AlreadyExistsError, KvMirror, LruCache, type Logger } from '@assent/platform';
+import { AlreadyExistsError, KvMirror, LruCache, type Logger, streamReplicas } from '@assent/platform';
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
@@ -16,7 +16,7 @@ type EndpointJson = Omit<Endpoint, 'createdAt' | 'secret'> & {
 };
 
 export function openEndpointBucket(nc: NatsConnection, bucket: string): Promise<KV> {
-  return new Kvm(nc).create(bucket, { history: 5 });
+  return new Kvm(nc).create(bucket, { history: 5, replicas: streamReplicas() });
 }
 
 const decode = (entry: KvEntry): EndpointJson => entry.json<EndpointJson>();

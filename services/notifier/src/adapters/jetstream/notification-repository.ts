@@ -1,3 +1,4 @@
+import { streamReplicas } from '@assent/platform';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -11,7 +12,7 @@ export const notificationBucket = (root: string): string => `${root.toUpperCase(
 
 /** Opens (or creates) the bucket; a record is replaced whole by compare-and-set, so one revision is kept. */
 export function openNotificationBucket(nc: NatsConnection, root: string): Promise<KV> {
-  return new Kvm(nc).create(notificationBucket(root), { history: 1 });
+  return new Kvm(nc).create(notificationBucket(root), { history: 1, replicas: streamReplicas() });
 }
 
 /** Writes that lost a race re-read and try again; more than this many in a row is not a race. */
