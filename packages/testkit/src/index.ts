@@ -20,3 +20,5 @@ export { makeTestPki } from './pki.js';
 export type { TestPki } from './pki.js';
 export { startEventGateway } from './event-gateway.js';
 export type { RunningEventGateway } from './event-gateway.js';
+export { startNatsCluster } from './nats-cluster.js';
+export type { RunningNatsCluster } from './nats-cluster.js';

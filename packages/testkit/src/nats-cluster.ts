@@ -1,0 +1,79 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import getPort from 'get-port';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { removeOnExit, spawnServer, type ServerProcess } from './server-process.js';
+
+/** A private NATS cluster with JetStream (every node on 127.0.0.1), as the production overlay runs it. */
+export interface RunningNatsCluster {
+  /** Every node's client URL, comma-separated (what ASSENT_NATS_URL takes). */
+  url: string;
+  nodes: { port: number; stop(signal?: NodeJS.Signals): Promise<void> }[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `size` nats-servers routed into one cluster, each with its own store, and
+ * resolves once JetStream answers (the cluster has elected its meta leader).
+ */
+export async function startNatsCluster(size = 3, opts: { binary?: string } = {}): Promise<RunningNatsCluster> {
+  const ports = await Promise.all(Array.from({ length: size }, async () => ({ client: await getPort({ host: '127.0.0.1' }), route: await getPort({ host: '127.0.0.1' }) })));
+  const dir = await mkdtemp(join(tmpdir(), 'assent-nats-cluster-'));
+  removeOnExit(dir);
+  const running: ServerProcess[] = [];
+  try {
+    for (const [i, p] of ports.entries()) {
+      const conf = join(dir, `node-${i}.conf`);
+      const routes = ports.filter((_, j) => j !== i).map((o) => `"nats-route://127.0.0.1:${o.route}"`);
+      await writeFile(
+        conf,
+        [
+          `server_name: "assent-node-${i}"`,
+          `listen: "127.0.0.1:${p.client}"`,
+          `jetstream { store_dir: "${join(dir, `store-${i}`)}" }`,
+          `cluster { name: "assent-test", listen: "127.0.0.1:${p.route}", routes: [${routes.join(', ')}] }`,
+          '',
+        ].join('\n'),
+      );
+      // Ready once it listens; JetStream needs the others, so the cluster is awaited below.
+      running.push(await spawnServer({ name: `nats node ${i}`, command: opts.binary ?? 'nats-server', args: ['-c', conf], dir, ready: () => listens(p.client) }));
+    }
+    const url = ports.map((p) => `nats://127.0.0.1:${p.client}`).join(',');
+    const deadline = Date.now() + 30_000;
+    while (!(await jetStreamAnswers(url))) {
+      if (Date.now() > deadline) throw new Error('the NATS cluster did not elect a JetStream leader in 30 s');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return {
+      url,
+      nodes: ports.map((p, i) => ({ port: p.client, stop: (signal) => (running[i] as ServerProcess).stop(signal) })),
+      stop: async () => {
+        await Promise.all(running.map((r) => r.stop()));
+      },
+    };
+  } catch (err) {
+    await Promise.all(running.map((r) => r.stop('SIGKILL')));
+    throw err;
+  }
+}
+
+async function listens(port: number): Promise<boolean> {
+  const nc = await connect({ servers: `127.0.0.1:${port}`, reconnect: false, timeout: 1_000 });
+  await nc.close();
+  return true;
+}
+
+async function jetStreamAnswers(url: string): Promise<boolean> {
+  const nc = await connect({ servers: url.split(','), reconnect: false, timeout: 1_000 }).catch(() => undefined);
+  if (!nc) return false;
+  try {
+    await (await jetstreamManager(nc, { timeout: 1_000 })).getAccountInfo();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await nc.close();
+  }
+}
