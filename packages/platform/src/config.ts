@@ -64,6 +64,10 @@ export const env = {
 export const commonEnvSpec = {
   ASSENT_NATS_URL: env.string('nats://127.0.0.1:4222'),
   ASSENT_REDIS_URL: env.string('redis://127.0.0.1:6379'),
+  // Redis with failover: the Sentinels (host:port, comma-separated) and the name they
+  // monitor. The user and password still come from ASSENT_REDIS_URL (its host is unused).
+  ASSENT_REDIS_SENTINELS: env.list(),
+  ASSENT_REDIS_SENTINEL_MASTER: env.string('assent'),
   // Copies of each stream and KV bucket the services create: 3 on a 3-node NATS cluster.
   ASSENT_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   ASSENT_LOG_LEVEL: env.logLevel(),
@@ -192,6 +196,8 @@ export interface CommonConfig {
   natsTls: ClientTlsFiles;
   /** TLS to Redis (a rediss:// URL turns it on; these add a CA and a client certificate). */
   redisTls: ClientTlsFiles;
+  /** Redis through Sentinel (failover): empty = connect to ASSENT_REDIS_URL's host. */
+  redisSentinels: { sentinels: { host: string; port: number }[]; master: string };
   /** gRPC server connections are closed (gracefully, GOAWAY) after this long; 0 = never. */
   grpcMaxConnectionAgeMs: number;
   /** Inbound rate limits (token buckets in Redis shared by the replicas). */
@@ -228,6 +234,15 @@ export function commonConfig(parsed: { [K in keyof typeof commonEnvSpec]: z.outp
       caFile: parsed.ASSENT_GRPC_TLS_CA_FILE,
     },
     natsTls: { caFile: parsed.ASSENT_NATS_TLS_CA_FILE, certFile: parsed.ASSENT_NATS_TLS_CERT_FILE, keyFile: parsed.ASSENT_NATS_TLS_KEY_FILE },
+    redisSentinels: {
+      sentinels: parsed.ASSENT_REDIS_SENTINELS.map((hp) => {
+        const i = hp.lastIndexOf(':');
+        const port = Number(hp.slice(i + 1));
+        if (i <= 0 || !Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError([{ variable: 'ASSENT_REDIS_SENTINELS', message: `"${hp}" is not host:port` }]);
+        return { host: hp.slice(0, i), port };
+      }),
+      master: parsed.ASSENT_REDIS_SENTINEL_MASTER,
+    },
     redisTls: { caFile: parsed.ASSENT_REDIS_TLS_CA_FILE, certFile: parsed.ASSENT_REDIS_TLS_CERT_FILE, keyFile: parsed.ASSENT_REDIS_TLS_KEY_FILE },
     grpcMaxConnectionAgeMs: parsed.ASSENT_GRPC_MAX_CONNECTION_AGE_MS,
     rateLimits: parsed.ASSENT_RATE_LIMITS,

@@ -7,11 +7,24 @@ export type { Redis };
 
 /**
  * A Redis client whose every key is under `<root>:` (tests use a unique root). A
- * rediss:// URL speaks TLS; `tls` adds a CA to verify the server and a client certificate.
+ * rediss:// URL speaks TLS; `tls` adds a CA to verify the server and a client
+ * certificate. With `sentinel`, it asks the Sentinels where the master is (and again
+ * after a failover), logging in with the URL's user and password.
  */
-export function createRedis(url: string, root: string, tls?: ClientTlsFiles): Redis {
+export function createRedis(url: string, root: string, tls?: ClientTlsFiles, sentinel?: { sentinels: { host: string; port: number }[]; master: string }): Redis {
   const files = tls && (tls.caFile || tls.certFile || tls.keyFile) ? tls : undefined;
-  return new Redis(url, {
+  const viaSentinel = sentinel && sentinel.sentinels.length > 0 ? sentinel : undefined;
+  const u = new URL(url);
+  const target = viaSentinel
+    ? {
+        sentinels: viaSentinel.sentinels,
+        name: viaSentinel.master,
+        ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+        ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+        ...(url.startsWith('rediss://') ? { enableTLSForSentinelMode: true } : {}),
+      }
+    : undefined;
+  const options = {
     keyPrefix: `${root}:`,
     maxRetriesPerRequest: 3,
     enableAutoPipelining: true,
@@ -25,7 +38,8 @@ export function createRedis(url: string, root: string, tls?: ClientTlsFiles): Re
           },
         }
       : {}),
-  });
+  };
+  return target ? new Redis({ ...options, ...target }) : new Redis(url, options);
 }
 
 /** Typed key builders: every key is tenant-scoped where the value is. */

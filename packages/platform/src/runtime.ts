@@ -54,7 +54,7 @@ export async function createRuntime(service: string, config: CommonConfig, opts:
   const nats = await connectNats(config.natsUrl, `assent-${service}`, logger, config.natsTls);
   setStreamReplicas(config.natsReplicas);
   await ensureEventStreams(nats.jsm, n);
-  const redis = createRedis(config.redisUrl, config.subjectRoot, config.redisTls);
+  const redis = createRedis(config.redisUrl, config.subjectRoot, config.redisTls, config.redisSentinels);
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   const verifier = createJwtVerifier(config.auth);
   const limiter = new RedisRateLimiter(redis, { fallbackReplicas: config.rateLimits.fallbackReplicas, onFallback: () => metrics.rateLimitFallbacks.inc() });

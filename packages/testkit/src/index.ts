@@ -22,3 +22,5 @@ export { startEventGateway } from './event-gateway.js';
 export type { RunningEventGateway } from './event-gateway.js';
 export { startNatsCluster } from './nats-cluster.js';
 export type { RunningNatsCluster } from './nats-cluster.js';
+export { startRedisFailover } from './redis-failover.js';
+export type { RunningRedisFailover } from './redis-failover.js';
