@@ -372,7 +372,6 @@ async function main(): Promise<void> {
     notifier: {
       NOTIFIER_SLACK_API_URL: realSlack ? (env['NOTIFIER_SLACK_API_URL'] as string) : (slack?.url as string),
       NOTIFIER_SLACK_BOT_TOKEN: realSlack ? (env['NOTIFIER_SLACK_BOT_TOKEN'] as string) : (slack?.token as string),
-      NOTIFIER_APPROVALS_ADDR: target('approvals'),
     },
   };
   for (const i of instances) {

@@ -112,9 +112,6 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       case 'notifier':
         return startNotifier(
           notifierConfig({
-            // The notifier has no approvals client yet (Slack buttons are answered elsewhere);
-            // the address is passed so it balances over every replica once it has one.
-            NOTIFIER_APPROVALS_ADDR: list('approvals'),
             ...(opts.slackUrl ? { NOTIFIER_SLACK_API_URL: opts.slackUrl } : {}),
             ...(opts.slackToken ? { NOTIFIER_SLACK_BOT_TOKEN: opts.slackToken } : {}),
             ...env,
