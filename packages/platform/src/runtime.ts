@@ -34,8 +34,8 @@ export interface ServiceRuntime {
   redis: Redis;
   grpc: GrpcServer;
   publisher: EventPublisher;
-  /** This service's identity for calls to other services. */
-  serviceTokens(): TokenSource;
+  /** This service's identity for calls to `target` (a token for that service's audience). */
+  serviceTokens(target: string): TokenSource;
   /** The tenant directory (opened on first use; stopped with the service, part of /readyz). */
   tenants(): Promise<TenantDirectory>;
   /** Adds a condition to /readyz (e.g. a KV mirror is live); NATS being connected is always one. */
@@ -56,7 +56,7 @@ export async function createRuntime(service: string, config: CommonConfig, opts:
   await ensureEventStreams(nats.jsm, n);
   const redis = createRedis(config.redisUrl, config.subjectRoot, config.redisTls, config.redisSentinels);
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
-  const verifier = createJwtVerifier(config.auth);
+  const verifier = createJwtVerifier({ ...config.auth, serviceAudience: `${config.auth.audience}:${service}` });
   const limiter = new RedisRateLimiter(redis, { fallbackReplicas: config.rateLimits.fallbackReplicas, onFallback: () => metrics.rateLimitFallbacks.inc() });
   const admit = rateLimitAdmission({ service, limiter, limits: config.rateLimits, metrics });
   const grpc = createGrpcServer({ logger, metrics, verifier, descriptorSetPath, maxConnectionAgeMs: config.grpcMaxConnectionAgeMs, tls: config.grpcTls, admit });
@@ -66,7 +66,7 @@ export async function createRuntime(service: string, config: CommonConfig, opts:
   const checks: { name: string; check: () => boolean }[] = [{ name: 'nats', check: () => nats.connected() }];
   let http: HttpServer | undefined;
   let ready = false;
-  let tokens: TokenSource | undefined;
+  const tokens = new Map<string, TokenSource>();
   let tenantDirectory: Promise<TenantDirectory> | undefined;
 
   const shutdown = new Shutdown(logger);
@@ -100,9 +100,10 @@ export async function createRuntime(service: string, config: CommonConfig, opts:
     redis,
     grpc,
     publisher,
-    serviceTokens() {
-      tokens ??= serviceTokenSource(service, config.auth);
-      return tokens;
+    serviceTokens(target) {
+      let source = tokens.get(target);
+      if (!source) tokens.set(target, (source = serviceTokenSource(service, target, config.auth)));
+      return source;
     },
     readiness(name, check) {
       checks.push({ name, check });

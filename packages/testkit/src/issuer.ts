@@ -12,7 +12,8 @@ export interface TestIssuer {
   keyFile: string;
   jwksUrl: string;
   issuer: string;
-  token(claims: { subject: string; tenant?: string; roles?: string[]; ttlSeconds?: number }): Promise<string>;
+  /** A token for `audience` (default `assent`; a service calling e.g. authz uses `assent:authz`). */
+  token(claims: { subject: string; tenant?: string; roles?: string[]; ttlSeconds?: number; audience?: string }): Promise<string>;
   stop(): Promise<void>;
 }
 

@@ -32,7 +32,7 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
       policies,
       requests: new StreamRequestRepository(store),
       watcher: new StreamRequestWatcher(store),
-      authz: new GrpcAuthzGateway(createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, rt.serviceTokens(), { deadlineMs: config.authzDeadlineMs })),
+      authz: new GrpcAuthzGateway(createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, rt.serviceTokens('authz'), { deadlineMs: config.authzDeadlineMs })),
       idempotency: new RedisIdempotencyStore(rt.redis),
       events: { emit: async (e) => void (await rt.publisher.publish(e)) },
       newEvent: (e) => newEvent({ ...e, service: 'approvals' }),

@@ -52,7 +52,7 @@ describe('authz over gRPC', () => {
 
   it('walks NEEDS_APPROVAL → grant → ALLOW, DENY for non-members, NOT_FOUND for unknown tenant/action', async () => {
     const admin = client(await issuer.token({ subject: 'root', roles: ['platform-admin'] }));
-    const svc = client(await issuer.token({ subject: 'service:approvals' }));
+    const svc = client(await issuer.token({ subject: 'service:approvals', audience: 'assent:authz' }));
     const alice = client(await issuer.token({ subject: 'alice', tenant: 'acme' }));
     const mallory = client(await issuer.token({ subject: 'mallory', tenant: 'acme' }));
 
@@ -87,7 +87,7 @@ describe('authz over gRPC', () => {
 
   it('writes one identical grant when WriteGrant is retried for a request', async () => {
     const admin = client(await issuer.token({ subject: 'root', roles: ['platform-admin'] }));
-    const svc = client(await issuer.token({ subject: 'service:approvals' }));
+    const svc = client(await issuer.token({ subject: 'service:approvals', audience: 'assent:authz' }));
     await admin.createTenant({ id: 'retry', displayName: 'Retry' });
     await admin.addTenantMember({ tenant: 'retry', user: 'alice' });
     await svc.registerProtectedAction({ tenant: 'retry', action: 'keys.rotate', policy, approvers: ['user:bob'] });
@@ -135,7 +135,7 @@ describe('authz over gRPC', () => {
   });
 
   it('returns INVALID_ARGUMENT with field violations and changes nothing', async () => {
-    const svc = client(await issuer.token({ subject: 'service:approvals' }));
+    const svc = client(await issuer.token({ subject: 'service:approvals', audience: 'assent:authz' }));
     const err = await svc
       .registerProtectedAction({ tenant: 'Bad Tenant', action: 'x', policy: undefined, approvers: ['bob'] })
       .then(() => undefined, (e: unknown) => e);
@@ -150,11 +150,11 @@ describe('authz over gRPC', () => {
 
   it('lets a service identity call only the RPCs listed for it (the notifier and approvals cannot create tenants)', async () => {
     for (const subject of ['service:notifier', 'service:approvals']) {
-      const svc = client(await issuer.token({ subject }));
+      const svc = client(await issuer.token({ subject, audience: 'assent:authz' }));
       await expect(svc.createTenant({ id: 'sneaky', displayName: 'Sneaky' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
       await expect(svc.addTenantMember({ tenant: 'acme', user: 'mallory' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
     }
-    const notifier = client(await issuer.token({ subject: 'service:notifier' }));
+    const notifier = client(await issuer.token({ subject: 'service:notifier', audience: 'assent:authz' }));
     await expect(notifier.check({ tenant: 'acme', principal: 'alice', action: 'payouts.change_details', resource: 'r/1' })).rejects.toMatchObject({
       code: Status.PERMISSION_DENIED,
       details: 'service notifier may not call Check',
@@ -165,13 +165,26 @@ describe('authz over gRPC', () => {
     const mallory = client(await issuer.token({ subject: 'mallory', tenant: 'acme' }));
     expect((await mallory.check({ tenant: 'acme', principal: '', action: 'payouts.change_details', resource: 'r/1' })).decision).toBe(authzv1.Decision.DECISION_DENY);
     // approvals keeps what it needs.
-    const approvals = client(await issuer.token({ subject: 'service:approvals' }));
+    const approvals = client(await issuer.token({ subject: 'service:approvals', audience: 'assent:authz' }));
     expect((await approvals.check({ tenant: 'acme', principal: 'alice', action: 'payouts.change_details', resource: 'r/1' })).decision).toBe(authzv1.Decision.DECISION_NEEDS_APPROVAL);
+  });
+
+  it('takes a service identity only with a token minted for authz (a token given to another service is refused)', async () => {
+    for (const audience of ['assent', 'assent:delivery']) {
+      const replayed = client(await issuer.token({ subject: 'service:approvals', audience }));
+      await expect(replayed.check({ tenant: 'acme', principal: 'alice', action: 'payouts.change_details', resource: 'r/1' }), audience).rejects.toMatchObject({
+        code: Status.UNAUTHENTICATED,
+        details: expect.stringMatching(/audience .*assent:authz/),
+      });
+    }
+    // People's tokens keep the platform's audience.
+    const alice = client(await issuer.token({ subject: 'alice', tenant: 'acme' }));
+    await expect(alice.check({ tenant: 'acme', principal: '', action: 'payouts.change_details', resource: 'r/1' })).resolves.toBeDefined();
   });
 
   it('answers UNAVAILABLE, never an answer, when OpenFGA is down and the decision is not cached', async () => {
     const admin = client(await issuer.token({ subject: 'root', roles: ['platform-admin'] }));
-    const svc = client(await issuer.token({ subject: 'service:approvals' }));
+    const svc = client(await issuer.token({ subject: 'service:approvals', audience: 'assent:authz' }));
     await admin.createTenant({ id: 'down', displayName: 'Down' });
     await svc.registerProtectedAction({ tenant: 'down', action: 'keys.rotate', policy, approvers: ['user:bob'] });
     await fga.stop();

@@ -42,6 +42,8 @@ export interface TokenClaims {
   tenant?: string;
   roles?: string[];
   ttlSeconds?: number;
+  /** Default: the key's audience (`assent`); a service calling another names it, e.g. `assent:authz`. */
+  audience?: string;
 }
 
 export async function mintToken(key: DevIssuerKey, claims: TokenClaims): Promise<string> {
@@ -52,7 +54,7 @@ export async function mintToken(key: DevIssuerKey, claims: TokenClaims): Promise
   })
     .setProtectedHeader({ alg: 'ES256', kid: key.privateJwk.kid ?? 'dev' })
     .setIssuer(key.issuer)
-    .setAudience(key.audience)
+    .setAudience(claims.audience ?? key.audience)
     .setSubject(claims.subject)
     .setIssuedAt()
     .setExpirationTime(`${claims.ttlSeconds ?? 3600}s`);

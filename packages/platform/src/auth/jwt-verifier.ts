@@ -59,6 +59,12 @@ function withBearerFrom(file: string): FetchImplementation {
 export interface JwtVerifierOptions {
   issuers: TrustedIssuer[];
   audience: string;
+  /**
+   * This service's own audience (`assent:<service>`): a service identity must present
+   * a token minted for it, so a token one service was given cannot be replayed at
+   * another. People's tokens may carry either audience.
+   */
+  serviceAudience?: string;
   serviceSubjects: string[];
   /** Signature algorithms accepted (pinned: never `none` or a shared-secret HMAC). Default RS256 and ES256. */
   algorithms?: readonly string[];
@@ -115,7 +121,7 @@ export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
     try {
       ({ payload } = await jwtVerify(token, jwks, {
         issuer,
-        audience: opts.audience,
+        audience: opts.serviceAudience ? [opts.audience, opts.serviceAudience] : opts.audience,
         algorithms: [...algorithms],
         // A token without an expiry would be good forever.
         requiredClaims: ['exp'],
@@ -124,6 +130,9 @@ export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
       }));
     } catch (err) {
       if (err instanceof errors.JWTExpired) throw new UnauthenticatedError('token expired');
+      if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'aud') {
+        throw new UnauthenticatedError(`invalid token: its audience is not ${[opts.audience, opts.serviceAudience].filter(Boolean).join(' or ')}`);
+      }
       if (err instanceof errors.JOSEError) throw new UnauthenticatedError(`invalid token: ${err.code}`);
       throw err;
     }
@@ -141,6 +150,10 @@ export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
     }
     // Only an issuer allowed to may vouch for a service identity.
     const service = services.has(payload.sub) && (rights?.services ?? true);
+    if (service && opts.serviceAudience) {
+      const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+      if (!aud.includes(opts.serviceAudience)) throw new UnauthenticatedError(`a service's token here must be for audience ${opts.serviceAudience}`);
+    }
     const principal: Principal = Object.freeze({ subject: payload.sub, kind: service ? 'service' : 'user', tenant, roles });
     return { principal, exp: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined };
   }

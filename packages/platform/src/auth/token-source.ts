@@ -27,7 +27,7 @@ export function fileTokenSource(path: string, refreshMs = 60_000): TokenSource {
 }
 
 /** Mints short-lived tokens with the dev issuer key (local runs and tests only). */
-export function devTokenSource(key: DevIssuerKey | string, claims: { subject: string; tenant?: string; roles?: string[] }): TokenSource {
+export function devTokenSource(key: DevIssuerKey | string, claims: { subject: string; tenant?: string; roles?: string[]; audience?: string }): TokenSource {
   let cached: { value: string; exp: number } | undefined;
   let loaded: Promise<DevIssuerKey> | undefined;
   return {
@@ -42,9 +42,18 @@ export function devTokenSource(key: DevIssuerKey | string, claims: { subject: st
   };
 }
 
-/** The token source a service uses for its own identity, from config. */
-export function serviceTokenSource(service: string, auth: { serviceTokenFile: string | undefined; devIssuerKeyFile: string | undefined }): TokenSource {
-  if (auth.serviceTokenFile) return fileTokenSource(auth.serviceTokenFile);
-  if (auth.devIssuerKeyFile) return devTokenSource(auth.devIssuerKeyFile, { subject: `service:${service}` });
+/**
+ * The token a service presents to `target` (another service), from config: minted for
+ * audience `<audience>:<target>` with the dev issuer, or read from
+ * ASSENT_SERVICE_TOKEN_FILE, where `{target}` stands for the target's name (Kubernetes
+ * projects one token per audience, e.g. /var/run/secrets/assent/authz.token).
+ */
+export function serviceTokenSource(
+  service: string,
+  target: string,
+  auth: { serviceTokenFile: string | undefined; devIssuerKeyFile: string | undefined; audience: string },
+): TokenSource {
+  if (auth.serviceTokenFile) return fileTokenSource(auth.serviceTokenFile.replaceAll('{target}', target));
+  if (auth.devIssuerKeyFile) return devTokenSource(auth.devIssuerKeyFile, { subject: `service:${service}`, audience: `${auth.audience}:${target}` });
   throw new Error('no service identity: set ASSENT_SERVICE_TOKEN_FILE or ASSENT_DEV_ISSUER_KEY_FILE');
 }
