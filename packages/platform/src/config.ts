@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseIssuerRights, type IssuerRights } from './auth/jwt-verifier.js';
+import { parseIssuerRights, SUBJECT_PREFIX, type IssuerRights } from './auth/jwt-verifier.js';
 import { defaultServiceSubjects } from './auth/principal.js';
 import { rateLimitsSchema, type RateLimits } from './rate-limit/limits.js';
 
@@ -95,7 +95,8 @@ export const commonEnvSpec = {
   /**
    * More trusted issuers, `issuer=jwksUrl` separated by ";" (e.g. your IdP for people),
    * each optionally followed by a space and its rights (default `tenants=*`: people of
-   * any tenant, never services or platform-admin).
+   * any tenant, never services or platform-admin). Their subjects are namespaced by the
+   * issuer's host (`idp.example.com:alice`) unless the rights name a `prefix=`.
    */
   ASSENT_EXTRA_ISSUERS: z
     .string()
@@ -106,12 +107,16 @@ export const commonEnvSpec = {
         const i = part.indexOf('=');
         const issuer = part.slice(0, i).trim();
         const [jwksUrl = '', rightsText = 'tenants=*'] = part.slice(i + 1).trim().split(/\s+/, 2);
+        // Namespaced by default: the issuer's host, unless its rights say otherwise.
+        const host = URL.canParse(issuer) ? new URL(issuer).hostname.toLowerCase() : '';
         if (i <= 0 || !URL.canParse(jwksUrl)) {
           ctx.addIssue({ code: 'custom', message: `"${part}" is not issuer=jwksUrl [rights]` });
           return z.NEVER;
         }
         try {
-          pairs.push({ issuer, jwksUrl, rights: parseIssuerRights(rightsText) });
+          const rights = parseIssuerRights(rightsText);
+          const named = /(^|,)\s*prefix=/.test(rightsText);
+          pairs.push({ issuer, jwksUrl, rights: named || !SUBJECT_PREFIX.test(host) ? rights : { ...rights, prefix: host } });
         } catch (err) {
           ctx.addIssue({ code: 'custom', message: `"${part}": ${(err as Error).message}` });
           return z.NEVER;

@@ -5,16 +5,20 @@ export const patterns = {
   tenant: /^[a-z][a-z0-9-]{1,62}$/,
   action: /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/,
   resource: /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,254}$/,
-  user: /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/,
+  // Optionally namespaced by its issuer (`okta:alice`; see IssuerRights.prefix).
+  user: /^(?:[a-z0-9][a-z0-9.-]{0,62}:)?[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/,
   id: /^[0-9A-HJKMNP-TV-Z]{26}$/,
+  // An approver entry: a user (optionally issuer-namespaced) or a group's members.
+  approver: /^(user:(?:[a-z0-9][a-z0-9.-]{0,62}:)?[A-Za-z0-9][A-Za-z0-9._@-]{0,127}|group:[a-z0-9][a-z0-9._-]{0,127}#member)$/,
 };
 
 export const describe = {
   tenant: 'must be 2-63 lowercase letters, digits or "-", starting with a letter',
   action: 'must be dotted lowercase words, e.g. "payouts.change_details"',
   resource: 'must be 1-255 letters, digits, ".", "_", "-" or "/"',
-  user: 'must be 1-128 letters, digits, ".", "_", "@" or "-"',
+  user: 'must be 1-128 letters, digits, ".", "_", "@" or "-", optionally after its issuer\'s namespace and ":"',
   id: 'must be a 26-character ULID',
+  approver: 'must be "user:<id>" or "group:<id>#member"',
 };
 
 /** Collects field violations and throws them together as one InvalidArgumentError. */

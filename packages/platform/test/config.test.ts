@@ -57,11 +57,15 @@ describe('trusted issuers and service subjects', () => {
   });
 
   it('says what each issuer may assert: everything for the primary by default, people of any tenant for extra ones', () => {
-    const c = commonConfig(parseEnv(commonEnvSpec, { ...valid, ASSENT_EXTRA_ISSUERS: 'https://idp=https://idp/jwks; https://b=https://b/keys tenants=acme|globex,platform-admin' }));
+    const c = commonConfig(
+      parseEnv(commonEnvSpec, { ...valid, ASSENT_EXTRA_ISSUERS: 'https://idp.example.com=https://idp/jwks; https://b=https://b/keys tenants=acme|globex,platform-admin,prefix=corp; https://c=https://c/keys prefix=none' }),
+    );
+    // Extra issuers' subjects are namespaced by their host unless their rights say otherwise.
     expect(c.auth.issuers.map((i) => i.rights)).toEqual([
       { services: true, platformAdmin: true, tenants: '*' },
-      { services: false, platformAdmin: false, tenants: '*' },
-      { services: false, platformAdmin: true, tenants: ['acme', 'globex'] },
+      { services: false, platformAdmin: false, tenants: '*', prefix: 'idp.example.com' },
+      { services: false, platformAdmin: true, tenants: ['acme', 'globex'], prefix: 'corp' },
+      { services: false, platformAdmin: false, tenants: [], prefix: undefined },
     ]);
     expect(commonConfig(parseEnv(commonEnvSpec, { ...valid, ASSENT_JWT_ISSUER_RIGHTS: 'services' })).auth.issuers[0]?.rights).toEqual({ services: true, platformAdmin: false, tenants: [] });
     expect(() => parseEnv(commonEnvSpec, { ...valid, ASSENT_JWT_ISSUER_RIGHTS: 'everything' })).toThrow(/unknown issuer right "everything"/);

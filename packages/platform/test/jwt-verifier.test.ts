@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDevIssuerKey, createJwtVerifier, mintToken, publicJwks, serveJwks, UnauthenticatedError, type DevIssuerKey } from '@assent/platform';
+import { parseIssuerRights } from '../src/auth/jwt-verifier.js';
 
 // Spy on signature verification to see which calls the cache answers (vi.mock is hoisted).
 vi.mock('jose', async (importOriginal) => {
@@ -46,9 +47,25 @@ describe('createJwtVerifier', () => {
     expect(user).toEqual({ subject: 'alice', kind: 'user', tenant: 'acme', roles: ['admin'] });
   });
 
-  it('treats a workload that is not on the service list as a tenant-less user', async () => {
-    const other = await verifier.verify(await mintToken(cluster, { subject: 'system:serviceaccount:default:anything' }));
-    expect(other).toMatchObject({ kind: 'user', tenant: undefined });
+  it('refuses a workload that is not on the service list: its subject names a namespace that is not its issuer\'s', async () => {
+    await expect(verifier.verify(await mintToken(cluster, { subject: 'system:serviceaccount:default:anything' }))).rejects.toThrow(/names a namespace/);
+  });
+
+  it('namespaces subjects by issuer: two issuers\' "alice" are two principals, and none can claim the other\'s', async () => {
+    const namespaced = createJwtVerifier({
+      issuers: [
+        { issuer: 'https://cluster', jwksUrl: clusterJwksUrl, rights: { services: true, platformAdmin: true, tenants: '*' } },
+        { issuer: 'https://idp', jwksUrl: idpJwksUrl, rights: parseIssuerRights('tenants=acme,prefix=okta') },
+      ],
+      audience: 'assent',
+      serviceSubjects: ['system:serviceaccount:assent:approvals'],
+    });
+    await expect(namespaced.verify(await mintToken(idp, { subject: 'alice', tenant: 'acme' }))).resolves.toMatchObject({ subject: 'okta:alice', kind: 'user' });
+    await expect(namespaced.verify(await mintToken(cluster, { subject: 'alice', tenant: 'acme' }))).resolves.toMatchObject({ subject: 'alice' });
+    // The unprefixed issuer cannot name itself into okta's namespace, nor okta nest one.
+    await expect(namespaced.verify(await mintToken(cluster, { subject: 'okta:alice', tenant: 'acme' }))).rejects.toThrow(/names a namespace/);
+    await expect(namespaced.verify(await mintToken(idp, { subject: 'x:alice', tenant: 'acme' }))).rejects.toThrow(/not a user id/);
+    expect(() => parseIssuerRights('prefix=Bad_NS')).toThrow(/prefix/);
   });
 
   it('rejects untrusted issuers, foreign keys, wrong audiences, expired tokens and garbage', async () => {
@@ -76,7 +93,8 @@ describe('a JWKS that wants a bearer token (the Kubernetes API server)', () => {
     try {
       await writeFile(tokenFile, 'token-1\n');
       const token = await mintToken(cluster, { subject: 'system:serviceaccount:assent:approvals' });
-      const make = (file?: string) => createJwtVerifier({ issuers: [{ issuer: 'https://cluster', jwksUrl, jwksTokenFile: file }], audience: 'assent', serviceSubjects: [], cacheSize: 0 });
+      const make = (file?: string) =>
+        createJwtVerifier({ issuers: [{ issuer: 'https://cluster', jwksUrl, jwksTokenFile: file }], audience: 'assent', serviceSubjects: ['system:serviceaccount:assent:approvals'], cacheSize: 0 });
       await expect(make(tokenFile).verify(token)).resolves.toMatchObject({ subject: 'system:serviceaccount:assent:approvals' });
       expected = 'token-2';
       await writeFile(tokenFile, 'token-2\n');

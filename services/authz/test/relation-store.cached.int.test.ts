@@ -66,6 +66,16 @@ describe('decision cache across replicas', () => {
     expect(await b.activeGrant(t, 'alice', 'keys.rotate', 'key/1', grant.expiresAt)).toBeUndefined();
   });
 
+  it('keeps issuer-namespaced users apart in OpenFGA (okta:alice is not alice)', async () => {
+    const a = replica(natsA, redisA);
+    const t = `ns-${++n}`;
+    await a.addMember(t, 'okta:alice');
+    expect(await a.isMember(t, 'okta:alice')).toBe(true);
+    expect(await a.isMember(t, 'alice')).toBe(false);
+    await a.setApprovers(t, 'keys.rotate', ['user:okta:bob']);
+    expect([await a.isApprover(t, 'keys.rotate', 'okta:bob'), await a.isApprover(t, 'keys.rotate', 'bob')]).toEqual([true, false]);
+  });
+
   it('answers a repeated question without OpenFGA', async () => {
     const a = replica(natsA, redisA);
     const t = `repeat-${++n}`;

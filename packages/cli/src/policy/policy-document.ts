@@ -29,8 +29,8 @@ type Path = (string | number)[];
 
 const rootKeys = ['apiVersion', 'kind', 'spec'];
 const specKeys = ['id', 'action', 'approvers', 'quorum', 'allowSelfApproval', 'requireJustification', 'grantDuration', 'grantDurationSeconds', 'slackChannel'];
-// Approvers are OpenFGA subjects: "user:bob", "group:finance#member".
-const subjectPattern = /^[a-z][a-z0-9_]*:[^\s:#]+(#[a-z][a-z0-9_]*)?$/;
+// Approvers: "user:bob" (or an issuer-namespaced "user:okta:bob"), "group:finance#member".
+const subjectPattern = patterns.approver;
 const maxUint32 = 4_294_967_295;
 
 /**

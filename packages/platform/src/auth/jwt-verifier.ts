@@ -31,12 +31,22 @@ export interface IssuerRights {
   platformAdmin: boolean;
   /** Tenants its tokens may name: '*' for any, else a list. */
   tenants: '*' | readonly string[];
+  /**
+   * Its subjects' namespace: `sub` "alice" becomes the principal "<prefix>:alice", so two
+   * issuers' "alice" are two people. Without one, a subject may not contain ":" unless
+   * it is a listed service (so nobody can name themselves into another's namespace).
+   */
+  prefix?: string | undefined;
 }
 
+/** An issuer's subject namespace: lowercase letters, digits, "." and "-" (e.g. its host name). */
+export const SUBJECT_PREFIX = /^[a-z0-9][a-z0-9.-]{0,62}$/;
+const LOCAL_SUBJECT = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
+
 /**
- * `services`, `platform-admin` and `tenants=<a>|<b>` (or `tenants=*`), comma-separated;
- * what is not listed is not allowed. E.g. the cluster: `services`; an IdP for people
- * of two tenants: `tenants=acme|globex`.
+ * `services`, `platform-admin`, `tenants=<a>|<b>` (or `tenants=*`) and `prefix=<ns>`
+ * (or `prefix=none`), comma-separated; what is not listed is not allowed. E.g. the
+ * cluster: `services`; an IdP for people of two tenants: `tenants=acme|globex,prefix=okta`.
  */
 export function parseIssuerRights(text: string): IssuerRights {
   const rights: IssuerRights = { services: false, platformAdmin: false, tenants: [] };
@@ -46,7 +56,11 @@ export function parseIssuerRights(text: string): IssuerRights {
     else if (part.startsWith('tenants=')) {
       const list = part.slice('tenants='.length).split('|').map((t) => t.trim()).filter(Boolean);
       rights.tenants = list.includes('*') ? '*' : list;
-    } else throw new Error(`unknown issuer right "${part}" (services, platform-admin, tenants=a|b or tenants=*)`);
+    } else if (part.startsWith('prefix=')) {
+      const prefix = part.slice('prefix='.length);
+      if (prefix !== 'none' && !SUBJECT_PREFIX.test(prefix)) throw new Error(`prefix "${prefix}" must be lowercase letters, digits, "." or "-" (or none)`);
+      rights.prefix = prefix === 'none' ? undefined : prefix;
+    } else throw new Error(`unknown issuer right "${part}" (services, platform-admin, tenants=a|b or tenants=*, prefix=<ns>)`);
   }
   return rights;
 }
@@ -148,13 +162,21 @@ export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
       }
       if (roles.includes('platform-admin') && !rights.platformAdmin) throw new UnauthenticatedError(`issuer ${issuer} may not assert platform-admin`);
     }
+    // Subjects are namespaced by issuer: a prefixed issuer's "alice" is "<prefix>:alice".
+    let subject = payload.sub;
+    if (rights?.prefix) {
+      if (!LOCAL_SUBJECT.test(payload.sub)) throw new UnauthenticatedError(`invalid token: subject "${payload.sub}" is not a user id`);
+      subject = `${rights.prefix}:${payload.sub}`;
+    } else if (subject.includes(':') && !services.has(subject)) {
+      throw new UnauthenticatedError(`invalid token: subject "${subject}" names a namespace; only namespaced issuers and listed services may`);
+    }
     // Only an issuer allowed to may vouch for a service identity.
-    const service = services.has(payload.sub) && (rights?.services ?? true);
+    const service = services.has(subject) && (rights?.services ?? true);
     if (service && opts.serviceAudience) {
       const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
       if (!aud.includes(opts.serviceAudience)) throw new UnauthenticatedError(`a service's token here must be for audience ${opts.serviceAudience}`);
     }
-    const principal: Principal = Object.freeze({ subject: payload.sub, kind: service ? 'service' : 'user', tenant, roles });
+    const principal: Principal = Object.freeze({ subject, kind: service ? 'service' : 'user', tenant, roles });
     return { principal, exp: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined };
   }
 

@@ -4,7 +4,6 @@ import { eventTypes, policyJson } from '../events.js';
 import type { ApprovalsDeps } from '../ports.js';
 import type { Policy } from '../types.js';
 
-const SUBJECT = /^(user:[A-Za-z0-9][A-Za-z0-9._@-]{0,127}|group:[a-z0-9][a-z0-9._-]{0,127}#member)$/;
 const POLICY_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const SLACK_CHANNEL = /^[A-Za-z0-9#][A-Za-z0-9_.-]{0,79}$/;
 export const MIN_GRANT_SECONDS = 60;
@@ -23,7 +22,7 @@ export function validatePolicy(p: PolicyInput): void {
   if (p.approvers.length > MAX_APPROVERS) v.add('policy.approvers', `at most ${MAX_APPROVERS} entries`);
   if (new Set(p.approvers).size !== p.approvers.length) v.add('policy.approvers', 'must not repeat an entry');
   p.approvers.forEach((a, i) => {
-    if (!SUBJECT.test(a)) v.add(`policy.approvers[${i}]`, 'must be "user:<id>" or "group:<id>#member"');
+    if (!patterns.approver.test(a)) v.add(`policy.approvers[${i}]`, 'must be "user:<id>" or "group:<id>#member"');
   });
   // Group sizes are unknown here; with only listed users the quorum must be reachable.
   const onlyUsers = !p.approvers.some((a) => a.startsWith('group:'));

@@ -18,6 +18,13 @@ const ignoreDuplicates = { conflict: { onDuplicateWrites: ClientWriteRequestOnDu
 const ignoreMissing = { conflict: { onMissingDeletes: ClientWriteRequestOnMissingDeletes.Ignore } };
 
 const tenantObj = (t: string) => `tenant:${t}`;
+/**
+ * A principal as an OpenFGA user. OpenFGA ids may not contain ":", so an issuer's
+ * namespace separator becomes "|" (which user ids never contain): okta:alice → user:okta|alice.
+ */
+const fgaUser = (principal: string) => `user:${principal.replace(':', '|')}`;
+/** An approver entry ("user:<id>" or "group:<id>#member") as an OpenFGA user. */
+const fgaApprover = (approver: string) => (approver.startsWith('user:') ? fgaUser(approver.slice('user:'.length)) : approver);
 const actionObj = (t: string, a: string) => `action:${t}/${a}`;
 /** Resources are free-form; hashing keeps the object id within OpenFGA's id rules. */
 const grantObj = (t: string, a: string, r: string) => `grant:${t}/${createHash('sha256').update(`${a}\n${r}`).digest('hex').slice(0, 40)}`;
@@ -38,7 +45,7 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
 const grantTuples = (grant: Grant): { actionLink: TupleKey; grantee: TupleKey } => {
   const object = grantObj(grant.tenant, grant.action, grant.resource);
   const grantee: TupleKey = {
-    user: `user:${grant.principal}`,
+    user: fgaUser(grant.principal),
     relation: 'grantee',
     object,
     condition: {
@@ -81,11 +88,11 @@ export class OpenFgaRelationStore implements RelationStore {
   }
 
   isMember(tenant: string, user: string): Promise<boolean> {
-    return this.check(`user:${user}`, 'member', tenantObj(tenant));
+    return this.check(fgaUser(user), 'member', tenantObj(tenant));
   }
 
   async addMember(tenant: string, user: string): Promise<void> {
-    await guard(() => this.fga.writeTuples([{ user: `user:${user}`, relation: 'member', object: tenantObj(tenant) }], ignoreDuplicates));
+    await guard(() => this.fga.writeTuples([{ user: fgaUser(user), relation: 'member', object: tenantObj(tenant) }], ignoreDuplicates));
   }
 
   setApprovers(tenant: string, action: string, approvers: string[]): Promise<void> {
@@ -102,7 +109,7 @@ export class OpenFgaRelationStore implements RelationStore {
       page.tuples.forEach((t) => existing.add(t.key.user));
       token = page.continuation_token || undefined;
     } while (token);
-    const wanted = new Set(approvers);
+    const wanted = new Set(approvers.map(fgaApprover));
     const writes = [...wanted].filter((u) => !existing.has(u)).map((user) => ({ user, relation: 'approver', object }));
     const deletes = [...existing].filter((u) => !wanted.has(u)).map((user) => ({ user, relation: 'approver', object }));
     if (writes.length) await this.fga.writeTuples(writes, ignoreDuplicates);
@@ -110,7 +117,7 @@ export class OpenFgaRelationStore implements RelationStore {
   }
 
   isApprover(tenant: string, action: string, user: string): Promise<boolean> {
-    return this.check(`user:${user}`, 'approver', actionObj(tenant, action));
+    return this.check(fgaUser(user), 'approver', actionObj(tenant, action));
   }
 
   writeGrant(grant: Grant): Promise<void> {
@@ -136,8 +143,8 @@ export class OpenFgaRelationStore implements RelationStore {
 
   async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined> {
     const object = grantObj(tenant, action, resource);
-    if (!(await this.check(`user:${user}`, 'can_perform', object, { current_time: now.toISOString() }))) return undefined;
-    const res = await guard(() => this.fga.read({ user: `user:${user}`, relation: 'grantee', object }));
+    if (!(await this.check(fgaUser(user), 'can_perform', object, { current_time: now.toISOString() }))) return undefined;
+    const res = await guard(() => this.fga.read({ user: fgaUser(user), relation: 'grantee', object }));
     const ctx = res.tuples[0]?.key.condition?.context as { grant_start?: string; grant_duration?: string } | undefined;
     if (!ctx?.grant_start || !ctx.grant_duration) return undefined;
     const seconds = Number(/^(\d+)s$/.exec(ctx.grant_duration)?.[1] ?? NaN);

@@ -1,10 +1,9 @@
-import { Violations, type Principal } from '@assent/platform/domain';
+import { Violations, patterns, type Principal } from '@assent/platform/domain';
 import type { AuthzDeps } from '../ports.js';
 import type { PolicyRef, ProtectedAction } from '../types.js';
 import { requireTenant } from './require-tenant.js';
 import { requireTrustedService } from './require-service.js';
 
-const SUBJECT = /^(user:[A-Za-z0-9][A-Za-z0-9._@-]{0,127}|group:[a-z0-9][a-z0-9._-]{0,127}#member)$/;
 
 export async function registerProtectedAction(
   deps: AuthzDeps,
@@ -16,7 +15,7 @@ export async function registerProtectedAction(
   if (!input.policy?.hash || !/^[0-9a-f]{64}$/.test(input.policy.hash)) v.add('policy.hash', 'must be a sha256 hex digest');
   if (input.approvers.length === 0) v.add('approvers', 'at least one approver is required');
   input.approvers.forEach((a, i) => {
-    if (!SUBJECT.test(a)) v.add(`approvers[${i}]`, 'must be "user:<id>" or "group:<id>#member"');
+    if (!patterns.approver.test(a)) v.add(`approvers[${i}]`, 'must be "user:<id>" or "group:<id>#member"');
   });
   v.throwIfAny();
   requireTrustedService(deps.trustedServices, caller, 'RegisterProtectedAction');
