@@ -68,6 +68,8 @@ export const commonEnvSpec = {
   // monitor. The user and password still come from ASSENT_REDIS_URL (its host is unused).
   ASSENT_REDIS_SENTINELS: env.list(),
   ASSENT_REDIS_SENTINEL_MASTER: env.string('assent'),
+  // The Sentinels' own password (their `requirepass`), if they have one.
+  ASSENT_REDIS_SENTINEL_PASSWORD: env.optionalString(),
   // Copies of each stream and KV bucket the services create: 3 on a 3-node NATS cluster.
   ASSENT_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   ASSENT_LOG_LEVEL: env.logLevel(),
@@ -202,7 +204,7 @@ export interface CommonConfig {
   /** TLS to Redis (a rediss:// URL turns it on; these add a CA and a client certificate). */
   redisTls: ClientTlsFiles;
   /** Redis through Sentinel (failover): empty = connect to ASSENT_REDIS_URL's host. */
-  redisSentinels: { sentinels: { host: string; port: number }[]; master: string };
+  redisSentinels: { sentinels: { host: string; port: number }[]; master: string; password?: string | undefined };
   /** gRPC server connections are closed (gracefully, GOAWAY) after this long; 0 = never. */
   grpcMaxConnectionAgeMs: number;
   /** Inbound rate limits (token buckets in Redis shared by the replicas). */
@@ -247,6 +249,7 @@ export function commonConfig(parsed: { [K in keyof typeof commonEnvSpec]: z.outp
         return { host: hp.slice(0, i), port };
       }),
       master: parsed.ASSENT_REDIS_SENTINEL_MASTER,
+      password: parsed.ASSENT_REDIS_SENTINEL_PASSWORD,
     },
     redisTls: { caFile: parsed.ASSENT_REDIS_TLS_CA_FILE, certFile: parsed.ASSENT_REDIS_TLS_CERT_FILE, keyFile: parsed.ASSENT_REDIS_TLS_KEY_FILE },
     grpcMaxConnectionAgeMs: parsed.ASSENT_GRPC_MAX_CONNECTION_AGE_MS,

@@ -11,7 +11,7 @@ export type { Redis };
  * certificate. With `sentinel`, it asks the Sentinels where the master is (and again
  * after a failover), logging in with the URL's user and password.
  */
-export function createRedis(url: string, root: string, tls?: ClientTlsFiles, sentinel?: { sentinels: { host: string; port: number }[]; master: string }): Redis {
+export function createRedis(url: string, root: string, tls?: ClientTlsFiles, sentinel?: { sentinels: { host: string; port: number }[]; master: string; password?: string | undefined }): Redis {
   const files = tls && (tls.caFile || tls.certFile || tls.keyFile) ? tls : undefined;
   const viaSentinel = sentinel && sentinel.sentinels.length > 0 ? sentinel : undefined;
   const u = new URL(url);
@@ -19,6 +19,7 @@ export function createRedis(url: string, root: string, tls?: ClientTlsFiles, sen
     ? {
         sentinels: viaSentinel.sentinels,
         name: viaSentinel.master,
+        ...(viaSentinel.password ? { sentinelPassword: viaSentinel.password } : {}),
         ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
         ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
         ...(url.startsWith('rediss://') ? { enableTLSForSentinelMode: true } : {}),

@@ -10,8 +10,10 @@ import { startRedisFailover, type RunningRedisFailover } from '@assent/testkit';
 let redis: RunningRedisFailover;
 let client: Redis;
 
+const sentinelPassword = 'sentinel-test-password';
+
 beforeAll(async () => {
-  redis = await startRedisFailover();
+  redis = await startRedisFailover({ sentinelPassword });
 }, 30_000);
 
 afterAll(async () => {
@@ -25,12 +27,23 @@ describe('Redis through Sentinel', () => {
     expect(commonConfig(parseEnv(commonEnvSpec, { ...base, ASSENT_REDIS_SENTINELS: 'redis-0.redis:26379, redis-1.redis:26379' })).redisSentinels).toEqual({
       sentinels: [{ host: 'redis-0.redis', port: 26379 }, { host: 'redis-1.redis', port: 26379 }],
       master: 'assent',
+      password: undefined,
     });
     expect(() => commonConfig(parseEnv(commonEnvSpec, { ...base, ASSENT_REDIS_SENTINELS: 'redis-0' }))).toThrow(/ASSENT_REDIS_SENTINELS/);
   });
 
+  it('finds no master through a Sentinel without its password', async () => {
+    const stranger = createRedis('redis://ignored-host:6379', 'sentineltest', undefined, { sentinels: redis.sentinels, master: redis.master });
+    stranger.on('error', () => undefined);
+    try {
+      await expect(Promise.race([stranger.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('no master found')), 3_000))])).rejects.toThrow();
+    } finally {
+      stranger.disconnect();
+    }
+  });
+
   it('writes to the master it finds through the Sentinel, and to the promoted replica after a failover', async () => {
-    client = createRedis('redis://ignored-host:6379', 'sentineltest', undefined, { sentinels: redis.sentinels, master: redis.master });
+    client = createRedis('redis://ignored-host:6379', 'sentineltest', undefined, { sentinels: redis.sentinels, master: redis.master, password: sentinelPassword });
     client.on('error', () => undefined);
     await client.set('before', '1');
     expect(await client.get('before')).toBe('1');

@@ -18,7 +18,8 @@ export interface RunningRedisFailover {
   stop(): Promise<void>;
 }
 
-export async function startRedisFailover(opts: { binary?: string; master?: string } = {}): Promise<RunningRedisFailover> {
+/** With `sentinelPassword`, the Sentinel answers only clients that present it (`requirepass`). */
+export async function startRedisFailover(opts: { binary?: string; master?: string; sentinelPassword?: string } = {}): Promise<RunningRedisFailover> {
   const master = opts.master ?? 'assent';
   const [masterPort, replicaPort, sentinelPort] = [await getPort({ host: '127.0.0.1' }), await getPort({ host: '127.0.0.1' }), await getPort({ host: '127.0.0.1' })];
   const dir = await mkdtemp(join(tmpdir(), 'assent-redis-failover-'));
@@ -39,7 +40,12 @@ export async function startRedisFailover(opts: { binary?: string; master?: strin
     await start(
       'sentinel',
       sentinelPort,
-      [`sentinel monitor ${master} 127.0.0.1 ${masterPort} 1`, `sentinel down-after-milliseconds ${master} 1000`, `sentinel failover-timeout ${master} 3000`],
+      [
+        `sentinel monitor ${master} 127.0.0.1 ${masterPort} 1`,
+        `sentinel down-after-milliseconds ${master} 1000`,
+        `sentinel failover-timeout ${master} 3000`,
+        ...(opts.sentinelPassword ? [`requirepass ${opts.sentinelPassword}`] : []),
+      ],
       ['--sentinel'],
     );
     return {

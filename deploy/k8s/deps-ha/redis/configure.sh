@@ -6,7 +6,7 @@ set -eu
 me="${POD_NAME}.redis-headless"
 master=""
 for i in 0 1 2; do
-  answer="$(redis-cli --no-auth-warning -h "redis-$i.redis-headless" -p 26379 sentinel get-master-addr-by-name assent 2>/dev/null | head -n 1 || true)"
+  answer="$(redis-cli --no-auth-warning -a "$SENTINEL_CLIENT_PASSWORD" -h "redis-$i.redis-headless" -p 26379 sentinel get-master-addr-by-name assent 2>/dev/null | head -n 1 || true)"
   if [ -n "$answer" ]; then master="$answer"; break; fi
 done
 [ -n "$master" ] || master="redis-0.redis-headless"
@@ -35,4 +35,7 @@ done
   echo "sentinel down-after-milliseconds assent 5000"
   echo "sentinel failover-timeout assent 60000"
   echo "sentinel parallel-syncs assent 1"
+  # Clients (the services, the other Sentinels) present this password.
+  echo "requirepass ${SENTINEL_CLIENT_PASSWORD}"
+  echo "sentinel sentinel-pass ${SENTINEL_CLIENT_PASSWORD}"
 } >/conf/sentinel.conf
