@@ -51,7 +51,7 @@ export async function createRuntime(service: string, config: CommonConfig, opts:
   const logger = createLogger(service, config.logLevel);
   const metrics = createMetrics(service);
   const n = names(config.subjectRoot);
-  const nats = await connectNats(config.natsUrl, `assent-${service}`, logger, config.natsTls);
+  const nats = await connectNats(config.natsUrl, `assent-${service}`, logger, { tls: config.natsTls });
   setStreamReplicas(config.natsReplicas);
   await ensureEventStreams(nats.jsm, n);
   const redis = createRedis(config.redisUrl, config.subjectRoot, config.redisTls, config.redisSentinels);

@@ -41,12 +41,20 @@ export function natsTlsOptions(tls: ClientTlsFiles | undefined): { caFile?: stri
   return { ...(tls.caFile ? { caFile: tls.caFile } : {}), ...(tls.certFile ? { certFile: tls.certFile } : {}), ...(tls.keyFile ? { keyFile: tls.keyFile } : {}) };
 }
 
-export async function connectNats(url: string, name: string, logger: Logger, tls?: ClientTlsFiles): Promise<Nats> {
+export async function connectNats(url: string, name: string, logger: Logger, opts: { tls?: ClientTlsFiles | undefined; timeoutMs?: number } = {}): Promise<Nats> {
   let nc: NatsConnection;
   try {
-    const tlsOptions = natsTlsOptions(tls);
+    const tlsOptions = natsTlsOptions(opts.tls);
     // noAsyncTraces: no Error (and stack capture) allocated per request just in case it fails.
-    nc = await connect({ ...natsServers(url), name, maxReconnectAttempts: -1, reconnectTimeWait: 500, noAsyncTraces: true, ...(tlsOptions ? { tls: tlsOptions } : {}) });
+    nc = await connect({
+      ...natsServers(url),
+      name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      noAsyncTraces: true,
+      ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
+      ...(tlsOptions ? { tls: tlsOptions } : {}),
+    });
   } catch (err) {
     throw new UnavailableError(`cannot connect to NATS at ${natsServers(url).servers.join(',')}: ${(err as Error).message}`, { cause: err });
   }
