@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import getPort from 'get-port';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { removeOnExit, spawnServer, type ServerProcess } from './server-process.js';
 
@@ -41,9 +41,9 @@ export async function startNatsCluster(size = 3, opts: { binary?: string } = {})
       running.push(await spawnServer({ name: `nats node ${i}`, command: opts.binary ?? 'nats-server', args: ['-c', conf], dir, ready: () => listens(p.client) }));
     }
     const url = ports.map((p) => `nats://127.0.0.1:${p.client}`).join(',');
-    const deadline = Date.now() + 30_000;
-    while (!(await jetStreamAnswers(url))) {
-      if (Date.now() > deadline) throw new Error('the NATS cluster did not elect a JetStream leader in 30 s');
+    const deadline = Date.now() + 60_000;
+    while (!(await placesReplicatedStreams(url, size))) {
+      if (Date.now() > deadline) throw new Error(`the NATS cluster could not place a ${size}-replica stream in 60 s`);
       await new Promise((r) => setTimeout(r, 250));
     }
     return {
@@ -65,11 +65,18 @@ async function listens(port: number): Promise<boolean> {
   return true;
 }
 
-async function jetStreamAnswers(url: string): Promise<boolean> {
-  const nc = await connect({ servers: url.split(','), reconnect: false, timeout: 1_000 }).catch(() => undefined);
+/**
+ * Ready means more than a JetStream answer: every node is routed in and the cluster
+ * can place (and remove) a stream on all of them, which is what the services ask of it.
+ */
+async function placesReplicatedStreams(url: string, size: number): Promise<boolean> {
+  const nc = await connect({ servers: url.split(','), reconnect: false, timeout: 2_000 }).catch(() => undefined);
   if (!nc) return false;
   try {
-    await (await jetstreamManager(nc, { timeout: 1_000 })).getAccountInfo();
+    const jsm = await jetstreamManager(nc, { timeout: 5_000 });
+    const name = `TESTKIT_CLUSTER_PROBE_${Date.now()}`;
+    await jsm.streams.add({ name, subjects: [`testkit.cluster.probe.${Date.now()}`], num_replicas: size, storage: StorageType.Memory });
+    await jsm.streams.delete(name);
     return true;
   } catch {
     return false;
