@@ -1,3 +1,4 @@
+import { LruCache } from '../lru-cache.js';
 import type { Rate } from './limits.js';
 
 /** One bucket a call takes a token from. `key` names it (class, scope, tenant, principal). */
@@ -13,16 +14,22 @@ export interface RateLimiter {
   take(buckets: readonly BucketRequest[]): Promise<Admission>;
 }
 
-/** Token-bucket arithmetic shared by the in-process limiter and the Redis script's callers. */
+/**
+ * Token buckets in one process: the in-memory twin, and the Redis limiter's fallback.
+ * A bucket is forgotten once it would have refilled (a full bucket and no bucket are
+ * the same), and the least recently used go first when there are too many.
+ */
 export class LocalBuckets {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly buckets: LruCache<string, { tokens: number; at: number }>;
 
   constructor(
     private readonly now: () => number = Date.now,
     /** Divides every rate and burst (a replica's share while Redis is unreachable). */
     private readonly share = 1,
-    private readonly maxKeys = 100_000,
-  ) {}
+    maxKeys = 100_000,
+  ) {
+    this.buckets = new LruCache(maxKeys, now);
+  }
 
   take(buckets: readonly BucketRequest[]): Admission {
     const now = this.now();
@@ -33,7 +40,11 @@ export class LocalBuckets {
         return { allowed: false, retryAfterMs: Math.ceil(((1 - levels[i]!) / perSecond) * 1000), key: buckets[i]!.key };
       }
     }
-    buckets.forEach((b, i) => this.set(b.key, levels[i]! - 1, now));
+    buckets.forEach((b, i) => {
+      const { perSecond, burst } = this.scaled(b.rate);
+      const tokens = levels[i]! - 1;
+      this.buckets.set(b.key, { tokens, at: now }, now + ((burst - tokens) / perSecond) * 1000);
+    });
     return { allowed: true };
   }
 
@@ -46,13 +57,6 @@ export class LocalBuckets {
     const state = this.buckets.get(b.key);
     if (!state) return burst;
     return Math.min(burst, state.tokens + (Math.max(0, now - state.at) / 1000) * perSecond);
-  }
-
-  private set(key: string, tokens: number, at: number): void {
-    this.buckets.delete(key);
-    // Least recently used first (a bounded map); such a bucket has almost always refilled.
-    if (this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
-    this.buckets.set(key, { tokens, at });
   }
 }
 
