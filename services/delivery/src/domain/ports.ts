@@ -85,6 +85,8 @@ export interface EventGateway {
   signReader(tenant: string, name: string): Promise<{ publicKey: string; creds: string }>;
   /** Voids the user's credentials: the gateway closes its connections and refuses it (idempotent). */
   revoke(tenant: string, publicKey: string): Promise<void>;
+  /** Whether the tenant has an account here (its events are to be forwarded). */
+  serves(tenant: string): boolean;
   /** Copies an event into its tenant's stream once (by event id); nothing when the tenant has no account. */
   forward(event: { tenant: string; subject: string; id: string; payload: Uint8Array }): Promise<void>;
 }

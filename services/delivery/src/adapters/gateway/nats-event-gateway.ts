@@ -105,8 +105,12 @@ export class NatsEventGateway implements EventGateway {
     await this.pushLatest(tenant);
   }
 
+  serves(tenant: string): boolean {
+    return this.opts.store.account(tenant) !== undefined;
+  }
+
   async forward(event: { tenant: string; subject: string; id: string; payload: Uint8Array }): Promise<void> {
-    if (!this.opts.store.account(event.tenant)) return;
+    if (!this.serves(event.tenant)) return;
     const { js } = await this.bridge(event.tenant);
     await js.publish(event.subject, event.payload, { msgID: event.id });
   }

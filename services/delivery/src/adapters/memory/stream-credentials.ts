@@ -63,6 +63,10 @@ export class MemoryEventGateway implements EventGateway {
     if (reader?.tenant === tenant) reader.revoked = true;
   }
 
+  serves(tenant: string): boolean {
+    return this.events.has(tenant);
+  }
+
   async forward(event: { tenant: string; subject: string; id: string; payload: Uint8Array }): Promise<void> {
     const stream = this.events.get(event.tenant);
     if (stream && !stream.some((e) => e.id === event.id)) stream.push({ subject: event.subject, id: event.id });

@@ -1,7 +1,7 @@
 import { eventConsumerNames, type Logger, type Metrics, type Names, type Nats, type RunningConsumer, startConsumer } from '@assent/platform';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import type { EventGateway } from '../../domain/ports.js';
-import { tenantEventOf } from './tenant-event.js';
+import { subjectTenant, tenantEventOf } from './tenant-event.js';
 
 export const GATEWAY_BRIDGE_CONSUMER = eventConsumerNames.deliveryGatewayBridge;
 
@@ -10,6 +10,7 @@ export const GATEWAY_BRIDGE_CONSUMER = eventConsumerNames.deliveryGatewayBridge;
  * tenant (one replica at a time, a lane per tenant), once per event id (the gateway
  * stream's duplicate window absorbs redeliveries). A tenant's stream starts when it
  * gets its first stream credential; a gateway outage is lag, never a lost event.
+ * Events of tenants without a gateway account are acknowledged without being parsed.
  */
 export function startGatewayBridge(opts: { nats: Nats; names: Names; logger: Logger; metrics: Metrics; gateway: EventGateway }): Promise<RunningConsumer> {
   const { names, gateway } = opts;
@@ -23,9 +24,11 @@ export function startGatewayBridge(opts: { nats: Nats; names: Names; logger: Log
     filterSubject: names.allEvents(),
     deliverPolicy: DeliverPolicy.New,
     exclusive: true,
-    keyOf: (msg) => msg.subject.slice(names.root.length + 1).split('.')[1] ?? '',
+    keyOf: (msg) => subjectTenant(msg, names),
     concurrency: 32,
     handle: async (msg) => {
+      // Most tenants have no outside consumers: their events are acked unread.
+      if (!gateway.serves(subjectTenant(msg, names))) return;
       const event = tenantEventOf(msg, names);
       await gateway.forward({ tenant: event.tenantid, subject: msg.subject, id: event.id, payload: msg.data });
     },
