@@ -217,7 +217,7 @@ export function tenantBridgePermissions(root: string, tenant: string): UserPermi
 }
 
 /** A new user of an account: its public key and its credentials file (JWT and seed). */
-export async function issueUser(opts: { accountSeed: string; name: string; permissions: UserPermissions; expiresAt?: Date }): Promise<{ publicKey: string; creds: string }> {
+export async function issueUser(opts: { accountSeed: string; name: string; permissions: UserPermissions }): Promise<{ publicKey: string; creds: string }> {
   const account = fromSeed(new TextEncoder().encode(opts.accountSeed));
   const user = createUser();
   const jwt = await encodeUser(
@@ -225,7 +225,6 @@ export async function issueUser(opts: { accountSeed: string; name: string; permi
     user,
     account,
     { pub: { allow: opts.permissions.pub.allow, deny: opts.permissions.pub.deny ?? [] }, sub: { allow: opts.permissions.sub.allow, deny: opts.permissions.sub.deny ?? [] } },
-    opts.expiresAt ? { exp: Math.floor(opts.expiresAt.getTime() / 1000) } : {},
   );
   return { publicKey: user.getPublicKey(), creds: decoder.decode(fmtCreds(jwt, user)) };
 }

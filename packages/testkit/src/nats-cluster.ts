@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import getPort from 'get-port';
 import { jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { tcpReachable } from './backing-services.js';
 import { removeOnExit, spawnServer, type ServerProcess } from './server-process.js';
 
 /** A private NATS cluster with JetStream (every node on 127.0.0.1), as the production overlay runs it. */
@@ -38,7 +39,7 @@ export async function startNatsCluster(size = 3, opts: { binary?: string } = {})
         ].join('\n'),
       );
       // Ready once it listens; JetStream needs the others, so the cluster is awaited below.
-      running.push(await spawnServer({ name: `nats node ${i}`, command: opts.binary ?? 'nats-server', args: ['-c', conf], dir, ready: () => listens(p.client) }));
+      running.push(await spawnServer({ name: `nats node ${i}`, command: opts.binary ?? 'nats-server', args: ['-c', conf], dir, ready: () => tcpReachable('127.0.0.1', p.client) }));
     }
     const url = ports.map((p) => `nats://127.0.0.1:${p.client}`).join(',');
     const deadline = Date.now() + 60_000;
@@ -57,12 +58,6 @@ export async function startNatsCluster(size = 3, opts: { binary?: string } = {})
     await Promise.all(running.map((r) => r.stop('SIGKILL')));
     throw err;
   }
-}
-
-async function listens(port: number): Promise<boolean> {
-  const nc = await connect({ servers: `127.0.0.1:${port}`, reconnect: false, timeout: 1_000 });
-  await nc.close();
-  return true;
 }
 
 /**

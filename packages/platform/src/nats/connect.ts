@@ -36,7 +36,7 @@ export function natsServers(url: string): { servers: string[]; user?: string; pa
 }
 
 /** nats.js TLS options from PEM files; undefined when none is set (plaintext, unless the URL says tls://). */
-export function natsTlsOptions(tls: ClientTlsFiles | undefined): { caFile?: string; certFile?: string; keyFile?: string } | undefined {
+function natsTlsOptions(tls: ClientTlsFiles | undefined): { caFile?: string; certFile?: string; keyFile?: string } | undefined {
   if (!tls || (!tls.caFile && !tls.certFile && !tls.keyFile)) return undefined;
   return { ...(tls.caFile ? { caFile: tls.caFile } : {}), ...(tls.certFile ? { certFile: tls.certFile } : {}), ...(tls.keyFile ? { keyFile: tls.keyFile } : {}) };
 }
