@@ -54,6 +54,8 @@ export { startLease } from './nats/lease.js';
 export type { LeaseOptions, RunningLease } from './nats/lease.js';
 export { StreamEntityStore, startOutboxRelay } from './nats/entity-store.js';
 export type { Versioned } from './nats/entity-store.js';
+export { MAX_TIMER_HORIZON_MS, TIMER_SHARDS, TimerIndex, startTimers, timerShard } from './nats/timers.js';
+export type { RunningTimers, TimerOptions } from './nats/timers.js';
 export { injectTrace, withConsumeSpan } from './nats/tracing.js';
 export { createRedis, redisDeduper, redisKeys } from './redis.js';
 export type { Redis } from './redis.js';

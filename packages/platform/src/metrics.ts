@@ -14,6 +14,8 @@ export interface Metrics {
   rateLimited: Counter<'method' | 'scope'>;
   /** Admission decisions taken on this replica alone because Redis was unreachable. */
   rateLimitFallbacks: Counter;
+  /** How late each timer fired after its due time (the scheduler's drift). */
+  timerDrift: Histogram<'entity'>;
 }
 
 /** One registry per service instance (tests run several services in one process). */
@@ -69,6 +71,13 @@ export function createMetrics(service: string): Metrics {
     rateLimitFallbacks: new Counter({
       name: 'assent_rate_limit_fallbacks_total',
       help: 'Rate-limit decisions taken by this replica alone (its share of the limit) because Redis was unreachable',
+      registers: [registry],
+    }),
+    timerDrift: new Histogram({
+      name: 'assent_timer_drift_seconds',
+      help: 'Delay between a timer\'s due time and the start of its handler, by entity',
+      labelNames: ['entity'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
       registers: [registry],
     }),
   };

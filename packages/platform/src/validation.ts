@@ -8,6 +8,7 @@ export const patterns = {
   // Optionally namespaced by its issuer (`okta:alice`; see IssuerRights.prefix).
   user: /^(?:[a-z0-9][a-z0-9.-]{0,62}:)?[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/,
   id: /^[0-9A-HJKMNP-TV-Z]{26}$/,
+  group: /^[a-z0-9][a-z0-9._-]{0,127}$/,
   // An approver entry: a user (optionally issuer-namespaced) or a group's members.
   approver: /^(user:(?:[a-z0-9][a-z0-9.-]{0,62}:)?[A-Za-z0-9][A-Za-z0-9._@-]{0,127}|group:[a-z0-9][a-z0-9._-]{0,127}#member)$/,
 };
@@ -18,6 +19,7 @@ export const describe = {
   resource: 'must be 1-255 letters, digits, ".", "_", "-" or "/"',
   user: 'must be 1-128 letters, digits, ".", "_", "@" or "-", optionally after its issuer\'s namespace and ":"',
   id: 'must be a 26-character ULID',
+  group: 'must be 1-128 lowercase letters, digits, ".", "_" or "-"',
   approver: 'must be "user:<id>" or "group:<id>#member"',
 };
 

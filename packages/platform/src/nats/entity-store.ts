@@ -174,6 +174,12 @@ export function startOutboxRelay(opts: {
   logger: Logger;
   metrics?: Metrics;
   store: StreamEntityStore<unknown>;
+  /**
+   * Runs after a state message's events are published, in the entity's order and
+   * retried like the publish: for indexes that must follow the stored state (the
+   * entity's pending timer).
+   */
+  afterRelay?: (tenant: string, id: string, value: unknown) => Promise<void>;
 }): Promise<RunningConsumer> {
   const publisher = new EventPublisher(opts.nats.js, opts.names, opts.metrics);
   return startConsumer({
@@ -190,6 +196,10 @@ export function startOutboxRelay(opts: {
     handle: async (msg) => {
       const stored = msg.json<StoredEntity<unknown>>();
       for (const event of stored.events) await publisher.publish(event);
+      if (opts.afterRelay) {
+        const [tenant, id] = msg.subject.split('.').slice(-2) as [string, string];
+        await opts.afterRelay(tenant, id, stored.value);
+      }
     },
   });
 }

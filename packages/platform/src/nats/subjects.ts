@@ -17,6 +17,8 @@ export interface Names {
   upper: string;
   /** The tenant directory: authz writes one key per tenant (its id); every service may read it. */
   tenantsBucket: string;
+  /** KV bucket of one entity kind's pending timers (key <shard>.<tenant>.<id>). */
+  timersBucket(entity: string): string;
 }
 
 export function names(root: string): Names {
@@ -32,6 +34,7 @@ export function names(root: string): Names {
     stateStream: (entity) => `${upper}_STATE_${entity.toUpperCase()}`,
     state: (entity, tenant, id) => `${root}.state.${entity}.${tenant}.${id}`,
     tenantsBucket: `${upper}_authz_tenants`,
+    timersBucket: (entity) => `${upper}_timers_${entity}`,
   };
 }
 
