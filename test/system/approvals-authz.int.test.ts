@@ -18,7 +18,8 @@ let approvals: RunningApprovals;
 let channel: Channel;
 let authzChannel: Channel;
 let nc: NatsConnection;
-const seen: { type: string; subject: string }[] = [];
+const seen: { type: string; subject: string; time: string; data: unknown }[] = [];
+let groupAdmin: ReturnType<typeof createGrpcClient<typeof authzv1.AuthzServiceDefinition>>;
 
 const as = async (subject: string, roles: string[] = []) =>
   createGrpcClient(approvalsv1.ApprovalsServiceDefinition, channel, staticToken(await issuer.token({ subject, tenant: 'acme', roles })));
@@ -32,13 +33,14 @@ beforeAll(async () => {
   authzChannel = openChannel(`127.0.0.1:${authz.grpcPort}`);
   const admin = createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, staticToken(await issuer.token({ subject: 'root', roles: ['platform-admin'] })));
   await admin.createTenant({ id: 'acme', displayName: 'Acme' });
-  for (const user of ['alice', 'bob', 'carol']) await admin.addTenantMember({ tenant: 'acme', user });
+  for (const user of ['alice', 'bob', 'carol', 'dave', 'erin']) await admin.addTenantMember({ tenant: 'acme', user });
+  groupAdmin = createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, staticToken(await issuer.token({ subject: 'root', tenant: 'acme', roles: ['admin'] })));
   nc = await connect(natsServers(testEnv.natsUrl));
   const sub = nc.subscribe(`${root}.evt.acme.>`);
   void (async () => {
     for await (const m of sub) {
       const e = parseEvent(m.data);
-      seen.push({ type: e.type, subject: e.subject });
+      seen.push({ type: e.type, subject: e.subject, time: e.time ?? '', data: e.data });
     }
   })();
 });
@@ -69,20 +71,91 @@ describe('approvals with real authz, OpenFGA, NATS and Redis', () => {
     const again = await alice.createRequest({ tenant: 'acme', action: 'payouts.change_details', resource: 'acct/1', justification: 'new bank', idempotencyKey: 'abc' });
     expect(again.request?.id).toBe(id);
 
-    await expect(alice.approve({ tenant: 'acme', id, comment: '' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
+    await expect(alice.approve({ tenant: 'acme', id, comment: 'mine' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
     const approved = await (await as('bob')).approve({ tenant: 'acme', id, comment: 'verified by phone' });
     expect(approved.request?.state).toBe(approvalsv1.RequestState.REQUEST_STATE_APPROVED);
-    await expect((await as('carol')).decline({ tenant: 'acme', id, comment: '' })).rejects.toMatchObject({ code: Status.FAILED_PRECONDITION });
+    await expect((await as('carol')).decline({ tenant: 'acme', id, comment: 'too late' })).rejects.toMatchObject({ code: Status.FAILED_PRECONDITION });
 
     await expect.poll(async () => (await alice.getRequest({ tenant: 'acme', id })).request?.grantExpiresAt, { timeout: 10_000 }).toBeInstanceOf(Date);
     const allowed = await alice.createRequest({ tenant: 'acme', action: 'payouts.change_details', resource: 'acct/1', justification: 'again', idempotencyKey: '' });
     expect(allowed.alreadyAllowed).toBe(true);
 
-    await expect.poll(() => seen.filter((e) => e.subject === `request/${id}`).map((e) => e.type), { timeout: 5_000 }).toEqual([
-      'assent.approval.requested.v1',
+    // alice's attempt to approve her own request is on record too (refusals are not transitions, so not ordered with them).
+    await expect.poll(() => seen.filter((e) => e.subject === `request/${id}`).map((e) => e.type).sort(), { timeout: 5_000 }).toEqual([
       'assent.approval.decided.v1',
+      'assent.approval.requested.v1',
+      'assent.approval.vote_refused.v1',
     ]);
     expect(seen.some((e) => e.type === 'assent.grant.issued.v1' && e.subject === `grant/${id}`)).toBe(true);
+  });
+
+  it('needs one of finance AND one of security, with groups managed through authz', async () => {
+    await groupAdmin.addGroupMember({ tenant: 'acme', group: 'finance-leads', user: 'bob' });
+    await groupAdmin.addGroupMember({ tenant: 'acme', group: 'finance-leads', user: 'erin' });
+    await groupAdmin.addGroupMember({ tenant: 'acme', group: 'security', user: 'carol' });
+    await groupAdmin.addGroupMember({ tenant: 'acme', group: 'security', user: 'erin' });
+    await expect(groupAdmin.addGroupMember({ tenant: 'acme', group: 'security', user: 'mallory' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
+    expect((await groupAdmin.listGroupMembers({ tenant: 'acme', group: 'security', pageSize: 10, pageToken: '' })).users.sort()).toEqual(['carol', 'erin']);
+    const admin = await as('root', ['admin']);
+    await admin.putPolicy({
+      tenant: 'acme',
+      policy: approvalsv1.Policy.fromPartial({
+        id: 'vendor-payout',
+        action: 'payouts.approve_vendor',
+        requirements: [
+          { name: 'finance', approvers: ['group:finance-leads#member'], quorum: 1 },
+          { name: 'security', approvers: ['group:security#member'], quorum: 1 },
+        ],
+        grantDurationSeconds: '600',
+      }),
+    });
+    const alice = await as('alice');
+    const id = (await alice.createRequest({ tenant: 'acme', action: 'payouts.approve_vendor', resource: 'vendor/7', justification: 'new vendor', idempotencyKey: '' })).request?.id as string;
+    // erin is in both groups: one person still fills one requirement only.
+    expect((await (await as('erin')).approve({ tenant: 'acme', id, comment: 'vendor verified' })).request?.state).toBe(approvalsv1.RequestState.REQUEST_STATE_PENDING);
+    await expect((await as('dave')).approve({ tenant: 'acme', id, comment: 'sure' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
+    // Removing bob from the group takes effect at once, also on this open request.
+    await groupAdmin.removeGroupMember({ tenant: 'acme', group: 'finance-leads', user: 'bob' });
+    await expect((await as('bob')).approve({ tenant: 'acme', id, comment: 'ok' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
+    const done = await (await as('carol')).approve({ tenant: 'acme', id, comment: 'security ok' });
+    expect(done.request?.state).toBe(approvalsv1.RequestState.REQUEST_STATE_APPROVED);
+    expect(done.request?.votes.map((v) => [v.approver, v.eligibleFor])).toEqual([
+      ['erin', ['finance', 'security']],
+      ['carol', ['security']],
+    ]);
+  });
+
+  it('fires reminder, escalation and expiry through the scheduler, each once and on time', async () => {
+    const admin = await as('root', ['admin']);
+    await admin.putPolicy({
+      tenant: 'acme',
+      policy: approvalsv1.Policy.fromPartial({
+        id: 'timed',
+        action: 'keys.rotate_timed',
+        approvers: ['user:bob'],
+        grantDurationSeconds: '600',
+        schedule: { reminderAfterSeconds: ['1'], escalation: [{ afterSeconds: '2', approvers: ['user:dave'], mode: approvalsv1.EscalationMode.ESCALATION_MODE_ADD }], expireAfterSeconds: '3' },
+      }),
+    });
+    const alice = await as('alice');
+    const created = (await alice.createRequest({ tenant: 'acme', action: 'keys.rotate_timed', resource: 'key/1', justification: 'rotation', idempotencyKey: '' })).request;
+    const id = created?.id as string;
+    const start = created?.createdAt?.getTime() ?? 0;
+    const stream = alice.watchRequest({ tenant: 'acme', id });
+    let last: approvalsv1.ApprovalRequest | undefined;
+    for await (const m of stream) last = m.request;
+    expect(last?.state).toBe(approvalsv1.RequestState.REQUEST_STATE_EXPIRED);
+    await expect.poll(() => seen.filter((e) => e.subject === `request/${id}`).length, { timeout: 5_000 }).toBe(4);
+    const timers = seen.filter((e) => e.subject === `request/${id}` && e.type !== 'assent.approval.requested.v1');
+    expect(timers.map((e) => e.type)).toEqual(['assent.approval.reminder.v1', 'assent.approval.escalated.v1', 'assent.approval.expired.v1']);
+    // Each fired within a second of its time (the scheduler's promise), and never early.
+    timers.forEach((e, i) => {
+      const drift = new Date(e.time).getTime() - (start + (i + 1) * 1000);
+      expect(drift, e.type).toBeGreaterThanOrEqual(0);
+      expect(drift, e.type).toBeLessThan(1000);
+    });
+    expect(last?.requirements[0]?.approvers).toEqual(['user:bob', 'user:dave']);
+    await expect((await as('bob')).approve({ tenant: 'acme', id, comment: 'late' })).rejects.toMatchObject({ code: Status.FAILED_PRECONDITION });
   });
 
   it('maps authz errors: unknown action NOT_FOUND, bad fields INVALID_ARGUMENT, non-member PERMISSION_DENIED', async () => {
@@ -92,6 +165,6 @@ describe('approvals with real authz, OpenFGA, NATS and Redis', () => {
     const mallory = await as('mallory');
     await expect(mallory.createRequest({ tenant: 'acme', action: 'payouts.change_details', resource: 'acct/2', justification: 'x', idempotencyKey: '' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
     const list = await alice.listRequests({ tenant: 'acme', state: approvalsv1.RequestState.REQUEST_STATE_UNSPECIFIED, pageSize: 10, pageToken: '' });
-    expect(list.requests).toHaveLength(1);
+    expect(list.requests).toHaveLength(3);
   });
 });

@@ -95,7 +95,7 @@ describe('approvals killed mid-flight', () => {
           const r = await alice.createRequest({ tenant: 'acme', action: 'payouts.change_details', resource: `r/${i++}`, justification: '', idempotencyKey: '' });
           if (!r.request) continue;
           acknowledged.created.add(r.request.id);
-          await bob.approve({ tenant: 'acme', id: r.request.id, comment: '' });
+          await bob.approve({ tenant: 'acme', id: r.request.id, comment: 'verified' });
           acknowledged.approved.add(r.request.id);
         } catch {
           await new Promise((r) => setTimeout(r, 20));

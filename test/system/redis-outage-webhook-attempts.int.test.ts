@@ -52,7 +52,7 @@ it('a Redis outage does not count as webhook attempts (the first HTTP failure af
   const request = (await alice.createRequest({ tenant: 'acme', action: 'payouts.change_details', resource: 'account/1', justification: '', idempotencyKey: '' })).request;
 
   await redis.stop();
-  await bob.approve({ tenant: 'acme', id: request?.id ?? '', comment: '' });
+  await bob.approve({ tenant: 'acme', id: request?.id ?? '', comment: 'verified' });
   // The worker's finished-task lookup fails while Redis is down: longer than several
   // backoff steps (0.25, 1, 5, 15 s), each of which used to cost a delivery attempt.
   await new Promise((r) => setTimeout(r, 25_000));

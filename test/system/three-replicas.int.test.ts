@@ -176,7 +176,7 @@ describe('three replicas of every service under mixed load', () => {
     const reported = new Map<string, Set<approvalsv1.RequestState>>();
     const unexpected: string[] = [];
     const vote = async (id: string, who: typeof bob, how: 'approve' | 'decline', contested: boolean) => {
-      const r = await call(() => (how === 'approve' ? who.approve({ tenant, id, comment: '' }) : who.decline({ tenant, id, comment: '' })));
+      const r = await call(() => (how === 'approve' ? who.approve({ tenant, id, comment: 'verified' }) : who.decline({ tenant, id, comment: 'not expected' })));
       if ('ok' in r) {
         const s = r.ok.request?.state;
         if (s === APPROVED || s === DECLINED) reported.get(id)?.add(s);

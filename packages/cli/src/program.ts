@@ -5,6 +5,7 @@ import { addGlobalOptions } from './global-options.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerAuthzCommands } from './commands/authz.js';
 import { registerEventsCommands } from './commands/events.js';
+import { registerGroupCommands } from './commands/group.js';
 import { registerNotificationsCommands } from './commands/notifications.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerRequestCommands } from './commands/request.js';
@@ -38,12 +39,13 @@ Examples:
   assentctl --as root --roles platform-admin tenant create acme
   assentctl --as admin --roles admin policy apply -f packages/cli/examples/payouts-policy.yaml
   assentctl --as alice request create --action payouts.change_details --resource payout-account/42 --justification "new bank"
-  assentctl --as bob request approve <id> --comment "verified by phone"
+  assentctl --as bob request approve <id> --reason "verified by phone"
   assentctl events watch --type 'assent.approval.*'`,
     );
   addGlobalOptions(program);
   registerTokenCommand(program, session);
   registerTenantCommands(program, session);
+  registerGroupCommands(program, session);
   registerPolicyCommands(program, session);
   registerRequestCommands(program, session);
   registerAuthzCommands(program, session);

@@ -26,6 +26,18 @@ beforeAll(async () => {
       sent.push({ method: 'addTenantMember', request: req });
       return {};
     },
+    async addGroupMember(req) {
+      sent.push({ method: 'addGroupMember', request: req });
+      return {};
+    },
+    async removeGroupMember(req) {
+      sent.push({ method: 'removeGroupMember', request: req });
+      return {};
+    },
+    async listGroupMembers(req) {
+      sent.push({ method: 'listGroupMembers', request: req });
+      return req.pageToken ? { users: ['erin'], nextPageToken: '' } : { users: ['bob', 'carol'], nextPageToken: 'tok-2' };
+    },
     async registerProtectedAction() { return {}; },
     async listProtectedActions() {
       return { protectedActions: [{ tenant: 'acme', action: 'payouts.change_details', policy: { id: 'payout-details-change', hash: 'a'.repeat(64) }, approvers: ['user:bob', 'user:carol'], updatedAt: createdAt }] };
@@ -77,6 +89,19 @@ describe('tenant, authz, audit and webhook commands', () => {
     expect(sent.at(-1)).toEqual({ method: 'createTenant', request: { id: 'globex', displayName: 'Globex' } });
     expect(created.stdout).toMatch(/^tenant globex created\nid: +globex\ndisplay name: +Globex\ncreated: +2025-03-04T05:06:07\.000Z\n$/);
     expect((await runCli(['tenant', 'create', 'acme'], { env })).stdout).toMatch(/^tenant acme already exists \(unchanged\)\n/);
+  });
+
+  it('group add-member, remove-member and members manage a tenant group', async () => {
+    const added = await runCli(['--tenant', 'initech', 'group', 'add-member', 'finance-leads', 'bob'], { env });
+    expect(added).toMatchObject({ code: 0, stdout: 'bob is a member of group finance-leads in tenant initech\n' });
+    expect(sent.at(-1)).toEqual({ method: 'addGroupMember', request: { tenant: 'initech', group: 'finance-leads', user: 'bob' } });
+    await runCli(['--tenant', 'initech', 'group', 'remove-member', 'finance-leads', 'bob'], { env });
+    expect(sent.at(-1)).toEqual({ method: 'removeGroupMember', request: { tenant: 'initech', group: 'finance-leads', user: 'bob' } });
+    const listed = await runCli(['--tenant', 'initech', 'group', 'members', 'finance-leads', '--limit', '2'], { env });
+    expect(listed.stdout).toBe('bob\ncarol\n\nmore: --page-token tok-2\n');
+    expect(sent.at(-1)).toEqual({ method: 'listGroupMembers', request: { tenant: 'initech', group: 'finance-leads', pageSize: 2, pageToken: '' } });
+    const json = await runCli(['--tenant', 'initech', '-o', 'json', 'group', 'members', 'finance-leads', '--page-token', 'tok-2'], { env });
+    expect(JSON.parse(json.stdout)).toEqual({ users: ['erin'] });
   });
 
   it('tenant add-member adds the user to --tenant', async () => {

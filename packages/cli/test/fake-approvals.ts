@@ -29,6 +29,16 @@ export async function startFakeApprovals() {
     return r;
   };
 
+  /** The request in `state`, with one more history entry when `outcome` is given. */
+  const act = (id: string, state: approvalsv1.RequestState, who: string | undefined, outcome: approvalsv1.Outcome | undefined, comment: string) => {
+    const r = find(id);
+    const at = new Date(created.getTime() + 60_000);
+    const votes = outcome === undefined ? r.votes : [...r.votes, { approver: who ?? '', outcome, comment, at, submission: r.submission || 1, eligibleFor: [] }];
+    const next = approvalsv1.ApprovalRequest.fromPartial({ ...r, state, votes, revision: String(Number(r.revision) + 1) });
+    requests.set(id, next);
+    return next;
+  };
+
   const impl: approvalsv1.ApprovalsServiceImplementation = {
     async putPolicy(req, ctx) {
       seen('putPolicy', req, ctx);
@@ -93,6 +103,28 @@ export async function startFakeApprovals() {
     async decline(req, ctx) {
       seen('decline', req, ctx);
       throw new ServerError(Status.FAILED_PRECONDITION, `request ${req.id} is already decided`);
+    },
+    async requestChanges(req, ctx) {
+      seen('requestChanges', req, ctx);
+      return { request: act(req.id, approvalsv1.RequestState.REQUEST_STATE_CHANGES_REQUESTED, subjectOf(ctx), approvalsv1.Outcome.OUTCOME_REQUEST_CHANGES, req.comment) };
+    },
+    async comment(req, ctx) {
+      seen('comment', req, ctx);
+      return { request: act(req.id, approvalsv1.RequestState.REQUEST_STATE_PENDING, subjectOf(ctx), approvalsv1.Outcome.OUTCOME_COMMENT, req.comment) };
+    },
+    async resubmit(req, ctx) {
+      seen('resubmit', req, ctx);
+      const r = act(req.id, approvalsv1.RequestState.REQUEST_STATE_PENDING, undefined, undefined, '');
+      const resubmitted = { ...r, justification: req.justification, submission: 2 };
+      requests.set(r.id, resubmitted);
+      return { request: resubmitted };
+    },
+    async cancel(req, ctx) {
+      seen('cancel', req, ctx);
+      const r = act(req.id, approvalsv1.RequestState.REQUEST_STATE_CANCELLED, undefined, undefined, '');
+      const cancelled = { ...r, closedBy: subjectOf(ctx), closeReason: req.reason };
+      requests.set(r.id, cancelled);
+      return { request: cancelled };
     },
     // eslint-disable-next-line require-yield -- the CLI does not watch yet
     async *watchRequest(req, ctx) {

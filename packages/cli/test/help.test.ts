@@ -3,8 +3,9 @@ import { runCli } from './run-cli.js';
 
 const tree: Record<string, string[]> = {
   tenant: ['create', 'add-member'],
+  group: ['add-member', 'remove-member', 'members'],
   policy: ['apply', 'get'],
-  request: ['create', 'get', 'list', 'approve', 'decline'],
+  request: ['create', 'get', 'list', 'approve', 'decline', 'request-changes', 'comment', 'resubmit', 'cancel'],
   authz: ['check', 'actions'],
   audit: ['list', 'verify'],
   webhook: ['create', 'list', 'attempts'],
@@ -70,7 +71,7 @@ describe('usage errors exit 2', () => {
     [['bogus'], "unknown command 'bogus'"],
     [['request', 'list', '--bogus'], "unknown option '--bogus'"],
     [['request', 'create', '--resource', 'r'], "required option '--action <action>' not specified"],
-    [['request', 'list', '--state', 'maybe'], "argument 'maybe' is invalid. Allowed choices are pending, approved, declined"],
+    [['request', 'list', '--state', 'maybe'], "argument 'maybe' is invalid. Allowed choices are pending, changes-requested, approved, declined, cancelled, expired"],
     [['request', 'list', '--limit', '0'], 'must be a whole number of at least 1'],
     [['request', 'get'], "missing required argument 'id'"],
     [['-o', 'yaml', 'authz', 'actions'], "argument 'yaml' is invalid"],

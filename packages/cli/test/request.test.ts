@@ -47,8 +47,7 @@ describe('request create / approve against an ApprovalsService', () => {
     });
     expect(stdout).toMatch(/^id: +01JTESTREQUEST\d{12}$/m);
     expect(stdout).toMatch(/^state: +pending$/m);
-    expect(stdout).toMatch(/^approvers: +user:bob, user:carol$/m);
-    expect(stdout).toMatch(/^quorum: +0 of 1 approvals$/m);
+    expect(stdout).toMatch(/^requires: +1 of user:bob, user:carol$/m);
     expect(stdout).toMatch(/^created: +2025-01-02T03:04:05\.000Z$/m);
   });
 
@@ -69,14 +68,40 @@ describe('request create / approve against an ApprovalsService', () => {
   it('approve records the vote and prints the approved request with its votes', async () => {
     const created = await createRequest();
     const id = /^id: +(\S+)$/m.exec(created.stdout)?.[1] ?? '';
-    const { code, stdout, stderr } = await runCli(['--as', 'bob', 'request', 'approve', id, '--comment', 'verified by phone'], { env });
+    const { code, stdout, stderr } = await runCli(['--as', 'bob', 'request', 'approve', id, '--reason', 'verified by phone'], { env });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(lastCall()).toMatchObject({ method: 'approve', request: { tenant: 'acme', id, comment: 'verified by phone' } });
     expect(claims(lastCall()?.authorization)).toMatchObject({ sub: 'bob' });
     expect(stdout).toMatch(/^state: +approved$/m);
     expect(stdout).toMatch(/^grant expires: +2025-01-02T04:05:05\.000Z$/m);
-    expect(stdout).toMatch(/^votes:\n {2}APPROVER +OUTCOME +AT +COMMENT\n {2}user:bob +approve +2025-01-02T03:05:05\.000Z +verified by phone$/m);
+    expect(stdout).toMatch(/^history:\n {2}WHO +OUTCOME +SUBMISSION +AT +REASON\n {2}user:bob +approve +1 +2025-01-02T03:05:05\.000Z +verified by phone$/m);
+  });
+
+  it('approve and the other verbs refuse to run without their reason', async () => {
+    for (const [verb, flag] of [['approve', '--reason'], ['decline', '--reason'], ['request-changes', '--reason'], ['comment', '--text'], ['resubmit', '--justification'], ['cancel', '--reason']]) {
+      const { code, stderr } = await runCli(['--as', 'bob', 'request', verb as string, '01JX'], { env });
+      expect(code, verb).toBe(2);
+      expect(stderr, verb).toContain(`required option '${flag}`);
+    }
+  });
+
+  it('request-changes, comment, resubmit and cancel call their RPC with the reason and print the request', async () => {
+    const created = await createRequest();
+    const id = /^id: +(\S+)$/m.exec(created.stdout)?.[1] ?? '';
+    const changes = await runCli(['--as', 'bob', 'request', 'request-changes', id, '--reason', 'attach the letter'], { env });
+    expect(changes.code).toBe(0);
+    expect(lastCall()).toMatchObject({ method: 'requestChanges', request: { tenant: 'acme', id, comment: 'attach the letter' } });
+    expect(changes.stdout).toMatch(/^state: +changes_requested$/m);
+    const note = await runCli(['--as', 'alice', 'request', 'comment', id, '--text', 'letter attached'], { env });
+    expect(lastCall()).toMatchObject({ method: 'comment', request: { id, comment: 'letter attached' } });
+    expect(note.stdout).toMatch(/^ {2}alice +comment +1 +\S+ +letter attached$/m);
+    const again = await runCli(['--as', 'alice', 'request', 'resubmit', id, '--justification', 'new bank, letter attached'], { env });
+    expect(lastCall()).toMatchObject({ method: 'resubmit', request: { id, justification: 'new bank, letter attached' } });
+    expect(again.stdout).toMatch(/^submission: +2$/m);
+    const cancelled = await runCli(['--as', 'alice', '-o', 'json', 'request', 'cancel', id, '--reason', 'not needed'], { env });
+    expect(lastCall()).toMatchObject({ method: 'cancel', request: { id, reason: 'not needed' } });
+    expect(JSON.parse(cancelled.stdout)).toMatchObject({ request: { state: 'REQUEST_STATE_CANCELLED', closedBy: 'alice', closeReason: 'not needed' } });
   });
 
   it('-o json prints the response as canonical proto JSON', async () => {
@@ -84,7 +109,7 @@ describe('request create / approve against an ApprovalsService', () => {
     expect(created.code).toBe(0);
     const { request } = JSON.parse(created.stdout) as { request: Record<string, unknown> };
     expect(request).toMatchObject({ state: 'REQUEST_STATE_PENDING', requester: 'alice', createdAt: '2025-01-02T03:04:05.000Z', revision: '1' });
-    const approved = await runCli(['--as', 'bob', '-o', 'json', 'request', 'approve', request['id'] as string], { env });
+    const approved = await runCli(['--as', 'bob', '-o', 'json', 'request', 'approve', request['id'] as string, '--reason', 'ok'], { env });
     expect(approved.code).toBe(0);
     expect(JSON.parse(approved.stdout)).toMatchObject({
       request: { id: request['id'], state: 'REQUEST_STATE_APPROVED', votes: [{ approver: 'user:bob', outcome: 'OUTCOME_APPROVE', at: '2025-01-02T03:05:05.000Z' }] },
@@ -102,7 +127,7 @@ describe('request create / approve against an ApprovalsService', () => {
     expect(code).toBe(0);
     expect(lastCall()?.request).toEqual({ tenant: 'acme', state: 2, pageSize: 5, pageToken: 'p1' });
     const lines = stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID +STATE +ACTION +RESOURCE +REQUESTER +CREATED$/);
+    expect(lines[0]).toMatch(/^ID +STATE +ACTION +RESOURCE +REQUESTER +CREATED +DUE$/);
     const rows = lines.slice(1, -2);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((l) => /^01JTESTREQUEST\d{12} +approved +payouts\.change_details +payout-account\/42 +(alice|bob) +2025-/.test(l))).toBe(true);
@@ -119,9 +144,9 @@ describe('request errors', () => {
   });
 
   it('prints NOT_FOUND and FAILED_PRECONDITION and exits 1', async () => {
-    const missing = await runCli(['--as', 'bob', 'request', 'approve', '01JNOPE'], { env });
+    const missing = await runCli(['--as', 'bob', 'request', 'approve', '01JNOPE', '--reason', 'ok'], { env });
     expect(missing).toEqual({ code: 1, stdout: '', stderr: 'error: NOT_FOUND: request 01JNOPE not found\n' });
-    const decided = await runCli(['--as', 'bob', 'request', 'decline', '01JX', '--comment', 'no'], { env });
+    const decided = await runCli(['--as', 'bob', 'request', 'decline', '01JX', '--reason', 'no'], { env });
     expect(decided).toMatchObject({ code: 1, stderr: 'error: FAILED_PRECONDITION: request 01JX is already decided\n' });
   });
 

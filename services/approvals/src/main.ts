@@ -1,4 +1,4 @@
-import { channelCredentials, createGrpcClient, createRuntime, monotonicUlids, newEvent, openChannel, startOutboxRelay, StreamEntityStore } from '@assent/platform';
+import { channelCredentials, createGrpcClient, createRuntime, monotonicUlids, newEvent, NotFoundError, openChannel, startOutboxRelay, startTimers, StreamEntityStore, TimerIndex } from '@assent/platform';
 import { approvalsv1, authzv1 } from '@assent/proto';
 import type { ApprovalsConfig } from './config.js';
 import type { ApprovalsDeps } from './domain/ports.js';
@@ -9,6 +9,8 @@ import { GrpcAuthzGateway } from './adapters/grpc/authz-gateway.js';
 import { RedisIdempotencyStore } from './adapters/redis/idempotency-store.js';
 import { approvalsService } from './transport/grpc/approvals-service.js';
 import { startGrantConsumer } from './transport/nats/grant-consumer.js';
+import { fireTimers } from './domain/commands/fire-timers.js';
+import type { RequestJson } from './adapters/jetstream/request-json.js';
 
 export interface RunningApprovals {
   grpcPort: number;
@@ -40,10 +42,36 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
       clock: { now: () => new Date() },
       tenants: await rt.tenants(),
     };
-    const relay = await startOutboxRelay({ nats: rt.nats, names: rt.names, logger: rt.logger, metrics: rt.metrics, store });
+    // Each transition's next wake-up goes into the timer index from the outbox relay,
+    // so it follows the stored state in order and survives a crash after the write.
+    const timerIndex = await TimerIndex.open(rt.nats, rt.names, 'request');
+    const relay = await startOutboxRelay({
+      nats: rt.nats,
+      names: rt.names,
+      logger: rt.logger,
+      metrics: rt.metrics,
+      store,
+      afterRelay: (tenant, id, value) => {
+        const wake = (value as Partial<RequestJson>).wakeAt;
+        return timerIndex.set(tenant, id, wake ? new Date(wake) : undefined);
+      },
+    });
     const grants = await startGrantConsumer(rt, deps);
+    const timers = await startTimers({
+      nats: rt.nats,
+      names: rt.names,
+      logger: rt.logger,
+      metrics: rt.metrics,
+      entity: 'request',
+      fire: async (tenant, id) => {
+        await fireTimers(deps, tenant, id).catch((err: unknown) => {
+          // The index names a request that is not stored: nothing to wake.
+          if (!(err instanceof NotFoundError)) throw err;
+        });
+      },
+    });
     rt.onStop('consumers', async () => {
-      await Promise.all([relay.stop(), grants.stop()]);
+      await Promise.all([relay.stop(), grants.stop(), timers.stop()]);
     });
     // Ends open WatchRequest streams first: the gRPC drain would otherwise wait for them.
     const stopping = new AbortController();

@@ -5,8 +5,9 @@ import { applyGrant } from '../src/domain/commands/apply-grant.js';
 import { createRequest } from '../src/domain/commands/create-request.js';
 import { decideRequest } from '../src/domain/commands/decide-request.js';
 import { listRequests } from '../src/domain/commands/list-requests.js';
-import { policyHash, putPolicy } from '../src/domain/commands/put-policy.js';
-import { memoryDeps, payoutsPolicy, service, user } from './fixtures.js';
+import { putPolicy } from '../src/domain/commands/put-policy.js';
+import { policyHash } from '../src/domain/policy-rules.js';
+import { memoryDeps, payoutsPolicy, service, user, withQuorum } from './fixtures.js';
 
 const admin = user('root', 'acme', ['admin']);
 const create = { tenant: 'acme', action: 'payouts.change_details', resource: 'payout-account/42', justification: 'vendor changed bank', idempotencyKey: '' };
@@ -25,12 +26,12 @@ describe('putPolicy', () => {
     expect(stored?.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(m.authz.actions.get('acme|payouts.change_details')?.policy.hash).toBe(stored?.hash);
     expect(m.events.events.map((e) => e.type)).toEqual(['assent.policy.updated.v1']);
-    expect(policyHash({ ...payoutsPolicy, quorum: 2 })).not.toBe(stored?.hash);
+    expect(policyHash(withQuorum(2))).not.toBe(stored?.hash);
   });
 
   it('rejects an invalid policy naming every bad field, and stores nothing', async () => {
     const m = memoryDeps();
-    const err = await putPolicy(m.deps, admin, 'acme', { ...payoutsPolicy, id: 'Bad Id', approvers: ['bob'], quorum: 5, grantDurationSeconds: 1 }).catch((e: unknown) => e);
+    const err = await putPolicy(m.deps, admin, 'acme', { ...withQuorum(5, ['bob']), id: 'Bad Id', grantDurationSeconds: 1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidArgumentError);
     expect((err as InvalidArgumentError).violations.map((v) => v.field).sort()).toEqual([
       'policy.approvers[0]',
@@ -54,11 +55,11 @@ describe('createRequest', () => {
     const r = await createRequest(m.deps, user('alice'), create);
     expect(r.alreadyAllowed).toBe(false);
     if (r.alreadyAllowed) return;
-    expect(r.request).toMatchObject({ state: 'PENDING', requester: 'alice', policyId: 'payout-details-change', quorum: 1, version: 1 });
+    expect(r.request).toMatchObject({ state: 'PENDING', requester: 'alice', policyId: 'payout-details-change', requirements: payoutsPolicy.requirements, version: 1 });
     expect(m.requests.emitted.map((e) => e.type)).toEqual(['assent.approval.requested.v1']);
     const parsed = eventsv1.ApprovalRequested.fromJSON(m.requests.emitted[0]?.data);
     expect(parsed.slackChannel).toBe('C0PAYOUTS');
-    expect(parsed.request).toMatchObject({ id: r.request.id, requester: 'alice', state: approvalsv1.RequestState.REQUEST_STATE_PENDING, quorum: 1, revision: '1', approvers: payoutsPolicy.approvers });
+    expect(parsed.request).toMatchObject({ id: r.request.id, requester: 'alice', state: approvalsv1.RequestState.REQUEST_STATE_PENDING, quorum: 1, revision: '1', approvers: ['user:bob', 'user:carol', 'user:dave'] });
     expect(parsed.request?.createdAt).toEqual(r.request.createdAt);
     expect(m.requests.emitted[0]).toMatchObject({ subject: `request/${r.request.id}`, tenantid: 'acme', source: '/assent/approvals' });
   });
@@ -105,23 +106,31 @@ describe('decideRequest', () => {
   });
 
   it('waits for quorum 2, refuses double votes, and a decline decides', async () => {
-    const m = await pending({ ...payoutsPolicy, quorum: 2 });
+    const m = await pending(withQuorum(2));
     expect((await decide(m, 'bob', 'APPROVE')).state).toBe('PENDING');
-    await expect(decide(m, 'bob', 'APPROVE')).rejects.toThrow(/already voted/);
+    await expect(decide(m, 'bob', 'APPROVE')).rejects.toThrow(/already acted/);
     expect((await decide(m, 'carol', 'APPROVE')).state).toBe('APPROVED');
 
-    const d = await pending({ ...payoutsPolicy, quorum: 2 });
+    const d = await pending(withQuorum(2));
     expect((await decide(d, 'bob', 'DECLINE')).state).toBe('DECLINED');
   });
 
   it('refuses self-approval, non-approvers, services and other tenants, changing nothing', async () => {
-    const m = await pending({ ...payoutsPolicy, approvers: ['user:alice', 'user:bob'] });
+    const m = await pending(withQuorum(1, ['user:alice', 'user:bob']));
     await expect(decide(m, 'alice', 'APPROVE')).rejects.toThrow(/own request/);
     await expect(decide(m, 'mallory', 'APPROVE')).rejects.toBeInstanceOf(PermissionDeniedError);
-    await expect(decideRequest(m.deps, service(), { tenant: 'acme', id: m.id, comment: '' }, 'APPROVE')).rejects.toBeInstanceOf(PermissionDeniedError);
-    await expect(decideRequest(m.deps, user('bob', 'globex'), { tenant: 'acme', id: m.id, comment: '' }, 'APPROVE')).rejects.toBeInstanceOf(PermissionDeniedError);
+    await expect(decideRequest(m.deps, service(), { tenant: 'acme', id: m.id, comment: 'looks right' }, 'APPROVE')).rejects.toBeInstanceOf(PermissionDeniedError);
+    await expect(decideRequest(m.deps, user('bob', 'globex'), { tenant: 'acme', id: m.id, comment: 'looks right' }, 'APPROVE')).rejects.toBeInstanceOf(PermissionDeniedError);
     expect((await m.deps.requests.get('acme', m.id))?.request.state).toBe('PENDING');
     expect(m.requests.emitted).toHaveLength(1);
+    // Each refusal of a person is published for audit, with its reason (the service's is not a vote).
+    const refused = m.events.events.filter((e) => e.type === 'assent.approval.vote_refused.v1').map((e) => eventsv1.ApprovalVoteRefused.fromJSON(e.data));
+    expect(refused.map((r) => [r.principal, r.code])).toEqual([
+      ['alice', 'SELF_APPROVAL'],
+      ['mallory', 'NOT_ELIGIBLE'],
+      ['bob', 'WRONG_TENANT'],
+    ]);
+    expect(refused.every((r) => r.requestId === m.id && r.tenant === 'acme')).toBe(true);
   });
 
   it('lets exactly one of two concurrent deciding votes win', async () => {
@@ -137,7 +146,7 @@ describe('applyGrant', () => {
     const m = await setup();
     const r = await createRequest(m.deps, user('alice'), create);
     if (r.alreadyAllowed) throw new Error('unexpected');
-    await decideRequest(m.deps, user('bob'), { tenant: 'acme', id: r.request.id, comment: '' }, 'APPROVE');
+    await decideRequest(m.deps, user('bob'), { tenant: 'acme', id: r.request.id, comment: 'looks right' }, 'APPROVE');
     await applyGrant(m.deps, 'acme', r.request.id);
     await applyGrant(m.deps, 'acme', r.request.id);
     const stored = await m.deps.requests.get('acme', r.request.id);
@@ -155,7 +164,7 @@ describe('listRequests', () => {
       const r = await createRequest(m.deps, user('alice'), { ...create, resource: `payout-account/${i}` });
       if (!r.alreadyAllowed) ids.push(r.request.id);
     }
-    await decideRequest(m.deps, user('bob'), { tenant: 'acme', id: ids[0] as string, comment: '' }, 'APPROVE');
+    await decideRequest(m.deps, user('bob'), { tenant: 'acme', id: ids[0] as string, comment: 'looks right' }, 'APPROVE');
     const p1 = await listRequests(m.deps, user('alice'), { tenant: 'acme', state: undefined, pageSize: 2, pageToken: '' });
     expect(p1.requests.map((r) => r.id)).toEqual([ids[4], ids[3]]);
     const p2 = await listRequests(m.deps, user('alice'), { tenant: 'acme', state: undefined, pageSize: 2, pageToken: p1.nextPageToken });

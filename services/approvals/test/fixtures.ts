@@ -4,7 +4,7 @@ import { MemoryAuthzGateway, MemoryEventSink, MemoryIdempotencyStore, MemoryPoli
 import { MemoryRequestRepository } from '../src/adapters/memory/request-repository.js';
 import { MemoryRequestWatcher } from '../src/adapters/memory/request-watcher.js';
 import type { ApprovalsDeps } from '../src/domain/ports.js';
-import type { PolicyInput } from '../src/domain/commands/put-policy.js';
+import { emptySchedule, type PolicyInput } from '../src/domain/policy-rules.js';
 
 export const user = (subject: string, tenant = 'acme', roles: string[] = []): Principal => ({ subject, kind: 'user', tenant, roles });
 export const service = (subject = 'service:approvals'): Principal => ({ subject, kind: 'service', tenant: undefined, roles: [] });
@@ -12,13 +12,19 @@ export const service = (subject = 'service:approvals'): Principal => ({ subject,
 export const payoutsPolicy: PolicyInput = {
   id: 'payout-details-change',
   action: 'payouts.change_details',
-  approvers: ['user:bob', 'user:carol', 'user:dave'],
-  quorum: 1,
+  requirements: [{ name: 'approvers', approvers: ['user:bob', 'user:carol', 'user:dave'], quorum: 1 }],
   allowSelfApproval: false,
   requireJustification: true,
   grantDurationSeconds: 3600,
   slackChannel: 'C0PAYOUTS',
+  schedule: emptySchedule(),
 };
+
+/** The payouts policy with one approver set of `quorum` (the `approvers` shorthand). */
+export const withQuorum = (quorum: number, approvers = ['user:bob', 'user:carol', 'user:dave']): PolicyInput => ({
+  ...payoutsPolicy,
+  requirements: [{ name: 'approvers', approvers, quorum }],
+});
 
 /** Domain wired to in-memory twins, with a controllable clock. */
 export function memoryDeps() {

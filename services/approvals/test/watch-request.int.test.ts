@@ -59,7 +59,7 @@ describe('WatchRequest', () => {
     const first = await stream.next();
     expect(first.done || first.value.request?.state).toBe(PENDING);
 
-    await (await as('bob')).approve({ tenant: 'acme', id, comment: '' });
+    await (await as('bob')).approve({ tenant: 'acme', id, comment: 'verified' });
     const approved = await stream.next();
     expect(approved.done || approved.value.request).toMatchObject({ state: APPROVED, revision: '2', grantExpiresAt: undefined });
     const granted = await stream.next();

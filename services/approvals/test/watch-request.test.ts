@@ -28,7 +28,7 @@ describe('watchRequest', () => {
     const m = await pending();
     const it = watchRequest(m.deps, user('alice'), { tenant: 'acme', id: m.id }, new AbortController().signal);
     expect(await next(it)).toMatchObject({ state: 'PENDING', version: 1 });
-    await decideRequest(m.deps, user('bob'), { tenant: 'acme', id: m.id, comment: '' }, 'APPROVE');
+    await decideRequest(m.deps, user('bob'), { tenant: 'acme', id: m.id, comment: 'ok' }, 'APPROVE');
     expect(await next(it)).toMatchObject({ state: 'APPROVED', version: 2, grantExpiresAt: undefined });
     await applyGrant(m.deps, 'acme', m.id);
     const granted = await next(it);
@@ -39,7 +39,7 @@ describe('watchRequest', () => {
 
   it('ends at once on a declined request, and when the caller aborts', async () => {
     const m = await pending();
-    await decideRequest(m.deps, user('bob'), { tenant: 'acme', id: m.id, comment: '' }, 'DECLINE');
+    await decideRequest(m.deps, user('bob'), { tenant: 'acme', id: m.id, comment: 'no' }, 'DECLINE');
     const settled = watchRequest(m.deps, user('alice'), { tenant: 'acme', id: m.id }, new AbortController().signal);
     expect(await next(settled)).toMatchObject({ state: 'DECLINED' });
     expect((await settled.next()).done).toBe(true);

@@ -6,9 +6,24 @@ import { renderRequest, renderRequestList } from '../output/request-view.js';
 
 const states = {
   pending: approvalsv1.RequestState.REQUEST_STATE_PENDING,
+  'changes-requested': approvalsv1.RequestState.REQUEST_STATE_CHANGES_REQUESTED,
   approved: approvalsv1.RequestState.REQUEST_STATE_APPROVED,
   declined: approvalsv1.RequestState.REQUEST_STATE_DECLINED,
+  cancelled: approvalsv1.RequestState.REQUEST_STATE_CANCELLED,
+  expired: approvalsv1.RequestState.REQUEST_STATE_EXPIRED,
 } as const;
+
+type Act = 'approve' | 'decline' | 'requestChanges' | 'comment' | 'resubmit' | 'cancel';
+
+/** The commands that act on one request: each takes the request id and a reason. */
+const acts: { verb: string; rpc: Act; description: string; reason: [flag: string, what: string] }[] = [
+  { verb: 'approve', rpc: 'approve', description: 'approve a request; it is approved once every requirement has its quorum', reason: ['--reason <text>', 'why you approve (required; shown to the requester and audited)'] },
+  { verb: 'decline', rpc: 'decline', description: 'decline a request', reason: ['--reason <text>', 'why you decline (required)'] },
+  { verb: 'request-changes', rpc: 'requestChanges', description: 'send a request back to its requester to amend and resubmit', reason: ['--reason <text>', 'what to change (required)'] },
+  { verb: 'comment', rpc: 'comment', description: 'add a note to a request without deciding (requester or approvers)', reason: ['--text <text>', 'the note (required)'] },
+  { verb: 'resubmit', rpc: 'resubmit', description: 'amend a request sent back to you and submit it again (requester)', reason: ['--justification <text>', 'the amended justification (required)'] },
+  { verb: 'cancel', rpc: 'cancel', description: 'withdraw your open request (requester)', reason: ['--reason <text>', 'why (required)'] },
+];
 
 export function registerRequestCommands(program: Command, session: Session): void {
   const request = program.command('request').description('open, inspect and decide approval requests');
@@ -68,24 +83,28 @@ export function registerRequestCommands(program: Command, session: Session): voi
       if (res.nextPageToken) ctx.print(`\nmore: --page-token ${res.nextPageToken}`);
     });
 
-  for (const verb of ['approve', 'decline'] as const) {
+  for (const act of acts) {
     request
-      .command(verb)
-      .description(verb === 'approve' ? 'approve a request as the caller; it is approved once quorum is met' : 'decline a request')
+      .command(act.verb)
+      .description(act.description)
       .argument('<id>', 'request id')
-      .option('--comment <text>', 'note shown to the requester and in the audit log')
-      .action(async (id: string, opts: { comment?: string }, command: Command) => {
+      .requiredOption(act.reason[0], act.reason[1])
+      .action(async (id: string, opts: { reason?: string; text?: string; justification?: string }, command: Command) => {
         const ctx = session.context(command);
-        const req = { tenant: ctx.tenant, id, comment: opts.comment ?? '' };
-        if (verb === 'approve') {
-          const res = await ctx.call('approvals', (c, o) => c.approve(req, o));
-          if (ctx.json) return ctx.printJson(approvalsv1.ApproveResponse.toJSON(res));
-          if (res.request) ctx.print(renderRequest(res.request));
-        } else {
-          const res = await ctx.call('approvals', (c, o) => c.decline(req, o));
-          if (ctx.json) return ctx.printJson(approvalsv1.DeclineResponse.toJSON(res));
-          if (res.request) ctx.print(renderRequest(res.request));
-        }
+        const text = opts.reason ?? opts.text ?? opts.justification ?? '';
+        const res = await ctx.call('approvals', (c, o) => {
+          const base = { tenant: ctx.tenant, id };
+          switch (act.rpc) {
+            case 'resubmit':
+              return c.resubmit({ ...base, justification: text }, o);
+            case 'cancel':
+              return c.cancel({ ...base, reason: text }, o);
+            default:
+              return c[act.rpc]({ ...base, comment: text }, o);
+          }
+        });
+        if (ctx.json) return ctx.printJson(approvalsv1.GetRequestResponse.toJSON(res));
+        if (res.request) ctx.print(renderRequest(res.request));
       });
   }
 }

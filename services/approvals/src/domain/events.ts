@@ -1,21 +1,55 @@
-import type { ApprovalRequest, Outcome, Policy, Vote } from './types.js';
+import { awaiting, type FiredTimer } from './schedule.js';
+import type { ApprovalRequest, Outcome, Policy, Requirement, Schedule, Vote } from './types.js';
 
 /**
  * Event payloads in canonical protobuf JSON of proto/assent/events/v1/events.proto
- * (lowerCamelCase, enums by name, uint64 as string, RFC 3339 timestamps).
+ * (lowerCamelCase, enums by name, 64-bit integers as strings, RFC 3339 timestamps).
  */
 export const eventTypes = {
   requested: 'assent.approval.requested.v1',
   voted: 'assent.approval.voted.v1',
   decided: 'assent.approval.decided.v1',
+  changesRequested: 'assent.approval.changes_requested.v1',
+  resubmitted: 'assent.approval.resubmitted.v1',
+  commented: 'assent.approval.commented.v1',
+  cancelled: 'assent.approval.cancelled.v1',
+  expired: 'assent.approval.expired.v1',
+  overdue: 'assent.approval.overdue.v1',
+  reminder: 'assent.approval.reminder.v1',
+  escalated: 'assent.approval.escalated.v1',
+  voteRefused: 'assent.approval.vote_refused.v1',
   policyUpdated: 'assent.policy.updated.v1',
 } as const;
 
+/** The event a fired timer is announced with. */
+export const timerEventTypes: Record<FiredTimer['timer'], string> = {
+  expiry: eventTypes.expired,
+  sla: eventTypes.overdue,
+  reminder: eventTypes.reminder,
+  escalation: eventTypes.escalated,
+};
+
+const opt = <K extends string>(key: K, d: Date | undefined) => (d ? ({ [key]: d.toISOString() } as Record<K, string>) : {});
+
 function voteJson(v: Vote) {
-  return { approver: v.approver, outcome: `OUTCOME_${v.outcome}`, comment: v.comment, at: v.at.toISOString() };
+  return { approver: v.approver, outcome: `OUTCOME_${v.outcome}`, comment: v.comment, at: v.at.toISOString(), submission: v.submission, eligibleFor: [...v.eligibleFor] };
+}
+
+const requirementJson = (q: Requirement) => ({ name: q.name, approvers: [...q.approvers], quorum: q.quorum });
+
+export function scheduleJson(s: Schedule) {
+  return {
+    slaSeconds: String(s.slaSeconds),
+    reminderAfterSeconds: s.reminderAfterSeconds.map(String),
+    reminderRepeatSeconds: String(s.reminderRepeatSeconds),
+    escalation: s.escalation.map((t) => ({ afterSeconds: String(t.afterSeconds), approvers: [...t.approvers], mode: `ESCALATION_MODE_${t.mode}` })),
+    ...(s.escalationLoopTo !== undefined ? { escalationLoopTo: s.escalationLoopTo } : {}),
+    expireAfterSeconds: String(s.expireAfterSeconds),
+  };
 }
 
 export function requestJson(r: ApprovalRequest) {
+  const t = r.timers;
   return {
     id: r.id,
     tenant: r.tenant,
@@ -26,14 +60,31 @@ export function requestJson(r: ApprovalRequest) {
     state: `REQUEST_STATE_${r.state}`,
     policyId: r.policyId,
     policyHash: r.policyHash,
-    approvers: [...r.approvers],
-    quorum: r.quorum,
+    approvers: [...new Set(r.requirements.flatMap((q) => q.approvers))],
+    quorum: r.requirements.reduce((n, q) => n + q.quorum, 0),
     votes: r.votes.map(voteJson),
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
-    ...(r.decidedAt ? { decidedAt: r.decidedAt.toISOString() } : {}),
-    ...(r.grantExpiresAt ? { grantExpiresAt: r.grantExpiresAt.toISOString() } : {}),
+    ...opt('decidedAt', r.decidedAt),
+    ...opt('grantExpiresAt', r.grantExpiresAt),
     revision: String(r.version),
+    requirements: r.requirements.map(requirementJson),
+    schedule: scheduleJson(r.schedule),
+    timers: {
+      submittedAt: t.submittedAt.toISOString(),
+      ...opt('dueAt', t.dueAt),
+      overdue: t.overdue,
+      ...opt('expiresAt', t.expiresAt),
+      remindersSent: t.remindersSent,
+      ...opt('nextReminderAt', t.nextReminderAt),
+      escalations: t.escalations,
+      ...opt('nextEscalationAt', t.nextEscalationAt),
+    },
+    submission: r.submission,
+    submissions: r.submissions.map((s) => ({ number: s.number, justification: s.justification, at: s.at.toISOString() })),
+    closedBy: r.closedBy,
+    closeReason: r.closeReason,
+    awaiting: awaiting(r),
   };
 }
 
@@ -44,17 +95,36 @@ export const decidedData = (r: ApprovalRequest, outcome: Outcome, decidedBy: str
   outcome: `OUTCOME_${outcome}`,
   decidedBy,
 });
+export const actedData = (r: ApprovalRequest, actor: string, reason: string) => ({ request: requestJson(r), actor, reason });
+export const timerFiredData = (r: ApprovalRequest, f: FiredTimer) => ({
+  request: requestJson(r),
+  timer: f.timer,
+  scheduledAt: f.scheduledAt.toISOString(),
+  notify: f.timer === 'expiry' ? awaiting(r) : [...f.notify],
+  escalationTier: f.timer === 'escalation' ? f.tier : 0,
+  reminders: f.timer === 'reminder' ? f.missed : 0,
+});
+export const voteRefusedData = (input: { tenant: string; requestId: string; principal: string; outcome: Outcome; reason: string; code: string }) => ({
+  tenant: input.tenant,
+  requestId: input.requestId,
+  principal: input.principal,
+  outcome: `OUTCOME_${input.outcome}`,
+  reason: input.reason,
+  code: input.code,
+});
 
 export function policyJson(p: Policy) {
   return {
     id: p.id,
     action: p.action,
-    approvers: [...p.approvers],
-    quorum: p.quorum,
+    approvers: [...new Set(p.requirements.flatMap((q) => q.approvers))],
+    quorum: p.requirements.length === 1 ? (p.requirements[0]?.quorum ?? 0) : 0,
     allowSelfApproval: p.allowSelfApproval,
     requireJustification: p.requireJustification,
     grantDurationSeconds: String(p.grantDurationSeconds),
     slackChannel: p.slackChannel,
     hash: p.hash,
+    requirements: p.requirements.map(requirementJson),
+    schedule: scheduleJson(p.schedule),
   };
 }

@@ -32,7 +32,11 @@ export interface RequestWatcher {
 /** The authz service, as approvals needs it. */
 export interface AuthzGateway {
   check(tenant: string, principal: string, action: string, resource: string): Promise<CheckOutcome>;
-  isApprover(tenant: string, principal: string, action: string): Promise<{ allowed: boolean; reason: string }>;
+  /**
+   * Which of `subjects` include the principal (a member of the tenant): "user:<id>"
+   * by id, "group:<id>#member" (the tenant's group) by membership now.
+   */
+  matchApprover(tenant: string, principal: string, action: string, subjects: string[]): Promise<string[]>;
   registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[]): Promise<void>;
   /** `grantedAt` starts the window (the decision time), so a retry writes the same grant. */
   writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; requestId: string; grantedAt: Date | undefined }): Promise<{ expiresAt: Date }>;

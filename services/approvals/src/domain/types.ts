@@ -1,16 +1,48 @@
-export type RequestState = 'PENDING' | 'APPROVED' | 'DECLINED';
-export type Outcome = 'APPROVE' | 'DECLINE';
+export type RequestState = 'PENDING' | 'CHANGES_REQUESTED' | 'APPROVED' | 'DECLINED' | 'CANCELLED' | 'EXPIRED';
+/** What an approver (or the requester, for COMMENT) did on a request. */
+export type Outcome = 'APPROVE' | 'DECLINE' | 'REQUEST_CHANGES' | 'COMMENT';
+export type EscalationMode = 'ADD' | 'REPLACE';
+
+/** A set of approvers of whom `quorum` must approve; a policy's requirements are ANDed. */
+export interface Requirement {
+  /** Label people see, e.g. "finance"; unique within the policy. */
+  name: string;
+  /** OpenFGA subjects: "user:bob", "group:finance#member". */
+  approvers: string[];
+  quorum: number;
+}
+
+/** After `afterSeconds` (from the previous tier, or from creation), ADD or REPLACE approvers of every unmet requirement. */
+export interface EscalationTier {
+  afterSeconds: number;
+  approvers: string[];
+  mode: EscalationMode;
+}
+
+/** Every timer a policy sets on its requests; pinned on each request at creation. */
+export interface Schedule {
+  /** SLA: the request is overdue this long after it was (re)submitted; 0 = none. */
+  slaSeconds: number;
+  /** Reminders to pending approvers at these offsets from submission, ascending. */
+  reminderAfterSeconds: number[];
+  /** After the last listed reminder, remind again this often; 0 = never. */
+  reminderRepeatSeconds: number;
+  escalation: EscalationTier[];
+  /** After the last tier, continue at this tier (a loop); undefined = stop. */
+  escalationLoopTo: number | undefined;
+  /** The request expires this long after creation unless decided; 0 = never. */
+  expireAfterSeconds: number;
+}
 
 export interface Policy {
   id: string;
   action: string;
-  /** OpenFGA subjects: "user:bob", "group:finance#member". */
-  approvers: string[];
-  quorum: number;
+  requirements: Requirement[];
   allowSelfApproval: boolean;
   requireJustification: boolean;
   grantDurationSeconds: number;
   slackChannel: string;
+  schedule: Schedule;
   /** sha256 of the canonical policy document (everything above). */
   hash: string;
 }
@@ -20,6 +52,30 @@ export interface Vote {
   outcome: Outcome;
   comment: string;
   at: Date;
+  /** The submission (1 = first, +1 per resubmit) the vote was made on. */
+  submission: number;
+  /** Names of the requirements the approver was eligible for when voting. */
+  eligibleFor: string[];
+}
+
+/** One version of what the requester asked for (the first, then each resubmission). */
+export interface Submission {
+  number: number;
+  justification: string;
+  at: Date;
+}
+
+/** Progress of a request's timers; what is due next is derived from it (see domain/schedule.ts). */
+export interface TimerState {
+  submittedAt: Date;
+  dueAt: Date | undefined;
+  overdue: boolean;
+  expiresAt: Date | undefined;
+  remindersSent: number;
+  nextReminderAt: Date | undefined;
+  /** Escalation tiers applied so far on this request (a loop keeps counting). */
+  escalations: number;
+  nextEscalationAt: Date | undefined;
 }
 
 export interface ApprovalRequest {
@@ -32,12 +88,21 @@ export interface ApprovalRequest {
   state: RequestState;
   policyId: string;
   policyHash: string;
-  approvers: string[];
-  quorum: number;
+  /** Pinned from the policy at creation; escalation may change approvers. */
+  requirements: Requirement[];
   allowSelfApproval: boolean;
   grantDurationSeconds: number;
   slackChannel: string;
+  schedule: Schedule;
+  timers: TimerState;
+  /** Earliest pending timer; the scheduler wakes the request then. */
+  wakeAt: Date | undefined;
+  submission: number;
+  submissions: Submission[];
   votes: Vote[];
+  /** Who closed it (cancel, expiry = "system") and why. */
+  closedBy: string;
+  closeReason: string;
   createdAt: Date;
   updatedAt: Date;
   decidedAt: Date | undefined;
@@ -59,3 +124,10 @@ export interface CheckOutcome {
   reason: string;
   policy: { id: string; hash: string } | undefined;
 }
+
+/** Every approver subject a request could ever need (all requirements and escalation tiers). */
+export function allApprovers(p: { requirements: Requirement[]; schedule: Schedule }): string[] {
+  return [...new Set([...p.requirements.flatMap((r) => r.approvers), ...p.schedule.escalation.flatMap((t) => t.approvers)])];
+}
+
+export const isOpen = (s: RequestState): boolean => s === 'PENDING' || s === 'CHANGES_REQUESTED';

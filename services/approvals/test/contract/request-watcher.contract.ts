@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { monotonicFactory } from 'ulid';
 import type { RequestRepository, RequestWatcher } from '../../src/domain/ports.js';
+import { emptySchedule } from '../../src/domain/policy-rules.js';
 import type { ApprovalRequest, StoredRequest } from '../../src/domain/types.js';
 
 export interface WatchHarness {
@@ -23,12 +24,27 @@ export function pendingRequest(tenant: string, id = ulid()): ApprovalRequest {
     state: 'PENDING',
     policyId: 'payout-details-change',
     policyHash: 'ab'.repeat(32),
-    approvers: ['user:bob'],
-    quorum: 1,
+    requirements: [{ name: 'approvers', approvers: ['user:bob'], quorum: 1 }],
     allowSelfApproval: false,
     grantDurationSeconds: 3600,
     slackChannel: 'C0PAYOUTS',
+    schedule: { ...emptySchedule(), slaSeconds: 3600, reminderAfterSeconds: [600], escalation: [{ afterSeconds: 1800, approvers: ['group:security#member'], mode: 'ADD' }] },
+    timers: {
+      submittedAt: at,
+      dueAt: new Date('2030-01-01T01:00:00.000Z'),
+      overdue: false,
+      expiresAt: undefined,
+      remindersSent: 0,
+      nextReminderAt: new Date('2030-01-01T00:10:00.000Z'),
+      escalations: 0,
+      nextEscalationAt: new Date('2030-01-01T00:30:00.000Z'),
+    },
+    wakeAt: new Date('2030-01-01T00:10:00.000Z'),
+    submission: 1,
+    submissions: [{ number: 1, justification: 'vendor changed bank', at }],
     votes: [],
+    closedBy: '',
+    closeReason: '',
     createdAt: at,
     updatedAt: at,
     decidedAt: undefined,

@@ -7,7 +7,16 @@ import type { CheckResult, Grant } from './types.js';
 export const eventTypes = {
   checked: 'assent.authz.checked.v1',
   grantIssued: 'assent.grant.issued.v1',
+  groupMemberAdded: 'assent.authz.group_member_added.v1',
+  groupMemberRemoved: 'assent.authz.group_member_removed.v1',
 } as const;
+
+export const groupMemberChangedData = (input: { tenant: string; group: string; user: string }, actor: string) => ({
+  tenant: input.tenant,
+  group: input.group,
+  user: input.user,
+  actor,
+});
 
 export function authzCheckedData(input: { tenant: string; principal: string; action: string; resource: string }, result: CheckResult) {
   return {

@@ -11,6 +11,18 @@ export interface RelationStore {
   /** Binds the action to its tenant and replaces its approver set. */
   setApprovers(tenant: string, action: string, approvers: string[]): Promise<void>;
   isApprover(tenant: string, action: string, user: string): Promise<boolean>;
+  /** Adds a user to a tenant's group (idempotent). Groups are per tenant: acme's "finance" is not globex's. */
+  addGroupMember(tenant: string, group: string, user: string): Promise<void>;
+  /** Removes a user from a tenant's group (idempotent). */
+  removeGroupMember(tenant: string, group: string, user: string): Promise<void>;
+  /** A page of a group's users in a stable order; `cursor` is the previous page's `next`. */
+  listGroupMembers(tenant: string, group: string, page: { limit: number; cursor: string | undefined }): Promise<{ users: string[]; next: string | undefined }>;
+  /**
+   * The approver subjects ("user:<id>", "group:<id>#member", of this tenant) that
+   * include the user now, read at full consistency (never from a cache), so a
+   * removal from a group counts at once.
+   */
+  matchSubjects(tenant: string, user: string, subjects: string[]): Promise<string[]>;
   writeGrant(grant: Grant): Promise<void>;
   /** Expiry of the user's grant if one is active at `now` (and the user may still request the action). */
   activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined>;

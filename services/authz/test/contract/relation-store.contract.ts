@@ -26,6 +26,49 @@ export function relationStoreContract(name: string, make: () => Promise<Relation
       expect(await store.isApprover(t, 'keys.rotate', 'carol')).toBe(false);
     });
 
+    it('keeps groups per tenant: members, approvers through a group, matching and removal', async () => {
+      const store = await make();
+      const t = tenantOf();
+      const other = `${t}-other`;
+      await store.addGroupMember(t, 'finance-leads', 'bob');
+      await store.addGroupMember(t, 'finance-leads', 'okta:erin');
+      await store.addGroupMember(t, 'finance-leads', 'bob');
+      await store.addGroupMember(other, 'finance-leads', 'mallory');
+      expect((await store.listGroupMembers(t, 'finance-leads', { limit: 10, cursor: undefined })).users.sort()).toEqual(['bob', 'okta:erin']);
+      await store.setApprovers(t, 'payouts.change_details', ['group:finance-leads#member', 'user:carol']);
+      await store.setApprovers(other, 'payouts.change_details', ['group:finance-leads#member']);
+      expect(await store.isApprover(t, 'payouts.change_details', 'bob')).toBe(true);
+      expect(await store.isApprover(t, 'payouts.change_details', 'okta:erin')).toBe(true);
+      // The other tenant's group of the same name counts only there.
+      expect(await store.isApprover(t, 'payouts.change_details', 'mallory')).toBe(false);
+      expect(await store.isApprover(other, 'payouts.change_details', 'mallory')).toBe(true);
+      const among = ['group:finance-leads#member', 'group:security#member', 'user:bob', 'user:carol'];
+      expect(await store.matchSubjects(t, 'bob', among)).toEqual(['group:finance-leads#member', 'user:bob']);
+      expect(await store.matchSubjects(t, 'carol', among)).toEqual(['user:carol']);
+      expect(await store.matchSubjects(t, 'mallory', among)).toEqual([]);
+      await store.removeGroupMember(t, 'finance-leads', 'bob');
+      await store.removeGroupMember(t, 'finance-leads', 'bob');
+      expect(await store.isApprover(t, 'payouts.change_details', 'bob')).toBe(false);
+      expect(await store.matchSubjects(t, 'bob', among)).toEqual(['user:bob']);
+      expect((await store.listGroupMembers(t, 'finance-leads', { limit: 10, cursor: undefined })).users).toEqual(['okta:erin']);
+    });
+
+    it('pages through a group', async () => {
+      const store = await make();
+      const t = tenantOf();
+      const users = Array.from({ length: 7 }, (_, i) => `user${i}`);
+      for (const u of users) await store.addGroupMember(t, 'big', u);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listGroupMembers(t, 'big', { limit: 3, cursor });
+        expect(page.users.length).toBeLessThanOrEqual(3);
+        seen.push(...page.users);
+        cursor = page.next;
+      } while (cursor);
+      expect(seen.sort()).toEqual(users);
+    });
+
     it('honours a grant only inside its window, for its resource, while the grantee is a member', async () => {
       const store = await make();
       const t = tenantOf();

@@ -30,9 +30,9 @@ export class GrpcAuthzGateway implements AuthzGateway {
     return { decision, reason: res.reason, policy: res.policy };
   }
 
-  async isApprover(tenant: string, principal: string, action: string) {
-    const res = await this.call(() => this.client.checkApprover({ tenant, principal, action }, { signal: AbortSignal.timeout(5_000) }));
-    return { allowed: res.allowed, reason: res.reason };
+  async matchApprover(tenant: string, principal: string, action: string, subjects: string[]) {
+    const res = await this.call(() => this.client.checkApprover({ tenant, principal, action, among: subjects }, { signal: AbortSignal.timeout(5_000) }));
+    return res.matched;
   }
 
   async registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[]) {

@@ -2,7 +2,20 @@ import { KvMirror, type Logger, streamReplicas } from '@assent/platform';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { PolicyRepository } from '../../domain/ports.js';
+import { emptySchedule } from '../../domain/policy-rules.js';
 import type { Policy } from '../../domain/types.js';
+
+/** Policies stored before requirements and schedules existed had one approver set. */
+type StoredPolicy = Omit<Policy, 'requirements' | 'schedule'> & Partial<Pick<Policy, 'requirements' | 'schedule'>> & { approvers?: string[]; quorum?: number };
+
+function upgrade(p: StoredPolicy): Policy {
+  const { approvers, quorum, ...rest } = p;
+  return {
+    ...rest,
+    requirements: p.requirements ?? [{ name: 'approvers', approvers: approvers ?? [], quorum: quorum ?? 1 }],
+    schedule: p.schedule ?? emptySchedule(),
+  };
+}
 
 export async function openPolicyBucket(nc: NatsConnection, root: string): Promise<KV> {
   return new Kvm(nc).create(`${root.toUpperCase()}_approvals_policies`, { history: 10, replicas: streamReplicas() });
@@ -17,7 +30,7 @@ export class KvPolicyRepository implements PolicyRepository {
   private constructor(private readonly mirror: KvMirror<Policy>) {}
 
   static async open(kv: KV, logger: Logger): Promise<KvPolicyRepository> {
-    return new KvPolicyRepository(await KvMirror.start(kv, (e) => e.json<Policy>(), logger));
+    return new KvPolicyRepository(await KvMirror.start(kv, (e) => upgrade(e.json<StoredPolicy>()), logger));
   }
 
   async get(tenant: string, action: string): Promise<Policy | undefined> {

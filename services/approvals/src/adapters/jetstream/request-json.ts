@@ -1,28 +1,73 @@
-import type { ApprovalRequest } from '../../domain/types.js';
+import { emptySchedule } from '../../domain/policy-rules.js';
+import type { ApprovalRequest, Requirement, Submission, TimerState, Vote } from '../../domain/types.js';
 
-/** JSON form stored on the request's state subject. */
-export type RequestJson = Omit<ApprovalRequest, 'createdAt' | 'updatedAt' | 'decidedAt' | 'grantExpiresAt' | 'votes'> & {
-  createdAt: string;
-  updatedAt: string;
-  decidedAt?: string;
-  grantExpiresAt?: string;
-  votes: { approver: string; outcome: 'APPROVE' | 'DECLINE'; comment: string; at: string }[];
+type Dated<T, K extends keyof T> = Omit<T, K> & { [P in K]: undefined extends T[P] ? string | undefined : string };
+
+/** JSON form stored on the request's state subject (dates as ISO strings). */
+export type RequestJson = Omit<Dated<ApprovalRequest, 'createdAt' | 'updatedAt' | 'decidedAt' | 'grantExpiresAt' | 'wakeAt'>, 'votes' | 'timers' | 'submissions'> & {
+  votes: Dated<Vote, 'at'>[];
+  timers: Dated<TimerState, 'submittedAt' | 'dueAt' | 'expiresAt' | 'nextReminderAt' | 'nextEscalationAt'>;
+  submissions: Dated<Submission, 'at'>[];
 };
+
+/** What requests written before requirements and timers existed look like. */
+type LegacyJson = Omit<RequestJson, 'requirements'> & { requirements?: Requirement[]; approvers?: string[]; quorum?: number };
+
+const iso = (d: Date | undefined) => d?.toISOString();
+const date = (s: string | undefined) => (s ? new Date(s) : undefined);
 
 export const toJson = (r: ApprovalRequest): RequestJson => ({
   ...r,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
-  decidedAt: r.decidedAt?.toISOString(),
-  grantExpiresAt: r.grantExpiresAt?.toISOString(),
+  decidedAt: iso(r.decidedAt),
+  grantExpiresAt: iso(r.grantExpiresAt),
+  wakeAt: iso(r.wakeAt),
   votes: r.votes.map((v) => ({ ...v, at: v.at.toISOString() })),
+  submissions: r.submissions.map((s) => ({ ...s, at: s.at.toISOString() })),
+  timers: {
+    ...r.timers,
+    submittedAt: r.timers.submittedAt.toISOString(),
+    dueAt: iso(r.timers.dueAt),
+    expiresAt: iso(r.timers.expiresAt),
+    nextReminderAt: iso(r.timers.nextReminderAt),
+    nextEscalationAt: iso(r.timers.nextEscalationAt),
+  },
 });
 
-export const fromJson = (j: RequestJson): ApprovalRequest => ({
-  ...j,
-  createdAt: new Date(j.createdAt),
-  updatedAt: new Date(j.updatedAt),
-  decidedAt: j.decidedAt ? new Date(j.decidedAt) : undefined,
-  grantExpiresAt: j.grantExpiresAt ? new Date(j.grantExpiresAt) : undefined,
-  votes: j.votes.map((v) => ({ ...v, at: new Date(v.at) })),
-});
+/** Reads current and earlier stored shapes (an early request: one requirement, no timers). */
+export function fromJson(stored: LegacyJson): ApprovalRequest {
+  const j: RequestJson = stored.requirements
+    ? (stored as RequestJson)
+    : {
+        ...stored,
+        requirements: [{ name: 'approvers', approvers: stored.approvers ?? [], quorum: stored.quorum ?? 1 }],
+        schedule: emptySchedule(),
+        timers: { submittedAt: stored.createdAt, dueAt: undefined, overdue: false, expiresAt: undefined, remindersSent: 0, nextReminderAt: undefined, escalations: 0, nextEscalationAt: undefined },
+        wakeAt: undefined,
+        submission: 1,
+        submissions: [{ number: 1, justification: stored.justification, at: stored.createdAt }],
+        votes: stored.votes.map((v) => ({ ...v, submission: v.submission ?? 1, eligibleFor: v.eligibleFor ?? ['approvers'] })),
+        closedBy: '',
+        closeReason: '',
+      };
+  const { approvers: _a, quorum: _q, ...rest } = j as RequestJson & { approvers?: unknown; quorum?: unknown };
+  return {
+    ...rest,
+    createdAt: new Date(j.createdAt),
+    updatedAt: new Date(j.updatedAt),
+    decidedAt: date(j.decidedAt),
+    grantExpiresAt: date(j.grantExpiresAt),
+    wakeAt: date(j.wakeAt),
+    votes: j.votes.map((v) => ({ ...v, at: new Date(v.at) })),
+    submissions: j.submissions.map((s) => ({ ...s, at: new Date(s.at) })),
+    timers: {
+      ...j.timers,
+      submittedAt: new Date(j.timers.submittedAt),
+      dueAt: date(j.timers.dueAt),
+      expiresAt: date(j.timers.expiresAt),
+      nextReminderAt: date(j.timers.nextReminderAt),
+      nextEscalationAt: date(j.timers.nextEscalationAt),
+    },
+  };
+}

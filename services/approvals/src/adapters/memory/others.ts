@@ -46,9 +46,19 @@ export class MemoryAuthzGateway implements AuthzGateway {
     return { decision: 'NEEDS_APPROVAL', reason: `${action} needs approval`, policy: pa.policy };
   }
 
-  async isApprover(tenant: string, principal: string, action: string) {
-    const allowed = this.actions.get(`${tenant}|${action}`)?.approvers.includes(`user:${principal}`) ?? false;
-    return { allowed, reason: allowed ? 'approver' : `${principal} is not an approver of ${action}` };
+  /** tenant → group → users */
+  readonly groups = new Map<string, Map<string, Set<string>>>();
+
+  addGroupMember(tenant: string, group: string, user: string): void {
+    const groups = this.groups.get(tenant) ?? new Map<string, Set<string>>();
+    groups.set(group, (groups.get(group) ?? new Set()).add(user));
+    this.groups.set(tenant, groups);
+  }
+
+  async matchApprover(tenant: string, principal: string, action: string, subjects: string[]) {
+    const includes = (s: string) => s === `user:${principal}` || Boolean(this.groups.get(tenant)?.get(/^group:(.+)#member$/.exec(s)?.[1] ?? '')?.has(principal));
+    if (!this.actions.has(`${tenant}|${action}`)) throw new NotFoundError('action', action);
+    return this.members.has(`${tenant}|${principal}`) ? subjects.filter(includes) : [];
   }
 
   async registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[]) {

@@ -1,6 +1,7 @@
 import { AlreadyExistsError, ConflictError, FailedPreconditionError, InvalidArgumentError, NotFoundError, PermissionDeniedError, Violations, assertTenantAccess, type Principal } from '@assent/platform/domain';
 import { eventTypes, requestedData } from '../events.js';
 import type { ApprovalsDeps } from '../ports.js';
+import { submissionTimers, wakeAt } from '../schedule.js';
 import type { ApprovalRequest, StoredRequest } from '../types.js';
 
 export interface CreateRequestInput {
@@ -18,7 +19,9 @@ const MAX_JUSTIFICATION = 2000;
 /**
  * Asks authz first. ALLOW: nothing to open. DENY: refused with authz's reason.
  * NEEDS_APPROVAL: opens a PENDING request under the action's policy and emits
- * assent.approval.requested.v1 in the same write.
+ * assent.approval.requested.v1 in the same write. The request pins the policy's
+ * requirements and timers (and its hash): a later policy version applies to
+ * requests created after it, never to this one.
  *
  * With an idempotency key, the key is bound once to a request id (for the key's
  * TTL) and never rebound, and the request is created under that id with a
@@ -58,28 +61,37 @@ export async function createRequest(deps: ApprovalsDeps, caller: Principal, inpu
     throw InvalidArgumentError.field('justification', `is required by policy ${policy.id}`);
   }
   const now = deps.clock.now();
-  const request: ApprovalRequest = {
+  const timers = submissionTimers(policy.schedule, now, now, undefined);
+  const justification = input.justification.trim();
+  const draft: ApprovalRequest = {
     id,
     tenant: input.tenant,
     action: input.action,
     resource: input.resource,
     requester: caller.subject,
-    justification: input.justification.trim(),
+    justification,
     state: 'PENDING',
     policyId: policy.id,
     policyHash: policy.hash,
-    approvers: [...policy.approvers],
-    quorum: policy.quorum,
+    requirements: structuredClone(policy.requirements),
     allowSelfApproval: policy.allowSelfApproval,
     grantDurationSeconds: policy.grantDurationSeconds,
     slackChannel: policy.slackChannel,
+    schedule: structuredClone(policy.schedule),
+    timers,
+    wakeAt: undefined,
+    submission: 1,
+    submissions: [{ number: 1, justification, at: now }],
     votes: [],
+    closedBy: '',
+    closeReason: '',
     createdAt: now,
     updatedAt: now,
     decidedAt: undefined,
     grantExpiresAt: undefined,
     version: 1,
   };
+  const request: ApprovalRequest = { ...draft, wakeAt: wakeAt(draft) };
   const event = deps.newEvent({ type: eventTypes.requested, subject: `request/${id}`, tenant: input.tenant, data: requestedData(request) });
   try {
     const stored = await deps.requests.create(request, [event]);

@@ -1,72 +1,110 @@
-import { ConflictError, FailedPreconditionError, NotFoundError, PermissionDeniedError, Violations, assertTenantAccess, type Principal } from '@assent/platform/domain';
-import { decidedData, eventTypes, votedData } from '../events.js';
+import { FailedPreconditionError, InvalidArgumentError, PermissionDeniedError, Violations, assertTenantAccess, patterns, type Principal } from '@assent/platform/domain';
+import { actedData, decidedData, eventTypes, voteRefusedData, votedData } from '../events.js';
 import type { ApprovalsDeps } from '../ports.js';
-import type { ApprovalRequest, Outcome, Vote } from '../types.js';
+import { evaluateQuorum } from '../quorum.js';
+import type { ApprovalRequest, Outcome, RequestState, Vote } from '../types.js';
+import { transition } from './transition.js';
 
-const MAX_COMMENT = 2000;
-const CAS_ATTEMPTS = 5;
+export const MAX_COMMENT = 2000;
+
+type Decision = Exclude<Outcome, 'COMMENT'>;
 
 /**
- * Records an approver's vote. One decline decides; approvals decide once the
- * quorum is met. The transition is a compare-and-set, so concurrent votes on N
- * replicas are applied one at a time (a lost race re-reads and re-validates),
- * and exactly one `decided` event is ever emitted per request.
+ * The request's requirements the principal is eligible for: authz matches the
+ * principal (a tenant member) against the request's pinned approver subjects, with
+ * group membership as it is now. The pinned set, not the action's current policy,
+ * decides, so a policy edit never changes who may approve a request already open.
+ */
+async function eligibility(deps: ApprovalsDeps, r: ApprovalRequest, principal: string): Promise<{ eligibleFor: string[]; reason: string }> {
+  const subjects = [...new Set(r.requirements.flatMap((q) => q.approvers))];
+  const matched = new Set(await deps.authz.matchApprover(r.tenant, principal, r.action, subjects));
+  const eligibleFor = r.requirements.filter((q) => q.approvers.some((a) => matched.has(a))).map((q) => q.name);
+  return { eligibleFor, reason: `${principal} is not among the approvers of request ${r.id} (${subjects.join(', ')})` };
+}
+
+/**
+ * Records an approver's decision, with its reason. APPROVE counts toward the
+ * requirements the approver is eligible for (checked with authz now, not when the
+ * request was made); the request is APPROVED once every requirement has its
+ * quorum. One DECLINE declines; REQUEST_CHANGES hands it back to the requester.
+ * Refused attempts (not eligible, own request, another tenant) are published as
+ * assent.approval.vote_refused.v1 for audit before the caller gets the error.
  */
 export async function decideRequest(
   deps: ApprovalsDeps,
   caller: Principal,
   input: { tenant: string; id: string; comment: string },
-  outcome: Outcome,
+  outcome: Decision,
 ): Promise<ApprovalRequest> {
   const v = new Violations().check('tenant', input.tenant, 'tenant').check('id', input.id, 'id');
   if (input.comment.length > MAX_COMMENT) v.add('comment', `must be at most ${MAX_COMMENT} characters`);
+  else if (!input.comment.trim()) v.add('comment', 'is required: every decision carries a reason');
   v.throwIfAny();
-  assertTenantAccess(caller, input.tenant);
+  const refuse = async (code: string, reason: string) => {
+    await deps.events.emit(
+      deps.newEvent({
+        type: eventTypes.voteRefused,
+        subject: `request/${input.id}`,
+        tenant: input.tenant,
+        data: voteRefusedData({ tenant: input.tenant, requestId: input.id, principal: caller.subject, outcome, reason, code }),
+      }),
+    );
+    return new PermissionDeniedError(reason);
+  };
+  try {
+    assertTenantAccess(caller, input.tenant);
+  } catch (err) {
+    if (err instanceof PermissionDeniedError && patterns.id.test(input.id)) throw await refuse('WRONG_TENANT', err.message);
+    throw err;
+  }
   if (caller.kind !== 'user') throw new PermissionDeniedError('approvals are made by people');
   const approver = caller.subject;
+  const reason = input.comment.trim();
 
-  let checkedApprover = false;
-  for (let attempt = 1; ; attempt++) {
-    const stored = await deps.requests.get(input.tenant, input.id);
-    if (!stored) throw new NotFoundError('request', input.id);
-    const current = stored.request;
-    if (current.state !== 'PENDING') {
-      throw new FailedPreconditionError(`request ${current.id} is already ${current.state.toLowerCase()}`, 'REQUEST_NOT_PENDING');
+  let eligible: { eligibleFor: string[]; reason: string } | undefined;
+  return transition(deps, input.tenant, input.id, async (current, now) => {
+    requireState(current, ['PENDING'], outcome);
+    if (approver === current.requester && (outcome !== 'APPROVE' || !current.allowSelfApproval)) {
+      throw await refuse('SELF_APPROVAL', outcome === 'APPROVE' ? `policy ${current.policyId} does not allow approving your own request` : 'requesters cancel their own requests rather than decide them');
     }
-    if (approver === current.requester && !current.allowSelfApproval) {
-      throw new PermissionDeniedError(`policy ${current.policyId} does not allow approving your own request`);
+    if (current.votes.some((x) => x.approver === approver && x.submission === current.submission && x.outcome !== 'COMMENT')) {
+      throw new FailedPreconditionError(`${approver} has already acted on submission ${current.submission} of request ${current.id}`, 'ALREADY_VOTED');
     }
-    if (current.votes.some((vote) => vote.approver === approver)) {
-      throw new FailedPreconditionError(`${approver} has already voted on request ${current.id}`, 'ALREADY_VOTED');
-    }
-    if (!checkedApprover) {
-      const allowed = await deps.authz.isApprover(input.tenant, approver, current.action);
-      if (!allowed.allowed) throw new PermissionDeniedError(allowed.reason);
-      checkedApprover = true;
-    }
+    // Escalation can change who is eligible between attempts; the check is cheap to repeat only then.
+    eligible ??= await eligibility(deps, current, approver);
+    if (eligible.eligibleFor.length === 0) throw await refuse('NOT_ELIGIBLE', eligible.reason);
 
-    const now = deps.clock.now();
-    const vote: Vote = { approver, outcome, comment: input.comment.trim(), at: now };
+    const vote: Vote = { approver, outcome, comment: reason, at: now, submission: current.submission, eligibleFor: eligible.eligibleFor };
     const votes = [...current.votes, vote];
-    const approvals = votes.filter((x) => x.outcome === 'APPROVE').length;
-    const state = outcome === 'DECLINE' ? 'DECLINED' : approvals >= current.quorum ? 'APPROVED' : 'PENDING';
-    const next: ApprovalRequest = {
-      ...current,
-      votes,
-      state,
-      updatedAt: now,
-      decidedAt: state === 'PENDING' ? undefined : now,
-      version: current.version + 1,
+    const approvals = votes.filter((x) => x.submission === current.submission && x.outcome === 'APPROVE');
+    const state: RequestState =
+      outcome === 'DECLINE' ? 'DECLINED' : outcome === 'REQUEST_CHANGES' ? 'CHANGES_REQUESTED' : evaluateQuorum(current.requirements, approvals).met ? 'APPROVED' : 'PENDING';
+    const closed = state === 'APPROVED' || state === 'DECLINED';
+    const next: ApprovalRequest = { ...current, votes, state, decidedAt: closed ? now : undefined };
+    return {
+      next,
+      events: (n) => [
+        deps.newEvent<unknown>(
+          state === 'PENDING'
+            ? { type: eventTypes.voted, subject: `request/${n.id}`, tenant: n.tenant, data: votedData(n, vote) }
+            : state === 'CHANGES_REQUESTED'
+              ? { type: eventTypes.changesRequested, subject: `request/${n.id}`, tenant: n.tenant, data: actedData(n, approver, reason) }
+              : { type: eventTypes.decided, subject: `request/${n.id}`, tenant: n.tenant, data: decidedData(n, outcome, approver) },
+        ),
+      ],
     };
-    const event =
-      state === 'PENDING'
-        ? deps.newEvent({ type: eventTypes.voted, subject: `request/${next.id}`, tenant: next.tenant, data: votedData(next, vote) })
-        : deps.newEvent({ type: eventTypes.decided, subject: `request/${next.id}`, tenant: next.tenant, data: decidedData(next, outcome, approver) });
-    try {
-      return (await deps.requests.update(next, stored.etag, [event])).request;
-    } catch (err) {
-      if (err instanceof ConflictError && attempt < CAS_ATTEMPTS) continue;
-      throw err;
-    }
-  }
+  });
+}
+
+/** FAILED_PRECONDITION unless the request is in one of `states`, saying what it is instead. */
+export function requireState(r: ApprovalRequest, states: RequestState[], doing: string): void {
+  if (states.includes(r.state)) return;
+  const what = r.state === 'CHANGES_REQUESTED' ? 'waiting for the requester to resubmit' : `already ${r.state.toLowerCase()}`;
+  throw new FailedPreconditionError(`cannot ${doing.toLowerCase().replace('_', ' ')} request ${r.id}: it is ${what}`, 'REQUEST_NOT_PENDING');
+}
+
+export function requireReason(field: string, text: string): string {
+  if (text.length > MAX_COMMENT) throw InvalidArgumentError.field(field, `must be at most ${MAX_COMMENT} characters`);
+  if (!text.trim()) throw InvalidArgumentError.field(field, 'is required');
+  return text.trim();
 }

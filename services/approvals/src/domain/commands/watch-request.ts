@@ -2,9 +2,9 @@ import { NotFoundError, Violations, assertTenantAccess, type Principal } from '@
 import type { ApprovalsDeps } from '../ports.js';
 import type { ApprovalRequest } from '../types.js';
 
-/** Nothing more happens to a request once it is declined, or approved with its grant written. */
+/** Nothing more happens to a request once it is declined, cancelled, expired, or approved with its grant written. */
 export function isSettled(r: ApprovalRequest): boolean {
-  return r.state === 'DECLINED' || (r.state === 'APPROVED' && r.grantExpiresAt !== undefined);
+  return r.state === 'DECLINED' || r.state === 'CANCELLED' || r.state === 'EXPIRED' || (r.state === 'APPROVED' && r.grantExpiresAt !== undefined);
 }
 
 /**

@@ -1,12 +1,15 @@
 import { UnavailableError, type AuthContext } from '@assent/platform';
 import type { approvalsv1 } from '@assent/proto';
 import type { CallContext } from 'nice-grpc';
+import { cancelRequest } from '../../domain/commands/cancel-request.js';
+import { commentRequest } from '../../domain/commands/comment-request.js';
 import { createRequest } from '../../domain/commands/create-request.js';
 import { decideRequest } from '../../domain/commands/decide-request.js';
 import { getPolicy } from '../../domain/commands/get-policy.js';
 import { getRequest } from '../../domain/commands/get-request.js';
 import { listRequests } from '../../domain/commands/list-requests.js';
 import { putPolicy } from '../../domain/commands/put-policy.js';
+import { resubmitRequest } from '../../domain/commands/resubmit-request.js';
 import { watchRequest } from '../../domain/commands/watch-request.js';
 import type { ApprovalsDeps } from '../../domain/ports.js';
 import { fromProtoPolicy, fromProtoState, toProtoPolicy, toProtoRequest } from './mapping.js';
@@ -47,6 +50,18 @@ export function approvalsService(deps: ApprovalsDeps, stopping: AbortSignal = ne
     },
     async decline(req, ctx: Ctx) {
       return { request: toProtoRequest(await decideRequest(deps, ctx.principal, req, 'DECLINE')) };
+    },
+    async requestChanges(req, ctx: Ctx) {
+      return { request: toProtoRequest(await decideRequest(deps, ctx.principal, req, 'REQUEST_CHANGES')) };
+    },
+    async comment(req, ctx: Ctx) {
+      return { request: toProtoRequest(await commentRequest(deps, ctx.principal, req)) };
+    },
+    async resubmit(req, ctx: Ctx) {
+      return { request: toProtoRequest(await resubmitRequest(deps, ctx.principal, req)) };
+    },
+    async cancel(req, ctx: Ctx) {
+      return { request: toProtoRequest(await cancelRequest(deps, ctx.principal, req)) };
     },
   };
 }

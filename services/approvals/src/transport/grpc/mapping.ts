@@ -1,16 +1,16 @@
 import { InvalidArgumentError } from '@assent/platform';
 import { approvalsv1 } from '@assent/proto';
-import type { ApprovalRequest, Outcome, Policy, RequestState } from '../../domain/types.js';
-import type { PolicyInput } from '../../domain/commands/put-policy.js';
+import { policyJson, requestJson } from '../../domain/events.js';
+import { emptySchedule, type PolicyInput } from '../../domain/policy-rules.js';
+import type { ApprovalRequest, EscalationMode, Policy, RequestState, Schedule } from '../../domain/types.js';
 
 const states: Record<RequestState, approvalsv1.RequestState> = {
   PENDING: approvalsv1.RequestState.REQUEST_STATE_PENDING,
+  CHANGES_REQUESTED: approvalsv1.RequestState.REQUEST_STATE_CHANGES_REQUESTED,
   APPROVED: approvalsv1.RequestState.REQUEST_STATE_APPROVED,
   DECLINED: approvalsv1.RequestState.REQUEST_STATE_DECLINED,
-};
-const outcomes: Record<Outcome, approvalsv1.Outcome> = {
-  APPROVE: approvalsv1.Outcome.OUTCOME_APPROVE,
-  DECLINE: approvalsv1.Outcome.OUTCOME_DECLINE,
+  CANCELLED: approvalsv1.RequestState.REQUEST_STATE_CANCELLED,
+  EXPIRED: approvalsv1.RequestState.REQUEST_STATE_EXPIRED,
 };
 
 export function fromProtoState(s: approvalsv1.RequestState): RequestState | undefined {
@@ -20,42 +20,56 @@ export function fromProtoState(s: approvalsv1.RequestState): RequestState | unde
   return found;
 }
 
-export function toProtoRequest(r: ApprovalRequest): approvalsv1.ApprovalRequest {
+// The event payload is the canonical JSON of the same message, so an RPC answer and
+// the event of the same revision can never disagree.
+export const toProtoRequest = (r: ApprovalRequest): approvalsv1.ApprovalRequest => approvalsv1.ApprovalRequest.fromJSON(requestJson(r));
+export const toProtoPolicy = (p: Policy): approvalsv1.Policy => approvalsv1.Policy.fromJSON(policyJson(p));
+
+const modes: Partial<Record<approvalsv1.EscalationMode, EscalationMode>> = {
+  [approvalsv1.EscalationMode.ESCALATION_MODE_UNSPECIFIED]: 'ADD',
+  [approvalsv1.EscalationMode.ESCALATION_MODE_ADD]: 'ADD',
+  [approvalsv1.EscalationMode.ESCALATION_MODE_REPLACE]: 'REPLACE',
+};
+
+const seconds = (field: string, value: string): number => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw InvalidArgumentError.field(field, 'is out of range');
+  return n;
+};
+
+function fromProtoSchedule(s: approvalsv1.Schedule | undefined): Schedule {
+  if (!s) return emptySchedule();
   return {
-    id: r.id,
-    tenant: r.tenant,
-    action: r.action,
-    resource: r.resource,
-    requester: r.requester,
-    justification: r.justification,
-    state: states[r.state],
-    policyId: r.policyId,
-    policyHash: r.policyHash,
-    approvers: [...r.approvers],
-    quorum: r.quorum,
-    votes: r.votes.map((v) => ({ approver: v.approver, outcome: outcomes[v.outcome], comment: v.comment, at: v.at })),
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-    decidedAt: r.decidedAt,
-    grantExpiresAt: r.grantExpiresAt,
-    revision: String(r.version),
+    slaSeconds: seconds('policy.schedule.sla_seconds', s.slaSeconds),
+    reminderAfterSeconds: s.reminderAfterSeconds.map((r, i) => seconds(`policy.schedule.reminder_after_seconds[${i}]`, r)),
+    reminderRepeatSeconds: seconds('policy.schedule.reminder_repeat_seconds', s.reminderRepeatSeconds),
+    escalation: s.escalation.map((t, i) => {
+      const mode = modes[t.mode];
+      if (!mode) throw InvalidArgumentError.field(`policy.schedule.escalation[${i}].mode`, 'must be ADD or REPLACE');
+      return { afterSeconds: seconds(`policy.schedule.escalation[${i}].after_seconds`, t.afterSeconds), approvers: [...t.approvers], mode };
+    }),
+    escalationLoopTo: s.escalationLoopTo,
+    expireAfterSeconds: seconds('policy.schedule.expire_after_seconds', s.expireAfterSeconds),
   };
 }
 
-export function toProtoPolicy(p: Policy): approvalsv1.Policy {
-  return { ...p, approvers: [...p.approvers], grantDurationSeconds: String(p.grantDurationSeconds) };
-}
-
+/** `approvers` + `quorum` is the one-requirement shorthand; `requirements` the general form. */
 export function fromProtoPolicy(p: approvalsv1.Policy | undefined): PolicyInput | undefined {
   if (!p) return undefined;
+  if (p.requirements.length && (p.approvers.length || p.quorum)) {
+    throw InvalidArgumentError.field('policy.approvers', 'set either approvers (with quorum) or requirements, not both');
+  }
+  const requirements = p.requirements.length
+    ? p.requirements.map((q) => ({ name: q.name, approvers: [...q.approvers], quorum: q.quorum || 1 }))
+    : [{ name: 'approvers', approvers: [...p.approvers], quorum: p.quorum || 1 }];
   return {
     id: p.id,
     action: p.action,
-    approvers: [...p.approvers],
-    quorum: p.quorum,
+    requirements,
     allowSelfApproval: p.allowSelfApproval,
     requireJustification: p.requireJustification,
-    grantDurationSeconds: Number(p.grantDurationSeconds),
+    grantDurationSeconds: seconds('policy.grant_duration_seconds', p.grantDurationSeconds),
     slackChannel: p.slackChannel,
+    schedule: fromProtoSchedule(p.schedule),
   };
 }

@@ -20,11 +20,30 @@ export class MemoryRelationStore implements RelationStore {
     this.members.add(`${tenant}|${user}`);
   }
 
-  /** Test helper: group membership (OpenFGA: user:x member group:g). */
-  async addGroupMember(group: string, user: string): Promise<void> {
-    const set = this.groups.get(group) ?? new Set();
+  async addGroupMember(tenant: string, group: string, user: string): Promise<void> {
+    const key = `${tenant}/${group}`;
+    const set = this.groups.get(key) ?? new Set();
     set.add(user);
-    this.groups.set(group, set);
+    this.groups.set(key, set);
+  }
+
+  async removeGroupMember(tenant: string, group: string, user: string): Promise<void> {
+    this.groups.get(`${tenant}/${group}`)?.delete(user);
+  }
+
+  async listGroupMembers(tenant: string, group: string, page: { limit: number; cursor: string | undefined }) {
+    const all = [...(this.groups.get(`${tenant}/${group}`) ?? [])].sort().filter((u) => !page.cursor || u > page.cursor);
+    const users = all.slice(0, page.limit);
+    return { users, next: all.length > page.limit ? users.at(-1) : undefined };
+  }
+
+  async matchSubjects(tenant: string, user: string, subjects: string[]): Promise<string[]> {
+    return subjects.filter((s) => s === `user:${user}` || this.inGroup(tenant, s, user));
+  }
+
+  private inGroup(tenant: string, subject: string, user: string): boolean {
+    const m = /^group:(.+)#member$/.exec(subject);
+    return Boolean(m?.[1] && this.groups.get(`${tenant}/${m[1]}`)?.has(user));
   }
 
   async setApprovers(tenant: string, action: string, approvers: string[]): Promise<void> {
@@ -35,11 +54,7 @@ export class MemoryRelationStore implements RelationStore {
     const set = this.approvers.get(`${tenant}|${action}`);
     if (!set) return false;
     if (set.has(`user:${user}`)) return true;
-    for (const subject of set) {
-      const m = /^group:(.+)#member$/.exec(subject);
-      if (m?.[1] && this.groups.get(m[1])?.has(user)) return true;
-    }
-    return false;
+    return [...set].some((subject) => this.inGroup(tenant, subject, user));
   }
 
   async writeGrant(grant: Grant): Promise<void> {

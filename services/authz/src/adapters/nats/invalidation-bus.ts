@@ -5,6 +5,8 @@ import type { Logger } from '@assent/platform';
 export type Invalidation =
   | { kind: 'member'; tenant: string; user: string }
   | { kind: 'approvers'; tenant: string; action: string }
+  /** A group's membership changed: every approver answer of the tenant may change. */
+  | { kind: 'groups'; tenant: string }
   | { kind: 'grant'; tenant: string; user: string; action: string; resource: string };
 
 /** Fan-out of invalidations to every replica (at most once; the cache's TTL is the backstop). */

@@ -23,8 +23,16 @@ const tenantObj = (t: string) => `tenant:${t}`;
  * namespace separator becomes "|" (which user ids never contain): okta:alice → user:okta|alice.
  */
 const fgaUser = (principal: string) => `user:${principal.replace(':', '|')}`;
-/** An approver entry ("user:<id>" or "group:<id>#member") as an OpenFGA user. */
-const fgaApprover = (approver: string) => (approver.startsWith('user:') ? fgaUser(approver.slice('user:'.length)) : approver);
+/** A tenant's group: groups are per tenant, so acme's "finance" is group:acme/finance. */
+const groupObj = (t: string, g: string) => `group:${t}/${g}`;
+const fromFgaUser = (u: string) => u.slice('user:'.length).replace('|', ':');
+/** An approver entry ("user:<id>" or "group:<id>#member", in the tenant) as an OpenFGA user. */
+const fgaApprover = (tenant: string, approver: string) => {
+  if (approver.startsWith('user:')) return fgaUser(approver.slice('user:'.length));
+  const group = /^group:(.+)#member$/.exec(approver)?.[1];
+  if (!group) throw new Error(`not an approver subject: ${approver}`);
+  return `${groupObj(tenant, group)}#member`;
+};
 const actionObj = (t: string, a: string) => `action:${t}/${a}`;
 /** Resources are free-form; hashing keeps the object id within OpenFGA's id rules. */
 const grantObj = (t: string, a: string, r: string) => `grant:${t}/${createHash('sha256').update(`${a}\n${r}`).digest('hex').slice(0, 40)}`;
@@ -109,11 +117,37 @@ export class OpenFgaRelationStore implements RelationStore {
       page.tuples.forEach((t) => existing.add(t.key.user));
       token = page.continuation_token || undefined;
     } while (token);
-    const wanted = new Set(approvers.map(fgaApprover));
+    const wanted = new Set(approvers.map((a) => fgaApprover(tenant, a)));
     const writes = [...wanted].filter((u) => !existing.has(u)).map((user) => ({ user, relation: 'approver', object }));
     const deletes = [...existing].filter((u) => !wanted.has(u)).map((user) => ({ user, relation: 'approver', object }));
     if (writes.length) await this.fga.writeTuples(writes, ignoreDuplicates);
     if (deletes.length) await this.fga.deleteTuples(deletes, ignoreMissing);
+  }
+
+  async addGroupMember(tenant: string, group: string, user: string): Promise<void> {
+    await guard(() => this.fga.writeTuples([{ user: fgaUser(user), relation: 'member', object: groupObj(tenant, group) }], ignoreDuplicates));
+  }
+
+  async removeGroupMember(tenant: string, group: string, user: string): Promise<void> {
+    await guard(() => this.fga.deleteTuples([{ user: fgaUser(user), relation: 'member', object: groupObj(tenant, group) }], ignoreMissing));
+  }
+
+  async listGroupMembers(tenant: string, group: string, page: { limit: number; cursor: string | undefined }) {
+    const res = await guard(() =>
+      this.fga.read({ relation: 'member', object: groupObj(tenant, group) }, { pageSize: page.limit, ...(page.cursor ? { continuationToken: page.cursor } : {}) }),
+    );
+    return { users: res.tuples.map((t) => fromFgaUser(t.key.user)), next: res.continuation_token || undefined };
+  }
+
+  async matchSubjects(tenant: string, user: string, subjects: string[]): Promise<string[]> {
+    const checks = await Promise.all(
+      subjects.map(async (s) => {
+        if (s.startsWith('user:')) return s === `user:${user}`;
+        const [object] = fgaApprover(tenant, s).split('#') as [string];
+        return this.check(fgaUser(user), 'member', object);
+      }),
+    );
+    return subjects.filter((_, i) => checks[i]);
   }
 
   isApprover(tenant: string, action: string, user: string): Promise<boolean> {

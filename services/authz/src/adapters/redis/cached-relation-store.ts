@@ -25,7 +25,9 @@ export const authzCacheKeys = {
   member: (t: string, u: string) => `authz:member:${t}:${u}`,
   /** Generation of an action's approver set, bumped by every setApprovers; never expires. */
   approversGen: (t: string, a: string) => `authz:approvers-gen:${t}:${a}`,
-  /** "1" | "0" under one generation of the approver set. */
+  /** Generation of the tenant's group memberships, bumped by every group change; never expires. */
+  groupsGen: (t: string) => `authz:groups-gen:${t}`,
+  /** "1" | "0" under one generation of the approver set and of the tenant's groups. */
   approver: (t: string, a: string, gen: string, u: string) => `authz:approver:${t}:${a}:${gen}:${u}`,
   /** "n" (no active grant) | "w:<startMs>:<endMs>" */
   grant: (t: string, u: string, a: string, r: string) => `authz:grant:${t}:${u}:${a}:${hash(r)}`,
@@ -38,7 +40,7 @@ const local = {
   grant: (t: string, u: string, a: string, r: string) => `g|${t}|${u}|${a}|${hash(r)}`,
 };
 
-const localKeyOf = (inv: Invalidation): string => {
+const localKeyOf = (inv: Exclude<Invalidation, { kind: 'groups' }>): string => {
   switch (inv.kind) {
     case 'member':
       return local.member(inv.tenant, inv.user);
@@ -86,7 +88,7 @@ export class CachedRelationStore implements RelationStore {
     this.localTtlMs = opts.localTtlMs ?? 10_000;
     this.sharedTtlSeconds = opts.sharedTtlSeconds ?? 300;
     this.subscription = bus.subscribe(
-      (inv) => this.dropLocal(localKeyOf(inv)),
+      (inv) => this.drop(inv),
       () => this.dropAllLocal(),
     );
   }
@@ -140,6 +142,29 @@ export class CachedRelationStore implements RelationStore {
     await this.invalidate({ kind: 'approvers', tenant, action });
   }
 
+  async addGroupMember(tenant: string, group: string, user: string): Promise<void> {
+    await this.inner.addGroupMember(tenant, group, user);
+    await this.groupsChanged(tenant);
+  }
+
+  async removeGroupMember(tenant: string, group: string, user: string): Promise<void> {
+    await this.inner.removeGroupMember(tenant, group, user);
+    await this.groupsChanged(tenant);
+  }
+
+  private async groupsChanged(tenant: string): Promise<void> {
+    await this.shared(() => this.redis.incr(authzCacheKeys.groupsGen(tenant)));
+    await this.invalidate({ kind: 'groups', tenant });
+  }
+
+  listGroupMembers(tenant: string, group: string, page: { limit: number; cursor: string | undefined }) {
+    return this.inner.listGroupMembers(tenant, group, page);
+  }
+
+  matchSubjects(tenant: string, user: string, subjects: string[]): Promise<string[]> {
+    return this.inner.matchSubjects(tenant, user, subjects);
+  }
+
   async writeGrant(grant: Grant): Promise<void> {
     await this.inner.writeGrant(grant);
     const key = authzCacheKeys.grant(grant.tenant, grant.principal, grant.action, grant.resource);
@@ -178,20 +203,23 @@ export class CachedRelationStore implements RelationStore {
     }
   }
 
-  /** The current approver generation, or undefined when Redis cannot say (then the cache is bypassed). */
+  /**
+   * The current generation of the action's approvers and the tenant's groups, or
+   * undefined when Redis cannot say (then the cache is bypassed).
+   */
   private async approversGen(tenant: string, action: string): Promise<string | undefined> {
     const localKey = local.approversGen(tenant, action);
     const hit = this.local.get(localKey);
     if (hit !== undefined) return hit;
     const epoch = this.epoch;
-    let gen: string | null;
+    let gens: (string | null)[];
     try {
-      gen = await this.redis.get(authzCacheKeys.approversGen(tenant, action));
+      gens = await this.redis.mget(authzCacheKeys.approversGen(tenant, action), authzCacheKeys.groupsGen(tenant));
     } catch (err) {
       this.redisDown(err);
       return undefined;
     }
-    const v = gen ?? '0';
+    const v = `${gens[0] ?? '0'}.${gens[1] ?? '0'}`;
     if (this.epoch === epoch) this.local.set(localKey, v, Date.now() + this.localTtlMs);
     return v;
   }
@@ -207,8 +235,14 @@ export class CachedRelationStore implements RelationStore {
   }
 
   private async invalidate(inv: Invalidation): Promise<void> {
-    this.dropLocal(localKeyOf(inv));
+    this.drop(inv);
     await this.bus.publish(inv);
+  }
+
+  /** A group change can touch any approver answer of the tenant; such changes are rare, so all go. */
+  private drop(inv: Invalidation): void {
+    if (inv.kind === 'groups') this.dropAllLocal();
+    else this.dropLocal(localKeyOf(inv));
   }
 
   private dropLocal(key: string): void {

@@ -2,19 +2,32 @@ import { NotFoundError, PermissionDeniedError, Violations, assertTenantAccess, t
 import type { AuthzDeps } from '../ports.js';
 import { requireTenant } from './require-tenant.js';
 
+const MAX_AMONG = 200;
+
+/**
+ * Whether the principal is an approver of the action, and which of `among` (for
+ * example one request's requirements) include it now.
+ */
 export async function checkApprover(
   deps: AuthzDeps,
   caller: Principal,
-  input: { tenant: string; principal: string; action: string },
-): Promise<{ allowed: boolean; reason: string; modelId: string }> {
+  input: { tenant: string; principal: string; action: string; among?: string[] },
+): Promise<{ allowed: boolean; reason: string; modelId: string; matched: string[] }> {
   const principal = input.principal || caller.subject;
-  new Violations().check('tenant', input.tenant, 'tenant').check('principal', principal, 'user').check('action', input.action, 'action').throwIfAny();
+  const among = input.among ?? [];
+  const v = new Violations().check('tenant', input.tenant, 'tenant').check('principal', principal, 'user').check('action', input.action, 'action');
+  if (among.length > MAX_AMONG) v.add('among', `at most ${MAX_AMONG} subjects`);
+  among.forEach((s, i) => v.check(`among[${i}]`, s, 'approver'));
+  v.throwIfAny();
   assertTenantAccess(caller, input.tenant);
   if (caller.kind === 'user' && principal !== caller.subject) throw new PermissionDeniedError(`${caller.subject} may only check itself`);
   await requireTenant(deps.tenants, input.tenant);
   if (!(await deps.actions.get(input.tenant, input.action))) throw new NotFoundError('action', input.action);
   const allowed = await deps.relations.isApprover(input.tenant, input.action, principal);
+  // Only a member of the tenant matches anything: a user subject alone is not enough.
+  const matched = among.length && (await deps.relations.isMember(input.tenant, principal)) ? await deps.relations.matchSubjects(input.tenant, principal, among) : [];
   return {
+    matched,
     allowed,
     reason: allowed ? `${principal} is an approver of ${input.action}` : `${principal} is not an approver of ${input.action} in tenant ${input.tenant}`,
     modelId: deps.relations.modelId(),

@@ -3,7 +3,9 @@ import type { authzv1 } from '@assent/proto';
 import type { CallContext } from 'nice-grpc';
 import { addTenantMember } from '../../domain/commands/add-tenant-member.js';
 import { checkAccess } from '../../domain/commands/check-access.js';
+import { changeGroupMember } from '../../domain/commands/change-group-member.js';
 import { checkApprover } from '../../domain/commands/check-approver.js';
+import { listGroupMembers } from '../../domain/commands/list-group-members.js';
 import { createTenant } from '../../domain/commands/create-tenant.js';
 import { listProtectedActions } from '../../domain/commands/list-protected-actions.js';
 import { registerProtectedAction } from '../../domain/commands/register-protected-action.js';
@@ -37,6 +39,17 @@ export function authzService(deps: AuthzDeps): authzv1.AuthzServiceImplementatio
     async addTenantMember(req, ctx: Ctx) {
       await addTenantMember(deps, ctx.principal, req);
       return {};
+    },
+    async addGroupMember(req, ctx: Ctx) {
+      await changeGroupMember(deps, ctx.principal, req, 'add');
+      return {};
+    },
+    async removeGroupMember(req, ctx: Ctx) {
+      await changeGroupMember(deps, ctx.principal, req, 'remove');
+      return {};
+    },
+    async listGroupMembers(req, ctx: Ctx) {
+      return listGroupMembers(deps, ctx.principal, req);
     },
     async registerProtectedAction(req, ctx: Ctx) {
       return { protectedAction: toProtoAction(await registerProtectedAction(deps, ctx.principal, req)) };

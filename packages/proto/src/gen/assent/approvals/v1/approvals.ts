@@ -18,6 +18,12 @@ export enum RequestState {
   REQUEST_STATE_PENDING = 1,
   REQUEST_STATE_APPROVED = 2,
   REQUEST_STATE_DECLINED = 3,
+  /** REQUEST_STATE_CHANGES_REQUESTED - An approver asked the requester to amend it; the requester resubmits or cancels. */
+  REQUEST_STATE_CHANGES_REQUESTED = 4,
+  /** REQUEST_STATE_CANCELLED - Withdrawn by the requester. */
+  REQUEST_STATE_CANCELLED = 5,
+  /** REQUEST_STATE_EXPIRED - Not decided before its expiry. */
+  REQUEST_STATE_EXPIRED = 6,
   UNRECOGNIZED = -1,
 }
 
@@ -35,6 +41,15 @@ export function requestStateFromJSON(object: any): RequestState {
     case 3:
     case "REQUEST_STATE_DECLINED":
       return RequestState.REQUEST_STATE_DECLINED;
+    case 4:
+    case "REQUEST_STATE_CHANGES_REQUESTED":
+      return RequestState.REQUEST_STATE_CHANGES_REQUESTED;
+    case 5:
+    case "REQUEST_STATE_CANCELLED":
+      return RequestState.REQUEST_STATE_CANCELLED;
+    case 6:
+    case "REQUEST_STATE_EXPIRED":
+      return RequestState.REQUEST_STATE_EXPIRED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -52,6 +67,12 @@ export function requestStateToJSON(object: RequestState): string {
       return "REQUEST_STATE_APPROVED";
     case RequestState.REQUEST_STATE_DECLINED:
       return "REQUEST_STATE_DECLINED";
+    case RequestState.REQUEST_STATE_CHANGES_REQUESTED:
+      return "REQUEST_STATE_CHANGES_REQUESTED";
+    case RequestState.REQUEST_STATE_CANCELLED:
+      return "REQUEST_STATE_CANCELLED";
+    case RequestState.REQUEST_STATE_EXPIRED:
+      return "REQUEST_STATE_EXPIRED";
     case RequestState.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -62,6 +83,9 @@ export enum Outcome {
   OUTCOME_UNSPECIFIED = 0,
   OUTCOME_APPROVE = 1,
   OUTCOME_DECLINE = 2,
+  OUTCOME_REQUEST_CHANGES = 3,
+  /** OUTCOME_COMMENT - A note that decides nothing. */
+  OUTCOME_COMMENT = 4,
   UNRECOGNIZED = -1,
 }
 
@@ -76,6 +100,12 @@ export function outcomeFromJSON(object: any): Outcome {
     case 2:
     case "OUTCOME_DECLINE":
       return Outcome.OUTCOME_DECLINE;
+    case 3:
+    case "OUTCOME_REQUEST_CHANGES":
+      return Outcome.OUTCOME_REQUEST_CHANGES;
+    case 4:
+    case "OUTCOME_COMMENT":
+      return Outcome.OUTCOME_COMMENT;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -91,10 +121,97 @@ export function outcomeToJSON(object: Outcome): string {
       return "OUTCOME_APPROVE";
     case Outcome.OUTCOME_DECLINE:
       return "OUTCOME_DECLINE";
+    case Outcome.OUTCOME_REQUEST_CHANGES:
+      return "OUTCOME_REQUEST_CHANGES";
+    case Outcome.OUTCOME_COMMENT:
+      return "OUTCOME_COMMENT";
     case Outcome.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
+}
+
+export enum EscalationMode {
+  ESCALATION_MODE_UNSPECIFIED = 0,
+  /** ESCALATION_MODE_ADD - The tier's approvers join the approvers of every unmet requirement. */
+  ESCALATION_MODE_ADD = 1,
+  /** ESCALATION_MODE_REPLACE - The tier's approvers replace the approvers of every unmet requirement. */
+  ESCALATION_MODE_REPLACE = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function escalationModeFromJSON(object: any): EscalationMode {
+  switch (object) {
+    case 0:
+    case "ESCALATION_MODE_UNSPECIFIED":
+      return EscalationMode.ESCALATION_MODE_UNSPECIFIED;
+    case 1:
+    case "ESCALATION_MODE_ADD":
+      return EscalationMode.ESCALATION_MODE_ADD;
+    case 2:
+    case "ESCALATION_MODE_REPLACE":
+      return EscalationMode.ESCALATION_MODE_REPLACE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return EscalationMode.UNRECOGNIZED;
+  }
+}
+
+export function escalationModeToJSON(object: EscalationMode): string {
+  switch (object) {
+    case EscalationMode.ESCALATION_MODE_UNSPECIFIED:
+      return "ESCALATION_MODE_UNSPECIFIED";
+    case EscalationMode.ESCALATION_MODE_ADD:
+      return "ESCALATION_MODE_ADD";
+    case EscalationMode.ESCALATION_MODE_REPLACE:
+      return "ESCALATION_MODE_REPLACE";
+    case EscalationMode.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/**
+ * A set of approvers of whom `quorum` must approve. A policy's requirements are
+ * ANDed: e.g. one of group:finance-leads AND one of group:security. Each approver
+ * counts toward one requirement only.
+ */
+export interface ApproverRequirement {
+  /** Label people see, e.g. "finance"; unique within the policy. */
+  name: string;
+  /** OpenFGA subjects: "user:bob", "group:finance#member". */
+  approvers: string[];
+  /** Approvals needed from this set. Defaults to 1. */
+  quorum: number;
+}
+
+export interface EscalationTier {
+  /**
+   * Delay after the previous tier (the first: after submission). At least 60 for
+   * tiers that repeat in a loop.
+   */
+  afterSeconds: string;
+  approvers: string[];
+  mode: EscalationMode;
+}
+
+/** Timers a policy sets on each request (pinned on the request at creation). */
+export interface Schedule {
+  /** The request is overdue this long after (re)submission; 0 = no SLA. */
+  slaSeconds: string;
+  /** Remind approvers who have not acted at these offsets from (re)submission, ascending. */
+  reminderAfterSeconds: string[];
+  /** After the listed reminders, remind again this often (at least 60); 0 = no more. */
+  reminderRepeatSeconds: string;
+  /** Escalation chain, applied in order while the request is pending. */
+  escalation: EscalationTier[];
+  /** After the last tier, continue at this tier index (a loop). Needs an expiry. */
+  escalationLoopTo?:
+    | number
+    | undefined;
+  /** The request expires this long after creation if undecided; 0 = never. */
+  expireAfterSeconds: string;
 }
 
 export interface Policy {
@@ -102,9 +219,16 @@ export interface Policy {
   id: string;
   /** Protected action governed by this policy. */
   action: string;
-  /** OpenFGA subjects that may approve: "user:bob", "group:finance#member". */
+  /**
+   * Shorthand for one requirement: OpenFGA subjects that may approve, e.g.
+   * "user:bob", "group:finance#member". Set this or `requirements`, not both; the
+   * server returns the union of every requirement's approvers here.
+   */
   approvers: string[];
-  /** Approvals required (N of M). Defaults to 1. */
+  /**
+   * With `approvers`: approvals required (N of M), defaults to 1. Returned as the
+   * single requirement's quorum, or 0 when there are several.
+   */
   quorum: number;
   allowSelfApproval: boolean;
   requireJustification: boolean;
@@ -114,13 +238,47 @@ export interface Policy {
   slackChannel: string;
   /** Set by the server: sha256 of the canonical policy document. */
   hash: string;
+  /** Who must approve: every requirement must reach its quorum (AND). */
+  requirements: ApproverRequirement[];
+  /** SLA, reminders, escalation and expiry. */
+  schedule: Schedule | undefined;
 }
 
 export interface Vote {
   approver: string;
   outcome: Outcome;
+  /** The reason (required for every outcome). */
   comment: string;
+  at:
+    | Date
+    | undefined;
+  /** The submission voted on (1 = the first; each resubmission adds one). */
+  submission: number;
+  /** Requirements the approver was eligible for when voting. */
+  eligibleFor: string[];
+}
+
+/** One version of what the requester asked for. */
+export interface Submission {
+  number: number;
+  justification: string;
   at: Date | undefined;
+}
+
+/** Where a request's timers stand. */
+export interface RequestTimers {
+  /** Start of the current submission (SLA and reminders run from it). */
+  submittedAt: Date | undefined;
+  dueAt: Date | undefined;
+  overdue: boolean;
+  expiresAt: Date | undefined;
+  remindersSent: number;
+  nextReminderAt:
+    | Date
+    | undefined;
+  /** Escalation tiers applied so far. */
+  escalations: number;
+  nextEscalationAt: Date | undefined;
 }
 
 export interface ApprovalRequest {
@@ -147,6 +305,23 @@ export interface ApprovalRequest {
     | undefined;
   /** Monotonic revision; changes on every transition. */
   revision: string;
+  /**
+   * Pinned from the policy at creation (escalation may change approvers); `approvers`
+   * is their union and `quorum` their total.
+   */
+  requirements: ApproverRequirement[];
+  schedule: Schedule | undefined;
+  timers:
+    | RequestTimers
+    | undefined;
+  /** Current submission number; `submissions` holds every version. */
+  submission: number;
+  submissions: Submission[];
+  /** Who closed the request (cancel: the requester; expiry: "system") and why. */
+  closedBy: string;
+  closeReason: string;
+  /** Approver subjects still asked to act (unmet requirements, not yet voted). */
+  awaiting: string[];
 }
 
 export interface PutPolicyRequest {
@@ -212,6 +387,7 @@ export interface ListRequestsResponse {
 export interface ApproveRequest {
   tenant: string;
   id: string;
+  /** The reason (required). */
   comment: string;
 }
 
@@ -229,6 +405,49 @@ export interface DeclineResponse {
   request: ApprovalRequest | undefined;
 }
 
+export interface RequestChangesRequest {
+  tenant: string;
+  id: string;
+  /** What to change (required). */
+  comment: string;
+}
+
+export interface RequestChangesResponse {
+  request: ApprovalRequest | undefined;
+}
+
+export interface CommentRequest {
+  tenant: string;
+  id: string;
+  comment: string;
+}
+
+export interface CommentResponse {
+  request: ApprovalRequest | undefined;
+}
+
+export interface ResubmitRequest {
+  tenant: string;
+  id: string;
+  /** The amended justification. */
+  justification: string;
+}
+
+export interface ResubmitResponse {
+  request: ApprovalRequest | undefined;
+}
+
+export interface CancelRequest {
+  tenant: string;
+  id: string;
+  /** Why (required). */
+  reason: string;
+}
+
+export interface CancelResponse {
+  request: ApprovalRequest | undefined;
+}
+
 export interface WatchRequestRequest {
   tenant: string;
   id: string;
@@ -238,6 +457,408 @@ export interface WatchRequestResponse {
   /** The request at one revision; revisions only increase along the stream. */
   request: ApprovalRequest | undefined;
 }
+
+function createBaseApproverRequirement(): ApproverRequirement {
+  return { name: "", approvers: [], quorum: 0 };
+}
+
+export const ApproverRequirement: MessageFns<ApproverRequirement> = {
+  encode(message: ApproverRequirement, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    for (const v of message.approvers) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.quorum !== 0) {
+      writer.uint32(24).uint32(message.quorum);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApproverRequirement {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApproverRequirement();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.approvers.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.quorum = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApproverRequirement {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      approvers: globalThis.Array.isArray(object?.approvers)
+        ? object.approvers.map((e: any) => globalThis.String(e))
+        : [],
+      quorum: isSet(object.quorum) ? globalThis.Number(object.quorum) : 0,
+    };
+  },
+
+  toJSON(message: ApproverRequirement): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.approvers?.length) {
+      obj.approvers = message.approvers;
+    }
+    if (message.quorum !== 0) {
+      obj.quorum = Math.round(message.quorum);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ApproverRequirement>): ApproverRequirement {
+    return ApproverRequirement.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ApproverRequirement>): ApproverRequirement {
+    const message = createBaseApproverRequirement();
+    message.name = object.name ?? "";
+    message.approvers = object.approvers?.map((e) => e) || [];
+    message.quorum = object.quorum ?? 0;
+    return message;
+  },
+};
+
+function createBaseEscalationTier(): EscalationTier {
+  return { afterSeconds: "0", approvers: [], mode: 0 };
+}
+
+export const EscalationTier: MessageFns<EscalationTier> = {
+  encode(message: EscalationTier, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.afterSeconds !== "0") {
+      writer.uint32(8).int64(message.afterSeconds);
+    }
+    for (const v of message.approvers) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.mode !== 0) {
+      writer.uint32(24).int32(message.mode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EscalationTier {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEscalationTier();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.afterSeconds = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.approvers.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.mode = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EscalationTier {
+    return {
+      afterSeconds: isSet(object.afterSeconds)
+        ? globalThis.String(object.afterSeconds)
+        : isSet(object.after_seconds)
+        ? globalThis.String(object.after_seconds)
+        : "0",
+      approvers: globalThis.Array.isArray(object?.approvers)
+        ? object.approvers.map((e: any) => globalThis.String(e))
+        : [],
+      mode: isSet(object.mode) ? escalationModeFromJSON(object.mode) : 0,
+    };
+  },
+
+  toJSON(message: EscalationTier): unknown {
+    const obj: any = {};
+    if (message.afterSeconds !== "0") {
+      obj.afterSeconds = message.afterSeconds;
+    }
+    if (message.approvers?.length) {
+      obj.approvers = message.approvers;
+    }
+    if (message.mode !== 0) {
+      obj.mode = escalationModeToJSON(message.mode);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EscalationTier>): EscalationTier {
+    return EscalationTier.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EscalationTier>): EscalationTier {
+    const message = createBaseEscalationTier();
+    message.afterSeconds = object.afterSeconds ?? "0";
+    message.approvers = object.approvers?.map((e) => e) || [];
+    message.mode = object.mode ?? 0;
+    return message;
+  },
+};
+
+function createBaseSchedule(): Schedule {
+  return {
+    slaSeconds: "0",
+    reminderAfterSeconds: [],
+    reminderRepeatSeconds: "0",
+    escalation: [],
+    escalationLoopTo: undefined,
+    expireAfterSeconds: "0",
+  };
+}
+
+export const Schedule: MessageFns<Schedule> = {
+  encode(message: Schedule, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.slaSeconds !== "0") {
+      writer.uint32(8).int64(message.slaSeconds);
+    }
+    if (message.reminderAfterSeconds.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.reminderAfterSeconds) {
+        writer.int64(v);
+      }
+      writer.join();
+    }
+    if (message.reminderRepeatSeconds !== "0") {
+      writer.uint32(24).int64(message.reminderRepeatSeconds);
+    }
+    for (const v of message.escalation) {
+      EscalationTier.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.escalationLoopTo !== undefined) {
+      writer.uint32(40).uint32(message.escalationLoopTo);
+    }
+    if (message.expireAfterSeconds !== "0") {
+      writer.uint32(48).int64(message.expireAfterSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Schedule {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSchedule();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.slaSeconds = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag === 16) {
+              message.reminderAfterSeconds.push(reader.int64().toString());
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.reminderAfterSeconds.push(reader.int64().toString());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.reminderRepeatSeconds = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.escalation.push(EscalationTier.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.escalationLoopTo = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.expireAfterSeconds = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Schedule {
+    return {
+      slaSeconds: isSet(object.slaSeconds)
+        ? globalThis.String(object.slaSeconds)
+        : isSet(object.sla_seconds)
+        ? globalThis.String(object.sla_seconds)
+        : "0",
+      reminderAfterSeconds: globalThis.Array.isArray(object?.reminderAfterSeconds)
+        ? object.reminderAfterSeconds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.reminder_after_seconds)
+        ? object.reminder_after_seconds.map((e: any) => globalThis.String(e))
+        : [],
+      reminderRepeatSeconds: isSet(object.reminderRepeatSeconds)
+        ? globalThis.String(object.reminderRepeatSeconds)
+        : isSet(object.reminder_repeat_seconds)
+        ? globalThis.String(object.reminder_repeat_seconds)
+        : "0",
+      escalation: globalThis.Array.isArray(object?.escalation)
+        ? object.escalation.map((e: any) => EscalationTier.fromJSON(e))
+        : [],
+      escalationLoopTo: isSet(object.escalationLoopTo)
+        ? globalThis.Number(object.escalationLoopTo)
+        : isSet(object.escalation_loop_to)
+        ? globalThis.Number(object.escalation_loop_to)
+        : undefined,
+      expireAfterSeconds: isSet(object.expireAfterSeconds)
+        ? globalThis.String(object.expireAfterSeconds)
+        : isSet(object.expire_after_seconds)
+        ? globalThis.String(object.expire_after_seconds)
+        : "0",
+    };
+  },
+
+  toJSON(message: Schedule): unknown {
+    const obj: any = {};
+    if (message.slaSeconds !== "0") {
+      obj.slaSeconds = message.slaSeconds;
+    }
+    if (message.reminderAfterSeconds?.length) {
+      obj.reminderAfterSeconds = message.reminderAfterSeconds;
+    }
+    if (message.reminderRepeatSeconds !== "0") {
+      obj.reminderRepeatSeconds = message.reminderRepeatSeconds;
+    }
+    if (message.escalation?.length) {
+      obj.escalation = message.escalation.map((e) => EscalationTier.toJSON(e));
+    }
+    if (message.escalationLoopTo !== undefined) {
+      obj.escalationLoopTo = Math.round(message.escalationLoopTo);
+    }
+    if (message.expireAfterSeconds !== "0") {
+      obj.expireAfterSeconds = message.expireAfterSeconds;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Schedule>): Schedule {
+    return Schedule.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Schedule>): Schedule {
+    const message = createBaseSchedule();
+    message.slaSeconds = object.slaSeconds ?? "0";
+    message.reminderAfterSeconds = object.reminderAfterSeconds?.map((e) => e) || [];
+    message.reminderRepeatSeconds = object.reminderRepeatSeconds ?? "0";
+    message.escalation = object.escalation?.map((e) => EscalationTier.fromPartial(e)) || [];
+    message.escalationLoopTo = object.escalationLoopTo ?? undefined;
+    message.expireAfterSeconds = object.expireAfterSeconds ?? "0";
+    return message;
+  },
+};
 
 function createBasePolicy(): Policy {
   return {
@@ -250,6 +871,8 @@ function createBasePolicy(): Policy {
     grantDurationSeconds: "0",
     slackChannel: "",
     hash: "",
+    requirements: [],
+    schedule: undefined,
   };
 }
 
@@ -281,6 +904,12 @@ export const Policy: MessageFns<Policy> = {
     }
     if (message.hash !== "") {
       writer.uint32(74).string(message.hash);
+    }
+    for (const v of message.requirements) {
+      ApproverRequirement.encode(v!, writer.uint32(82).fork()).join();
+    }
+    if (message.schedule !== undefined) {
+      Schedule.encode(message.schedule, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -370,6 +999,22 @@ export const Policy: MessageFns<Policy> = {
             message.hash = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.requirements.push(ApproverRequirement.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.schedule = Schedule.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -411,6 +1056,10 @@ export const Policy: MessageFns<Policy> = {
         ? globalThis.String(object.slack_channel)
         : "",
       hash: isSet(object.hash) ? globalThis.String(object.hash) : "",
+      requirements: globalThis.Array.isArray(object?.requirements)
+        ? object.requirements.map((e: any) => ApproverRequirement.fromJSON(e))
+        : [],
+      schedule: isSet(object.schedule) ? Schedule.fromJSON(object.schedule) : undefined,
     };
   },
 
@@ -443,6 +1092,12 @@ export const Policy: MessageFns<Policy> = {
     if (message.hash !== "") {
       obj.hash = message.hash;
     }
+    if (message.requirements?.length) {
+      obj.requirements = message.requirements.map((e) => ApproverRequirement.toJSON(e));
+    }
+    if (message.schedule !== undefined) {
+      obj.schedule = Schedule.toJSON(message.schedule);
+    }
     return obj;
   },
 
@@ -460,12 +1115,16 @@ export const Policy: MessageFns<Policy> = {
     message.grantDurationSeconds = object.grantDurationSeconds ?? "0";
     message.slackChannel = object.slackChannel ?? "";
     message.hash = object.hash ?? "";
+    message.requirements = object.requirements?.map((e) => ApproverRequirement.fromPartial(e)) || [];
+    message.schedule = (object.schedule !== undefined && object.schedule !== null)
+      ? Schedule.fromPartial(object.schedule)
+      : undefined;
     return message;
   },
 };
 
 function createBaseVote(): Vote {
-  return { approver: "", outcome: 0, comment: "", at: undefined };
+  return { approver: "", outcome: 0, comment: "", at: undefined, submission: 0, eligibleFor: [] };
 }
 
 export const Vote: MessageFns<Vote> = {
@@ -481,6 +1140,12 @@ export const Vote: MessageFns<Vote> = {
     }
     if (message.at !== undefined) {
       Timestamp.encode(toTimestamp(message.at), writer.uint32(34).fork()).join();
+    }
+    if (message.submission !== 0) {
+      writer.uint32(40).uint32(message.submission);
+    }
+    for (const v of message.eligibleFor) {
+      writer.uint32(50).string(v!);
     }
     return writer;
   },
@@ -530,6 +1195,22 @@ export const Vote: MessageFns<Vote> = {
             message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.submission = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.eligibleFor.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -548,6 +1229,12 @@ export const Vote: MessageFns<Vote> = {
       outcome: isSet(object.outcome) ? outcomeFromJSON(object.outcome) : 0,
       comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
       at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      submission: isSet(object.submission) ? globalThis.Number(object.submission) : 0,
+      eligibleFor: globalThis.Array.isArray(object?.eligibleFor)
+        ? object.eligibleFor.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.eligible_for)
+        ? object.eligible_for.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -565,6 +1252,12 @@ export const Vote: MessageFns<Vote> = {
     if (message.at !== undefined) {
       obj.at = message.at.toISOString();
     }
+    if (message.submission !== 0) {
+      obj.submission = Math.round(message.submission);
+    }
+    if (message.eligibleFor?.length) {
+      obj.eligibleFor = message.eligibleFor;
+    }
     return obj;
   },
 
@@ -577,6 +1270,323 @@ export const Vote: MessageFns<Vote> = {
     message.outcome = object.outcome ?? 0;
     message.comment = object.comment ?? "";
     message.at = object.at ?? undefined;
+    message.submission = object.submission ?? 0;
+    message.eligibleFor = object.eligibleFor?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseSubmission(): Submission {
+  return { number: 0, justification: "", at: undefined };
+}
+
+export const Submission: MessageFns<Submission> = {
+  encode(message: Submission, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.number !== 0) {
+      writer.uint32(8).uint32(message.number);
+    }
+    if (message.justification !== "") {
+      writer.uint32(18).string(message.justification);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Submission {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmission();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.number = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.justification = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Submission {
+    return {
+      number: isSet(object.number) ? globalThis.Number(object.number) : 0,
+      justification: isSet(object.justification) ? globalThis.String(object.justification) : "",
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+    };
+  },
+
+  toJSON(message: Submission): unknown {
+    const obj: any = {};
+    if (message.number !== 0) {
+      obj.number = Math.round(message.number);
+    }
+    if (message.justification !== "") {
+      obj.justification = message.justification;
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Submission>): Submission {
+    return Submission.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Submission>): Submission {
+    const message = createBaseSubmission();
+    message.number = object.number ?? 0;
+    message.justification = object.justification ?? "";
+    message.at = object.at ?? undefined;
+    return message;
+  },
+};
+
+function createBaseRequestTimers(): RequestTimers {
+  return {
+    submittedAt: undefined,
+    dueAt: undefined,
+    overdue: false,
+    expiresAt: undefined,
+    remindersSent: 0,
+    nextReminderAt: undefined,
+    escalations: 0,
+    nextEscalationAt: undefined,
+  };
+}
+
+export const RequestTimers: MessageFns<RequestTimers> = {
+  encode(message: RequestTimers, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.submittedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.submittedAt), writer.uint32(10).fork()).join();
+    }
+    if (message.dueAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.dueAt), writer.uint32(18).fork()).join();
+    }
+    if (message.overdue !== false) {
+      writer.uint32(24).bool(message.overdue);
+    }
+    if (message.expiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.expiresAt), writer.uint32(34).fork()).join();
+    }
+    if (message.remindersSent !== 0) {
+      writer.uint32(40).uint32(message.remindersSent);
+    }
+    if (message.nextReminderAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.nextReminderAt), writer.uint32(50).fork()).join();
+    }
+    if (message.escalations !== 0) {
+      writer.uint32(56).uint32(message.escalations);
+    }
+    if (message.nextEscalationAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.nextEscalationAt), writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestTimers {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestTimers();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.submittedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.dueAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.overdue = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.expiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.remindersSent = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.nextReminderAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.escalations = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.nextEscalationAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestTimers {
+    return {
+      submittedAt: isSet(object.submittedAt)
+        ? fromJsonTimestamp(object.submittedAt)
+        : isSet(object.submitted_at)
+        ? fromJsonTimestamp(object.submitted_at)
+        : undefined,
+      dueAt: isSet(object.dueAt)
+        ? fromJsonTimestamp(object.dueAt)
+        : isSet(object.due_at)
+        ? fromJsonTimestamp(object.due_at)
+        : undefined,
+      overdue: isSet(object.overdue) ? globalThis.Boolean(object.overdue) : false,
+      expiresAt: isSet(object.expiresAt)
+        ? fromJsonTimestamp(object.expiresAt)
+        : isSet(object.expires_at)
+        ? fromJsonTimestamp(object.expires_at)
+        : undefined,
+      remindersSent: isSet(object.remindersSent)
+        ? globalThis.Number(object.remindersSent)
+        : isSet(object.reminders_sent)
+        ? globalThis.Number(object.reminders_sent)
+        : 0,
+      nextReminderAt: isSet(object.nextReminderAt)
+        ? fromJsonTimestamp(object.nextReminderAt)
+        : isSet(object.next_reminder_at)
+        ? fromJsonTimestamp(object.next_reminder_at)
+        : undefined,
+      escalations: isSet(object.escalations) ? globalThis.Number(object.escalations) : 0,
+      nextEscalationAt: isSet(object.nextEscalationAt)
+        ? fromJsonTimestamp(object.nextEscalationAt)
+        : isSet(object.next_escalation_at)
+        ? fromJsonTimestamp(object.next_escalation_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RequestTimers): unknown {
+    const obj: any = {};
+    if (message.submittedAt !== undefined) {
+      obj.submittedAt = message.submittedAt.toISOString();
+    }
+    if (message.dueAt !== undefined) {
+      obj.dueAt = message.dueAt.toISOString();
+    }
+    if (message.overdue !== false) {
+      obj.overdue = message.overdue;
+    }
+    if (message.expiresAt !== undefined) {
+      obj.expiresAt = message.expiresAt.toISOString();
+    }
+    if (message.remindersSent !== 0) {
+      obj.remindersSent = Math.round(message.remindersSent);
+    }
+    if (message.nextReminderAt !== undefined) {
+      obj.nextReminderAt = message.nextReminderAt.toISOString();
+    }
+    if (message.escalations !== 0) {
+      obj.escalations = Math.round(message.escalations);
+    }
+    if (message.nextEscalationAt !== undefined) {
+      obj.nextEscalationAt = message.nextEscalationAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RequestTimers>): RequestTimers {
+    return RequestTimers.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RequestTimers>): RequestTimers {
+    const message = createBaseRequestTimers();
+    message.submittedAt = object.submittedAt ?? undefined;
+    message.dueAt = object.dueAt ?? undefined;
+    message.overdue = object.overdue ?? false;
+    message.expiresAt = object.expiresAt ?? undefined;
+    message.remindersSent = object.remindersSent ?? 0;
+    message.nextReminderAt = object.nextReminderAt ?? undefined;
+    message.escalations = object.escalations ?? 0;
+    message.nextEscalationAt = object.nextEscalationAt ?? undefined;
     return message;
   },
 };
@@ -600,6 +1610,14 @@ function createBaseApprovalRequest(): ApprovalRequest {
     decidedAt: undefined,
     grantExpiresAt: undefined,
     revision: "0",
+    requirements: [],
+    schedule: undefined,
+    timers: undefined,
+    submission: 0,
+    submissions: [],
+    closedBy: "",
+    closeReason: "",
+    awaiting: [],
   };
 }
 
@@ -655,6 +1673,30 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     }
     if (message.revision !== "0") {
       writer.uint32(136).uint64(message.revision);
+    }
+    for (const v of message.requirements) {
+      ApproverRequirement.encode(v!, writer.uint32(146).fork()).join();
+    }
+    if (message.schedule !== undefined) {
+      Schedule.encode(message.schedule, writer.uint32(154).fork()).join();
+    }
+    if (message.timers !== undefined) {
+      RequestTimers.encode(message.timers, writer.uint32(162).fork()).join();
+    }
+    if (message.submission !== 0) {
+      writer.uint32(168).uint32(message.submission);
+    }
+    for (const v of message.submissions) {
+      Submission.encode(v!, writer.uint32(178).fork()).join();
+    }
+    if (message.closedBy !== "") {
+      writer.uint32(186).string(message.closedBy);
+    }
+    if (message.closeReason !== "") {
+      writer.uint32(194).string(message.closeReason);
+    }
+    for (const v of message.awaiting) {
+      writer.uint32(202).string(v!);
     }
     return writer;
   },
@@ -808,6 +1850,70 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
             message.revision = reader.uint64().toString();
             continue;
           }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.requirements.push(ApproverRequirement.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.schedule = Schedule.decode(reader, reader.uint32());
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.timers = RequestTimers.decode(reader, reader.uint32());
+            continue;
+          }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.submission = reader.uint32();
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.submissions.push(Submission.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.closedBy = reader.string();
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.closeReason = reader.string();
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.awaiting.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -867,6 +1973,28 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
         ? fromJsonTimestamp(object.grant_expires_at)
         : undefined,
       revision: isSet(object.revision) ? globalThis.String(object.revision) : "0",
+      requirements: globalThis.Array.isArray(object?.requirements)
+        ? object.requirements.map((e: any) => ApproverRequirement.fromJSON(e))
+        : [],
+      schedule: isSet(object.schedule) ? Schedule.fromJSON(object.schedule) : undefined,
+      timers: isSet(object.timers) ? RequestTimers.fromJSON(object.timers) : undefined,
+      submission: isSet(object.submission) ? globalThis.Number(object.submission) : 0,
+      submissions: globalThis.Array.isArray(object?.submissions)
+        ? object.submissions.map((e: any) => Submission.fromJSON(e))
+        : [],
+      closedBy: isSet(object.closedBy)
+        ? globalThis.String(object.closedBy)
+        : isSet(object.closed_by)
+        ? globalThis.String(object.closed_by)
+        : "",
+      closeReason: isSet(object.closeReason)
+        ? globalThis.String(object.closeReason)
+        : isSet(object.close_reason)
+        ? globalThis.String(object.close_reason)
+        : "",
+      awaiting: globalThis.Array.isArray(object?.awaiting)
+        ? object.awaiting.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -923,6 +2051,30 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     if (message.revision !== "0") {
       obj.revision = message.revision;
     }
+    if (message.requirements?.length) {
+      obj.requirements = message.requirements.map((e) => ApproverRequirement.toJSON(e));
+    }
+    if (message.schedule !== undefined) {
+      obj.schedule = Schedule.toJSON(message.schedule);
+    }
+    if (message.timers !== undefined) {
+      obj.timers = RequestTimers.toJSON(message.timers);
+    }
+    if (message.submission !== 0) {
+      obj.submission = Math.round(message.submission);
+    }
+    if (message.submissions?.length) {
+      obj.submissions = message.submissions.map((e) => Submission.toJSON(e));
+    }
+    if (message.closedBy !== "") {
+      obj.closedBy = message.closedBy;
+    }
+    if (message.closeReason !== "") {
+      obj.closeReason = message.closeReason;
+    }
+    if (message.awaiting?.length) {
+      obj.awaiting = message.awaiting;
+    }
     return obj;
   },
 
@@ -948,6 +2100,18 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     message.decidedAt = object.decidedAt ?? undefined;
     message.grantExpiresAt = object.grantExpiresAt ?? undefined;
     message.revision = object.revision ?? "0";
+    message.requirements = object.requirements?.map((e) => ApproverRequirement.fromPartial(e)) || [];
+    message.schedule = (object.schedule !== undefined && object.schedule !== null)
+      ? Schedule.fromPartial(object.schedule)
+      : undefined;
+    message.timers = (object.timers !== undefined && object.timers !== null)
+      ? RequestTimers.fromPartial(object.timers)
+      : undefined;
+    message.submission = object.submission ?? 0;
+    message.submissions = object.submissions?.map((e) => Submission.fromPartial(e)) || [];
+    message.closedBy = object.closedBy ?? "";
+    message.closeReason = object.closeReason ?? "";
+    message.awaiting = object.awaiting?.map((e) => e) || [];
     return message;
   },
 };
@@ -2216,6 +3380,686 @@ export const DeclineResponse: MessageFns<DeclineResponse> = {
   },
 };
 
+function createBaseRequestChangesRequest(): RequestChangesRequest {
+  return { tenant: "", id: "", comment: "" };
+}
+
+export const RequestChangesRequest: MessageFns<RequestChangesRequest> = {
+  encode(message: RequestChangesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.comment !== "") {
+      writer.uint32(26).string(message.comment);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestChangesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestChangesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestChangesRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+    };
+  },
+
+  toJSON(message: RequestChangesRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RequestChangesRequest>): RequestChangesRequest {
+    return RequestChangesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RequestChangesRequest>): RequestChangesRequest {
+    const message = createBaseRequestChangesRequest();
+    message.tenant = object.tenant ?? "";
+    message.id = object.id ?? "";
+    message.comment = object.comment ?? "";
+    return message;
+  },
+};
+
+function createBaseRequestChangesResponse(): RequestChangesResponse {
+  return { request: undefined };
+}
+
+export const RequestChangesResponse: MessageFns<RequestChangesResponse> = {
+  encode(message: RequestChangesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      ApprovalRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestChangesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestChangesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestChangesResponse {
+    return { request: isSet(object.request) ? ApprovalRequest.fromJSON(object.request) : undefined };
+  },
+
+  toJSON(message: RequestChangesResponse): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = ApprovalRequest.toJSON(message.request);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RequestChangesResponse>): RequestChangesResponse {
+    return RequestChangesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RequestChangesResponse>): RequestChangesResponse {
+    const message = createBaseRequestChangesResponse();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? ApprovalRequest.fromPartial(object.request)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCommentRequest(): CommentRequest {
+  return { tenant: "", id: "", comment: "" };
+}
+
+export const CommentRequest: MessageFns<CommentRequest> = {
+  encode(message: CommentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.comment !== "") {
+      writer.uint32(26).string(message.comment);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CommentRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+    };
+  },
+
+  toJSON(message: CommentRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CommentRequest>): CommentRequest {
+    return CommentRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CommentRequest>): CommentRequest {
+    const message = createBaseCommentRequest();
+    message.tenant = object.tenant ?? "";
+    message.id = object.id ?? "";
+    message.comment = object.comment ?? "";
+    return message;
+  },
+};
+
+function createBaseCommentResponse(): CommentResponse {
+  return { request: undefined };
+}
+
+export const CommentResponse: MessageFns<CommentResponse> = {
+  encode(message: CommentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      ApprovalRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CommentResponse {
+    return { request: isSet(object.request) ? ApprovalRequest.fromJSON(object.request) : undefined };
+  },
+
+  toJSON(message: CommentResponse): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = ApprovalRequest.toJSON(message.request);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CommentResponse>): CommentResponse {
+    return CommentResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CommentResponse>): CommentResponse {
+    const message = createBaseCommentResponse();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? ApprovalRequest.fromPartial(object.request)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseResubmitRequest(): ResubmitRequest {
+  return { tenant: "", id: "", justification: "" };
+}
+
+export const ResubmitRequest: MessageFns<ResubmitRequest> = {
+  encode(message: ResubmitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.justification !== "") {
+      writer.uint32(26).string(message.justification);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResubmitRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResubmitRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.justification = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResubmitRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      justification: isSet(object.justification) ? globalThis.String(object.justification) : "",
+    };
+  },
+
+  toJSON(message: ResubmitRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.justification !== "") {
+      obj.justification = message.justification;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ResubmitRequest>): ResubmitRequest {
+    return ResubmitRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ResubmitRequest>): ResubmitRequest {
+    const message = createBaseResubmitRequest();
+    message.tenant = object.tenant ?? "";
+    message.id = object.id ?? "";
+    message.justification = object.justification ?? "";
+    return message;
+  },
+};
+
+function createBaseResubmitResponse(): ResubmitResponse {
+  return { request: undefined };
+}
+
+export const ResubmitResponse: MessageFns<ResubmitResponse> = {
+  encode(message: ResubmitResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      ApprovalRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResubmitResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResubmitResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResubmitResponse {
+    return { request: isSet(object.request) ? ApprovalRequest.fromJSON(object.request) : undefined };
+  },
+
+  toJSON(message: ResubmitResponse): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = ApprovalRequest.toJSON(message.request);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ResubmitResponse>): ResubmitResponse {
+    return ResubmitResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ResubmitResponse>): ResubmitResponse {
+    const message = createBaseResubmitResponse();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? ApprovalRequest.fromPartial(object.request)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCancelRequest(): CancelRequest {
+  return { tenant: "", id: "", reason: "" };
+}
+
+export const CancelRequest: MessageFns<CancelRequest> = {
+  encode(message: CancelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CancelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCancelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CancelRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: CancelRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CancelRequest>): CancelRequest {
+    return CancelRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CancelRequest>): CancelRequest {
+    const message = createBaseCancelRequest();
+    message.tenant = object.tenant ?? "";
+    message.id = object.id ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseCancelResponse(): CancelResponse {
+  return { request: undefined };
+}
+
+export const CancelResponse: MessageFns<CancelResponse> = {
+  encode(message: CancelResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      ApprovalRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CancelResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCancelResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CancelResponse {
+    return { request: isSet(object.request) ? ApprovalRequest.fromJSON(object.request) : undefined };
+  },
+
+  toJSON(message: CancelResponse): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = ApprovalRequest.toJSON(message.request);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CancelResponse>): CancelResponse {
+    return CancelResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CancelResponse>): CancelResponse {
+    const message = createBaseCancelResponse();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? ApprovalRequest.fromPartial(object.request)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseWatchRequestRequest(): WatchRequestRequest {
   return { tenant: "", id: "" };
 }
@@ -2440,11 +4284,56 @@ export const ApprovalsServiceDefinition = {
       options: {},
     },
     /**
+     * RequestChanges sends the request back to the requester (CHANGES_REQUESTED), who
+     * amends and resubmits the same request.
+     */
+    requestChanges: {
+      name: "RequestChanges",
+      requestType: RequestChangesRequest as typeof RequestChangesRequest,
+      requestStream: false,
+      responseType: RequestChangesResponse as typeof RequestChangesResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Comment adds a note to the request's history without deciding; approvers and the
+     * requester may comment.
+     */
+    comment: {
+      name: "Comment",
+      requestType: CommentRequest as typeof CommentRequest,
+      requestStream: false,
+      responseType: CommentResponse as typeof CommentResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Resubmit amends a CHANGES_REQUESTED request (requester only) and makes it PENDING
+     * again; approvals given on earlier submissions no longer count.
+     */
+    resubmit: {
+      name: "Resubmit",
+      requestType: ResubmitRequest as typeof ResubmitRequest,
+      requestStream: false,
+      responseType: ResubmitResponse as typeof ResubmitResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Cancel withdraws an open request (requester only). */
+    cancel: {
+      name: "Cancel",
+      requestType: CancelRequest as typeof CancelRequest,
+      requestStream: false,
+      responseType: CancelResponse as typeof CancelResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
      * WatchRequest streams one request: its current state at once, then every later
      * revision in order, each exactly once, so callers wait without polling. Same
      * authorization as GetRequest (NOT_FOUND if the request does not exist).
-     * The stream ends (OK) after the request's final revision: DECLINED, or APPROVED
-     * with grant_expires_at set. It also ends when the client cancels, and with
+     * The stream ends (OK) after the request's final revision: DECLINED, CANCELLED,
+     * EXPIRED, or APPROVED with grant_expires_at set. It also ends when the client cancels, and with
      * UNAVAILABLE when the server shuts down (watch again to resume; the first message
      * is always the current state).
      */
@@ -2484,11 +4373,31 @@ export interface ApprovalsServiceImplementation<CallContextExt = {}> {
   /** Decline declines the request. */
   decline(request: DeclineRequest, context: CallContext & CallContextExt): Promise<DeepPartial<DeclineResponse>>;
   /**
+   * RequestChanges sends the request back to the requester (CHANGES_REQUESTED), who
+   * amends and resubmits the same request.
+   */
+  requestChanges(
+    request: RequestChangesRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RequestChangesResponse>>;
+  /**
+   * Comment adds a note to the request's history without deciding; approvers and the
+   * requester may comment.
+   */
+  comment(request: CommentRequest, context: CallContext & CallContextExt): Promise<DeepPartial<CommentResponse>>;
+  /**
+   * Resubmit amends a CHANGES_REQUESTED request (requester only) and makes it PENDING
+   * again; approvals given on earlier submissions no longer count.
+   */
+  resubmit(request: ResubmitRequest, context: CallContext & CallContextExt): Promise<DeepPartial<ResubmitResponse>>;
+  /** Cancel withdraws an open request (requester only). */
+  cancel(request: CancelRequest, context: CallContext & CallContextExt): Promise<DeepPartial<CancelResponse>>;
+  /**
    * WatchRequest streams one request: its current state at once, then every later
    * revision in order, each exactly once, so callers wait without polling. Same
    * authorization as GetRequest (NOT_FOUND if the request does not exist).
-   * The stream ends (OK) after the request's final revision: DECLINED, or APPROVED
-   * with grant_expires_at set. It also ends when the client cancels, and with
+   * The stream ends (OK) after the request's final revision: DECLINED, CANCELLED,
+   * EXPIRED, or APPROVED with grant_expires_at set. It also ends when the client cancels, and with
    * UNAVAILABLE when the server shuts down (watch again to resume; the first message
    * is always the current state).
    */
@@ -2523,11 +4432,31 @@ export interface ApprovalsServiceClient<CallOptionsExt = {}> {
   /** Decline declines the request. */
   decline(request: DeepPartial<DeclineRequest>, options?: CallOptions & CallOptionsExt): Promise<DeclineResponse>;
   /**
+   * RequestChanges sends the request back to the requester (CHANGES_REQUESTED), who
+   * amends and resubmits the same request.
+   */
+  requestChanges(
+    request: DeepPartial<RequestChangesRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RequestChangesResponse>;
+  /**
+   * Comment adds a note to the request's history without deciding; approvers and the
+   * requester may comment.
+   */
+  comment(request: DeepPartial<CommentRequest>, options?: CallOptions & CallOptionsExt): Promise<CommentResponse>;
+  /**
+   * Resubmit amends a CHANGES_REQUESTED request (requester only) and makes it PENDING
+   * again; approvals given on earlier submissions no longer count.
+   */
+  resubmit(request: DeepPartial<ResubmitRequest>, options?: CallOptions & CallOptionsExt): Promise<ResubmitResponse>;
+  /** Cancel withdraws an open request (requester only). */
+  cancel(request: DeepPartial<CancelRequest>, options?: CallOptions & CallOptionsExt): Promise<CancelResponse>;
+  /**
    * WatchRequest streams one request: its current state at once, then every later
    * revision in order, each exactly once, so callers wait without polling. Same
    * authorization as GetRequest (NOT_FOUND if the request does not exist).
-   * The stream ends (OK) after the request's final revision: DECLINED, or APPROVED
-   * with grant_expires_at set. It also ends when the client cancels, and with
+   * The stream ends (OK) after the request's final revision: DECLINED, CANCELLED,
+   * EXPIRED, or APPROVED with grant_expires_at set. It also ends when the client cancels, and with
    * UNAVAILABLE when the server shuts down (watch again to resume; the first message
    * is always the current state).
    */

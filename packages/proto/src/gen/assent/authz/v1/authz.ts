@@ -102,12 +102,51 @@ export interface CheckApproverRequest {
   tenant: string;
   principal: string;
   action: string;
+  /**
+   * Optional approver subjects ("user:<id>", "group:<id>#member") to match the
+   * principal against, e.g. the requirements of one request; answered in `matched`.
+   */
+  among: string[];
 }
 
 export interface CheckApproverResponse {
   allowed: boolean;
   reason: string;
   modelId: string;
+  /** The entries of `among` that include the principal now (a tenant member). */
+  matched: string[];
+}
+
+export interface AddGroupMemberRequest {
+  tenant: string;
+  /** Group id, e.g. "finance" (referenced in policies as "group:finance#member"). */
+  group: string;
+  user: string;
+}
+
+export interface AddGroupMemberResponse {
+}
+
+export interface RemoveGroupMemberRequest {
+  tenant: string;
+  group: string;
+  user: string;
+}
+
+export interface RemoveGroupMemberResponse {
+}
+
+export interface ListGroupMembersRequest {
+  tenant: string;
+  group: string;
+  /** At most 100; defaults to 50. */
+  pageSize: number;
+  pageToken: string;
+}
+
+export interface ListGroupMembersResponse {
+  users: string[];
+  nextPageToken: string;
 }
 
 export interface Tenant {
@@ -562,7 +601,7 @@ export const CheckResponse: MessageFns<CheckResponse> = {
 };
 
 function createBaseCheckApproverRequest(): CheckApproverRequest {
-  return { tenant: "", principal: "", action: "" };
+  return { tenant: "", principal: "", action: "", among: [] };
 }
 
 export const CheckApproverRequest: MessageFns<CheckApproverRequest> = {
@@ -575,6 +614,9 @@ export const CheckApproverRequest: MessageFns<CheckApproverRequest> = {
     }
     if (message.action !== "") {
       writer.uint32(26).string(message.action);
+    }
+    for (const v of message.among) {
+      writer.uint32(34).string(v!);
     }
     return writer;
   },
@@ -616,6 +658,14 @@ export const CheckApproverRequest: MessageFns<CheckApproverRequest> = {
             message.action = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.among.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -633,6 +683,7 @@ export const CheckApproverRequest: MessageFns<CheckApproverRequest> = {
       tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
       principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
       action: isSet(object.action) ? globalThis.String(object.action) : "",
+      among: globalThis.Array.isArray(object?.among) ? object.among.map((e: any) => globalThis.String(e)) : [],
     };
   },
 
@@ -647,6 +698,9 @@ export const CheckApproverRequest: MessageFns<CheckApproverRequest> = {
     if (message.action !== "") {
       obj.action = message.action;
     }
+    if (message.among?.length) {
+      obj.among = message.among;
+    }
     return obj;
   },
 
@@ -658,12 +712,13 @@ export const CheckApproverRequest: MessageFns<CheckApproverRequest> = {
     message.tenant = object.tenant ?? "";
     message.principal = object.principal ?? "";
     message.action = object.action ?? "";
+    message.among = object.among?.map((e) => e) || [];
     return message;
   },
 };
 
 function createBaseCheckApproverResponse(): CheckApproverResponse {
-  return { allowed: false, reason: "", modelId: "" };
+  return { allowed: false, reason: "", modelId: "", matched: [] };
 }
 
 export const CheckApproverResponse: MessageFns<CheckApproverResponse> = {
@@ -676,6 +731,9 @@ export const CheckApproverResponse: MessageFns<CheckApproverResponse> = {
     }
     if (message.modelId !== "") {
       writer.uint32(26).string(message.modelId);
+    }
+    for (const v of message.matched) {
+      writer.uint32(34).string(v!);
     }
     return writer;
   },
@@ -717,6 +775,14 @@ export const CheckApproverResponse: MessageFns<CheckApproverResponse> = {
             message.modelId = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.matched.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -738,6 +804,7 @@ export const CheckApproverResponse: MessageFns<CheckApproverResponse> = {
         : isSet(object.model_id)
         ? globalThis.String(object.model_id)
         : "",
+      matched: globalThis.Array.isArray(object?.matched) ? object.matched.map((e: any) => globalThis.String(e)) : [],
     };
   },
 
@@ -752,6 +819,9 @@ export const CheckApproverResponse: MessageFns<CheckApproverResponse> = {
     if (message.modelId !== "") {
       obj.modelId = message.modelId;
     }
+    if (message.matched?.length) {
+      obj.matched = message.matched;
+    }
     return obj;
   },
 
@@ -763,6 +833,527 @@ export const CheckApproverResponse: MessageFns<CheckApproverResponse> = {
     message.allowed = object.allowed ?? false;
     message.reason = object.reason ?? "";
     message.modelId = object.modelId ?? "";
+    message.matched = object.matched?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseAddGroupMemberRequest(): AddGroupMemberRequest {
+  return { tenant: "", group: "", user: "" };
+}
+
+export const AddGroupMemberRequest: MessageFns<AddGroupMemberRequest> = {
+  encode(message: AddGroupMemberRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.group !== "") {
+      writer.uint32(18).string(message.group);
+    }
+    if (message.user !== "") {
+      writer.uint32(26).string(message.user);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddGroupMemberRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddGroupMemberRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.group = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.user = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddGroupMemberRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      group: isSet(object.group) ? globalThis.String(object.group) : "",
+      user: isSet(object.user) ? globalThis.String(object.user) : "",
+    };
+  },
+
+  toJSON(message: AddGroupMemberRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.group !== "") {
+      obj.group = message.group;
+    }
+    if (message.user !== "") {
+      obj.user = message.user;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AddGroupMemberRequest>): AddGroupMemberRequest {
+    return AddGroupMemberRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AddGroupMemberRequest>): AddGroupMemberRequest {
+    const message = createBaseAddGroupMemberRequest();
+    message.tenant = object.tenant ?? "";
+    message.group = object.group ?? "";
+    message.user = object.user ?? "";
+    return message;
+  },
+};
+
+function createBaseAddGroupMemberResponse(): AddGroupMemberResponse {
+  return {};
+}
+
+export const AddGroupMemberResponse: MessageFns<AddGroupMemberResponse> = {
+  encode(_: AddGroupMemberResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddGroupMemberResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddGroupMemberResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): AddGroupMemberResponse {
+    return {};
+  },
+
+  toJSON(_: AddGroupMemberResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<AddGroupMemberResponse>): AddGroupMemberResponse {
+    return AddGroupMemberResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<AddGroupMemberResponse>): AddGroupMemberResponse {
+    const message = createBaseAddGroupMemberResponse();
+    return message;
+  },
+};
+
+function createBaseRemoveGroupMemberRequest(): RemoveGroupMemberRequest {
+  return { tenant: "", group: "", user: "" };
+}
+
+export const RemoveGroupMemberRequest: MessageFns<RemoveGroupMemberRequest> = {
+  encode(message: RemoveGroupMemberRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.group !== "") {
+      writer.uint32(18).string(message.group);
+    }
+    if (message.user !== "") {
+      writer.uint32(26).string(message.user);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveGroupMemberRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveGroupMemberRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.group = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.user = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveGroupMemberRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      group: isSet(object.group) ? globalThis.String(object.group) : "",
+      user: isSet(object.user) ? globalThis.String(object.user) : "",
+    };
+  },
+
+  toJSON(message: RemoveGroupMemberRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.group !== "") {
+      obj.group = message.group;
+    }
+    if (message.user !== "") {
+      obj.user = message.user;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RemoveGroupMemberRequest>): RemoveGroupMemberRequest {
+    return RemoveGroupMemberRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RemoveGroupMemberRequest>): RemoveGroupMemberRequest {
+    const message = createBaseRemoveGroupMemberRequest();
+    message.tenant = object.tenant ?? "";
+    message.group = object.group ?? "";
+    message.user = object.user ?? "";
+    return message;
+  },
+};
+
+function createBaseRemoveGroupMemberResponse(): RemoveGroupMemberResponse {
+  return {};
+}
+
+export const RemoveGroupMemberResponse: MessageFns<RemoveGroupMemberResponse> = {
+  encode(_: RemoveGroupMemberResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveGroupMemberResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveGroupMemberResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): RemoveGroupMemberResponse {
+    return {};
+  },
+
+  toJSON(_: RemoveGroupMemberResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<RemoveGroupMemberResponse>): RemoveGroupMemberResponse {
+    return RemoveGroupMemberResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<RemoveGroupMemberResponse>): RemoveGroupMemberResponse {
+    const message = createBaseRemoveGroupMemberResponse();
+    return message;
+  },
+};
+
+function createBaseListGroupMembersRequest(): ListGroupMembersRequest {
+  return { tenant: "", group: "", pageSize: 0, pageToken: "" };
+}
+
+export const ListGroupMembersRequest: MessageFns<ListGroupMembersRequest> = {
+  encode(message: ListGroupMembersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.group !== "") {
+      writer.uint32(18).string(message.group);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(24).uint32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(34).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListGroupMembersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListGroupMembersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.group = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.pageSize = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListGroupMembersRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      group: isSet(object.group) ? globalThis.String(object.group) : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListGroupMembersRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.group !== "") {
+      obj.group = message.group;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListGroupMembersRequest>): ListGroupMembersRequest {
+    return ListGroupMembersRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListGroupMembersRequest>): ListGroupMembersRequest {
+    const message = createBaseListGroupMembersRequest();
+    message.tenant = object.tenant ?? "";
+    message.group = object.group ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListGroupMembersResponse(): ListGroupMembersResponse {
+  return { users: [], nextPageToken: "" };
+}
+
+export const ListGroupMembersResponse: MessageFns<ListGroupMembersResponse> = {
+  encode(message: ListGroupMembersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.users) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListGroupMembersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListGroupMembersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.users.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListGroupMembersResponse {
+    return {
+      users: globalThis.Array.isArray(object?.users) ? object.users.map((e: any) => globalThis.String(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListGroupMembersResponse): unknown {
+    const obj: any = {};
+    if (message.users?.length) {
+      obj.users = message.users;
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListGroupMembersResponse>): ListGroupMembersResponse {
+    return ListGroupMembersResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListGroupMembersResponse>): ListGroupMembersResponse {
+    const message = createBaseListGroupMembersResponse();
+    message.users = object.users?.map((e) => e) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -2145,7 +2736,38 @@ export const AuthzServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** RegisterProtectedAction marks action as protected and binds it to an approval policy. */
+    /**
+     * RegisterProtectedAction marks action as protected and binds it to an approval policy.
+     * AddGroupMember adds a user to one of the tenant's groups (created on first member).
+     * Groups are tenant-scoped: "group:finance#member" in a policy of tenant acme means
+     * acme's finance group. Tenant admins only.
+     */
+    addGroupMember: {
+      name: "AddGroupMember",
+      requestType: AddGroupMemberRequest as typeof AddGroupMemberRequest,
+      requestStream: false,
+      responseType: AddGroupMemberResponse as typeof AddGroupMemberResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** RemoveGroupMember removes a user from a tenant's group. Tenant admins only. */
+    removeGroupMember: {
+      name: "RemoveGroupMember",
+      requestType: RemoveGroupMemberRequest as typeof RemoveGroupMemberRequest,
+      requestStream: false,
+      responseType: RemoveGroupMemberResponse as typeof RemoveGroupMemberResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** ListGroupMembers lists a tenant group's users, with cursor pagination. */
+    listGroupMembers: {
+      name: "ListGroupMembers",
+      requestType: ListGroupMembersRequest as typeof ListGroupMembersRequest,
+      requestStream: false,
+      responseType: ListGroupMembersResponse as typeof ListGroupMembersResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
     registerProtectedAction: {
       name: "RegisterProtectedAction",
       requestType: RegisterProtectedActionRequest as typeof RegisterProtectedActionRequest,
@@ -2193,7 +2815,26 @@ export interface AuthzServiceImplementation<CallContextExt = {}> {
     request: AddTenantMemberRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<AddTenantMemberResponse>>;
-  /** RegisterProtectedAction marks action as protected and binds it to an approval policy. */
+  /**
+   * RegisterProtectedAction marks action as protected and binds it to an approval policy.
+   * AddGroupMember adds a user to one of the tenant's groups (created on first member).
+   * Groups are tenant-scoped: "group:finance#member" in a policy of tenant acme means
+   * acme's finance group. Tenant admins only.
+   */
+  addGroupMember(
+    request: AddGroupMemberRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<AddGroupMemberResponse>>;
+  /** RemoveGroupMember removes a user from a tenant's group. Tenant admins only. */
+  removeGroupMember(
+    request: RemoveGroupMemberRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RemoveGroupMemberResponse>>;
+  /** ListGroupMembers lists a tenant group's users, with cursor pagination. */
+  listGroupMembers(
+    request: ListGroupMembersRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListGroupMembersResponse>>;
   registerProtectedAction(
     request: RegisterProtectedActionRequest,
     context: CallContext & CallContextExt,
@@ -2228,7 +2869,26 @@ export interface AuthzServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<AddTenantMemberRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<AddTenantMemberResponse>;
-  /** RegisterProtectedAction marks action as protected and binds it to an approval policy. */
+  /**
+   * RegisterProtectedAction marks action as protected and binds it to an approval policy.
+   * AddGroupMember adds a user to one of the tenant's groups (created on first member).
+   * Groups are tenant-scoped: "group:finance#member" in a policy of tenant acme means
+   * acme's finance group. Tenant admins only.
+   */
+  addGroupMember(
+    request: DeepPartial<AddGroupMemberRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<AddGroupMemberResponse>;
+  /** RemoveGroupMember removes a user from a tenant's group. Tenant admins only. */
+  removeGroupMember(
+    request: DeepPartial<RemoveGroupMemberRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RemoveGroupMemberResponse>;
+  /** ListGroupMembers lists a tenant group's users, with cursor pagination. */
+  listGroupMembers(
+    request: DeepPartial<ListGroupMembersRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListGroupMembersResponse>;
   registerProtectedAction(
     request: DeepPartial<RegisterProtectedActionRequest>,
     options?: CallOptions & CallOptionsExt,

@@ -6,6 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { Timestamp } from "../../../google/protobuf/timestamp.js";
 import {
   ApprovalRequest,
   Outcome,
@@ -43,6 +44,53 @@ export interface ApprovalDecided {
   decidedBy: string;
 }
 
+/**
+ * types: assent.approval.changes_requested.v1, assent.approval.resubmitted.v1,
+ * assent.approval.commented.v1, assent.approval.cancelled.v1
+ */
+export interface ApprovalActed {
+  request:
+    | ApprovalRequest
+    | undefined;
+  /** Who acted. */
+  actor: string;
+  /** Their reason, comment or amended justification. */
+  reason: string;
+}
+
+/**
+ * types: assent.approval.expired.v1, assent.approval.overdue.v1,
+ * assent.approval.reminder.v1, assent.approval.escalated.v1
+ */
+export interface ApprovalTimerFired {
+  request:
+    | ApprovalRequest
+    | undefined;
+  /** "expiry", "sla", "reminder" or "escalation". */
+  timer: string;
+  /** When it was due (the event's time is when it fired). */
+  scheduledAt:
+    | Date
+    | undefined;
+  /** Approver subjects to tell: those still awaited, or an escalation tier's approvers. */
+  notify: string[];
+  /** escalated: index of the tier applied. */
+  escalationTier: number;
+  /** reminder: reminders this one stands for (more than 1 after an outage). */
+  reminders: number;
+}
+
+/** type: assent.approval.vote_refused.v1 (an attempt to act that was refused) */
+export interface ApprovalVoteRefused {
+  tenant: string;
+  requestId: string;
+  principal: string;
+  outcome: Outcome;
+  reason: string;
+  /** Why, as a code: NOT_ELIGIBLE, SELF_APPROVAL, WRONG_TENANT. */
+  code: string;
+}
+
 /** type: assent.authz.checked.v1 (every authz decision is audited) */
 export interface AuthzChecked {
   tenant: string;
@@ -53,6 +101,15 @@ export interface AuthzChecked {
   reason: string;
   modelId: string;
   policy: PolicyRef | undefined;
+}
+
+/** types: assent.authz.group_member_added.v1, assent.authz.group_member_removed.v1 */
+export interface GroupMemberChanged {
+  tenant: string;
+  group: string;
+  user: string;
+  /** Who changed it. */
+  actor: string;
 }
 
 /** type: assent.grant.issued.v1 */
@@ -351,6 +408,421 @@ export const ApprovalDecided: MessageFns<ApprovalDecided> = {
   },
 };
 
+function createBaseApprovalActed(): ApprovalActed {
+  return { request: undefined, actor: "", reason: "" };
+}
+
+export const ApprovalActed: MessageFns<ApprovalActed> = {
+  encode(message: ApprovalActed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      ApprovalRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    if (message.actor !== "") {
+      writer.uint32(18).string(message.actor);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApprovalActed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApprovalActed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApprovalActed {
+    return {
+      request: isSet(object.request) ? ApprovalRequest.fromJSON(object.request) : undefined,
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: ApprovalActed): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = ApprovalRequest.toJSON(message.request);
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ApprovalActed>): ApprovalActed {
+    return ApprovalActed.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ApprovalActed>): ApprovalActed {
+    const message = createBaseApprovalActed();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? ApprovalRequest.fromPartial(object.request)
+      : undefined;
+    message.actor = object.actor ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseApprovalTimerFired(): ApprovalTimerFired {
+  return { request: undefined, timer: "", scheduledAt: undefined, notify: [], escalationTier: 0, reminders: 0 };
+}
+
+export const ApprovalTimerFired: MessageFns<ApprovalTimerFired> = {
+  encode(message: ApprovalTimerFired, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      ApprovalRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    if (message.timer !== "") {
+      writer.uint32(18).string(message.timer);
+    }
+    if (message.scheduledAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.scheduledAt), writer.uint32(26).fork()).join();
+    }
+    for (const v of message.notify) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.escalationTier !== 0) {
+      writer.uint32(40).uint32(message.escalationTier);
+    }
+    if (message.reminders !== 0) {
+      writer.uint32(48).uint32(message.reminders);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApprovalTimerFired {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApprovalTimerFired();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.timer = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.scheduledAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.notify.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.escalationTier = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.reminders = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApprovalTimerFired {
+    return {
+      request: isSet(object.request) ? ApprovalRequest.fromJSON(object.request) : undefined,
+      timer: isSet(object.timer) ? globalThis.String(object.timer) : "",
+      scheduledAt: isSet(object.scheduledAt)
+        ? fromJsonTimestamp(object.scheduledAt)
+        : isSet(object.scheduled_at)
+        ? fromJsonTimestamp(object.scheduled_at)
+        : undefined,
+      notify: globalThis.Array.isArray(object?.notify) ? object.notify.map((e: any) => globalThis.String(e)) : [],
+      escalationTier: isSet(object.escalationTier)
+        ? globalThis.Number(object.escalationTier)
+        : isSet(object.escalation_tier)
+        ? globalThis.Number(object.escalation_tier)
+        : 0,
+      reminders: isSet(object.reminders) ? globalThis.Number(object.reminders) : 0,
+    };
+  },
+
+  toJSON(message: ApprovalTimerFired): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = ApprovalRequest.toJSON(message.request);
+    }
+    if (message.timer !== "") {
+      obj.timer = message.timer;
+    }
+    if (message.scheduledAt !== undefined) {
+      obj.scheduledAt = message.scheduledAt.toISOString();
+    }
+    if (message.notify?.length) {
+      obj.notify = message.notify;
+    }
+    if (message.escalationTier !== 0) {
+      obj.escalationTier = Math.round(message.escalationTier);
+    }
+    if (message.reminders !== 0) {
+      obj.reminders = Math.round(message.reminders);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ApprovalTimerFired>): ApprovalTimerFired {
+    return ApprovalTimerFired.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ApprovalTimerFired>): ApprovalTimerFired {
+    const message = createBaseApprovalTimerFired();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? ApprovalRequest.fromPartial(object.request)
+      : undefined;
+    message.timer = object.timer ?? "";
+    message.scheduledAt = object.scheduledAt ?? undefined;
+    message.notify = object.notify?.map((e) => e) || [];
+    message.escalationTier = object.escalationTier ?? 0;
+    message.reminders = object.reminders ?? 0;
+    return message;
+  },
+};
+
+function createBaseApprovalVoteRefused(): ApprovalVoteRefused {
+  return { tenant: "", requestId: "", principal: "", outcome: 0, reason: "", code: "" };
+}
+
+export const ApprovalVoteRefused: MessageFns<ApprovalVoteRefused> = {
+  encode(message: ApprovalVoteRefused, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    if (message.principal !== "") {
+      writer.uint32(26).string(message.principal);
+    }
+    if (message.outcome !== 0) {
+      writer.uint32(32).int32(message.outcome);
+    }
+    if (message.reason !== "") {
+      writer.uint32(42).string(message.reason);
+    }
+    if (message.code !== "") {
+      writer.uint32(50).string(message.code);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApprovalVoteRefused {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApprovalVoteRefused();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.principal = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.outcome = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApprovalVoteRefused {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
+      outcome: isSet(object.outcome) ? outcomeFromJSON(object.outcome) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+    };
+  },
+
+  toJSON(message: ApprovalVoteRefused): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.principal !== "") {
+      obj.principal = message.principal;
+    }
+    if (message.outcome !== 0) {
+      obj.outcome = outcomeToJSON(message.outcome);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ApprovalVoteRefused>): ApprovalVoteRefused {
+    return ApprovalVoteRefused.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ApprovalVoteRefused>): ApprovalVoteRefused {
+    const message = createBaseApprovalVoteRefused();
+    message.tenant = object.tenant ?? "";
+    message.requestId = object.requestId ?? "";
+    message.principal = object.principal ?? "";
+    message.outcome = object.outcome ?? 0;
+    message.reason = object.reason ?? "";
+    message.code = object.code ?? "";
+    return message;
+  },
+};
+
 function createBaseAuthzChecked(): AuthzChecked {
   return {
     tenant: "",
@@ -547,6 +1019,123 @@ export const AuthzChecked: MessageFns<AuthzChecked> = {
   },
 };
 
+function createBaseGroupMemberChanged(): GroupMemberChanged {
+  return { tenant: "", group: "", user: "", actor: "" };
+}
+
+export const GroupMemberChanged: MessageFns<GroupMemberChanged> = {
+  encode(message: GroupMemberChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.group !== "") {
+      writer.uint32(18).string(message.group);
+    }
+    if (message.user !== "") {
+      writer.uint32(26).string(message.user);
+    }
+    if (message.actor !== "") {
+      writer.uint32(34).string(message.actor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GroupMemberChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGroupMemberChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.group = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.user = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GroupMemberChanged {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      group: isSet(object.group) ? globalThis.String(object.group) : "",
+      user: isSet(object.user) ? globalThis.String(object.user) : "",
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+    };
+  },
+
+  toJSON(message: GroupMemberChanged): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.group !== "") {
+      obj.group = message.group;
+    }
+    if (message.user !== "") {
+      obj.user = message.user;
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GroupMemberChanged>): GroupMemberChanged {
+    return GroupMemberChanged.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GroupMemberChanged>): GroupMemberChanged {
+    const message = createBaseGroupMemberChanged();
+    message.tenant = object.tenant ?? "";
+    message.group = object.group ?? "";
+    message.user = object.user ?? "";
+    message.actor = object.actor ?? "";
+    return message;
+  },
+};
+
 function createBaseGrantIssued(): GrantIssued {
   return { grant: undefined };
 }
@@ -708,6 +1297,28 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000).toString();
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (globalThis.Number(t.seconds) || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
