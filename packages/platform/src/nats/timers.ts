@@ -17,13 +17,13 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
 const FIRE_CONCURRENCY = 64;
 
 /** FNV-1a of "tenant/id", so a request always lands in the same shard. */
-export function timerShard(tenant: string, id: string, shards = TIMER_SHARDS): number {
+export function timerShard(tenant: string, id: string): number {
   let h = 0x811c9dc5;
   for (const ch of `${tenant}/${id}`) {
     h ^= ch.charCodeAt(0);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h % shards;
+  return h % TIMER_SHARDS;
 }
 
 /** The timer index of one entity kind: at most one pending wake-up per entity. */
@@ -38,14 +38,14 @@ export function openTimerBucket(nats: Nats, n: Names, entity: string): Promise<K
  * and the index write, because the relay retries the message until both are done.
  */
 export class TimerIndex {
-  constructor(private readonly kv: KV, private readonly shards = TIMER_SHARDS) {}
+  constructor(private readonly kv: KV) {}
 
   static async open(nats: Nats, n: Names, entity: string): Promise<TimerIndex> {
     return new TimerIndex(await openTimerBucket(nats, n, entity));
   }
 
   key(tenant: string, id: string): string {
-    return `${timerShard(tenant, id, this.shards)}.${tenant}.${id}`;
+    return `${timerShard(tenant, id)}.${tenant}.${id}`;
   }
 
   async set(tenant: string, id: string, at: Date | undefined): Promise<void> {
@@ -67,7 +67,6 @@ export interface TimerOptions {
    * firing (a shard changing owner mid-fire) changes nothing. A throw retries it.
    */
   fire: (tenant: string, id: string, at: Date) => Promise<void>;
-  shards?: number;
   leaseTtlMs?: number;
   retryMs?: (attempt: number) => number;
 }
@@ -97,14 +96,13 @@ interface Entry {
  * another replica within the lease TTL, which fires whatever fell due meanwhile.
  */
 export async function startTimers(opts: TimerOptions): Promise<RunningTimers> {
-  const shards = opts.shards ?? TIMER_SHARDS;
   const kv = await openTimerBucket(opts.nats, opts.names, opts.entity);
   const retryMs = opts.retryMs ?? ((n: number) => Math.min(30_000, 250 * 2 ** (n - 1)) * (0.8 + Math.random() * 0.4));
   const holder = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   const owners = new Map<number, ShardOwner>();
   const leases: RunningLease[] = [];
   const slots = new Semaphore(FIRE_CONCURRENCY);
-  for (let shard = 0; shard < shards; shard++) {
+  for (let shard = 0; shard < TIMER_SHARDS; shard++) {
     leases.push(
       await startLease({
         nats: opts.nats,
@@ -194,7 +192,9 @@ class ShardOwner {
     const delay = Math.max(0, when - Date.now());
     entry.handle = setTimeout(() => {
       entry.handle = undefined;
-      if (delay > MAX_DELAY_MS) this.arm(key, entry, when);
+      // Node's timers run on a monotonic clock and may wake a millisecond before the
+      // wall clock says; a timer never fires before its time (and one past setTimeout's range re-arms).
+      if (Date.now() < when) this.arm(key, entry, when);
       else this.track(this.fire(key, entry));
     }, Math.min(delay, MAX_DELAY_MS));
   }
