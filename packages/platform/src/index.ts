@@ -50,7 +50,7 @@ export { EventPublisher, encodeEvent, newEvent, parseEvent } from './nats/events
 export type { AssentEvent } from './nats/events.js';
 export { PoisonMessageError, RetryLaterError, defaultBackoff, startConsumer } from './nats/consumer.js';
 export type { ConsumerOptions, Deduper, RunningConsumer } from './nats/consumer.js';
-export { startLease } from './nats/lease.js';
+export { DEFAULT_LEASE_TTL_MS, startLease } from './nats/lease.js';
 export type { LeaseOptions, RunningLease } from './nats/lease.js';
 export { StreamEntityStore, startOutboxRelay } from './nats/entity-store.js';
 export type { Versioned } from './nats/entity-store.js';

@@ -1,0 +1,121 @@
+/**
+ * Timers with replicas: three approvals processes share the timer shards, requests
+ * with pending expiries are open, and the process that owns the shards is SIGKILLed
+ * before they fall due. Each request still expires, exactly once: one expired event
+ * per request, none twice, and every request ends EXPIRED.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import getPort from 'get-port';
+import { createClient, createChannel } from 'nice-grpc';
+import { HealthDefinition } from 'nice-grpc-server-health';
+import { Kvm } from '@nats-io/kv';
+import { DeliverPolicy } from '@nats-io/jetstream';
+import { connectNats, createGrpcClient, createLogger, DEFAULT_LEASE_TTL_MS, names, openChannel, parseEvent, staticToken, TIMER_SHARDS, type Nats } from '@assent/platform';
+import { approvalsv1, authzv1 } from '@assent/proto';
+import { startAuthz, type RunningAuthz } from '@assent/authz';
+import { loadConfig as authzConfig } from '@assent/authz/config';
+import { cleanupNats, cleanupRedis, commonTestEnv, startOpenFga, startTestIssuer, testEnv, uniqueRoot, type RunningOpenFga, type TestIssuer } from '@assent/testkit';
+
+const repo = resolve(import.meta.dirname, '../..');
+const root = uniqueRoot();
+const n = names(root);
+const REQUESTS = 40;
+let fga: RunningOpenFga;
+let issuer: TestIssuer;
+let authz: RunningAuthz;
+let nats: Nats;
+const children: ChildProcess[] = [];
+const ports: number[] = [];
+
+async function waitServing(port: number): Promise<void> {
+  const channel = createChannel(`127.0.0.1:${port}`);
+  const health = createClient(HealthDefinition, channel);
+  const deadline = Date.now() + 60_000;
+  try {
+    for (;;) {
+      const ok = await health.check({ service: 'assent.approvals.v1.ApprovalsService' }).then((r) => r.status === 1, () => false);
+      if (ok) return;
+      if (Date.now() > deadline) throw new Error('approvals did not start');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    channel.close();
+  }
+}
+
+beforeAll(async () => {
+  [fga, issuer] = await Promise.all([startOpenFga(), startTestIssuer()]);
+  const common = commonTestEnv(root, issuer);
+  authz = await startAuthz(authzConfig({ ...common, AUTHZ_GRPC_PORT: '0', AUTHZ_HTTP_PORT: '0', ...fga.authzEnv, AUTHZ_OPENFGA_STORE_NAME: root }));
+  nats = await connectNats(testEnv.natsUrl, 'timers-kill-test', createLogger('timers-kill-test', 'silent'));
+  const channel = openChannel(`127.0.0.1:${authz.grpcPort}`);
+  const admin = createGrpcClient(authzv1.AuthzServiceDefinition, channel, staticToken(await issuer.token({ subject: 'root', roles: ['platform-admin'] })));
+  await admin.createTenant({ id: 'acme', displayName: 'Acme' });
+  for (const u of ['alice', 'bob']) await admin.addTenantMember({ tenant: 'acme', user: u });
+  channel.close();
+  // Started one after another, so the first one takes every shard.
+  for (let i = 0; i < 3; i++) {
+    const port = await getPort({ host: '127.0.0.1' });
+    const env = { ...common, APPROVALS_GRPC_PORT: String(port), APPROVALS_HTTP_PORT: String(await getPort({ host: '127.0.0.1' })), APPROVALS_AUTHZ_ADDR: `127.0.0.1:${authz.grpcPort}` };
+    children.push(spawn(process.execPath, ['--import', 'tsx', 'services/approvals/src/bin.ts'], { cwd: repo, env: { ...process.env, ...env }, stdio: 'ignore' }));
+    ports.push(port);
+    await waitServing(port);
+  }
+}, 180_000);
+
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await nats?.drain();
+  await authz?.stop();
+  await Promise.all([fga?.stop(), issuer?.stop()]);
+  await Promise.all([cleanupNats(root), cleanupRedis(root)]);
+});
+
+describe('timers when the replica that owns them is killed', () => {
+  it('expires every request once', async () => {
+    const survivor = openChannel(`127.0.0.1:${ports[2]}`);
+    const as = async (subject: string, roles: string[] = []) =>
+      createGrpcClient(approvalsv1.ApprovalsServiceDefinition, survivor, staticToken(await issuer.token({ subject, tenant: 'acme', roles })));
+    await (await as('root', ['admin'])).putPolicy({
+      tenant: 'acme',
+      policy: approvalsv1.Policy.fromPartial({ id: 'p', action: 'payouts.change_details', approvers: ['user:bob'], grantDurationSeconds: '600', schedule: { expireAfterSeconds: '4' } }),
+    });
+    const alice = await as('alice');
+    const ids: string[] = [];
+    for (let i = 0; i < REQUESTS; i++) {
+      const r = await alice.createRequest({ tenant: 'acme', action: 'payouts.change_details', resource: `r/${i}`, justification: '', idempotencyKey: '' });
+      ids.push(r.request?.id as string);
+    }
+
+    // Who owns the shards: the lease values name the holder's pid.
+    const leases = await new Kvm(nats.nc).open(`${n.upper}_leases_${DEFAULT_LEASE_TTL_MS}`);
+    const owners = new Set<number>();
+    for (let s = 0; s < TIMER_SHARDS; s++) {
+      const holder = (await leases.get(`timers.request.${s}`))?.string() ?? '';
+      owners.add(Number(/-(\d+)-[0-9a-f]+$/.exec(holder)?.[1]));
+    }
+    const victims = children.filter((c) => owners.has(c.pid ?? -1));
+    expect(victims.length).toBeGreaterThan(0);
+    expect(victims).not.toContain(children[2]);
+    for (const v of victims) v.kill('SIGKILL');
+
+    // Every request expires (the lease passes to a live replica within its TTL).
+    const subject = `${root}.evt.acme.approval.expired`;
+    const published = async () => (await nats.jsm.streams.info(n.eventsStream, { subjects_filter: subject })).state.subjects?.[subject] ?? 0;
+    await expect.poll(published, { timeout: 30_000, interval: 500 }).toBe(REQUESTS);
+    // Let anything that would fire twice do so before counting.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(await published()).toBe(REQUESTS);
+    const consumer = await nats.js.consumers.get(n.eventsStream, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
+    const expired: string[] = [];
+    for await (const m of await consumer.fetch({ max_messages: REQUESTS, expires: 5_000 })) {
+      expired.push(parseEvent(m.data).subject.replace('request/', ''));
+      if (expired.length >= REQUESTS) break;
+    }
+    expect(expired.sort()).toEqual([...ids].sort());
+    for (const id of ids.slice(0, 5)) expect((await alice.getRequest({ tenant: 'acme', id })).request?.state).toBe(approvalsv1.RequestState.REQUEST_STATE_EXPIRED);
+    survivor.close();
+  });
+});
