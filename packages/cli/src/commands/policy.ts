@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { approvalsv1 } from '@assent/proto';
 import type { Session } from '../session.js';
@@ -14,12 +14,30 @@ export function registerPolicyCommands(program: Command, session: Session): void
   const policy = program.command('policy').description('manage approval policies (policy-as-code YAML, see packages/cli/README.md)');
 
   policy
+    .command('validate')
+    .description('check policy files (YAML or JSON) against the policy schema without applying them; exits 2 naming file, path and reason')
+    .argument('<path>', 'a policy file, or a directory whose .yaml, .yml and .json files (recursively) are checked')
+    .action(async (path: string, _opts: unknown, command: Command) => {
+      const ctx = session.context(command);
+      const found = await readPolicySet(resolve(ctx.cwd, path), ctx.cwd);
+      if (ctx.json) return ctx.printJson({ valid: true, files: found.files.length, policies: found.policies.map((p) => ({ file: p.file, id: p.policy.id, action: p.policy.action })) });
+      for (const p of found.policies) ctx.print(`${p.file}: policy ${p.policy.id} (${p.policy.action}) is valid`);
+      ctx.print(`${found.policies.length} policies in ${found.files.length} files are valid`);
+    });
+
+  policy
     .command('apply')
-    .description('validate a YAML file of one or more Policy documents and store each one')
-    .requiredOption('-f, --file <file>', 'policy YAML file')
+    .description('validate every Policy document of a file or directory, then store each one; nothing is applied unless all are valid')
+    .requiredOption('-f, --file <path>', 'policy file (YAML or JSON) or a directory of them')
     .action(async (opts: { file: string }, command: Command) => {
       const ctx = session.context(command);
-      const policies = await readPolicies(resolve(ctx.cwd, opts.file));
+      const policies = (await readPolicySet(resolve(ctx.cwd, opts.file), ctx.cwd)).policies.map((p) => p.policy);
+      const ids = new Map<string, string>();
+      for (const p of policies) {
+        const other = ids.get(p.action);
+        if (other) throw new UsageError(`policies ${other} and ${p.id} both govern ${p.action}; one action has one policy`);
+        ids.set(p.action, p.id);
+      }
       const responses: approvalsv1.PutPolicyResponse[] = [];
       for (const p of policies) {
         try {
@@ -50,29 +68,66 @@ export function registerPolicyCommands(program: Command, session: Session): void
     });
 }
 
-async function readPolicies(path: string): Promise<approvalsv1.Policy[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read policy file ${path}: ${(err as Error).message}`);
-  }
-  try {
-    return parsePolicyDocuments(text);
-  } catch (err) {
-    if (err instanceof PolicyDocumentError) throw new UsageError(`invalid policy file ${path}`, err.issues.map(formatIssue));
-    throw err;
-  }
+const POLICY_FILE = /\.(ya?ml|json)$/i;
+
+async function policyFiles(path: string): Promise<string[]> {
+  const info = await stat(path).catch((err: unknown) => {
+    throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
+  });
+  if (!info.isDirectory()) return [path];
+  const entries = await readdir(path, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && POLICY_FILE.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
 }
+
+/**
+ * Every policy document under `path` (a file or a directory), checked against the
+ * policy schema. Problems in any file fail the whole set, each named by file, path
+ * and line, so a set is applied whole or not at all.
+ */
+async function readPolicySet(path: string, cwd: string): Promise<{ files: string[]; policies: { file: string; policy: approvalsv1.Policy }[] }> {
+  const files = await policyFiles(path);
+  if (!files.length) throw new UsageError(`no policy files (.yaml, .yml, .json) under ${path}`);
+  const policies: { file: string; policy: approvalsv1.Policy }[] = [];
+  const problems: string[] = [];
+  for (const file of files) {
+    const shown = relative(cwd, file) || file;
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      problems.push(`${shown}: cannot read: ${(err as Error).message}`);
+      continue;
+    }
+    try {
+      for (const policy of parsePolicyDocuments(text)) policies.push({ file: shown, policy });
+    } catch (err) {
+      if (!(err instanceof PolicyDocumentError)) throw err;
+      problems.push(...err.issues.map((i) => (files.length > 1 ? `${shown}: ${formatIssue(i)}` : formatIssue(i))));
+    }
+  }
+  const where = relative(cwd, path) || '.';
+  if (problems.length) throw new UsageError(files.length === 1 && files[0] === path ? `invalid policy file ${where}` : `invalid policies under ${where}: nothing was applied`, problems);
+  return { files, policies };
+}
+
+const dur = (s: string | undefined) => (Number(s) > 0 ? formatDuration(Number(s)) : '');
 
 function printPolicy(ctx: CliContext, p: approvalsv1.Policy | undefined): void {
   if (!p) return;
   const seconds = Number(p.grantDurationSeconds);
+  const s = p.schedule;
+  const tiers = (s?.escalation ?? []).map((t, i) => `${i}: after ${dur(t.afterSeconds)} ${t.mode === approvalsv1.EscalationMode.ESCALATION_MODE_REPLACE ? 'replace with' : 'add'} ${list(t.approvers)}`);
   ctx.print(renderFields([
     ['id', p.id],
     ['action', p.action],
-    ['approvers', list(p.approvers)],
-    ['quorum', String(p.quorum)],
+    ['requires', p.requirements.map((q) => `${q.name}: ${q.quorum} of ${list(q.approvers)}`).join(' AND ')],
+    ['sla', dur(s?.slaSeconds)],
+    ['reminders', [...(s?.reminderAfterSeconds ?? []).map((r) => `after ${dur(r)}`), ...(Number(s?.reminderRepeatSeconds) > 0 ? [`then every ${dur(s?.reminderRepeatSeconds)}`] : [])].join(', ')],
+    ['escalation', [...tiers, ...(s?.escalationLoopTo !== undefined ? [`then loop to ${s.escalationLoopTo}`] : [])].join('; ')],
+    ['expires after', dur(s?.expireAfterSeconds)],
     ['self-approval', p.allowSelfApproval ? 'allowed' : 'not allowed'],
     ['justification', p.requireJustification ? 'required' : 'optional'],
     ['grant duration', seconds > 0 ? `${formatDuration(seconds)} (${seconds}s)` : ''],

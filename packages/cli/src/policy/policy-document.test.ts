@@ -30,7 +30,85 @@ function issues(text: string): string[] {
   throw new Error('expected the document to be rejected');
 }
 
+const twoGroups = `id: vendor-payout
+action: payouts.approve_vendor
+requirements:
+  - name: finance
+    approvers: ["group:finance-leads#member"]
+  - name: security
+    approvers: ["group:security#member", "user:dana"]
+    quorum: 2
+grantDuration: 30m
+sla: 4h
+reminders:
+  after: [1h, 2h]
+  every: 4h
+escalation:
+  tiers:
+    - after: 2h
+      approvers: ["user:cfo"]
+    - after: 1h
+      approvers: ["group:oncall#member"]
+      mode: replace
+  loopTo: 1
+expireAfter: 3d`;
+
 describe('parsePolicyDocuments', () => {
+  it('maps requirements (AND of groups) and every timer to the Policy message', () => {
+    expect(parsePolicyDocuments(doc(twoGroups))).toEqual([
+      approvalsv1.Policy.fromPartial({
+        id: 'vendor-payout',
+        action: 'payouts.approve_vendor',
+        requirements: [
+          { name: 'finance', approvers: ['group:finance-leads#member'], quorum: 1 },
+          { name: 'security', approvers: ['group:security#member', 'user:dana'], quorum: 2 },
+        ],
+        grantDurationSeconds: '1800',
+        schedule: {
+          slaSeconds: '14400',
+          reminderAfterSeconds: ['3600', '7200'],
+          reminderRepeatSeconds: '14400',
+          escalation: [
+            { afterSeconds: '7200', approvers: ['user:cfo'], mode: approvalsv1.EscalationMode.ESCALATION_MODE_ADD },
+            { afterSeconds: '3600', approvers: ['group:oncall#member'], mode: approvalsv1.EscalationMode.ESCALATION_MODE_REPLACE },
+          ],
+          escalationLoopTo: 1,
+          expireAfterSeconds: '259200',
+        },
+      }),
+    ]);
+  });
+
+  it('reads JSON documents too, against the same schema', () => {
+    const json = JSON.stringify({ apiVersion: 'assent.dev/v1', kind: 'Policy', spec: { id: 'p1', action: 'keys.rotate', approvers: ['user:bob'], grantDuration: '1h' } }, null, 2);
+    expect(parsePolicyDocuments(json).map((p) => [p.id, p.grantDurationSeconds])).toEqual([['p1', '3600']]);
+    expect(issues(json.replace('"1h"', '"soon"'))).toEqual(['spec.grantDuration (line 10): "soon" is not a duration; use e.g. 30m, 1h, 2h30m or a whole number of seconds']);
+  });
+
+  it('checks what the schema cannot: unique names, reachable quorum, ascending reminders, a bounded loop', () => {
+    const bad = twoGroups
+      .replace('name: security', 'name: finance')
+      .replace('quorum: 2', 'quorum: 3')
+      .replace('["group:security#member", "user:dana"]', '["user:dana", "user:erin"]')
+      .replace('after: [1h, 2h]', 'after: [2h, 1h]')
+      .replace('every: 4h', 'every: 30s')
+      .replace('expireAfter: 3d', '');
+    expect(issues(doc(bad))).toEqual([
+      'spec.requirements[1].name (line 9): "finance" is used by another requirement',
+      'spec.requirements[1].quorum (line 11): cannot exceed the 2 listed approvers',
+      'spec.reminders.after[1] (line 15): must be later than the reminder before it',
+      'spec.reminders.every (line 16): must be at least 1m, so reminders cannot flood approvers',
+      'spec.escalation.loopTo (line 24): a looping escalation needs expireAfter, so the loop ends',
+    ]);
+  });
+
+  it('refuses approvers and requirements together, and a bad escalation mode', () => {
+    expect(issues(doc(twoGroups.replace('requirements:', 'approvers: ["user:bob"]\nrequirements:').replace('mode: replace', 'mode: swap')))).toEqual([
+      'spec.requirements (line 7): set either approvers (with quorum) or requirements, not both',
+      'spec.escalation.tiers[1].mode (line 24): must be one of "add", "replace", got "swap"',
+    ]);
+  });
+
   it('maps the example document to an approvals Policy', () => {
     expect(parsePolicyDocuments(example)).toEqual([
       approvalsv1.Policy.fromPartial({
@@ -63,7 +141,7 @@ describe('parsePolicyDocuments', () => {
 
   it('rejects an unknown key, naming its path and line and suggesting the right one', () => {
     expect(issues(doc(`${minimal}\nquorom: 2`))).toEqual([
-      'spec.quorom (line 8): unknown key (did you mean quorum?); allowed: id, action, approvers, quorum, allowSelfApproval, requireJustification, grantDuration, grantDurationSeconds, slackChannel',
+      'spec.quorom (line 8): unknown key (did you mean quorum?); allowed: id, action, approvers, quorum, requirements, allowSelfApproval, requireJustification, grantDuration, grantDurationSeconds, slackChannel, sla, reminders, escalation, expireAfter',
     ]);
     expect(issues(`metadata: {name: x}\n${doc(minimal)}`)[0]).toMatch(/^metadata \(line 1\): unknown key; allowed: apiVersion, kind, spec$/);
   });
@@ -76,8 +154,8 @@ describe('parsePolicyDocuments', () => {
 
   it('rejects a missing action and a missing grant duration, pointing at spec', () => {
     expect(issues(doc(minimal.replace('action: payouts.change_details\n', '').replace('grantDuration: 30m', 'quorum: 1')))).toEqual([
-      'spec.action (line 3): is required',
       'spec.grantDuration (line 3): is required: how long access lasts after approval, e.g. 1h (or grantDurationSeconds: 3600)',
+      'spec.action (line 3): is required',
     ]);
   });
 
@@ -95,11 +173,11 @@ spec:
 `;
     expect(issues(bad)).toEqual([
       'apiVersion (line 1): must be "assent.dev/v1", got "assent.dev/v2"',
-      'spec.id (line 4): must be a non-empty string',
+      'spec.id (line 4): "" must be 1-63 lowercase letters, digits or "-"',
       'spec.action (line 5): "Payouts" must be dotted lowercase words, e.g. payouts.change_details',
-      'spec.approvers[0] (line 6): "bob" is not an OpenFGA subject like user:bob or group:finance#member',
+      'spec.approvers[0] (line 6): "bob" is not an approver like user:bob or group:finance#member',
       'spec.approvers[2] (line 6): "user:bob" is listed twice',
-      'spec.quorum (line 7): must be a whole number from 1 to 4294967295, got 0',
+      'spec.quorum (line 7): must be a whole number from 1 to 100, got 0',
       'spec.allowSelfApproval (line 8): must be true or false, got "yes"',
       'spec.grantDurationSeconds (line 10): set either grantDuration or grantDurationSeconds, not both',
     ]);
@@ -109,7 +187,7 @@ spec:
     expect(issues('spec: [\n')[0]).toMatch(/^\(yaml\) \(line \d\): /);
     expect(issues('just a string')).toEqual(['(document) (line 1): must be a mapping with apiVersion, kind and spec']);
     expect(issues('apiVersion: assent.dev/v1\nkind: Policy\n')).toEqual(['spec: is required']);
-    expect(issues('apiVersion: assent.dev/v1\nkind: Policy\nspec: [1]\n')).toEqual(['spec (line 3): must be a mapping']);
+    expect(issues('apiVersion: assent.dev/v1\nkind: Policy\nspec: [1]\n')).toEqual(['spec (line 3): must be a mapping, got [1]']);
     expect(issues('# nothing here\n')).toEqual(['(file): contains no policy document']);
     expect(issues(`${doc(minimal)}\nkind: Policy\n`)[0]).toMatch(/unique/i);
   });

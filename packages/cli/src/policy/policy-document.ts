@@ -1,12 +1,15 @@
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
-import { patterns } from '@assent/platform';
 import { approvalsv1 } from '@assent/proto';
+import schema from '../../schemas/policy.v1.schema.json' with { type: 'json' };
 import { closest } from './closest.js';
 import { parseDuration } from './duration.js';
 
 export const policyApiVersion = 'assent.dev/v1';
+/** The published JSON Schema every policy document is checked against (packages/cli/schemas/). */
+export const policySchema = schema;
 
-/** One problem in a policy file, located by YAML path and line. */
+/** One problem in a policy file, located by its path in the document and its line. */
 export interface PolicyIssue {
   path: string;
   message: string;
@@ -27,20 +30,39 @@ export function formatIssue(i: PolicyIssue): string {
 
 type Path = (string | number)[];
 
-const rootKeys = ['apiVersion', 'kind', 'spec'];
-const specKeys = ['id', 'action', 'approvers', 'quorum', 'allowSelfApproval', 'requireJustification', 'grantDuration', 'grantDurationSeconds', 'slackChannel'];
-// Approvers: "user:bob" (or an issuer-namespaced "user:okta:bob"), "group:finance#member".
-const subjectPattern = patterns.approver;
-const maxUint32 = 4_294_967_295;
+// strictRequired is off: the allOf rules name properties the spec declares, not their own.
+const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false });
+ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
+ajv.addKeyword({ keyword: 'x-field', schemaType: 'string' });
+const validate = ajv.compile(schema);
+
+interface Spec {
+  id: string;
+  action: string;
+  approvers?: string[];
+  quorum?: number;
+  requirements?: { name: string; approvers: string[]; quorum?: number }[];
+  allowSelfApproval?: boolean;
+  requireJustification?: boolean;
+  grantDuration?: string | number;
+  grantDurationSeconds?: number;
+  slackChannel?: string;
+  sla?: string | number;
+  reminders?: { after?: (string | number)[]; every?: string | number };
+  escalation?: { tiers: { after: string | number; approvers: string[]; mode?: 'add' | 'replace' }[]; loopTo?: number };
+  expireAfter?: string | number;
+}
 
 /**
- * Parses a YAML file of one or more `kind: Policy` documents (separated by `---`) into
- * policies for ApprovalsService.PutPolicy. Every problem in every document is reported
+ * Parses a YAML or JSON file of one or more `kind: Policy` documents (YAML separates
+ * them with `---`) into policies for ApprovalsService.PutPolicy. Each document is
+ * checked against the published JSON Schema, then for what a schema cannot say
+ * (names unique, reminders ascending); every problem in every document is reported
  * together, so a file is applied whole or not at all.
  */
 export function parsePolicyDocuments(text: string): approvalsv1.Policy[] {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines });
+  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true });
   if (!Array.isArray(docs)) throw new PolicyDocumentError([{ path: '(file)', message: 'contains no policy document' }]);
   const issues: PolicyIssue[] = [];
   const policies: approvalsv1.Policy[] = [];
@@ -51,173 +73,193 @@ export function parsePolicyDocuments(text: string): approvalsv1.Policy[] {
       }
       continue;
     }
-    if (doc.toJS() == null) continue; // an empty document, e.g. after a trailing "---"
-    const policy = new DocumentChecker(doc, lines, issues).check();
-    if (policy) policies.push(policy);
+    const value = doc.toJS() as unknown;
+    if (value == null) continue; // an empty document, e.g. after a trailing "---"
+    const located = new Locator(doc, lines);
+    const found = checkDocument(value, located);
+    if (found.length) issues.push(...found);
+    else policies.push(toPolicy((value as { spec: Spec }).spec));
   }
   if (!issues.length && !policies.length) issues.push({ path: '(file)', message: 'contains no policy document' });
   if (issues.length) throw new PolicyDocumentError(issues);
   return policies;
 }
 
-class DocumentChecker {
-  private readonly before: number;
+function checkDocument(value: unknown, at: Locator): PolicyIssue[] {
+  if (typeof value !== 'object' || Array.isArray(value)) return [{ path: '(document)', message: 'must be a mapping with apiVersion, kind and spec', line: at.valueLine([]) ?? 1 }];
+  if (!validate(value)) return schemaIssues(validate.errors ?? [], value, at);
+  return semanticIssues((value as { spec: Spec }).spec, at);
+}
 
-  constructor(private readonly doc: Document, private readonly lines: LineCounter, private readonly issues: PolicyIssue[]) {
-    this.before = issues.length;
-  }
+const pointerPath = (pointer: string): Path =>
+  pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 
-  check(): approvalsv1.Policy | undefined {
-    const root = this.doc.toJS() as unknown;
-    if (!isRecord(root)) {
-      this.fail([], 'must be a mapping with apiVersion, kind and spec');
-      return undefined;
+/** Schema errors as people read them: one per place, the hint the schema gives, the key that was meant. */
+function schemaIssues(errors: ErrorObject[], value: unknown, at: Locator): PolicyIssue[] {
+  const out: PolicyIssue[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    // The branches of anyOf/not explain themselves through the combinator's hint.
+    if (e.schemaPath.includes('/anyOf/') || e.schemaPath.includes('/not/')) continue;
+    const path = pointerPath(e.instancePath);
+    const parent = e.parentSchema as Record<string, unknown> | undefined;
+    const hint = typeof parent?.['x-hint'] === 'string' ? parent['x-hint'] : undefined;
+    const field = typeof parent?.['x-field'] === 'string' ? parent['x-field'] : undefined;
+    let issue: PolicyIssue;
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const key = String(e.params['additionalProperty']);
+        const allowed = Object.keys((parent?.['properties'] as object | undefined) ?? {});
+        const guess = closest(key, allowed);
+        issue = { path: formatPath([...path, key]), message: `unknown key${guess ? ` (did you mean ${guess}?)` : ''}; allowed: ${allowed.join(', ')}`, line: at.keyLine(path, key) };
+        break;
+      }
+      case 'required': {
+        const key = String(e.params['missingProperty']);
+        issue = { path: formatPath([...path, key]), message: 'is required', line: path.length ? at.keyLine(path.slice(0, -1), String(path.at(-1))) : undefined };
+        break;
+      }
+      case 'anyOf':
+      case 'not': {
+        // Rules between keys mean nothing once the spec is not a mapping (its type error says so).
+        if (field && (typeof e.data !== 'object' || e.data === null || Array.isArray(e.data))) continue;
+        const target = field ? [...path, field] : path;
+        const line = field && (at.has(target) ? at.keyLine(path, field) : path.length ? at.keyLine(path.slice(0, -1), String(path.at(-1))) : undefined);
+        issue = { path: formatPath(target), message: field ? (hint ?? 'is invalid') : `${JSON.stringify(at.get(value, path))} ${hint ?? 'is invalid'}`, line: line || (field ? undefined : at.valueLine(path)) };
+        break;
+      }
+      case 'const':
+        issue = { path: formatPath(path), message: `must be ${JSON.stringify(e.params['allowedValue'])}, got ${JSON.stringify(e.data)}`, line: at.valueLine(path) };
+        break;
+      case 'enum':
+        issue = { path: formatPath(path), message: `must be one of ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(e.data)}`, line: at.valueLine(path) };
+        break;
+      case 'pattern':
+        issue = { path: formatPath(path), message: `${JSON.stringify(e.data)} ${hint ?? `must match ${String(e.params['pattern'])}`}`, line: at.valueLine(path) };
+        break;
+      case 'uniqueItems':
+        issue = { path: formatPath([...path, Number(e.params['i'])]), message: `${JSON.stringify((e.data as unknown[])[Number(e.params['i'])])} is listed twice`, line: at.valueLine([...path, Number(e.params['i'])]) };
+        break;
+      case 'type':
+        issue = { path: formatPath(path), message: `must be ${typeName(String(e.params['type']))}, got ${JSON.stringify(e.data)}`, line: at.valueLine(path) };
+        break;
+      case 'minimum':
+      case 'maximum': {
+        const s = parent as { minimum?: number; maximum?: number } | undefined;
+        issue = { path: formatPath(path), message: `must be a whole number from ${s?.minimum ?? 0} to ${s?.maximum ?? 'any'}, got ${JSON.stringify(e.data)}`, line: at.valueLine(path) };
+        break;
+      }
+      case 'minItems':
+        issue = { path: formatPath(path), message: `must list at least ${String(e.params['limit'])}`, line: at.valueLine(path) };
+        break;
+      default:
+        issue = { path: formatPath(path), message: e.message ?? 'is invalid', line: at.valueLine(path) };
     }
-    this.rejectUnknown([], root, rootKeys);
-    this.constant(root, 'apiVersion', policyApiVersion);
-    this.constant(root, 'kind', 'Policy');
-    const spec = root['spec'];
-    if (spec === undefined) this.fail(['spec'], 'is required', []);
-    else if (!isRecord(spec)) this.fail(['spec'], 'must be a mapping');
-    else return this.checkSpec(spec);
-    return undefined;
+    const key = `${issue.path}|${issue.message}`;
+    if (!seen.has(key)) out.push(issue);
+    seen.add(key);
   }
+  // In the order a reader meets them in the file.
+  return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
 
-  private checkSpec(spec: Record<string, unknown>): approvalsv1.Policy | undefined {
-    this.rejectUnknown(['spec'], spec, specKeys);
-    const id = this.string(spec, 'id', true);
-    const action = this.string(spec, 'action', true);
-    if (action && !patterns.action.test(action)) this.fail(['spec', 'action'], `"${action}" must be dotted lowercase words, e.g. payouts.change_details`);
-    const approvers = this.approvers(spec);
-    const quorum = this.integer(spec, 'quorum', maxUint32);
-    const allowSelfApproval = this.boolean(spec, 'allowSelfApproval');
-    const requireJustification = this.boolean(spec, 'requireJustification');
-    const grantDurationSeconds = this.grantDuration(spec);
-    const slackChannel = this.string(spec, 'slackChannel', false);
-    if (this.issues.length > this.before) return undefined;
-    return approvalsv1.Policy.fromPartial({
-      id,
-      action,
-      approvers,
-      quorum: quorum ?? 1,
-      allowSelfApproval: allowSelfApproval ?? false,
-      requireJustification: requireJustification ?? false,
-      // int64 travels as a decimal string (ts-proto forceLong=string).
-      grantDurationSeconds: String(grantDurationSeconds),
-      slackChannel: slackChannel ?? '',
+const typeName = (t: string) => (t === 'boolean' ? 'true or false' : t === 'integer' ? 'a whole number' : t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : `a ${t}`);
+
+/** What a JSON Schema cannot say. */
+function semanticIssues(spec: Spec, at: Locator): PolicyIssue[] {
+  const out: PolicyIssue[] = [];
+  const add = (path: Path, message: string) => out.push({ path: formatPath(path), message, line: at.valueLine(path) });
+  const names = new Set<string>();
+  spec.requirements?.forEach((q, i) => {
+    if (names.has(q.name)) add(['spec', 'requirements', i, 'name'], `"${q.name}" is used by another requirement`);
+    names.add(q.name);
+    if (!q.approvers.some((a) => a.startsWith('group:')) && (q.quorum ?? 1) > q.approvers.length) add(['spec', 'requirements', i, 'quorum'], `cannot exceed the ${q.approvers.length} listed approvers`);
+  });
+  if (spec.approvers && !spec.approvers.some((a) => a.startsWith('group:')) && (spec.quorum ?? 1) > spec.approvers.length) add(['spec', 'quorum'], `cannot exceed the ${spec.approvers.length} listed approvers`);
+  if (spec.grantDurationSeconds === undefined && spec.grantDuration !== undefined) {
+    const s = parseDuration(spec.grantDuration);
+    if (s < 60 || s > 2_592_000) add(['spec', 'grantDuration'], 'must be between 1m and 30d');
+  }
+  const after = spec.reminders?.after?.map((d) => parseDuration(d)) ?? [];
+  after.forEach((s, i) => {
+    if (i > 0 && s <= (after[i - 1] ?? 0)) add(['spec', 'reminders', 'after', i], 'must be later than the reminder before it');
+  });
+  if (spec.reminders?.every !== undefined && parseDuration(spec.reminders.every) < 60) add(['spec', 'reminders', 'every'], 'must be at least 1m, so reminders cannot flood approvers');
+  const loopTo = spec.escalation?.loopTo;
+  if (loopTo !== undefined && spec.escalation) {
+    if (loopTo >= spec.escalation.tiers.length) add(['spec', 'escalation', 'loopTo'], `must be the index of a tier (0-${spec.escalation.tiers.length - 1})`);
+    else if (spec.expireAfter === undefined) add(['spec', 'escalation', 'loopTo'], 'a looping escalation needs expireAfter, so the loop ends');
+    spec.escalation.tiers.forEach((t, i) => {
+      if (i >= loopTo && parseDuration(t.after) < 60) add(['spec', 'escalation', 'tiers', i, 'after'], 'must be at least 1m for a tier that repeats in the loop');
     });
   }
+  return out;
+}
 
-  private approvers(spec: Record<string, unknown>): string[] {
-    const value = spec['approvers'];
-    const path = ['spec', 'approvers'];
-    if (value === undefined) {
-      this.fail(path, 'is required: a list of OpenFGA subjects such as user:bob', ['spec']);
-      return [];
-    }
-    if (!Array.isArray(value) || value.length === 0) {
-      this.fail(path, 'must be a non-empty list, e.g. ["user:bob", "group:finance#member"]');
-      return [];
-    }
-    const seen = new Set<string>();
-    value.forEach((a: unknown, i) => {
-      if (typeof a !== 'string' || !subjectPattern.test(a)) this.fail([...path, i], `${JSON.stringify(a)} is not an OpenFGA subject like user:bob or group:finance#member`);
-      else if (seen.has(a)) this.fail([...path, i], `"${a}" is listed twice`);
-      else seen.add(a);
-    });
-    return [...seen];
+const seconds = (d: string | number | undefined) => String(d === undefined ? 0 : parseDuration(d));
+
+function toPolicy(spec: Spec): approvalsv1.Policy {
+  const grant = spec.grantDurationSeconds ?? parseDuration(spec.grantDuration as string | number);
+  return approvalsv1.Policy.fromPartial({
+    id: spec.id,
+    action: spec.action,
+    approvers: spec.requirements ? [] : (spec.approvers ?? []),
+    quorum: spec.requirements ? 0 : (spec.quorum ?? 1),
+    requirements: (spec.requirements ?? []).map((q) => ({ name: q.name, approvers: q.approvers, quorum: q.quorum ?? 1 })),
+    allowSelfApproval: spec.allowSelfApproval ?? false,
+    requireJustification: spec.requireJustification ?? false,
+    // int64 travels as a decimal string (ts-proto forceLong=string).
+    grantDurationSeconds: String(grant),
+    slackChannel: spec.slackChannel ?? '',
+    ...(hasSchedule(spec)
+      ? {
+          schedule: {
+            slaSeconds: seconds(spec.sla),
+            reminderAfterSeconds: (spec.reminders?.after ?? []).map((d) => seconds(d)),
+            reminderRepeatSeconds: seconds(spec.reminders?.every),
+            escalation: (spec.escalation?.tiers ?? []).map((t) => ({
+              afterSeconds: seconds(t.after),
+              approvers: t.approvers,
+              mode: t.mode === 'replace' ? approvalsv1.EscalationMode.ESCALATION_MODE_REPLACE : approvalsv1.EscalationMode.ESCALATION_MODE_ADD,
+            })),
+            escalationLoopTo: spec.escalation?.loopTo,
+            expireAfterSeconds: seconds(spec.expireAfter),
+          },
+        }
+      : {}),
+  });
+}
+
+const hasSchedule = (s: Spec) => s.sla !== undefined || s.reminders !== undefined || s.escalation !== undefined || s.expireAfter !== undefined;
+
+/** Lines of values and keys in one parsed document. */
+class Locator {
+  constructor(private readonly doc: Document, private readonly lines: LineCounter) {}
+
+  has(path: Path): boolean {
+    return this.doc.hasIn(path);
   }
 
-  private grantDuration(spec: Record<string, unknown>): number | undefined {
-    const human = spec['grantDuration'];
-    const seconds = spec['grantDurationSeconds'];
-    if (human !== undefined && seconds !== undefined) {
-      this.fail(['spec', 'grantDurationSeconds'], 'set either grantDuration or grantDurationSeconds, not both');
-      return undefined;
-    }
-    if (seconds !== undefined) return this.integer(spec, 'grantDurationSeconds', Number.MAX_SAFE_INTEGER);
-    if (human === undefined) {
-      this.fail(['spec', 'grantDuration'], 'is required: how long access lasts after approval, e.g. 1h (or grantDurationSeconds: 3600)', ['spec']);
-      return undefined;
-    }
-    try {
-      if (typeof human !== 'string' && typeof human !== 'number') throw new Error('must be a duration such as 30m, 1h or 2h30m');
-      return parseDuration(human);
-    } catch (err) {
-      this.fail(['spec', 'grantDuration'], (err as Error).message);
-      return undefined;
-    }
+  get(value: unknown, path: Path): unknown {
+    return path.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], value);
   }
 
-  private constant(obj: Record<string, unknown>, key: string, expected: string): void {
-    const value = obj[key];
-    if (value === undefined) this.fail([key], `is required (${key}: ${expected})`, []);
-    else if (value !== expected) this.fail([key], `must be "${expected}", got ${JSON.stringify(value)}`);
-  }
-
-  private string(obj: Record<string, unknown>, key: string, required: boolean): string | undefined {
-    const value = obj[key];
-    if (value === undefined) {
-      if (required) this.fail(['spec', key], 'is required', ['spec']);
-      return undefined;
-    }
-    if (typeof value === 'string' && value.trim() !== '') return value;
-    this.fail(['spec', key], 'must be a non-empty string');
-    return undefined;
-  }
-
-  private integer(obj: Record<string, unknown>, key: string, max: number): number | undefined {
-    const value = obj[key];
-    if (value === undefined) return undefined;
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= max) return value;
-    this.fail(['spec', key], `must be a whole number from 1 to ${max}, got ${JSON.stringify(value)}`);
-    return undefined;
-  }
-
-  private boolean(obj: Record<string, unknown>, key: string): boolean | undefined {
-    const value = obj[key];
-    if (value === undefined || typeof value === 'boolean') return value;
-    this.fail(['spec', key], `must be true or false, got ${JSON.stringify(value)}`);
-    return undefined;
-  }
-
-  private rejectUnknown(path: Path, obj: Record<string, unknown>, allowed: string[]): void {
-    for (const key of Object.keys(obj)) {
-      if (allowed.includes(key)) continue;
-      const guess = closest(key, allowed);
-      this.issues.push({
-        path: formatPath([...path, key]),
-        message: `unknown key${guess ? ` (did you mean ${guess}?)` : ''}; allowed: ${allowed.join(', ')}`,
-        line: this.keyLine(path, key),
-      });
-    }
-  }
-
-  /**
-   * Records an issue at path. A missing key has no line of its own, so `missingIn`
-   * names the mapping it belongs in and the issue points at that mapping's key.
-   */
-  private fail(path: Path, message: string, missingIn?: Path): void {
-    const line = missingIn ? (missingIn.length ? this.keyLine(missingIn.slice(0, -1), String(missingIn.at(-1))) : undefined) : this.valueLine(path);
-    this.issues.push({ path: formatPath(path), message, line });
-  }
-
-  private valueLine(path: Path): number | undefined {
-    const node = this.doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+  valueLine(path: Path): number | undefined {
+    const node = (path.length ? this.doc.getIn(path, true) : this.doc.contents) as { range?: [number, number, number] } | undefined;
     return node?.range ? this.lines.linePos(node.range[0]).line : undefined;
   }
 
-  private keyLine(path: Path, key: string): number | undefined {
-    const map = this.doc.getIn(path, true);
+  keyLine(path: Path, key: string): number | undefined {
+    const map = path.length ? this.doc.getIn(path, true) : this.doc.contents;
     if (!isMap(map)) return undefined;
     const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
     const range = isScalar(pair?.key) ? pair.key.range : undefined;
     return range ? this.lines.linePos(range[0]).line : undefined;
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function formatPath(path: Path): string {
