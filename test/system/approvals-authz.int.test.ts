@@ -110,6 +110,13 @@ describe('approvals with real authz, OpenFGA, NATS and Redis', () => {
       }),
     });
     const alice = await as('alice');
+    // The simulator expands the groups through authz (approvals calls ListGroupMembers as a service).
+    const sim = await alice.simulate({ tenant: 'acme', action: 'payouts.approve_vendor' });
+    expect(sim.groups.map((g) => [g.subject, [...g.users].sort()])).toEqual([
+      ['group:finance-leads#member', ['bob', 'erin']],
+      ['group:security#member', ['carol', 'erin']],
+    ]);
+    expect(sim.timers).toEqual([]);
     const id = (await alice.createRequest({ tenant: 'acme', action: 'payouts.approve_vendor', resource: 'vendor/7', justification: 'new vendor', idempotencyKey: '' })).request?.id as string;
     // erin is in both groups: one person still fills one requirement only.
     expect((await (await as('erin')).approve({ tenant: 'acme', id, comment: 'vendor verified' })).request?.state).toBe(approvalsv1.RequestState.REQUEST_STATE_PENDING);

@@ -48,6 +48,16 @@ export async function startFakeApprovals() {
       seen('getPolicy', req, ctx);
       throw new ServerError(Status.NOT_FOUND, `no policy for ${req.action}`);
     },
+    async simulate(req, ctx) {
+      seen('simulate', req, ctx);
+      const at = req.at ?? created;
+      return {
+        policy: approvalsv1.Policy.fromPartial({ id: 'vendor-payout', action: req.action, requirements: [{ name: 'finance', approvers: ['group:finance-leads#member'], quorum: 1 }], grantDurationSeconds: '1800', schedule: { expireAfterSeconds: '180' } }),
+        groups: [{ subject: 'group:finance-leads#member', users: ['bob', 'erin'], truncated: false }],
+        timers: [{ timer: 'expiry', at: new Date(at.getTime() + 180_000), detail: 'the request expires undecided' }],
+        timersTruncated: false,
+      };
+    },
     async createRequest(req, ctx) {
       seen('createRequest', req, ctx);
       if (req.action === 'reports.read') return { alreadyAllowed: true, reason: 'active grant until 2025-01-02T04:04:05.000Z' };

@@ -4,7 +4,7 @@ import { runCli } from './run-cli.js';
 const tree: Record<string, string[]> = {
   tenant: ['create', 'add-member'],
   group: ['add-member', 'remove-member', 'members'],
-  policy: ['validate', 'apply', 'get'],
+  policy: ['validate', 'apply', 'simulate', 'get'],
   request: ['create', 'get', 'list', 'approve', 'decline', 'request-changes', 'comment', 'resubmit', 'cancel'],
   authz: ['check', 'actions'],
   audit: ['list', 'verify'],

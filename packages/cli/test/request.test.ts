@@ -190,6 +190,19 @@ describe('policy validate', () => {
   });
 });
 
+describe('policy simulate', () => {
+  it('asks for the action at a time and prints policy, groups and the timeline', async () => {
+    const { code, stdout } = await runCli(['--as', 'alice', 'policy', 'simulate', 'payouts.approve_vendor', '--at', '2026-12-01T09:00:00Z'], { env });
+    expect(code).toBe(0);
+    expect(lastCall()).toMatchObject({ method: 'simulate', request: { tenant: 'acme', action: 'payouts.approve_vendor', at: new Date('2026-12-01T09:00:00Z') } });
+    expect(stdout).toMatch(/^requires: +finance: 1 of group:finance-leads#member$/m);
+    expect(stdout).toMatch(/^group:finance-leads#member +bob, erin$/m);
+    expect(stdout).toMatch(/^2026-12-01T09:03:00\.000Z +expiry +the request expires undecided$/m);
+    const bad = await runCli(['--as', 'alice', 'policy', 'simulate', 'payouts.approve_vendor', '--at', 'tomorrow'], { env });
+    expect(bad).toMatchObject({ code: 2 });
+  });
+});
+
 describe('policy apply', () => {
   it('validates the YAML and sends the policy', async () => {
     const { code, stdout } = await runCli(['--as', 'admin', '--roles', 'admin', 'policy', 'apply', '-f', 'examples/payouts-policy.yaml'], { env, cwd: join(import.meta.dirname, '..') });

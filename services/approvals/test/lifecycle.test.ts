@@ -8,6 +8,7 @@ import { decideRequest } from '../src/domain/commands/decide-request.js';
 import { fireTimers } from '../src/domain/commands/fire-timers.js';
 import { putPolicy } from '../src/domain/commands/put-policy.js';
 import { resubmitRequest } from '../src/domain/commands/resubmit-request.js';
+import { simulateRequest } from '../src/domain/commands/simulate-request.js';
 import { emptySchedule, type PolicyInput } from '../src/domain/policy-rules.js';
 import type { Schedule } from '../src/domain/types.js';
 import { memoryDeps, payoutsPolicy, user } from './fixtures.js';
@@ -256,6 +257,60 @@ describe('timers', () => {
     expect(fresh.request.timers.expiresAt).toBeUndefined();
     expect(fresh.request.policyHash).not.toBe(old?.policyHash);
     expect((await m.as('bob').approve()).state).toBe('APPROVED');
+  });
+});
+
+describe('simulateRequest', () => {
+  it('lists the policy, its groups now and every timer in order, the same as the scheduler would fire them, and stores nothing', async () => {
+    const m = await open({
+      ...twoGroups,
+      schedule: {
+        ...emptySchedule(),
+        slaSeconds: 3600,
+        reminderAfterSeconds: [1800],
+        escalation: [
+          { afterSeconds: 2700, approvers: ['group:oncall#member'], mode: 'ADD' },
+          { afterSeconds: 1800, approvers: ['user:grace'], mode: 'REPLACE' },
+        ],
+        escalationLoopTo: 1,
+        expireAfterSeconds: 3 * 3600,
+      },
+    });
+    const before = m.requests.emitted.length;
+    const at = new Date('2026-03-01T09:00:00Z');
+    const sim = await simulateRequest(m.deps, user('alice'), { tenant: 'acme', action: create.action, at });
+    expect(sim.policy.id).toBe(payoutsPolicy.id);
+    expect(sim.groups).toEqual([
+      { subject: 'group:finance-leads#member', users: ['bob', 'erin'], truncated: false },
+      { subject: 'group:security#member', users: ['carol', 'erin'], truncated: false },
+      { subject: 'group:oncall#member', users: ['frank'], truncated: false },
+    ]);
+    const t = (minutes: number) => new Date(at.getTime() + minutes * MIN);
+    expect(sim.timers.map((e) => [e.timer, e.at])).toEqual([
+      ['reminder', t(30)],
+      ['escalation', t(45)],
+      ['sla', t(60)],
+      ['escalation', t(75)],
+      ['escalation', t(105)],
+      ['escalation', t(135)],
+      ['escalation', t(165)],
+      ['expiry', t(180)],
+    ]);
+    expect(sim.timers[1]?.detail).toBe('escalation tier 0 adds group:oncall#member');
+    expect(sim.timers[3]?.detail).toBe('escalation tier 1 replaces the approvers with user:grace');
+    expect(sim.timersTruncated).toBe(false);
+
+    // The real request, woken at the same offsets, fires the same timers.
+    const fired: string[] = [];
+    for (const minutes of [30, 15, 15, 15, 30, 30, 30, 15]) {
+      const before2 = m.requests.emitted.length;
+      await m.advance(minutes * MIN);
+      fired.push(...m.requests.emitted.slice(before2).map((e) => e.type.split('.')[2] as string));
+    }
+    expect(fired).toEqual(['reminder', 'escalated', 'overdue', 'escalated', 'escalated', 'escalated', 'escalated', 'expired']);
+    expect(m.requests.emitted.length - before).toBe(8);
+    await expect(simulateRequest(m.deps, user('alice'), { tenant: 'acme', action: 'keys.rotate', at })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(simulateRequest(m.deps, user('alice', 'globex'), { tenant: 'acme', action: create.action, at })).rejects.toBeInstanceOf(PermissionDeniedError);
   });
 });
 

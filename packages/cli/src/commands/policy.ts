@@ -7,8 +7,8 @@ import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../errors/usage-error.js';
 import { formatIssue, parsePolicyDocuments, PolicyDocumentError } from '../policy/policy-document.js';
 import { formatDuration } from '../policy/duration.js';
-import { renderFields } from '../output/table.js';
-import { list } from '../output/values.js';
+import { renderFields, renderTable } from '../output/table.js';
+import { iso, list } from '../output/values.js';
 
 export function registerPolicyCommands(program: Command, session: Session): void {
   const policy = program.command('policy').description('manage approval policies (policy-as-code YAML, see packages/cli/README.md)');
@@ -54,6 +54,27 @@ export function registerPolicyCommands(program: Command, session: Session): void
       for (const r of responses) {
         ctx.print(`policy ${r.policy?.id} applied to ${r.policy?.action} in tenant ${ctx.tenant} (sha256 ${r.policy?.hash || '-'})`);
       }
+    });
+
+  policy
+    .command('simulate')
+    .description('show, without side effects, what a request for the action would get: policy, approvers (groups expanded), quorum and every timer')
+    .argument('<action>', 'protected action, e.g. payouts.approve_vendor')
+    .option('--at <time>', 'when the request would be made (RFC 3339); defaults to now')
+    .action(async (action: string, opts: { at?: string }, command: Command) => {
+      const ctx = session.context(command);
+      const at = opts.at === undefined ? undefined : new Date(opts.at);
+      if (at && Number.isNaN(at.getTime())) throw new UsageError(`--at "${opts.at}" is not a time; use RFC 3339, e.g. 2026-12-01T09:00:00Z`);
+      const res = await ctx.call('approvals', (c, o) => c.simulate({ tenant: ctx.tenant, action, at }, o));
+      if (ctx.json) return ctx.printJson(approvalsv1.SimulateResponse.toJSON(res));
+      printPolicy(ctx, res.policy);
+      if (res.groups.length) {
+        ctx.print('\ngroups now:');
+        ctx.print(renderTable(['GROUP', 'MEMBERS'], res.groups.map((g) => [g.subject, `${list(g.users) || '(none)'}${g.truncated ? ', …' : ''}`])));
+      }
+      ctx.print('\ntimers if nobody acts:');
+      ctx.print(res.timers.length ? renderTable(['AT', 'TIMER', 'WHAT HAPPENS'], res.timers.map((t) => [iso(t.at), t.timer, t.detail])) : '(none: the request waits until someone decides)');
+      if (res.timersTruncated) ctx.print('(first 50 shown)');
     });
 
   policy

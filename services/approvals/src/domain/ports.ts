@@ -37,6 +37,8 @@ export interface AuthzGateway {
    * by id, "group:<id>#member" (the tenant's group) by membership now.
    */
   matchApprover(tenant: string, principal: string, action: string, subjects: string[]): Promise<string[]>;
+  /** Up to `limit` members of the tenant's group, and whether there are more. */
+  groupMembers(tenant: string, group: string, limit: number): Promise<{ users: string[]; truncated: boolean }>;
   registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[]): Promise<void>;
   /** `grantedAt` starts the window (the decision time), so a retry writes the same grant. */
   writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; requestId: string; grantedAt: Date | undefined }): Promise<{ expiresAt: Date }>;

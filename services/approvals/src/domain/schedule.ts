@@ -135,3 +135,44 @@ export function fireDue(r: ApprovalRequest, now: Date): { request: ApprovalReque
   next = { ...next, timers: t };
   return { request: { ...next, wakeAt: wakeAt(next) }, fired };
 }
+
+export interface TimelineEntry {
+  timer: FiredTimer['timer'];
+  at: Date;
+  detail: string;
+}
+
+function describe(f: FiredTimer, r: ApprovalRequest): string {
+  switch (f.timer) {
+    case 'expiry':
+      return 'the request expires undecided';
+    case 'sla':
+      return `overdue; ${f.notify.join(', ')} are told`;
+    case 'reminder':
+      return `reminder ${r.timers.remindersSent} to ${f.notify.join(', ')}`;
+    case 'escalation': {
+      const mode = r.schedule.escalation[f.tier]?.mode === 'REPLACE' ? 'replaces the approvers with' : 'adds';
+      return `escalation tier ${f.tier} ${mode} ${f.notify.join(', ')}`;
+    }
+  }
+}
+
+/**
+ * Every timer a request would see if nobody acted, in time order, by running the
+ * same fireDue the scheduler runs (so the simulation cannot drift from what
+ * happens), up to expiry or `limit` entries.
+ */
+export function timeline(r: ApprovalRequest, limit: number): { entries: TimelineEntry[]; truncated: boolean } {
+  const entries: TimelineEntry[] = [];
+  let current = r;
+  for (;;) {
+    const next = wakeAt(current);
+    if (!next) return { entries, truncated: false };
+    const { request, fired } = fireDue(current, next);
+    for (const f of fired) {
+      if (entries.length >= limit) return { entries, truncated: true };
+      entries.push({ timer: f.timer, at: f.scheduledAt, detail: describe(f, request) });
+    }
+    current = request;
+  }
+}

@@ -35,6 +35,11 @@ export class GrpcAuthzGateway implements AuthzGateway {
     return res.matched;
   }
 
+  async groupMembers(tenant: string, group: string, limit: number) {
+    const res = await this.call(() => this.client.listGroupMembers({ tenant, group, pageSize: limit, pageToken: '' }, { signal: AbortSignal.timeout(5_000) }));
+    return { users: res.users, truncated: res.nextPageToken !== '' };
+  }
+
   async registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[]) {
     await this.call(() => this.client.registerProtectedAction({ tenant, action, policy, approvers }, { signal: AbortSignal.timeout(10_000) }));
   }

@@ -61,6 +61,11 @@ export class MemoryAuthzGateway implements AuthzGateway {
     return this.members.has(`${tenant}|${principal}`) ? subjects.filter(includes) : [];
   }
 
+  async groupMembers(tenant: string, group: string, limit: number) {
+    const all = [...(this.groups.get(tenant)?.get(group) ?? [])].sort();
+    return { users: all.slice(0, limit), truncated: all.length > limit };
+  }
+
   async registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[]) {
     if (!this.tenants.has(tenant)) throw new NotFoundError('tenant', tenant);
     this.actions.set(`${tenant}|${action}`, { policy, approvers });

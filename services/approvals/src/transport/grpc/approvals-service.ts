@@ -10,6 +10,7 @@ import { getRequest } from '../../domain/commands/get-request.js';
 import { listRequests } from '../../domain/commands/list-requests.js';
 import { putPolicy } from '../../domain/commands/put-policy.js';
 import { resubmitRequest } from '../../domain/commands/resubmit-request.js';
+import { simulateRequest } from '../../domain/commands/simulate-request.js';
 import { watchRequest } from '../../domain/commands/watch-request.js';
 import type { ApprovalsDeps } from '../../domain/ports.js';
 import { fromProtoPolicy, fromProtoState, toProtoPolicy, toProtoRequest } from './mapping.js';
@@ -27,6 +28,15 @@ export function approvalsService(deps: ApprovalsDeps, stopping: AbortSignal = ne
     },
     async getPolicy(req, ctx: Ctx) {
       return { policy: toProtoPolicy(await getPolicy(deps, ctx.principal, req)) };
+    },
+    async simulate(req, ctx: Ctx) {
+      const sim = await simulateRequest(deps, ctx.principal, req);
+      return {
+        policy: toProtoPolicy(sim.policy),
+        groups: sim.groups,
+        timers: sim.timers.map((t) => ({ timer: t.timer, at: t.at, detail: t.detail })),
+        timersTruncated: sim.timersTruncated,
+      };
     },
     async createRequest(req, ctx: Ctx) {
       const r = await createRequest(deps, ctx.principal, req);

@@ -342,6 +342,47 @@ export interface GetPolicyResponse {
   policy: Policy | undefined;
 }
 
+export interface SimulateRequest {
+  tenant: string;
+  action: string;
+  /** When the request would be created; defaults to now. */
+  at: Date | undefined;
+}
+
+/** The members of one group a policy names, as they are now. */
+export interface GroupMembers {
+  /** The approver subject, e.g. "group:finance#member". */
+  subject: string;
+  users: string[];
+  /** More members exist than are listed (at most 100 are). */
+  truncated: boolean;
+}
+
+export interface SimulatedTimer {
+  /** "reminder", "sla", "escalation" or "expiry". */
+  timer: string;
+  at:
+    | Date
+    | undefined;
+  /** What happens then, e.g. "escalation tier 1 adds group:oncall#member". */
+  detail: string;
+}
+
+export interface SimulateResponse {
+  policy:
+    | Policy
+    | undefined;
+  /** The groups the requirements and escalation tiers name, expanded. */
+  groups: GroupMembers[];
+  /**
+   * Every timer the request would set while nobody acts, in time order, up to its
+   * expiry (a looping escalation is listed until then, at most 50 entries).
+   */
+  timers: SimulatedTimer[];
+  /** The timeline was cut at 50 entries. */
+  timersTruncated: boolean;
+}
+
 export interface CreateRequestRequest {
   tenant: string;
   action: string;
@@ -2426,6 +2467,432 @@ export const GetPolicyResponse: MessageFns<GetPolicyResponse> = {
   },
 };
 
+function createBaseSimulateRequest(): SimulateRequest {
+  return { tenant: "", action: "", at: undefined };
+}
+
+export const SimulateRequest: MessageFns<SimulateRequest> = {
+  encode(message: SimulateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.action !== "") {
+      writer.uint32(18).string(message.action);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SimulateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSimulateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SimulateRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+    };
+  },
+
+  toJSON(message: SimulateRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SimulateRequest>): SimulateRequest {
+    return SimulateRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SimulateRequest>): SimulateRequest {
+    const message = createBaseSimulateRequest();
+    message.tenant = object.tenant ?? "";
+    message.action = object.action ?? "";
+    message.at = object.at ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGroupMembers(): GroupMembers {
+  return { subject: "", users: [], truncated: false };
+}
+
+export const GroupMembers: MessageFns<GroupMembers> = {
+  encode(message: GroupMembers, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subject !== "") {
+      writer.uint32(10).string(message.subject);
+    }
+    for (const v of message.users) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.truncated !== false) {
+      writer.uint32(24).bool(message.truncated);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GroupMembers {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGroupMembers();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.users.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.truncated = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GroupMembers {
+    return {
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      users: globalThis.Array.isArray(object?.users) ? object.users.map((e: any) => globalThis.String(e)) : [],
+      truncated: isSet(object.truncated) ? globalThis.Boolean(object.truncated) : false,
+    };
+  },
+
+  toJSON(message: GroupMembers): unknown {
+    const obj: any = {};
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.users?.length) {
+      obj.users = message.users;
+    }
+    if (message.truncated !== false) {
+      obj.truncated = message.truncated;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GroupMembers>): GroupMembers {
+    return GroupMembers.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GroupMembers>): GroupMembers {
+    const message = createBaseGroupMembers();
+    message.subject = object.subject ?? "";
+    message.users = object.users?.map((e) => e) || [];
+    message.truncated = object.truncated ?? false;
+    return message;
+  },
+};
+
+function createBaseSimulatedTimer(): SimulatedTimer {
+  return { timer: "", at: undefined, detail: "" };
+}
+
+export const SimulatedTimer: MessageFns<SimulatedTimer> = {
+  encode(message: SimulatedTimer, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.timer !== "") {
+      writer.uint32(10).string(message.timer);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(18).fork()).join();
+    }
+    if (message.detail !== "") {
+      writer.uint32(26).string(message.detail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SimulatedTimer {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSimulatedTimer();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.timer = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SimulatedTimer {
+    return {
+      timer: isSet(object.timer) ? globalThis.String(object.timer) : "",
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+    };
+  },
+
+  toJSON(message: SimulatedTimer): unknown {
+    const obj: any = {};
+    if (message.timer !== "") {
+      obj.timer = message.timer;
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SimulatedTimer>): SimulatedTimer {
+    return SimulatedTimer.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SimulatedTimer>): SimulatedTimer {
+    const message = createBaseSimulatedTimer();
+    message.timer = object.timer ?? "";
+    message.at = object.at ?? undefined;
+    message.detail = object.detail ?? "";
+    return message;
+  },
+};
+
+function createBaseSimulateResponse(): SimulateResponse {
+  return { policy: undefined, groups: [], timers: [], timersTruncated: false };
+}
+
+export const SimulateResponse: MessageFns<SimulateResponse> = {
+  encode(message: SimulateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== undefined) {
+      Policy.encode(message.policy, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.groups) {
+      GroupMembers.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.timers) {
+      SimulatedTimer.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.timersTruncated !== false) {
+      writer.uint32(32).bool(message.timersTruncated);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SimulateResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSimulateResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policy = Policy.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.groups.push(GroupMembers.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.timers.push(SimulatedTimer.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.timersTruncated = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SimulateResponse {
+    return {
+      policy: isSet(object.policy) ? Policy.fromJSON(object.policy) : undefined,
+      groups: globalThis.Array.isArray(object?.groups) ? object.groups.map((e: any) => GroupMembers.fromJSON(e)) : [],
+      timers: globalThis.Array.isArray(object?.timers) ? object.timers.map((e: any) => SimulatedTimer.fromJSON(e)) : [],
+      timersTruncated: isSet(object.timersTruncated)
+        ? globalThis.Boolean(object.timersTruncated)
+        : isSet(object.timers_truncated)
+        ? globalThis.Boolean(object.timers_truncated)
+        : false,
+    };
+  },
+
+  toJSON(message: SimulateResponse): unknown {
+    const obj: any = {};
+    if (message.policy !== undefined) {
+      obj.policy = Policy.toJSON(message.policy);
+    }
+    if (message.groups?.length) {
+      obj.groups = message.groups.map((e) => GroupMembers.toJSON(e));
+    }
+    if (message.timers?.length) {
+      obj.timers = message.timers.map((e) => SimulatedTimer.toJSON(e));
+    }
+    if (message.timersTruncated !== false) {
+      obj.timersTruncated = message.timersTruncated;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SimulateResponse>): SimulateResponse {
+    return SimulateResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SimulateResponse>): SimulateResponse {
+    const message = createBaseSimulateResponse();
+    message.policy = (object.policy !== undefined && object.policy !== null)
+      ? Policy.fromPartial(object.policy)
+      : undefined;
+    message.groups = object.groups?.map((e) => GroupMembers.fromPartial(e)) || [];
+    message.timers = object.timers?.map((e) => SimulatedTimer.fromPartial(e)) || [];
+    message.timersTruncated = object.timersTruncated ?? false;
+    return message;
+  },
+};
+
 function createBaseCreateRequestRequest(): CreateRequestRequest {
   return { tenant: "", action: "", resource: "", justification: "", idempotencyKey: "" };
 }
@@ -4238,6 +4705,19 @@ export const ApprovalsServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /**
+     * Simulate answers, without side effects, what a request for the action would get
+     * now (or at `at`): the policy, who could approve (groups expanded), the quorum,
+     * and every timer it would set, in time order.
+     */
+    simulate: {
+      name: "Simulate",
+      requestType: SimulateRequest as typeof SimulateRequest,
+      requestStream: false,
+      responseType: SimulateResponse as typeof SimulateResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
     /** CreateRequest asks authz and, when approval is needed, opens a request. */
     createRequest: {
       name: "CreateRequest",
@@ -4353,6 +4833,12 @@ export interface ApprovalsServiceImplementation<CallContextExt = {}> {
   putPolicy(request: PutPolicyRequest, context: CallContext & CallContextExt): Promise<DeepPartial<PutPolicyResponse>>;
   /** GetPolicy returns the current policy for an action. */
   getPolicy(request: GetPolicyRequest, context: CallContext & CallContextExt): Promise<DeepPartial<GetPolicyResponse>>;
+  /**
+   * Simulate answers, without side effects, what a request for the action would get
+   * now (or at `at`): the policy, who could approve (groups expanded), the quorum,
+   * and every timer it would set, in time order.
+   */
+  simulate(request: SimulateRequest, context: CallContext & CallContextExt): Promise<DeepPartial<SimulateResponse>>;
   /** CreateRequest asks authz and, when approval is needed, opens a request. */
   createRequest(
     request: CreateRequestRequest,
@@ -4412,6 +4898,12 @@ export interface ApprovalsServiceClient<CallOptionsExt = {}> {
   putPolicy(request: DeepPartial<PutPolicyRequest>, options?: CallOptions & CallOptionsExt): Promise<PutPolicyResponse>;
   /** GetPolicy returns the current policy for an action. */
   getPolicy(request: DeepPartial<GetPolicyRequest>, options?: CallOptions & CallOptionsExt): Promise<GetPolicyResponse>;
+  /**
+   * Simulate answers, without side effects, what a request for the action would get
+   * now (or at `at`): the policy, who could approve (groups expanded), the quorum,
+   * and every timer it would set, in time order.
+   */
+  simulate(request: DeepPartial<SimulateRequest>, options?: CallOptions & CallOptionsExt): Promise<SimulateResponse>;
   /** CreateRequest asks authz and, when approval is needed, opens a request. */
   createRequest(
     request: DeepPartial<CreateRequestRequest>,
