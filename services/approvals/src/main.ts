@@ -2,7 +2,8 @@ import { channelCredentials, createGrpcClient, createRuntime, monotonicUlids, ne
 import { approvalsv1, authzv1 } from '@assent/proto';
 import type { ApprovalsConfig } from './config.js';
 import type { ApprovalsDeps } from './domain/ports.js';
-import { KvPolicyRepository, openPolicyBucket } from './adapters/jetstream/policy-repository.js';
+import { JetStreamPolicyRepository, openPolicyBucket, recordFromJson, type PolicyRecordJson } from './adapters/jetstream/policy-repository.js';
+import { activatePolicy } from './domain/commands/put-policy.js';
 import { StreamRequestRepository } from './adapters/jetstream/request-repository.js';
 import { StreamRequestWatcher } from './adapters/jetstream/request-watcher.js';
 import { GrpcAuthzGateway } from './adapters/grpc/authz-gateway.js';
@@ -27,7 +28,8 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
     rt.onStop('request watch feed', () => store.stop());
     const authzChannel = openChannel(config.authzAddr, channelCredentials(config.grpcTls));
     rt.onStop('authz channel', () => authzChannel.close());
-    const policies = await KvPolicyRepository.open(await openPolicyBucket(rt.nats.nc, config.subjectRoot), rt.logger);
+    const policyStore = new StreamEntityStore<PolicyRecordJson>(rt.nats, rt.names, 'policy', rt.logger);
+    const policies = await JetStreamPolicyRepository.open(policyStore, await openPolicyBucket(rt.nats.nc, config.subjectRoot), rt.logger);
     rt.onStop('policy mirror', () => policies.stop());
     rt.readiness('policy mirror', () => policies.live());
     const deps: ApprovalsDeps = {
@@ -56,6 +58,15 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
         return timerIndex.set(tenant, id, wake ? new Date(wake) : undefined);
       },
     });
+    // Each stored policy version is put into effect by its relay: authz first, then the read model.
+    const policyRelay = await startOutboxRelay({
+      nats: rt.nats,
+      names: rt.names,
+      logger: rt.logger,
+      metrics: rt.metrics,
+      store: policyStore,
+      afterRelay: (tenant, _id, value) => activatePolicy(deps, tenant, recordFromJson(value as PolicyRecordJson)),
+    });
     const grants = await startGrantConsumer(rt, deps);
     const timers = await startTimers({
       nats: rt.nats,
@@ -71,7 +82,7 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
       },
     });
     rt.onStop('consumers', async () => {
-      await Promise.all([relay.stop(), grants.stop(), timers.stop()]);
+      await Promise.all([relay.stop(), policyRelay.stop(), grants.stop(), timers.stop()]);
     });
     // Ends open WatchRequest streams first: the gRPC drain would otherwise wait for them.
     const stopping = new AbortController();

@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { FailedPreconditionError, InvalidArgumentError, NotFoundError, PermissionDeniedError } from '@assent/platform';
+import { describe, expect, it, vi } from 'vitest';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError, PermissionDeniedError, UnavailableError } from '@assent/platform';
 import { approvalsv1, eventsv1 } from '@assent/proto';
 import { applyGrant } from '../src/domain/commands/apply-grant.js';
 import { createRequest } from '../src/domain/commands/create-request.js';
 import { decideRequest } from '../src/domain/commands/decide-request.js';
 import { listRequests } from '../src/domain/commands/list-requests.js';
-import { putPolicy } from '../src/domain/commands/put-policy.js';
+import { ACTIVATION_TIMEOUT_MS, putPolicy } from '../src/domain/commands/put-policy.js';
 import { policyHash } from '../src/domain/policy-rules.js';
 import { memoryDeps, payoutsPolicy, service, user, withQuorum } from './fixtures.js';
 
@@ -25,8 +25,51 @@ describe('putPolicy', () => {
     expect(stored?.hash).toBe(policyHash(payoutsPolicy));
     expect(stored?.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(m.authz.actions.get('acme|payouts.change_details')?.policy.hash).toBe(stored?.hash);
-    expect(m.events.events.map((e) => e.type)).toEqual(['assent.policy.updated.v1']);
+    expect(m.policies.emitted.map((e) => e.type)).toEqual(['assent.policy.updated.v1']);
+    expect(eventsv1.PolicyUpdated.fromJSON(m.policies.emitted[0]?.data)).toMatchObject({ tenant: 'acme', appliedBy: 'root', version: '1', previousHash: '', policy: { id: payoutsPolicy.id, hash: stored?.hash } });
     expect(policyHash(withQuorum(2))).not.toBe(stored?.hash);
+  });
+
+  it('records every apply with its actor: a change, an unchanged re-apply and a restore are three versions and three events', async () => {
+    const m = await setup();
+    const first = (await m.deps.policies.get('acme', payoutsPolicy.action))?.hash;
+    await putPolicy(m.deps, user('dana', 'acme', ['admin']), 'acme', withQuorum(2));
+    await putPolicy(m.deps, user('dana', 'acme', ['admin']), 'acme', withQuorum(2));
+    await putPolicy(m.deps, admin, 'acme', payoutsPolicy);
+    const updates = m.policies.emitted.map((e) => eventsv1.PolicyUpdated.fromJSON(e.data));
+    expect(updates.map((u) => [u.version, u.appliedBy, u.policy?.hash === first, u.previousHash === first])).toEqual([
+      ['1', 'root', true, false],
+      ['2', 'dana', false, true],
+      ['3', 'dana', false, false],
+      ['4', 'root', true, false],
+    ]);
+    expect(new Set(m.policies.emitted.map((e) => e.id)).size).toBe(4);
+    expect((await m.deps.policies.get('acme', payoutsPolicy.action))?.hash).toBe(first);
+  });
+
+  it('refuses a second policy id for an action that has one', async () => {
+    const m = await setup();
+    await expect(putPolicy(m.deps, admin, 'acme', { ...payoutsPolicy, id: 'another' })).rejects.toThrow(/governed by policy payout-details-change/);
+  });
+
+  it('answers UNAVAILABLE when the new version cannot take effect, keeps it stored, and a retry applies it', async () => {
+    const m = await setup();
+    const register = m.authz.registerProtectedAction.bind(m.authz);
+    m.authz.registerProtectedAction = () => Promise.reject(new Error('authz down'));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const applying = putPolicy(m.deps, admin, 'acme', withQuorum(2));
+      const refused = expect(applying).rejects.toBeInstanceOf(UnavailableError);
+      await vi.advanceTimersByTimeAsync(ACTIVATION_TIMEOUT_MS);
+      await refused;
+    } finally {
+      vi.useRealTimers();
+    }
+    expect((await m.deps.policies.head('acme', payoutsPolicy.action))?.record.version).toBe(2);
+    expect((await m.deps.policies.get('acme', payoutsPolicy.action))?.requirements[0]?.quorum).toBe(1);
+    m.authz.registerProtectedAction = register;
+    await putPolicy(m.deps, admin, 'acme', withQuorum(2));
+    expect((await m.deps.policies.get('acme', payoutsPolicy.action))?.requirements[0]?.quorum).toBe(2);
   });
 
   it('rejects an invalid policy naming every bad field, and stores nothing', async () => {

@@ -1,6 +1,8 @@
 import { newEvent, type Principal } from '@assent/platform';
 import { monotonicFactory } from 'ulid';
-import { MemoryAuthzGateway, MemoryEventSink, MemoryIdempotencyStore, MemoryPolicyRepository } from '../src/adapters/memory/others.js';
+import { MemoryAuthzGateway, MemoryEventSink, MemoryIdempotencyStore } from '../src/adapters/memory/others.js';
+import { MemoryPolicyRepository } from '../src/adapters/memory/policy-repository.js';
+import { activatePolicy } from '../src/domain/commands/put-policy.js';
 import { MemoryRequestRepository } from '../src/adapters/memory/request-repository.js';
 import { MemoryRequestWatcher } from '../src/adapters/memory/request-watcher.js';
 import type { ApprovalsDeps } from '../src/domain/ports.js';
@@ -35,8 +37,9 @@ export function memoryDeps() {
   for (const u of ['alice', 'bob', 'carol', 'dave']) authz.members.add(`acme|${u}`);
   const requests = new MemoryRequestRepository();
   const events = new MemoryEventSink();
+  const policies = new MemoryPolicyRepository();
   const deps: ApprovalsDeps = {
-    policies: new MemoryPolicyRepository(),
+    policies,
     requests,
     watcher: new MemoryRequestWatcher(requests),
     authz,
@@ -48,5 +51,7 @@ export function memoryDeps() {
     // The same tenants the authz twin knows.
     tenants: { exists: (tenant) => Promise.resolve(authz.tenants.has(tenant)) },
   };
-  return { deps, authz, requests, events, clock };
+  // The relay's reaction, run at once.
+  policies.onSaved = (tenant, record) => activatePolicy(deps, tenant, record);
+  return { deps, authz, requests, events, policies, clock };
 }

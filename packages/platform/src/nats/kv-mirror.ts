@@ -22,6 +22,7 @@ export class KvMirror<T> {
   private entries = new Map<string, T>();
   private seen = 0;
   private readonly waiters = new Set<{ revision: number; resolve: () => void }>();
+  private readonly keyWaiters = new Set<{ key: string; test: (v: T | undefined) => boolean; resolve: (ok: boolean) => void }>();
   private stopped = false;
   private synced = false;
   private stopWatch: () => void = () => undefined;
@@ -103,6 +104,7 @@ export class KvMirror<T> {
           if (e.operation === 'PUT') into.set(e.key, this.decode(e));
           else into.delete(e.key);
           if (fresh && e.revision >= target) swap();
+          if (!fresh) this.settleKey(e.key);
           this.advance(e.revision);
         }
       } catch (err) {
@@ -143,6 +145,32 @@ export class KvMirror<T> {
 
   get(key: string): T | undefined {
     return this.entries.get(key);
+  }
+
+  /**
+   * Resolves true once the entry under `key` passes `test` (at once if it does now),
+   * false after timeoutMs: for a writer waiting until another process's reaction to
+   * its write is visible here.
+   */
+  waitUntil(key: string, test: (v: T | undefined) => boolean, timeoutMs: number): Promise<boolean> {
+    if (this.synced && test(this.entries.get(key))) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const w = {
+        key,
+        test,
+        resolve: (ok: boolean) => {
+          clearTimeout(timer);
+          this.keyWaiters.delete(w);
+          resolve(ok);
+        },
+      };
+      const timer = setTimeout(() => w.resolve(false), timeoutMs);
+      this.keyWaiters.add(w);
+    });
+  }
+
+  private settleKey(key: string): void {
+    for (const w of this.keyWaiters) if (w.key === key && w.test(this.entries.get(key))) w.resolve(true);
   }
 
   /** Entries whose key starts with `prefix`, in key order. */

@@ -1,10 +1,23 @@
 import type { TenantDirectory } from '@assent/platform/domain';
 import type { AssentEvent } from '@assent/platform/domain';
-import type { ApprovalRequest, CheckOutcome, Policy, RequestState, StoredRequest } from './types.js';
+import type { ApprovalRequest, CheckOutcome, Policy, PolicyRecord, RequestState, StoredRequest } from './types.js';
 
+/**
+ * Policies: each apply is a compare-and-set write of a new version with its event
+ * (the same state + outbox path as requests); a reaction then puts it in effect
+ * (authz registration, then the read model `get` serves).
+ */
 export interface PolicyRepository {
+  /** The policy in effect for an action. */
   get(tenant: string, action: string): Promise<Policy | undefined>;
-  put(tenant: string, policy: Policy): Promise<void>;
+  /** The latest stored version and its compare-and-set token. */
+  head(tenant: string, action: string): Promise<{ record: PolicyRecord; etag: number } | undefined>;
+  /** Stores a new version; ConflictError if another apply came first (etag 0: the first version). */
+  save(tenant: string, record: PolicyRecord, etag: number, events: AssentEvent[]): Promise<void>;
+  /** The reaction's last step: the version becomes the one `get` returns (an older one never replaces a newer). */
+  activate(tenant: string, record: PolicyRecord): Promise<void>;
+  /** Whether `version` is in effect within `timeoutMs`. */
+  waitActive(tenant: string, action: string, version: number, timeoutMs: number): Promise<boolean>;
 }
 
 /**
@@ -68,7 +81,7 @@ export interface ApprovalsDeps {
   watcher: RequestWatcher;
   authz: AuthzGateway;
   idempotency: IdempotencyStore;
-  /** For events that are not part of a request transition (policy updates). */
+  /** For events that are not part of a transition (refused votes). */
   events: EventSink;
   newEvent<T>(input: { type: string; subject: string; tenant: string; data: T; id?: string }): AssentEvent<T>;
   newId(): string;

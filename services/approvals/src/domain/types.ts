@@ -47,6 +47,15 @@ export interface Policy {
   hash: string;
 }
 
+/** One applied version of a policy: who applied it and when. */
+export interface PolicyRecord {
+  policy: Policy;
+  /** 1 for the first apply of the action's policy, +1 for every apply after it (even an unchanged one). */
+  version: number;
+  appliedBy: string;
+  appliedAt: Date;
+}
+
 export interface Vote {
   approver: string;
   outcome: Outcome;

@@ -1,14 +1,21 @@
-import { KvMirror, type Logger, streamReplicas } from '@assent/platform';
+import { AlreadyExistsError, ConflictError, KvMirror, streamReplicas, type AssentEvent, type Logger, type StreamEntityStore } from '@assent/platform';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { PolicyRepository } from '../../domain/ports.js';
 import { emptySchedule } from '../../domain/policy-rules.js';
-import type { Policy } from '../../domain/types.js';
+import type { Policy, PolicyRecord } from '../../domain/types.js';
+
+export async function openPolicyBucket(nc: NatsConnection, root: string): Promise<KV> {
+  return new Kvm(nc).create(`${root.toUpperCase()}_approvals_policies`, { history: 10, replicas: streamReplicas() });
+}
+
+/** A policy version as stored (state stream) and served (read model). */
+export type PolicyRecordJson = Omit<PolicyRecord, 'appliedAt'> & { appliedAt: string };
 
 /** Policies stored before requirements and schedules existed had one approver set. */
-type StoredPolicy = Omit<Policy, 'requirements' | 'schedule'> & Partial<Pick<Policy, 'requirements' | 'schedule'>> & { approvers?: string[]; quorum?: number };
+type LegacyPolicy = Omit<Policy, 'requirements' | 'schedule'> & Partial<Pick<Policy, 'requirements' | 'schedule'>> & { approvers?: string[]; quorum?: number };
 
-function upgrade(p: StoredPolicy): Policy {
+function upgrade(p: LegacyPolicy): Policy {
   const { approvers, quorum, ...rest } = p;
   return {
     ...rest,
@@ -17,28 +24,67 @@ function upgrade(p: StoredPolicy): Policy {
   };
 }
 
-export async function openPolicyBucket(nc: NatsConnection, root: string): Promise<KV> {
-  return new Kvm(nc).create(`${root.toUpperCase()}_approvals_policies`, { history: 10, replicas: streamReplicas() });
+/** Reads a stored record, or a bare policy the read model held before versions existed (version 0). */
+export function recordFromJson(v: PolicyRecordJson | LegacyPolicy): PolicyRecord {
+  if ('policy' in v) return { ...v, policy: upgrade(v.policy), appliedAt: new Date(v.appliedAt) };
+  return { policy: upgrade(v), version: 0, appliedBy: '', appliedAt: new Date(0) };
 }
 
-/**
- * Policies in JetStream KV, key `<tenant>.<action>`; history keeps earlier versions
- * for audit. Every CreateRequest reads one, so reads come from a watched in-memory
- * mirror (no round trip); a put waits until the local mirror has it.
- */
-export class KvPolicyRepository implements PolicyRepository {
-  private constructor(private readonly mirror: KvMirror<Policy>) {}
+const toJson = (r: PolicyRecord): PolicyRecordJson => ({ ...r, appliedAt: r.appliedAt.toISOString() });
+/** State subjects allow no "." inside a token; actions are dotted words, so ":" stands in (reversibly). */
+const entityId = (action: string) => action.replaceAll('.', ':');
 
-  static async open(kv: KV, logger: Logger): Promise<KvPolicyRepository> {
-    return new KvPolicyRepository(await KvMirror.start(kv, (e) => upgrade(e.json<StoredPolicy>()), logger));
+/**
+ * Policy versions on the state stream (<root>.state.policy.<tenant>.<action>),
+ * written with compare-and-set and their event in the same message; the outbox
+ * relay's reaction puts each into effect in the KV read model, which every
+ * CreateRequest reads from a watched in-memory mirror (no round trip).
+ */
+export class JetStreamPolicyRepository implements PolicyRepository {
+  private constructor(
+    private readonly store: StreamEntityStore<PolicyRecordJson>,
+    private readonly kv: KV,
+    private readonly mirror: KvMirror<PolicyRecord>,
+  ) {}
+
+  static async open(store: StreamEntityStore<PolicyRecordJson>, kv: KV, logger: Logger): Promise<JetStreamPolicyRepository> {
+    await store.ensure();
+    return new JetStreamPolicyRepository(store, kv, await KvMirror.start(kv, (e) => recordFromJson(e.json<PolicyRecordJson | LegacyPolicy>()), logger));
   }
 
   async get(tenant: string, action: string): Promise<Policy | undefined> {
-    return this.mirror.get(`${tenant}.${action}`);
+    return this.mirror.get(`${tenant}.${action}`)?.policy;
   }
 
-  async put(tenant: string, policy: Policy): Promise<void> {
-    await this.mirror.put(`${tenant}.${policy.action}`, JSON.stringify(policy));
+  async head(tenant: string, action: string) {
+    const found = await this.store.get(tenant, entityId(action));
+    return found && { record: recordFromJson(found.value), etag: found.revision };
+  }
+
+  async save(tenant: string, record: PolicyRecord, etag: number, events: AssentEvent[]): Promise<void> {
+    const id = entityId(record.policy.action);
+    if (etag !== 0) {
+      await this.store.update(tenant, id, toJson(record), etag, events);
+      return;
+    }
+    try {
+      await this.store.create(tenant, id, toJson(record), events);
+    } catch (err) {
+      // Another apply stored the first version meanwhile: the caller re-reads and retries.
+      if (err instanceof AlreadyExistsError) throw new ConflictError(err.message);
+      throw err;
+    }
+  }
+
+  async activate(tenant: string, record: PolicyRecord): Promise<void> {
+    const key = `${tenant}.${record.policy.action}`;
+    // The relay keeps each action's versions in order; this also holds after a redelivery.
+    if ((this.mirror.get(key)?.version ?? 0) > record.version) return;
+    await this.kv.put(key, JSON.stringify(toJson(record)));
+  }
+
+  waitActive(tenant: string, action: string, version: number, timeoutMs: number): Promise<boolean> {
+    return this.mirror.waitUntil(`${tenant}.${action}`, (r) => (r?.version ?? 0) >= version, timeoutMs);
   }
 
   /** False while the mirror is stale (its watch ended and it is reloading). */

@@ -1,16 +1,6 @@
 import { NotFoundError, type AssentEvent } from '@assent/platform/domain';
-import type { AuthzGateway, EventSink, IdempotencyStore, PolicyRepository } from '../../domain/ports.js';
-import type { CheckOutcome, Policy } from '../../domain/types.js';
-
-export class MemoryPolicyRepository implements PolicyRepository {
-  private readonly policies = new Map<string, Policy>();
-  async get(tenant: string, action: string) {
-    return this.policies.get(`${tenant}|${action}`);
-  }
-  async put(tenant: string, policy: Policy) {
-    this.policies.set(`${tenant}|${policy.action}`, { ...policy });
-  }
-}
+import type { AuthzGateway, EventSink, IdempotencyStore } from '../../domain/ports.js';
+import type { CheckOutcome } from '../../domain/types.js';
 
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly keys = new Map<string, string>();

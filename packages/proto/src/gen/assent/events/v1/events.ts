@@ -117,10 +117,21 @@ export interface GrantIssued {
   grant: Grant | undefined;
 }
 
-/** type: assent.policy.updated.v1 */
+/**
+ * type: assent.policy.updated.v1 (every apply, also one that changes nothing or
+ * restores an earlier version)
+ */
 export interface PolicyUpdated {
   tenant: string;
-  policy: Policy | undefined;
+  policy:
+    | Policy
+    | undefined;
+  /** Who applied it. */
+  appliedBy: string;
+  /** 1 for the action's first policy, +1 for every apply after it. */
+  version: string;
+  /** Hash of the version this one replaced ("" for the first). */
+  previousHash: string;
 }
 
 function createBaseApprovalRequested(): ApprovalRequested {
@@ -1204,7 +1215,7 @@ export const GrantIssued: MessageFns<GrantIssued> = {
 };
 
 function createBasePolicyUpdated(): PolicyUpdated {
-  return { tenant: "", policy: undefined };
+  return { tenant: "", policy: undefined, appliedBy: "", version: "0", previousHash: "" };
 }
 
 export const PolicyUpdated: MessageFns<PolicyUpdated> = {
@@ -1214,6 +1225,15 @@ export const PolicyUpdated: MessageFns<PolicyUpdated> = {
     }
     if (message.policy !== undefined) {
       Policy.encode(message.policy, writer.uint32(18).fork()).join();
+    }
+    if (message.appliedBy !== "") {
+      writer.uint32(26).string(message.appliedBy);
+    }
+    if (message.version !== "0") {
+      writer.uint32(32).uint64(message.version);
+    }
+    if (message.previousHash !== "") {
+      writer.uint32(42).string(message.previousHash);
     }
     return writer;
   },
@@ -1247,6 +1267,30 @@ export const PolicyUpdated: MessageFns<PolicyUpdated> = {
             message.policy = Policy.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.appliedBy = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.version = reader.uint64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.previousHash = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1263,6 +1307,17 @@ export const PolicyUpdated: MessageFns<PolicyUpdated> = {
     return {
       tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
       policy: isSet(object.policy) ? Policy.fromJSON(object.policy) : undefined,
+      appliedBy: isSet(object.appliedBy)
+        ? globalThis.String(object.appliedBy)
+        : isSet(object.applied_by)
+        ? globalThis.String(object.applied_by)
+        : "",
+      version: isSet(object.version) ? globalThis.String(object.version) : "0",
+      previousHash: isSet(object.previousHash)
+        ? globalThis.String(object.previousHash)
+        : isSet(object.previous_hash)
+        ? globalThis.String(object.previous_hash)
+        : "",
     };
   },
 
@@ -1273,6 +1328,15 @@ export const PolicyUpdated: MessageFns<PolicyUpdated> = {
     }
     if (message.policy !== undefined) {
       obj.policy = Policy.toJSON(message.policy);
+    }
+    if (message.appliedBy !== "") {
+      obj.appliedBy = message.appliedBy;
+    }
+    if (message.version !== "0") {
+      obj.version = message.version;
+    }
+    if (message.previousHash !== "") {
+      obj.previousHash = message.previousHash;
     }
     return obj;
   },
@@ -1286,6 +1350,9 @@ export const PolicyUpdated: MessageFns<PolicyUpdated> = {
     message.policy = (object.policy !== undefined && object.policy !== null)
       ? Policy.fromPartial(object.policy)
       : undefined;
+    message.appliedBy = object.appliedBy ?? "";
+    message.version = object.version ?? "0";
+    message.previousHash = object.previousHash ?? "";
     return message;
   },
 };
