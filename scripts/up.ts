@@ -408,8 +408,12 @@ async function main(): Promise<void> {
     return out;
   };
   await seed('tenant', 'create', 'acme', '--display-name', 'Acme Corp', '--as', 'platform-admin', '--roles', 'platform-admin');
-  for (const user of ['alice', 'bob', 'carol']) await seed('tenant', 'add-member', user, '--as', 'platform-admin', '--roles', 'platform-admin');
-  await seed('policy', 'apply', '-f', 'packages/cli/examples/payouts-policy.yaml', '--as', 'platform-admin', '--roles', 'platform-admin');
+  for (const user of ['alice', 'bob', 'carol', 'dave', 'erin']) await seed('tenant', 'add-member', user, '--as', 'platform-admin', '--roles', 'platform-admin');
+  // The groups the vendor-payout policy routes to (README "Two approvers, reminders, escalation, expiry").
+  for (const [group, user] of [['finance-leads', 'bob'], ['finance-leads', 'erin'], ['security', 'carol'], ['oncall', 'dave']] as const) {
+    await seed('group', 'add-member', group, user, '--as', 'admin', '--roles', 'admin');
+  }
+  await seed('policy', 'apply', '-f', 'packages/cli/examples', '--as', 'platform-admin', '--roles', 'platform-admin');
   // The demo receiver verifies Standard Webhooks signatures with the endpoint's secret. It
   // subscribes to the approval lifecycle (requested, decided), as an integration would;
   // every authz decision as a webhook would be noise, and at load a cost nobody asked for.
@@ -423,7 +427,8 @@ async function main(): Promise<void> {
     endpoint: { id: string; secret: string };
   };
   hooks.setSecret(endpoint.endpoint.secret);
-  log('  seeded tenant "acme" (members alice, bob, carol), policy payout-details-change (approvers bob, carol)');
+  log('  seeded tenant "acme" (members alice, bob, carol, dave, erin; groups finance-leads, security, oncall),');
+  log('  policies payout-details-change (bob or carol) and vendor-payout (finance-leads AND security, with timers)');
   log(`  and webhook endpoint ${endpoint.endpoint.id} → the demo receiver (approval requested and decided events)`);
 
   const replicaLines =
@@ -448,7 +453,7 @@ Assent is up.
 
 Try it (README "Demo walk-through"):
   npx assentctl request create --as alice --action payouts.change_details --resource payout-account/42 --justification "vendor changed bank"
-  npx assentctl request approve <id> --as bob
+  npx assentctl request approve <id> --as bob --reason "verified by phone"
   npx assentctl audit list --as alice
   npx assentctl events watch --as alice          # watch events live
 Stop with Ctrl-C or \`make down\`.

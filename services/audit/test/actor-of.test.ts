@@ -13,6 +13,13 @@ describe('actorOf', () => {
     ['assent.authz.checked.v1', { tenant: 'acme', principal: 'dave', decision: 'DECISION_ALLOW' }, 'dave'],
     ['assent.grant.issued.v1', { grant: { principal: 'erin', action: 'keys.rotate' } }, 'erin'],
     ['assent.policy.updated.v1', { tenant: 'acme', policy: { id: 'p' } }, '/assent/approvals'],
+    ['assent.policy.updated.v1', { tenant: 'acme', policy: { id: 'p' }, appliedBy: 'root', version: '2' }, 'root'],
+    ['assent.approval.changes_requested.v1', { request, actor: 'bob', reason: 'attach the letter' }, 'bob'],
+    ['assent.approval.cancelled.v1', { request, actor: 'alice', reason: 'not needed' }, 'alice'],
+    ['assent.approval.vote_refused.v1', { tenant: 'acme', requestId: 'r1', principal: 'mallory', code: 'NOT_ELIGIBLE' }, 'mallory'],
+    ['assent.approval.reminder.v1', { request, timer: 'reminder', notify: ['user:bob'] }, '/assent/approvals'],
+    ['assent.approval.expired.v1', { request, timer: 'expiry' }, '/assent/approvals'],
+    ['assent.authz.group_member_added.v1', { tenant: 'acme', group: 'security', user: 'carol', actor: 'root' }, 'root'],
     ['assent.approval.requested.v1', { request: { requester: 42 } }, '/assent/approvals'],
     ['assent.authz.checked.v1', null, '/assent/approvals'],
   ])('%s %j → %s', (type, data, actor) => {

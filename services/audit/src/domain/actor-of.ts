@@ -12,15 +12,23 @@ function stringAt(data: JsonValue, ...path: string[]): string | undefined {
 
 /**
  * Who caused the event, from what each payload says about it (proto/assent/events/v1):
- * the voter of a vote, the approver who decided, else the requester; the principal an
- * authz decision was made for; the grantee of a grant. Anything else is attributed to
- * the emitting service (the CloudEvents source).
+ * the voter of a vote, the approver who decided, whoever acted (changes requested,
+ * comment, resubmit, cancel), the person whose vote was refused, else the requester;
+ * nobody for a timer (the emitting service); the principal an authz decision was
+ * made for; the grantee of a grant; who applied a policy or changed a group. Anything
+ * else is attributed to the emitting service (the CloudEvents source).
  */
 export function actorOf(event: SourceEvent): string {
   const { type, data } = event;
   let actor: string | undefined;
-  if (type.startsWith('assent.approval.')) {
-    actor = stringAt(data, 'vote', 'approver') ?? stringAt(data, 'decidedBy') ?? stringAt(data, 'request', 'requester');
+  if (stringAt(data, 'timer') !== undefined && type.startsWith('assent.approval.')) {
+    actor = undefined;
+  } else if (type.startsWith('assent.approval.vote_refused.')) {
+    actor = stringAt(data, 'principal');
+  } else if (type.startsWith('assent.approval.')) {
+    actor = stringAt(data, 'vote', 'approver') ?? stringAt(data, 'decidedBy') ?? stringAt(data, 'actor') ?? stringAt(data, 'request', 'requester');
+  } else if (type.startsWith('assent.policy.updated.') || type.startsWith('assent.authz.group_member_')) {
+    actor = stringAt(data, 'appliedBy') ?? stringAt(data, 'actor');
   } else if (type.startsWith('assent.authz.checked.')) {
     actor = stringAt(data, 'principal');
   } else if (type.startsWith('assent.grant.issued.')) {

@@ -37,8 +37,8 @@ export function portalHandler(): HttpHandler {
         `<p class="notice">Placeholder page: the Assent web inbox is not available yet.</p>
 <p>Request <code>${r}</code> in tenant <code>${t}</code>.</p>
 <p>For now, approve or decline with the CLI (the Slack buttons need the interactivity endpoint, which is not built yet):</p>
-<pre>assentctl --tenant ${t} request approve ${r}
-assentctl --tenant ${t} request decline ${r}</pre>`,
+<pre>assentctl --tenant ${t} request approve ${r} --reason "why you approve"
+assentctl --tenant ${t} request decline ${r} --reason "why you decline"</pre>`,
       ),
     );
     return true;
