@@ -75,6 +75,18 @@ describe('RedisRateLimiter', () => {
     expect(admitted).toBeGreaterThanOrEqual(100 - 2 * 10);
   });
 
+  it('admits a burst of 200 concurrent callers far below the limit (one lease fetch, not 200)', async () => {
+    const [limiter] = await replicas(1, acl.urlFor('approvals'));
+    const buckets = [
+      { key: 'approvals:write:p:burst', rate: { perSecond: 5_000, burst: 10_000 } },
+      { key: 'approvals:write:t:burst', rate: { perSecond: 10_000, burst: 20_000 } },
+    ];
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.all(Array.from({ length: 200 }, () => limiter!.take(buckets)));
+      expect(results.filter((r) => !r.allowed)).toEqual([]);
+    }
+  });
+
   it('refuses a service’s buckets to another service’s Redis user', async () => {
     const fallbacks: number[] = [];
     const [asNotifier] = await replicas(1, acl.urlFor('notifier'), { fallbackReplicas: 1, onFallback: () => fallbacks.push(1) });

@@ -76,6 +76,8 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly now: () => number;
   private readonly timeoutMs: number;
   private readonly leaseTtlMs: number;
+  /** Lease fetches in flight, by the set of buckets they are for. */
+  private readonly fetching = new Map<string, Promise<unknown>>();
 
   constructor(
     redis: Redis,
@@ -91,7 +93,15 @@ export class RedisRateLimiter implements RateLimiter {
     this.fallback = new LocalBuckets(this.now, opts.fallbackReplicas);
   }
 
-  async take(buckets: readonly BucketRequest[]): Promise<Admission> {
+  /**
+   * Concurrent calls that find their leases empty share one fetch: without that, a
+   * burst of N callers fetched N leases at once, each overwriting the last, so the
+   * tokens of N-1 leases were spent in Redis and never used here, and a burst far
+   * below the limit drained the bucket (200 callers against a 10,000/s tenant limit
+   * were refused thousands of times). A caller that waited on another's fetch takes
+   * from the lease it brought, or fetches again itself.
+   */
+  async take(buckets: readonly BucketRequest[], waited = 0): Promise<Admission> {
     const now = this.now();
     for (const b of buckets) {
       // A bucket Redis said is empty stays empty here until it has a token again.
@@ -109,7 +119,23 @@ export class RedisRateLimiter implements RateLimiter {
     });
     if (held.every((l) => l !== undefined)) return { allowed: true };
     const giveBack = () => held.forEach((l) => l && (l.tokens += 1));
+    const flight = buckets.map((b) => b.key).join('\n');
+    const inFlight = this.fetching.get(flight);
+    if (inFlight && waited < 3) {
+      giveBack();
+      await inFlight;
+      return this.take(buckets, waited + 1);
+    }
+    const fetched = this.fetch(buckets, held, giveBack, now);
+    this.fetching.set(flight, fetched);
+    try {
+      return await fetched;
+    } finally {
+      if (this.fetching.get(flight) === fetched) this.fetching.delete(flight);
+    }
+  }
 
+  private async fetch(buckets: readonly BucketRequest[], held: ({ tokens: number } | undefined)[], giveBack: () => void, now: number): Promise<Admission> {
     if (this.redis.status !== 'ready') {
       giveBack();
       return this.fallbackTake(buckets);
@@ -132,9 +158,11 @@ export class RedisRateLimiter implements RateLimiter {
     }
     buckets.forEach((b, i) => {
       if (held[i]) return;
-      // One of the granted tokens is this call's; the rest wait here for the next calls.
+      // One of the granted tokens is this call's; the rest wait here for the next calls
+      // (added to what is left of the current lease, never replacing it).
       const rest = (reply[i + 1] ?? 1) - 1;
-      if (rest > 0) this.leases.set(b.key, { tokens: rest }, now + this.leaseTtlMs);
+      const current = this.leases.get(b.key);
+      if (rest > 0) this.leases.set(b.key, { tokens: rest + (current?.tokens ?? 0) }, now + this.leaseTtlMs);
     });
     return { allowed: true };
   }
