@@ -101,5 +101,5 @@ down: ## Stop what `make up` started
 	npx tsx scripts/down.ts
 
 .PHONY: bench
-bench: $(NPM_STAMP) ## Load-test the running platform (make up first): lifecycles, --rate, --mode check; CPU per process
+bench: $(NPM_STAMP) ## Load-test the running platform (make up first): lifecycles, --rate, --mode check, --mode timers; CPU per process
 	npx tsx packages/bench/src/main.ts $(BENCH_ARGS)

@@ -11,6 +11,12 @@ export class Latency {
     this.count++;
   }
 
+  /** Records a duration measured elsewhere (e.g. between two timestamps). */
+  recordMs(ms: number): void {
+    this.h.recordValue(Math.max(1, Math.round(ms * 1000)));
+    this.count++;
+  }
+
   /** Milliseconds at the given percentile. */
   p(percentile: number): number {
     return this.h.getValueAtPercentile(percentile) / 1000;

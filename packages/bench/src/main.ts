@@ -5,6 +5,7 @@
  *   make bench BENCH_ARGS="--concurrency 32 --duration 30"    closed loop: N lifecycles in flight
  *   make bench BENCH_ARGS="--rate 100 --duration 30"          open loop: 100 lifecycle starts/s
  *   make bench BENCH_ARGS="--mode check --concurrency 32"     authz Check vs OpenFGA's own Check
+ *   make bench BENCH_ARGS="--mode timers --count 10000"       10,000 pending expiry timers: drift, each fires once
  * A lifecycle is create → approve → grant written (or → approve with --no-wait-grant).
  */
 import { randomBytes } from 'node:crypto';
@@ -23,6 +24,7 @@ import { formatCpu, formatReport, formatTable, latencyHeader, latencyRows, repor
 import { readTargets } from './targets.js';
 import { waitForGrant } from './wait-grant.js';
 import { waitForDrain } from './drain.js';
+import { formatTimers, timersMode } from './timers-bench.js';
 
 /** make up's streams and buckets (root "assent"), whose durable consumers are the pipeline. */
 const STREAM_PREFIX = 'ASSENT_';
@@ -41,7 +43,9 @@ async function platformNats(o: Opts): Promise<Nats | undefined> {
 
 const program = new Command('assent-bench')
   .description('Load-test a running Assent: the approval lifecycle (closed or open loop) or authz Check; CPU per process per operation')
-  .addOption(new Option('--mode <mode>', 'what to load').choices(['lifecycle', 'check']).default('lifecycle'))
+  .addOption(new Option('--mode <mode>', 'what to load').choices(['lifecycle', 'check', 'timers']).default('lifecycle'))
+  .addOption(new Option('--count <n>', 'timers mode: requests (each with one expiry timer)').default(10_000).argParser(Number))
+  .addOption(new Option('--expire-after <seconds>', 'timers mode: the policy expiry; long enough that every request is pending before the first expires').default(120).argParser(Number))
   .addOption(new Option('-c, --concurrency <n>', 'concurrent calls in flight (with --rate: the in-flight cap, default 1024)').default(16).argParser(Number))
   .addOption(new Option('-d, --duration <seconds>', 'how long to run (check mode: each of the two phases)').default(20).argParser(Number))
   .addOption(new Option('--rate <per-second>', 'open loop: start this many lifecycles per second on a fixed schedule').argParser(Number))
@@ -62,7 +66,9 @@ const program = new Command('assent-bench')
   .option('--json', 'print the report as JSON');
 
 type Opts = {
-  mode: 'lifecycle' | 'check';
+  mode: 'lifecycle' | 'check' | 'timers';
+  count: number;
+  expireAfter: number;
   concurrency: number;
   duration: number;
   rate?: number;
@@ -108,7 +114,7 @@ async function main(): Promise<void> {
   try {
     // Start from an idle platform: an earlier run's backlog would be measured as this one's.
     if (nats) await waitForDrain(nats, STREAM_PREFIX);
-    const out = o.mode === 'check' ? await checkMode(o, clients, run) : await lifecycleMode(o, clients, run, nats);
+    const out = o.mode === 'check' ? await checkMode(o, clients, run) : o.mode === 'timers' ? await timers(o, channel, clients, run, nats) : await lifecycleMode(o, clients, run, nats);
     process.stdout.write(`${out}\n`);
   } finally {
     channel.close();
@@ -117,6 +123,16 @@ async function main(): Promise<void> {
 }
 
 type ApprovalsClient = ReturnType<typeof createGrpcClient<typeof approvalsv1.ApprovalsServiceDefinition>>;
+
+async function timers(o: Opts, channel: ReturnType<typeof openChannel>, c: { requester: ApprovalsClient }, run: string, nats: Nats | undefined): Promise<string> {
+  if (!nats) throw new Error('timers mode reads the expired events from the platform NATS: drop --no-drain');
+  if (!(o.count >= 1 && o.count <= 100_000)) program.error('--count must be 1..100000');
+  const admin = createGrpcClient(approvalsv1.ApprovalsServiceDefinition, channel, devTokenSource(o.devKey, { subject: 'bench-admin', tenant: o.tenant, roles: ['admin'] }));
+  const result = await timersMode({ tenant: o.tenant, count: o.count, expireAfter: o.expireAfter, concurrency: o.concurrency, json: o.json, pidsFile: join(stateDir, 'pids.json') }, admin, c.requester, nats, run, fail);
+  if (!o.json) return formatTimers(result);
+  const { drift, ...rest } = result;
+  return JSON.stringify({ mode: 'timers', ...rest, drift: { p50: drift.p(50), p95: drift.p(95), p99: drift.p(99), max: drift.max() }, errors: Object.fromEntries(errors) }, null, 2);
+}
 
 /** create → approve → (grant written); returns the request id. Step latencies go to `steps` when given. */
 async function lifecycle(
