@@ -165,6 +165,22 @@ describe('approvals with real authz, OpenFGA, NATS and Redis', () => {
     await expect((await as('bob')).approve({ tenant: 'acme', id, comment: 'late' })).rejects.toMatchObject({ code: Status.FAILED_PRECONDITION });
   });
 
+  it('streams a request as server-sent events to its caller, with the same access rules as WatchRequest', async () => {
+    const alice = await as('alice');
+    const id = (await alice.createRequest({ tenant: 'acme', action: 'payouts.change_details', resource: 'acct/sse', justification: 'new bank', idempotencyKey: '' })).request?.id as string;
+    const url = `http://127.0.0.1:${approvals.httpPort}/v1/tenants/acme/requests/${id}/watch`;
+    const res = await fetch(url, { headers: { authorization: `Bearer ${await issuer.token({ subject: 'alice', tenant: 'acme' })}` } });
+    expect(res.status).toBe(200);
+    const body = res.text();
+    await (await as('bob')).decline({ tenant: 'acme', id, comment: 'wrong account' });
+    const text = await body;
+    expect(text).toContain('"state":"REQUEST_STATE_PENDING"');
+    expect(text).toMatch(/event: end\ndata: \{"state":"REQUEST_STATE_DECLINED","revision":"2"\}/);
+    expect((await fetch(url)).status).toBe(401);
+    const other = await fetch(url, { headers: { authorization: `Bearer ${await issuer.token({ subject: 'mallory', tenant: 'globex' })}` } });
+    expect(other.status).toBe(403);
+  });
+
   it('maps authz errors: unknown action NOT_FOUND, bad fields INVALID_ARGUMENT, non-member PERMISSION_DENIED', async () => {
     const alice = await as('alice');
     await expect(alice.createRequest({ tenant: 'acme', action: 'keys.rotate', resource: 'k/1', justification: 'x', idempotencyKey: '' })).rejects.toMatchObject({ code: Status.NOT_FOUND });
@@ -172,6 +188,6 @@ describe('approvals with real authz, OpenFGA, NATS and Redis', () => {
     const mallory = await as('mallory');
     await expect(mallory.createRequest({ tenant: 'acme', action: 'payouts.change_details', resource: 'acct/2', justification: 'x', idempotencyKey: '' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
     const list = await alice.listRequests({ tenant: 'acme', state: approvalsv1.RequestState.REQUEST_STATE_UNSPECIFIED, pageSize: 10, pageToken: '' });
-    expect(list.requests).toHaveLength(3);
+    expect(list.requests).toHaveLength(4);
   });
 });

@@ -16,7 +16,9 @@ import { Shutdown } from './shutdown.js';
 import type { TenantDirectory } from './auth/tenant-access.js';
 import { openTenantDirectory } from './nats/tenant-directory.js';
 import { startTelemetry } from './telemetry.js';
-import { rateLimitAdmission } from './rate-limit/admission.js';
+import { rateLimitAdmission, type MethodInfo } from './rate-limit/admission.js';
+import type { Principal } from './auth/principal.js';
+import { PermissionDeniedError, UnauthenticatedError } from './errors.js';
 import { RedisRateLimiter } from './rate-limit/redis-rate-limiter.js';
 
 /**
@@ -43,6 +45,12 @@ export interface ServiceRuntime {
   /** Runs on stop, after gRPC stops accepting and before NATS drains (e.g. stop consumers). */
   onStop(name: string, fn: () => Promise<void> | void): void;
   listen(opts: { grpcPort: number; httpPort: number; serviceNames: string[]; host?: string; http?: HttpHandler }): Promise<{ grpcPort: number; httpPort: number }>;
+  /**
+   * For HTTP endpoints that mirror an RPC (e.g. server-sent events for a watch): the
+   * caller's bearer token verified as gRPC does, and the RPC's rate limit applied.
+   * Throws UnauthenticatedError, PermissionDeniedError (services) or RateLimitedError.
+   */
+  authenticateHttp(authorization: string | undefined, method: MethodInfo): Promise<Principal>;
   stop(): Promise<void>;
 }
 
@@ -59,6 +67,14 @@ export async function createRuntime(service: string, config: CommonConfig, opts:
   const verifier = createJwtVerifier({ ...config.auth, serviceAudience: `${config.auth.audience}:${service}` });
   const limiter = new RedisRateLimiter(redis, { fallbackReplicas: config.rateLimits.fallbackReplicas, onFallback: () => metrics.rateLimitFallbacks.inc() });
   const admit = rateLimitAdmission({ service, limiter, limits: config.rateLimits, metrics });
+  const authenticateHttp = async (authorization: string | undefined, method: MethodInfo): Promise<Principal> => {
+    const match = authorization ? /^Bearer\s+(.+)$/i.exec(authorization) : null;
+    if (!match?.[1]) throw new UnauthenticatedError('missing bearer token');
+    const principal = await verifier.verify(match[1]);
+    if (principal.kind !== 'user') throw new PermissionDeniedError('this endpoint is for people; services use gRPC');
+    await admit(principal, method);
+    return principal;
+  };
   const grpc = createGrpcServer({ logger, metrics, verifier, descriptorSetPath, maxConnectionAgeMs: config.grpcMaxConnectionAgeMs, tls: config.grpcTls, admit });
   const publisher = new EventPublisher(nats.js, n, metrics);
 
@@ -119,6 +135,7 @@ export async function createRuntime(service: string, config: CommonConfig, opts:
     onStop(name, fn) {
       stopHooks.push({ name, fn });
     },
+    authenticateHttp,
     async listen(o) {
       const host = o.host ?? config.bindHost;
       const grpcPort = await grpc.listen(o.grpcPort, o.serviceNames, host);

@@ -8,6 +8,8 @@ export interface ApprovalsConfig extends CommonConfig {
   /** Every call to authz fails (DEADLINE_EXCEEDED → UNAVAILABLE, retried by consumers) after this long. */
   authzDeadlineMs: number;
   otlpEndpoint: string | undefined;
+  /** Heartbeat comment interval on the server-sent-events watch. */
+  sseHeartbeatMs: number;
 }
 
 const spec = {
@@ -17,6 +19,7 @@ const spec = {
   APPROVALS_AUTHZ_ADDR: env.string('127.0.0.1:50052'),
   APPROVALS_AUTHZ_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.optionalString(),
+  APPROVALS_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
 };
 
 /** The only reader of the environment for approvals; throws ConfigError naming each bad variable. */
@@ -29,5 +32,6 @@ export function loadConfig(source: Env = process.env): Readonly<ApprovalsConfig>
     authzAddr: e.APPROVALS_AUTHZ_ADDR,
     authzDeadlineMs: e.APPROVALS_AUTHZ_DEADLINE_MS,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    sseHeartbeatMs: e.APPROVALS_SSE_HEARTBEAT_MS,
   });
 }

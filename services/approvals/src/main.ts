@@ -9,6 +9,7 @@ import { StreamRequestWatcher } from './adapters/jetstream/request-watcher.js';
 import { GrpcAuthzGateway } from './adapters/grpc/authz-gateway.js';
 import { RedisIdempotencyStore } from './adapters/redis/idempotency-store.js';
 import { approvalsService } from './transport/grpc/approvals-service.js';
+import { watchSseHandler } from './transport/http/watch-sse.js';
 import { startGrantConsumer } from './transport/nats/grant-consumer.js';
 import { fireTimers } from './domain/commands/fire-timers.js';
 import type { RequestJson } from './adapters/jetstream/request-json.js';
@@ -87,7 +88,15 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
     // Ends open WatchRequest streams first: the gRPC drain would otherwise wait for them.
     const stopping = new AbortController();
     rt.grpc.server.add(approvalsv1.ApprovalsServiceDefinition, approvalsService(deps, stopping.signal));
-    const ports = await rt.listen({ grpcPort: config.grpcPort, httpPort: config.httpPort, serviceNames: [approvalsv1.ApprovalsServiceDefinition.fullName] });
+    const sse = watchSseHandler(deps, {
+      // The same rate class and counters as the RPC it mirrors.
+      authenticate: (authorization) =>
+        rt.authenticateHttp(authorization, { path: `/${approvalsv1.ApprovalsServiceDefinition.fullName}/WatchRequest`, options: approvalsv1.ApprovalsServiceDefinition.methods.watchRequest.options }),
+      heartbeatMs: config.sseHeartbeatMs,
+      logger: rt.logger,
+      stopping: stopping.signal,
+    });
+    const ports = await rt.listen({ grpcPort: config.grpcPort, httpPort: config.httpPort, serviceNames: [approvalsv1.ApprovalsServiceDefinition.fullName], http: sse });
     return {
       ...ports,
       stop: () => {
