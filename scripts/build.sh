@@ -26,6 +26,11 @@ for s in "${services[@]}"; do
     --banner:js="import { createRequire } from 'module'; const require = createRequire(import.meta.url);"
   cp packages/proto/descriptor.binpb "dist/$s/descriptor.binpb"
 done
+# assentctl as one file: bin/assentctl.mjs runs it while it is newer than its sources
+# (about 0.2 s to --help instead of 1 s through tsx). Fully minified: only start-up matters.
+npx --no -- esbuild packages/cli/src/main.ts --bundle --platform=node --format=esm --target=node20 --minify \
+  --outfile=packages/cli/dist/assentctl.mjs --log-level=warning \
+  --banner:js="import { createRequire } from 'module'; const require = createRequire(import.meta.url);"
 $check || exit 0
 for s in "${services[@]}"; do
   set +e
