@@ -6,6 +6,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerAuthzCommands } from './commands/authz.js';
 import { registerEventsCommands } from './commands/events.js';
 import { registerGroupCommands } from './commands/group.js';
+import { registerInboxCommands } from './commands/inbox.js';
 import { registerNotificationsCommands } from './commands/notifications.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerRequestCommands } from './commands/request.js';
@@ -48,6 +49,7 @@ Examples:
   registerGroupCommands(program, session);
   registerPolicyCommands(program, session);
   registerRequestCommands(program, session);
+  registerInboxCommands(program, session);
   registerAuthzCommands(program, session);
   registerAuditCommands(program, session);
   registerWebhookCommands(program, session);

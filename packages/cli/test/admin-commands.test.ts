@@ -38,6 +38,10 @@ beforeAll(async () => {
       sent.push({ method: 'listGroupMembers', request: req });
       return req.pageToken ? { users: ['erin'], nextPageToken: '' } : { users: ['bob', 'carol'], nextPageToken: 'tok-2' };
     },
+    async listUserGroups(req) {
+      sent.push({ method: 'listUserGroups', request: req });
+      return { groups: ['finance-leads', 'security'] };
+    },
     async registerProtectedAction() { return {}; },
     async listProtectedActions() {
       return { protectedActions: [{ tenant: 'acme', action: 'payouts.change_details', policy: { id: 'payout-details-change', hash: 'a'.repeat(64) }, approvers: ['user:bob', 'user:carol'], updatedAt: createdAt }] };
@@ -102,6 +106,9 @@ describe('tenant, authz, audit and webhook commands', () => {
     expect(sent.at(-1)).toEqual({ method: 'listGroupMembers', request: { tenant: 'initech', group: 'finance-leads', pageSize: 2, pageToken: '' } });
     const json = await runCli(['--tenant', 'initech', '-o', 'json', 'group', 'members', 'finance-leads', '--page-token', 'tok-2'], { env });
     expect(JSON.parse(json.stdout)).toEqual({ users: ['erin'] });
+    const mine = await runCli(['--tenant', 'initech', 'group', 'of', 'erin'], { env });
+    expect(mine.stdout).toBe('finance-leads\nsecurity\n');
+    expect(sent.at(-1)).toEqual({ method: 'listUserGroups', request: { tenant: 'initech', user: 'erin' } });
   });
 
   it('tenant add-member adds the user to --tenant', async () => {

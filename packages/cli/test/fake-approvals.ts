@@ -136,6 +136,28 @@ export async function startFakeApprovals() {
       requests.set(r.id, cancelled);
       return { request: cancelled };
     },
+    async snooze(req, ctx) {
+      seen('snooze', req, ctx);
+      const r = find(req.id);
+      const next = { ...r, snoozes: [{ user: subjectOf(ctx), until: req.until ?? new Date(created.getTime() + 3_600_000) }] };
+      requests.set(r.id, next);
+      return { request: next };
+    },
+    async listInbox(req, ctx) {
+      seen('listInbox', req, ctx);
+      const items = [...requests.values()].map((request) => ({ request, snoozedUntil: undefined, actedAt: undefined }));
+      return { items: items.slice(0, 2), nextPageToken: items.length > 2 ? 'inbox-2' : '' };
+    },
+    async bulkAct(req, ctx) {
+      seen('bulkAct', req, ctx);
+      return {
+        results: req.ids.map((id) =>
+          requests.has(id)
+            ? { id, ok: true, code: '', message: '', request: { ...find(id), state: approvalsv1.RequestState.REQUEST_STATE_APPROVED } }
+            : { id, ok: false, code: 'NOT_FOUND', message: `request ${id} not found`, request: undefined },
+        ),
+      };
+    },
     // eslint-disable-next-line require-yield -- the CLI does not watch yet
     async *watchRequest(req, ctx) {
       seen('watchRequest', req, ctx);

@@ -1,3 +1,4 @@
+import { approvalsv1 } from '@assent/proto';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -156,6 +157,44 @@ describe('request errors', () => {
     expect(code).toBe(3);
     expect(stderr).toMatch(/^error: UNAVAILABLE: /);
     expect(stderr).toContain(`hint: is the approvals service running at 127.0.0.1:${port}? Start the platform with \`make up\``);
+  });
+});
+
+describe('inbox and snooze', () => {
+  it('lists the pending tab with filters and paging, and snoozes by preset or time', async () => {
+    await createRequest();
+    await createRequest();
+    await createRequest();
+    const listed = await runCli(['--as', 'bob', 'inbox', '--requester', 'alice', '--overdue', '--limit', '2'], { env });
+    expect(listed.code).toBe(0);
+    expect(lastCall()).toMatchObject({ method: 'listInbox', request: { tenant: 'acme', tab: approvalsv1.InboxTab.INBOX_TAB_PENDING, requester: 'alice', overdueOnly: true, pageSize: 2 } });
+    expect(listed.stdout).toMatch(/^ID +ACTION +RESOURCE +REQUESTER +DUE +AWAITING$/m);
+    expect(listed.stdout).toMatch(/more: --page-token inbox-2/);
+    await runCli(['--as', 'bob', 'inbox', 'list', '--tab', 'done'], { env });
+    expect(lastCall()).toMatchObject({ method: 'listInbox', request: { tab: approvalsv1.InboxTab.INBOX_TAB_DONE } });
+    const id = /^(01JTESTREQUEST\d{12})/m.exec(listed.stdout)?.[1] ?? '';
+    const snoozed = await runCli(['--as', 'bob', 'request', 'snooze', id, '--for', 'tomorrow'], { env });
+    expect(lastCall()).toMatchObject({ method: 'snooze', request: { id, preset: approvalsv1.SnoozePreset.SNOOZE_PRESET_TOMORROW } });
+    expect(snoozed.stdout).toMatch(/^snoozed: +bob until /m);
+    await runCli(['--as', 'bob', 'request', 'snooze', id, '--until', '2026-12-01T09:00:00Z'], { env });
+    expect(lastCall()).toMatchObject({ method: 'snooze', request: { until: new Date('2026-12-01T09:00:00Z'), preset: 0 } });
+    expect((await runCli(['--as', 'bob', 'request', 'snooze', id], { env })).code).toBe(2);
+  });
+
+  it('acts in bulk with a result per request, 100 per call and progress for more', async () => {
+    const first = /^id: +(\S+)$/m.exec((await createRequest()).stdout)?.[1] ?? '';
+    const res = await runCli(['--as', 'bob', 'inbox', 'approve', first, '01JNOPE', '--reason', 'batch review'], { env });
+    expect(res.code).toBe(0);
+    expect(lastCall()).toMatchObject({ method: 'bulkAct', request: { ids: [first, '01JNOPE'], action: approvalsv1.BulkActionKind.BULK_ACTION_KIND_APPROVE, reason: 'batch review' } });
+    expect(res.stdout).toMatch(new RegExp(`^${first} +ok +state approved$`, 'm'));
+    expect(res.stdout).toMatch(/^01JNOPE +NOT_FOUND +request 01JNOPE not found$/m);
+    expect(res.stderr).toBe('1 of 2 done, 1 refused\n');
+    const many = Array.from({ length: 150 }, (_, i) => `01JMANY${String(i).padStart(19, '0')}`);
+    const before = fake.calls.length;
+    const big = await runCli(['--as', 'bob', '-o', 'json', 'inbox', 'decline', ...many, '--reason', 'cleanup'], { env });
+    expect(fake.calls.slice(before).map((c) => (c.request as { ids: string[] }).ids.length)).toEqual([100, 50]);
+    expect(JSON.parse(big.stdout).results).toHaveLength(150);
+    expect(big.stderr).toMatch(/bulk \|.*\| 150\/150 requests/);
   });
 });
 

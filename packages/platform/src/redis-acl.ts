@@ -5,7 +5,7 @@
  * of each service's Redis adapter; a service that gets NOPERM has outgrown them.
  */
 export const redisKeyPatterns = {
-  approvals: ['idem:approvals:*'],
+  approvals: ['idem:approvals:*', 'inbox:approvals:*'],
   authz: ['authz:*'],
   audit: ['audit:*'],
   delivery: ['seen:delivery-worker:*'],

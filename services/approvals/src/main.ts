@@ -8,6 +8,8 @@ import { StreamRequestRepository } from './adapters/jetstream/request-repository
 import { StreamRequestWatcher } from './adapters/jetstream/request-watcher.js';
 import { GrpcAuthzGateway } from './adapters/grpc/authz-gateway.js';
 import { RedisIdempotencyStore } from './adapters/redis/idempotency-store.js';
+import { RedisInboxIndex } from './adapters/redis/inbox-index.js';
+import { fromJson } from './adapters/jetstream/request-json.js';
 import { approvalsService } from './transport/grpc/approvals-service.js';
 import { watchSseHandler } from './transport/http/watch-sse.js';
 import { startGrantConsumer } from './transport/nats/grant-consumer.js';
@@ -39,14 +41,16 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
       watcher: new StreamRequestWatcher(store),
       authz: new GrpcAuthzGateway(createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, rt.serviceTokens('authz'), { deadlineMs: config.authzDeadlineMs })),
       idempotency: new RedisIdempotencyStore(rt.redis),
+      inbox: new RedisInboxIndex(rt.redis),
       events: { emit: async (e) => void (await rt.publisher.publish(e)) },
       newEvent: (e) => newEvent({ ...e, service: 'approvals' }),
       newId: monotonicUlids(),
       clock: { now: () => new Date() },
       tenants: await rt.tenants(),
     };
-    // Each transition's next wake-up goes into the timer index from the outbox relay,
-    // so it follows the stored state in order and survives a crash after the write.
+    // Each transition's next wake-up goes into the timer index, and the request into
+    // the inboxes it belongs in, from the outbox relay: both follow the stored state in
+    // order and survive a crash after the write (the relay retries until they are done).
     const timerIndex = await TimerIndex.open(rt.nats, rt.names, 'request');
     const relay = await startOutboxRelay({
       nats: rt.nats,
@@ -54,9 +58,9 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
       logger: rt.logger,
       metrics: rt.metrics,
       store,
-      afterRelay: (tenant, id, value) => {
-        const wake = (value as Partial<RequestJson>).wakeAt;
-        return timerIndex.set(tenant, id, wake ? new Date(wake) : undefined);
+      afterRelay: async (tenant, id, value) => {
+        const request = fromJson(value as RequestJson);
+        await Promise.all([timerIndex.set(tenant, id, request.wakeAt), deps.inbox.project(request)]);
       },
     });
     // Each stored policy version is put into effect by its relay: authz first, then the read model.

@@ -2,6 +2,7 @@ import { newEvent, type Principal } from '@assent/platform';
 import { monotonicFactory } from 'ulid';
 import { MemoryAuthzGateway, MemoryEventSink, MemoryIdempotencyStore } from '../src/adapters/memory/others.js';
 import { MemoryPolicyRepository } from '../src/adapters/memory/policy-repository.js';
+import { MemoryInboxIndex } from '../src/adapters/memory/inbox-index.js';
 import { activatePolicy } from '../src/domain/commands/put-policy.js';
 import { MemoryRequestRepository } from '../src/adapters/memory/request-repository.js';
 import { MemoryRequestWatcher } from '../src/adapters/memory/request-watcher.js';
@@ -36,6 +37,9 @@ export function memoryDeps() {
   authz.tenants.add('globex');
   for (const u of ['alice', 'bob', 'carol', 'dave']) authz.members.add(`acme|${u}`);
   const requests = new MemoryRequestRepository();
+  // The inbox follows every stored revision, as the relay keeps it in step.
+  const inbox = new MemoryInboxIndex();
+  requests.onWrite((row) => void inbox.project(row.request));
   const events = new MemoryEventSink();
   const policies = new MemoryPolicyRepository();
   const deps: ApprovalsDeps = {
@@ -44,6 +48,7 @@ export function memoryDeps() {
     watcher: new MemoryRequestWatcher(requests),
     authz,
     idempotency: new MemoryIdempotencyStore(),
+    inbox,
     events,
     newEvent: (e) => newEvent({ ...e, service: 'approvals' }),
     newId: monotonicFactory(),

@@ -33,6 +33,17 @@ export function registerGroupCommands(program: Command, session: Session): void 
     });
 
   group
+    .command('of')
+    .description("list the groups a user is in (default: you)")
+    .argument('[user]', 'user id')
+    .action(async (user: string | undefined, _opts: unknown, command: Command) => {
+      const ctx = session.context(command);
+      const res = await ctx.call('authz', (c, o) => c.listUserGroups({ tenant: ctx.tenant, user: user ?? '' }, o));
+      if (ctx.json) return ctx.printJson(authzv1.ListUserGroupsResponse.toJSON(res));
+      ctx.print(res.groups.length ? res.groups.join('\n') : 'in no group');
+    });
+
+  group
     .command('members')
     .description("list a group's members")
     .argument('<group>', 'group id')

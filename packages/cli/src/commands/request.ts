@@ -3,6 +3,7 @@ import { approvalsv1 } from '@assent/proto';
 import type { Session } from '../session.js';
 import { positiveInt } from '../options/positive-int.js';
 import { renderRequest, renderRequestList } from '../output/request-view.js';
+import { forOption, snoozeTarget, type snoozePresets } from './inbox.js';
 
 const states = {
   pending: approvalsv1.RequestState.REQUEST_STATE_PENDING,
@@ -81,6 +82,20 @@ export function registerRequestCommands(program: Command, session: Session): voi
       if (ctx.json) return ctx.printJson(approvalsv1.ListRequestsResponse.toJSON(res));
       ctx.print(res.requests.length ? renderRequestList(res.requests) : 'no requests');
       if (res.nextPageToken) ctx.print(`\nmore: --page-token ${res.nextPageToken}`);
+    });
+
+  request
+    .command('snooze')
+    .description('set a pending request aside until later; it comes back to your pending inbox by itself')
+    .argument('<id>', 'request id')
+    .addOption(forOption())
+    .option('--until <time>', 'snooze until this time (RFC 3339)')
+    .action(async (id: string, opts: { for?: keyof typeof snoozePresets; until?: string }, command: Command) => {
+      const ctx = session.context(command);
+      const target = snoozeTarget(opts);
+      const res = await ctx.call('approvals', (c, o) => c.snooze({ tenant: ctx.tenant, id, ...target }, o));
+      if (ctx.json) return ctx.printJson(approvalsv1.SnoozeResponse.toJSON(res));
+      if (res.request) ctx.print(renderRequest(res.request));
     });
 
   for (const act of acts) {

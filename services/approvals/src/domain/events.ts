@@ -17,6 +17,8 @@ export const eventTypes = {
   overdue: 'assent.approval.overdue.v1',
   reminder: 'assent.approval.reminder.v1',
   escalated: 'assent.approval.escalated.v1',
+  snoozed: 'assent.approval.snoozed.v1',
+  unsnoozed: 'assent.approval.unsnoozed.v1',
   voteRefused: 'assent.approval.vote_refused.v1',
   policyUpdated: 'assent.policy.updated.v1',
 } as const;
@@ -27,6 +29,7 @@ export const timerEventTypes: Record<FiredTimer['timer'], string> = {
   sla: eventTypes.overdue,
   reminder: eventTypes.reminder,
   escalation: eventTypes.escalated,
+  snooze: eventTypes.unsnoozed,
 };
 
 const opt = <K extends string>(key: K, d: Date | undefined) => (d ? ({ [key]: d.toISOString() } as Record<K, string>) : {});
@@ -82,6 +85,7 @@ export function requestJson(r: ApprovalRequest) {
     },
     submission: r.submission,
     submissions: r.submissions.map((s) => ({ number: s.number, justification: s.justification, at: s.at.toISOString() })),
+    snoozes: r.snoozes.map((s) => ({ user: s.user, until: s.until.toISOString() })),
     closedBy: r.closedBy,
     closeReason: r.closeReason,
     awaiting: awaiting(r),

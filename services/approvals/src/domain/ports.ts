@@ -42,6 +42,30 @@ export interface RequestWatcher {
   watch(tenant: string, id: string, afterEtag: number, signal: AbortSignal): AsyncIterable<StoredRequest>;
 }
 
+export type InboxTab = 'pending' | 'snoozed' | 'done';
+
+/** A position in an inbox index: entries sort by score, then id. */
+export interface InboxEntry {
+  score: number;
+  id: string;
+}
+
+/**
+ * The inbox projection (Redis; rebuildable from the state stream): per approver
+ * subject the pending requests by due time, per person what they snoozed (by return
+ * time) and what they acted on (newest first, the last 1,000). Written from the
+ * request relay in each request's transition order.
+ */
+export interface InboxIndex {
+  /** Files the request's current state under every inbox it belongs in, and out of the others. Idempotent. */
+  project(r: ApprovalRequest): Promise<void>;
+  /**
+   * Entries after `after`, ascending, at most `limit`: for `pending` merged over the
+   * given subjects ("user:bob", "group:finance#member"); for the others `keys` is the person.
+   */
+  page(tenant: string, tab: InboxTab, keys: string[], after: InboxEntry | undefined, limit: number): Promise<InboxEntry[]>;
+}
+
 /** The authz service, as approvals needs it. */
 export interface AuthzGateway {
   check(tenant: string, principal: string, action: string, resource: string): Promise<CheckOutcome>;
@@ -50,6 +74,8 @@ export interface AuthzGateway {
    * by id, "group:<id>#member" (the tenant's group) by membership now.
    */
   matchApprover(tenant: string, principal: string, action: string, subjects: string[]): Promise<string[]>;
+  /** The tenant's groups the user is in (ids). */
+  groupsOf(tenant: string, user: string): Promise<string[]>;
   /** Up to `limit` members of the tenant's group, and whether there are more. */
   groupMembers(tenant: string, group: string, limit: number): Promise<{ users: string[]; truncated: boolean }>;
   registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[]): Promise<void>;
@@ -81,6 +107,7 @@ export interface ApprovalsDeps {
   watcher: RequestWatcher;
   authz: AuthzGateway;
   idempotency: IdempotencyStore;
+  inbox: InboxIndex;
   /** For events that are not part of a transition (refused votes). */
   events: EventSink;
   newEvent<T>(input: { type: string; subject: string; tenant: string; data: T; id?: string }): AssentEvent<T>;

@@ -48,18 +48,19 @@ const earliest = (...ds: (Date | undefined)[]): Date | undefined =>
  * While changes are requested the approvers' timers pause (the requester holds
  * the request); only expiry runs. A closed request has none.
  */
-export function wakeAt(r: Pick<ApprovalRequest, 'state' | 'timers'>): Date | undefined {
+export function wakeAt(r: Pick<ApprovalRequest, 'state' | 'timers' | 'snoozes'>): Date | undefined {
   const t = r.timers;
   if (r.state === 'CHANGES_REQUESTED') return t.expiresAt;
   if (r.state !== 'PENDING') return undefined;
-  return earliest(t.overdue ? undefined : t.dueAt, t.nextReminderAt, t.nextEscalationAt, t.expiresAt);
+  return earliest(t.overdue ? undefined : t.dueAt, t.nextReminderAt, t.nextEscalationAt, t.expiresAt, ...r.snoozes.map((s) => s.until));
 }
 
 export type FiredTimer =
   | { timer: 'expiry'; scheduledAt: Date }
   | { timer: 'sla'; scheduledAt: Date; notify: string[] }
   | { timer: 'reminder'; scheduledAt: Date; notify: string[]; missed: number }
-  | { timer: 'escalation'; scheduledAt: Date; notify: string[]; tier: number };
+  | { timer: 'escalation'; scheduledAt: Date; notify: string[]; tier: number }
+  | { timer: 'snooze'; scheduledAt: Date; notify: string[] };
 
 /** Subjects still asked to act: approvers of unmet requirements who have not voted on this submission. */
 export function awaiting(r: ApprovalRequest): string[] {
@@ -97,6 +98,12 @@ export function fireDue(r: ApprovalRequest, now: Date): { request: ApprovalReque
   }
   if (r.state !== 'PENDING') return { request: r, fired };
   let next: ApprovalRequest = { ...r, timers: t };
+  // Snoozes that ended: the request is back in those approvers' pending inbox.
+  const back = r.snoozes.filter((s) => s.until <= now);
+  if (back.length) {
+    next = { ...next, snoozes: r.snoozes.filter((s) => s.until > now) };
+    for (const s of back) fired.push({ timer: 'snooze', scheduledAt: s.until, notify: [`user:${s.user}`] });
+  }
   type Due = { kind: 'sla' | 'reminder' | 'escalation'; when: Date };
   for (let steps = 0; steps < 3 * MAX_CATCH_UP; steps++) {
     const candidates: Due[] = [];
@@ -150,6 +157,8 @@ function describe(f: FiredTimer, r: ApprovalRequest): string {
       return `overdue; ${f.notify.join(', ')} are told`;
     case 'reminder':
       return `reminder ${r.timers.remindersSent} to ${f.notify.join(', ')}`;
+    case 'snooze':
+      return `snooze of ${f.notify.join(', ')} ends`;
     case 'escalation': {
       const mode = r.schedule.escalation[f.tier]?.mode === 'REPLACE' ? 'replaces the approvers with' : 'adds';
       return `escalation tier ${f.tier} ${mode} ${f.notify.join(', ')}`;

@@ -74,6 +74,12 @@ export interface Submission {
   at: Date;
 }
 
+/** An approver set this request aside until `until`; it returns to their pending inbox then. */
+export interface Snooze {
+  user: string;
+  until: Date;
+}
+
 /** Progress of a request's timers; what is due next is derived from it (see domain/schedule.ts). */
 export interface TimerState {
   submittedAt: Date;
@@ -109,6 +115,7 @@ export interface ApprovalRequest {
   submission: number;
   submissions: Submission[];
   votes: Vote[];
+  snoozes: Snooze[];
   /** Who closed it (cancel, expiry = "system") and why. */
   closedBy: string;
   closeReason: string;

@@ -17,6 +17,8 @@ export interface RelationStore {
   removeGroupMember(tenant: string, group: string, user: string): Promise<void>;
   /** A page of a group's users in a stable order; `cursor` is the previous page's `next`. */
   listGroupMembers(tenant: string, group: string, page: { limit: number; cursor: string | undefined }): Promise<{ users: string[]; next: string | undefined }>;
+  /** The tenant's groups the user is in (ids, sorted). */
+  groupsOf(tenant: string, user: string): Promise<string[]>;
   /**
    * The approver subjects ("user:<id>", "group:<id>#member", of this tenant) that
    * include the user now, read at full consistency (never from a cache), so a

@@ -46,8 +46,13 @@ export function relationStoreContract(name: string, make: () => Promise<Relation
       expect(await store.matchSubjects(t, 'bob', among)).toEqual(['group:finance-leads#member', 'user:bob']);
       expect(await store.matchSubjects(t, 'carol', among)).toEqual(['user:carol']);
       expect(await store.matchSubjects(t, 'mallory', among)).toEqual([]);
+      await store.addGroupMember(t, 'security', 'bob');
+      expect(await store.groupsOf(t, 'bob')).toEqual(['finance-leads', 'security']);
+      expect(await store.groupsOf(other, 'bob')).toEqual([]);
+      await store.removeGroupMember(t, 'security', 'bob');
       await store.removeGroupMember(t, 'finance-leads', 'bob');
       await store.removeGroupMember(t, 'finance-leads', 'bob');
+      expect(await store.groupsOf(t, 'bob')).toEqual([]);
       expect(await store.isApprover(t, 'payouts.change_details', 'bob')).toBe(false);
       expect(await store.matchSubjects(t, 'bob', among)).toEqual(['user:bob']);
       expect((await store.listGroupMembers(t, 'finance-leads', { limit: 10, cursor: undefined })).users).toEqual(['okta:erin']);

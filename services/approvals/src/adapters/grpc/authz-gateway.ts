@@ -35,6 +35,10 @@ export class GrpcAuthzGateway implements AuthzGateway {
     return res.matched;
   }
 
+  async groupsOf(tenant: string, user: string) {
+    return (await this.call(() => this.client.listUserGroups({ tenant, user }, { signal: AbortSignal.timeout(5_000) }))).groups;
+  }
+
   async groupMembers(tenant: string, group: string, limit: number) {
     const res = await this.call(() => this.client.listGroupMembers({ tenant, group, pageSize: limit, pageToken: '' }, { signal: AbortSignal.timeout(5_000) }));
     return { users: res.users, truncated: res.nextPageToken !== '' };

@@ -1,11 +1,12 @@
 import { emptySchedule } from '../../domain/policy-rules.js';
-import type { ApprovalRequest, Requirement, Submission, TimerState, Vote } from '../../domain/types.js';
+import type { ApprovalRequest, Requirement, Snooze, Submission, TimerState, Vote } from '../../domain/types.js';
 
 type Dated<T, K extends keyof T> = Omit<T, K> & { [P in K]: undefined extends T[P] ? string | undefined : string };
 
 /** JSON form stored on the request's state subject (dates as ISO strings). */
-export type RequestJson = Omit<Dated<ApprovalRequest, 'createdAt' | 'updatedAt' | 'decidedAt' | 'grantExpiresAt' | 'wakeAt'>, 'votes' | 'timers' | 'submissions'> & {
+export type RequestJson = Omit<Dated<ApprovalRequest, 'createdAt' | 'updatedAt' | 'decidedAt' | 'grantExpiresAt' | 'wakeAt'>, 'votes' | 'timers' | 'submissions' | 'snoozes'> & {
   votes: Dated<Vote, 'at'>[];
+  snoozes?: Dated<Snooze, 'until'>[];
   timers: Dated<TimerState, 'submittedAt' | 'dueAt' | 'expiresAt' | 'nextReminderAt' | 'nextEscalationAt'>;
   submissions: Dated<Submission, 'at'>[];
 };
@@ -24,6 +25,7 @@ export const toJson = (r: ApprovalRequest): RequestJson => ({
   grantExpiresAt: iso(r.grantExpiresAt),
   wakeAt: iso(r.wakeAt),
   votes: r.votes.map((v) => ({ ...v, at: v.at.toISOString() })),
+  snoozes: r.snoozes.map((s) => ({ ...s, until: s.until.toISOString() })),
   submissions: r.submissions.map((s) => ({ ...s, at: s.at.toISOString() })),
   timers: {
     ...r.timers,
@@ -60,6 +62,7 @@ export function fromJson(stored: LegacyJson): ApprovalRequest {
     grantExpiresAt: date(j.grantExpiresAt),
     wakeAt: date(j.wakeAt),
     votes: j.votes.map((v) => ({ ...v, at: new Date(v.at) })),
+    snoozes: (j.snoozes ?? []).map((s) => ({ ...s, until: new Date(s.until) })),
     submissions: j.submissions.map((s) => ({ ...s, at: new Date(s.at) })),
     timers: {
       ...j.timers,

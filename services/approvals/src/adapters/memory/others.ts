@@ -51,6 +51,10 @@ export class MemoryAuthzGateway implements AuthzGateway {
     return this.members.has(`${tenant}|${principal}`) ? subjects.filter(includes) : [];
   }
 
+  async groupsOf(tenant: string, user: string) {
+    return [...(this.groups.get(tenant) ?? [])].filter(([, users]) => users.has(user)).map(([g]) => g).sort();
+  }
+
   async groupMembers(tenant: string, group: string, limit: number) {
     const all = [...(this.groups.get(tenant)?.get(group) ?? [])].sort();
     return { users: all.slice(0, limit), truncated: all.length > limit };

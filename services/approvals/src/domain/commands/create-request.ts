@@ -83,6 +83,7 @@ export async function createRequest(deps: ApprovalsDeps, caller: Principal, inpu
     submission: 1,
     submissions: [{ number: 1, justification, at: now }],
     votes: [],
+    snoozes: [],
     closedBy: '',
     closeReason: '',
     createdAt: now,

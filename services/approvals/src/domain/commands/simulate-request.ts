@@ -44,6 +44,7 @@ export async function simulateRequest(deps: ApprovalsDeps, caller: Principal, in
     submission: 1,
     submissions: [],
     votes: [],
+    snoozes: [],
     closedBy: '',
     closeReason: '',
     createdAt: at,

@@ -1,7 +1,10 @@
-import { UnavailableError, type AuthContext } from '@assent/platform';
-import type { approvalsv1 } from '@assent/proto';
+import { InvalidArgumentError, UnavailableError, type AuthContext } from '@assent/platform';
+import { approvalsv1 } from '@assent/proto';
 import type { CallContext } from 'nice-grpc';
+import { bulkAct, type BulkAction } from '../../domain/commands/bulk-act.js';
 import { cancelRequest } from '../../domain/commands/cancel-request.js';
+import { listInbox } from '../../domain/commands/list-inbox.js';
+import { snoozeRequest } from '../../domain/commands/snooze-request.js';
 import { commentRequest } from '../../domain/commands/comment-request.js';
 import { createRequest } from '../../domain/commands/create-request.js';
 import { decideRequest } from '../../domain/commands/decide-request.js';
@@ -13,7 +16,13 @@ import { resubmitRequest } from '../../domain/commands/resubmit-request.js';
 import { simulateRequest } from '../../domain/commands/simulate-request.js';
 import { watchRequest } from '../../domain/commands/watch-request.js';
 import type { ApprovalsDeps } from '../../domain/ports.js';
-import { fromProtoPolicy, fromProtoState, toProtoPolicy, toProtoRequest } from './mapping.js';
+import { fromProtoPolicy, fromProtoPreset, fromProtoState, fromProtoTab, statusName, toProtoPolicy, toProtoRequest } from './mapping.js';
+
+const bulkKinds: Partial<Record<approvalsv1.BulkActionKind, BulkAction['kind']>> = {
+  [approvalsv1.BulkActionKind.BULK_ACTION_KIND_APPROVE]: 'APPROVE',
+  [approvalsv1.BulkActionKind.BULK_ACTION_KIND_DECLINE]: 'DECLINE',
+  [approvalsv1.BulkActionKind.BULK_ACTION_KIND_SNOOZE]: 'SNOOZE',
+};
 
 type Ctx = CallContext & AuthContext;
 
@@ -72,6 +81,37 @@ export function approvalsService(deps: ApprovalsDeps, stopping: AbortSignal = ne
     },
     async cancel(req, ctx: Ctx) {
       return { request: toProtoRequest(await cancelRequest(deps, ctx.principal, req)) };
+    },
+    async snooze(req, ctx: Ctx) {
+      return { request: toProtoRequest(await snoozeRequest(deps, ctx.principal, { tenant: req.tenant, id: req.id, preset: fromProtoPreset(req.preset), until: req.until })) };
+    },
+    async listInbox(req, ctx: Ctx) {
+      const page = await listInbox(deps, ctx.principal, {
+        tenant: req.tenant,
+        tab: fromProtoTab(req.tab),
+        filter: { action: req.action, requester: req.requester, overdueOnly: req.overdueOnly },
+        pageSize: req.pageSize,
+        pageToken: req.pageToken,
+      });
+      return {
+        items: page.items.map((i) => ({ request: toProtoRequest(i.request), snoozedUntil: i.snoozedUntil, actedAt: i.actedAt })),
+        nextPageToken: page.nextPageToken,
+      };
+    },
+    async bulkAct(req, ctx: Ctx) {
+      const kind = bulkKinds[req.action];
+      if (!kind) throw InvalidArgumentError.field('action', 'must be APPROVE, DECLINE or SNOOZE');
+      const action: BulkAction = kind === 'SNOOZE' ? { kind, preset: fromProtoPreset(req.preset), until: req.until } : { kind, reason: req.reason };
+      const results = await bulkAct(deps, ctx.principal, { tenant: req.tenant, ids: req.ids, action });
+      return {
+        results: results.map((r) => ({
+          id: r.id,
+          ok: !r.error,
+          code: r.error ? (statusName[r.error.kind] ?? 'UNKNOWN') : '',
+          message: r.error?.message ?? '',
+          request: r.request && toProtoRequest(r.request),
+        })),
+      };
     },
   };
 }

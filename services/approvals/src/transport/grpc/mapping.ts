@@ -3,6 +3,8 @@ import { approvalsv1 } from '@assent/proto';
 import { policyJson, requestJson } from '../../domain/events.js';
 import { emptySchedule, type PolicyInput } from '../../domain/policy-rules.js';
 import type { ApprovalRequest, EscalationMode, Policy, RequestState, Schedule } from '../../domain/types.js';
+import type { SnoozePreset } from '../../domain/commands/snooze-request.js';
+import type { InboxTab } from '../../domain/ports.js';
 
 const states: Record<RequestState, approvalsv1.RequestState> = {
   PENDING: approvalsv1.RequestState.REQUEST_STATE_PENDING,
@@ -73,3 +75,42 @@ export function fromProtoPolicy(p: approvalsv1.Policy | undefined): PolicyInput 
     schedule: fromProtoSchedule(p.schedule),
   };
 }
+
+const presets: Partial<Record<approvalsv1.SnoozePreset, SnoozePreset>> = {
+  [approvalsv1.SnoozePreset.SNOOZE_PRESET_ONE_HOUR]: 'ONE_HOUR',
+  [approvalsv1.SnoozePreset.SNOOZE_PRESET_FOUR_HOURS]: 'FOUR_HOURS',
+  [approvalsv1.SnoozePreset.SNOOZE_PRESET_TOMORROW]: 'TOMORROW',
+  [approvalsv1.SnoozePreset.SNOOZE_PRESET_NEXT_WEEK]: 'NEXT_WEEK',
+};
+
+export function fromProtoPreset(p: approvalsv1.SnoozePreset): SnoozePreset | undefined {
+  if (p === approvalsv1.SnoozePreset.SNOOZE_PRESET_UNSPECIFIED) return undefined;
+  const preset = presets[p];
+  if (!preset) throw InvalidArgumentError.field('preset', 'is not a known snooze preset');
+  return preset;
+}
+
+const tabs: Partial<Record<approvalsv1.InboxTab, InboxTab>> = {
+  [approvalsv1.InboxTab.INBOX_TAB_UNSPECIFIED]: 'pending',
+  [approvalsv1.InboxTab.INBOX_TAB_PENDING]: 'pending',
+  [approvalsv1.InboxTab.INBOX_TAB_SNOOZED]: 'snoozed',
+  [approvalsv1.InboxTab.INBOX_TAB_DONE]: 'done',
+};
+
+export function fromProtoTab(t: approvalsv1.InboxTab): InboxTab {
+  const tab = tabs[t];
+  if (!tab) throw InvalidArgumentError.field('tab', 'is not a known inbox tab');
+  return tab;
+}
+
+/** The gRPC status name an item's refusal would have had as a call of its own. */
+export const statusName: Record<string, string> = {
+  invalid_argument: 'INVALID_ARGUMENT',
+  not_found: 'NOT_FOUND',
+  already_exists: 'ALREADY_EXISTS',
+  failed_precondition: 'FAILED_PRECONDITION',
+  permission_denied: 'PERMISSION_DENIED',
+  unauthenticated: 'UNAUTHENTICATED',
+  conflict: 'ABORTED',
+  resource_exhausted: 'RESOURCE_EXHAUSTED',
+};

@@ -37,6 +37,13 @@ export class MemoryRelationStore implements RelationStore {
     return { users, next: all.length > page.limit ? users.at(-1) : undefined };
   }
 
+  async groupsOf(tenant: string, user: string): Promise<string[]> {
+    return [...this.groups.entries()]
+      .filter(([key, users]) => key.startsWith(`${tenant}/`) && users.has(user))
+      .map(([key]) => key.slice(tenant.length + 1))
+      .sort();
+  }
+
   async matchSubjects(tenant: string, user: string, subjects: string[]): Promise<string[]> {
     return subjects.filter((s) => s === `user:${user}` || this.inGroup(tenant, s, user));
   }

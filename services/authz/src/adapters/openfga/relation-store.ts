@@ -139,6 +139,15 @@ export class OpenFgaRelationStore implements RelationStore {
     return { users: res.tuples.map((t) => fromFgaUser(t.key.user)), next: res.continuation_token || undefined };
   }
 
+  async groupsOf(tenant: string, user: string): Promise<string[]> {
+    const res = await guard(() => this.fga.listObjects({ user: fgaUser(user), relation: 'member', type: 'group' }, { consistency: ConsistencyPreference.HigherConsistency }));
+    const prefix = `group:${tenant}/`;
+    return res.objects
+      .filter((o) => o.startsWith(prefix))
+      .map((o) => o.slice(prefix.length))
+      .sort();
+  }
+
   async matchSubjects(tenant: string, user: string, subjects: string[]): Promise<string[]> {
     const checks = await Promise.all(
       subjects.map(async (s) => {

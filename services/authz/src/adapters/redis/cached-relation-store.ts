@@ -161,6 +161,10 @@ export class CachedRelationStore implements RelationStore {
     return this.inner.listGroupMembers(tenant, group, page);
   }
 
+  groupsOf(tenant: string, user: string): Promise<string[]> {
+    return this.inner.groupsOf(tenant, user);
+  }
+
   matchSubjects(tenant: string, user: string, subjects: string[]): Promise<string[]> {
     return this.inner.matchSubjects(tenant, user, subjects);
   }

@@ -6,6 +6,7 @@ import { checkAccess } from '../../domain/commands/check-access.js';
 import { changeGroupMember } from '../../domain/commands/change-group-member.js';
 import { checkApprover } from '../../domain/commands/check-approver.js';
 import { listGroupMembers } from '../../domain/commands/list-group-members.js';
+import { listUserGroups } from '../../domain/commands/list-user-groups.js';
 import { createTenant } from '../../domain/commands/create-tenant.js';
 import { listProtectedActions } from '../../domain/commands/list-protected-actions.js';
 import { registerProtectedAction } from '../../domain/commands/register-protected-action.js';
@@ -50,6 +51,9 @@ export function authzService(deps: AuthzDeps): authzv1.AuthzServiceImplementatio
     },
     async listGroupMembers(req, ctx: Ctx) {
       return listGroupMembers(deps, ctx.principal, req);
+    },
+    async listUserGroups(req, ctx: Ctx) {
+      return listUserGroups(deps, ctx.principal, req);
     },
     async registerProtectedAction(req, ctx: Ctx) {
       return { protectedAction: toProtoAction(await registerProtectedAction(deps, ctx.principal, req)) };

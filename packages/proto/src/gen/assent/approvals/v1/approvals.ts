@@ -172,6 +172,152 @@ export function escalationModeToJSON(object: EscalationMode): string {
   }
 }
 
+export enum SnoozePreset {
+  SNOOZE_PRESET_UNSPECIFIED = 0,
+  SNOOZE_PRESET_ONE_HOUR = 1,
+  SNOOZE_PRESET_FOUR_HOURS = 2,
+  /** SNOOZE_PRESET_TOMORROW - 09:00 UTC the next day. */
+  SNOOZE_PRESET_TOMORROW = 3,
+  /** SNOOZE_PRESET_NEXT_WEEK - 09:00 UTC next Monday. */
+  SNOOZE_PRESET_NEXT_WEEK = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function snoozePresetFromJSON(object: any): SnoozePreset {
+  switch (object) {
+    case 0:
+    case "SNOOZE_PRESET_UNSPECIFIED":
+      return SnoozePreset.SNOOZE_PRESET_UNSPECIFIED;
+    case 1:
+    case "SNOOZE_PRESET_ONE_HOUR":
+      return SnoozePreset.SNOOZE_PRESET_ONE_HOUR;
+    case 2:
+    case "SNOOZE_PRESET_FOUR_HOURS":
+      return SnoozePreset.SNOOZE_PRESET_FOUR_HOURS;
+    case 3:
+    case "SNOOZE_PRESET_TOMORROW":
+      return SnoozePreset.SNOOZE_PRESET_TOMORROW;
+    case 4:
+    case "SNOOZE_PRESET_NEXT_WEEK":
+      return SnoozePreset.SNOOZE_PRESET_NEXT_WEEK;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return SnoozePreset.UNRECOGNIZED;
+  }
+}
+
+export function snoozePresetToJSON(object: SnoozePreset): string {
+  switch (object) {
+    case SnoozePreset.SNOOZE_PRESET_UNSPECIFIED:
+      return "SNOOZE_PRESET_UNSPECIFIED";
+    case SnoozePreset.SNOOZE_PRESET_ONE_HOUR:
+      return "SNOOZE_PRESET_ONE_HOUR";
+    case SnoozePreset.SNOOZE_PRESET_FOUR_HOURS:
+      return "SNOOZE_PRESET_FOUR_HOURS";
+    case SnoozePreset.SNOOZE_PRESET_TOMORROW:
+      return "SNOOZE_PRESET_TOMORROW";
+    case SnoozePreset.SNOOZE_PRESET_NEXT_WEEK:
+      return "SNOOZE_PRESET_NEXT_WEEK";
+    case SnoozePreset.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export enum InboxTab {
+  INBOX_TAB_UNSPECIFIED = 0,
+  /** INBOX_TAB_PENDING - Waiting for the caller (directly or through a group), due first. */
+  INBOX_TAB_PENDING = 1,
+  /** INBOX_TAB_SNOOZED - Set aside by the caller, by return time. */
+  INBOX_TAB_SNOOZED = 2,
+  /** INBOX_TAB_DONE - Acted on by the caller, newest first (the last 1,000). */
+  INBOX_TAB_DONE = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function inboxTabFromJSON(object: any): InboxTab {
+  switch (object) {
+    case 0:
+    case "INBOX_TAB_UNSPECIFIED":
+      return InboxTab.INBOX_TAB_UNSPECIFIED;
+    case 1:
+    case "INBOX_TAB_PENDING":
+      return InboxTab.INBOX_TAB_PENDING;
+    case 2:
+    case "INBOX_TAB_SNOOZED":
+      return InboxTab.INBOX_TAB_SNOOZED;
+    case 3:
+    case "INBOX_TAB_DONE":
+      return InboxTab.INBOX_TAB_DONE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return InboxTab.UNRECOGNIZED;
+  }
+}
+
+export function inboxTabToJSON(object: InboxTab): string {
+  switch (object) {
+    case InboxTab.INBOX_TAB_UNSPECIFIED:
+      return "INBOX_TAB_UNSPECIFIED";
+    case InboxTab.INBOX_TAB_PENDING:
+      return "INBOX_TAB_PENDING";
+    case InboxTab.INBOX_TAB_SNOOZED:
+      return "INBOX_TAB_SNOOZED";
+    case InboxTab.INBOX_TAB_DONE:
+      return "INBOX_TAB_DONE";
+    case InboxTab.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export enum BulkActionKind {
+  BULK_ACTION_KIND_UNSPECIFIED = 0,
+  BULK_ACTION_KIND_APPROVE = 1,
+  BULK_ACTION_KIND_DECLINE = 2,
+  BULK_ACTION_KIND_SNOOZE = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function bulkActionKindFromJSON(object: any): BulkActionKind {
+  switch (object) {
+    case 0:
+    case "BULK_ACTION_KIND_UNSPECIFIED":
+      return BulkActionKind.BULK_ACTION_KIND_UNSPECIFIED;
+    case 1:
+    case "BULK_ACTION_KIND_APPROVE":
+      return BulkActionKind.BULK_ACTION_KIND_APPROVE;
+    case 2:
+    case "BULK_ACTION_KIND_DECLINE":
+      return BulkActionKind.BULK_ACTION_KIND_DECLINE;
+    case 3:
+    case "BULK_ACTION_KIND_SNOOZE":
+      return BulkActionKind.BULK_ACTION_KIND_SNOOZE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return BulkActionKind.UNRECOGNIZED;
+  }
+}
+
+export function bulkActionKindToJSON(object: BulkActionKind): string {
+  switch (object) {
+    case BulkActionKind.BULK_ACTION_KIND_UNSPECIFIED:
+      return "BULK_ACTION_KIND_UNSPECIFIED";
+    case BulkActionKind.BULK_ACTION_KIND_APPROVE:
+      return "BULK_ACTION_KIND_APPROVE";
+    case BulkActionKind.BULK_ACTION_KIND_DECLINE:
+      return "BULK_ACTION_KIND_DECLINE";
+    case BulkActionKind.BULK_ACTION_KIND_SNOOZE:
+      return "BULK_ACTION_KIND_SNOOZE";
+    case BulkActionKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /**
  * A set of approvers of whom `quorum` must approve. A policy's requirements are
  * ANDed: e.g. one of group:finance-leads AND one of group:security. Each approver
@@ -322,6 +468,13 @@ export interface ApprovalRequest {
   closeReason: string;
   /** Approver subjects still asked to act (unmet requirements, not yet voted). */
   awaiting: string[];
+  /** Approvers who set the request aside, until when. */
+  snoozes: RequestSnooze[];
+}
+
+export interface RequestSnooze {
+  user: string;
+  until: Date | undefined;
 }
 
 export interface PutPolicyRequest {
@@ -487,6 +640,77 @@ export interface CancelRequest {
 
 export interface CancelResponse {
   request: ApprovalRequest | undefined;
+}
+
+export interface SnoozeRequest {
+  tenant: string;
+  id: string;
+  /** A preset, or `until` (at most 30 days ahead); one of the two. */
+  preset: SnoozePreset;
+  until: Date | undefined;
+}
+
+export interface SnoozeResponse {
+  request: ApprovalRequest | undefined;
+}
+
+export interface ListInboxRequest {
+  tenant: string;
+  /** Defaults to pending. */
+  tab: InboxTab;
+  /** Only this action. */
+  action: string;
+  /** Only requests by this user. */
+  requester: string;
+  /** Only requests past their due time. */
+  overdueOnly: boolean;
+  /** At most 100; defaults to 20. */
+  pageSize: number;
+  pageToken: string;
+}
+
+export interface InboxItem {
+  request:
+    | ApprovalRequest
+    | undefined;
+  /** Snoozed tab: when it returns to pending. */
+  snoozedUntil:
+    | Date
+    | undefined;
+  /** Done tab: when the caller acted. */
+  actedAt: Date | undefined;
+}
+
+export interface ListInboxResponse {
+  items: InboxItem[];
+  /** Empty on the last page. A page may hold fewer items than asked and still have a token. */
+  nextPageToken: string;
+}
+
+export interface BulkActRequest {
+  tenant: string;
+  ids: string[];
+  action: BulkActionKind;
+  /** Approve and decline: the reason (required). */
+  reason: string;
+  /** Snooze: a preset or until. */
+  preset: SnoozePreset;
+  until: Date | undefined;
+}
+
+export interface BulkItemResult {
+  id: string;
+  ok: boolean;
+  /** When refused: the status it would have had on its own (e.g. FAILED_PRECONDITION) and why. */
+  code: string;
+  message: string;
+  /** When it worked: the request after the action. */
+  request: ApprovalRequest | undefined;
+}
+
+export interface BulkActResponse {
+  /** One per id, in the order given. */
+  results: BulkItemResult[];
 }
 
 export interface WatchRequestRequest {
@@ -1659,6 +1883,7 @@ function createBaseApprovalRequest(): ApprovalRequest {
     closedBy: "",
     closeReason: "",
     awaiting: [],
+    snoozes: [],
   };
 }
 
@@ -1738,6 +1963,9 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     }
     for (const v of message.awaiting) {
       writer.uint32(202).string(v!);
+    }
+    for (const v of message.snoozes) {
+      RequestSnooze.encode(v!, writer.uint32(210).fork()).join();
     }
     return writer;
   },
@@ -1955,6 +2183,14 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
             message.awaiting.push(reader.string());
             continue;
           }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.snoozes.push(RequestSnooze.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2036,6 +2272,9 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
       awaiting: globalThis.Array.isArray(object?.awaiting)
         ? object.awaiting.map((e: any) => globalThis.String(e))
         : [],
+      snoozes: globalThis.Array.isArray(object?.snoozes)
+        ? object.snoozes.map((e: any) => RequestSnooze.fromJSON(e))
+        : [],
     };
   },
 
@@ -2116,6 +2355,9 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     if (message.awaiting?.length) {
       obj.awaiting = message.awaiting;
     }
+    if (message.snoozes?.length) {
+      obj.snoozes = message.snoozes.map((e) => RequestSnooze.toJSON(e));
+    }
     return obj;
   },
 
@@ -2153,6 +2395,92 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     message.closedBy = object.closedBy ?? "";
     message.closeReason = object.closeReason ?? "";
     message.awaiting = object.awaiting?.map((e) => e) || [];
+    message.snoozes = object.snoozes?.map((e) => RequestSnooze.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRequestSnooze(): RequestSnooze {
+  return { user: "", until: undefined };
+}
+
+export const RequestSnooze: MessageFns<RequestSnooze> = {
+  encode(message: RequestSnooze, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== "") {
+      writer.uint32(10).string(message.user);
+    }
+    if (message.until !== undefined) {
+      Timestamp.encode(toTimestamp(message.until), writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestSnooze {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestSnooze();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.until = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestSnooze {
+    return {
+      user: isSet(object.user) ? globalThis.String(object.user) : "",
+      until: isSet(object.until) ? fromJsonTimestamp(object.until) : undefined,
+    };
+  },
+
+  toJSON(message: RequestSnooze): unknown {
+    const obj: any = {};
+    if (message.user !== "") {
+      obj.user = message.user;
+    }
+    if (message.until !== undefined) {
+      obj.until = message.until.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RequestSnooze>): RequestSnooze {
+    return RequestSnooze.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RequestSnooze>): RequestSnooze {
+    const message = createBaseRequestSnooze();
+    message.user = object.user ?? "";
+    message.until = object.until ?? undefined;
     return message;
   },
 };
@@ -4527,6 +4855,924 @@ export const CancelResponse: MessageFns<CancelResponse> = {
   },
 };
 
+function createBaseSnoozeRequest(): SnoozeRequest {
+  return { tenant: "", id: "", preset: 0, until: undefined };
+}
+
+export const SnoozeRequest: MessageFns<SnoozeRequest> = {
+  encode(message: SnoozeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.preset !== 0) {
+      writer.uint32(24).int32(message.preset);
+    }
+    if (message.until !== undefined) {
+      Timestamp.encode(toTimestamp(message.until), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SnoozeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSnoozeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.preset = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.until = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SnoozeRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      preset: isSet(object.preset) ? snoozePresetFromJSON(object.preset) : 0,
+      until: isSet(object.until) ? fromJsonTimestamp(object.until) : undefined,
+    };
+  },
+
+  toJSON(message: SnoozeRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.preset !== 0) {
+      obj.preset = snoozePresetToJSON(message.preset);
+    }
+    if (message.until !== undefined) {
+      obj.until = message.until.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SnoozeRequest>): SnoozeRequest {
+    return SnoozeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SnoozeRequest>): SnoozeRequest {
+    const message = createBaseSnoozeRequest();
+    message.tenant = object.tenant ?? "";
+    message.id = object.id ?? "";
+    message.preset = object.preset ?? 0;
+    message.until = object.until ?? undefined;
+    return message;
+  },
+};
+
+function createBaseSnoozeResponse(): SnoozeResponse {
+  return { request: undefined };
+}
+
+export const SnoozeResponse: MessageFns<SnoozeResponse> = {
+  encode(message: SnoozeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      ApprovalRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SnoozeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSnoozeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SnoozeResponse {
+    return { request: isSet(object.request) ? ApprovalRequest.fromJSON(object.request) : undefined };
+  },
+
+  toJSON(message: SnoozeResponse): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = ApprovalRequest.toJSON(message.request);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SnoozeResponse>): SnoozeResponse {
+    return SnoozeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SnoozeResponse>): SnoozeResponse {
+    const message = createBaseSnoozeResponse();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? ApprovalRequest.fromPartial(object.request)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListInboxRequest(): ListInboxRequest {
+  return { tenant: "", tab: 0, action: "", requester: "", overdueOnly: false, pageSize: 0, pageToken: "" };
+}
+
+export const ListInboxRequest: MessageFns<ListInboxRequest> = {
+  encode(message: ListInboxRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.tab !== 0) {
+      writer.uint32(16).int32(message.tab);
+    }
+    if (message.action !== "") {
+      writer.uint32(26).string(message.action);
+    }
+    if (message.requester !== "") {
+      writer.uint32(34).string(message.requester);
+    }
+    if (message.overdueOnly !== false) {
+      writer.uint32(40).bool(message.overdueOnly);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(48).uint32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(58).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListInboxRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListInboxRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.tab = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requester = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.overdueOnly = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.pageSize = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListInboxRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      tab: isSet(object.tab) ? inboxTabFromJSON(object.tab) : 0,
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      requester: isSet(object.requester) ? globalThis.String(object.requester) : "",
+      overdueOnly: isSet(object.overdueOnly)
+        ? globalThis.Boolean(object.overdueOnly)
+        : isSet(object.overdue_only)
+        ? globalThis.Boolean(object.overdue_only)
+        : false,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListInboxRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.tab !== 0) {
+      obj.tab = inboxTabToJSON(message.tab);
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.requester !== "") {
+      obj.requester = message.requester;
+    }
+    if (message.overdueOnly !== false) {
+      obj.overdueOnly = message.overdueOnly;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListInboxRequest>): ListInboxRequest {
+    return ListInboxRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListInboxRequest>): ListInboxRequest {
+    const message = createBaseListInboxRequest();
+    message.tenant = object.tenant ?? "";
+    message.tab = object.tab ?? 0;
+    message.action = object.action ?? "";
+    message.requester = object.requester ?? "";
+    message.overdueOnly = object.overdueOnly ?? false;
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseInboxItem(): InboxItem {
+  return { request: undefined, snoozedUntil: undefined, actedAt: undefined };
+}
+
+export const InboxItem: MessageFns<InboxItem> = {
+  encode(message: InboxItem, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      ApprovalRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    if (message.snoozedUntil !== undefined) {
+      Timestamp.encode(toTimestamp(message.snoozedUntil), writer.uint32(18).fork()).join();
+    }
+    if (message.actedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.actedAt), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InboxItem {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInboxItem();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.snoozedUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.actedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): InboxItem {
+    return {
+      request: isSet(object.request) ? ApprovalRequest.fromJSON(object.request) : undefined,
+      snoozedUntil: isSet(object.snoozedUntil)
+        ? fromJsonTimestamp(object.snoozedUntil)
+        : isSet(object.snoozed_until)
+        ? fromJsonTimestamp(object.snoozed_until)
+        : undefined,
+      actedAt: isSet(object.actedAt)
+        ? fromJsonTimestamp(object.actedAt)
+        : isSet(object.acted_at)
+        ? fromJsonTimestamp(object.acted_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: InboxItem): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = ApprovalRequest.toJSON(message.request);
+    }
+    if (message.snoozedUntil !== undefined) {
+      obj.snoozedUntil = message.snoozedUntil.toISOString();
+    }
+    if (message.actedAt !== undefined) {
+      obj.actedAt = message.actedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<InboxItem>): InboxItem {
+    return InboxItem.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<InboxItem>): InboxItem {
+    const message = createBaseInboxItem();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? ApprovalRequest.fromPartial(object.request)
+      : undefined;
+    message.snoozedUntil = object.snoozedUntil ?? undefined;
+    message.actedAt = object.actedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListInboxResponse(): ListInboxResponse {
+  return { items: [], nextPageToken: "" };
+}
+
+export const ListInboxResponse: MessageFns<ListInboxResponse> = {
+  encode(message: ListInboxResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.items) {
+      InboxItem.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListInboxResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListInboxResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.items.push(InboxItem.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListInboxResponse {
+    return {
+      items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => InboxItem.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListInboxResponse): unknown {
+    const obj: any = {};
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => InboxItem.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListInboxResponse>): ListInboxResponse {
+    return ListInboxResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListInboxResponse>): ListInboxResponse {
+    const message = createBaseListInboxResponse();
+    message.items = object.items?.map((e) => InboxItem.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseBulkActRequest(): BulkActRequest {
+  return { tenant: "", ids: [], action: 0, reason: "", preset: 0, until: undefined };
+}
+
+export const BulkActRequest: MessageFns<BulkActRequest> = {
+  encode(message: BulkActRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    for (const v of message.ids) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.action !== 0) {
+      writer.uint32(24).int32(message.action);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    if (message.preset !== 0) {
+      writer.uint32(40).int32(message.preset);
+    }
+    if (message.until !== undefined) {
+      Timestamp.encode(toTimestamp(message.until), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BulkActRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBulkActRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.ids.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.action = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.preset = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.until = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BulkActRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      ids: globalThis.Array.isArray(object?.ids) ? object.ids.map((e: any) => globalThis.String(e)) : [],
+      action: isSet(object.action) ? bulkActionKindFromJSON(object.action) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      preset: isSet(object.preset) ? snoozePresetFromJSON(object.preset) : 0,
+      until: isSet(object.until) ? fromJsonTimestamp(object.until) : undefined,
+    };
+  },
+
+  toJSON(message: BulkActRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.ids?.length) {
+      obj.ids = message.ids;
+    }
+    if (message.action !== 0) {
+      obj.action = bulkActionKindToJSON(message.action);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.preset !== 0) {
+      obj.preset = snoozePresetToJSON(message.preset);
+    }
+    if (message.until !== undefined) {
+      obj.until = message.until.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BulkActRequest>): BulkActRequest {
+    return BulkActRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BulkActRequest>): BulkActRequest {
+    const message = createBaseBulkActRequest();
+    message.tenant = object.tenant ?? "";
+    message.ids = object.ids?.map((e) => e) || [];
+    message.action = object.action ?? 0;
+    message.reason = object.reason ?? "";
+    message.preset = object.preset ?? 0;
+    message.until = object.until ?? undefined;
+    return message;
+  },
+};
+
+function createBaseBulkItemResult(): BulkItemResult {
+  return { id: "", ok: false, code: "", message: "", request: undefined };
+}
+
+export const BulkItemResult: MessageFns<BulkItemResult> = {
+  encode(message: BulkItemResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.ok !== false) {
+      writer.uint32(16).bool(message.ok);
+    }
+    if (message.code !== "") {
+      writer.uint32(26).string(message.code);
+    }
+    if (message.message !== "") {
+      writer.uint32(34).string(message.message);
+    }
+    if (message.request !== undefined) {
+      ApprovalRequest.encode(message.request, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BulkItemResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBulkItemResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.ok = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.request = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BulkItemResult {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      ok: isSet(object.ok) ? globalThis.Boolean(object.ok) : false,
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      request: isSet(object.request) ? ApprovalRequest.fromJSON(object.request) : undefined,
+    };
+  },
+
+  toJSON(message: BulkItemResult): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.ok !== false) {
+      obj.ok = message.ok;
+    }
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.request !== undefined) {
+      obj.request = ApprovalRequest.toJSON(message.request);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BulkItemResult>): BulkItemResult {
+    return BulkItemResult.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BulkItemResult>): BulkItemResult {
+    const message = createBaseBulkItemResult();
+    message.id = object.id ?? "";
+    message.ok = object.ok ?? false;
+    message.code = object.code ?? "";
+    message.message = object.message ?? "";
+    message.request = (object.request !== undefined && object.request !== null)
+      ? ApprovalRequest.fromPartial(object.request)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseBulkActResponse(): BulkActResponse {
+  return { results: [] };
+}
+
+export const BulkActResponse: MessageFns<BulkActResponse> = {
+  encode(message: BulkActResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      BulkItemResult.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BulkActResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBulkActResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(BulkItemResult.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BulkActResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => BulkItemResult.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: BulkActResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => BulkItemResult.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BulkActResponse>): BulkActResponse {
+    return BulkActResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BulkActResponse>): BulkActResponse {
+    const message = createBaseBulkActResponse();
+    message.results = object.results?.map((e) => BulkItemResult.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseWatchRequestRequest(): WatchRequestRequest {
   return { tenant: "", id: "" };
 }
@@ -4809,6 +6055,42 @@ export const ApprovalsServiceDefinition = {
       options: {},
     },
     /**
+     * Snooze sets a pending request aside for the calling approver until a time (or a
+     * preset); it returns to their pending inbox by itself then.
+     */
+    snooze: {
+      name: "Snooze",
+      requestType: SnoozeRequest as typeof SnoozeRequest,
+      requestStream: false,
+      responseType: SnoozeResponse as typeof SnoozeResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * ListInbox lists the caller's inbox: pending (due first), snoozed or done, with
+     * filters and cursor pagination, from an index.
+     */
+    listInbox: {
+      name: "ListInbox",
+      requestType: ListInboxRequest as typeof ListInboxRequest,
+      requestStream: false,
+      responseType: ListInboxResponse as typeof ListInboxResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /**
+     * BulkAct approves, declines or snoozes up to 100 requests, each on its own, with a
+     * result per item in the order given.
+     */
+    bulkAct: {
+      name: "BulkAct",
+      requestType: BulkActRequest as typeof BulkActRequest,
+      requestStream: false,
+      responseType: BulkActResponse as typeof BulkActResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
      * WatchRequest streams one request: its current state at once, then every later
      * revision in order, each exactly once, so callers wait without polling. Same
      * authorization as GetRequest (NOT_FOUND if the request does not exist).
@@ -4879,6 +6161,21 @@ export interface ApprovalsServiceImplementation<CallContextExt = {}> {
   /** Cancel withdraws an open request (requester only). */
   cancel(request: CancelRequest, context: CallContext & CallContextExt): Promise<DeepPartial<CancelResponse>>;
   /**
+   * Snooze sets a pending request aside for the calling approver until a time (or a
+   * preset); it returns to their pending inbox by itself then.
+   */
+  snooze(request: SnoozeRequest, context: CallContext & CallContextExt): Promise<DeepPartial<SnoozeResponse>>;
+  /**
+   * ListInbox lists the caller's inbox: pending (due first), snoozed or done, with
+   * filters and cursor pagination, from an index.
+   */
+  listInbox(request: ListInboxRequest, context: CallContext & CallContextExt): Promise<DeepPartial<ListInboxResponse>>;
+  /**
+   * BulkAct approves, declines or snoozes up to 100 requests, each on its own, with a
+   * result per item in the order given.
+   */
+  bulkAct(request: BulkActRequest, context: CallContext & CallContextExt): Promise<DeepPartial<BulkActResponse>>;
+  /**
    * WatchRequest streams one request: its current state at once, then every later
    * revision in order, each exactly once, so callers wait without polling. Same
    * authorization as GetRequest (NOT_FOUND if the request does not exist).
@@ -4943,6 +6240,21 @@ export interface ApprovalsServiceClient<CallOptionsExt = {}> {
   resubmit(request: DeepPartial<ResubmitRequest>, options?: CallOptions & CallOptionsExt): Promise<ResubmitResponse>;
   /** Cancel withdraws an open request (requester only). */
   cancel(request: DeepPartial<CancelRequest>, options?: CallOptions & CallOptionsExt): Promise<CancelResponse>;
+  /**
+   * Snooze sets a pending request aside for the calling approver until a time (or a
+   * preset); it returns to their pending inbox by itself then.
+   */
+  snooze(request: DeepPartial<SnoozeRequest>, options?: CallOptions & CallOptionsExt): Promise<SnoozeResponse>;
+  /**
+   * ListInbox lists the caller's inbox: pending (due first), snoozed or done, with
+   * filters and cursor pagination, from an index.
+   */
+  listInbox(request: DeepPartial<ListInboxRequest>, options?: CallOptions & CallOptionsExt): Promise<ListInboxResponse>;
+  /**
+   * BulkAct approves, declines or snoozes up to 100 requests, each on its own, with a
+   * result per item in the order given.
+   */
+  bulkAct(request: DeepPartial<BulkActRequest>, options?: CallOptions & CallOptionsExt): Promise<BulkActResponse>;
   /**
    * WatchRequest streams one request: its current state at once, then every later
    * revision in order, each exactly once, so callers wait without polling. Same

@@ -144,6 +144,17 @@ export interface ListGroupMembersRequest {
   pageToken: string;
 }
 
+export interface ListUserGroupsRequest {
+  tenant: string;
+  /** Defaults to the caller. */
+  user: string;
+}
+
+export interface ListUserGroupsResponse {
+  /** Group ids, e.g. "finance-leads", sorted. */
+  groups: string[];
+}
+
 export interface ListGroupMembersResponse {
   users: string[];
   nextPageToken: string;
@@ -1265,6 +1276,160 @@ export const ListGroupMembersRequest: MessageFns<ListGroupMembersRequest> = {
     message.group = object.group ?? "";
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListUserGroupsRequest(): ListUserGroupsRequest {
+  return { tenant: "", user: "" };
+}
+
+export const ListUserGroupsRequest: MessageFns<ListUserGroupsRequest> = {
+  encode(message: ListUserGroupsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.user !== "") {
+      writer.uint32(18).string(message.user);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListUserGroupsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListUserGroupsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.user = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListUserGroupsRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      user: isSet(object.user) ? globalThis.String(object.user) : "",
+    };
+  },
+
+  toJSON(message: ListUserGroupsRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.user !== "") {
+      obj.user = message.user;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListUserGroupsRequest>): ListUserGroupsRequest {
+    return ListUserGroupsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListUserGroupsRequest>): ListUserGroupsRequest {
+    const message = createBaseListUserGroupsRequest();
+    message.tenant = object.tenant ?? "";
+    message.user = object.user ?? "";
+    return message;
+  },
+};
+
+function createBaseListUserGroupsResponse(): ListUserGroupsResponse {
+  return { groups: [] };
+}
+
+export const ListUserGroupsResponse: MessageFns<ListUserGroupsResponse> = {
+  encode(message: ListUserGroupsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.groups) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListUserGroupsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListUserGroupsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.groups.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListUserGroupsResponse {
+    return {
+      groups: globalThis.Array.isArray(object?.groups) ? object.groups.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: ListUserGroupsResponse): unknown {
+    const obj: any = {};
+    if (message.groups?.length) {
+      obj.groups = message.groups;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListUserGroupsResponse>): ListUserGroupsResponse {
+    return ListUserGroupsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListUserGroupsResponse>): ListUserGroupsResponse {
+    const message = createBaseListUserGroupsResponse();
+    message.groups = object.groups?.map((e) => e) || [];
     return message;
   },
 };
@@ -2768,6 +2933,18 @@ export const AuthzServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /**
+     * ListUserGroups lists the tenant's groups a user is a member of (e.g. to build
+     * the user's approval inbox).
+     */
+    listUserGroups: {
+      name: "ListUserGroups",
+      requestType: ListUserGroupsRequest as typeof ListUserGroupsRequest,
+      requestStream: false,
+      responseType: ListUserGroupsResponse as typeof ListUserGroupsResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
     registerProtectedAction: {
       name: "RegisterProtectedAction",
       requestType: RegisterProtectedActionRequest as typeof RegisterProtectedActionRequest,
@@ -2835,6 +3012,14 @@ export interface AuthzServiceImplementation<CallContextExt = {}> {
     request: ListGroupMembersRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ListGroupMembersResponse>>;
+  /**
+   * ListUserGroups lists the tenant's groups a user is a member of (e.g. to build
+   * the user's approval inbox).
+   */
+  listUserGroups(
+    request: ListUserGroupsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListUserGroupsResponse>>;
   registerProtectedAction(
     request: RegisterProtectedActionRequest,
     context: CallContext & CallContextExt,
@@ -2889,6 +3074,14 @@ export interface AuthzServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<ListGroupMembersRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ListGroupMembersResponse>;
+  /**
+   * ListUserGroups lists the tenant's groups a user is a member of (e.g. to build
+   * the user's approval inbox).
+   */
+  listUserGroups(
+    request: DeepPartial<ListUserGroupsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListUserGroupsResponse>;
   registerProtectedAction(
     request: DeepPartial<RegisterProtectedActionRequest>,
     options?: CallOptions & CallOptionsExt,

@@ -46,7 +46,8 @@ export interface ApprovalDecided {
 
 /**
  * types: assent.approval.changes_requested.v1, assent.approval.resubmitted.v1,
- * assent.approval.commented.v1, assent.approval.cancelled.v1
+ * assent.approval.commented.v1, assent.approval.cancelled.v1,
+ * assent.approval.snoozed.v1 (reason: "until <RFC 3339 time>")
  */
 export interface ApprovalActed {
   request:
@@ -60,13 +61,14 @@ export interface ApprovalActed {
 
 /**
  * types: assent.approval.expired.v1, assent.approval.overdue.v1,
- * assent.approval.reminder.v1, assent.approval.escalated.v1
+ * assent.approval.reminder.v1, assent.approval.escalated.v1,
+ * assent.approval.unsnoozed.v1 (a snooze ended; notify names the approver)
  */
 export interface ApprovalTimerFired {
   request:
     | ApprovalRequest
     | undefined;
-  /** "expiry", "sla", "reminder" or "escalation". */
+  /** "expiry", "sla", "reminder", "escalation" or "snooze". */
   timer: string;
   /** When it was due (the event's time is when it fired). */
   scheduledAt:
