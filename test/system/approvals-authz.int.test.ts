@@ -132,6 +132,28 @@ describe('approvals with real authz, OpenFGA, NATS and Redis', () => {
     ]);
   });
 
+  it("files a request in each approver's inbox through their groups, until they act; snoozed ones come back", async () => {
+    const alice = await as('alice');
+    const id = (await alice.createRequest({ tenant: 'acme', action: 'payouts.approve_vendor', resource: 'vendor/inbox', justification: 'new vendor', idempotencyKey: '' })).request?.id as string;
+    const pending = async (who: string) =>
+      (await (await as(who)).listInbox({ tenant: 'acme', tab: approvalsv1.InboxTab.INBOX_TAB_PENDING, action: '', requester: '', overdueOnly: false, pageSize: 50, pageToken: '' })).items.map((i) => i.request?.id);
+    // The index is written by the relay just after the transition: wait for it, no longer.
+    await expect.poll(() => pending('erin'), { timeout: 5_000 }).toContain(id);
+    expect(await pending('carol')).toContain(id);
+    expect(await pending('alice')).not.toContain(id);
+    const erin = await as('erin');
+    await erin.approve({ tenant: 'acme', id, comment: 'finance ok' });
+    await expect.poll(() => pending('erin'), { timeout: 5_000 }).not.toContain(id);
+    const done = await erin.listInbox({ tenant: 'acme', tab: approvalsv1.InboxTab.INBOX_TAB_DONE, action: '', requester: '', overdueOnly: false, pageSize: 50, pageToken: '' });
+    expect(done.items.map((i) => i.request?.id)).toContain(id);
+    const carol = await as('carol');
+    await carol.snooze({ tenant: 'acme', id, preset: approvalsv1.SnoozePreset.SNOOZE_PRESET_UNSPECIFIED, until: new Date(Date.now() + 1_500) });
+    await expect.poll(() => pending('carol'), { timeout: 5_000 }).not.toContain(id);
+    await expect.poll(() => pending('carol'), { timeout: 10_000 }).toContain(id);
+    const bulk = await carol.bulkAct({ tenant: 'acme', ids: [id], action: approvalsv1.BulkActionKind.BULK_ACTION_KIND_APPROVE, reason: 'security ok', preset: 0, until: undefined });
+    expect(bulk.results.map((r) => [r.ok, r.request?.state])).toEqual([[true, approvalsv1.RequestState.REQUEST_STATE_APPROVED]]);
+  });
+
   it('fires reminder, escalation and expiry through the scheduler, each once and on time', async () => {
     const admin = await as('root', ['admin']);
     await admin.putPolicy({
@@ -188,6 +210,6 @@ describe('approvals with real authz, OpenFGA, NATS and Redis', () => {
     const mallory = await as('mallory');
     await expect(mallory.createRequest({ tenant: 'acme', action: 'payouts.change_details', resource: 'acct/2', justification: 'x', idempotencyKey: '' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
     const list = await alice.listRequests({ tenant: 'acme', state: approvalsv1.RequestState.REQUEST_STATE_UNSPECIFIED, pageSize: 10, pageToken: '' });
-    expect(list.requests).toHaveLength(4);
+    expect(list.requests).toHaveLength(5);
   });
 });
