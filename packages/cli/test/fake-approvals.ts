@@ -136,6 +136,13 @@ export async function startFakeApprovals() {
       requests.set(r.id, cancelled);
       return { request: cancelled };
     },
+    async reassign(req, ctx) {
+      seen('reassign', req, ctx);
+      const r = find(req.id);
+      const next = { ...r, handoffs: [...r.handoffs, { from: subjectOf(ctx), to: req.to, at: created, reason: req.reason, requirements: ['approvers'] }] };
+      requests.set(r.id, next);
+      return { request: next };
+    },
     async snooze(req, ctx) {
       seen('snooze', req, ctx);
       const r = find(req.id);

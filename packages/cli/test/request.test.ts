@@ -179,6 +179,9 @@ describe('inbox and snooze', () => {
     await runCli(['--as', 'bob', 'request', 'snooze', id, '--until', '2026-12-01T09:00:00Z'], { env });
     expect(lastCall()).toMatchObject({ method: 'snooze', request: { until: new Date('2026-12-01T09:00:00Z'), preset: 0 } });
     expect((await runCli(['--as', 'bob', 'request', 'snooze', id], { env })).code).toBe(2);
+    const handed = await runCli(['--as', 'bob', 'request', 'reassign', id, '--to', 'dave', '--reason', 'on leave'], { env });
+    expect(lastCall()).toMatchObject({ method: 'reassign', request: { id, to: 'dave', reason: 'on leave' } });
+    expect(handed.stdout).toMatch(/^handoffs: +bob → dave \(on leave\)$/m);
   });
 
   it('acts in bulk with a result per request, 100 per call and progress for more', async () => {

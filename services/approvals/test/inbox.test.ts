@@ -6,6 +6,7 @@ import { decideRequest } from '../src/domain/commands/decide-request.js';
 import { fireTimers } from '../src/domain/commands/fire-timers.js';
 import { listInbox, type InboxFilter } from '../src/domain/commands/list-inbox.js';
 import { putPolicy } from '../src/domain/commands/put-policy.js';
+import { reassignRequest } from '../src/domain/commands/reassign-request.js';
 import { presetUntil, snoozeRequest } from '../src/domain/commands/snooze-request.js';
 import { emptySchedule, type PolicyInput } from '../src/domain/policy-rules.js';
 import type { InboxTab } from '../src/domain/ports.js';
@@ -136,5 +137,35 @@ describe('inbox', () => {
     const d = await m.open('alice', payoutsPolicy.action, 'acct/4');
     const snoozed = await bulkAct(m.deps, user('carol'), { tenant: 'acme', ids: [d], action: { kind: 'SNOOZE', preset: 'FOUR_HOURS', until: undefined } });
     expect(snoozed[0]?.request?.snoozes.map((s) => s.user)).toEqual(['carol']);
+  });
+});
+
+describe('reassign', () => {
+  it('passes the caller’s part on, records the chain, and moves the request between inboxes', async () => {
+    const m = await setup();
+    m.authz.members.add('acme|frank');
+    const id = await m.open('alice', payoutsPolicy.action, 'acct/1');
+    const first = await reassignRequest(m.deps, user('bob'), { tenant: 'acme', id, to: 'erin', reason: 'on leave' });
+    expect(first.requirements[0]?.approvers).toEqual(['user:carol', 'user:dave', 'user:erin']);
+    const second = await reassignRequest(m.deps, user('erin'), { tenant: 'acme', id, to: 'frank', reason: 'frank knows the vendor' });
+    expect(second.handoffs.map((h) => [h.from, h.to, h.reason])).toEqual([
+      ['bob', 'erin', 'on leave'],
+      ['erin', 'frank', 'frank knows the vendor'],
+    ]);
+    expect(await m.ids('bob')).toEqual([]);
+    expect(await m.ids('frank')).toEqual([id]);
+    await expect(decideRequest(m.deps, user('bob'), { tenant: 'acme', id, comment: 'ok' }, 'APPROVE')).rejects.toBeInstanceOf(PermissionDeniedError);
+    expect((await decideRequest(m.deps, user('frank'), { tenant: 'acme', id, comment: 'ok' }, 'APPROVE')).state).toBe('APPROVED');
+    expect(m.requests.emitted.filter((e) => e.type === 'assent.approval.reassigned.v1')).toHaveLength(2);
+  });
+
+  it('refuses a handoff by someone with no part, to the requester, to a non-member, or without a reason', async () => {
+    const m = await setup();
+    const id = await m.open('alice', payoutsPolicy.action, 'acct/1');
+    await expect(reassignRequest(m.deps, user('erin'), { tenant: 'acme', id, to: 'dave', reason: 'x' })).rejects.toThrow(/no part/);
+    await expect(reassignRequest(m.deps, user('bob'), { tenant: 'acme', id, to: 'alice', reason: 'x' })).rejects.toBeInstanceOf(PermissionDeniedError);
+    await expect(reassignRequest(m.deps, user('bob'), { tenant: 'acme', id, to: 'mallory', reason: 'x' })).rejects.toThrow(/not a member/);
+    await expect(reassignRequest(m.deps, user('bob'), { tenant: 'acme', id, to: 'dave', reason: '' })).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect((await m.deps.requests.get('acme', id))?.request.version).toBe(1);
   });
 });

@@ -85,6 +85,19 @@ export function registerRequestCommands(program: Command, session: Session): voi
     });
 
   request
+    .command('reassign')
+    .description('hand your part of a pending request to someone else in the tenant (the handoff is recorded)')
+    .argument('<id>', 'request id')
+    .requiredOption('--to <user>', 'who takes over')
+    .requiredOption('--reason <text>', 'why (required)')
+    .action(async (id: string, opts: { to: string; reason: string }, command: Command) => {
+      const ctx = session.context(command);
+      const res = await ctx.call('approvals', (c, o) => c.reassign({ tenant: ctx.tenant, id, to: opts.to, reason: opts.reason }, o));
+      if (ctx.json) return ctx.printJson(approvalsv1.ReassignResponse.toJSON(res));
+      if (res.request) ctx.print(renderRequest(res.request));
+    });
+
+  request
     .command('snooze')
     .description('set a pending request aside until later; it comes back to your pending inbox by itself')
     .argument('<id>', 'request id')

@@ -74,6 +74,16 @@ export interface Submission {
   at: Date;
 }
 
+/** One link of a request's handoff chain: `from` passed their part to `to`. */
+export interface Handoff {
+  from: string;
+  to: string;
+  at: Date;
+  reason: string;
+  /** The requirements it was passed for. */
+  requirements: string[];
+}
+
 /** An approver set this request aside until `until`; it returns to their pending inbox then. */
 export interface Snooze {
   user: string;
@@ -116,6 +126,7 @@ export interface ApprovalRequest {
   submissions: Submission[];
   votes: Vote[];
   snoozes: Snooze[];
+  handoffs: Handoff[];
   /** Who closed it (cancel, expiry = "system") and why. */
   closedBy: string;
   closeReason: string;

@@ -44,6 +44,7 @@ export function pendingRequest(tenant: string, id = ulid()): ApprovalRequest {
     submissions: [{ number: 1, justification: 'vendor changed bank', at }],
     votes: [],
     snoozes: [{ user: 'bob', until: new Date('2030-01-01T00:05:00.000Z') }],
+    handoffs: [{ from: 'dave', to: 'bob', at, reason: 'on leave', requirements: ['approvers'] }],
     closedBy: '',
     closeReason: '',
     createdAt: at,

@@ -1,10 +1,11 @@
 import { emptySchedule } from '../../domain/policy-rules.js';
-import type { ApprovalRequest, Requirement, Snooze, Submission, TimerState, Vote } from '../../domain/types.js';
+import type { ApprovalRequest, Handoff, Requirement, Snooze, Submission, TimerState, Vote } from '../../domain/types.js';
 
 type Dated<T, K extends keyof T> = Omit<T, K> & { [P in K]: undefined extends T[P] ? string | undefined : string };
 
 /** JSON form stored on the request's state subject (dates as ISO strings). */
-export type RequestJson = Omit<Dated<ApprovalRequest, 'createdAt' | 'updatedAt' | 'decidedAt' | 'grantExpiresAt' | 'wakeAt'>, 'votes' | 'timers' | 'submissions' | 'snoozes'> & {
+export type RequestJson = Omit<Dated<ApprovalRequest, 'createdAt' | 'updatedAt' | 'decidedAt' | 'grantExpiresAt' | 'wakeAt'>, 'votes' | 'timers' | 'submissions' | 'snoozes' | 'handoffs'> & {
+  handoffs?: Dated<Handoff, 'at'>[];
   votes: Dated<Vote, 'at'>[];
   snoozes?: Dated<Snooze, 'until'>[];
   timers: Dated<TimerState, 'submittedAt' | 'dueAt' | 'expiresAt' | 'nextReminderAt' | 'nextEscalationAt'>;
@@ -26,6 +27,7 @@ export const toJson = (r: ApprovalRequest): RequestJson => ({
   wakeAt: iso(r.wakeAt),
   votes: r.votes.map((v) => ({ ...v, at: v.at.toISOString() })),
   snoozes: r.snoozes.map((s) => ({ ...s, until: s.until.toISOString() })),
+  handoffs: r.handoffs.map((h) => ({ ...h, at: h.at.toISOString() })),
   submissions: r.submissions.map((s) => ({ ...s, at: s.at.toISOString() })),
   timers: {
     ...r.timers,
@@ -63,6 +65,7 @@ export function fromJson(stored: LegacyJson): ApprovalRequest {
     wakeAt: date(j.wakeAt),
     votes: j.votes.map((v) => ({ ...v, at: new Date(v.at) })),
     snoozes: (j.snoozes ?? []).map((s) => ({ ...s, until: new Date(s.until) })),
+    handoffs: (j.handoffs ?? []).map((h) => ({ ...h, at: new Date(h.at) })),
     submissions: j.submissions.map((s) => ({ ...s, at: new Date(s.at) })),
     timers: {
       ...j.timers,

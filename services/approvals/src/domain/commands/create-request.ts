@@ -84,6 +84,7 @@ export async function createRequest(deps: ApprovalsDeps, caller: Principal, inpu
     submissions: [{ number: 1, justification, at: now }],
     votes: [],
     snoozes: [],
+    handoffs: [],
     closedBy: '',
     closeReason: '',
     createdAt: now,

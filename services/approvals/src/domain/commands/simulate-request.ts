@@ -45,6 +45,7 @@ export async function simulateRequest(deps: ApprovalsDeps, caller: Principal, in
     submissions: [],
     votes: [],
     snoozes: [],
+    handoffs: [],
     closedBy: '',
     closeReason: '',
     createdAt: at,

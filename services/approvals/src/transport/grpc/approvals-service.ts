@@ -12,6 +12,7 @@ import { getPolicy } from '../../domain/commands/get-policy.js';
 import { getRequest } from '../../domain/commands/get-request.js';
 import { listRequests } from '../../domain/commands/list-requests.js';
 import { putPolicy } from '../../domain/commands/put-policy.js';
+import { reassignRequest } from '../../domain/commands/reassign-request.js';
 import { resubmitRequest } from '../../domain/commands/resubmit-request.js';
 import { simulateRequest } from '../../domain/commands/simulate-request.js';
 import { watchRequest } from '../../domain/commands/watch-request.js';
@@ -81,6 +82,9 @@ export function approvalsService(deps: ApprovalsDeps, stopping: AbortSignal = ne
     },
     async cancel(req, ctx: Ctx) {
       return { request: toProtoRequest(await cancelRequest(deps, ctx.principal, req)) };
+    },
+    async reassign(req, ctx: Ctx) {
+      return { request: toProtoRequest(await reassignRequest(deps, ctx.principal, req)) };
     },
     async snooze(req, ctx: Ctx) {
       return { request: toProtoRequest(await snoozeRequest(deps, ctx.principal, { tenant: req.tenant, id: req.id, preset: fromProtoPreset(req.preset), until: req.until })) };

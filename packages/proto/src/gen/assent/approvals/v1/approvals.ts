@@ -470,6 +470,17 @@ export interface ApprovalRequest {
   awaiting: string[];
   /** Approvers who set the request aside, until when. */
   snoozes: RequestSnooze[];
+  /** The handoff chain, oldest first. */
+  handoffs: Handoff[];
+}
+
+export interface Handoff {
+  from: string;
+  to: string;
+  at: Date | undefined;
+  reason: string;
+  /** The requirements passed on. */
+  requirements: string[];
 }
 
 export interface RequestSnooze {
@@ -639,6 +650,19 @@ export interface CancelRequest {
 }
 
 export interface CancelResponse {
+  request: ApprovalRequest | undefined;
+}
+
+export interface ReassignRequest {
+  tenant: string;
+  id: string;
+  /** The user taking over. */
+  to: string;
+  /** Why (required). */
+  reason: string;
+}
+
+export interface ReassignResponse {
   request: ApprovalRequest | undefined;
 }
 
@@ -1884,6 +1908,7 @@ function createBaseApprovalRequest(): ApprovalRequest {
     closeReason: "",
     awaiting: [],
     snoozes: [],
+    handoffs: [],
   };
 }
 
@@ -1966,6 +1991,9 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     }
     for (const v of message.snoozes) {
       RequestSnooze.encode(v!, writer.uint32(210).fork()).join();
+    }
+    for (const v of message.handoffs) {
+      Handoff.encode(v!, writer.uint32(218).fork()).join();
     }
     return writer;
   },
@@ -2191,6 +2219,14 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
             message.snoozes.push(RequestSnooze.decode(reader, reader.uint32()));
             continue;
           }
+          case 27: {
+            if (tag !== 218) {
+              break;
+            }
+
+            message.handoffs.push(Handoff.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2275,6 +2311,9 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
       snoozes: globalThis.Array.isArray(object?.snoozes)
         ? object.snoozes.map((e: any) => RequestSnooze.fromJSON(e))
         : [],
+      handoffs: globalThis.Array.isArray(object?.handoffs)
+        ? object.handoffs.map((e: any) => Handoff.fromJSON(e))
+        : [],
     };
   },
 
@@ -2358,6 +2397,9 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     if (message.snoozes?.length) {
       obj.snoozes = message.snoozes.map((e) => RequestSnooze.toJSON(e));
     }
+    if (message.handoffs?.length) {
+      obj.handoffs = message.handoffs.map((e) => Handoff.toJSON(e));
+    }
     return obj;
   },
 
@@ -2396,6 +2438,142 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     message.closeReason = object.closeReason ?? "";
     message.awaiting = object.awaiting?.map((e) => e) || [];
     message.snoozes = object.snoozes?.map((e) => RequestSnooze.fromPartial(e)) || [];
+    message.handoffs = object.handoffs?.map((e) => Handoff.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseHandoff(): Handoff {
+  return { from: "", to: "", at: undefined, reason: "", requirements: [] };
+}
+
+export const Handoff: MessageFns<Handoff> = {
+  encode(message: Handoff, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.from !== "") {
+      writer.uint32(10).string(message.from);
+    }
+    if (message.to !== "") {
+      writer.uint32(18).string(message.to);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(26).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    for (const v of message.requirements) {
+      writer.uint32(42).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Handoff {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHandoff();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.from = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.requirements.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Handoff {
+    return {
+      from: isSet(object.from) ? globalThis.String(object.from) : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      requirements: globalThis.Array.isArray(object?.requirements)
+        ? object.requirements.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: Handoff): unknown {
+    const obj: any = {};
+    if (message.from !== "") {
+      obj.from = message.from;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.requirements?.length) {
+      obj.requirements = message.requirements;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Handoff>): Handoff {
+    return Handoff.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Handoff>): Handoff {
+    const message = createBaseHandoff();
+    message.from = object.from ?? "";
+    message.to = object.to ?? "";
+    message.at = object.at ?? undefined;
+    message.reason = object.reason ?? "";
+    message.requirements = object.requirements?.map((e) => e) || [];
     return message;
   },
 };
@@ -4855,6 +5033,192 @@ export const CancelResponse: MessageFns<CancelResponse> = {
   },
 };
 
+function createBaseReassignRequest(): ReassignRequest {
+  return { tenant: "", id: "", to: "", reason: "" };
+}
+
+export const ReassignRequest: MessageFns<ReassignRequest> = {
+  encode(message: ReassignRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.to !== "") {
+      writer.uint32(26).string(message.to);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReassignRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReassignRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReassignRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: ReassignRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ReassignRequest>): ReassignRequest {
+    return ReassignRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReassignRequest>): ReassignRequest {
+    const message = createBaseReassignRequest();
+    message.tenant = object.tenant ?? "";
+    message.id = object.id ?? "";
+    message.to = object.to ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseReassignResponse(): ReassignResponse {
+  return { request: undefined };
+}
+
+export const ReassignResponse: MessageFns<ReassignResponse> = {
+  encode(message: ReassignResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      ApprovalRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReassignResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReassignResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReassignResponse {
+    return { request: isSet(object.request) ? ApprovalRequest.fromJSON(object.request) : undefined };
+  },
+
+  toJSON(message: ReassignResponse): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = ApprovalRequest.toJSON(message.request);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ReassignResponse>): ReassignResponse {
+    return ReassignResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReassignResponse>): ReassignResponse {
+    const message = createBaseReassignResponse();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? ApprovalRequest.fromPartial(object.request)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseSnoozeRequest(): SnoozeRequest {
   return { tenant: "", id: "", preset: 0, until: undefined };
 }
@@ -6055,6 +6419,20 @@ export const ApprovalsServiceDefinition = {
       options: {},
     },
     /**
+     * Reassign passes the caller's part of a pending request to another member of the
+     * tenant: they become an approver of every unmet requirement the caller could
+     * approve (a caller named directly is replaced; one reached through a group stays
+     * eligible through it). Each handoff is recorded, so the chain is visible.
+     */
+    reassign: {
+      name: "Reassign",
+      requestType: ReassignRequest as typeof ReassignRequest,
+      requestStream: false,
+      responseType: ReassignResponse as typeof ReassignResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
      * Snooze sets a pending request aside for the calling approver until a time (or a
      * preset); it returns to their pending inbox by itself then.
      */
@@ -6161,6 +6539,13 @@ export interface ApprovalsServiceImplementation<CallContextExt = {}> {
   /** Cancel withdraws an open request (requester only). */
   cancel(request: CancelRequest, context: CallContext & CallContextExt): Promise<DeepPartial<CancelResponse>>;
   /**
+   * Reassign passes the caller's part of a pending request to another member of the
+   * tenant: they become an approver of every unmet requirement the caller could
+   * approve (a caller named directly is replaced; one reached through a group stays
+   * eligible through it). Each handoff is recorded, so the chain is visible.
+   */
+  reassign(request: ReassignRequest, context: CallContext & CallContextExt): Promise<DeepPartial<ReassignResponse>>;
+  /**
    * Snooze sets a pending request aside for the calling approver until a time (or a
    * preset); it returns to their pending inbox by itself then.
    */
@@ -6240,6 +6625,13 @@ export interface ApprovalsServiceClient<CallOptionsExt = {}> {
   resubmit(request: DeepPartial<ResubmitRequest>, options?: CallOptions & CallOptionsExt): Promise<ResubmitResponse>;
   /** Cancel withdraws an open request (requester only). */
   cancel(request: DeepPartial<CancelRequest>, options?: CallOptions & CallOptionsExt): Promise<CancelResponse>;
+  /**
+   * Reassign passes the caller's part of a pending request to another member of the
+   * tenant: they become an approver of every unmet requirement the caller could
+   * approve (a caller named directly is replaced; one reached through a group stays
+   * eligible through it). Each handoff is recorded, so the chain is visible.
+   */
+  reassign(request: DeepPartial<ReassignRequest>, options?: CallOptions & CallOptionsExt): Promise<ReassignResponse>;
   /**
    * Snooze sets a pending request aside for the calling approver until a time (or a
    * preset); it returns to their pending inbox by itself then.

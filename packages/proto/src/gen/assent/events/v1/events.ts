@@ -47,7 +47,8 @@ export interface ApprovalDecided {
 /**
  * types: assent.approval.changes_requested.v1, assent.approval.resubmitted.v1,
  * assent.approval.commented.v1, assent.approval.cancelled.v1,
- * assent.approval.snoozed.v1 (reason: "until <RFC 3339 time>")
+ * assent.approval.snoozed.v1 (reason: "until <RFC 3339 time>"),
+ * assent.approval.reassigned.v1 (actor: who handed off; the request's last handoff says to whom)
  */
 export interface ApprovalActed {
   request:
