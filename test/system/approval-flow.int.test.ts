@@ -117,10 +117,10 @@ describe('one approval, end to end', () => {
     expect(JSON.stringify(posted?.body['blocks'])).toContain(`acme/${id}`);
 
     // Alice cannot approve her own request; Bob can.
-    const self = await assentctl('request', 'approve', id, '--as', 'alice');
+    const self = await assentctl('request', 'approve', id, '--as', 'alice', '--reason', 'mine');
     expect(self.code).toBe(1);
     expect(self.err).toContain('PERMISSION_DENIED');
-    const approved = await ok('request', 'approve', id, '--as', 'bob', '--comment', 'verified by phone');
+    const approved = await ok('request', 'approve', id, '--as', 'bob', '--reason', 'verified by phone');
     expect(approved).toMatch(/state:\s+approved/i);
 
     // The grant is written: authz now allows Alice, and only on that resource.
@@ -130,13 +130,13 @@ describe('one approval, end to end', () => {
     const other = await json<{ decision: string }>('authz', 'check', '--as', 'alice', '--action', 'payouts.change_details', '--resource', 'payout-account/43');
     expect(other.decision).toBe('DECISION_NEEDS_APPROVAL');
 
-    // Audit has the lifecycle in a valid hash chain.
+    // Audit has the lifecycle in a valid hash chain, alice's refused attempt included.
     await expect
       .poll(async () => {
         const page = await json<{ records?: { eventType: string; subject: string; actor: string }[] }>('audit', 'list', '--as', 'alice', '--subject', `request/${id}`);
         return (page.records ?? []).map((r) => `${r.eventType} by ${r.actor}`);
       }, { timeout: 15_000 })
-      .toEqual(['assent.approval.requested.v1 by alice', 'assent.approval.decided.v1 by bob']);
+      .toEqual(['assent.approval.requested.v1 by alice', 'assent.approval.vote_refused.v1 by alice', 'assent.approval.decided.v1 by bob']);
     expect(await ok('audit', 'verify', '--as', 'alice')).toMatch(/valid/i);
 
     // The webhook endpoint receives the decision, signed per Standard Webhooks.

@@ -4,11 +4,9 @@
  * event stream, and no event exists for a transition that was not stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import getPort from 'get-port';
-import { createClient, createChannel } from 'nice-grpc';
-import { HealthDefinition } from 'nice-grpc-server-health';
+import { spawnApprovals, waitServing } from './support/approvals-process.js';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { connectNats, createGrpcClient, createLogger, names, openChannel, parseEvent, staticToken, type Nats } from '@assent/platform';
 import { approvalsv1, authzv1 } from '@assent/proto';
@@ -16,7 +14,6 @@ import { startAuthz, type RunningAuthz } from '@assent/authz';
 import { loadConfig as authzConfig } from '@assent/authz/config';
 import { cleanupNats, cleanupRedis, commonTestEnv, startOpenFga, startTestIssuer, testEnv, uniqueRoot, type RunningOpenFga, type TestIssuer } from '@assent/testkit';
 
-const repo = resolve(import.meta.dirname, '../..');
 const root = uniqueRoot();
 const n = names(root);
 let fga: RunningOpenFga;
@@ -26,26 +23,7 @@ let nats: Nats;
 let approvalsPort: number;
 let child: ChildProcess | undefined;
 
-function startApprovalsProcess(env: Record<string, string>): ChildProcess {
-  const p = spawn(process.execPath, ['--import', 'tsx', 'services/approvals/src/bin.ts'], { cwd: repo, env: { ...process.env, ...env }, stdio: 'ignore' });
-  return p;
-}
 
-async function waitServing(port: number): Promise<void> {
-  const channel = createChannel(`127.0.0.1:${port}`);
-  const health = createClient(HealthDefinition, channel);
-  const deadline = Date.now() + 60_000;
-  try {
-    for (;;) {
-      const ok = await health.check({ service: 'assent.approvals.v1.ApprovalsService' }).then((r) => r.status === 1, () => false);
-      if (ok) return;
-      if (Date.now() > deadline) throw new Error('approvals did not start');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  } finally {
-    channel.close();
-  }
-}
 
 let env: Record<string, string>;
 
@@ -73,7 +51,7 @@ afterAll(async () => {
 
 describe('approvals killed mid-flight', () => {
   it('loses no event and emits none for a transition that did not happen', async () => {
-    child = startApprovalsProcess(env);
+    child = spawnApprovals(env);
     await waitServing(approvalsPort);
     const channel = openChannel(`127.0.0.1:${approvalsPort}`);
     const as = async (subject: string, roles: string[] = []) =>
@@ -107,7 +85,7 @@ describe('approvals killed mid-flight', () => {
     child.kill('SIGKILL');
     await new Promise((r) => child?.once('exit', r));
     expect(acknowledged.created.size).toBeGreaterThan(0);
-    child = startApprovalsProcess(env);
+    child = spawnApprovals(env);
     await waitServing(approvalsPort);
     await new Promise((r) => setTimeout(r, 500));
     stop = true;

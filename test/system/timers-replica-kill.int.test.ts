@@ -5,11 +5,9 @@
  * per request, none twice, and every request ends EXPIRED.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import getPort from 'get-port';
-import { createClient, createChannel } from 'nice-grpc';
-import { HealthDefinition } from 'nice-grpc-server-health';
+import { spawnApprovals, waitServing } from './support/approvals-process.js';
 import { Kvm } from '@nats-io/kv';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { connectNats, createGrpcClient, createLogger, DEFAULT_LEASE_TTL_MS, names, openChannel, parseEvent, staticToken, TIMER_SHARDS, type Nats } from '@assent/platform';
@@ -18,7 +16,6 @@ import { startAuthz, type RunningAuthz } from '@assent/authz';
 import { loadConfig as authzConfig } from '@assent/authz/config';
 import { cleanupNats, cleanupRedis, commonTestEnv, startOpenFga, startTestIssuer, testEnv, uniqueRoot, type RunningOpenFga, type TestIssuer } from '@assent/testkit';
 
-const repo = resolve(import.meta.dirname, '../..');
 const root = uniqueRoot();
 const n = names(root);
 const REQUESTS = 40;
@@ -29,21 +26,6 @@ let nats: Nats;
 const children: ChildProcess[] = [];
 const ports: number[] = [];
 
-async function waitServing(port: number): Promise<void> {
-  const channel = createChannel(`127.0.0.1:${port}`);
-  const health = createClient(HealthDefinition, channel);
-  const deadline = Date.now() + 60_000;
-  try {
-    for (;;) {
-      const ok = await health.check({ service: 'assent.approvals.v1.ApprovalsService' }).then((r) => r.status === 1, () => false);
-      if (ok) return;
-      if (Date.now() > deadline) throw new Error('approvals did not start');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  } finally {
-    channel.close();
-  }
-}
 
 beforeAll(async () => {
   [fga, issuer] = await Promise.all([startOpenFga(), startTestIssuer()]);
@@ -59,7 +41,7 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) {
     const port = await getPort({ host: '127.0.0.1' });
     const env = { ...common, APPROVALS_GRPC_PORT: String(port), APPROVALS_HTTP_PORT: String(await getPort({ host: '127.0.0.1' })), APPROVALS_AUTHZ_ADDR: `127.0.0.1:${authz.grpcPort}` };
-    children.push(spawn(process.execPath, ['--import', 'tsx', 'services/approvals/src/bin.ts'], { cwd: repo, env: { ...process.env, ...env }, stdio: 'ignore' }));
+    children.push(spawnApprovals(env));
     ports.push(port);
     await waitServing(port);
   }

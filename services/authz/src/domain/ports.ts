@@ -21,8 +21,9 @@ export interface RelationStore {
   groupsOf(tenant: string, user: string): Promise<string[]>;
   /**
    * The approver subjects ("user:<id>", "group:<id>#member", of this tenant) that
-   * include the user now, read at full consistency (never from a cache), so a
-   * removal from a group counts at once.
+   * include the user now; none unless the user is a member of the tenant. Read at
+   * full consistency, never from a cache (nor Redis), so a removal from a group
+   * counts at once and a Redis outage does not slow it.
    */
   matchSubjects(tenant: string, user: string, subjects: string[]): Promise<string[]>;
   writeGrant(grant: Grant): Promise<void>;

@@ -30,6 +30,8 @@ export function relationStoreContract(name: string, make: () => Promise<Relation
       const store = await make();
       const t = tenantOf();
       const other = `${t}-other`;
+      for (const u of ['bob', 'carol', 'okta:erin']) await store.addMember(t, u);
+      await store.addMember(other, 'mallory');
       await store.addGroupMember(t, 'finance-leads', 'bob');
       await store.addGroupMember(t, 'finance-leads', 'okta:erin');
       await store.addGroupMember(t, 'finance-leads', 'bob');
@@ -46,6 +48,8 @@ export function relationStoreContract(name: string, make: () => Promise<Relation
       expect(await store.matchSubjects(t, 'bob', among)).toEqual(['group:finance-leads#member', 'user:bob']);
       expect(await store.matchSubjects(t, 'carol', among)).toEqual(['user:carol']);
       expect(await store.matchSubjects(t, 'mallory', among)).toEqual([]);
+      // Not a member of the tenant: nothing matches, not even a subject naming the user.
+      expect(await store.matchSubjects(t, 'dave', ['user:dave'])).toEqual([]);
       await store.addGroupMember(t, 'security', 'bob');
       expect(await store.groupsOf(t, 'bob')).toEqual(['finance-leads', 'security']);
       expect(await store.groupsOf(other, 'bob')).toEqual([]);

@@ -1,7 +1,7 @@
 import { AlreadyExistsError, ConflictError, FailedPreconditionError, InvalidArgumentError, NotFoundError, PermissionDeniedError, Violations, assertTenantAccess, type Principal } from '@assent/platform/domain';
 import { eventTypes, requestedData } from '../events.js';
 import type { ApprovalsDeps } from '../ports.js';
-import { submissionTimers, wakeAt } from '../schedule.js';
+import { newRequest } from '../new-request.js';
 import type { ApprovalRequest, StoredRequest } from '../types.js';
 
 export interface CreateRequestInput {
@@ -60,40 +60,11 @@ export async function createRequest(deps: ApprovalsDeps, caller: Principal, inpu
   if (policy.requireJustification && !input.justification.trim()) {
     throw InvalidArgumentError.field('justification', `is required by policy ${policy.id}`);
   }
-  const now = deps.clock.now();
-  const timers = submissionTimers(policy.schedule, now, now, undefined);
-  const justification = input.justification.trim();
-  const draft: ApprovalRequest = {
-    id,
-    tenant: input.tenant,
-    action: input.action,
-    resource: input.resource,
-    requester: caller.subject,
-    justification,
-    state: 'PENDING',
-    policyId: policy.id,
-    policyHash: policy.hash,
-    requirements: structuredClone(policy.requirements),
-    allowSelfApproval: policy.allowSelfApproval,
-    grantDurationSeconds: policy.grantDurationSeconds,
-    slackChannel: policy.slackChannel,
-    schedule: structuredClone(policy.schedule),
-    timers,
-    wakeAt: undefined,
-    submission: 1,
-    submissions: [{ number: 1, justification, at: now }],
-    votes: [],
-    snoozes: [],
-    handoffs: [],
-    closedBy: '',
-    closeReason: '',
-    createdAt: now,
-    updatedAt: now,
-    decidedAt: undefined,
-    grantExpiresAt: undefined,
-    version: 1,
-  };
-  const request: ApprovalRequest = { ...draft, wakeAt: wakeAt(draft) };
+  const request = newRequest(
+    policy,
+    { id, tenant: input.tenant, action: input.action, resource: input.resource, requester: caller.subject, justification: input.justification.trim() },
+    deps.clock.now(),
+  );
   const event = deps.newEvent({ type: eventTypes.requested, subject: `request/${id}`, tenant: input.tenant, data: requestedData(request) });
   try {
     const stored = await deps.requests.create(request, [event]);

@@ -1,7 +1,8 @@
 import { NotFoundError, Violations, assertTenantAccess, type Principal } from '@assent/platform/domain';
 import type { ApprovalsDeps } from '../ports.js';
-import { submissionTimers, timeline, wakeAt, type TimelineEntry } from '../schedule.js';
-import { allApprovers, type ApprovalRequest, type Policy } from '../types.js';
+import { newRequest } from '../new-request.js';
+import { timeline, type TimelineEntry } from '../schedule.js';
+import { allApprovers, type Policy } from '../types.js';
 
 const MAX_TIMELINE = 50;
 const MAX_MEMBERS = 100;
@@ -24,37 +25,8 @@ export async function simulateRequest(deps: ApprovalsDeps, caller: Principal, in
   const policy = await deps.policies.get(input.tenant, input.action);
   if (!policy) throw new NotFoundError('policy', input.action, `no policy for action "${input.action}" in tenant "${input.tenant}"`);
   const at = input.at ?? deps.clock.now();
-  const draft: ApprovalRequest = {
-    id: 'simulated',
-    tenant: input.tenant,
-    action: input.action,
-    resource: 'simulated',
-    requester: caller.subject,
-    justification: '',
-    state: 'PENDING',
-    policyId: policy.id,
-    policyHash: policy.hash,
-    requirements: structuredClone(policy.requirements),
-    allowSelfApproval: policy.allowSelfApproval,
-    grantDurationSeconds: policy.grantDurationSeconds,
-    slackChannel: policy.slackChannel,
-    schedule: structuredClone(policy.schedule),
-    timers: submissionTimers(policy.schedule, at, at, undefined),
-    wakeAt: undefined,
-    submission: 1,
-    submissions: [],
-    votes: [],
-    snoozes: [],
-    handoffs: [],
-    closedBy: '',
-    closeReason: '',
-    createdAt: at,
-    updatedAt: at,
-    decidedAt: undefined,
-    grantExpiresAt: undefined,
-    version: 1,
-  };
-  const { entries, truncated } = timeline({ ...draft, wakeAt: wakeAt(draft) }, MAX_TIMELINE);
+  const draft = newRequest(policy, { id: 'simulated', tenant: input.tenant, action: input.action, resource: 'simulated', requester: caller.subject, justification: '' }, at);
+  const { entries, truncated } = timeline(draft, MAX_TIMELINE);
   const groupSubjects = allApprovers(policy).filter((s) => s.startsWith('group:'));
   const groups = await Promise.all(
     groupSubjects.map(async (subject) => {

@@ -45,6 +45,7 @@ export class MemoryRelationStore implements RelationStore {
   }
 
   async matchSubjects(tenant: string, user: string, subjects: string[]): Promise<string[]> {
+    if (!this.members.has(`${tenant}|${user}`)) return [];
     return subjects.filter((s) => s === `user:${user}` || this.inGroup(tenant, s, user));
   }
 

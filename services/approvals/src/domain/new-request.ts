@@ -1,0 +1,40 @@
+import { submissionTimers, wakeAt } from './schedule.js';
+import type { ApprovalRequest, Policy } from './types.js';
+
+/**
+ * A new PENDING request under `policy` at `now`: it pins the policy's requirements,
+ * schedule and hash, and its first timers. CreateRequest stores it; Simulate only
+ * runs its timers.
+ */
+export function newRequest(
+  policy: Policy,
+  input: { id: string; tenant: string; action: string; resource: string; requester: string; justification: string },
+  now: Date,
+): ApprovalRequest {
+  const draft: ApprovalRequest = {
+    ...input,
+    state: 'PENDING',
+    policyId: policy.id,
+    policyHash: policy.hash,
+    requirements: structuredClone(policy.requirements),
+    allowSelfApproval: policy.allowSelfApproval,
+    grantDurationSeconds: policy.grantDurationSeconds,
+    slackChannel: policy.slackChannel,
+    schedule: structuredClone(policy.schedule),
+    timers: submissionTimers(policy.schedule, now, now, undefined),
+    wakeAt: undefined,
+    submission: 1,
+    submissions: [{ number: 1, justification: input.justification, at: now }],
+    votes: [],
+    snoozes: [],
+    handoffs: [],
+    closedBy: '',
+    closeReason: '',
+    createdAt: now,
+    updatedAt: now,
+    decidedAt: undefined,
+    grantExpiresAt: undefined,
+    version: 1,
+  };
+  return { ...draft, wakeAt: wakeAt(draft) };
+}
