@@ -136,6 +136,20 @@ export async function startFakeApprovals() {
       requests.set(r.id, cancelled);
       return { request: cancelled };
     },
+    async breakGlass(req, ctx) {
+      seen('breakGlass', req, ctx);
+      const r = act(req.id, approvalsv1.RequestState.REQUEST_STATE_APPROVED, subjectOf(ctx), approvalsv1.Outcome.OUTCOME_APPROVE, `break-glass: ${req.reason}`);
+      const next = { ...r, breakGlass: { at: created, reason: req.reason, reviewedBy: '', reviewedAt: undefined, verdict: 0, reviewReason: '' } };
+      requests.set(r.id, next);
+      return { request: next };
+    },
+    async reviewBreakGlass(req, ctx) {
+      seen('reviewBreakGlass', req, ctx);
+      const r = find(req.id);
+      const next = { ...r, breakGlass: r.breakGlass && { ...r.breakGlass, reviewedBy: subjectOf(ctx), reviewedAt: created, verdict: req.verdict, reviewReason: req.reason } };
+      requests.set(r.id, next);
+      return { request: next };
+    },
     async reassign(req, ctx) {
       seen('reassign', req, ctx);
       const r = find(req.id);

@@ -179,6 +179,12 @@ describe('inbox and snooze', () => {
     await runCli(['--as', 'bob', 'request', 'snooze', id, '--until', '2026-12-01T09:00:00Z'], { env });
     expect(lastCall()).toMatchObject({ method: 'snooze', request: { until: new Date('2026-12-01T09:00:00Z'), preset: 0 } });
     expect((await runCli(['--as', 'bob', 'request', 'snooze', id], { env })).code).toBe(2);
+    const glass = await runCli(['--as', 'alice', 'request', 'break-glass', id, '--reason', 'production is down'], { env });
+    expect(lastCall()).toMatchObject({ method: 'breakGlass', request: { id, reason: 'production is down' } });
+    expect(glass.stdout).toMatch(/^break-glass: +\S+: production is down; awaiting review$/m);
+    const reviewed = await runCli(['--as', 'bob', 'request', 'review', id, '--verdict', 'concern', '--reason', 'could have waited'], { env });
+    expect(lastCall()).toMatchObject({ method: 'reviewBreakGlass', request: { id, verdict: approvalsv1.BreakGlassVerdict.BREAK_GLASS_VERDICT_CONCERN, reason: 'could have waited' } });
+    expect(reviewed.stdout).toMatch(/reviewed by bob: concern \(could have waited\)$/m);
     const handed = await runCli(['--as', 'bob', 'request', 'reassign', id, '--to', 'dave', '--reason', 'on leave'], { env });
     expect(lastCall()).toMatchObject({ method: 'reassign', request: { id, to: 'dave', reason: 'on leave' } });
     expect(handed.stdout).toMatch(/^handoffs: +bob → dave \(on leave\)$/m);

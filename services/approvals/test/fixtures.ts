@@ -21,6 +21,7 @@ export const payoutsPolicy: PolicyInput = {
   grantDurationSeconds: 3600,
   slackChannel: 'C0PAYOUTS',
   schedule: emptySchedule(),
+  allowBreakGlass: false,
 };
 
 /** The payouts policy with one approver set of `quorum` (the `approvers` shorthand). */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError, PermissionDeniedError } from '@assent/platform';
 import { eventsv1 } from '@assent/proto';
+import { breakGlass, reviewBreakGlass } from '../src/domain/commands/break-glass.js';
 import { cancelRequest } from '../src/domain/commands/cancel-request.js';
+import { listInbox } from '../src/domain/commands/list-inbox.js';
 import { commentRequest } from '../src/domain/commands/comment-request.js';
 import { createRequest } from '../src/domain/commands/create-request.js';
 import { decideRequest } from '../src/domain/commands/decide-request.js';
@@ -257,6 +259,34 @@ describe('timers', () => {
     expect(fresh.request.timers.expiresAt).toBeUndefined();
     expect(fresh.request.policyHash).not.toBe(old?.policyHash);
     expect((await m.as('bob').approve()).state).toBe('APPROVED');
+  });
+});
+
+describe('break-glass', () => {
+  it('lets the requester approve in an emergency where the policy allows it, loudly, and waits for one review', async () => {
+    const m = await open({ ...payoutsPolicy, allowBreakGlass: true });
+    await expect(breakGlass(m.deps, user('alice'), { tenant: 'acme', id: m.id, reason: 'urgent' })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(breakGlass(m.deps, user('bob'), { tenant: 'acme', id: m.id, reason: 'production payments are failing' })).rejects.toBeInstanceOf(PermissionDeniedError);
+    const r = await breakGlass(m.deps, user('alice'), { tenant: 'acme', id: m.id, reason: 'production payments are failing' });
+    expect(r).toMatchObject({ state: 'APPROVED', breakGlass: { reason: 'production payments are failing', review: undefined } });
+    expect(m.types().slice(-2)).toEqual(['assent.approval.break_glass.v1', 'assent.approval.decided.v1']);
+    expect(eventsv1.ApprovalBreakGlass.fromJSON(m.requests.emitted.at(-2)?.data)).toMatchObject({ actor: 'alice', severity: 'high' });
+    // The review waits in the approvers' pending inbox, not the requester's.
+    const pending = async (who: string) => (await listInbox(m.deps, user(who), { tenant: 'acme', tab: 'pending', filter: { action: '', requester: '', overdueOnly: false }, pageSize: 0, pageToken: '' })).items.map((i) => i.request.id);
+    expect(await pending('carol')).toEqual([m.id]);
+    expect(await pending('alice')).toEqual([]);
+    await expect(reviewBreakGlass(m.deps, user('alice'), { tenant: 'acme', id: m.id, verdict: 'ACCEPTED', reason: 'fine' })).rejects.toBeInstanceOf(PermissionDeniedError);
+    await expect(reviewBreakGlass(m.deps, user('erin'), { tenant: 'acme', id: m.id, verdict: 'ACCEPTED', reason: 'fine' })).rejects.toBeInstanceOf(PermissionDeniedError);
+    const reviewed = await reviewBreakGlass(m.deps, user('carol'), { tenant: 'acme', id: m.id, verdict: 'CONCERN', reason: 'could have waited an hour' });
+    expect(reviewed.breakGlass?.review).toMatchObject({ by: 'carol', verdict: 'CONCERN', reason: 'could have waited an hour' });
+    await expect(reviewBreakGlass(m.deps, user('bob'), { tenant: 'acme', id: m.id, verdict: 'ACCEPTED', reason: 'ok' })).rejects.toThrow(/already reviewed by carol/);
+    expect(await pending('carol')).toEqual([]);
+  });
+
+  it('is refused where the policy does not allow it', async () => {
+    const m = await open();
+    await expect(breakGlass(m.deps, user('alice'), { tenant: 'acme', id: m.id, reason: 'production payments are failing' })).rejects.toThrow(/does not allow break-glass/);
+    expect((await m.state())?.state).toBe('PENDING');
   });
 });
 

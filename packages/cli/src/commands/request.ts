@@ -85,6 +85,32 @@ export function registerRequestCommands(program: Command, session: Session): voi
     });
 
   request
+    .command('break-glass')
+    .description('approve your own pending request in an emergency, where the policy allows it (announced at high severity, reviewed afterwards)')
+    .argument('<id>', 'request id')
+    .requiredOption('--reason <text>', 'why this cannot wait (required)')
+    .action(async (id: string, opts: { reason: string }, command: Command) => {
+      const ctx = session.context(command);
+      const res = await ctx.call('approvals', (c, o) => c.breakGlass({ tenant: ctx.tenant, id, reason: opts.reason }, o));
+      if (ctx.json) return ctx.printJson(approvalsv1.BreakGlassResponse.toJSON(res));
+      if (res.request) ctx.print(renderRequest(res.request));
+    });
+
+  request
+    .command('review')
+    .description('record your verdict on a break-glass approval (approvers)')
+    .argument('<id>', 'request id')
+    .addOption(new Option('--verdict <verdict>', 'accepted: the emergency use was justified; concern: it was not').choices(['accepted', 'concern']).makeOptionMandatory())
+    .requiredOption('--reason <text>', 'why (required)')
+    .action(async (id: string, opts: { verdict: 'accepted' | 'concern'; reason: string }, command: Command) => {
+      const ctx = session.context(command);
+      const verdict = opts.verdict === 'accepted' ? approvalsv1.BreakGlassVerdict.BREAK_GLASS_VERDICT_ACCEPTED : approvalsv1.BreakGlassVerdict.BREAK_GLASS_VERDICT_CONCERN;
+      const res = await ctx.call('approvals', (c, o) => c.reviewBreakGlass({ tenant: ctx.tenant, id, verdict, reason: opts.reason }, o));
+      if (ctx.json) return ctx.printJson(approvalsv1.ReviewBreakGlassResponse.toJSON(res));
+      if (res.request) ctx.print(renderRequest(res.request));
+    });
+
+  request
     .command('reassign')
     .description('hand your part of a pending request to someone else in the tenant (the handoff is recorded)')
     .argument('<id>', 'request id')

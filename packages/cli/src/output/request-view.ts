@@ -34,6 +34,7 @@ export function renderRequest(r: approvalsv1.ApprovalRequest): string {
     ['escalations', t?.escalations ? String(t.escalations) : ''],
     ['expires', open ? iso(t?.expiresAt) : ''],
     ['decided', iso(r.decidedAt)],
+    ['break-glass', r.breakGlass ? `${iso(r.breakGlass.at)}: ${r.breakGlass.reason}; ${r.breakGlass.reviewedBy ? `reviewed by ${r.breakGlass.reviewedBy}: ${enumLabel(approvalsv1.breakGlassVerdictToJSON(r.breakGlass.verdict), 'BREAK_GLASS_VERDICT_')} (${r.breakGlass.reviewReason})` : 'awaiting review'}` : ''],
     ['handoffs', r.handoffs.map((h) => `${h.from} → ${h.to} (${h.reason})`).join('; ')],
     ['snoozed', r.snoozes.map((s) => `${s.user} until ${iso(s.until)}`).join(', ')],
     ['closed', r.closedBy ? `by ${r.closedBy}: ${r.closeReason}` : ''],

@@ -141,7 +141,7 @@ describe('parsePolicyDocuments', () => {
 
   it('rejects an unknown key, naming its path and line and suggesting the right one', () => {
     expect(issues(doc(`${minimal}\nquorom: 2`))).toEqual([
-      'spec.quorom (line 8): unknown key (did you mean quorum?); allowed: id, action, approvers, quorum, requirements, allowSelfApproval, requireJustification, grantDuration, grantDurationSeconds, slackChannel, sla, reminders, escalation, expireAfter',
+      'spec.quorom (line 8): unknown key (did you mean quorum?); allowed: id, action, approvers, quorum, requirements, allowSelfApproval, allowBreakGlass, requireJustification, grantDuration, grantDurationSeconds, slackChannel, sla, reminders, escalation, expireAfter',
     ]);
     expect(issues(`metadata: {name: x}\n${doc(minimal)}`)[0]).toMatch(/^metadata \(line 1\): unknown key; allowed: apiVersion, kind, spec$/);
   });

@@ -49,6 +49,7 @@ interface Spec {
   quorum?: number;
   requirements?: { name: string; approvers: string[]; quorum?: number }[];
   allowSelfApproval?: boolean;
+  allowBreakGlass?: boolean;
   requireJustification?: boolean;
   grantDuration?: string | number;
   grantDurationSeconds?: number;
@@ -218,6 +219,7 @@ function toPolicy(spec: Spec): approvalsv1.Policy {
     quorum: spec.requirements ? 0 : (spec.quorum ?? 1),
     requirements: (spec.requirements ?? []).map((q) => ({ name: q.name, approvers: q.approvers, quorum: q.quorum ?? 1 })),
     allowSelfApproval: spec.allowSelfApproval ?? false,
+    allowBreakGlass: spec.allowBreakGlass ?? false,
     requireJustification: spec.requireJustification ?? false,
     // int64 travels as a decimal string (ts-proto forceLong=string).
     grantDurationSeconds: String(grant),

@@ -19,6 +19,8 @@ export const eventTypes = {
   escalated: 'assent.approval.escalated.v1',
   snoozed: 'assent.approval.snoozed.v1',
   reassigned: 'assent.approval.reassigned.v1',
+  breakGlass: 'assent.approval.break_glass.v1',
+  breakGlassReviewed: 'assent.approval.break_glass_reviewed.v1',
   unsnoozed: 'assent.approval.unsnoozed.v1',
   voteRefused: 'assent.approval.vote_refused.v1',
   policyUpdated: 'assent.policy.updated.v1',
@@ -87,6 +89,18 @@ export function requestJson(r: ApprovalRequest) {
     submission: r.submission,
     submissions: r.submissions.map((s) => ({ number: s.number, justification: s.justification, at: s.at.toISOString() })),
     snoozes: r.snoozes.map((s) => ({ user: s.user, until: s.until.toISOString() })),
+    ...(r.breakGlass
+      ? {
+          breakGlass: {
+            at: r.breakGlass.at.toISOString(),
+            reason: r.breakGlass.reason,
+            reviewedBy: r.breakGlass.review?.by ?? '',
+            ...opt('reviewedAt', r.breakGlass.review?.at),
+            verdict: r.breakGlass.review ? `BREAK_GLASS_VERDICT_${r.breakGlass.review.verdict}` : 'BREAK_GLASS_VERDICT_UNSPECIFIED',
+            reviewReason: r.breakGlass.review?.reason ?? '',
+          },
+        }
+      : {}),
     handoffs: r.handoffs.map((h) => ({ from: h.from, to: h.to, at: h.at.toISOString(), reason: h.reason, requirements: [...h.requirements] })),
     closedBy: r.closedBy,
     closeReason: r.closeReason,
@@ -101,6 +115,7 @@ export const decidedData = (r: ApprovalRequest, outcome: Outcome, decidedBy: str
   outcome: `OUTCOME_${outcome}`,
   decidedBy,
 });
+export const breakGlassData = (r: ApprovalRequest, actor: string, reason: string, severity: 'high' | 'info') => ({ request: requestJson(r), actor, reason, severity });
 export const actedData = (r: ApprovalRequest, actor: string, reason: string) => ({ request: requestJson(r), actor, reason });
 export const timerFiredData = (r: ApprovalRequest, f: FiredTimer) => ({
   request: requestJson(r),
@@ -132,5 +147,6 @@ export function policyJson(p: Policy) {
     hash: p.hash,
     requirements: p.requirements.map(requirementJson),
     schedule: scheduleJson(p.schedule),
+    allowBreakGlass: p.allowBreakGlass,
   };
 }

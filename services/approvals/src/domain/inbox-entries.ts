@@ -1,6 +1,9 @@
 import { awaiting } from './schedule.js';
 import type { ApprovalRequest } from './types.js';
 
+/** A break-glass approval waits for a review by any of the request's approvers. */
+export const awaitsReview = (r: ApprovalRequest): boolean => r.breakGlass !== undefined && r.breakGlass.review === undefined;
+
 /** Far enough ahead that requests without a due time sort after every one with one. */
 const NO_DUE_OFFSET_MS = 100 * 365 * 24 * 3600 * 1000;
 /** What a person's Done tab keeps. */
@@ -15,7 +18,7 @@ export function inboxEntries(r: ApprovalRequest): { pending: string[]; score: nu
   const done = new Map<string, number>();
   for (const v of r.votes) if (v.outcome !== 'COMMENT' && !done.has(v.approver)) done.set(v.approver, v.at.getTime());
   return {
-    pending: open ? awaiting(r) : [],
+    pending: open ? awaiting(r) : awaitsReview(r) ? [...new Set(r.requirements.flatMap((q) => q.approvers))] : [],
     score: pendingScore(r),
     snoozed: open ? r.snoozes.map((s) => ({ user: s.user, until: s.until.getTime() })) : [],
     done: [...done].map(([user, at]) => ({ user, at })),

@@ -104,8 +104,8 @@ export function validatePolicy(p: PolicyInput): void {
 
 /** sha256 of the canonical policy document: the same document always hashes the same. */
 export function policyHash(p: PolicyInput): string {
-  const { id, action, requirements, allowSelfApproval, requireJustification, grantDurationSeconds, slackChannel, schedule } = p;
+  const { id, action, requirements, allowSelfApproval, requireJustification, grantDurationSeconds, slackChannel, schedule, allowBreakGlass } = p;
   return createHash('sha256')
-    .update(canonicalJson({ id, action, requirements, allowSelfApproval, requireJustification, grantDurationSeconds, slackChannel, schedule }))
+    .update(canonicalJson({ id, action, requirements, allowSelfApproval, requireJustification, grantDurationSeconds, slackChannel, schedule, ...(allowBreakGlass ? { allowBreakGlass } : {}) }))
     .digest('hex');
 }

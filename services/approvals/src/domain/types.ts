@@ -43,6 +43,8 @@ export interface Policy {
   grantDurationSeconds: number;
   slackChannel: string;
   schedule: Schedule;
+  /** The requester may approve their own request in an emergency (see BreakGlass). */
+  allowBreakGlass: boolean;
   /** sha256 of the canonical policy document (everything above). */
   hash: string;
 }
@@ -84,6 +86,15 @@ export interface Handoff {
   requirements: string[];
 }
 
+export type BreakGlassVerdict = 'ACCEPTED' | 'CONCERN';
+
+/** The requester approved their own request in an emergency; an approver reviews it afterwards. */
+export interface BreakGlass {
+  at: Date;
+  reason: string;
+  review: { by: string; at: Date; verdict: BreakGlassVerdict; reason: string } | undefined;
+}
+
 /** An approver set this request aside until `until`; it returns to their pending inbox then. */
 export interface Snooze {
   user: string;
@@ -116,6 +127,7 @@ export interface ApprovalRequest {
   /** Pinned from the policy at creation; escalation may change approvers. */
   requirements: Requirement[];
   allowSelfApproval: boolean;
+  allowBreakGlass: boolean;
   grantDurationSeconds: number;
   slackChannel: string;
   schedule: Schedule;
@@ -127,6 +139,7 @@ export interface ApprovalRequest {
   votes: Vote[];
   snoozes: Snooze[];
   handoffs: Handoff[];
+  breakGlass: BreakGlass | undefined;
   /** Who closed it (cancel, expiry = "system") and why. */
   closedBy: string;
   closeReason: string;

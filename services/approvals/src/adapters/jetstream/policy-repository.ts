@@ -13,7 +13,7 @@ export async function openPolicyBucket(nc: NatsConnection, root: string): Promis
 export type PolicyRecordJson = Omit<PolicyRecord, 'appliedAt'> & { appliedAt: string };
 
 /** Policies stored before requirements and schedules existed had one approver set. */
-type LegacyPolicy = Omit<Policy, 'requirements' | 'schedule'> & Partial<Pick<Policy, 'requirements' | 'schedule'>> & { approvers?: string[]; quorum?: number };
+type LegacyPolicy = Omit<Policy, 'requirements' | 'schedule' | 'allowBreakGlass'> & Partial<Pick<Policy, 'requirements' | 'schedule' | 'allowBreakGlass'>> & { approvers?: string[]; quorum?: number };
 
 function upgrade(p: LegacyPolicy): Policy {
   const { approvers, quorum, ...rest } = p;
@@ -21,6 +21,7 @@ function upgrade(p: LegacyPolicy): Policy {
     ...rest,
     requirements: p.requirements ?? [{ name: 'approvers', approvers: approvers ?? [], quorum: quorum ?? 1 }],
     schedule: p.schedule ?? emptySchedule(),
+    allowBreakGlass: p.allowBreakGlass ?? false,
   };
 }
 

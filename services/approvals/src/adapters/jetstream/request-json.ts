@@ -1,10 +1,12 @@
 import { emptySchedule } from '../../domain/policy-rules.js';
-import type { ApprovalRequest, Handoff, Requirement, Snooze, Submission, TimerState, Vote } from '../../domain/types.js';
+import type { ApprovalRequest, BreakGlassVerdict, Handoff, Requirement, Snooze, Submission, TimerState, Vote } from '../../domain/types.js';
 
 type Dated<T, K extends keyof T> = Omit<T, K> & { [P in K]: undefined extends T[P] ? string | undefined : string };
 
 /** JSON form stored on the request's state subject (dates as ISO strings). */
-export type RequestJson = Omit<Dated<ApprovalRequest, 'createdAt' | 'updatedAt' | 'decidedAt' | 'grantExpiresAt' | 'wakeAt'>, 'votes' | 'timers' | 'submissions' | 'snoozes' | 'handoffs'> & {
+export type RequestJson = Omit<Dated<ApprovalRequest, 'createdAt' | 'updatedAt' | 'decidedAt' | 'grantExpiresAt' | 'wakeAt'>, 'votes' | 'timers' | 'submissions' | 'snoozes' | 'handoffs' | 'breakGlass' | 'allowBreakGlass'> & {
+  allowBreakGlass?: boolean;
+  breakGlass?: { at: string; reason: string; review?: { by: string; at: string; verdict: BreakGlassVerdict; reason: string } };
   handoffs?: Dated<Handoff, 'at'>[];
   votes: Dated<Vote, 'at'>[];
   snoozes?: Dated<Snooze, 'until'>[];
@@ -28,6 +30,7 @@ export const toJson = (r: ApprovalRequest): RequestJson => ({
   votes: r.votes.map((v) => ({ ...v, at: v.at.toISOString() })),
   snoozes: r.snoozes.map((s) => ({ ...s, until: s.until.toISOString() })),
   handoffs: r.handoffs.map((h) => ({ ...h, at: h.at.toISOString() })),
+  breakGlass: r.breakGlass && { ...r.breakGlass, at: r.breakGlass.at.toISOString(), review: r.breakGlass.review && { ...r.breakGlass.review, at: r.breakGlass.review.at.toISOString() } },
   submissions: r.submissions.map((s) => ({ ...s, at: s.at.toISOString() })),
   timers: {
     ...r.timers,
@@ -66,6 +69,8 @@ export function fromJson(stored: LegacyJson): ApprovalRequest {
     votes: j.votes.map((v) => ({ ...v, at: new Date(v.at) })),
     snoozes: (j.snoozes ?? []).map((s) => ({ ...s, until: new Date(s.until) })),
     handoffs: (j.handoffs ?? []).map((h) => ({ ...h, at: new Date(h.at) })),
+    allowBreakGlass: j.allowBreakGlass ?? false,
+    breakGlass: j.breakGlass && { ...j.breakGlass, at: new Date(j.breakGlass.at), review: j.breakGlass.review && { ...j.breakGlass.review, at: new Date(j.breakGlass.review.at) } },
     submissions: j.submissions.map((s) => ({ ...s, at: new Date(s.at) })),
     timers: {
       ...j.timers,

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, PermissionDeniedError, Violations, assertTenantAccess, patterns, type Principal } from '@assent/platform/domain';
 import type { ApprovalsDeps, InboxEntry, InboxTab } from '../ports.js';
+import { awaitsReview } from '../inbox-entries.js';
 import type { ApprovalRequest } from '../types.js';
 
 export const DEFAULT_INBOX_PAGE = 20;
@@ -90,6 +91,7 @@ function belongs(r: ApprovalRequest, tab: InboxTab, me: string, now: Date): Inbo
     const vote = r.votes.find((v) => v.approver === me && v.outcome !== 'COMMENT');
     return vote ? { request: r, snoozedUntil: undefined, actedAt: vote.at } : undefined;
   }
+  if (tab === 'pending' && awaitsReview(r) && r.requester !== me) return { request: r, snoozedUntil: undefined, actedAt: undefined };
   if (r.state !== 'PENDING') return undefined;
   if (tab === 'snoozed') return snooze ? { request: r, snoozedUntil: snooze.until, actedAt: undefined } : undefined;
   if (snooze || r.requester === me) return undefined;

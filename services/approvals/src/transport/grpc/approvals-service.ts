@@ -1,6 +1,7 @@
 import { InvalidArgumentError, UnavailableError, type AuthContext } from '@assent/platform';
 import { approvalsv1 } from '@assent/proto';
 import type { CallContext } from 'nice-grpc';
+import { breakGlass, reviewBreakGlass } from '../../domain/commands/break-glass.js';
 import { bulkAct, type BulkAction } from '../../domain/commands/bulk-act.js';
 import { cancelRequest } from '../../domain/commands/cancel-request.js';
 import { listInbox } from '../../domain/commands/list-inbox.js';
@@ -18,6 +19,11 @@ import { simulateRequest } from '../../domain/commands/simulate-request.js';
 import { watchRequest } from '../../domain/commands/watch-request.js';
 import type { ApprovalsDeps } from '../../domain/ports.js';
 import { fromProtoPolicy, fromProtoPreset, fromProtoState, fromProtoTab, statusName, toProtoPolicy, toProtoRequest } from './mapping.js';
+
+const verdicts: Partial<Record<approvalsv1.BreakGlassVerdict, 'ACCEPTED' | 'CONCERN'>> = {
+  [approvalsv1.BreakGlassVerdict.BREAK_GLASS_VERDICT_ACCEPTED]: 'ACCEPTED',
+  [approvalsv1.BreakGlassVerdict.BREAK_GLASS_VERDICT_CONCERN]: 'CONCERN',
+};
 
 const bulkKinds: Partial<Record<approvalsv1.BulkActionKind, BulkAction['kind']>> = {
   [approvalsv1.BulkActionKind.BULK_ACTION_KIND_APPROVE]: 'APPROVE',
@@ -82,6 +88,13 @@ export function approvalsService(deps: ApprovalsDeps, stopping: AbortSignal = ne
     },
     async cancel(req, ctx: Ctx) {
       return { request: toProtoRequest(await cancelRequest(deps, ctx.principal, req)) };
+    },
+    async breakGlass(req, ctx: Ctx) {
+      return { request: toProtoRequest(await breakGlass(deps, ctx.principal, req)) };
+    },
+    async reviewBreakGlass(req, ctx: Ctx) {
+      const verdict = verdicts[req.verdict];
+      return { request: toProtoRequest(await reviewBreakGlass(deps, ctx.principal, { tenant: req.tenant, id: req.id, verdict, reason: req.reason })) };
     },
     async reassign(req, ctx: Ctx) {
       return { request: toProtoRequest(await reassignRequest(deps, ctx.principal, req)) };

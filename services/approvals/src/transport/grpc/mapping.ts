@@ -73,6 +73,7 @@ export function fromProtoPolicy(p: approvalsv1.Policy | undefined): PolicyInput 
     grantDurationSeconds: seconds('policy.grant_duration_seconds', p.grantDurationSeconds),
     slackChannel: p.slackChannel,
     schedule: fromProtoSchedule(p.schedule),
+    allowBreakGlass: p.allowBreakGlass,
   };
 }
 

@@ -172,6 +172,47 @@ export function escalationModeToJSON(object: EscalationMode): string {
   }
 }
 
+export enum BreakGlassVerdict {
+  BREAK_GLASS_VERDICT_UNSPECIFIED = 0,
+  /** BREAK_GLASS_VERDICT_ACCEPTED - The emergency use was justified. */
+  BREAK_GLASS_VERDICT_ACCEPTED = 1,
+  /** BREAK_GLASS_VERDICT_CONCERN - It was not: the reason says why (follow-up happens outside Assent). */
+  BREAK_GLASS_VERDICT_CONCERN = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function breakGlassVerdictFromJSON(object: any): BreakGlassVerdict {
+  switch (object) {
+    case 0:
+    case "BREAK_GLASS_VERDICT_UNSPECIFIED":
+      return BreakGlassVerdict.BREAK_GLASS_VERDICT_UNSPECIFIED;
+    case 1:
+    case "BREAK_GLASS_VERDICT_ACCEPTED":
+      return BreakGlassVerdict.BREAK_GLASS_VERDICT_ACCEPTED;
+    case 2:
+    case "BREAK_GLASS_VERDICT_CONCERN":
+      return BreakGlassVerdict.BREAK_GLASS_VERDICT_CONCERN;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return BreakGlassVerdict.UNRECOGNIZED;
+  }
+}
+
+export function breakGlassVerdictToJSON(object: BreakGlassVerdict): string {
+  switch (object) {
+    case BreakGlassVerdict.BREAK_GLASS_VERDICT_UNSPECIFIED:
+      return "BREAK_GLASS_VERDICT_UNSPECIFIED";
+    case BreakGlassVerdict.BREAK_GLASS_VERDICT_ACCEPTED:
+      return "BREAK_GLASS_VERDICT_ACCEPTED";
+    case BreakGlassVerdict.BREAK_GLASS_VERDICT_CONCERN:
+      return "BREAK_GLASS_VERDICT_CONCERN";
+    case BreakGlassVerdict.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export enum SnoozePreset {
   SNOOZE_PRESET_UNSPECIFIED = 0,
   SNOOZE_PRESET_ONE_HOUR = 1,
@@ -387,7 +428,14 @@ export interface Policy {
   /** Who must approve: every requirement must reach its quorum (AND). */
   requirements: ApproverRequirement[];
   /** SLA, reminders, escalation and expiry. */
-  schedule: Schedule | undefined;
+  schedule:
+    | Schedule
+    | undefined;
+  /**
+   * The requester may approve their own request in an emergency (BreakGlass), with a
+   * reason; it is announced at high severity and the approvers review it afterwards.
+   */
+  allowBreakGlass: boolean;
 }
 
 export interface Vote {
@@ -472,6 +520,18 @@ export interface ApprovalRequest {
   snoozes: RequestSnooze[];
   /** The handoff chain, oldest first. */
   handoffs: Handoff[];
+  /** Set when the requester approved it themselves in an emergency. */
+  breakGlass: BreakGlass | undefined;
+}
+
+export interface BreakGlass {
+  at: Date | undefined;
+  reason: string;
+  /** The post-hoc review by an approver; empty until it is done. */
+  reviewedBy: string;
+  reviewedAt: Date | undefined;
+  verdict: BreakGlassVerdict;
+  reviewReason: string;
 }
 
 export interface Handoff {
@@ -650,6 +710,29 @@ export interface CancelRequest {
 }
 
 export interface CancelResponse {
+  request: ApprovalRequest | undefined;
+}
+
+export interface BreakGlassRequest {
+  tenant: string;
+  id: string;
+  /** Why this cannot wait (required, at least 10 characters). */
+  reason: string;
+}
+
+export interface BreakGlassResponse {
+  request: ApprovalRequest | undefined;
+}
+
+export interface ReviewBreakGlassRequest {
+  tenant: string;
+  id: string;
+  verdict: BreakGlassVerdict;
+  /** Required. */
+  reason: string;
+}
+
+export interface ReviewBreakGlassResponse {
   request: ApprovalRequest | undefined;
 }
 
@@ -1162,6 +1245,7 @@ function createBasePolicy(): Policy {
     hash: "",
     requirements: [],
     schedule: undefined,
+    allowBreakGlass: false,
   };
 }
 
@@ -1199,6 +1283,9 @@ export const Policy: MessageFns<Policy> = {
     }
     if (message.schedule !== undefined) {
       Schedule.encode(message.schedule, writer.uint32(90).fork()).join();
+    }
+    if (message.allowBreakGlass !== false) {
+      writer.uint32(96).bool(message.allowBreakGlass);
     }
     return writer;
   },
@@ -1304,6 +1391,14 @@ export const Policy: MessageFns<Policy> = {
             message.schedule = Schedule.decode(reader, reader.uint32());
             continue;
           }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.allowBreakGlass = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1349,6 +1444,11 @@ export const Policy: MessageFns<Policy> = {
         ? object.requirements.map((e: any) => ApproverRequirement.fromJSON(e))
         : [],
       schedule: isSet(object.schedule) ? Schedule.fromJSON(object.schedule) : undefined,
+      allowBreakGlass: isSet(object.allowBreakGlass)
+        ? globalThis.Boolean(object.allowBreakGlass)
+        : isSet(object.allow_break_glass)
+        ? globalThis.Boolean(object.allow_break_glass)
+        : false,
     };
   },
 
@@ -1387,6 +1487,9 @@ export const Policy: MessageFns<Policy> = {
     if (message.schedule !== undefined) {
       obj.schedule = Schedule.toJSON(message.schedule);
     }
+    if (message.allowBreakGlass !== false) {
+      obj.allowBreakGlass = message.allowBreakGlass;
+    }
     return obj;
   },
 
@@ -1408,6 +1511,7 @@ export const Policy: MessageFns<Policy> = {
     message.schedule = (object.schedule !== undefined && object.schedule !== null)
       ? Schedule.fromPartial(object.schedule)
       : undefined;
+    message.allowBreakGlass = object.allowBreakGlass ?? false;
     return message;
   },
 };
@@ -1909,6 +2013,7 @@ function createBaseApprovalRequest(): ApprovalRequest {
     awaiting: [],
     snoozes: [],
     handoffs: [],
+    breakGlass: undefined,
   };
 }
 
@@ -1994,6 +2099,9 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     }
     for (const v of message.handoffs) {
       Handoff.encode(v!, writer.uint32(218).fork()).join();
+    }
+    if (message.breakGlass !== undefined) {
+      BreakGlass.encode(message.breakGlass, writer.uint32(226).fork()).join();
     }
     return writer;
   },
@@ -2227,6 +2335,14 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
             message.handoffs.push(Handoff.decode(reader, reader.uint32()));
             continue;
           }
+          case 28: {
+            if (tag !== 226) {
+              break;
+            }
+
+            message.breakGlass = BreakGlass.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2314,6 +2430,11 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
       handoffs: globalThis.Array.isArray(object?.handoffs)
         ? object.handoffs.map((e: any) => Handoff.fromJSON(e))
         : [],
+      breakGlass: isSet(object.breakGlass)
+        ? BreakGlass.fromJSON(object.breakGlass)
+        : isSet(object.break_glass)
+        ? BreakGlass.fromJSON(object.break_glass)
+        : undefined,
     };
   },
 
@@ -2400,6 +2521,9 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     if (message.handoffs?.length) {
       obj.handoffs = message.handoffs.map((e) => Handoff.toJSON(e));
     }
+    if (message.breakGlass !== undefined) {
+      obj.breakGlass = BreakGlass.toJSON(message.breakGlass);
+    }
     return obj;
   },
 
@@ -2439,6 +2563,170 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     message.awaiting = object.awaiting?.map((e) => e) || [];
     message.snoozes = object.snoozes?.map((e) => RequestSnooze.fromPartial(e)) || [];
     message.handoffs = object.handoffs?.map((e) => Handoff.fromPartial(e)) || [];
+    message.breakGlass = (object.breakGlass !== undefined && object.breakGlass !== null)
+      ? BreakGlass.fromPartial(object.breakGlass)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseBreakGlass(): BreakGlass {
+  return { at: undefined, reason: "", reviewedBy: "", reviewedAt: undefined, verdict: 0, reviewReason: "" };
+}
+
+export const BreakGlass: MessageFns<BreakGlass> = {
+  encode(message: BreakGlass, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(10).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    if (message.reviewedBy !== "") {
+      writer.uint32(26).string(message.reviewedBy);
+    }
+    if (message.reviewedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.reviewedAt), writer.uint32(34).fork()).join();
+    }
+    if (message.verdict !== 0) {
+      writer.uint32(40).int32(message.verdict);
+    }
+    if (message.reviewReason !== "") {
+      writer.uint32(50).string(message.reviewReason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BreakGlass {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBreakGlass();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reviewedBy = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reviewedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.verdict = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.reviewReason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BreakGlass {
+    return {
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      reviewedBy: isSet(object.reviewedBy)
+        ? globalThis.String(object.reviewedBy)
+        : isSet(object.reviewed_by)
+        ? globalThis.String(object.reviewed_by)
+        : "",
+      reviewedAt: isSet(object.reviewedAt)
+        ? fromJsonTimestamp(object.reviewedAt)
+        : isSet(object.reviewed_at)
+        ? fromJsonTimestamp(object.reviewed_at)
+        : undefined,
+      verdict: isSet(object.verdict) ? breakGlassVerdictFromJSON(object.verdict) : 0,
+      reviewReason: isSet(object.reviewReason)
+        ? globalThis.String(object.reviewReason)
+        : isSet(object.review_reason)
+        ? globalThis.String(object.review_reason)
+        : "",
+    };
+  },
+
+  toJSON(message: BreakGlass): unknown {
+    const obj: any = {};
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.reviewedBy !== "") {
+      obj.reviewedBy = message.reviewedBy;
+    }
+    if (message.reviewedAt !== undefined) {
+      obj.reviewedAt = message.reviewedAt.toISOString();
+    }
+    if (message.verdict !== 0) {
+      obj.verdict = breakGlassVerdictToJSON(message.verdict);
+    }
+    if (message.reviewReason !== "") {
+      obj.reviewReason = message.reviewReason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BreakGlass>): BreakGlass {
+    return BreakGlass.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BreakGlass>): BreakGlass {
+    const message = createBaseBreakGlass();
+    message.at = object.at ?? undefined;
+    message.reason = object.reason ?? "";
+    message.reviewedBy = object.reviewedBy ?? "";
+    message.reviewedAt = object.reviewedAt ?? undefined;
+    message.verdict = object.verdict ?? 0;
+    message.reviewReason = object.reviewReason ?? "";
     return message;
   },
 };
@@ -5033,6 +5321,362 @@ export const CancelResponse: MessageFns<CancelResponse> = {
   },
 };
 
+function createBaseBreakGlassRequest(): BreakGlassRequest {
+  return { tenant: "", id: "", reason: "" };
+}
+
+export const BreakGlassRequest: MessageFns<BreakGlassRequest> = {
+  encode(message: BreakGlassRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BreakGlassRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBreakGlassRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BreakGlassRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: BreakGlassRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BreakGlassRequest>): BreakGlassRequest {
+    return BreakGlassRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BreakGlassRequest>): BreakGlassRequest {
+    const message = createBaseBreakGlassRequest();
+    message.tenant = object.tenant ?? "";
+    message.id = object.id ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseBreakGlassResponse(): BreakGlassResponse {
+  return { request: undefined };
+}
+
+export const BreakGlassResponse: MessageFns<BreakGlassResponse> = {
+  encode(message: BreakGlassResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      ApprovalRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BreakGlassResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBreakGlassResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BreakGlassResponse {
+    return { request: isSet(object.request) ? ApprovalRequest.fromJSON(object.request) : undefined };
+  },
+
+  toJSON(message: BreakGlassResponse): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = ApprovalRequest.toJSON(message.request);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BreakGlassResponse>): BreakGlassResponse {
+    return BreakGlassResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BreakGlassResponse>): BreakGlassResponse {
+    const message = createBaseBreakGlassResponse();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? ApprovalRequest.fromPartial(object.request)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseReviewBreakGlassRequest(): ReviewBreakGlassRequest {
+  return { tenant: "", id: "", verdict: 0, reason: "" };
+}
+
+export const ReviewBreakGlassRequest: MessageFns<ReviewBreakGlassRequest> = {
+  encode(message: ReviewBreakGlassRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.verdict !== 0) {
+      writer.uint32(24).int32(message.verdict);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReviewBreakGlassRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReviewBreakGlassRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.verdict = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReviewBreakGlassRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      verdict: isSet(object.verdict) ? breakGlassVerdictFromJSON(object.verdict) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: ReviewBreakGlassRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.verdict !== 0) {
+      obj.verdict = breakGlassVerdictToJSON(message.verdict);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ReviewBreakGlassRequest>): ReviewBreakGlassRequest {
+    return ReviewBreakGlassRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReviewBreakGlassRequest>): ReviewBreakGlassRequest {
+    const message = createBaseReviewBreakGlassRequest();
+    message.tenant = object.tenant ?? "";
+    message.id = object.id ?? "";
+    message.verdict = object.verdict ?? 0;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseReviewBreakGlassResponse(): ReviewBreakGlassResponse {
+  return { request: undefined };
+}
+
+export const ReviewBreakGlassResponse: MessageFns<ReviewBreakGlassResponse> = {
+  encode(message: ReviewBreakGlassResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      ApprovalRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReviewBreakGlassResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReviewBreakGlassResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReviewBreakGlassResponse {
+    return { request: isSet(object.request) ? ApprovalRequest.fromJSON(object.request) : undefined };
+  },
+
+  toJSON(message: ReviewBreakGlassResponse): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = ApprovalRequest.toJSON(message.request);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ReviewBreakGlassResponse>): ReviewBreakGlassResponse {
+    return ReviewBreakGlassResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReviewBreakGlassResponse>): ReviewBreakGlassResponse {
+    const message = createBaseReviewBreakGlassResponse();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? ApprovalRequest.fromPartial(object.request)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseReassignRequest(): ReassignRequest {
   return { tenant: "", id: "", to: "", reason: "" };
 }
@@ -6433,6 +7077,29 @@ export const ApprovalsServiceDefinition = {
       options: {},
     },
     /**
+     * BreakGlass: the requester approves their own pending request in an emergency,
+     * where the policy allows it, with a mandatory reason. The grant is written as for
+     * any approval; the act is announced at high severity and waits for an approver's
+     * review (it shows in their pending inbox until reviewed).
+     */
+    breakGlass: {
+      name: "BreakGlass",
+      requestType: BreakGlassRequest as typeof BreakGlassRequest,
+      requestStream: false,
+      responseType: BreakGlassResponse as typeof BreakGlassResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** ReviewBreakGlass records an approver's post-hoc verdict on a break-glass approval. */
+    reviewBreakGlass: {
+      name: "ReviewBreakGlass",
+      requestType: ReviewBreakGlassRequest as typeof ReviewBreakGlassRequest,
+      requestStream: false,
+      responseType: ReviewBreakGlassResponse as typeof ReviewBreakGlassResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
      * Snooze sets a pending request aside for the calling approver until a time (or a
      * preset); it returns to their pending inbox by itself then.
      */
@@ -6546,6 +7213,21 @@ export interface ApprovalsServiceImplementation<CallContextExt = {}> {
    */
   reassign(request: ReassignRequest, context: CallContext & CallContextExt): Promise<DeepPartial<ReassignResponse>>;
   /**
+   * BreakGlass: the requester approves their own pending request in an emergency,
+   * where the policy allows it, with a mandatory reason. The grant is written as for
+   * any approval; the act is announced at high severity and waits for an approver's
+   * review (it shows in their pending inbox until reviewed).
+   */
+  breakGlass(
+    request: BreakGlassRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<BreakGlassResponse>>;
+  /** ReviewBreakGlass records an approver's post-hoc verdict on a break-glass approval. */
+  reviewBreakGlass(
+    request: ReviewBreakGlassRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ReviewBreakGlassResponse>>;
+  /**
    * Snooze sets a pending request aside for the calling approver until a time (or a
    * preset); it returns to their pending inbox by itself then.
    */
@@ -6632,6 +7314,21 @@ export interface ApprovalsServiceClient<CallOptionsExt = {}> {
    * eligible through it). Each handoff is recorded, so the chain is visible.
    */
   reassign(request: DeepPartial<ReassignRequest>, options?: CallOptions & CallOptionsExt): Promise<ReassignResponse>;
+  /**
+   * BreakGlass: the requester approves their own pending request in an emergency,
+   * where the policy allows it, with a mandatory reason. The grant is written as for
+   * any approval; the act is announced at high severity and waits for an approver's
+   * review (it shows in their pending inbox until reviewed).
+   */
+  breakGlass(
+    request: DeepPartial<BreakGlassRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<BreakGlassResponse>;
+  /** ReviewBreakGlass records an approver's post-hoc verdict on a break-glass approval. */
+  reviewBreakGlass(
+    request: DeepPartial<ReviewBreakGlassRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ReviewBreakGlassResponse>;
   /**
    * Snooze sets a pending request aside for the calling approver until a time (or a
    * preset); it returns to their pending inbox by itself then.

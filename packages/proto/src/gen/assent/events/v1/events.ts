@@ -61,6 +61,21 @@ export interface ApprovalActed {
 }
 
 /**
+ * type: assent.approval.break_glass.v1 (severity "high": a requester approved their
+ * own request in an emergency) and assent.approval.break_glass_reviewed.v1
+ */
+export interface ApprovalBreakGlass {
+  request:
+    | ApprovalRequest
+    | undefined;
+  /** Who acted: the requester, or the reviewing approver. */
+  actor: string;
+  reason: string;
+  /** "high" for break_glass; "info" for the review. */
+  severity: string;
+}
+
+/**
  * types: assent.approval.expired.v1, assent.approval.overdue.v1,
  * assent.approval.reminder.v1, assent.approval.escalated.v1,
  * assent.approval.unsnoozed.v1 (a snooze ended; notify names the approver)
@@ -521,6 +536,125 @@ export const ApprovalActed: MessageFns<ApprovalActed> = {
       : undefined;
     message.actor = object.actor ?? "";
     message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseApprovalBreakGlass(): ApprovalBreakGlass {
+  return { request: undefined, actor: "", reason: "", severity: "" };
+}
+
+export const ApprovalBreakGlass: MessageFns<ApprovalBreakGlass> = {
+  encode(message: ApprovalBreakGlass, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      ApprovalRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    if (message.actor !== "") {
+      writer.uint32(18).string(message.actor);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    if (message.severity !== "") {
+      writer.uint32(34).string(message.severity);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApprovalBreakGlass {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApprovalBreakGlass();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.severity = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApprovalBreakGlass {
+    return {
+      request: isSet(object.request) ? ApprovalRequest.fromJSON(object.request) : undefined,
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      severity: isSet(object.severity) ? globalThis.String(object.severity) : "",
+    };
+  },
+
+  toJSON(message: ApprovalBreakGlass): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = ApprovalRequest.toJSON(message.request);
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.severity !== "") {
+      obj.severity = message.severity;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ApprovalBreakGlass>): ApprovalBreakGlass {
+    return ApprovalBreakGlass.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ApprovalBreakGlass>): ApprovalBreakGlass {
+    const message = createBaseApprovalBreakGlass();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? ApprovalRequest.fromPartial(object.request)
+      : undefined;
+    message.actor = object.actor ?? "";
+    message.reason = object.reason ?? "";
+    message.severity = object.severity ?? "";
     return message;
   },
 };
