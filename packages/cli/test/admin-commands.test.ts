@@ -47,6 +47,7 @@ beforeAll(async () => {
       return { protectedActions: [{ tenant: 'acme', action: 'payouts.change_details', policy: { id: 'payout-details-change', hash: 'a'.repeat(64) }, approvers: ['user:bob', 'user:carol'], updatedAt: createdAt }] };
     },
     async writeGrant() { return {}; },
+    async removeGrant() { return { removed: false }; },
   } satisfies authzv1.AuthzServiceImplementation);
   server.add(auditv1.AuditServiceDefinition, {
     async listRecords() { return { records: [] }; },

@@ -150,6 +150,13 @@ export async function startFakeApprovals() {
       requests.set(r.id, next);
       return { request: next };
     },
+    async revokeGrant(req, ctx) {
+      seen('revokeGrant', req, ctx);
+      const r = find(req.id);
+      const next = { ...r, grantClosed: { kind: 'revoked', at: created, by: subjectOf(ctx), reason: req.reason } };
+      requests.set(r.id, next);
+      return { request: next };
+    },
     async reassign(req, ctx) {
       seen('reassign', req, ctx);
       const r = find(req.id);

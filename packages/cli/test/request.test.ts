@@ -185,6 +185,9 @@ describe('inbox and snooze', () => {
     const reviewed = await runCli(['--as', 'bob', 'request', 'review', id, '--verdict', 'concern', '--reason', 'could have waited'], { env });
     expect(lastCall()).toMatchObject({ method: 'reviewBreakGlass', request: { id, verdict: approvalsv1.BreakGlassVerdict.BREAK_GLASS_VERDICT_CONCERN, reason: 'could have waited' } });
     expect(reviewed.stdout).toMatch(/reviewed by bob: concern \(could have waited\)$/m);
+    const revoked = await runCli(['--as', 'carol', 'request', 'revoke', id, '--reason', 'fraud suspected'], { env });
+    expect(lastCall()).toMatchObject({ method: 'revokeGrant', request: { id, reason: 'fraud suspected' } });
+    expect(revoked.stdout).toMatch(/^grant: +revoked at \S+ by carol: fraud suspected$/m);
     const handed = await runCli(['--as', 'bob', 'request', 'reassign', id, '--to', 'dave', '--reason', 'on leave'], { env });
     expect(lastCall()).toMatchObject({ method: 'reassign', request: { id, to: 'dave', reason: 'on leave' } });
     expect(handed.stdout).toMatch(/^handoffs: +bob → dave \(on leave\)$/m);

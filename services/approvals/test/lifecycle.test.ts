@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError, PermissionDeniedError } from '@assent/platform';
 import { eventsv1 } from '@assent/proto';
 import { breakGlass, reviewBreakGlass } from '../src/domain/commands/break-glass.js';
+import { applyGrant } from '../src/domain/commands/apply-grant.js';
 import { cancelRequest } from '../src/domain/commands/cancel-request.js';
+import { revokeGrant } from '../src/domain/commands/revoke-grant.js';
 import { listInbox } from '../src/domain/commands/list-inbox.js';
 import { commentRequest } from '../src/domain/commands/comment-request.js';
 import { createRequest } from '../src/domain/commands/create-request.js';
@@ -259,6 +261,37 @@ describe('timers', () => {
     expect(fresh.request.timers.expiresAt).toBeUndefined();
     expect(fresh.request.policyHash).not.toBe(old?.policyHash);
     expect((await m.as('bob').approve()).state).toBe('APPROVED');
+  });
+});
+
+describe('grants', () => {
+  it('ends a grant at its time: removed from authz by the timer, recorded on the request, once', async () => {
+    const m = await open();
+    await m.as('bob').approve();
+    await applyGrant(m.deps, 'acme', m.id);
+    const approved = await m.state();
+    expect(approved?.wakeAt).toEqual(approved?.grantExpiresAt);
+    expect((await m.authz.check('acme', 'alice', create.action, create.resource)).decision).toBe('ALLOW');
+    expect((await m.advance(30 * MIN)).grantClosed).toBeUndefined();
+    const ended = await m.advance(30 * MIN);
+    expect(ended.grantClosed).toMatchObject({ kind: 'ended', by: '' });
+    expect(ended.wakeAt).toBeUndefined();
+    expect((await m.authz.check('acme', 'alice', create.action, create.resource)).decision).toBe('NEEDS_APPROVAL');
+    expect((await fireTimers(m.deps, 'acme', m.id)).version).toBe(ended.version);
+  });
+
+  it('revokes a grant early by the requester, an approver or an admin, with a reason, once', async () => {
+    const m = await open();
+    await expect(revokeGrant(m.deps, user('alice'), { tenant: 'acme', id: m.id, reason: 'not needed' })).rejects.toThrow(/no grant to revoke/);
+    await m.as('bob').approve();
+    await applyGrant(m.deps, 'acme', m.id);
+    await expect(revokeGrant(m.deps, user('erin'), { tenant: 'acme', id: m.id, reason: 'x' })).rejects.toBeInstanceOf(PermissionDeniedError);
+    await expect(revokeGrant(m.deps, user('carol'), { tenant: 'acme', id: m.id, reason: ' ' })).rejects.toBeInstanceOf(InvalidArgumentError);
+    const r = await revokeGrant(m.deps, user('carol'), { tenant: 'acme', id: m.id, reason: 'vendor fraud suspected' });
+    expect(r.grantClosed).toMatchObject({ kind: 'revoked', by: 'carol', reason: 'vendor fraud suspected' });
+    expect(r.wakeAt).toBeUndefined();
+    expect((await m.authz.check('acme', 'alice', create.action, create.resource)).decision).toBe('NEEDS_APPROVAL');
+    await expect(revokeGrant(m.deps, user('alice'), { tenant: 'acme', id: m.id, reason: 'again' })).rejects.toThrow(/already revoked/);
   });
 });
 

@@ -111,6 +111,18 @@ export function registerRequestCommands(program: Command, session: Session): voi
     });
 
   request
+    .command('revoke')
+    .description("end an approved request's grant early (the requester, an approver, or an admin)")
+    .argument('<id>', 'request id')
+    .requiredOption('--reason <text>', 'why (required)')
+    .action(async (id: string, opts: { reason: string }, command: Command) => {
+      const ctx = session.context(command);
+      const res = await ctx.call('approvals', (c, o) => c.revokeGrant({ tenant: ctx.tenant, id, reason: opts.reason }, o));
+      if (ctx.json) return ctx.printJson(approvalsv1.RevokeGrantResponse.toJSON(res));
+      if (res.request) ctx.print(renderRequest(res.request));
+    });
+
+  request
     .command('reassign')
     .description('hand your part of a pending request to someone else in the tenant (the handoff is recorded)')
     .argument('<id>', 'request id')

@@ -39,6 +39,7 @@ export function renderRequest(r: approvalsv1.ApprovalRequest): string {
     ['snoozed', r.snoozes.map((s) => `${s.user} until ${iso(s.until)}`).join(', ')],
     ['closed', r.closedBy ? `by ${r.closedBy}: ${r.closeReason}` : ''],
     ['grant expires', iso(r.grantExpiresAt)],
+    ['grant', r.grantClosed ? `${r.grantClosed.kind} at ${iso(r.grantClosed.at)}${r.grantClosed.by ? ` by ${r.grantClosed.by}: ${r.grantClosed.reason}` : ''}` : r.grantExpiresAt ? 'active until it expires' : ''],
   ]);
   if (!r.votes.length) return block;
   const votes = renderTable(

@@ -101,6 +101,7 @@ export function requestJson(r: ApprovalRequest) {
           },
         }
       : {}),
+    ...(r.grantClosed ? { grantClosed: { kind: r.grantClosed.kind, at: r.grantClosed.at.toISOString(), by: r.grantClosed.by, reason: r.grantClosed.reason } } : {}),
     handoffs: r.handoffs.map((h) => ({ from: h.from, to: h.to, at: h.at.toISOString(), reason: h.reason, requirements: [...h.requirements] })),
     closedBy: r.closedBy,
     closeReason: r.closeReason,

@@ -30,6 +30,7 @@ export function newRequest(
     snoozes: [],
     handoffs: [],
     breakGlass: undefined,
+    grantClosed: undefined,
     closedBy: '',
     closeReason: '',
     createdAt: now,

@@ -81,6 +81,8 @@ export interface AuthzGateway {
   registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[]): Promise<void>;
   /** `grantedAt` starts the window (the decision time), so a retry writes the same grant. */
   writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; requestId: string; grantedAt: Date | undefined }): Promise<{ expiresAt: Date }>;
+  /** Removes this request's grant (only the one that started at `grantedAt`); idempotent. */
+  removeGrant(input: { tenant: string; principal: string; action: string; resource: string; requestId: string; grantedAt: Date; expiresAt: Date; why: 'revoked' | 'ended'; revokedBy: string; reason: string }): Promise<void>;
 }
 
 /**

@@ -48,8 +48,10 @@ const earliest = (...ds: (Date | undefined)[]): Date | undefined =>
  * While changes are requested the approvers' timers pause (the requester holds
  * the request); only expiry runs. A closed request has none.
  */
-export function wakeAt(r: Pick<ApprovalRequest, 'state' | 'timers' | 'snoozes'>): Date | undefined {
+export function wakeAt(r: Pick<ApprovalRequest, 'state' | 'timers' | 'snoozes' | 'grantExpiresAt' | 'grantClosed'>): Date | undefined {
   const t = r.timers;
+  // An approved request's last timer: its grant's end, when the grant is removed.
+  if (r.state === 'APPROVED') return r.grantExpiresAt && !r.grantClosed ? r.grantExpiresAt : undefined;
   if (r.state === 'CHANGES_REQUESTED') return t.expiresAt;
   if (r.state !== 'PENDING') return undefined;
   return earliest(t.overdue ? undefined : t.dueAt, t.nextReminderAt, t.nextEscalationAt, t.expiresAt, ...r.snoozes.map((s) => s.until));

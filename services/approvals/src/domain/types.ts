@@ -140,6 +140,8 @@ export interface ApprovalRequest {
   snoozes: Snooze[];
   handoffs: Handoff[];
   breakGlass: BreakGlass | undefined;
+  /** The grant is over: revoked early, or ended and removed at its end. */
+  grantClosed: { kind: 'revoked' | 'ended'; at: Date; by: string; reason: string } | undefined;
   /** Who closed it (cancel, expiry = "system") and why. */
   closedBy: string;
   closeReason: string;

@@ -47,6 +47,7 @@ export function pendingRequest(tenant: string, id = ulid()): ApprovalRequest {
     snoozes: [{ user: 'bob', until: new Date('2030-01-01T00:05:00.000Z') }],
     handoffs: [{ from: 'dave', to: 'bob', at, reason: 'on leave', requirements: ['approvers'] }],
     breakGlass: undefined,
+    grantClosed: undefined,
     closedBy: '',
     closeReason: '',
     createdAt: at,

@@ -7,6 +7,8 @@ import type { CheckResult, Grant } from './types.js';
 export const eventTypes = {
   checked: 'assent.authz.checked.v1',
   grantIssued: 'assent.grant.issued.v1',
+  grantRevoked: 'assent.grant.revoked.v1',
+  grantEnded: 'assent.grant.ended.v1',
   groupMemberAdded: 'assent.authz.group_member_added.v1',
   groupMemberRemoved: 'assent.authz.group_member_removed.v1',
 } as const;

@@ -27,6 +27,8 @@ export interface RelationStore {
    */
   matchSubjects(tenant: string, user: string, subjects: string[]): Promise<string[]>;
   writeGrant(grant: Grant): Promise<void>;
+  /** Removes the user's grant for (action, resource) if it started at `grantedAt`; whether one was removed. */
+  removeGrant(tenant: string, user: string, action: string, resource: string, grantedAt: Date): Promise<boolean>;
   /** Expiry of the user's grant if one is active at `now` (and the user may still request the action). */
   activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined>;
 }

@@ -93,6 +93,21 @@ export function relationStoreContract(name: string, make: () => Promise<Relation
       expect(await store.activeGrant(t, 'bob', 'payouts.change_details', 'payout-account/42', inside)).toBeUndefined();
     });
 
+    it('removes one grant by its start, leaving a later grant for the same resource', async () => {
+      const store = await make();
+      const t = tenantOf();
+      await store.addMember(t, 'alice');
+      await store.setApprovers(t, 'keys.rotate', ['user:bob']);
+      const base = { tenant: t, principal: 'alice', action: 'keys.rotate', resource: 'key/9', requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA' };
+      const inside = new Date('2030-01-01T00:30:00Z');
+      await store.writeGrant({ ...base, grantedAt: new Date('2030-01-01T00:00:00Z'), expiresAt: new Date('2030-01-01T01:00:00Z') });
+      expect(await store.removeGrant(t, 'alice', 'keys.rotate', 'key/9', new Date('2029-12-31T00:00:00Z'))).toBe(false);
+      expect(await store.activeGrant(t, 'alice', 'keys.rotate', 'key/9', inside)).toBeDefined();
+      expect(await store.removeGrant(t, 'alice', 'keys.rotate', 'key/9', new Date('2030-01-01T00:00:00Z'))).toBe(true);
+      expect(await store.activeGrant(t, 'alice', 'keys.rotate', 'key/9', inside)).toBeUndefined();
+      expect(await store.removeGrant(t, 'alice', 'keys.rotate', 'key/9', new Date('2030-01-01T00:00:00Z'))).toBe(false);
+    });
+
     it('replaces an earlier grant for the same action and resource', async () => {
       const store = await make();
       const t = tenantOf();

@@ -48,6 +48,10 @@ export class GrpcAuthzGateway implements AuthzGateway {
     await this.call(() => this.client.registerProtectedAction({ tenant, action, policy, approvers }, { signal: AbortSignal.timeout(10_000) }));
   }
 
+  async removeGrant(input: { tenant: string; principal: string; action: string; resource: string; requestId: string; grantedAt: Date; expiresAt: Date; why: 'revoked' | 'ended'; revokedBy: string; reason: string }) {
+    await this.call(() => this.client.removeGrant(input, { signal: AbortSignal.timeout(10_000) }));
+  }
+
   async writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; requestId: string; grantedAt: Date | undefined }) {
     const res = await this.call(() =>
       this.client.writeGrant({ ...input, durationSeconds: String(input.durationSeconds) }, { signal: AbortSignal.timeout(10_000) }),

@@ -4,7 +4,8 @@ import type { ApprovalRequest, BreakGlassVerdict, Handoff, Requirement, Snooze, 
 type Dated<T, K extends keyof T> = Omit<T, K> & { [P in K]: undefined extends T[P] ? string | undefined : string };
 
 /** JSON form stored on the request's state subject (dates as ISO strings). */
-export type RequestJson = Omit<Dated<ApprovalRequest, 'createdAt' | 'updatedAt' | 'decidedAt' | 'grantExpiresAt' | 'wakeAt'>, 'votes' | 'timers' | 'submissions' | 'snoozes' | 'handoffs' | 'breakGlass' | 'allowBreakGlass'> & {
+export type RequestJson = Omit<Dated<ApprovalRequest, 'createdAt' | 'updatedAt' | 'decidedAt' | 'grantExpiresAt' | 'wakeAt'>, 'votes' | 'timers' | 'submissions' | 'snoozes' | 'handoffs' | 'breakGlass' | 'allowBreakGlass' | 'grantClosed'> & {
+  grantClosed?: { kind: 'revoked' | 'ended'; at: string; by: string; reason: string };
   allowBreakGlass?: boolean;
   breakGlass?: { at: string; reason: string; review?: { by: string; at: string; verdict: BreakGlassVerdict; reason: string } };
   handoffs?: Dated<Handoff, 'at'>[];
@@ -30,6 +31,7 @@ export const toJson = (r: ApprovalRequest): RequestJson => ({
   votes: r.votes.map((v) => ({ ...v, at: v.at.toISOString() })),
   snoozes: r.snoozes.map((s) => ({ ...s, until: s.until.toISOString() })),
   handoffs: r.handoffs.map((h) => ({ ...h, at: h.at.toISOString() })),
+  grantClosed: r.grantClosed && { ...r.grantClosed, at: r.grantClosed.at.toISOString() },
   breakGlass: r.breakGlass && { ...r.breakGlass, at: r.breakGlass.at.toISOString(), review: r.breakGlass.review && { ...r.breakGlass.review, at: r.breakGlass.review.at.toISOString() } },
   submissions: r.submissions.map((s) => ({ ...s, at: s.at.toISOString() })),
   timers: {
@@ -70,6 +72,7 @@ export function fromJson(stored: LegacyJson): ApprovalRequest {
     snoozes: (j.snoozes ?? []).map((s) => ({ ...s, until: new Date(s.until) })),
     handoffs: (j.handoffs ?? []).map((h) => ({ ...h, at: new Date(h.at) })),
     allowBreakGlass: j.allowBreakGlass ?? false,
+    grantClosed: j.grantClosed && { ...j.grantClosed, at: new Date(j.grantClosed.at) },
     breakGlass: j.breakGlass && { ...j.breakGlass, at: new Date(j.breakGlass.at), review: j.breakGlass.review && { ...j.breakGlass.review, at: new Date(j.breakGlass.review.at) } },
     submissions: j.submissions.map((s) => ({ ...s, at: new Date(s.at) })),
     timers: {

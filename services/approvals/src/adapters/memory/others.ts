@@ -65,6 +65,10 @@ export class MemoryAuthzGateway implements AuthzGateway {
     this.actions.set(`${tenant}|${action}`, { policy, approvers });
   }
 
+  async removeGrant(input: { tenant: string; principal: string; action: string; resource: string }) {
+    this.grants.delete(`${input.tenant}|${input.principal}|${input.action}|${input.resource}`);
+  }
+
   async writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; grantedAt: Date | undefined }) {
     const expiresAt = new Date((input.grantedAt?.getTime() ?? Date.now()) + input.durationSeconds * 1000);
     this.grants.set(`${input.tenant}|${input.principal}|${input.action}|${input.resource}`, expiresAt);

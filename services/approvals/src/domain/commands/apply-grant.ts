@@ -1,5 +1,6 @@
 import { ConflictError } from '@assent/platform/domain';
 import type { ApprovalsDeps } from '../ports.js';
+import { wakeAt } from '../schedule.js';
 
 /**
  * Reaction to an approved request: writes the time-bounded grant through authz and
@@ -24,7 +25,9 @@ export async function applyGrant(deps: ApprovalsDeps, tenant: string, requestId:
       grantedAt: r.decidedAt,
     });
     try {
-      await deps.requests.update({ ...r, grantExpiresAt: expiresAt, updatedAt: deps.clock.now(), version: r.version + 1 }, stored.etag, []);
+      const next = { ...r, grantExpiresAt: expiresAt, updatedAt: deps.clock.now(), version: r.version + 1 };
+      // The grant's end is the request's last timer: the scheduler removes the grant then.
+      await deps.requests.update({ ...next, wakeAt: wakeAt(next) }, stored.etag, []);
       return;
     } catch (err) {
       if (err instanceof ConflictError && attempt < 5) continue;

@@ -13,6 +13,7 @@ import { transition } from './transition.js';
  */
 export function fireTimers(deps: ApprovalsDeps, tenant: string, id: string): Promise<ApprovalRequest> {
   return transition(deps, tenant, id, async (current, now) => {
+    if (current.state === 'APPROVED') return endGrant(deps, current, now);
     const { request, fired } = fireDue(current, now);
     if (!fired.length) return undefined;
     return {
@@ -20,4 +21,27 @@ export function fireTimers(deps: ApprovalsDeps, tenant: string, id: string): Pro
       events: (n) => fired.map((f) => deps.newEvent({ type: timerEventTypes[f.timer], subject: `request/${n.id}`, tenant: n.tenant, data: timerFiredData(n, f) })),
     };
   });
+}
+
+/**
+ * An approved request's grant has run out: it is removed from authz (which
+ * publishes assent.grant.ended.v1; only this request's grant, by its start) and the
+ * request records that its grant is over. OpenFGA's condition already stopped the
+ * grant counting at its end; this removes the tuple, so none outlives its request.
+ */
+async function endGrant(deps: ApprovalsDeps, r: ApprovalRequest, now: Date) {
+  if (!r.grantExpiresAt || r.grantClosed || r.grantExpiresAt > now || !r.decidedAt) return undefined;
+  await deps.authz.removeGrant({
+    tenant: r.tenant,
+    principal: r.requester,
+    action: r.action,
+    resource: r.resource,
+    requestId: r.id,
+    grantedAt: r.decidedAt,
+    expiresAt: r.grantExpiresAt,
+    why: 'ended',
+    revokedBy: '',
+    reason: '',
+  });
+  return { next: { ...r, grantClosed: { kind: 'ended' as const, at: now, by: '', reason: '' } }, events: () => [] };
 }

@@ -14,6 +14,7 @@ import { getRequest } from '../../domain/commands/get-request.js';
 import { listRequests } from '../../domain/commands/list-requests.js';
 import { putPolicy } from '../../domain/commands/put-policy.js';
 import { reassignRequest } from '../../domain/commands/reassign-request.js';
+import { revokeGrant } from '../../domain/commands/revoke-grant.js';
 import { resubmitRequest } from '../../domain/commands/resubmit-request.js';
 import { simulateRequest } from '../../domain/commands/simulate-request.js';
 import { watchRequest } from '../../domain/commands/watch-request.js';
@@ -95,6 +96,9 @@ export function approvalsService(deps: ApprovalsDeps, stopping: AbortSignal = ne
     async reviewBreakGlass(req, ctx: Ctx) {
       const verdict = verdicts[req.verdict];
       return { request: toProtoRequest(await reviewBreakGlass(deps, ctx.principal, { tenant: req.tenant, id: req.id, verdict, reason: req.reason })) };
+    },
+    async revokeGrant(req, ctx: Ctx) {
+      return { request: toProtoRequest(await revokeGrant(deps, ctx.principal, req)) };
     },
     async reassign(req, ctx: Ctx) {
       return { request: toProtoRequest(await reassignRequest(deps, ctx.principal, req)) };

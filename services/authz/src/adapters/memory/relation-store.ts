@@ -69,6 +69,13 @@ export class MemoryRelationStore implements RelationStore {
     this.grants.set(`${grant.tenant}|${grant.principal}|${grant.action}|${grant.resource}`, { ...grant });
   }
 
+  async removeGrant(tenant: string, user: string, action: string, resource: string, grantedAt: Date): Promise<boolean> {
+    const key = `${tenant}|${user}|${action}|${resource}`;
+    if (this.grants.get(key)?.grantedAt.getTime() !== grantedAt.getTime()) return false;
+    this.grants.delete(key);
+    return true;
+  }
+
   async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined> {
     if (!(await this.isMember(tenant, user))) return undefined;
     const grant = this.grants.get(`${tenant}|${user}|${action}|${resource}`);

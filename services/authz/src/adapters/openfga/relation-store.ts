@@ -186,6 +186,17 @@ export class OpenFgaRelationStore implements RelationStore {
     }
   }
 
+  async removeGrant(tenant: string, user: string, action: string, resource: string, grantedAt: Date): Promise<boolean> {
+    const object = grantObj(tenant, action, resource);
+    const res = await guard(() => this.fga.read({ user: fgaUser(user), relation: 'grantee', object }));
+    const tuple = res.tuples[0]?.key;
+    const start = (tuple?.condition?.context as { grant_start?: string } | undefined)?.grant_start;
+    // Only this grant: a later one for the same resource has another start and stays.
+    if (!tuple || !start || new Date(start).getTime() !== grantedAt.getTime()) return false;
+    await guard(() => this.fga.deleteTuples([{ user: tuple.user, relation: 'grantee', object }], ignoreMissing));
+    return true;
+  }
+
   async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined> {
     const object = grantObj(tenant, action, resource);
     if (!(await this.check(fgaUser(user), 'can_perform', object, { current_time: now.toISOString() }))) return undefined;

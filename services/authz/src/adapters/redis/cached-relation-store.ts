@@ -178,6 +178,14 @@ export class CachedRelationStore implements RelationStore {
     await this.invalidate({ kind: 'grant', tenant: grant.tenant, user: grant.principal, action: grant.action, resource: grant.resource });
   }
 
+  async removeGrant(tenant: string, user: string, action: string, resource: string, grantedAt: Date): Promise<boolean> {
+    const removed = await this.inner.removeGrant(tenant, user, action, resource, grantedAt);
+    // The cached window would still answer ALLOW: drop it everywhere.
+    await this.shared(() => this.redis.del(authzCacheKeys.grant(tenant, user, action, resource)));
+    await this.invalidate({ kind: 'grant', tenant, user, action, resource });
+    return removed;
+  }
+
   /** In-process, then Redis, then the wrapped store; concurrent misses of one key share one lookup. */
   private async answer(localKey: string, sharedKey: string, ttlMs: number, compute: () => Promise<string>): Promise<string> {
     const hit = this.local.get(localKey);

@@ -7,6 +7,7 @@ import { changeGroupMember } from '../../domain/commands/change-group-member.js'
 import { checkApprover } from '../../domain/commands/check-approver.js';
 import { listGroupMembers } from '../../domain/commands/list-group-members.js';
 import { listUserGroups } from '../../domain/commands/list-user-groups.js';
+import { removeGrant } from '../../domain/commands/remove-grant.js';
 import { createTenant } from '../../domain/commands/create-tenant.js';
 import { listProtectedActions } from '../../domain/commands/list-protected-actions.js';
 import { registerProtectedAction } from '../../domain/commands/register-protected-action.js';
@@ -60,6 +61,9 @@ export function authzService(deps: AuthzDeps): authzv1.AuthzServiceImplementatio
     },
     async listProtectedActions(req, ctx: Ctx) {
       return { protectedActions: (await listProtectedActions(deps, ctx.principal, req)).map(toProtoAction) };
+    },
+    async removeGrant(req, ctx: Ctx) {
+      return removeGrant(deps, ctx.principal, req);
     },
     async writeGrant(req, ctx: Ctx) {
       const grant = await writeGrant(deps, ctx.principal, { ...req, durationSeconds: Number(req.durationSeconds) });

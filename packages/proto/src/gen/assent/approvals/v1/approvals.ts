@@ -521,7 +521,22 @@ export interface ApprovalRequest {
   /** The handoff chain, oldest first. */
   handoffs: Handoff[];
   /** Set when the requester approved it themselves in an emergency. */
-  breakGlass: BreakGlass | undefined;
+  breakGlass:
+    | BreakGlass
+    | undefined;
+  /** Set once the grant is over: revoked early, or ended (removed from authz at its end). */
+  grantClosed: GrantClosure | undefined;
+}
+
+export interface GrantClosure {
+  /** "revoked" or "ended". */
+  kind: string;
+  at:
+    | Date
+    | undefined;
+  /** Who revoked it (revoked only). */
+  by: string;
+  reason: string;
 }
 
 export interface BreakGlass {
@@ -733,6 +748,17 @@ export interface ReviewBreakGlassRequest {
 }
 
 export interface ReviewBreakGlassResponse {
+  request: ApprovalRequest | undefined;
+}
+
+export interface RevokeGrantRequest {
+  tenant: string;
+  id: string;
+  /** Why (required). */
+  reason: string;
+}
+
+export interface RevokeGrantResponse {
   request: ApprovalRequest | undefined;
 }
 
@@ -2014,6 +2040,7 @@ function createBaseApprovalRequest(): ApprovalRequest {
     snoozes: [],
     handoffs: [],
     breakGlass: undefined,
+    grantClosed: undefined,
   };
 }
 
@@ -2102,6 +2129,9 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     }
     if (message.breakGlass !== undefined) {
       BreakGlass.encode(message.breakGlass, writer.uint32(226).fork()).join();
+    }
+    if (message.grantClosed !== undefined) {
+      GrantClosure.encode(message.grantClosed, writer.uint32(234).fork()).join();
     }
     return writer;
   },
@@ -2343,6 +2373,14 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
             message.breakGlass = BreakGlass.decode(reader, reader.uint32());
             continue;
           }
+          case 29: {
+            if (tag !== 234) {
+              break;
+            }
+
+            message.grantClosed = GrantClosure.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2435,6 +2473,11 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
         : isSet(object.break_glass)
         ? BreakGlass.fromJSON(object.break_glass)
         : undefined,
+      grantClosed: isSet(object.grantClosed)
+        ? GrantClosure.fromJSON(object.grantClosed)
+        : isSet(object.grant_closed)
+        ? GrantClosure.fromJSON(object.grant_closed)
+        : undefined,
     };
   },
 
@@ -2524,6 +2567,9 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     if (message.breakGlass !== undefined) {
       obj.breakGlass = BreakGlass.toJSON(message.breakGlass);
     }
+    if (message.grantClosed !== undefined) {
+      obj.grantClosed = GrantClosure.toJSON(message.grantClosed);
+    }
     return obj;
   },
 
@@ -2566,6 +2612,126 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     message.breakGlass = (object.breakGlass !== undefined && object.breakGlass !== null)
       ? BreakGlass.fromPartial(object.breakGlass)
       : undefined;
+    message.grantClosed = (object.grantClosed !== undefined && object.grantClosed !== null)
+      ? GrantClosure.fromPartial(object.grantClosed)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGrantClosure(): GrantClosure {
+  return { kind: "", at: undefined, by: "", reason: "" };
+}
+
+export const GrantClosure: MessageFns<GrantClosure> = {
+  encode(message: GrantClosure, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== "") {
+      writer.uint32(10).string(message.kind);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(18).fork()).join();
+    }
+    if (message.by !== "") {
+      writer.uint32(26).string(message.by);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GrantClosure {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGrantClosure();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.by = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GrantClosure {
+    return {
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      by: isSet(object.by) ? globalThis.String(object.by) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: GrantClosure): unknown {
+    const obj: any = {};
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    if (message.by !== "") {
+      obj.by = message.by;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GrantClosure>): GrantClosure {
+    return GrantClosure.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GrantClosure>): GrantClosure {
+    const message = createBaseGrantClosure();
+    message.kind = object.kind ?? "";
+    message.at = object.at ?? undefined;
+    message.by = object.by ?? "";
+    message.reason = object.reason ?? "";
     return message;
   },
 };
@@ -5677,6 +5843,176 @@ export const ReviewBreakGlassResponse: MessageFns<ReviewBreakGlassResponse> = {
   },
 };
 
+function createBaseRevokeGrantRequest(): RevokeGrantRequest {
+  return { tenant: "", id: "", reason: "" };
+}
+
+export const RevokeGrantRequest: MessageFns<RevokeGrantRequest> = {
+  encode(message: RevokeGrantRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeGrantRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeGrantRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokeGrantRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: RevokeGrantRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RevokeGrantRequest>): RevokeGrantRequest {
+    return RevokeGrantRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RevokeGrantRequest>): RevokeGrantRequest {
+    const message = createBaseRevokeGrantRequest();
+    message.tenant = object.tenant ?? "";
+    message.id = object.id ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseRevokeGrantResponse(): RevokeGrantResponse {
+  return { request: undefined };
+}
+
+export const RevokeGrantResponse: MessageFns<RevokeGrantResponse> = {
+  encode(message: RevokeGrantResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      ApprovalRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeGrantResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeGrantResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokeGrantResponse {
+    return { request: isSet(object.request) ? ApprovalRequest.fromJSON(object.request) : undefined };
+  },
+
+  toJSON(message: RevokeGrantResponse): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = ApprovalRequest.toJSON(message.request);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RevokeGrantResponse>): RevokeGrantResponse {
+    return RevokeGrantResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RevokeGrantResponse>): RevokeGrantResponse {
+    const message = createBaseRevokeGrantResponse();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? ApprovalRequest.fromPartial(object.request)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseReassignRequest(): ReassignRequest {
   return { tenant: "", id: "", to: "", reason: "" };
 }
@@ -7100,6 +7436,18 @@ export const ApprovalsServiceDefinition = {
       options: {},
     },
     /**
+     * RevokeGrant ends an approved request's grant early (the requester, an approver of
+     * the request, or a tenant admin), with a reason.
+     */
+    revokeGrant: {
+      name: "RevokeGrant",
+      requestType: RevokeGrantRequest as typeof RevokeGrantRequest,
+      requestStream: false,
+      responseType: RevokeGrantResponse as typeof RevokeGrantResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
      * Snooze sets a pending request aside for the calling approver until a time (or a
      * preset); it returns to their pending inbox by itself then.
      */
@@ -7228,6 +7576,14 @@ export interface ApprovalsServiceImplementation<CallContextExt = {}> {
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ReviewBreakGlassResponse>>;
   /**
+   * RevokeGrant ends an approved request's grant early (the requester, an approver of
+   * the request, or a tenant admin), with a reason.
+   */
+  revokeGrant(
+    request: RevokeGrantRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RevokeGrantResponse>>;
+  /**
    * Snooze sets a pending request aside for the calling approver until a time (or a
    * preset); it returns to their pending inbox by itself then.
    */
@@ -7329,6 +7685,14 @@ export interface ApprovalsServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<ReviewBreakGlassRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ReviewBreakGlassResponse>;
+  /**
+   * RevokeGrant ends an approved request's grant early (the requester, an approver of
+   * the request, or a tenant admin), with a reason.
+   */
+  revokeGrant(
+    request: DeepPartial<RevokeGrantRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RevokeGrantResponse>;
   /**
    * Snooze sets a pending request aside for the calling approver until a time (or a
    * preset); it returns to their pending inbox by itself then.

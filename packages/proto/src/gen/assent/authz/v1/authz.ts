@@ -246,6 +246,29 @@ export interface WriteGrantResponse {
   grant: Grant | undefined;
 }
 
+export interface RemoveGrantRequest {
+  tenant: string;
+  principal: string;
+  action: string;
+  resource: string;
+  requestId: string;
+  grantedAt:
+    | Date
+    | undefined;
+  /** "revoked" (ended early) or "ended" (its time ran out). */
+  why: string;
+  /** Who revoked it, and why (revoked only). */
+  revokedBy: string;
+  reason: string;
+  /** When the grant would have ended (for the event). */
+  expiresAt: Date | undefined;
+}
+
+export interface RemoveGrantResponse {
+  /** False when no grant with that start was there (already removed, or replaced). */
+  removed: boolean;
+}
+
 function createBasePolicyRef(): PolicyRef {
   return { id: "", hash: "" };
 }
@@ -2859,6 +2882,313 @@ export const WriteGrantResponse: MessageFns<WriteGrantResponse> = {
   },
 };
 
+function createBaseRemoveGrantRequest(): RemoveGrantRequest {
+  return {
+    tenant: "",
+    principal: "",
+    action: "",
+    resource: "",
+    requestId: "",
+    grantedAt: undefined,
+    why: "",
+    revokedBy: "",
+    reason: "",
+    expiresAt: undefined,
+  };
+}
+
+export const RemoveGrantRequest: MessageFns<RemoveGrantRequest> = {
+  encode(message: RemoveGrantRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.principal !== "") {
+      writer.uint32(18).string(message.principal);
+    }
+    if (message.action !== "") {
+      writer.uint32(26).string(message.action);
+    }
+    if (message.resource !== "") {
+      writer.uint32(34).string(message.resource);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(42).string(message.requestId);
+    }
+    if (message.grantedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.grantedAt), writer.uint32(50).fork()).join();
+    }
+    if (message.why !== "") {
+      writer.uint32(58).string(message.why);
+    }
+    if (message.revokedBy !== "") {
+      writer.uint32(66).string(message.revokedBy);
+    }
+    if (message.reason !== "") {
+      writer.uint32(74).string(message.reason);
+    }
+    if (message.expiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.expiresAt), writer.uint32(82).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveGrantRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveGrantRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.principal = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.resource = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.grantedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.why = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.revokedBy = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.expiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveGrantRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      resource: isSet(object.resource) ? globalThis.String(object.resource) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      grantedAt: isSet(object.grantedAt)
+        ? fromJsonTimestamp(object.grantedAt)
+        : isSet(object.granted_at)
+        ? fromJsonTimestamp(object.granted_at)
+        : undefined,
+      why: isSet(object.why) ? globalThis.String(object.why) : "",
+      revokedBy: isSet(object.revokedBy)
+        ? globalThis.String(object.revokedBy)
+        : isSet(object.revoked_by)
+        ? globalThis.String(object.revoked_by)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      expiresAt: isSet(object.expiresAt)
+        ? fromJsonTimestamp(object.expiresAt)
+        : isSet(object.expires_at)
+        ? fromJsonTimestamp(object.expires_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RemoveGrantRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.principal !== "") {
+      obj.principal = message.principal;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.resource !== "") {
+      obj.resource = message.resource;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.grantedAt !== undefined) {
+      obj.grantedAt = message.grantedAt.toISOString();
+    }
+    if (message.why !== "") {
+      obj.why = message.why;
+    }
+    if (message.revokedBy !== "") {
+      obj.revokedBy = message.revokedBy;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.expiresAt !== undefined) {
+      obj.expiresAt = message.expiresAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RemoveGrantRequest>): RemoveGrantRequest {
+    return RemoveGrantRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RemoveGrantRequest>): RemoveGrantRequest {
+    const message = createBaseRemoveGrantRequest();
+    message.tenant = object.tenant ?? "";
+    message.principal = object.principal ?? "";
+    message.action = object.action ?? "";
+    message.resource = object.resource ?? "";
+    message.requestId = object.requestId ?? "";
+    message.grantedAt = object.grantedAt ?? undefined;
+    message.why = object.why ?? "";
+    message.revokedBy = object.revokedBy ?? "";
+    message.reason = object.reason ?? "";
+    message.expiresAt = object.expiresAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseRemoveGrantResponse(): RemoveGrantResponse {
+  return { removed: false };
+}
+
+export const RemoveGrantResponse: MessageFns<RemoveGrantResponse> = {
+  encode(message: RemoveGrantResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.removed !== false) {
+      writer.uint32(8).bool(message.removed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveGrantResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveGrantResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.removed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveGrantResponse {
+    return { removed: isSet(object.removed) ? globalThis.Boolean(object.removed) : false };
+  },
+
+  toJSON(message: RemoveGrantResponse): unknown {
+    const obj: any = {};
+    if (message.removed !== false) {
+      obj.removed = message.removed;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RemoveGrantResponse>): RemoveGrantResponse {
+    return RemoveGrantResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RemoveGrantResponse>): RemoveGrantResponse {
+    const message = createBaseRemoveGrantResponse();
+    message.removed = object.removed ?? false;
+    return message;
+  },
+};
+
 /** AuthzService is the single decision point: every sensitive action asks Check first. */
 export type AuthzServiceDefinition = typeof AuthzServiceDefinition;
 export const AuthzServiceDefinition = {
@@ -2971,6 +3301,19 @@ export const AuthzServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * RemoveGrant removes one request's grant (revoked early, or ended): only the grant
+     * that started at `granted_at`, so a later grant for the same resource stays.
+     * Idempotent. Called by approvals.
+     */
+    removeGrant: {
+      name: "RemoveGrant",
+      requestType: RemoveGrantRequest as typeof RemoveGrantRequest,
+      requestStream: false,
+      responseType: RemoveGrantResponse as typeof RemoveGrantResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -3034,6 +3377,15 @@ export interface AuthzServiceImplementation<CallContextExt = {}> {
     request: WriteGrantRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<WriteGrantResponse>>;
+  /**
+   * RemoveGrant removes one request's grant (revoked early, or ended): only the grant
+   * that started at `granted_at`, so a later grant for the same resource stays.
+   * Idempotent. Called by approvals.
+   */
+  removeGrant(
+    request: RemoveGrantRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RemoveGrantResponse>>;
 }
 
 export interface AuthzServiceClient<CallOptionsExt = {}> {
@@ -3096,6 +3448,15 @@ export interface AuthzServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<WriteGrantRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<WriteGrantResponse>;
+  /**
+   * RemoveGrant removes one request's grant (revoked early, or ended): only the grant
+   * that started at `granted_at`, so a later grant for the same resource stays.
+   * Idempotent. Called by approvals.
+   */
+  removeGrant(
+    request: DeepPartial<RemoveGrantRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RemoveGrantResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

@@ -130,6 +130,13 @@ export interface GroupMemberChanged {
   actor: string;
 }
 
+/** types: assent.grant.revoked.v1 (ended early), assent.grant.ended.v1 (its time ran out) */
+export interface GrantRemoved {
+  grant: Grant | undefined;
+  revokedBy: string;
+  reason: string;
+}
+
 /** type: assent.grant.issued.v1 */
 export interface GrantIssued {
   grant: Grant | undefined;
@@ -1280,6 +1287,111 @@ export const GroupMemberChanged: MessageFns<GroupMemberChanged> = {
     message.group = object.group ?? "";
     message.user = object.user ?? "";
     message.actor = object.actor ?? "";
+    return message;
+  },
+};
+
+function createBaseGrantRemoved(): GrantRemoved {
+  return { grant: undefined, revokedBy: "", reason: "" };
+}
+
+export const GrantRemoved: MessageFns<GrantRemoved> = {
+  encode(message: GrantRemoved, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.grant !== undefined) {
+      Grant.encode(message.grant, writer.uint32(10).fork()).join();
+    }
+    if (message.revokedBy !== "") {
+      writer.uint32(18).string(message.revokedBy);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GrantRemoved {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGrantRemoved();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.grant = Grant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.revokedBy = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GrantRemoved {
+    return {
+      grant: isSet(object.grant) ? Grant.fromJSON(object.grant) : undefined,
+      revokedBy: isSet(object.revokedBy)
+        ? globalThis.String(object.revokedBy)
+        : isSet(object.revoked_by)
+        ? globalThis.String(object.revoked_by)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: GrantRemoved): unknown {
+    const obj: any = {};
+    if (message.grant !== undefined) {
+      obj.grant = Grant.toJSON(message.grant);
+    }
+    if (message.revokedBy !== "") {
+      obj.revokedBy = message.revokedBy;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GrantRemoved>): GrantRemoved {
+    return GrantRemoved.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GrantRemoved>): GrantRemoved {
+    const message = createBaseGrantRemoved();
+    message.grant = (object.grant !== undefined && object.grant !== null) ? Grant.fromPartial(object.grant) : undefined;
+    message.revokedBy = object.revokedBy ?? "";
+    message.reason = object.reason ?? "";
     return message;
   },
 };
