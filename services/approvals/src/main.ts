@@ -13,6 +13,7 @@ import { fromJson } from './adapters/jetstream/request-json.js';
 import { approvalsService } from './transport/grpc/approvals-service.js';
 import { watchSseHandler } from './transport/http/watch-sse.js';
 import { startGrantConsumer } from './transport/nats/grant-consumer.js';
+import { startInboxConsumer } from './transport/nats/inbox-consumer.js';
 import { fireTimers } from './domain/commands/fire-timers.js';
 import type { RequestJson } from './adapters/jetstream/request-json.js';
 
@@ -26,7 +27,7 @@ export interface RunningApprovals {
 export async function startApprovals(config: ApprovalsConfig): Promise<RunningApprovals> {
   const rt = await createRuntime('approvals', config, { otlpEndpoint: config.otlpEndpoint });
   try {
-    const store = new StreamEntityStore<never>(rt.nats, rt.names, 'request', rt.logger);
+    const store = new StreamEntityStore<RequestJson>(rt.nats, rt.names, 'request', rt.logger);
     await store.ensure();
     rt.onStop('request watch feed', () => store.stop());
     const authzChannel = openChannel(config.authzAddr, channelCredentials(config.grpcTls));
@@ -48,9 +49,9 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
       clock: { now: () => new Date() },
       tenants: await rt.tenants(),
     };
-    // Each transition's next wake-up goes into the timer index, and the request into
-    // the inboxes it belongs in, from the outbox relay: both follow the stored state in
-    // order and survive a crash after the write (the relay retries until they are done).
+    // Each transition's next wake-up goes into the timer index from the outbox relay:
+    // it follows the stored state in order and survives a crash after the write (the
+    // relay retries until it is done). Both live in NATS, so nothing else can hold it up.
     const timerIndex = await TimerIndex.open(rt.nats, rt.names, 'request');
     const relay = await startOutboxRelay({
       nats: rt.nats,
@@ -58,10 +59,7 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
       logger: rt.logger,
       metrics: rt.metrics,
       store,
-      afterRelay: async (tenant, id, value) => {
-        const request = fromJson(value as RequestJson);
-        await Promise.all([timerIndex.set(tenant, id, request.wakeAt), deps.inbox.project(request)]);
-      },
+      afterRelay: (tenant, id, value) => timerIndex.set(tenant, id, fromJson(value as RequestJson).wakeAt),
     });
     // Each stored policy version is put into effect by its relay: authz first, then the read model.
     const policyRelay = await startOutboxRelay({
@@ -73,6 +71,7 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
       afterRelay: (tenant, _id, value) => activatePolicy(deps, tenant, recordFromJson(value as PolicyRecordJson)),
     });
     const grants = await startGrantConsumer(rt, deps);
+    const inbox = await startInboxConsumer(rt, store, deps.inbox);
     const timers = await startTimers({
       nats: rt.nats,
       names: rt.names,
@@ -87,7 +86,7 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
       },
     });
     rt.onStop('consumers', async () => {
-      await Promise.all([relay.stop(), policyRelay.stop(), grants.stop(), timers.stop()]);
+      await Promise.all([relay.stop(), policyRelay.stop(), grants.stop(), inbox.stop(), timers.stop()]);
     });
     // Ends open WatchRequest streams first: the gRPC drain would otherwise wait for them.
     const stopping = new AbortController();
