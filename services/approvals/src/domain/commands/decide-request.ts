@@ -61,7 +61,7 @@ export async function decideRequest(
   const approver = caller.subject;
   const reason = input.comment.trim();
 
-  let eligible: { eligibleFor: string[]; reason: string } | undefined;
+  let eligible: { eligibleFor: string[]; reason: string; of: string } | undefined;
   return transition(deps, input.tenant, input.id, async (current, now) => {
     requireState(current, ['PENDING'], outcome);
     if (approver === current.requester && (outcome !== 'APPROVE' || !current.allowSelfApproval)) {
@@ -70,8 +70,10 @@ export async function decideRequest(
     if (current.votes.some((x) => x.approver === approver && x.submission === current.submission && x.outcome !== 'COMMENT')) {
       throw new FailedPreconditionError(`${approver} has already acted on submission ${current.submission} of request ${current.id}`, 'ALREADY_VOTED');
     }
-    // Escalation can change who is eligible between attempts; the check is cheap to repeat only then.
-    eligible ??= await eligibility(deps, current, approver);
+    // A lost compare-and-set re-reads the request; authz is asked again only if its
+    // approvers changed meanwhile (an escalation or a handoff).
+    const of = JSON.stringify(current.requirements);
+    if (eligible?.of !== of) eligible = { ...(await eligibility(deps, current, approver)), of };
     if (eligible.eligibleFor.length === 0) throw await refuse('NOT_ELIGIBLE', eligible.reason);
 
     const vote: Vote = { approver, outcome, comment: reason, at: now, submission: current.submission, eligibleFor: eligible.eligibleFor };
