@@ -74,8 +74,6 @@ export interface TimerOptions {
 export interface RunningTimers {
   /** Shards this replica owns now. */
   owned(): number[];
-  /** Timers this replica holds in memory (pending in the shards it owns). */
-  pending(): number;
   stop(): Promise<void>;
 }
 
@@ -125,7 +123,6 @@ export async function startTimers(opts: TimerOptions): Promise<RunningTimers> {
   }
   return {
     owned: () => [...owners.keys()].sort((a, b) => a - b),
-    pending: () => [...owners.values()].reduce((n, o) => n + o.size(), 0),
     async stop() {
       await Promise.all(leases.map((l) => l.stop()));
     },
@@ -148,10 +145,6 @@ class ShardOwner {
     private readonly slots: Semaphore,
   ) {
     this.log = opts.logger.child({ timers: opts.entity, shard });
-  }
-
-  size(): number {
-    return this.entries.size;
   }
 
   /** Starts the shard's watch; a watch that ends is started again, reloading the shard. */
