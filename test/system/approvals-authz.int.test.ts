@@ -15,6 +15,7 @@ let fga: RunningOpenFga;
 let issuer: TestIssuer;
 let authz: RunningAuthz;
 let approvals: RunningApprovals;
+let approvalsConfig: ReturnType<typeof loadConfig>;
 let channel: Channel;
 let authzChannel: Channel;
 let nc: NatsConnection;
@@ -28,7 +29,8 @@ beforeAll(async () => {
   [fga, issuer] = await Promise.all([startOpenFga(), startTestIssuer()]);
   const env = commonTestEnv(root, issuer);
   authz = await startAuthz(authzConfig({ ...env, AUTHZ_GRPC_PORT: '0', AUTHZ_HTTP_PORT: '0', ...fga.authzEnv, AUTHZ_OPENFGA_STORE_NAME: root }));
-  approvals = await startApprovals(loadConfig({ ...env, APPROVALS_GRPC_PORT: '0', APPROVALS_HTTP_PORT: '0', APPROVALS_AUTHZ_ADDR: `127.0.0.1:${authz.grpcPort}` }));
+  approvalsConfig = loadConfig({ ...env, APPROVALS_GRPC_PORT: '0', APPROVALS_HTTP_PORT: '0', APPROVALS_AUTHZ_ADDR: `127.0.0.1:${authz.grpcPort}` });
+  approvals = await startApprovals(approvalsConfig);
   channel = openChannel(`127.0.0.1:${approvals.grpcPort}`);
   authzChannel = openChannel(`127.0.0.1:${authz.grpcPort}`);
   const admin = createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, staticToken(await issuer.token({ subject: 'root', roles: ['platform-admin'] })));
@@ -154,6 +156,22 @@ describe('approvals with real authz, OpenFGA, NATS and Redis', () => {
     expect(bulk.results.map((r) => [r.ok, r.request?.state])).toEqual([[true, approvalsv1.RequestState.REQUEST_STATE_APPROVED]]);
   });
 
+  it('rebuilds the inboxes from the request state stream after Redis loses them', async () => {
+    const alice = await as('alice');
+    const id = (await alice.createRequest({ tenant: 'acme', action: 'payouts.approve_vendor', resource: 'vendor/rebuild', justification: 'new vendor', idempotencyKey: '' })).request?.id as string;
+    const pending = async () =>
+      (await (await as('carol')).listInbox({ tenant: 'acme', tab: approvalsv1.InboxTab.INBOX_TAB_PENDING, action: '', requester: '', overdueOnly: false, pageSize: 100, pageToken: '' })).items.map((i) => i.request?.id);
+    await expect.poll(pending, { timeout: 5_000 }).toContain(id);
+    // Redis loses everything (as a restart without persistence would), then approvals restarts.
+    await cleanupRedis(root);
+    expect(await pending()).not.toContain(id);
+    await approvals.stop();
+    approvals = await startApprovals(approvalsConfig);
+    channel.close();
+    channel = openChannel(`127.0.0.1:${approvals.grpcPort}`);
+    await expect.poll(pending, { timeout: 10_000 }).toContain(id);
+  });
+
   it('fires reminder, escalation and expiry through the scheduler, each once and on time', async () => {
     const admin = await as('root', ['admin']);
     await admin.putPolicy({
@@ -210,6 +228,6 @@ describe('approvals with real authz, OpenFGA, NATS and Redis', () => {
     const mallory = await as('mallory');
     await expect(mallory.createRequest({ tenant: 'acme', action: 'payouts.change_details', resource: 'acct/2', justification: 'x', idempotencyKey: '' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
     const list = await alice.listRequests({ tenant: 'acme', state: approvalsv1.RequestState.REQUEST_STATE_UNSPECIFIED, pageSize: 10, pageToken: '' });
-    expect(list.requests).toHaveLength(5);
+    expect(list.requests).toHaveLength(6);
   });
 });

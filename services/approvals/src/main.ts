@@ -36,13 +36,14 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
     const policies = await JetStreamPolicyRepository.open(policyStore, await openPolicyBucket(rt.nats.nc, config.subjectRoot), rt.logger);
     rt.onStop('policy mirror', () => policies.stop());
     rt.readiness('policy mirror', () => policies.live());
+    const inboxIndex = new RedisInboxIndex(rt.redis);
     const deps: ApprovalsDeps = {
       policies,
       requests: new StreamRequestRepository(store),
       watcher: new StreamRequestWatcher(store),
       authz: new GrpcAuthzGateway(createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, rt.serviceTokens('authz'), { deadlineMs: config.authzDeadlineMs })),
       idempotency: new RedisIdempotencyStore(rt.redis),
-      inbox: new RedisInboxIndex(rt.redis),
+      inbox: inboxIndex,
       events: { emit: async (e) => void (await rt.publisher.publish(e)) },
       newEvent: (e) => newEvent({ ...e, service: 'approvals' }),
       newId: monotonicUlids(),
@@ -71,7 +72,7 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
       afterRelay: (tenant, _id, value) => activatePolicy(deps, tenant, recordFromJson(value as PolicyRecordJson)),
     });
     const grants = await startGrantConsumer(rt, deps);
-    const inbox = await startInboxConsumer(rt, store, deps.inbox);
+    const inbox = await startInboxConsumer(rt, store, inboxIndex, () => inboxIndex.claimRebuild());
     const timers = await startTimers({
       nats: rt.nats,
       names: rt.names,

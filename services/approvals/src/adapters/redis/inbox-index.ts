@@ -9,6 +9,8 @@ export const inboxKeys = {
   tab: (tenant: string, tab: InboxTab, key: string) => `inbox:approvals:${tenant}:${tab[0]}:${key}`,
   /** SET of the tab keys a request is filed under. */
   filed: (tenant: string, id: string) => `inbox:approvals:${tenant}:f:${id}`,
+  /** Present while Redis holds the index; its absence means it must be rebuilt. */
+  built: () => 'inbox:approvals:-built',
 };
 
 const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -26,6 +28,14 @@ const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
  */
 export class RedisInboxIndex implements InboxIndex {
   constructor(private readonly redis: Redis) {}
+
+  /**
+   * True for exactly one caller when Redis does not hold the index (a first start,
+   * or Redis lost its data): that replica rebuilds it from the state stream.
+   */
+  claimRebuild(): Promise<boolean> {
+    return guard(async () => (await this.redis.set(inboxKeys.built(), new Date().toISOString(), 'NX')) === 'OK');
+  }
 
   project(r: ApprovalRequest): Promise<void> {
     return guard(async () => {
