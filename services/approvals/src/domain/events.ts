@@ -1,5 +1,6 @@
 import { awaiting, type FiredTimer } from './schedule.js';
 import type { ApprovalRequest, Outcome, Policy, Requirement, Schedule, Vote } from './types.js';
+import { approverSubjects } from './request-approvers.js';
 
 /**
  * Event payloads in canonical protobuf JSON of proto/assent/events/v1/events.proto
@@ -66,7 +67,7 @@ export function requestJson(r: ApprovalRequest) {
     state: `REQUEST_STATE_${r.state}`,
     policyId: r.policyId,
     policyHash: r.policyHash,
-    approvers: [...new Set(r.requirements.flatMap((q) => q.approvers))],
+    approvers: approverSubjects(r.requirements),
     quorum: r.requirements.reduce((n, q) => n + q.quorum, 0),
     votes: r.votes.map(voteJson),
     createdAt: r.createdAt.toISOString(),
@@ -139,7 +140,7 @@ export function policyJson(p: Policy) {
   return {
     id: p.id,
     action: p.action,
-    approvers: [...new Set(p.requirements.flatMap((q) => q.approvers))],
+    approvers: approverSubjects(p.requirements),
     quorum: p.requirements.length === 1 ? (p.requirements[0]?.quorum ?? 0) : 0,
     allowSelfApproval: p.allowSelfApproval,
     requireJustification: p.requireJustification,

@@ -1,5 +1,6 @@
 import { awaiting } from './schedule.js';
 import type { ApprovalRequest } from './types.js';
+import { approverSubjects } from './request-approvers.js';
 
 /** A break-glass approval waits for a review by any of the request's approvers. */
 export const awaitsReview = (r: ApprovalRequest): boolean => r.breakGlass !== undefined && r.breakGlass.review === undefined;
@@ -18,7 +19,7 @@ export function inboxEntries(r: ApprovalRequest): { pending: string[]; score: nu
   const done = new Map<string, number>();
   for (const v of r.votes) if (v.outcome !== 'COMMENT' && !done.has(v.approver)) done.set(v.approver, v.at.getTime());
   return {
-    pending: open ? awaiting(r) : awaitsReview(r) ? [...new Set(r.requirements.flatMap((q) => q.approvers))] : [],
+    pending: open ? awaiting(r) : awaitsReview(r) ? approverSubjects(r.requirements) : [],
     score: pendingScore(r),
     snoozed: open ? r.snoozes.map((s) => ({ user: s.user, until: s.until.getTime() })) : [],
     done: [...done].map(([user, at]) => ({ user, at })),

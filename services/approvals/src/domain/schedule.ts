@@ -1,5 +1,6 @@
 import { evaluateQuorum } from './quorum.js';
 import type { ApprovalRequest, Requirement, Schedule, TimerState } from './types.js';
+import { approverSubjects } from './request-approvers.js';
 
 const at = (base: Date, seconds: number) => new Date(base.getTime() + seconds * 1000);
 
@@ -70,7 +71,7 @@ export function awaiting(r: ApprovalRequest): string[] {
   const approvals = current.filter((v) => v.outcome === 'APPROVE');
   const voted = new Set(current.filter((v) => v.outcome !== 'COMMENT').map((v) => `user:${v.approver}`));
   const unmet = evaluateQuorum(r.requirements, approvals).unmet;
-  return [...new Set(unmet.flatMap((q) => q.approvers))].filter((a) => !voted.has(a));
+  return approverSubjects(unmet).filter((a) => !voted.has(a));
 }
 
 function escalate(requirements: Requirement[], unmet: Set<string>, tier: { approvers: string[]; mode: 'ADD' | 'REPLACE' }): Requirement[] {

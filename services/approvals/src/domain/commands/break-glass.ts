@@ -4,6 +4,7 @@ import type { ApprovalsDeps } from '../ports.js';
 import type { ApprovalRequest, BreakGlassVerdict, Vote } from '../types.js';
 import { requireReason, requireState } from './decide-request.js';
 import { transition } from './transition.js';
+import { isRequestApprover } from '../request-approvers.js';
 
 const MIN_REASON = 10;
 
@@ -51,8 +52,7 @@ export async function reviewBreakGlass(
     if (!bg) throw new FailedPreconditionError(`request ${current.id} was not approved by break-glass`, 'NOT_BREAK_GLASS');
     if (bg.review) throw new FailedPreconditionError(`request ${current.id} was already reviewed by ${bg.review.by}`, 'ALREADY_REVIEWED');
     if (caller.subject === current.requester) throw new PermissionDeniedError('requesters cannot review their own break-glass approval');
-    const subjects = [...new Set(current.requirements.flatMap((q) => q.approvers))];
-    if (!(await deps.authz.matchApprover(current.tenant, caller.subject, current.action, subjects)).length) {
+    if (!(await isRequestApprover(deps, current, caller.subject))) {
       throw new PermissionDeniedError(`${caller.subject} is not among the approvers of request ${current.id}`);
     }
     return {

@@ -4,6 +4,7 @@ import type { ApprovalsDeps } from '../ports.js';
 import type { ApprovalRequest, Vote } from '../types.js';
 import { requireReason, requireState } from './decide-request.js';
 import { transition } from './transition.js';
+import { isRequestApprover } from '../request-approvers.js';
 
 /**
  * Adds a note to an open request's history; decides nothing. The requester and
@@ -18,7 +19,7 @@ export async function commentRequest(deps: ApprovalsDeps, caller: Principal, inp
   return transition(deps, input.tenant, input.id, async (current, now) => {
     requireState(current, ['PENDING', 'CHANGES_REQUESTED'], 'comment on');
     if (caller.subject !== current.requester) {
-      allowed ??= (await deps.authz.matchApprover(current.tenant, caller.subject, current.action, [...new Set(current.requirements.flatMap((q) => q.approvers))])).length > 0;
+      allowed ??= await isRequestApprover(deps, current, caller.subject);
       if (!allowed) throw new PermissionDeniedError(`${caller.subject} is neither the requester nor an approver of request ${current.id}`);
     }
     const note: Vote = { approver: caller.subject, outcome: 'COMMENT', comment, at: now, submission: current.submission, eligibleFor: [] };

@@ -4,6 +4,7 @@ import type { ApprovalsDeps } from '../ports.js';
 import { evaluateQuorum } from '../quorum.js';
 import type { ApprovalRequest, Outcome, RequestState, Vote } from '../types.js';
 import { transition } from './transition.js';
+import { approverSubjects, matchedSubjects } from '../request-approvers.js';
 
 export const MAX_COMMENT = 2000;
 
@@ -16,8 +17,8 @@ type Decision = Exclude<Outcome, 'COMMENT'>;
  * decides, so a policy edit never changes who may approve a request already open.
  */
 async function eligibility(deps: ApprovalsDeps, r: ApprovalRequest, principal: string): Promise<{ eligibleFor: string[]; reason: string }> {
-  const subjects = [...new Set(r.requirements.flatMap((q) => q.approvers))];
-  const matched = new Set(await deps.authz.matchApprover(r.tenant, principal, r.action, subjects));
+  const subjects = approverSubjects(r.requirements);
+  const matched = new Set(await matchedSubjects(deps, r, principal));
   const eligibleFor = r.requirements.filter((q) => q.approvers.some((a) => matched.has(a))).map((q) => q.name);
   return { eligibleFor, reason: `${principal} is not among the approvers of request ${r.id} (${subjects.join(', ')})` };
 }

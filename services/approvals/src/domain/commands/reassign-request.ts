@@ -5,6 +5,7 @@ import { evaluateQuorum } from '../quorum.js';
 import type { ApprovalRequest } from '../types.js';
 import { requireReason, requireState } from './decide-request.js';
 import { transition } from './transition.js';
+import { matchedSubjects } from '../request-approvers.js';
 
 /**
  * An approver passes their part of a pending request to another member of the
@@ -23,8 +24,7 @@ export async function reassignRequest(deps: ApprovalsDeps, caller: Principal, in
   return transition(deps, input.tenant, input.id, async (current, now) => {
     requireState(current, ['PENDING'], 'reassign');
     if (input.to === current.requester) throw new PermissionDeniedError('a request cannot be handed to its requester');
-    const subjects = [...new Set(current.requirements.flatMap((q) => q.approvers))];
-    const mine = new Set(await deps.authz.matchApprover(current.tenant, caller.subject, current.action, subjects));
+    const mine = new Set(await matchedSubjects(deps, current, caller.subject));
     const approvals = current.votes.filter((v) => v.submission === current.submission && v.outcome === 'APPROVE');
     const unmet = new Set(evaluateQuorum(current.requirements, approvals).unmet.map((q) => q.name));
     const passed = current.requirements.filter((q) => unmet.has(q.name) && q.approvers.some((a) => mine.has(a))).map((q) => q.name);

@@ -3,6 +3,7 @@ import type { ApprovalsDeps } from '../ports.js';
 import type { ApprovalRequest } from '../types.js';
 import { requireReason } from './decide-request.js';
 import { transition } from './transition.js';
+import { isRequestApprover } from '../request-approvers.js';
 
 /**
  * Ends an approved request's grant early, with a reason: the requester, an approver
@@ -24,7 +25,7 @@ export async function revokeGrant(deps: ApprovalsDeps, caller: Principal, input:
     const mayRevoke =
       caller.subject === current.requester ||
       hasRole(caller, 'admin') ||
-      (await deps.authz.matchApprover(current.tenant, caller.subject, current.action, [...new Set(current.requirements.flatMap((q) => q.approvers))])).length > 0;
+      (await isRequestApprover(deps, current, caller.subject));
     if (!mayRevoke) throw new PermissionDeniedError(`${caller.subject} may not revoke the grant of request ${current.id}`);
     await deps.authz.removeGrant({
       tenant: current.tenant,

@@ -4,6 +4,7 @@ import type { ApprovalsDeps } from '../ports.js';
 import type { ApprovalRequest } from '../types.js';
 import { requireState } from './decide-request.js';
 import { transition } from './transition.js';
+import { isRequestApprover } from '../request-approvers.js';
 
 export type SnoozePreset = 'ONE_HOUR' | 'FOUR_HOURS' | 'TOMORROW' | 'NEXT_WEEK';
 const MAX_SNOOZE_MS = 30 * 24 * 3600 * 1000;
@@ -49,7 +50,7 @@ export async function snoozeRequest(
     const until = input.until ?? presetUntil(input.preset as SnoozePreset, now);
     if (until <= now) throw InvalidArgumentError.field('until', 'must be in the future');
     if (until.getTime() - now.getTime() > MAX_SNOOZE_MS) throw InvalidArgumentError.field('until', 'must be at most 30 days ahead');
-    eligible ??= (await deps.authz.matchApprover(current.tenant, caller.subject, current.action, [...new Set(current.requirements.flatMap((q) => q.approvers))])).length > 0;
+    eligible ??= await isRequestApprover(deps, current, caller.subject);
     if (!eligible) throw new PermissionDeniedError(`${caller.subject} is not among the approvers of request ${current.id}`);
     const snoozes = [...current.snoozes.filter((s) => s.user !== caller.subject), { user: caller.subject, until }];
     return {
