@@ -9,7 +9,7 @@ import { formatCpu, formatTable, latencyHeader, latencyRows } from './report.js'
 
 type ApprovalsClient = {
   putPolicy(req: approvalsv1.PutPolicyRequest): Promise<approvalsv1.PutPolicyResponse>;
-  createRequest(req: approvalsv1.CreateRequestRequest): Promise<approvalsv1.CreateRequestResponse>;
+  createRequest(req: Pick<approvalsv1.CreateRequestRequest, 'tenant' | 'action' | 'resource' | 'justification' | 'idempotencyKey'>): Promise<approvalsv1.CreateRequestResponse>;
 };
 
 export interface TimersOptions {

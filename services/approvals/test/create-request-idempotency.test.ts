@@ -67,7 +67,7 @@ describe('createRequest with an idempotency key', () => {
   it('creates nothing on DENY or ALLOW, and a later call with the key decides afresh', async () => {
     const m = await setup();
     await expect(createRequest(m.deps, user('mallory'), { ...keyed, idempotencyKey: 'k-deny' })).rejects.toBeInstanceOf(PermissionDeniedError);
-    m.authz.grants.set('acme|alice|payouts.change_details|payout-account/42', new Date('2030-01-01T00:00:00Z'));
+    m.authz.grants.set('acme|alice|payouts.change_details|payout-account/42', { start: new Date('2020-01-01T00:00:00Z'), end: new Date('2030-01-01T00:00:00Z') });
     expect(await createRequest(m.deps, user('alice'), keyed)).toMatchObject({ alreadyAllowed: true });
     expect(requested(m)).toHaveLength(0);
     m.authz.grants.clear();

@@ -22,6 +22,10 @@ export const payoutsPolicy: PolicyInput = {
   slackChannel: 'C0PAYOUTS',
   schedule: emptySchedule(),
   allowBreakGlass: false,
+  acknowledgements: [],
+  maxGrantDurationSeconds: 0,
+  approverEditable: [],
+  parametersSchema: undefined,
 };
 
 /** The payouts policy with one approver set of `quorum` (the `approvers` shorthand). */
@@ -34,6 +38,7 @@ export const withQuorum = (quorum: number, approvers = ['user:bob', 'user:carol'
 export function memoryDeps() {
   const clock = { t: new Date('2026-01-01T00:00:00Z'), now() { return new Date(this.t); } };
   const authz = new MemoryAuthzGateway();
+  authz.now = () => clock.now();
   authz.tenants.add('acme');
   authz.tenants.add('globex');
   for (const u of ['alice', 'bob', 'carol', 'dave']) authz.members.add(`acme|${u}`);

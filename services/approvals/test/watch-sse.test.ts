@@ -92,8 +92,9 @@ describe('WatchRequest as server-sent events', () => {
 
   it('serves 60 concurrent watchers, each seeing the outcome once', async () => {
     const m = await setup();
-    const watchers = Array.from({ length: 60 }, () => fetch(m.url(), { headers: { authorization: 'Bearer alice' } }).then(readStream));
-    await new Promise((r) => setTimeout(r, 100));
+    // A response's headers come once its watch has started: wait for all 60, not for a guessed delay.
+    const responses = await Promise.all(Array.from({ length: 60 }, () => fetch(m.url(), { headers: { authorization: 'Bearer alice' } })));
+    const watchers = responses.map(readStream);
     await decideRequest(m.deps, user('bob'), { tenant: 'acme', id: m.id, comment: 'ok' }, 'APPROVE');
     // Approved is final once the grant is recorded; record it as the grant consumer would.
     const stored = await m.deps.requests.get('acme', m.id);

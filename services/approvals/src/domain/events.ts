@@ -1,5 +1,5 @@
 import { awaiting, type FiredTimer } from './schedule.js';
-import type { ApprovalRequest, Outcome, Policy, Requirement, Schedule, Vote } from './types.js';
+import type { Acknowledgement, ApprovalRequest, Outcome, Policy, RequestEdit, Requirement, Schedule, Vote } from './types.js';
 import { approverSubjects } from './request-approvers.js';
 
 /**
@@ -23,6 +23,8 @@ export const eventTypes = {
   breakGlass: 'assent.approval.break_glass.v1',
   breakGlassReviewed: 'assent.approval.break_glass_reviewed.v1',
   unsnoozed: 'assent.approval.unsnoozed.v1',
+  edited: 'assent.approval.edited.v1',
+  effective: 'assent.approval.effective.v1',
   voteRefused: 'assent.approval.vote_refused.v1',
   policyUpdated: 'assent.policy.updated.v1',
 } as const;
@@ -34,12 +36,27 @@ export const timerEventTypes: Record<FiredTimer['timer'], string> = {
   reminder: eventTypes.reminder,
   escalation: eventTypes.escalated,
   snooze: eventTypes.unsnoozed,
+  effective: eventTypes.effective,
 };
 
 const opt = <K extends string>(key: K, d: Date | undefined) => (d ? ({ [key]: d.toISOString() } as Record<K, string>) : {});
 
 function voteJson(v: Vote) {
-  return { approver: v.approver, outcome: `OUTCOME_${v.outcome}`, comment: v.comment, at: v.at.toISOString(), submission: v.submission, eligibleFor: [...v.eligibleFor] };
+  return {
+    approver: v.approver,
+    outcome: `OUTCOME_${v.outcome}`,
+    comment: v.comment,
+    at: v.at.toISOString(),
+    submission: v.submission,
+    eligibleFor: [...v.eligibleFor],
+    acknowledged: [...v.acknowledged],
+  };
+}
+
+const ackJson = (a: Acknowledgement) => ({ id: a.id, text: a.text });
+
+function editJson(e: RequestEdit) {
+  return { by: e.by, at: e.at.toISOString(), submission: e.submission, changes: e.changes.map((c) => ({ field: c.field, from: c.from ?? null, to: c.to ?? null })), reason: e.reason };
 }
 
 const requirementJson = (q: Requirement) => ({ name: q.name, approvers: [...q.approvers], quorum: q.quorum });
@@ -88,7 +105,7 @@ export function requestJson(r: ApprovalRequest) {
       ...opt('nextEscalationAt', t.nextEscalationAt),
     },
     submission: r.submission,
-    submissions: r.submissions.map((s) => ({ number: s.number, justification: s.justification, at: s.at.toISOString() })),
+    submissions: r.submissions.map((s) => ({ number: s.number, justification: s.justification, at: s.at.toISOString(), editedBy: s.editedBy })),
     snoozes: r.snoozes.map((s) => ({ user: s.user, until: s.until.toISOString() })),
     ...(r.breakGlass
       ? {
@@ -107,6 +124,14 @@ export function requestJson(r: ApprovalRequest) {
     closedBy: r.closedBy,
     closeReason: r.closeReason,
     awaiting: awaiting(r),
+    parameters: { ...r.parameters },
+    ...opt('effectiveAt', r.effectiveAt),
+    grantDurationSeconds: String(r.grantDurationSeconds),
+    ...opt('grantStartsAt', r.grantStartsAt),
+    edits: r.edits.map(editJson),
+    acknowledgements: r.acknowledgements.map(ackJson),
+    approverEditable: [...r.approverEditable],
+    maxGrantDurationSeconds: String(r.maxGrantDurationSeconds),
   };
 }
 
@@ -119,11 +144,13 @@ export const decidedData = (r: ApprovalRequest, outcome: Outcome, decidedBy: str
 });
 export const breakGlassData = (r: ApprovalRequest, actor: string, reason: string, severity: 'high' | 'info') => ({ request: requestJson(r), actor, reason, severity });
 export const actedData = (r: ApprovalRequest, actor: string, reason: string) => ({ request: requestJson(r), actor, reason });
+/** assent.approval.edited.v1: the request after the edit (its last entry in `edits` is this one). */
+export const editedData = (r: ApprovalRequest, e: RequestEdit) => actedData(r, e.by, e.reason);
 export const timerFiredData = (r: ApprovalRequest, f: FiredTimer) => ({
   request: requestJson(r),
   timer: f.timer,
   scheduledAt: f.scheduledAt.toISOString(),
-  notify: f.timer === 'expiry' ? awaiting(r) : [...f.notify],
+  notify: f.timer === 'expiry' ? awaiting(r) : f.timer === 'effective' ? [] : [...f.notify],
   escalationTier: f.timer === 'escalation' ? f.tier : 0,
   reminders: f.timer === 'reminder' ? f.missed : 0,
 });
@@ -150,5 +177,9 @@ export function policyJson(p: Policy) {
     requirements: p.requirements.map(requirementJson),
     schedule: scheduleJson(p.schedule),
     allowBreakGlass: p.allowBreakGlass,
+    acknowledgements: p.acknowledgements.map(ackJson),
+    maxGrantDurationSeconds: String(p.maxGrantDurationSeconds),
+    approverEditable: [...p.approverEditable],
+    ...(p.parametersSchema ? { parametersSchema: p.parametersSchema } : {}),
   };
 }

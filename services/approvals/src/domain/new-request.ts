@@ -8,7 +8,18 @@ import type { ApprovalRequest, Policy } from './types.js';
  */
 export function newRequest(
   policy: Policy,
-  input: { id: string; tenant: string; action: string; resource: string; requester: string; justification: string },
+  input: {
+    id: string;
+    tenant: string;
+    action: string;
+    resource: string;
+    requester: string;
+    justification: string;
+    parameters: Record<string, unknown>;
+    /** 0: the policy's default. */
+    grantDurationSeconds: number;
+    effectiveAt: Date | undefined;
+  },
   now: Date,
 ): ApprovalRequest {
   const draft: ApprovalRequest = {
@@ -19,13 +30,19 @@ export function newRequest(
     requirements: structuredClone(policy.requirements),
     allowSelfApproval: policy.allowSelfApproval,
     allowBreakGlass: policy.allowBreakGlass,
-    grantDurationSeconds: policy.grantDurationSeconds,
+    grantDurationSeconds: input.grantDurationSeconds || policy.grantDurationSeconds,
     slackChannel: policy.slackChannel,
     schedule: structuredClone(policy.schedule),
+    acknowledgements: structuredClone(policy.acknowledgements),
+    approverEditable: [...policy.approverEditable],
+    maxGrantDurationSeconds: policy.maxGrantDurationSeconds || policy.grantDurationSeconds,
+    parametersSchema: policy.parametersSchema && structuredClone(policy.parametersSchema),
+    grantStartsAt: undefined,
+    edits: [],
     timers: submissionTimers(policy.schedule, now, now, undefined),
     wakeAt: undefined,
     submission: 1,
-    submissions: [{ number: 1, justification: input.justification, at: now }],
+    submissions: [{ number: 1, justification: input.justification, at: now, editedBy: '' }],
     votes: [],
     snoozes: [],
     handoffs: [],

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Violations, canonicalJson, patterns } from '@assent/platform/domain';
+import { checkParametersSchema } from './request-parameters.js';
 import type { Policy, Schedule } from './types.js';
 
 const POLICY_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -15,6 +16,8 @@ const MAX_APPROVERS = 100;
 const MAX_REQUIREMENTS = 10;
 const MAX_REMINDERS = 20;
 const MAX_TIERS = 10;
+const MAX_ACKNOWLEDGEMENTS = 10;
+const ACK_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export type PolicyInput = Omit<Policy, 'hash'>;
 
@@ -97,6 +100,22 @@ export function validatePolicy(p: PolicyInput): void {
   if (!Number.isInteger(p.grantDurationSeconds) || p.grantDurationSeconds < MIN_GRANT_SECONDS || p.grantDurationSeconds > MAX_GRANT_SECONDS) {
     v.add('policy.grant_duration_seconds', `must be between ${MIN_GRANT_SECONDS} and ${MAX_GRANT_SECONDS}`);
   }
+  if (p.maxGrantDurationSeconds !== 0) {
+    if (!Number.isInteger(p.maxGrantDurationSeconds) || p.maxGrantDurationSeconds > MAX_GRANT_SECONDS) {
+      v.add('policy.max_grant_duration_seconds', `must be 0 (the grant duration) or at most ${MAX_GRANT_SECONDS}`);
+    } else if (p.maxGrantDurationSeconds < p.grantDurationSeconds) {
+      v.add('policy.max_grant_duration_seconds', `must be at least grant_duration_seconds (${p.grantDurationSeconds}), the default a request gets`);
+    }
+  }
+  if (p.acknowledgements.length > MAX_ACKNOWLEDGEMENTS) v.add('policy.acknowledgements', `at most ${MAX_ACKNOWLEDGEMENTS}`);
+  const ackIds = new Set<string>();
+  p.acknowledgements.forEach((a, i) => {
+    if (!ACK_ID.test(a.id)) v.add(`policy.acknowledgements[${i}].id`, 'must be 1-63 lowercase letters, digits or "-"');
+    else if (ackIds.has(a.id)) v.add(`policy.acknowledgements[${i}].id`, `"${a.id}" is used by another acknowledgement`);
+    ackIds.add(a.id);
+    if (!a.text.trim() || a.text.length > 500) v.add(`policy.acknowledgements[${i}].text`, 'must be 1-500 characters');
+  });
+  checkParametersSchema(v, p.parametersSchema, p.approverEditable);
   if (p.slackChannel && !SLACK_CHANNEL.test(p.slackChannel)) v.add('policy.slack_channel', 'must be a Slack channel id or name');
   checkSchedule(v, p.schedule);
   v.throwIfAny();
@@ -105,7 +124,16 @@ export function validatePolicy(p: PolicyInput): void {
 /** sha256 of the canonical policy document: the same document always hashes the same. */
 export function policyHash(p: PolicyInput): string {
   const { id, action, requirements, allowSelfApproval, requireJustification, grantDurationSeconds, slackChannel, schedule, allowBreakGlass } = p;
+  const { acknowledgements, maxGrantDurationSeconds, approverEditable, parametersSchema } = p;
+  // Fields added later enter the document only when set, so an existing policy keeps its hash.
+  const later = {
+    ...(allowBreakGlass ? { allowBreakGlass } : {}),
+    ...(acknowledgements.length ? { acknowledgements } : {}),
+    ...(maxGrantDurationSeconds ? { maxGrantDurationSeconds } : {}),
+    ...(approverEditable.length ? { approverEditable } : {}),
+    ...(parametersSchema ? { parametersSchema } : {}),
+  };
   return createHash('sha256')
-    .update(canonicalJson({ id, action, requirements, allowSelfApproval, requireJustification, grantDurationSeconds, slackChannel, schedule, ...(allowBreakGlass ? { allowBreakGlass } : {}) }))
+    .update(canonicalJson({ id, action, requirements, allowSelfApproval, requireJustification, grantDurationSeconds, slackChannel, schedule, ...later }))
     .digest('hex');
 }

@@ -49,8 +49,10 @@ const earliest = (...ds: (Date | undefined)[]): Date | undefined =>
  * While changes are requested the approvers' timers pause (the requester holds
  * the request); only expiry runs. A closed request has none.
  */
-export function wakeAt(r: Pick<ApprovalRequest, 'state' | 'timers' | 'snoozes' | 'grantExpiresAt' | 'grantClosed'>): Date | undefined {
+export function wakeAt(r: Pick<ApprovalRequest, 'state' | 'timers' | 'snoozes' | 'grantExpiresAt' | 'grantClosed' | 'effectiveAt'>): Date | undefined {
   const t = r.timers;
+  // Approved with a later start: it becomes APPROVED then.
+  if (r.state === 'DEFERRED') return r.effectiveAt;
   // An approved request's last timer: its grant's end, when the grant is removed.
   if (r.state === 'APPROVED') return r.grantExpiresAt && !r.grantClosed ? r.grantExpiresAt : undefined;
   if (r.state === 'CHANGES_REQUESTED') return t.expiresAt;
@@ -63,7 +65,8 @@ export type FiredTimer =
   | { timer: 'sla'; scheduledAt: Date; notify: string[] }
   | { timer: 'reminder'; scheduledAt: Date; notify: string[]; missed: number }
   | { timer: 'escalation'; scheduledAt: Date; notify: string[]; tier: number }
-  | { timer: 'snooze'; scheduledAt: Date; notify: string[] };
+  | { timer: 'snooze'; scheduledAt: Date; notify: string[] }
+  | { timer: 'effective'; scheduledAt: Date };
 
 /** Subjects still asked to act: approvers of unmet requirements who have not voted on this submission. */
 export function awaiting(r: ApprovalRequest): string[] {
@@ -93,6 +96,10 @@ const MAX_CATCH_UP = 16;
  */
 export function fireDue(r: ApprovalRequest, now: Date): { request: ApprovalRequest; fired: FiredTimer[] } {
   const fired: FiredTimer[] = [];
+  if (r.state === 'DEFERRED' && r.effectiveAt && r.effectiveAt <= now) {
+    const request: ApprovalRequest = { ...r, state: 'APPROVED' };
+    return { request: { ...request, wakeAt: wakeAt(request) }, fired: [{ timer: 'effective', scheduledAt: r.effectiveAt }] };
+  }
   if (r.state !== 'PENDING' && r.state !== 'CHANGES_REQUESTED') return { request: r, fired };
   const t = { ...r.timers };
   if (t.expiresAt && t.expiresAt <= now) {
@@ -162,6 +169,8 @@ function describe(f: FiredTimer, r: ApprovalRequest): string {
       return `reminder ${r.timers.remindersSent} to ${f.notify.join(', ')}`;
     case 'snooze':
       return `snooze of ${f.notify.join(', ')} ends`;
+    case 'effective':
+      return 'the approved effect starts';
     case 'escalation': {
       const mode = r.schedule.escalation[f.tier]?.mode === 'REPLACE' ? 'replaces the approvers with' : 'adds';
       return `escalation tier ${f.tier} ${mode} ${f.notify.join(', ')}`;

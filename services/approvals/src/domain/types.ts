@@ -1,4 +1,5 @@
-export type RequestState = 'PENDING' | 'CHANGES_REQUESTED' | 'APPROVED' | 'DECLINED' | 'CANCELLED' | 'EXPIRED';
+/** DEFERRED: approved, with an effect (the grant) that starts at `effectiveAt`. */
+export type RequestState = 'PENDING' | 'CHANGES_REQUESTED' | 'APPROVED' | 'DEFERRED' | 'DECLINED' | 'CANCELLED' | 'EXPIRED';
 /** What an approver (or the requester, for COMMENT) did on a request. */
 export type Outcome = 'APPROVE' | 'DECLINE' | 'REQUEST_CHANGES' | 'COMMENT';
 export type EscalationMode = 'ADD' | 'REPLACE';
@@ -34,6 +35,15 @@ export interface Schedule {
   expireAfterSeconds: number;
 }
 
+/** A statement every approver ticks (by id) before approving. */
+export interface Acknowledgement {
+  id: string;
+  text: string;
+}
+
+/** A JSON Schema document (draft 2020-12). */
+export type JsonSchema = Record<string, unknown>;
+
 export interface Policy {
   id: string;
   action: string;
@@ -45,6 +55,13 @@ export interface Policy {
   schedule: Schedule;
   /** The requester may approve their own request in an emergency (see BreakGlass). */
   allowBreakGlass: boolean;
+  acknowledgements: Acknowledgement[];
+  /** Longest grant a request may ask for; 0 = grantDurationSeconds (also the default). */
+  maxGrantDurationSeconds: number;
+  /** What approvers may change: "grant_duration_seconds", "effective_at", "parameters.<name>". */
+  approverEditable: string[];
+  /** What a request's parameters must match; undefined = requests carry none. */
+  parametersSchema: JsonSchema | undefined;
   /** sha256 of the canonical policy document (everything above). */
   hash: string;
 }
@@ -67,6 +84,8 @@ export interface Vote {
   submission: number;
   /** Names of the requirements the approver was eligible for when voting. */
   eligibleFor: string[];
+  /** Acknowledgement ids ticked with the vote. */
+  acknowledged: string[];
 }
 
 /** One version of what the requester asked for (the first, then each resubmission). */
@@ -74,6 +93,25 @@ export interface Submission {
   number: number;
   justification: string;
   at: Date;
+  /** '' when the requester submitted it; the approver whose edit opened it. */
+  editedBy: string;
+}
+
+/** A field an approver changed (JSON values; null = unset). */
+export interface ParameterChange {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+/** An approver's edit, made with their approval. */
+export interface RequestEdit {
+  by: string;
+  at: Date;
+  /** The submission it opened, or (an edit that only shortened the grant) the one it was made on. */
+  submission: number;
+  changes: ParameterChange[];
+  reason: string;
 }
 
 /** One link of a request's handoff chain: `from` passed their part to `to`. */
@@ -128,9 +166,22 @@ export interface ApprovalRequest {
   requirements: Requirement[];
   allowSelfApproval: boolean;
   allowBreakGlass: boolean;
+  /** The grant length asked for (or as an approver shortened it). */
   grantDurationSeconds: number;
   slackChannel: string;
   schedule: Schedule;
+  /** Pinned from the policy. */
+  acknowledgements: Acknowledgement[];
+  approverEditable: string[];
+  maxGrantDurationSeconds: number;
+  parametersSchema: JsonSchema | undefined;
+  /** What the requester asked for (matches parametersSchema). */
+  parameters: Record<string, unknown>;
+  /** The effect starts then (undefined: on approval); approved earlier → DEFERRED. */
+  effectiveAt: Date | undefined;
+  /** The grant's window starts here: the later of the decision and effectiveAt. */
+  grantStartsAt: Date | undefined;
+  edits: RequestEdit[];
   timers: TimerState;
   /** Earliest pending timer; the scheduler wakes the request then. */
   wakeAt: Date | undefined;
@@ -173,3 +224,6 @@ export function allApprovers(p: { requirements: Requirement[]; schedule: Schedul
 }
 
 export const isOpen = (s: RequestState): boolean => s === 'PENDING' || s === 'CHANGES_REQUESTED';
+
+/** Approved, whether or not its effect has started. */
+export const isApproved = (s: RequestState): boolean => s === 'APPROVED' || s === 'DEFERRED';

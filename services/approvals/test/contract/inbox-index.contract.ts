@@ -22,7 +22,7 @@ export function inboxIndexContract(name: string, make: () => Promise<InboxIndex>
       expect((await index.page(t, 'pending', ['user:bob'], page[0], 10)).map((e) => e.id)).toEqual([late.id]);
       expect((await index.page(t, 'pending', ['group:ops#member', 'user:nobody'], undefined, 10)).map((e) => e.id)).toEqual([late.id]);
       // Decided: out of every pending inbox, into the voter's done tab.
-      await index.project({ ...late, state: 'DECLINED', votes: [{ approver: 'bob', outcome: 'DECLINE', comment: 'no', at: at(40), submission: 1, eligibleFor: ['approvers'] }] });
+      await index.project({ ...late, state: 'DECLINED', votes: [{ approver: 'bob', outcome: 'DECLINE', comment: 'no', at: at(40), submission: 1, eligibleFor: ['approvers'], acknowledged: [] }] });
       expect((await index.page(t, 'pending', ['user:bob', 'group:ops#member'], undefined, 10)).map((e) => e.id)).toEqual([early.id]);
       expect((await index.page(t, 'done', ['bob'], undefined, 10)).map((e) => e.id)).toEqual([late.id]);
       expect(await index.page(`${t}-other`, 'pending', ['user:bob'], undefined, 10)).toEqual([]);
@@ -39,7 +39,7 @@ export function inboxIndexContract(name: string, make: () => Promise<InboxIndex>
       expect((await index.page(t, 'snoozed', ['bob'], undefined, 10)).map((e) => e.id)).toEqual([b.id, a.id]);
       await index.project({ ...a, snoozes: [] });
       expect((await index.page(t, 'snoozed', ['bob'], undefined, 10)).map((e) => e.id)).toEqual([b.id]);
-      const vote = (minutes: number) => [{ approver: 'carol', outcome: 'APPROVE' as const, comment: 'ok', at: at(minutes), submission: 1, eligibleFor: ['approvers'] }];
+      const vote = (minutes: number) => [{ approver: 'carol', outcome: 'APPROVE' as const, comment: 'ok', at: at(minutes), submission: 1, eligibleFor: ['approvers'], acknowledged: [] }];
       await index.project({ ...a, votes: vote(10) });
       await index.project({ ...b, votes: vote(20) });
       expect((await index.page(t, 'done', ['carol'], undefined, 10)).map((e) => e.id)).toEqual([b.id, a.id]);

@@ -9,7 +9,7 @@ export function requestRepositoryContract(name: string, make: () => Promise<Requ
   describe(`RequestRepository contract: ${name}`, () => {
     it('creates once per id, returning every field intact', async () => {
       const repo = await make();
-      const r = { ...pendingRequest(tenantOf()), votes: [{ approver: 'bob', outcome: 'APPROVE' as const, comment: 'ok', at: new Date('2030-01-01T00:00:01.500Z'), submission: 1, eligibleFor: ['approvers'] }] };
+      const r = { ...pendingRequest(tenantOf()), votes: [{ approver: 'bob', outcome: 'APPROVE' as const, comment: 'ok', at: new Date('2030-01-01T00:00:01.500Z'), submission: 1, eligibleFor: ['approvers'], acknowledged: [] }] };
       const created = await repo.create(r, []);
       expect(await repo.get(r.tenant, r.id)).toEqual({ request: r, etag: created.etag });
       await expect(repo.create({ ...r, justification: 'again' }, [])).rejects.toBeInstanceOf(AlreadyExistsError);

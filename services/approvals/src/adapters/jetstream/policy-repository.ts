@@ -12,8 +12,10 @@ export async function openPolicyBucket(nc: NatsConnection, root: string): Promis
 /** A policy version as stored (state stream) and served (read model). */
 export type PolicyRecordJson = Omit<PolicyRecord, 'appliedAt'> & { appliedAt: string };
 
+/** Fields a policy stored before they existed lacks. */
+type Later = 'requirements' | 'schedule' | 'allowBreakGlass' | 'acknowledgements' | 'maxGrantDurationSeconds' | 'approverEditable' | 'parametersSchema';
 /** Policies stored before requirements and schedules existed had one approver set. */
-type LegacyPolicy = Omit<Policy, 'requirements' | 'schedule' | 'allowBreakGlass'> & Partial<Pick<Policy, 'requirements' | 'schedule' | 'allowBreakGlass'>> & { approvers?: string[]; quorum?: number };
+type LegacyPolicy = Omit<Policy, Later> & Partial<Pick<Policy, Later>> & { approvers?: string[]; quorum?: number };
 
 function upgrade(p: LegacyPolicy): Policy {
   const { approvers, quorum, ...rest } = p;
@@ -22,6 +24,10 @@ function upgrade(p: LegacyPolicy): Policy {
     requirements: p.requirements ?? [{ name: 'approvers', approvers: approvers ?? [], quorum: quorum ?? 1 }],
     schedule: p.schedule ?? emptySchedule(),
     allowBreakGlass: p.allowBreakGlass ?? false,
+    acknowledgements: p.acknowledgements ?? [],
+    maxGrantDurationSeconds: p.maxGrantDurationSeconds ?? 0,
+    approverEditable: p.approverEditable ?? [],
+    parametersSchema: p.parametersSchema,
   };
 }
 

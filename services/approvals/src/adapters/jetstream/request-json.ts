@@ -1,18 +1,27 @@
 import { emptySchedule } from '../../domain/policy-rules.js';
-import type { ApprovalRequest, BreakGlassVerdict, Handoff, Requirement, Snooze, Submission, TimerState, Vote } from '../../domain/types.js';
+import type { ApprovalRequest, BreakGlassVerdict, Handoff, RequestEdit, Requirement, Snooze, Submission, TimerState, Vote } from '../../domain/types.js';
 
 type Dated<T, K extends keyof T> = Omit<T, K> & { [P in K]: undefined extends T[P] ? string | undefined : string };
 
 /** JSON form stored on the request's state subject (dates as ISO strings). */
-export type RequestJson = Omit<Dated<ApprovalRequest, 'createdAt' | 'updatedAt' | 'decidedAt' | 'grantExpiresAt' | 'wakeAt'>, 'votes' | 'timers' | 'submissions' | 'snoozes' | 'handoffs' | 'breakGlass' | 'allowBreakGlass' | 'grantClosed'> & {
+/** Request fields added later: absent from requests stored before them. */
+type Later = 'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters' | 'effectiveAt' | 'grantStartsAt' | 'edits';
+export type RequestJson = Omit<
+  Dated<ApprovalRequest, 'createdAt' | 'updatedAt' | 'decidedAt' | 'grantExpiresAt' | 'wakeAt'>,
+  'votes' | 'timers' | 'submissions' | 'snoozes' | 'handoffs' | 'breakGlass' | 'allowBreakGlass' | 'grantClosed' | Later
+> &
+  Partial<Pick<ApprovalRequest, 'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters'>> & {
+  effectiveAt?: string;
+  grantStartsAt?: string;
+  edits?: Dated<RequestEdit, 'at'>[];
   grantClosed?: { kind: 'revoked' | 'ended'; at: string; by: string; reason: string };
   allowBreakGlass?: boolean;
   breakGlass?: { at: string; reason: string; review?: { by: string; at: string; verdict: BreakGlassVerdict; reason: string } };
   handoffs?: Dated<Handoff, 'at'>[];
-  votes: Dated<Vote, 'at'>[];
+  votes: (Omit<Dated<Vote, 'at'>, 'acknowledged'> & { acknowledged?: string[] })[];
   snoozes?: Dated<Snooze, 'until'>[];
   timers: Dated<TimerState, 'submittedAt' | 'dueAt' | 'expiresAt' | 'nextReminderAt' | 'nextEscalationAt'>;
-  submissions: Dated<Submission, 'at'>[];
+  submissions: (Omit<Dated<Submission, 'at'>, 'editedBy'> & { editedBy?: string })[];
 };
 
 /** What requests written before requirements and timers existed look like. */
@@ -28,6 +37,9 @@ export const toJson = (r: ApprovalRequest): RequestJson => ({
   decidedAt: iso(r.decidedAt),
   grantExpiresAt: iso(r.grantExpiresAt),
   wakeAt: iso(r.wakeAt),
+  effectiveAt: iso(r.effectiveAt),
+  grantStartsAt: iso(r.grantStartsAt),
+  edits: r.edits.map((e) => ({ ...e, at: e.at.toISOString() })),
   votes: r.votes.map((v) => ({ ...v, at: v.at.toISOString() })),
   snoozes: r.snoozes.map((s) => ({ ...s, until: s.until.toISOString() })),
   handoffs: r.handoffs.map((h) => ({ ...h, at: h.at.toISOString() })),
@@ -68,13 +80,21 @@ export function fromJson(stored: LegacyJson): ApprovalRequest {
     decidedAt: date(j.decidedAt),
     grantExpiresAt: date(j.grantExpiresAt),
     wakeAt: date(j.wakeAt),
-    votes: j.votes.map((v) => ({ ...v, at: new Date(v.at) })),
+    votes: j.votes.map((v) => ({ ...v, at: new Date(v.at), acknowledged: v.acknowledged ?? [] })),
+    acknowledgements: j.acknowledgements ?? [],
+    approverEditable: j.approverEditable ?? [],
+    maxGrantDurationSeconds: j.maxGrantDurationSeconds ?? j.grantDurationSeconds,
+    parametersSchema: j.parametersSchema,
+    parameters: j.parameters ?? {},
+    effectiveAt: date(j.effectiveAt),
+    grantStartsAt: date(j.grantStartsAt),
+    edits: (j.edits ?? []).map((e) => ({ ...e, at: new Date(e.at) })),
     snoozes: (j.snoozes ?? []).map((s) => ({ ...s, until: new Date(s.until) })),
     handoffs: (j.handoffs ?? []).map((h) => ({ ...h, at: new Date(h.at) })),
     allowBreakGlass: j.allowBreakGlass ?? false,
     grantClosed: j.grantClosed && { ...j.grantClosed, at: new Date(j.grantClosed.at) },
     breakGlass: j.breakGlass && { ...j.breakGlass, at: new Date(j.breakGlass.at), review: j.breakGlass.review && { ...j.breakGlass.review, at: new Date(j.breakGlass.review.at) } },
-    submissions: j.submissions.map((s) => ({ ...s, at: new Date(s.at) })),
+    submissions: j.submissions.map((s) => ({ ...s, at: new Date(s.at), editedBy: s.editedBy ?? '' })),
     timers: {
       ...j.timers,
       submittedAt: new Date(j.timers.submittedAt),

@@ -24,7 +24,10 @@ export class MemoryAuthzGateway implements AuthzGateway {
   readonly tenants = new Set<string>();
   readonly members = new Set<string>();
   readonly actions = new Map<string, { policy: { id: string; hash: string }; approvers: string[] }>();
-  readonly grants = new Map<string, Date>();
+  /** Grant windows, as OpenFGA's condition reads them: active from start until end. */
+  readonly grants = new Map<string, { start: Date; end: Date }>();
+  /** The time grants are checked at (tests give it their clock). */
+  now: () => Date = () => new Date();
 
   async check(tenant: string, principal: string, action: string, resource: string): Promise<CheckOutcome> {
     if (!this.tenants.has(tenant)) throw new NotFoundError('tenant', tenant);
@@ -32,7 +35,8 @@ export class MemoryAuthzGateway implements AuthzGateway {
     if (!pa) throw new NotFoundError('action', action);
     if (!this.members.has(`${tenant}|${principal}`)) return { decision: 'DENY', reason: `${principal} is not a member of tenant ${tenant}`, policy: undefined };
     const grant = this.grants.get(`${tenant}|${principal}|${action}|${resource}`);
-    if (grant) return { decision: 'ALLOW', reason: 'active grant', policy: pa.policy };
+    const now = this.now();
+    if (grant && grant.start <= now && now < grant.end) return { decision: 'ALLOW', reason: 'active grant', policy: pa.policy };
     return { decision: 'NEEDS_APPROVAL', reason: `${action} needs approval`, policy: pa.policy };
   }
 
@@ -70,8 +74,9 @@ export class MemoryAuthzGateway implements AuthzGateway {
   }
 
   async writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; grantedAt: Date | undefined }) {
-    const expiresAt = new Date((input.grantedAt?.getTime() ?? Date.now()) + input.durationSeconds * 1000);
-    this.grants.set(`${input.tenant}|${input.principal}|${input.action}|${input.resource}`, expiresAt);
+    const start = input.grantedAt ?? this.now();
+    const expiresAt = new Date(start.getTime() + input.durationSeconds * 1000);
+    this.grants.set(`${input.tenant}|${input.principal}|${input.action}|${input.resource}`, { start, end: expiresAt });
     return { expiresAt };
   }
 }

@@ -1,6 +1,8 @@
 import { ConflictError } from '@assent/platform/domain';
 import type { ApprovalsDeps } from '../ports.js';
+import { grantStart } from '../approval-effect.js';
 import { wakeAt } from '../schedule.js';
+import { isApproved } from '../types.js';
 
 /**
  * Reaction to an approved request: writes the time-bounded grant through authz and
@@ -13,7 +15,7 @@ export async function applyGrant(deps: ApprovalsDeps, tenant: string, requestId:
     const stored = await deps.requests.get(tenant, requestId);
     if (!stored) throw new Error(`request ${requestId} not found in tenant ${tenant}`);
     const r = stored.request;
-    if (r.state !== 'APPROVED' || r.grantExpiresAt) return;
+    if (!isApproved(r.state) || r.grantExpiresAt || r.grantClosed) return;
     const { expiresAt } = await deps.authz.writeGrant({
       tenant,
       principal: r.requester,
@@ -21,8 +23,8 @@ export async function applyGrant(deps: ApprovalsDeps, tenant: string, requestId:
       resource: r.resource,
       durationSeconds: r.grantDurationSeconds,
       requestId: r.id,
-      // The window comes from the decision, so a retry writes the identical grant.
-      grantedAt: r.decidedAt,
+      // The window comes from the decision (or the deferred start), so a retry writes the identical grant.
+      grantedAt: grantStart(r),
     });
     try {
       const next = { ...r, grantExpiresAt: expiresAt, updatedAt: deps.clock.now(), version: r.version + 1 };

@@ -1,4 +1,5 @@
 import { FailedPreconditionError, InvalidArgumentError, PermissionDeniedError, Violations, assertTenantAccess, type Principal } from '@assent/platform/domain';
+import { approvedAt } from '../approval-effect.js';
 import { breakGlassData, decidedData, eventTypes } from '../events.js';
 import type { ApprovalsDeps } from '../ports.js';
 import type { ApprovalRequest, BreakGlassVerdict, Vote } from '../types.js';
@@ -24,8 +25,8 @@ export async function breakGlass(deps: ApprovalsDeps, caller: Principal, input: 
     if (caller.subject !== current.requester) throw new PermissionDeniedError(`only the requester (${current.requester}) may break the glass on request ${current.id}`);
     if (!current.allowBreakGlass) throw new PermissionDeniedError(`policy ${current.policyId} does not allow break-glass approval`);
     requireState(current, ['PENDING'], 'break the glass on');
-    const vote: Vote = { approver: caller.subject, outcome: 'APPROVE', comment: `break-glass: ${reason}`, at: now, submission: current.submission, eligibleFor: [] };
-    const next: ApprovalRequest = { ...current, state: 'APPROVED', decidedAt: now, votes: [...current.votes, vote], breakGlass: { at: now, reason, review: undefined } };
+    const vote: Vote = { approver: caller.subject, outcome: 'APPROVE', comment: `break-glass: ${reason}`, at: now, submission: current.submission, eligibleFor: [], acknowledged: [] };
+    const next: ApprovalRequest = { ...current, ...approvedAt(current, now), votes: [...current.votes, vote], breakGlass: { at: now, reason, review: undefined } };
     return {
       next,
       events: (n) => [

@@ -2,6 +2,7 @@ import { AlreadyExistsError, ConflictError, FailedPreconditionError, InvalidArgu
 import { eventTypes, requestedData } from '../events.js';
 import type { ApprovalsDeps } from '../ports.js';
 import { newRequest } from '../new-request.js';
+import { checkEffectiveAt, checkGrantDuration, validateParameters } from '../request-parameters.js';
 import type { ApprovalRequest, StoredRequest } from '../types.js';
 
 export interface CreateRequestInput {
@@ -10,6 +11,11 @@ export interface CreateRequestInput {
   resource: string;
   justification: string;
   idempotencyKey: string;
+  /** Checked against the policy's parameters schema. */
+  parameters?: Record<string, unknown> | undefined;
+  /** 0 or unset: the policy's default. */
+  grantDurationSeconds?: number;
+  effectiveAt?: Date | undefined;
 }
 
 export type CreateRequestResult = { alreadyAllowed: true; reason: string } | { alreadyAllowed: false; request: ApprovalRequest; reason: string };
@@ -60,10 +66,25 @@ export async function createRequest(deps: ApprovalsDeps, caller: Principal, inpu
   if (policy.requireJustification && !input.justification.trim()) {
     throw InvalidArgumentError.field('justification', `is required by policy ${policy.id}`);
   }
+  const now = deps.clock.now();
+  const parameters = input.parameters ?? {};
+  validateParameters(policy.parametersSchema, parameters, policy.id);
+  if (input.grantDurationSeconds) checkGrantDuration('grant_duration_seconds', input.grantDurationSeconds, policy.maxGrantDurationSeconds || policy.grantDurationSeconds);
+  if (input.effectiveAt) checkEffectiveAt('effective_at', input.effectiveAt, now);
   const request = newRequest(
     policy,
-    { id, tenant: input.tenant, action: input.action, resource: input.resource, requester: caller.subject, justification: input.justification.trim() },
-    deps.clock.now(),
+    {
+      id,
+      tenant: input.tenant,
+      action: input.action,
+      resource: input.resource,
+      requester: caller.subject,
+      justification: input.justification.trim(),
+      parameters,
+      grantDurationSeconds: input.grantDurationSeconds ?? 0,
+      effectiveAt: input.effectiveAt,
+    },
+    now,
   );
   const event = deps.newEvent({ type: eventTypes.requested, subject: `request/${id}`, tenant: input.tenant, data: requestedData(request) });
   try {

@@ -1,8 +1,10 @@
 import { FailedPreconditionError, InvalidArgumentError, PermissionDeniedError, Violations, assertTenantAccess, patterns, type Principal } from '@assent/platform/domain';
-import { actedData, decidedData, eventTypes, voteRefusedData, votedData } from '../events.js';
+import { approvedAt } from '../approval-effect.js';
+import { actedData, decidedData, editedData, eventTypes, voteRefusedData, votedData } from '../events.js';
+import { applyEdits, noEdits, type RequestEdits } from '../request-parameters.js';
 import type { ApprovalsDeps } from '../ports.js';
 import { evaluateQuorum } from '../quorum.js';
-import type { ApprovalRequest, Outcome, RequestState, Vote } from '../types.js';
+import type { ApprovalRequest, Outcome, RequestEdit, RequestState, Vote } from '../types.js';
 import { transition } from './transition.js';
 import { approverSubjects, matchedSubjects } from '../request-approvers.js';
 
@@ -34,13 +36,15 @@ async function eligibility(deps: ApprovalsDeps, r: ApprovalRequest, principal: s
 export async function decideRequest(
   deps: ApprovalsDeps,
   caller: Principal,
-  input: { tenant: string; id: string; comment: string },
+  input: { tenant: string; id: string; comment: string; acknowledged?: string[]; edits?: RequestEdits | undefined },
   outcome: Decision,
 ): Promise<ApprovalRequest> {
   const v = new Violations().check('tenant', input.tenant, 'tenant').check('id', input.id, 'id');
   if (input.comment.length > MAX_COMMENT) v.add('comment', `must be at most ${MAX_COMMENT} characters`);
   else if (!input.comment.trim()) v.add('comment', 'is required: every decision carries a reason');
+  if (outcome !== 'APPROVE' && !noEdits(input.edits)) v.add('edits', 'are made with an approval');
   v.throwIfAny();
+  const acknowledged = [...new Set(input.acknowledged ?? [])];
   const refuse = async (code: string, reason: string) => {
     await deps.events.emit(
       deps.newEvent({
@@ -77,16 +81,20 @@ export async function decideRequest(
     if (eligible?.of !== of) eligible = { ...(await eligibility(deps, current, approver)), of };
     if (eligible.eligibleFor.length === 0) throw await refuse('NOT_ELIGIBLE', eligible.reason);
 
-    const vote: Vote = { approver, outcome, comment: reason, at: now, submission: current.submission, eligibleFor: eligible.eligibleFor };
-    const votes = [...current.votes, vote];
-    const approvals = votes.filter((x) => x.submission === current.submission && x.outcome === 'APPROVE');
+    if (outcome === 'APPROVE') checkAcknowledged(current, acknowledged);
+    const edited = outcome === 'APPROVE' ? edit(current, input.edits, approver, reason, now) : { request: current, edit: undefined };
+    const base = edited.request;
+    const vote: Vote = { approver, outcome, comment: reason, at: now, submission: base.submission, eligibleFor: eligible.eligibleFor, acknowledged: outcome === 'APPROVE' ? acknowledged : [] };
+    const votes = [...base.votes, vote];
+    const approvals = votes.filter((x) => x.submission === base.submission && x.outcome === 'APPROVE');
     const state: RequestState =
-      outcome === 'DECLINE' ? 'DECLINED' : outcome === 'REQUEST_CHANGES' ? 'CHANGES_REQUESTED' : evaluateQuorum(current.requirements, approvals).met ? 'APPROVED' : 'PENDING';
-    const closed = state === 'APPROVED' || state === 'DECLINED';
-    const next: ApprovalRequest = { ...current, votes, state, decidedAt: closed ? now : undefined };
+      outcome === 'DECLINE' ? 'DECLINED' : outcome === 'REQUEST_CHANGES' ? 'CHANGES_REQUESTED' : evaluateQuorum(base.requirements, approvals).met ? 'APPROVED' : 'PENDING';
+    const next: ApprovalRequest =
+      state === 'APPROVED' ? { ...base, votes, ...approvedAt(base, now) } : { ...base, votes, state, decidedAt: state === 'DECLINED' ? now : undefined };
     return {
       next,
       events: (n) => [
+        ...(edited.edit ? [deps.newEvent({ type: eventTypes.edited, subject: `request/${n.id}`, tenant: n.tenant, data: editedData(n, edited.edit) })] : []),
         deps.newEvent<unknown>(
           state === 'PENDING'
             ? { type: eventTypes.voted, subject: `request/${n.id}`, tenant: n.tenant, data: votedData(n, vote) }
@@ -97,6 +105,33 @@ export async function decideRequest(
       ],
     };
   });
+}
+
+/** An approval needs every acknowledgement the request lists ticked, and no unknown one. */
+function checkAcknowledged(r: ApprovalRequest, acknowledged: string[]): void {
+  const known = new Set(r.acknowledgements.map((a) => a.id));
+  const unknown = acknowledged.filter((a) => !known.has(a));
+  if (unknown.length) throw InvalidArgumentError.field('acknowledged', `request ${r.id} has no acknowledgement ${unknown.map((a) => `"${a}"`).join(', ')}`);
+  const missing = r.acknowledgements.filter((a) => !acknowledged.includes(a.id));
+  if (missing.length) {
+    throw InvalidArgumentError.field('acknowledged', `approving request ${r.id} needs every acknowledgement ticked; missing: ${missing.map((a) => `"${a.id}" (${a.text})`).join('; ')}`);
+  }
+}
+
+/**
+ * An approver's edits, applied before their vote. An edit that only shortens the
+ * grant keeps earlier approvals (they approved more); any other opens a new
+ * submission, so earlier approvals stop counting and those approvers are asked
+ * again about what is now asked. Timers keep running: an edit does not restart the SLA.
+ */
+function edit(r: ApprovalRequest, edits: RequestEdits | undefined, by: string, reason: string, now: Date): { request: ApprovalRequest; edit: RequestEdit | undefined } {
+  if (noEdits(edits) || !edits) return { request: r, edit: undefined };
+  const { patch, changes, narrowing } = applyEdits(r, edits, now);
+  if (!changes.length) return { request: r, edit: undefined };
+  const submission = narrowing ? r.submission : r.submission + 1;
+  const record: RequestEdit = { by, at: now, submission, changes, reason };
+  const submissions = narrowing ? r.submissions : [...r.submissions, { number: submission, justification: r.justification, at: now, editedBy: by }];
+  return { request: { ...r, ...patch, submission, submissions, edits: [...r.edits, record] }, edit: record };
 }
 
 /** FAILED_PRECONDITION unless the request is in one of `states`, saying what it is instead. */

@@ -1,5 +1,6 @@
 import type { ApprovalsDeps } from '../ports.js';
 import { timerEventTypes, timerFiredData } from '../events.js';
+import { grantStart } from '../approval-effect.js';
 import { fireDue } from '../schedule.js';
 import type { ApprovalRequest } from '../types.js';
 import { transition } from './transition.js';
@@ -30,14 +31,15 @@ export function fireTimers(deps: ApprovalsDeps, tenant: string, id: string): Pro
  * grant counting at its end; this removes the tuple, so none outlives its request.
  */
 async function endGrant(deps: ApprovalsDeps, r: ApprovalRequest, now: Date) {
-  if (!r.grantExpiresAt || r.grantClosed || r.grantExpiresAt > now || !r.decidedAt) return undefined;
+  const grantedAt = grantStart(r);
+  if (!r.grantExpiresAt || r.grantClosed || r.grantExpiresAt > now || !grantedAt) return undefined;
   await deps.authz.removeGrant({
     tenant: r.tenant,
     principal: r.requester,
     action: r.action,
     resource: r.resource,
     requestId: r.id,
-    grantedAt: r.decidedAt,
+    grantedAt,
     expiresAt: r.grantExpiresAt,
     why: 'ended',
     revokedBy: '',

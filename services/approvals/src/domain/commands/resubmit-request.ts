@@ -26,7 +26,7 @@ export async function resubmitRequest(deps: ApprovalsDeps, caller: Principal, in
         state: 'PENDING',
         justification,
         submission,
-        submissions: [...current.submissions, { number: submission, justification, at: now }],
+        submissions: [...current.submissions, { number: submission, justification, at: now, editedBy: '' }],
         timers: submissionTimers(current.schedule, current.createdAt, now, current.timers),
       },
       events: (n) => [deps.newEvent({ type: eventTypes.resubmitted, subject: `request/${n.id}`, tenant: n.tenant, data: actedData(n, caller.subject, justification) })],

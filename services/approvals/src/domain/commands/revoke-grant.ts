@@ -1,4 +1,5 @@
 import { FailedPreconditionError, PermissionDeniedError, Violations, assertTenantAccess, hasRole, type Principal } from '@assent/platform/domain';
+import { grantStart } from '../approval-effect.js';
 import type { ApprovalsDeps } from '../ports.js';
 import type { ApprovalRequest } from '../types.js';
 import { requireReason } from './decide-request.js';
@@ -17,7 +18,11 @@ export async function revokeGrant(deps: ApprovalsDeps, caller: Principal, input:
   assertTenantAccess(caller, input.tenant);
   if (caller.kind !== 'user') throw new PermissionDeniedError('grants are revoked by people');
   return transition(deps, input.tenant, input.id, async (current, now) => {
-    if (current.state !== 'APPROVED' || !current.grantExpiresAt || !current.decidedAt) {
+    if (current.state === 'DEFERRED') {
+      throw new FailedPreconditionError(`the grant of request ${current.id} has not started; the requester cancels it instead`, 'NOT_STARTED');
+    }
+    const grantedAt = grantStart(current);
+    if (current.state !== 'APPROVED' || !current.grantExpiresAt || !grantedAt) {
       throw new FailedPreconditionError(`request ${current.id} has no grant to revoke`, 'NO_GRANT');
     }
     if (current.grantClosed) throw new FailedPreconditionError(`the grant of request ${current.id} is already ${current.grantClosed.kind}`, 'GRANT_CLOSED');
@@ -33,7 +38,7 @@ export async function revokeGrant(deps: ApprovalsDeps, caller: Principal, input:
       action: current.action,
       resource: current.resource,
       requestId: current.id,
-      grantedAt: current.decidedAt,
+      grantedAt,
       expiresAt: current.grantExpiresAt,
       why: 'revoked',
       revokedBy: caller.subject,

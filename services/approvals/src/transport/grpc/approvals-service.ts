@@ -19,7 +19,7 @@ import { resubmitRequest } from '../../domain/commands/resubmit-request.js';
 import { simulateRequest } from '../../domain/commands/simulate-request.js';
 import { watchRequest } from '../../domain/commands/watch-request.js';
 import type { ApprovalsDeps } from '../../domain/ports.js';
-import { fromProtoPolicy, fromProtoPreset, fromProtoState, fromProtoTab, statusName, toProtoPolicy, toProtoRequest } from './mapping.js';
+import { fromProtoEdits, seconds, fromProtoPolicy, fromProtoPreset, fromProtoState, fromProtoTab, statusName, toProtoPolicy, toProtoRequest } from './mapping.js';
 
 const verdicts: Partial<Record<approvalsv1.BreakGlassVerdict, 'ACCEPTED' | 'CONCERN'>> = {
   [approvalsv1.BreakGlassVerdict.BREAK_GLASS_VERDICT_ACCEPTED]: 'ACCEPTED',
@@ -56,7 +56,12 @@ export function approvalsService(deps: ApprovalsDeps, stopping: AbortSignal = ne
       };
     },
     async createRequest(req, ctx: Ctx) {
-      const r = await createRequest(deps, ctx.principal, req);
+      const r = await createRequest(deps, ctx.principal, {
+        ...req,
+        grantDurationSeconds: seconds('grant_duration_seconds', req.grantDurationSeconds),
+        parameters: req.parameters,
+        effectiveAt: req.effectiveAt,
+      });
       return r.alreadyAllowed
         ? { request: undefined, alreadyAllowed: true, reason: r.reason }
         : { request: toProtoRequest(r.request), alreadyAllowed: false, reason: r.reason };
@@ -73,7 +78,7 @@ export function approvalsService(deps: ApprovalsDeps, stopping: AbortSignal = ne
       if (stopping.aborted && !ctx.signal.aborted) throw new UnavailableError('approvals is shutting down; watch again');
     },
     async approve(req, ctx: Ctx) {
-      return { request: toProtoRequest(await decideRequest(deps, ctx.principal, req, 'APPROVE')) };
+      return { request: toProtoRequest(await decideRequest(deps, ctx.principal, { ...req, edits: fromProtoEdits(req.edits) }, 'APPROVE')) };
     },
     async decline(req, ctx: Ctx) {
       return { request: toProtoRequest(await decideRequest(deps, ctx.principal, req, 'DECLINE')) };

@@ -4,12 +4,14 @@ import { policyJson, requestJson } from '../../domain/events.js';
 import { emptySchedule, type PolicyInput } from '../../domain/policy-rules.js';
 import type { ApprovalRequest, EscalationMode, Policy, RequestState, Schedule } from '../../domain/types.js';
 import type { SnoozePreset } from '../../domain/commands/snooze-request.js';
+import type { RequestEdits } from '../../domain/request-parameters.js';
 import type { InboxTab } from '../../domain/ports.js';
 
 const states: Record<RequestState, approvalsv1.RequestState> = {
   PENDING: approvalsv1.RequestState.REQUEST_STATE_PENDING,
   CHANGES_REQUESTED: approvalsv1.RequestState.REQUEST_STATE_CHANGES_REQUESTED,
   APPROVED: approvalsv1.RequestState.REQUEST_STATE_APPROVED,
+  DEFERRED: approvalsv1.RequestState.REQUEST_STATE_DEFERRED,
   DECLINED: approvalsv1.RequestState.REQUEST_STATE_DECLINED,
   CANCELLED: approvalsv1.RequestState.REQUEST_STATE_CANCELLED,
   EXPIRED: approvalsv1.RequestState.REQUEST_STATE_EXPIRED,
@@ -33,7 +35,7 @@ const modes: Partial<Record<approvalsv1.EscalationMode, EscalationMode>> = {
   [approvalsv1.EscalationMode.ESCALATION_MODE_REPLACE]: 'REPLACE',
 };
 
-const seconds = (field: string, value: string): number => {
+export const seconds = (field: string, value: string): number => {
   const n = Number(value);
   if (!Number.isSafeInteger(n)) throw InvalidArgumentError.field(field, 'is out of range');
   return n;
@@ -74,6 +76,20 @@ export function fromProtoPolicy(p: approvalsv1.Policy | undefined): PolicyInput 
     slackChannel: p.slackChannel,
     schedule: fromProtoSchedule(p.schedule),
     allowBreakGlass: p.allowBreakGlass,
+    acknowledgements: p.acknowledgements.map((a) => ({ id: a.id, text: a.text })),
+    maxGrantDurationSeconds: seconds('policy.max_grant_duration_seconds', p.maxGrantDurationSeconds),
+    approverEditable: [...p.approverEditable],
+    parametersSchema: p.parametersSchema,
+  };
+}
+
+/** An approver's edits; an unset field stays as it is. */
+export function fromProtoEdits(e: approvalsv1.RequestEdits | undefined): RequestEdits | undefined {
+  if (!e) return undefined;
+  return {
+    grantDurationSeconds: e.grantDurationSeconds === undefined ? undefined : seconds('edits.grant_duration_seconds', e.grantDurationSeconds),
+    effectiveAt: e.effectiveAt,
+    parameters: e.parameters,
   };
 }
 

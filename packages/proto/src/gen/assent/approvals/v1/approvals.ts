@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { CallContext, CallOptions } from "nice-grpc-common";
+import { Struct, Value } from "../../../google/protobuf/struct.js";
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
 
 export const protobufPackage = "assent.approvals.v1";
@@ -24,6 +25,11 @@ export enum RequestState {
   REQUEST_STATE_CANCELLED = 5,
   /** REQUEST_STATE_EXPIRED - Not decided before its expiry. */
   REQUEST_STATE_EXPIRED = 6,
+  /**
+   * REQUEST_STATE_DEFERRED - Approved, with an effect that starts later (effective_at): the grant is written
+   * with that start, and the request becomes APPROVED when it comes.
+   */
+  REQUEST_STATE_DEFERRED = 7,
   UNRECOGNIZED = -1,
 }
 
@@ -50,6 +56,9 @@ export function requestStateFromJSON(object: any): RequestState {
     case 6:
     case "REQUEST_STATE_EXPIRED":
       return RequestState.REQUEST_STATE_EXPIRED;
+    case 7:
+    case "REQUEST_STATE_DEFERRED":
+      return RequestState.REQUEST_STATE_DEFERRED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -73,6 +82,8 @@ export function requestStateToJSON(object: RequestState): string {
       return "REQUEST_STATE_CANCELLED";
     case RequestState.REQUEST_STATE_EXPIRED:
       return "REQUEST_STATE_EXPIRED";
+    case RequestState.REQUEST_STATE_DEFERRED:
+      return "REQUEST_STATE_DEFERRED";
     case RequestState.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -436,6 +447,33 @@ export interface Policy {
    * reason; it is announced at high severity and the approvers review it afterwards.
    */
   allowBreakGlass: boolean;
+  /**
+   * Statements every approver must tick (by id) to approve, e.g. "I checked the
+   * new bank details with the vendor by phone".
+   */
+  acknowledgements: Acknowledgement[];
+  /**
+   * Longest grant a requester may ask for (an approver may only shorten it);
+   * 0 = grant_duration_seconds, which is also the default a request gets.
+   */
+  maxGrantDurationSeconds: string;
+  /**
+   * What an approver may change when approving: "grant_duration_seconds",
+   * "effective_at" or "parameters.<name>". Changes are validated and recorded.
+   */
+  approverEditable: string[];
+  /**
+   * JSON Schema (draft 2020-12) a request's parameters must match, at creation and
+   * after every approver edit. Unset: requests carry no parameters.
+   */
+  parametersSchema: { [key: string]: any } | undefined;
+}
+
+export interface Acknowledgement {
+  /** Stable id approvers tick, e.g. "verified-by-phone". */
+  id: string;
+  /** What the approver confirms. */
+  text: string;
 }
 
 export interface Vote {
@@ -450,13 +488,45 @@ export interface Vote {
   submission: number;
   /** Requirements the approver was eligible for when voting. */
   eligibleFor: string[];
+  /** Acknowledgement ids the approver ticked (every one the request lists, to approve). */
+  acknowledged: string[];
 }
 
 /** One version of what the requester asked for. */
 export interface Submission {
   number: number;
   justification: string;
-  at: Date | undefined;
+  at:
+    | Date
+    | undefined;
+  /**
+   * Empty when the requester submitted it; the approver when an edit of theirs
+   * opened this submission (see ApprovalRequest.edits).
+   */
+  editedBy: string;
+}
+
+/** One field an approver changed; from/to are JSON values (null: unset). */
+export interface ParameterChange {
+  /** "grant_duration_seconds", "effective_at" or "parameters.<name>". */
+  field: string;
+  from: any | undefined;
+  to: any | undefined;
+}
+
+/** An approver's edit of the request, made with their approval. */
+export interface RequestEdit {
+  by: string;
+  at:
+    | Date
+    | undefined;
+  /**
+   * The submission the edit opened (or, for one that only shortened the grant, the
+   * one it was made on: earlier approvals still count for less than they approved).
+   */
+  submission: number;
+  changes: ParameterChange[];
+  reason: string;
 }
 
 /** Where a request's timers stand. */
@@ -525,7 +595,29 @@ export interface ApprovalRequest {
     | BreakGlass
     | undefined;
   /** Set once the grant is over: revoked early, or ended (removed from authz at its end). */
-  grantClosed: GrantClosure | undefined;
+  grantClosed:
+    | GrantClosure
+    | undefined;
+  /** What the requester asked for, checked against the policy's parameters_schema. */
+  parameters:
+    | { [key: string]: any }
+    | undefined;
+  /** When the effect should start (unset: on approval). Approved before then: DEFERRED. */
+  effectiveAt:
+    | Date
+    | undefined;
+  /** Length of the grant asked for (or as an approver shortened it). */
+  grantDurationSeconds: string;
+  /** Start of the grant's window: the later of the decision and effective_at. */
+  grantStartsAt:
+    | Date
+    | undefined;
+  /** Approver edits, oldest first. */
+  edits: RequestEdit[];
+  /** Pinned from the policy: what approvers must tick, and may change. */
+  acknowledgements: Acknowledgement[];
+  approverEditable: string[];
+  maxGrantDurationSeconds: string;
 }
 
 export interface GrantClosure {
@@ -629,6 +721,20 @@ export interface CreateRequestRequest {
   justification: string;
   /** Optional: retries with the same key return the same request. */
   idempotencyKey: string;
+  /** Checked against the policy's parameters_schema, e.g. {"amount": 1200}. */
+  parameters:
+    | { [key: string]: any }
+    | undefined;
+  /**
+   * Grant length to ask for; 0 = the policy's grant_duration_seconds. At most the
+   * policy's max_grant_duration_seconds.
+   */
+  grantDurationSeconds: string;
+  /**
+   * Start the effect later (within a year): approved before then, the request is
+   * DEFERRED and its grant starts at this time.
+   */
+  effectiveAt: Date | undefined;
 }
 
 export interface CreateRequestResponse {
@@ -669,6 +775,20 @@ export interface ApproveRequest {
   id: string;
   /** The reason (required). */
   comment: string;
+  /** Acknowledgement ids ticked: all the request lists are required to approve. */
+  acknowledged: string[];
+  /** Changes to make with this approval, limited to the policy's approver_editable. */
+  edits: RequestEdits | undefined;
+}
+
+/** Fields an approver changes; an unset field is left as it is. */
+export interface RequestEdits {
+  grantDurationSeconds?: string | undefined;
+  effectiveAt:
+    | Date
+    | undefined;
+  /** Top-level parameters to set (a null value removes one). */
+  parameters: { [key: string]: any } | undefined;
 }
 
 export interface ApproveResponse {
@@ -1272,6 +1392,10 @@ function createBasePolicy(): Policy {
     requirements: [],
     schedule: undefined,
     allowBreakGlass: false,
+    acknowledgements: [],
+    maxGrantDurationSeconds: "0",
+    approverEditable: [],
+    parametersSchema: undefined,
   };
 }
 
@@ -1312,6 +1436,18 @@ export const Policy: MessageFns<Policy> = {
     }
     if (message.allowBreakGlass !== false) {
       writer.uint32(96).bool(message.allowBreakGlass);
+    }
+    for (const v of message.acknowledgements) {
+      Acknowledgement.encode(v!, writer.uint32(106).fork()).join();
+    }
+    if (message.maxGrantDurationSeconds !== "0") {
+      writer.uint32(112).int64(message.maxGrantDurationSeconds);
+    }
+    for (const v of message.approverEditable) {
+      writer.uint32(122).string(v!);
+    }
+    if (message.parametersSchema !== undefined) {
+      Struct.encode(Struct.wrap(message.parametersSchema), writer.uint32(130).fork()).join();
     }
     return writer;
   },
@@ -1425,6 +1561,38 @@ export const Policy: MessageFns<Policy> = {
             message.allowBreakGlass = reader.bool();
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.acknowledgements.push(Acknowledgement.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.maxGrantDurationSeconds = reader.int64().toString();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.approverEditable.push(reader.string());
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.parametersSchema = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1475,6 +1643,24 @@ export const Policy: MessageFns<Policy> = {
         : isSet(object.allow_break_glass)
         ? globalThis.Boolean(object.allow_break_glass)
         : false,
+      acknowledgements: globalThis.Array.isArray(object?.acknowledgements)
+        ? object.acknowledgements.map((e: any) => Acknowledgement.fromJSON(e))
+        : [],
+      maxGrantDurationSeconds: isSet(object.maxGrantDurationSeconds)
+        ? globalThis.String(object.maxGrantDurationSeconds)
+        : isSet(object.max_grant_duration_seconds)
+        ? globalThis.String(object.max_grant_duration_seconds)
+        : "0",
+      approverEditable: globalThis.Array.isArray(object?.approverEditable)
+        ? object.approverEditable.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.approver_editable)
+        ? object.approver_editable.map((e: any) => globalThis.String(e))
+        : [],
+      parametersSchema: isObject(object.parametersSchema)
+        ? object.parametersSchema
+        : isObject(object.parameters_schema)
+        ? object.parameters_schema
+        : undefined,
     };
   },
 
@@ -1516,6 +1702,18 @@ export const Policy: MessageFns<Policy> = {
     if (message.allowBreakGlass !== false) {
       obj.allowBreakGlass = message.allowBreakGlass;
     }
+    if (message.acknowledgements?.length) {
+      obj.acknowledgements = message.acknowledgements.map((e) => Acknowledgement.toJSON(e));
+    }
+    if (message.maxGrantDurationSeconds !== "0") {
+      obj.maxGrantDurationSeconds = message.maxGrantDurationSeconds;
+    }
+    if (message.approverEditable?.length) {
+      obj.approverEditable = message.approverEditable;
+    }
+    if (message.parametersSchema !== undefined) {
+      obj.parametersSchema = message.parametersSchema;
+    }
     return obj;
   },
 
@@ -1538,12 +1736,101 @@ export const Policy: MessageFns<Policy> = {
       ? Schedule.fromPartial(object.schedule)
       : undefined;
     message.allowBreakGlass = object.allowBreakGlass ?? false;
+    message.acknowledgements = object.acknowledgements?.map((e) => Acknowledgement.fromPartial(e)) || [];
+    message.maxGrantDurationSeconds = object.maxGrantDurationSeconds ?? "0";
+    message.approverEditable = object.approverEditable?.map((e) => e) || [];
+    message.parametersSchema = object.parametersSchema ?? undefined;
+    return message;
+  },
+};
+
+function createBaseAcknowledgement(): Acknowledgement {
+  return { id: "", text: "" };
+}
+
+export const Acknowledgement: MessageFns<Acknowledgement> = {
+  encode(message: Acknowledgement, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.text !== "") {
+      writer.uint32(18).string(message.text);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Acknowledgement {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAcknowledgement();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Acknowledgement {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+    };
+  },
+
+  toJSON(message: Acknowledgement): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Acknowledgement>): Acknowledgement {
+    return Acknowledgement.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Acknowledgement>): Acknowledgement {
+    const message = createBaseAcknowledgement();
+    message.id = object.id ?? "";
+    message.text = object.text ?? "";
     return message;
   },
 };
 
 function createBaseVote(): Vote {
-  return { approver: "", outcome: 0, comment: "", at: undefined, submission: 0, eligibleFor: [] };
+  return { approver: "", outcome: 0, comment: "", at: undefined, submission: 0, eligibleFor: [], acknowledged: [] };
 }
 
 export const Vote: MessageFns<Vote> = {
@@ -1565,6 +1852,9 @@ export const Vote: MessageFns<Vote> = {
     }
     for (const v of message.eligibleFor) {
       writer.uint32(50).string(v!);
+    }
+    for (const v of message.acknowledged) {
+      writer.uint32(58).string(v!);
     }
     return writer;
   },
@@ -1630,6 +1920,14 @@ export const Vote: MessageFns<Vote> = {
             message.eligibleFor.push(reader.string());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.acknowledged.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1654,6 +1952,9 @@ export const Vote: MessageFns<Vote> = {
         : globalThis.Array.isArray(object?.eligible_for)
         ? object.eligible_for.map((e: any) => globalThis.String(e))
         : [],
+      acknowledged: globalThis.Array.isArray(object?.acknowledged)
+        ? object.acknowledged.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -1677,6 +1978,9 @@ export const Vote: MessageFns<Vote> = {
     if (message.eligibleFor?.length) {
       obj.eligibleFor = message.eligibleFor;
     }
+    if (message.acknowledged?.length) {
+      obj.acknowledged = message.acknowledged;
+    }
     return obj;
   },
 
@@ -1691,12 +1995,13 @@ export const Vote: MessageFns<Vote> = {
     message.at = object.at ?? undefined;
     message.submission = object.submission ?? 0;
     message.eligibleFor = object.eligibleFor?.map((e) => e) || [];
+    message.acknowledged = object.acknowledged?.map((e) => e) || [];
     return message;
   },
 };
 
 function createBaseSubmission(): Submission {
-  return { number: 0, justification: "", at: undefined };
+  return { number: 0, justification: "", at: undefined, editedBy: "" };
 }
 
 export const Submission: MessageFns<Submission> = {
@@ -1709,6 +2014,9 @@ export const Submission: MessageFns<Submission> = {
     }
     if (message.at !== undefined) {
       Timestamp.encode(toTimestamp(message.at), writer.uint32(26).fork()).join();
+    }
+    if (message.editedBy !== "") {
+      writer.uint32(34).string(message.editedBy);
     }
     return writer;
   },
@@ -1750,6 +2058,14 @@ export const Submission: MessageFns<Submission> = {
             message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.editedBy = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1767,6 +2083,11 @@ export const Submission: MessageFns<Submission> = {
       number: isSet(object.number) ? globalThis.Number(object.number) : 0,
       justification: isSet(object.justification) ? globalThis.String(object.justification) : "",
       at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      editedBy: isSet(object.editedBy)
+        ? globalThis.String(object.editedBy)
+        : isSet(object.edited_by)
+        ? globalThis.String(object.edited_by)
+        : "",
     };
   },
 
@@ -1781,6 +2102,9 @@ export const Submission: MessageFns<Submission> = {
     if (message.at !== undefined) {
       obj.at = message.at.toISOString();
     }
+    if (message.editedBy !== "") {
+      obj.editedBy = message.editedBy;
+    }
     return obj;
   },
 
@@ -1792,6 +2116,243 @@ export const Submission: MessageFns<Submission> = {
     message.number = object.number ?? 0;
     message.justification = object.justification ?? "";
     message.at = object.at ?? undefined;
+    message.editedBy = object.editedBy ?? "";
+    return message;
+  },
+};
+
+function createBaseParameterChange(): ParameterChange {
+  return { field: "", from: undefined, to: undefined };
+}
+
+export const ParameterChange: MessageFns<ParameterChange> = {
+  encode(message: ParameterChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.field !== "") {
+      writer.uint32(10).string(message.field);
+    }
+    if (message.from !== undefined) {
+      Value.encode(Value.wrap(message.from), writer.uint32(18).fork()).join();
+    }
+    if (message.to !== undefined) {
+      Value.encode(Value.wrap(message.to), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ParameterChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseParameterChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.field = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.from = Value.unwrap(Value.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.to = Value.unwrap(Value.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ParameterChange {
+    return {
+      field: isSet(object.field) ? globalThis.String(object.field) : "",
+      from: isSet(object?.from) ? object.from : undefined,
+      to: isSet(object?.to) ? object.to : undefined,
+    };
+  },
+
+  toJSON(message: ParameterChange): unknown {
+    const obj: any = {};
+    if (message.field !== "") {
+      obj.field = message.field;
+    }
+    if (message.from !== undefined) {
+      obj.from = message.from;
+    }
+    if (message.to !== undefined) {
+      obj.to = message.to;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ParameterChange>): ParameterChange {
+    return ParameterChange.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ParameterChange>): ParameterChange {
+    const message = createBaseParameterChange();
+    message.field = object.field ?? "";
+    message.from = object.from === undefined ? undefined : object.from;
+    message.to = object.to === undefined ? undefined : object.to;
+    return message;
+  },
+};
+
+function createBaseRequestEdit(): RequestEdit {
+  return { by: "", at: undefined, submission: 0, changes: [], reason: "" };
+}
+
+export const RequestEdit: MessageFns<RequestEdit> = {
+  encode(message: RequestEdit, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.by !== "") {
+      writer.uint32(10).string(message.by);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(18).fork()).join();
+    }
+    if (message.submission !== 0) {
+      writer.uint32(24).uint32(message.submission);
+    }
+    for (const v of message.changes) {
+      ParameterChange.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(42).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestEdit {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestEdit();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.by = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.submission = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.changes.push(ParameterChange.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestEdit {
+    return {
+      by: isSet(object.by) ? globalThis.String(object.by) : "",
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      submission: isSet(object.submission) ? globalThis.Number(object.submission) : 0,
+      changes: globalThis.Array.isArray(object?.changes)
+        ? object.changes.map((e: any) => ParameterChange.fromJSON(e))
+        : [],
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: RequestEdit): unknown {
+    const obj: any = {};
+    if (message.by !== "") {
+      obj.by = message.by;
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    if (message.submission !== 0) {
+      obj.submission = Math.round(message.submission);
+    }
+    if (message.changes?.length) {
+      obj.changes = message.changes.map((e) => ParameterChange.toJSON(e));
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RequestEdit>): RequestEdit {
+    return RequestEdit.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RequestEdit>): RequestEdit {
+    const message = createBaseRequestEdit();
+    message.by = object.by ?? "";
+    message.at = object.at ?? undefined;
+    message.submission = object.submission ?? 0;
+    message.changes = object.changes?.map((e) => ParameterChange.fromPartial(e)) || [];
+    message.reason = object.reason ?? "";
     return message;
   },
 };
@@ -2041,6 +2602,14 @@ function createBaseApprovalRequest(): ApprovalRequest {
     handoffs: [],
     breakGlass: undefined,
     grantClosed: undefined,
+    parameters: undefined,
+    effectiveAt: undefined,
+    grantDurationSeconds: "0",
+    grantStartsAt: undefined,
+    edits: [],
+    acknowledgements: [],
+    approverEditable: [],
+    maxGrantDurationSeconds: "0",
   };
 }
 
@@ -2132,6 +2701,30 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     }
     if (message.grantClosed !== undefined) {
       GrantClosure.encode(message.grantClosed, writer.uint32(234).fork()).join();
+    }
+    if (message.parameters !== undefined) {
+      Struct.encode(Struct.wrap(message.parameters), writer.uint32(242).fork()).join();
+    }
+    if (message.effectiveAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.effectiveAt), writer.uint32(250).fork()).join();
+    }
+    if (message.grantDurationSeconds !== "0") {
+      writer.uint32(256).int64(message.grantDurationSeconds);
+    }
+    if (message.grantStartsAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.grantStartsAt), writer.uint32(266).fork()).join();
+    }
+    for (const v of message.edits) {
+      RequestEdit.encode(v!, writer.uint32(274).fork()).join();
+    }
+    for (const v of message.acknowledgements) {
+      Acknowledgement.encode(v!, writer.uint32(282).fork()).join();
+    }
+    for (const v of message.approverEditable) {
+      writer.uint32(290).string(v!);
+    }
+    if (message.maxGrantDurationSeconds !== "0") {
+      writer.uint32(296).int64(message.maxGrantDurationSeconds);
     }
     return writer;
   },
@@ -2381,6 +2974,70 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
             message.grantClosed = GrantClosure.decode(reader, reader.uint32());
             continue;
           }
+          case 30: {
+            if (tag !== 242) {
+              break;
+            }
+
+            message.parameters = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 31: {
+            if (tag !== 250) {
+              break;
+            }
+
+            message.effectiveAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 32: {
+            if (tag !== 256) {
+              break;
+            }
+
+            message.grantDurationSeconds = reader.int64().toString();
+            continue;
+          }
+          case 33: {
+            if (tag !== 266) {
+              break;
+            }
+
+            message.grantStartsAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 34: {
+            if (tag !== 274) {
+              break;
+            }
+
+            message.edits.push(RequestEdit.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 35: {
+            if (tag !== 282) {
+              break;
+            }
+
+            message.acknowledgements.push(Acknowledgement.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 36: {
+            if (tag !== 290) {
+              break;
+            }
+
+            message.approverEditable.push(reader.string());
+            continue;
+          }
+          case 37: {
+            if (tag !== 296) {
+              break;
+            }
+
+            message.maxGrantDurationSeconds = reader.int64().toString();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2478,6 +3135,38 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
         : isSet(object.grant_closed)
         ? GrantClosure.fromJSON(object.grant_closed)
         : undefined,
+      parameters: isObject(object.parameters) ? object.parameters : undefined,
+      effectiveAt: isSet(object.effectiveAt)
+        ? fromJsonTimestamp(object.effectiveAt)
+        : isSet(object.effective_at)
+        ? fromJsonTimestamp(object.effective_at)
+        : undefined,
+      grantDurationSeconds: isSet(object.grantDurationSeconds)
+        ? globalThis.String(object.grantDurationSeconds)
+        : isSet(object.grant_duration_seconds)
+        ? globalThis.String(object.grant_duration_seconds)
+        : "0",
+      grantStartsAt: isSet(object.grantStartsAt)
+        ? fromJsonTimestamp(object.grantStartsAt)
+        : isSet(object.grant_starts_at)
+        ? fromJsonTimestamp(object.grant_starts_at)
+        : undefined,
+      edits: globalThis.Array.isArray(object?.edits)
+        ? object.edits.map((e: any) => RequestEdit.fromJSON(e))
+        : [],
+      acknowledgements: globalThis.Array.isArray(object?.acknowledgements)
+        ? object.acknowledgements.map((e: any) => Acknowledgement.fromJSON(e))
+        : [],
+      approverEditable: globalThis.Array.isArray(object?.approverEditable)
+        ? object.approverEditable.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.approver_editable)
+        ? object.approver_editable.map((e: any) => globalThis.String(e))
+        : [],
+      maxGrantDurationSeconds: isSet(object.maxGrantDurationSeconds)
+        ? globalThis.String(object.maxGrantDurationSeconds)
+        : isSet(object.max_grant_duration_seconds)
+        ? globalThis.String(object.max_grant_duration_seconds)
+        : "0",
     };
   },
 
@@ -2570,6 +3259,30 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     if (message.grantClosed !== undefined) {
       obj.grantClosed = GrantClosure.toJSON(message.grantClosed);
     }
+    if (message.parameters !== undefined) {
+      obj.parameters = message.parameters;
+    }
+    if (message.effectiveAt !== undefined) {
+      obj.effectiveAt = message.effectiveAt.toISOString();
+    }
+    if (message.grantDurationSeconds !== "0") {
+      obj.grantDurationSeconds = message.grantDurationSeconds;
+    }
+    if (message.grantStartsAt !== undefined) {
+      obj.grantStartsAt = message.grantStartsAt.toISOString();
+    }
+    if (message.edits?.length) {
+      obj.edits = message.edits.map((e) => RequestEdit.toJSON(e));
+    }
+    if (message.acknowledgements?.length) {
+      obj.acknowledgements = message.acknowledgements.map((e) => Acknowledgement.toJSON(e));
+    }
+    if (message.approverEditable?.length) {
+      obj.approverEditable = message.approverEditable;
+    }
+    if (message.maxGrantDurationSeconds !== "0") {
+      obj.maxGrantDurationSeconds = message.maxGrantDurationSeconds;
+    }
     return obj;
   },
 
@@ -2615,6 +3328,14 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     message.grantClosed = (object.grantClosed !== undefined && object.grantClosed !== null)
       ? GrantClosure.fromPartial(object.grantClosed)
       : undefined;
+    message.parameters = object.parameters ?? undefined;
+    message.effectiveAt = object.effectiveAt ?? undefined;
+    message.grantDurationSeconds = object.grantDurationSeconds ?? "0";
+    message.grantStartsAt = object.grantStartsAt ?? undefined;
+    message.edits = object.edits?.map((e) => RequestEdit.fromPartial(e)) || [];
+    message.acknowledgements = object.acknowledgements?.map((e) => Acknowledgement.fromPartial(e)) || [];
+    message.approverEditable = object.approverEditable?.map((e) => e) || [];
+    message.maxGrantDurationSeconds = object.maxGrantDurationSeconds ?? "0";
     return message;
   },
 };
@@ -3854,7 +4575,16 @@ export const SimulateResponse: MessageFns<SimulateResponse> = {
 };
 
 function createBaseCreateRequestRequest(): CreateRequestRequest {
-  return { tenant: "", action: "", resource: "", justification: "", idempotencyKey: "" };
+  return {
+    tenant: "",
+    action: "",
+    resource: "",
+    justification: "",
+    idempotencyKey: "",
+    parameters: undefined,
+    grantDurationSeconds: "0",
+    effectiveAt: undefined,
+  };
 }
 
 export const CreateRequestRequest: MessageFns<CreateRequestRequest> = {
@@ -3873,6 +4603,15 @@ export const CreateRequestRequest: MessageFns<CreateRequestRequest> = {
     }
     if (message.idempotencyKey !== "") {
       writer.uint32(42).string(message.idempotencyKey);
+    }
+    if (message.parameters !== undefined) {
+      Struct.encode(Struct.wrap(message.parameters), writer.uint32(50).fork()).join();
+    }
+    if (message.grantDurationSeconds !== "0") {
+      writer.uint32(56).int64(message.grantDurationSeconds);
+    }
+    if (message.effectiveAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.effectiveAt), writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -3930,6 +4669,30 @@ export const CreateRequestRequest: MessageFns<CreateRequestRequest> = {
             message.idempotencyKey = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.parameters = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.grantDurationSeconds = reader.int64().toString();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.effectiveAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3953,6 +4716,17 @@ export const CreateRequestRequest: MessageFns<CreateRequestRequest> = {
         : isSet(object.idempotency_key)
         ? globalThis.String(object.idempotency_key)
         : "",
+      parameters: isObject(object.parameters) ? object.parameters : undefined,
+      grantDurationSeconds: isSet(object.grantDurationSeconds)
+        ? globalThis.String(object.grantDurationSeconds)
+        : isSet(object.grant_duration_seconds)
+        ? globalThis.String(object.grant_duration_seconds)
+        : "0",
+      effectiveAt: isSet(object.effectiveAt)
+        ? fromJsonTimestamp(object.effectiveAt)
+        : isSet(object.effective_at)
+        ? fromJsonTimestamp(object.effective_at)
+        : undefined,
     };
   },
 
@@ -3973,6 +4747,15 @@ export const CreateRequestRequest: MessageFns<CreateRequestRequest> = {
     if (message.idempotencyKey !== "") {
       obj.idempotencyKey = message.idempotencyKey;
     }
+    if (message.parameters !== undefined) {
+      obj.parameters = message.parameters;
+    }
+    if (message.grantDurationSeconds !== "0") {
+      obj.grantDurationSeconds = message.grantDurationSeconds;
+    }
+    if (message.effectiveAt !== undefined) {
+      obj.effectiveAt = message.effectiveAt.toISOString();
+    }
     return obj;
   },
 
@@ -3986,6 +4769,9 @@ export const CreateRequestRequest: MessageFns<CreateRequestRequest> = {
     message.resource = object.resource ?? "";
     message.justification = object.justification ?? "";
     message.idempotencyKey = object.idempotencyKey ?? "";
+    message.parameters = object.parameters ?? undefined;
+    message.grantDurationSeconds = object.grantDurationSeconds ?? "0";
+    message.effectiveAt = object.effectiveAt ?? undefined;
     return message;
   },
 };
@@ -4468,7 +5254,7 @@ export const ListRequestsResponse: MessageFns<ListRequestsResponse> = {
 };
 
 function createBaseApproveRequest(): ApproveRequest {
-  return { tenant: "", id: "", comment: "" };
+  return { tenant: "", id: "", comment: "", acknowledged: [], edits: undefined };
 }
 
 export const ApproveRequest: MessageFns<ApproveRequest> = {
@@ -4481,6 +5267,12 @@ export const ApproveRequest: MessageFns<ApproveRequest> = {
     }
     if (message.comment !== "") {
       writer.uint32(26).string(message.comment);
+    }
+    for (const v of message.acknowledged) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.edits !== undefined) {
+      RequestEdits.encode(message.edits, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -4522,6 +5314,22 @@ export const ApproveRequest: MessageFns<ApproveRequest> = {
             message.comment = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.acknowledged.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.edits = RequestEdits.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4539,6 +5347,10 @@ export const ApproveRequest: MessageFns<ApproveRequest> = {
       tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
       id: isSet(object.id) ? globalThis.String(object.id) : "",
       comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+      acknowledged: globalThis.Array.isArray(object?.acknowledged)
+        ? object.acknowledged.map((e: any) => globalThis.String(e))
+        : [],
+      edits: isSet(object.edits) ? RequestEdits.fromJSON(object.edits) : undefined,
     };
   },
 
@@ -4553,6 +5365,12 @@ export const ApproveRequest: MessageFns<ApproveRequest> = {
     if (message.comment !== "") {
       obj.comment = message.comment;
     }
+    if (message.acknowledged?.length) {
+      obj.acknowledged = message.acknowledged;
+    }
+    if (message.edits !== undefined) {
+      obj.edits = RequestEdits.toJSON(message.edits);
+    }
     return obj;
   },
 
@@ -4564,6 +5382,119 @@ export const ApproveRequest: MessageFns<ApproveRequest> = {
     message.tenant = object.tenant ?? "";
     message.id = object.id ?? "";
     message.comment = object.comment ?? "";
+    message.acknowledged = object.acknowledged?.map((e) => e) || [];
+    message.edits = (object.edits !== undefined && object.edits !== null)
+      ? RequestEdits.fromPartial(object.edits)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRequestEdits(): RequestEdits {
+  return { grantDurationSeconds: undefined, effectiveAt: undefined, parameters: undefined };
+}
+
+export const RequestEdits: MessageFns<RequestEdits> = {
+  encode(message: RequestEdits, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.grantDurationSeconds !== undefined) {
+      writer.uint32(8).int64(message.grantDurationSeconds);
+    }
+    if (message.effectiveAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.effectiveAt), writer.uint32(18).fork()).join();
+    }
+    if (message.parameters !== undefined) {
+      Struct.encode(Struct.wrap(message.parameters), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestEdits {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestEdits();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.grantDurationSeconds = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.effectiveAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.parameters = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestEdits {
+    return {
+      grantDurationSeconds: isSet(object.grantDurationSeconds)
+        ? globalThis.String(object.grantDurationSeconds)
+        : isSet(object.grant_duration_seconds)
+        ? globalThis.String(object.grant_duration_seconds)
+        : undefined,
+      effectiveAt: isSet(object.effectiveAt)
+        ? fromJsonTimestamp(object.effectiveAt)
+        : isSet(object.effective_at)
+        ? fromJsonTimestamp(object.effective_at)
+        : undefined,
+      parameters: isObject(object.parameters) ? object.parameters : undefined,
+    };
+  },
+
+  toJSON(message: RequestEdits): unknown {
+    const obj: any = {};
+    if (message.grantDurationSeconds !== undefined) {
+      obj.grantDurationSeconds = message.grantDurationSeconds;
+    }
+    if (message.effectiveAt !== undefined) {
+      obj.effectiveAt = message.effectiveAt.toISOString();
+    }
+    if (message.parameters !== undefined) {
+      obj.parameters = message.parameters;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RequestEdits>): RequestEdits {
+    return RequestEdits.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RequestEdits>): RequestEdits {
+    const message = createBaseRequestEdits();
+    message.grantDurationSeconds = object.grantDurationSeconds ?? undefined;
+    message.effectiveAt = object.effectiveAt ?? undefined;
+    message.parameters = object.parameters ?? undefined;
     return message;
   },
 };
@@ -7751,6 +8682,10 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {
