@@ -27,7 +27,16 @@ export function natsServicePermissions(root: string, service: NatsServiceUser, o
   const R = root;
   const kv = (bucket: string) => [`$KV.${bucket}.>`];
   const owned: Record<NatsServiceUser, string[]> = {
-    approvals: [`${R}.state.request.>`, `${R}.state.policy.>`, `${R}.evt.*.approval.>`, `${R}.evt.*.policy.>`, ...kv(`${U}_approvals_policies`), ...kv(n.timersBucket('request'))],
+    approvals: [
+      `${R}.state.request.>`,
+      `${R}.state.policy.>`,
+      `${R}.state.delegation.>`,
+      `${R}.evt.*.approval.>`,
+      `${R}.evt.*.policy.>`,
+      ...kv(`${U}_approvals_policies`),
+      ...kv(`${U}_approvals_delegations`),
+      ...kv(n.timersBucket('request')),
+    ],
     authz: [`${R}.evt.*.authz.>`, `${R}.evt.*.grant.>`, `${R}.authz.invalidate.>`, ...kv(n.tenantsBucket), ...kv(`${U}_authz_actions`), ...kv(`${U}_authz_openfga`)],
     audit: [`${R}.audit.>`],
     delivery: [`${R}.delivery.>`, ...kv(`${U}_delivery_endpoints`), ...kv(`${U}_delivery_gateway`)],
@@ -119,7 +128,14 @@ export function streamsOf(
   const n = names(root);
   const U = n.upper;
   const own: Record<NatsServiceUser, string[]> = {
-    approvals: [n.stateStream('request'), n.stateStream('policy'), `KV_${U}_approvals_policies`, `KV_${n.timersBucket('request')}`],
+    approvals: [
+      n.stateStream('request'),
+      n.stateStream('policy'),
+      n.stateStream('delegation'),
+      `KV_${U}_approvals_policies`,
+      `KV_${U}_approvals_delegations`,
+      `KV_${n.timersBucket('request')}`,
+    ],
     authz: [`KV_${U}_authz_actions`, `KV_${U}_authz_openfga`],
     audit: [`${U}_AUDIT`],
     delivery: [`${U}_DELIVERY`, `${U}_DELIVERY_ATTEMPTS`, `KV_${U}_delivery_endpoints`, `KV_${U}_delivery_gateway`],

@@ -4,6 +4,7 @@ import type { ApprovalsConfig } from './config.js';
 import type { ApprovalsDeps } from './domain/ports.js';
 import { JetStreamPolicyRepository, openPolicyBucket, recordFromJson, type PolicyRecordJson } from './adapters/jetstream/policy-repository.js';
 import { activatePolicy } from './domain/commands/put-policy.js';
+import { JetStreamDelegationRepository, fromSetJson, openDelegationBucket, type DelegationSetJson } from './adapters/jetstream/delegation-repository.js';
 import { StreamRequestRepository } from './adapters/jetstream/request-repository.js';
 import { StreamRequestWatcher } from './adapters/jetstream/request-watcher.js';
 import { GrpcAuthzGateway } from './adapters/grpc/authz-gateway.js';
@@ -36,9 +37,14 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
     const policies = await JetStreamPolicyRepository.open(policyStore, await openPolicyBucket(rt.nats.nc, config.subjectRoot), rt.logger);
     rt.onStop('policy mirror', () => policies.stop());
     rt.readiness('policy mirror', () => policies.live());
+    const delegationStore = new StreamEntityStore<DelegationSetJson>(rt.nats, rt.names, 'delegation', rt.logger);
+    const delegations = await JetStreamDelegationRepository.open(delegationStore, await openDelegationBucket(rt.nats.nc, config.subjectRoot), rt.logger);
+    rt.onStop('delegation mirror', () => delegations.stop());
+    rt.readiness('delegation mirror', () => delegations.live());
     const inboxIndex = new RedisInboxIndex(rt.redis);
     const deps: ApprovalsDeps = {
       policies,
+      delegations,
       requests: new StreamRequestRepository(store),
       watcher: new StreamRequestWatcher(store),
       authz: new GrpcAuthzGateway(createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, rt.serviceTokens('authz'), { deadlineMs: config.authzDeadlineMs })),
@@ -71,6 +77,15 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
       store: policyStore,
       afterRelay: (tenant, _id, value) => activatePolicy(deps, tenant, recordFromJson(value as PolicyRecordJson)),
     });
+    // Each stored change to someone's delegations goes into the read model every replica mirrors.
+    const delegationRelay = await startOutboxRelay({
+      nats: rt.nats,
+      names: rt.names,
+      logger: rt.logger,
+      metrics: rt.metrics,
+      store: delegationStore,
+      afterRelay: (_tenant, _id, value) => delegations.activate(fromSetJson(value as DelegationSetJson)),
+    });
     const grants = await startGrantConsumer(rt, deps);
     const inbox = await startInboxConsumer(rt, store, inboxIndex, () => inboxIndex.claimRebuild());
     const timers = await startTimers({
@@ -87,7 +102,7 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
       },
     });
     rt.onStop('consumers', async () => {
-      await Promise.all([relay.stop(), policyRelay.stop(), grants.stop(), inbox.stop(), timers.stop()]);
+      await Promise.all([relay.stop(), policyRelay.stop(), delegationRelay.stop(), grants.stop(), inbox.stop(), timers.stop()]);
     });
     // Ends open WatchRequest streams first: the gRPC drain would otherwise wait for them.
     const stopping = new AbortController();

@@ -2,6 +2,7 @@ import { newEvent, type Principal } from '@assent/platform';
 import { monotonicFactory } from 'ulid';
 import { MemoryAuthzGateway, MemoryEventSink, MemoryIdempotencyStore } from '../src/adapters/memory/others.js';
 import { MemoryPolicyRepository } from '../src/adapters/memory/policy-repository.js';
+import { MemoryDelegationRepository } from '../src/adapters/memory/delegation-repository.js';
 import { MemoryInboxIndex } from '../src/adapters/memory/inbox-index.js';
 import { activatePolicy } from '../src/domain/commands/put-policy.js';
 import { MemoryRequestRepository } from '../src/adapters/memory/request-repository.js';
@@ -48,8 +49,10 @@ export function memoryDeps() {
   requests.onWrite((row) => void inbox.project(row.request));
   const events = new MemoryEventSink();
   const policies = new MemoryPolicyRepository();
+  const delegations = new MemoryDelegationRepository();
   const deps: ApprovalsDeps = {
     policies,
+    delegations,
     requests,
     watcher: new MemoryRequestWatcher(requests),
     authz,
@@ -64,5 +67,5 @@ export function memoryDeps() {
   };
   // The relay's reaction, run at once.
   policies.onSaved = (tenant, record) => activatePolicy(deps, tenant, record);
-  return { deps, authz, requests, events, policies, clock };
+  return { deps, authz, requests, events, policies, delegations, clock };
 }

@@ -1,5 +1,5 @@
 import { awaiting, type FiredTimer } from './schedule.js';
-import type { Acknowledgement, ApprovalRequest, Outcome, Policy, RequestEdit, Requirement, Schedule, Vote } from './types.js';
+import type { Acknowledgement, ApprovalRequest, Delegation, Outcome, Policy, RequestEdit, Requirement, Schedule, Vote } from './types.js';
 import { approverSubjects } from './request-approvers.js';
 
 /**
@@ -24,6 +24,8 @@ export const eventTypes = {
   breakGlassReviewed: 'assent.approval.break_glass_reviewed.v1',
   unsnoozed: 'assent.approval.unsnoozed.v1',
   edited: 'assent.approval.edited.v1',
+  delegationSet: 'assent.approval.delegation_set.v1',
+  delegationEnded: 'assent.approval.delegation_ended.v1',
   effective: 'assent.approval.effective.v1',
   voteRefused: 'assent.approval.vote_refused.v1',
   policyUpdated: 'assent.policy.updated.v1',
@@ -50,6 +52,7 @@ function voteJson(v: Vote) {
     submission: v.submission,
     eligibleFor: [...v.eligibleFor],
     acknowledged: [...v.acknowledged],
+    onBehalfOf: v.onBehalfOf ?? '',
   };
 }
 
@@ -183,3 +186,20 @@ export function policyJson(p: Policy) {
     ...(p.parametersSchema ? { parametersSchema: p.parametersSchema } : {}),
   };
 }
+
+export function delegationJson(d: Delegation) {
+  return {
+    id: d.id,
+    from: d.from,
+    to: d.to,
+    startsAt: d.startsAt.toISOString(),
+    endsAt: d.endsAt.toISOString(),
+    reason: d.reason,
+    createdBy: d.createdBy,
+    createdAt: d.createdAt.toISOString(),
+    ...opt('endedAt', d.ended?.at),
+    endedBy: d.ended?.by ?? '',
+  };
+}
+
+export const delegationChangedData = (d: Delegation, actor: string) => ({ delegation: delegationJson(d), actor });

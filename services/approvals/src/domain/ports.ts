@@ -1,6 +1,6 @@
 import type { TenantDirectory } from '@assent/platform/domain';
 import type { AssentEvent } from '@assent/platform/domain';
-import type { ApprovalRequest, CheckOutcome, Policy, PolicyRecord, RequestState, StoredRequest } from './types.js';
+import type { ApprovalRequest, CheckOutcome, Delegation, DelegationSet, Policy, PolicyRecord, RequestState, StoredRequest } from './types.js';
 
 /**
  * Policies: each apply is a compare-and-set write of a new version with its event
@@ -66,6 +66,21 @@ export interface InboxIndex {
   page(tenant: string, tab: InboxTab, keys: string[], after: InboxEntry | undefined, limit: number): Promise<InboxEntry[]>;
 }
 
+/**
+ * Delegations, per person who gives them: each change is a compare-and-set write
+ * of the person's set with its event (state + outbox, like policies); a reaction
+ * puts it in the read model that `received` serves from memory on every replica.
+ */
+export interface DelegationRepository {
+  head(tenant: string, user: string): Promise<{ set: DelegationSet; etag: number } | undefined>;
+  /** ConflictError if another change came first (etag 0: the person's first). */
+  save(set: DelegationSet, etag: number, events: AssentEvent[]): Promise<void>;
+  /** The reaction: the set becomes what `received` reads (an older never replaces a newer). */
+  activate(set: DelegationSet): Promise<void>;
+  /** Delegations given to `user`, as the read model has them. */
+  received(tenant: string, user: string): Promise<Delegation[]>;
+}
+
 /** The authz service, as approvals needs it. */
 export interface AuthzGateway {
   check(tenant: string, principal: string, action: string, resource: string): Promise<CheckOutcome>;
@@ -106,6 +121,7 @@ export interface Clock {
 export interface ApprovalsDeps {
   policies: PolicyRepository;
   requests: RequestRepository;
+  delegations: DelegationRepository;
   watcher: RequestWatcher;
   authz: AuthzGateway;
   idempotency: IdempotencyStore;

@@ -72,7 +72,7 @@ export type FiredTimer =
 export function awaiting(r: ApprovalRequest): string[] {
   const current = r.votes.filter((v) => v.submission === r.submission);
   const approvals = current.filter((v) => v.outcome === 'APPROVE');
-  const voted = new Set(current.filter((v) => v.outcome !== 'COMMENT').map((v) => `user:${v.approver}`));
+  const voted = new Set(current.filter((v) => v.outcome !== 'COMMENT').flatMap((v) => [`user:${v.approver}`, ...(v.onBehalfOf ? [`user:${v.onBehalfOf}`] : [])]));
   const unmet = evaluateQuorum(r.requirements, approvals).unmet;
   return approverSubjects(unmet).filter((a) => !voted.has(a));
 }

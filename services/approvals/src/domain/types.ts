@@ -86,7 +86,34 @@ export interface Vote {
   eligibleFor: string[];
   /** Acknowledgement ids ticked with the vote. */
   acknowledged: string[];
+  /** Set when a delegate voted: the away approver whose eligibility and quorum slot it used. */
+  onBehalfOf?: string;
 }
+
+/** Out of office: `to` acts for `from` on requests `from` could approve, from startsAt until endsAt. */
+export interface Delegation {
+  id: string;
+  from: string;
+  to: string;
+  startsAt: Date;
+  endsAt: Date;
+  reason: string;
+  createdBy: string;
+  createdAt: Date;
+  ended: { at: Date; by: string } | undefined;
+}
+
+/** Every delegation one person gave (the unit stored with compare-and-set). */
+export interface DelegationSet {
+  tenant: string;
+  user: string;
+  delegations: Delegation[];
+  /** +1 per change. */
+  version: number;
+}
+
+/** Whether a delegation lets its delegate act at `at`. */
+export const delegationActive = (d: Delegation, at: Date): boolean => !d.ended && d.startsAt <= at && at < d.endsAt;
 
 /** One version of what the requester asked for (the first, then each resubmission). */
 export interface Submission {

@@ -4,7 +4,7 @@ import { actedData, decidedData, editedData, eventTypes, voteRefusedData, votedD
 import { applyEdits, noEdits, type RequestEdits } from '../request-parameters.js';
 import type { ApprovalsDeps } from '../ports.js';
 import { evaluateQuorum } from '../quorum.js';
-import type { ApprovalRequest, Outcome, RequestEdit, RequestState, Vote } from '../types.js';
+import { delegationActive, type ApprovalRequest, type Outcome, type RequestEdit, type RequestState, type Vote } from '../types.js';
 import { transition } from './transition.js';
 import { approverSubjects, matchedSubjects } from '../request-approvers.js';
 
@@ -18,11 +18,28 @@ type Decision = Exclude<Outcome, 'COMMENT'>;
  * group membership as it is now. The pinned set, not the action's current policy,
  * decides, so a policy edit never changes who may approve a request already open.
  */
-async function eligibility(deps: ApprovalsDeps, r: ApprovalRequest, principal: string): Promise<{ eligibleFor: string[]; reason: string }> {
+async function eligibility(deps: ApprovalsDeps, r: ApprovalRequest, principal: string, now: Date): Promise<{ eligibleFor: string[]; onBehalfOf: string | undefined; reason: string }> {
   const subjects = approverSubjects(r.requirements);
-  const matched = new Set(await matchedSubjects(deps, r, principal));
-  const eligibleFor = r.requirements.filter((q) => q.approvers.some((a) => matched.has(a))).map((q) => q.name);
-  return { eligibleFor, reason: `${principal} is not among the approvers of request ${r.id} (${subjects.join(', ')})` };
+  const eligibleAs = async (user: string) => {
+    const matched = new Set(await matchedSubjects(deps, r, user));
+    return r.requirements.filter((q) => q.approvers.some((a) => matched.has(a))).map((q) => q.name);
+  };
+  const own = await eligibleAs(principal);
+  if (own.length) return { eligibleFor: own, onBehalfOf: undefined, reason: '' };
+  // Out of office: act for someone who delegated to the principal and has not acted on this submission.
+  const acted = actedOn(r);
+  const away = (await deps.delegations.received(r.tenant, principal)).filter((d) => delegationActive(d, now) && d.from !== r.requester && !acted.has(d.from));
+  for (const d of away) {
+    const forThem = await eligibleAs(d.from);
+    if (forThem.length) return { eligibleFor: forThem, onBehalfOf: d.from, reason: '' };
+  }
+  return { eligibleFor: [], onBehalfOf: undefined, reason: `${principal} is not among the approvers of request ${r.id} (${subjects.join(', ')})${away.length ? ', nor are the people they act for' : ''}` };
+}
+
+/** Everyone who has acted on the current submission, in person or through a delegate: one person, one vote. */
+function actedOn(r: ApprovalRequest): Set<string> {
+  const votes = r.votes.filter((v) => v.submission === r.submission && v.outcome !== 'COMMENT');
+  return new Set(votes.flatMap((v) => (v.onBehalfOf ? [v.approver, v.onBehalfOf] : [v.approver])));
 }
 
 /**
@@ -66,25 +83,34 @@ export async function decideRequest(
   const approver = caller.subject;
   const reason = input.comment.trim();
 
-  let eligible: { eligibleFor: string[]; reason: string; of: string } | undefined;
+  let eligible: { eligibleFor: string[]; onBehalfOf: string | undefined; reason: string; of: string } | undefined;
   return transition(deps, input.tenant, input.id, async (current, now) => {
     requireState(current, ['PENDING'], outcome);
     if (approver === current.requester && (outcome !== 'APPROVE' || !current.allowSelfApproval)) {
       throw await refuse('SELF_APPROVAL', outcome === 'APPROVE' ? `policy ${current.policyId} does not allow approving your own request` : 'requesters cancel their own requests rather than decide them');
     }
-    if (current.votes.some((x) => x.approver === approver && x.submission === current.submission && x.outcome !== 'COMMENT')) {
+    if (actedOn(current).has(approver)) {
       throw new FailedPreconditionError(`${approver} has already acted on submission ${current.submission} of request ${current.id}`, 'ALREADY_VOTED');
     }
     // A lost compare-and-set re-reads the request; authz is asked again only if its
-    // approvers changed meanwhile (an escalation or a handoff).
-    const of = JSON.stringify(current.requirements);
-    if (eligible?.of !== of) eligible = { ...(await eligibility(deps, current, approver)), of };
+    // approvers or its voters changed meanwhile (an escalation, a handoff, a vote).
+    const of = JSON.stringify([current.requirements, current.submission, [...actedOn(current)]]);
+    if (eligible?.of !== of) eligible = { ...(await eligibility(deps, current, approver, now)), of };
     if (eligible.eligibleFor.length === 0) throw await refuse('NOT_ELIGIBLE', eligible.reason);
 
     if (outcome === 'APPROVE') checkAcknowledged(current, acknowledged);
     const edited = outcome === 'APPROVE' ? edit(current, input.edits, approver, reason, now) : { request: current, edit: undefined };
     const base = edited.request;
-    const vote: Vote = { approver, outcome, comment: reason, at: now, submission: base.submission, eligibleFor: eligible.eligibleFor, acknowledged: outcome === 'APPROVE' ? acknowledged : [] };
+    const vote: Vote = {
+      approver,
+      outcome,
+      comment: reason,
+      at: now,
+      submission: base.submission,
+      eligibleFor: eligible.eligibleFor,
+      acknowledged: outcome === 'APPROVE' ? acknowledged : [],
+      ...(eligible.onBehalfOf ? { onBehalfOf: eligible.onBehalfOf } : {}),
+    };
     const votes = [...base.votes, vote];
     const approvals = votes.filter((x) => x.submission === base.submission && x.outcome === 'APPROVE');
     const state: RequestState =

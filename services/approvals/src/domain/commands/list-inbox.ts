@@ -1,7 +1,7 @@
 import { InvalidArgumentError, PermissionDeniedError, Violations, assertTenantAccess, patterns, type Principal } from '@assent/platform/domain';
 import type { ApprovalsDeps, InboxEntry, InboxTab } from '../ports.js';
 import { awaitsReview } from '../inbox-entries.js';
-import type { ApprovalRequest } from '../types.js';
+import { delegationActive, type ApprovalRequest } from '../types.js';
 
 export const DEFAULT_INBOX_PAGE = 20;
 export const MAX_INBOX_PAGE = 100;
@@ -53,8 +53,8 @@ export async function listInbox(
   const me = caller.subject;
   const limit = input.pageSize || DEFAULT_INBOX_PAGE;
   let cursor = input.pageToken ? decode(input.pageToken) : undefined;
-  const keys = input.tab === 'pending' ? [`user:${me}`, ...(await deps.authz.groupsOf(input.tenant, me)).map((g) => `group:${g}#member`)] : [me];
   const now = deps.clock.now();
+  const keys = input.tab === 'pending' ? await pendingKeys(deps, input.tenant, me, now) : [me];
   const items: InboxItem[] = [];
   let examined = 0;
   let exhausted = false;
@@ -78,6 +78,14 @@ export async function listInbox(
   return { items, nextPageToken: !exhausted && cursor ? encode(cursor) : '' };
 }
 
+/** The approver subjects whose pending requests are the caller's: their own and their groups, and those of anyone away who delegated to them now. */
+async function pendingKeys(deps: ApprovalsDeps, tenant: string, me: string, now: Date): Promise<string[]> {
+  const away = (await deps.delegations.received(tenant, me)).filter((d) => delegationActive(d, now)).map((d) => d.from);
+  const people = [me, ...new Set(away)];
+  const groups = await Promise.all(people.map((p) => deps.authz.groupsOf(tenant, p)));
+  return [...new Set(people.flatMap((p, i) => [`user:${p}`, ...(groups[i] ?? []).map((g) => `group:${g}#member`)]))];
+}
+
 function matches(r: ApprovalRequest, f: InboxFilter, now: Date): boolean {
   if (f.action && r.action !== f.action) return false;
   if (f.requester && r.requester !== f.requester) return false;
@@ -95,6 +103,6 @@ function belongs(r: ApprovalRequest, tab: InboxTab, me: string, now: Date): Inbo
   if (r.state !== 'PENDING') return undefined;
   if (tab === 'snoozed') return snooze ? { request: r, snoozedUntil: snooze.until, actedAt: undefined } : undefined;
   if (snooze || r.requester === me) return undefined;
-  if (r.votes.some((v) => v.approver === me && v.submission === r.submission && v.outcome !== 'COMMENT')) return undefined;
+  if (r.votes.some((v) => (v.approver === me || v.onBehalfOf === me) && v.submission === r.submission && v.outcome !== 'COMMENT')) return undefined;
   return { request: r, snoozedUntil: undefined, actedAt: undefined };
 }

@@ -6,6 +6,9 @@ import { bulkAct, type BulkAction } from '../../domain/commands/bulk-act.js';
 import { cancelRequest } from '../../domain/commands/cancel-request.js';
 import { listInbox } from '../../domain/commands/list-inbox.js';
 import { snoozeRequest } from '../../domain/commands/snooze-request.js';
+import { setDelegation } from '../../domain/commands/set-delegation.js';
+import { endDelegation } from '../../domain/commands/end-delegation.js';
+import { listDelegations } from '../../domain/commands/list-delegations.js';
 import { commentRequest } from '../../domain/commands/comment-request.js';
 import { createRequest } from '../../domain/commands/create-request.js';
 import { decideRequest } from '../../domain/commands/decide-request.js';
@@ -19,7 +22,7 @@ import { resubmitRequest } from '../../domain/commands/resubmit-request.js';
 import { simulateRequest } from '../../domain/commands/simulate-request.js';
 import { watchRequest } from '../../domain/commands/watch-request.js';
 import type { ApprovalsDeps } from '../../domain/ports.js';
-import { fromProtoEdits, seconds, fromProtoPolicy, fromProtoPreset, fromProtoState, fromProtoTab, statusName, toProtoPolicy, toProtoRequest } from './mapping.js';
+import { fromProtoEdits, seconds, toProtoDelegation, fromProtoPolicy, fromProtoPreset, fromProtoState, fromProtoTab, statusName, toProtoPolicy, toProtoRequest } from './mapping.js';
 
 const verdicts: Partial<Record<approvalsv1.BreakGlassVerdict, 'ACCEPTED' | 'CONCERN'>> = {
   [approvalsv1.BreakGlassVerdict.BREAK_GLASS_VERDICT_ACCEPTED]: 'ACCEPTED',
@@ -123,6 +126,16 @@ export function approvalsService(deps: ApprovalsDeps, stopping: AbortSignal = ne
         items: page.items.map((i) => ({ request: toProtoRequest(i.request), snoozedUntil: i.snoozedUntil, actedAt: i.actedAt })),
         nextPageToken: page.nextPageToken,
       };
+    },
+    async setDelegation(req, ctx: Ctx) {
+      return { delegation: toProtoDelegation(await setDelegation(deps, ctx.principal, req)) };
+    },
+    async endDelegation(req, ctx: Ctx) {
+      return { delegation: toProtoDelegation(await endDelegation(deps, ctx.principal, req)) };
+    },
+    async listDelegations(req, ctx: Ctx) {
+      const { given, received } = await listDelegations(deps, ctx.principal, req);
+      return { given: given.map(toProtoDelegation), received: received.map(toProtoDelegation) };
     },
     async bulkAct(req, ctx: Ctx) {
       const kind = bulkKinds[req.action];

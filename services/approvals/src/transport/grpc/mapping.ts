@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from '@assent/platform';
 import { approvalsv1 } from '@assent/proto';
-import { policyJson, requestJson } from '../../domain/events.js';
+import { delegationJson, policyJson, requestJson } from '../../domain/events.js';
 import { emptySchedule, type PolicyInput } from '../../domain/policy-rules.js';
-import type { ApprovalRequest, EscalationMode, Policy, RequestState, Schedule } from '../../domain/types.js';
+import type { ApprovalRequest, Delegation, EscalationMode, Policy, RequestState, Schedule } from '../../domain/types.js';
 import type { SnoozePreset } from '../../domain/commands/snooze-request.js';
 import type { RequestEdits } from '../../domain/request-parameters.js';
 import type { InboxTab } from '../../domain/ports.js';
@@ -28,6 +28,7 @@ export function fromProtoState(s: approvalsv1.RequestState): RequestState | unde
 // the event of the same revision can never disagree.
 export const toProtoRequest = (r: ApprovalRequest): approvalsv1.ApprovalRequest => approvalsv1.ApprovalRequest.fromJSON(requestJson(r));
 export const toProtoPolicy = (p: Policy): approvalsv1.Policy => approvalsv1.Policy.fromJSON(policyJson(p));
+export const toProtoDelegation = (d: Delegation): approvalsv1.Delegation => approvalsv1.Delegation.fromJSON(delegationJson(d));
 
 const modes: Partial<Record<approvalsv1.EscalationMode, EscalationMode>> = {
   [approvalsv1.EscalationMode.ESCALATION_MODE_UNSPECIFIED]: 'ADD',

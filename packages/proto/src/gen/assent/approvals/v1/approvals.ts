@@ -490,6 +490,11 @@ export interface Vote {
   eligibleFor: string[];
   /** Acknowledgement ids the approver ticked (every one the request lists, to approve). */
   acknowledged: string[];
+  /**
+   * Set when `approver` acted as a delegate: the away approver whose eligibility
+   * (and place in the quorum) the vote used.
+   */
+  onBehalfOf: string;
 }
 
 /** One version of what the requester asked for. */
@@ -974,6 +979,69 @@ export interface WatchRequestRequest {
 export interface WatchRequestResponse {
   /** The request at one revision; revisions only increase along the stream. */
   request: ApprovalRequest | undefined;
+}
+
+/** Out of office: `to` acts for `from` from starts_at until ends_at. */
+export interface Delegation {
+  id: string;
+  from: string;
+  to: string;
+  startsAt: Date | undefined;
+  endsAt: Date | undefined;
+  reason: string;
+  /** Who set it: `from`, or a tenant admin. */
+  createdBy: string;
+  createdAt:
+    | Date
+    | undefined;
+  /** Set when it was ended early. */
+  endedAt: Date | undefined;
+  endedBy: string;
+}
+
+export interface SetDelegationRequest {
+  tenant: string;
+  /** The person who is away; empty = the caller (someone else: tenant admins only). */
+  from: string;
+  /** Who acts for them: another member of the tenant. */
+  to: string;
+  /** Unset: now. */
+  startsAt:
+    | Date
+    | undefined;
+  /** Required: at most 90 days after the start. */
+  endsAt: Date | undefined;
+  reason: string;
+}
+
+export interface SetDelegationResponse {
+  delegation: Delegation | undefined;
+}
+
+export interface EndDelegationRequest {
+  tenant: string;
+  /** Whose delegation; empty = the caller (someone else: tenant admins only). */
+  from: string;
+  id: string;
+}
+
+export interface EndDelegationResponse {
+  delegation: Delegation | undefined;
+}
+
+export interface ListDelegationsRequest {
+  tenant: string;
+  /** Empty = the caller (someone else: tenant admins only). */
+  user: string;
+  /** Also list those that are over (the last 20 per person are kept). */
+  includeEnded: boolean;
+}
+
+export interface ListDelegationsResponse {
+  /** Given by the user (they are away). */
+  given: Delegation[];
+  /** Received by the user (they act for someone). */
+  received: Delegation[];
 }
 
 function createBaseApproverRequirement(): ApproverRequirement {
@@ -1830,7 +1898,16 @@ export const Acknowledgement: MessageFns<Acknowledgement> = {
 };
 
 function createBaseVote(): Vote {
-  return { approver: "", outcome: 0, comment: "", at: undefined, submission: 0, eligibleFor: [], acknowledged: [] };
+  return {
+    approver: "",
+    outcome: 0,
+    comment: "",
+    at: undefined,
+    submission: 0,
+    eligibleFor: [],
+    acknowledged: [],
+    onBehalfOf: "",
+  };
 }
 
 export const Vote: MessageFns<Vote> = {
@@ -1855,6 +1932,9 @@ export const Vote: MessageFns<Vote> = {
     }
     for (const v of message.acknowledged) {
       writer.uint32(58).string(v!);
+    }
+    if (message.onBehalfOf !== "") {
+      writer.uint32(66).string(message.onBehalfOf);
     }
     return writer;
   },
@@ -1928,6 +2008,14 @@ export const Vote: MessageFns<Vote> = {
             message.acknowledged.push(reader.string());
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.onBehalfOf = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1955,6 +2043,11 @@ export const Vote: MessageFns<Vote> = {
       acknowledged: globalThis.Array.isArray(object?.acknowledged)
         ? object.acknowledged.map((e: any) => globalThis.String(e))
         : [],
+      onBehalfOf: isSet(object.onBehalfOf)
+        ? globalThis.String(object.onBehalfOf)
+        : isSet(object.on_behalf_of)
+        ? globalThis.String(object.on_behalf_of)
+        : "",
     };
   },
 
@@ -1981,6 +2074,9 @@ export const Vote: MessageFns<Vote> = {
     if (message.acknowledged?.length) {
       obj.acknowledged = message.acknowledged;
     }
+    if (message.onBehalfOf !== "") {
+      obj.onBehalfOf = message.onBehalfOf;
+    }
     return obj;
   },
 
@@ -1996,6 +2092,7 @@ export const Vote: MessageFns<Vote> = {
     message.submission = object.submission ?? 0;
     message.eligibleFor = object.eligibleFor?.map((e) => e) || [];
     message.acknowledged = object.acknowledged?.map((e) => e) || [];
+    message.onBehalfOf = object.onBehalfOf ?? "";
     return message;
   },
 };
@@ -8202,6 +8299,842 @@ export const WatchRequestResponse: MessageFns<WatchRequestResponse> = {
   },
 };
 
+function createBaseDelegation(): Delegation {
+  return {
+    id: "",
+    from: "",
+    to: "",
+    startsAt: undefined,
+    endsAt: undefined,
+    reason: "",
+    createdBy: "",
+    createdAt: undefined,
+    endedAt: undefined,
+    endedBy: "",
+  };
+}
+
+export const Delegation: MessageFns<Delegation> = {
+  encode(message: Delegation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.from !== "") {
+      writer.uint32(18).string(message.from);
+    }
+    if (message.to !== "") {
+      writer.uint32(26).string(message.to);
+    }
+    if (message.startsAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.startsAt), writer.uint32(34).fork()).join();
+    }
+    if (message.endsAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.endsAt), writer.uint32(42).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(50).string(message.reason);
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(58).string(message.createdBy);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(66).fork()).join();
+    }
+    if (message.endedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.endedAt), writer.uint32(74).fork()).join();
+    }
+    if (message.endedBy !== "") {
+      writer.uint32(82).string(message.endedBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Delegation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDelegation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.from = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.startsAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.endsAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.endedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.endedBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Delegation {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      from: isSet(object.from) ? globalThis.String(object.from) : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+      startsAt: isSet(object.startsAt)
+        ? fromJsonTimestamp(object.startsAt)
+        : isSet(object.starts_at)
+        ? fromJsonTimestamp(object.starts_at)
+        : undefined,
+      endsAt: isSet(object.endsAt)
+        ? fromJsonTimestamp(object.endsAt)
+        : isSet(object.ends_at)
+        ? fromJsonTimestamp(object.ends_at)
+        : undefined,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+      endedAt: isSet(object.endedAt)
+        ? fromJsonTimestamp(object.endedAt)
+        : isSet(object.ended_at)
+        ? fromJsonTimestamp(object.ended_at)
+        : undefined,
+      endedBy: isSet(object.endedBy)
+        ? globalThis.String(object.endedBy)
+        : isSet(object.ended_by)
+        ? globalThis.String(object.ended_by)
+        : "",
+    };
+  },
+
+  toJSON(message: Delegation): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.from !== "") {
+      obj.from = message.from;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    if (message.startsAt !== undefined) {
+      obj.startsAt = message.startsAt.toISOString();
+    }
+    if (message.endsAt !== undefined) {
+      obj.endsAt = message.endsAt.toISOString();
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    if (message.endedAt !== undefined) {
+      obj.endedAt = message.endedAt.toISOString();
+    }
+    if (message.endedBy !== "") {
+      obj.endedBy = message.endedBy;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Delegation>): Delegation {
+    return Delegation.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Delegation>): Delegation {
+    const message = createBaseDelegation();
+    message.id = object.id ?? "";
+    message.from = object.from ?? "";
+    message.to = object.to ?? "";
+    message.startsAt = object.startsAt ?? undefined;
+    message.endsAt = object.endsAt ?? undefined;
+    message.reason = object.reason ?? "";
+    message.createdBy = object.createdBy ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    message.endedAt = object.endedAt ?? undefined;
+    message.endedBy = object.endedBy ?? "";
+    return message;
+  },
+};
+
+function createBaseSetDelegationRequest(): SetDelegationRequest {
+  return { tenant: "", from: "", to: "", startsAt: undefined, endsAt: undefined, reason: "" };
+}
+
+export const SetDelegationRequest: MessageFns<SetDelegationRequest> = {
+  encode(message: SetDelegationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.from !== "") {
+      writer.uint32(18).string(message.from);
+    }
+    if (message.to !== "") {
+      writer.uint32(26).string(message.to);
+    }
+    if (message.startsAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.startsAt), writer.uint32(34).fork()).join();
+    }
+    if (message.endsAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.endsAt), writer.uint32(42).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(50).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetDelegationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetDelegationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.from = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.startsAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.endsAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetDelegationRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      from: isSet(object.from) ? globalThis.String(object.from) : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+      startsAt: isSet(object.startsAt)
+        ? fromJsonTimestamp(object.startsAt)
+        : isSet(object.starts_at)
+        ? fromJsonTimestamp(object.starts_at)
+        : undefined,
+      endsAt: isSet(object.endsAt)
+        ? fromJsonTimestamp(object.endsAt)
+        : isSet(object.ends_at)
+        ? fromJsonTimestamp(object.ends_at)
+        : undefined,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: SetDelegationRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.from !== "") {
+      obj.from = message.from;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    if (message.startsAt !== undefined) {
+      obj.startsAt = message.startsAt.toISOString();
+    }
+    if (message.endsAt !== undefined) {
+      obj.endsAt = message.endsAt.toISOString();
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SetDelegationRequest>): SetDelegationRequest {
+    return SetDelegationRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetDelegationRequest>): SetDelegationRequest {
+    const message = createBaseSetDelegationRequest();
+    message.tenant = object.tenant ?? "";
+    message.from = object.from ?? "";
+    message.to = object.to ?? "";
+    message.startsAt = object.startsAt ?? undefined;
+    message.endsAt = object.endsAt ?? undefined;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseSetDelegationResponse(): SetDelegationResponse {
+  return { delegation: undefined };
+}
+
+export const SetDelegationResponse: MessageFns<SetDelegationResponse> = {
+  encode(message: SetDelegationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.delegation !== undefined) {
+      Delegation.encode(message.delegation, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetDelegationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetDelegationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.delegation = Delegation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetDelegationResponse {
+    return { delegation: isSet(object.delegation) ? Delegation.fromJSON(object.delegation) : undefined };
+  },
+
+  toJSON(message: SetDelegationResponse): unknown {
+    const obj: any = {};
+    if (message.delegation !== undefined) {
+      obj.delegation = Delegation.toJSON(message.delegation);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SetDelegationResponse>): SetDelegationResponse {
+    return SetDelegationResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetDelegationResponse>): SetDelegationResponse {
+    const message = createBaseSetDelegationResponse();
+    message.delegation = (object.delegation !== undefined && object.delegation !== null)
+      ? Delegation.fromPartial(object.delegation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseEndDelegationRequest(): EndDelegationRequest {
+  return { tenant: "", from: "", id: "" };
+}
+
+export const EndDelegationRequest: MessageFns<EndDelegationRequest> = {
+  encode(message: EndDelegationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.from !== "") {
+      writer.uint32(18).string(message.from);
+    }
+    if (message.id !== "") {
+      writer.uint32(26).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EndDelegationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEndDelegationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.from = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EndDelegationRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      from: isSet(object.from) ? globalThis.String(object.from) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: EndDelegationRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.from !== "") {
+      obj.from = message.from;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EndDelegationRequest>): EndDelegationRequest {
+    return EndDelegationRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EndDelegationRequest>): EndDelegationRequest {
+    const message = createBaseEndDelegationRequest();
+    message.tenant = object.tenant ?? "";
+    message.from = object.from ?? "";
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseEndDelegationResponse(): EndDelegationResponse {
+  return { delegation: undefined };
+}
+
+export const EndDelegationResponse: MessageFns<EndDelegationResponse> = {
+  encode(message: EndDelegationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.delegation !== undefined) {
+      Delegation.encode(message.delegation, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EndDelegationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEndDelegationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.delegation = Delegation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EndDelegationResponse {
+    return { delegation: isSet(object.delegation) ? Delegation.fromJSON(object.delegation) : undefined };
+  },
+
+  toJSON(message: EndDelegationResponse): unknown {
+    const obj: any = {};
+    if (message.delegation !== undefined) {
+      obj.delegation = Delegation.toJSON(message.delegation);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EndDelegationResponse>): EndDelegationResponse {
+    return EndDelegationResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EndDelegationResponse>): EndDelegationResponse {
+    const message = createBaseEndDelegationResponse();
+    message.delegation = (object.delegation !== undefined && object.delegation !== null)
+      ? Delegation.fromPartial(object.delegation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListDelegationsRequest(): ListDelegationsRequest {
+  return { tenant: "", user: "", includeEnded: false };
+}
+
+export const ListDelegationsRequest: MessageFns<ListDelegationsRequest> = {
+  encode(message: ListDelegationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.user !== "") {
+      writer.uint32(18).string(message.user);
+    }
+    if (message.includeEnded !== false) {
+      writer.uint32(24).bool(message.includeEnded);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDelegationsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDelegationsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.user = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.includeEnded = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDelegationsRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      user: isSet(object.user) ? globalThis.String(object.user) : "",
+      includeEnded: isSet(object.includeEnded)
+        ? globalThis.Boolean(object.includeEnded)
+        : isSet(object.include_ended)
+        ? globalThis.Boolean(object.include_ended)
+        : false,
+    };
+  },
+
+  toJSON(message: ListDelegationsRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.user !== "") {
+      obj.user = message.user;
+    }
+    if (message.includeEnded !== false) {
+      obj.includeEnded = message.includeEnded;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListDelegationsRequest>): ListDelegationsRequest {
+    return ListDelegationsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListDelegationsRequest>): ListDelegationsRequest {
+    const message = createBaseListDelegationsRequest();
+    message.tenant = object.tenant ?? "";
+    message.user = object.user ?? "";
+    message.includeEnded = object.includeEnded ?? false;
+    return message;
+  },
+};
+
+function createBaseListDelegationsResponse(): ListDelegationsResponse {
+  return { given: [], received: [] };
+}
+
+export const ListDelegationsResponse: MessageFns<ListDelegationsResponse> = {
+  encode(message: ListDelegationsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.given) {
+      Delegation.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.received) {
+      Delegation.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDelegationsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDelegationsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.given.push(Delegation.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.received.push(Delegation.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDelegationsResponse {
+    return {
+      given: globalThis.Array.isArray(object?.given) ? object.given.map((e: any) => Delegation.fromJSON(e)) : [],
+      received: globalThis.Array.isArray(object?.received)
+        ? object.received.map((e: any) => Delegation.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListDelegationsResponse): unknown {
+    const obj: any = {};
+    if (message.given?.length) {
+      obj.given = message.given.map((e) => Delegation.toJSON(e));
+    }
+    if (message.received?.length) {
+      obj.received = message.received.map((e) => Delegation.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListDelegationsResponse>): ListDelegationsResponse {
+    return ListDelegationsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListDelegationsResponse>): ListDelegationsResponse {
+    const message = createBaseListDelegationsResponse();
+    message.given = object.given?.map((e) => Delegation.fromPartial(e)) || [];
+    message.received = object.received?.map((e) => Delegation.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** ApprovalsService owns approval requests and the policies that govern them. */
 export type ApprovalsServiceDefinition = typeof ApprovalsServiceDefinition;
 export const ApprovalsServiceDefinition = {
@@ -8422,7 +9355,36 @@ export const ApprovalsServiceDefinition = {
      * EXPIRED, or APPROVED with grant_expires_at set. It also ends when the client cancels, and with
      * UNAVAILABLE when the server shuts down (watch again to resume; the first message
      * is always the current state).
+     * SetDelegation: out of office. Between two times `to` may act on the requests
+     * `from` could approve, each vote recorded as made on their behalf. People set
+     * their own; tenant admins may set one for someone else.
      */
+    setDelegation: {
+      name: "SetDelegation",
+      requestType: SetDelegationRequest as typeof SetDelegationRequest,
+      requestStream: false,
+      responseType: SetDelegationResponse as typeof SetDelegationResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** EndDelegation ends a delegation now (or drops one that has not started). */
+    endDelegation: {
+      name: "EndDelegation",
+      requestType: EndDelegationRequest as typeof EndDelegationRequest,
+      requestStream: false,
+      responseType: EndDelegationResponse as typeof EndDelegationResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** ListDelegations: a person's delegations, given and received. */
+    listDelegations: {
+      name: "ListDelegations",
+      requestType: ListDelegationsRequest as typeof ListDelegationsRequest,
+      requestStream: false,
+      responseType: ListDelegationsResponse as typeof ListDelegationsResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
     watchRequest: {
       name: "WatchRequest",
       requestType: WatchRequestRequest as typeof WatchRequestRequest,
@@ -8537,7 +9499,24 @@ export interface ApprovalsServiceImplementation<CallContextExt = {}> {
    * EXPIRED, or APPROVED with grant_expires_at set. It also ends when the client cancels, and with
    * UNAVAILABLE when the server shuts down (watch again to resume; the first message
    * is always the current state).
+   * SetDelegation: out of office. Between two times `to` may act on the requests
+   * `from` could approve, each vote recorded as made on their behalf. People set
+   * their own; tenant admins may set one for someone else.
    */
+  setDelegation(
+    request: SetDelegationRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<SetDelegationResponse>>;
+  /** EndDelegation ends a delegation now (or drops one that has not started). */
+  endDelegation(
+    request: EndDelegationRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<EndDelegationResponse>>;
+  /** ListDelegations: a person's delegations, given and received. */
+  listDelegations(
+    request: ListDelegationsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListDelegationsResponse>>;
   watchRequest(
     request: WatchRequestRequest,
     context: CallContext & CallContextExt,
@@ -8647,7 +9626,24 @@ export interface ApprovalsServiceClient<CallOptionsExt = {}> {
    * EXPIRED, or APPROVED with grant_expires_at set. It also ends when the client cancels, and with
    * UNAVAILABLE when the server shuts down (watch again to resume; the first message
    * is always the current state).
+   * SetDelegation: out of office. Between two times `to` may act on the requests
+   * `from` could approve, each vote recorded as made on their behalf. People set
+   * their own; tenant admins may set one for someone else.
    */
+  setDelegation(
+    request: DeepPartial<SetDelegationRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<SetDelegationResponse>;
+  /** EndDelegation ends a delegation now (or drops one that has not started). */
+  endDelegation(
+    request: DeepPartial<EndDelegationRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<EndDelegationResponse>;
+  /** ListDelegations: a person's delegations, given and received. */
+  listDelegations(
+    request: DeepPartial<ListDelegationsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListDelegationsResponse>;
   watchRequest(
     request: DeepPartial<WatchRequestRequest>,
     options?: CallOptions & CallOptionsExt,

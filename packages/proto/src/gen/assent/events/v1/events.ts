@@ -9,6 +9,7 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
 import {
   ApprovalRequest,
+  Delegation,
   Outcome,
   outcomeFromJSON,
   outcomeToJSON,
@@ -157,6 +158,15 @@ export interface PolicyUpdated {
   version: string;
   /** Hash of the version this one replaced ("" for the first). */
   previousHash: string;
+}
+
+/** types: assent.approval.delegation_set.v1, assent.approval.delegation_ended.v1 */
+export interface DelegationChanged {
+  delegation:
+    | Delegation
+    | undefined;
+  /** Who set or ended it. */
+  actor: string;
 }
 
 function createBaseApprovalRequested(): ApprovalRequested {
@@ -1602,6 +1612,93 @@ export const PolicyUpdated: MessageFns<PolicyUpdated> = {
     message.appliedBy = object.appliedBy ?? "";
     message.version = object.version ?? "0";
     message.previousHash = object.previousHash ?? "";
+    return message;
+  },
+};
+
+function createBaseDelegationChanged(): DelegationChanged {
+  return { delegation: undefined, actor: "" };
+}
+
+export const DelegationChanged: MessageFns<DelegationChanged> = {
+  encode(message: DelegationChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.delegation !== undefined) {
+      Delegation.encode(message.delegation, writer.uint32(10).fork()).join();
+    }
+    if (message.actor !== "") {
+      writer.uint32(18).string(message.actor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DelegationChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDelegationChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.delegation = Delegation.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DelegationChanged {
+    return {
+      delegation: isSet(object.delegation) ? Delegation.fromJSON(object.delegation) : undefined,
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+    };
+  },
+
+  toJSON(message: DelegationChanged): unknown {
+    const obj: any = {};
+    if (message.delegation !== undefined) {
+      obj.delegation = Delegation.toJSON(message.delegation);
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DelegationChanged>): DelegationChanged {
+    return DelegationChanged.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DelegationChanged>): DelegationChanged {
+    const message = createBaseDelegationChanged();
+    message.delegation = (object.delegation !== undefined && object.delegation !== null)
+      ? Delegation.fromPartial(object.delegation)
+      : undefined;
+    message.actor = object.actor ?? "";
     return message;
   },
 };
