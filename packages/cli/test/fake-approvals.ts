@@ -39,7 +39,9 @@ export async function startFakeApprovals() {
     return next;
   };
 
-  const impl: approvalsv1.ApprovalsServiceImplementation = {
+  // Partial: an RPC the fake does not model answers UNIMPLEMENTED (see unimplemented below),
+  // so a new RPC in the proto does not stop the CLI's tests from starting.
+  const impl: Partial<approvalsv1.ApprovalsServiceImplementation> = {
     async putPolicy(req, ctx) {
       seen('putPolicy', req, ctx);
       return { policy: { ...req.policy, hash: 'f'.repeat(64) } };
@@ -194,7 +196,26 @@ export async function startFakeApprovals() {
   };
 
   const server = createServer().use(errorDetailsServerMiddleware);
-  server.add(approvalsv1.ApprovalsServiceDefinition, impl);
+  server.add(approvalsv1.ApprovalsServiceDefinition, { ...unimplemented(), ...impl });
   const port = await server.listen('127.0.0.1:0');
   return { address: `127.0.0.1:${port}`, calls, stop: () => server.shutdown() };
+}
+
+/** Every RPC of the service, answering UNIMPLEMENTED (streams too). */
+function unimplemented(): approvalsv1.ApprovalsServiceImplementation {
+  const methods = Object.entries(approvalsv1.ApprovalsServiceDefinition.methods).map(([name, m]) => {
+    const refuse = () => new ServerError(Status.UNIMPLEMENTED, `the fake does not implement ${m.name}`);
+    return [
+      name,
+      m.responseStream
+        ? // eslint-disable-next-line require-yield -- it only refuses
+          async function* () {
+            throw refuse();
+          }
+        : async () => {
+            throw refuse();
+          },
+    ];
+  });
+  return Object.fromEntries(methods) as approvalsv1.ApprovalsServiceImplementation;
 }

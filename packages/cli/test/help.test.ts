@@ -72,7 +72,7 @@ describe('usage errors exit 2', () => {
     [['bogus'], "unknown command 'bogus'"],
     [['request', 'list', '--bogus'], "unknown option '--bogus'"],
     [['request', 'create', '--resource', 'r'], "required option '--action <action>' not specified"],
-    [['request', 'list', '--state', 'maybe'], "argument 'maybe' is invalid. Allowed choices are pending, changes-requested, approved, declined, cancelled, expired"],
+    [['request', 'list', '--state', 'maybe'], "argument 'maybe' is invalid. Allowed choices are pending, changes-requested, approved, declined, cancelled, expired, deferred"],
     [['request', 'list', '--limit', '0'], 'must be a whole number of at least 1'],
     [['request', 'get'], "missing required argument 'id'"],
     [['-o', 'yaml', 'authz', 'actions'], "argument 'yaml' is invalid"],

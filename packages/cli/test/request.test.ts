@@ -44,7 +44,8 @@ describe('request create / approve against an ApprovalsService', () => {
     expect(lastCall()).toEqual({
       method: 'createRequest',
       authorization: 'Bearer tok-alice',
-      request: { tenant: 'acme', action: 'payouts.change_details', resource: 'payout-account/42', justification: 'new bank account', idempotencyKey: 'k-1' },
+      // No --param, --grant-duration or --effective-at: no parameters, the policy's grant length, start on approval.
+      request: { tenant: 'acme', action: 'payouts.change_details', resource: 'payout-account/42', justification: 'new bank account', idempotencyKey: 'k-1', parameters: undefined, grantDurationSeconds: '0', effectiveAt: undefined },
     });
     expect(stdout).toMatch(/^id: +01JTESTREQUEST\d{12}$/m);
     expect(stdout).toMatch(/^state: +pending$/m);
@@ -77,6 +78,83 @@ describe('request create / approve against an ApprovalsService', () => {
     expect(stdout).toMatch(/^state: +approved$/m);
     expect(stdout).toMatch(/^grant expires: +2025-01-02T04:05:05\.000Z$/m);
     expect(stdout).toMatch(/^history:\n {2}WHO +OUTCOME +SUBMISSION +AT +REASON\n {2}user:bob +approve +1 +2025-01-02T03:05:05\.000Z +verified by phone$/m);
+  });
+
+  it('create sends parameters (--params, then each --param over it), the grant length and a later start', async () => {
+    const { code, stderr } = await createRequest(
+      '--params', '{"amount": 100, "currency": "USD", "order": "A-1"}',
+      '--param', 'amount=120', '--param', 'currency=EUR', '--param', 'zip=01234', '--param', 'tags=["urgent"]',
+      '--grant-duration', '2h30m',
+      '--effective-at', '2026-12-01T10:00:00+01:00',
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(lastCall()).toMatchObject({
+      method: 'createRequest',
+      request: {
+        parameters: { amount: 120, currency: 'EUR', order: 'A-1', zip: '01234', tags: ['urgent'] },
+        grantDurationSeconds: '9000',
+        effectiveAt: new Date('2026-12-01T09:00:00Z'),
+      },
+    });
+    await createRequest('--param', 'amount=120');
+    expect(lastCall()?.request).toMatchObject({ parameters: { amount: 120 } });
+  });
+
+  it('create refuses a bad --param, --params, --grant-duration or --effective-at, naming the flag, and sends nothing', async () => {
+    const before = fake.calls.length;
+    for (const [flag, value, message] of [
+      ['--param', 'amount', '"amount" is not key=value, e.g. amount=120 or currency=EUR'],
+      ['--params', '[1]', 'must be a JSON object'],
+      ['--grant-duration', '2 hours', '"2 hours" is not a duration; use e.g. 30m, 1h, 2h30m or a whole number of seconds'],
+      ['--effective-at', 'tomorrow', '"tomorrow" is not a time; use RFC 3339 with an offset, e.g. 2026-12-01T09:00:00Z'],
+    ] as const) {
+      const { code, stderr } = await createRequest(flag, value);
+      expect(code, flag).toBe(2);
+      expect(stderr, flag).toContain(`error: option '${flag} <`);
+      expect(stderr, flag).toContain(`argument '${value}' is invalid. ${message}`);
+    }
+    expect(fake.calls.length).toBe(before);
+  });
+
+  it('approve sends ticked acknowledgements, and edits only when a --set-* option is given', async () => {
+    const id = () => createRequest().then((r) => /^id: +(\S+)$/m.exec(r.stdout)?.[1] ?? '');
+    const plain = await id();
+    expect((await runCli(['--as', 'bob', 'request', 'approve', plain, '--reason', 'ok'], { env })).code).toBe(0);
+    expect(lastCall()?.request).toMatchObject({ id: plain, acknowledged: [], edits: undefined });
+    const ticked = await id();
+    await runCli(['--as', 'bob', 'request', 'approve', ticked, '--reason', 'ok', '--ack', 'checked-order', '--ack', 'customer-contacted'], { env });
+    expect(lastCall()?.request).toMatchObject({ acknowledged: ['checked-order', 'customer-contacted'], edits: undefined });
+    const edited = await id();
+    const res = await runCli(
+      ['--as', 'carol', 'request', 'approve', edited, '--reason', 'too high', '--ack', 'checked-order', '--set-param', 'amount=80', '--set-param', 'note=null', '--set-param', 'currency=EUR', '--set-grant-duration', '30m', '--set-effective-at', '2026-12-01T09:00:00Z'],
+      { env },
+    );
+    expect(res.stderr).toBe('');
+    expect(lastCall()).toMatchObject({
+      method: 'approve',
+      request: {
+        id: edited,
+        comment: 'too high',
+        acknowledged: ['checked-order'],
+        // null asks the server to remove the parameter.
+        edits: { grantDurationSeconds: '1800', effectiveAt: new Date('2026-12-01T09:00:00Z'), parameters: { amount: 80, note: null, currency: 'EUR' } },
+      },
+    });
+    const onlyParam = await id();
+    await runCli(['--as', 'carol', 'request', 'approve', onlyParam, '--reason', 'ok', '--set-param', 'amount=80'], { env });
+    expect((lastCall()?.request as approvalsv1.ApproveRequest).edits).toEqual({ grantDurationSeconds: undefined, effectiveAt: undefined, parameters: { amount: 80 } });
+  });
+
+  it('approve refuses a bad --set-* value, naming the flag; the other verbs do not take them', async () => {
+    for (const [flag, value] of [['--set-grant-duration', 'forever'], ['--set-effective-at', '2026-12-01'], ['--set-param', '=80']] as const) {
+      const { code, stderr } = await runCli(['--as', 'bob', 'request', 'approve', '01JX', '--reason', 'ok', flag, value], { env });
+      expect(code, flag).toBe(2);
+      expect(stderr, flag).toContain(`error: option '${flag} <`);
+      expect(stderr, flag).toContain(`argument '${value}' is invalid.`);
+    }
+    const declined = await runCli(['--as', 'bob', 'request', 'decline', '01JX', '--reason', 'no', '--ack', 'checked-order'], { env });
+    expect(declined).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown option '--ack'") as unknown });
   });
 
   it('approve and the other verbs refuse to run without their reason', async () => {
@@ -133,6 +211,8 @@ describe('request create / approve against an ApprovalsService', () => {
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((l) => /^01JTESTREQUEST\d{12} +approved +payouts\.change_details +payout-account\/42 +(alice|bob) +2025-/.test(l))).toBe(true);
     expect(lines.at(-1)).toBe('more: --page-token page-2');
+    await runCli(['--as', 'alice', 'request', 'list', '--state', 'deferred'], { env });
+    expect(lastCall()?.request).toMatchObject({ state: approvalsv1.RequestState.REQUEST_STATE_DEFERRED });
   });
 });
 
@@ -216,8 +296,9 @@ describe('policy validate', () => {
     expect(code).toBe(0);
     expect(stdout).toBe(
       'examples/payouts-policy.yaml: policy payout-details-change (payouts.change_details) is valid\n' +
+        'examples/refund-policy.yaml: policy refund-issue (refunds.issue) is valid\n' +
         'examples/vendor-payout-policy.yaml: policy vendor-payout (payouts.approve_vendor) is valid\n' +
-        '2 policies in 2 files are valid\n',
+        '3 policies in 3 files are valid\n',
     );
   });
 

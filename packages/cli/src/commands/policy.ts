@@ -152,7 +152,19 @@ function printPolicy(ctx: CliContext, p: approvalsv1.Policy | undefined): void {
     ['self-approval', p.allowSelfApproval ? 'allowed' : 'not allowed'],
     ['justification', p.requireJustification ? 'required' : 'optional'],
     ['grant duration', seconds > 0 ? `${formatDuration(seconds)} (${seconds}s)` : ''],
+    ['max grant duration', dur(p.maxGrantDurationSeconds)],
+    ['acknowledgements', p.acknowledgements.map((a) => a.id).join(', ')],
+    ['approvers may edit', p.approverEditable.join(', ')],
+    ['parameters', parametersSummary(p.parametersSchema)],
     ['slack channel', p.slackChannel],
     ['hash', p.hash],
   ]));
+}
+
+/** "amount, currency (see -o json for the schema)": the parameters a policy's schema names. */
+function parametersSummary(schema: Record<string, unknown> | undefined): string {
+  if (!schema) return '';
+  const properties = schema['properties'];
+  const names = properties && typeof properties === 'object' ? Object.keys(properties) : [];
+  return `${names.length ? names.join(', ') : 'a JSON Schema'} (see -o json for the schema)`;
 }

@@ -1,7 +1,11 @@
 import { Option, type Command } from 'commander';
 import { approvalsv1 } from '@assent/proto';
 import type { Session } from '../session.js';
+import { collect } from '../options/collect.js';
+import { durationSeconds } from '../options/duration.js';
+import { collectParam, jsonObject, type Params } from '../options/params.js';
 import { positiveInt } from '../options/positive-int.js';
+import { rfc3339 } from '../options/time.js';
 import { renderRequest, renderRequestList } from '../output/request-view.js';
 import { forOption, snoozeTarget, type snoozePresets } from './inbox.js';
 
@@ -12,19 +16,76 @@ const states = {
   declined: approvalsv1.RequestState.REQUEST_STATE_DECLINED,
   cancelled: approvalsv1.RequestState.REQUEST_STATE_CANCELLED,
   expired: approvalsv1.RequestState.REQUEST_STATE_EXPIRED,
+  deferred: approvalsv1.RequestState.REQUEST_STATE_DEFERRED,
 } as const;
 
 type Act = 'approve' | 'decline' | 'requestChanges' | 'comment' | 'resubmit' | 'cancel';
 
-/** The commands that act on one request: each takes the request id and a reason. */
-const acts: { verb: string; rpc: Act; description: string; reason: [flag: string, what: string] }[] = [
-  { verb: 'approve', rpc: 'approve', description: 'approve a request; it is approved once every requirement has its quorum', reason: ['--reason <text>', 'why you approve (required; shown to the requester and audited)'] },
+/** What `request approve` takes besides its reason. */
+interface ApproveOptions {
+  ack?: string[];
+  setGrantDuration?: number;
+  setEffectiveAt?: Date;
+  setParam?: Params;
+}
+
+const approveOptions = () => [
+  new Option('--ack <id>', "tick one of the request's acknowledgements (repeatable; approving needs every one it lists)").argParser((id: string, previous?: string[]) => collect(id, previous ?? [])),
+  new Option('--set-grant-duration <duration>', 'change the grant length, e.g. 30m or 2h (if the policy lets approvers)').argParser(durationSeconds),
+  new Option('--set-effective-at <time>', 'change when the effect starts, RFC 3339 (if the policy lets approvers)').argParser(rfc3339),
+  new Option('--set-param <key=value>', 'change a parameter (repeatable; value as JSON, else a string; key=null removes it; if the policy lets approvers)').argParser(collectParam),
+];
+
+/**
+ * The acknowledgements and edits an approval carries. Edits go only with a --set-*
+ * option: an approval without them leaves the request as it was asked for.
+ */
+export function approveFields(opts: ApproveOptions): Pick<approvalsv1.ApproveRequest, 'acknowledged' | 'edits'> {
+  const edit = opts.setGrantDuration !== undefined || opts.setEffectiveAt !== undefined || opts.setParam !== undefined;
+  return {
+    acknowledged: opts.ack ?? [],
+    edits: edit
+      ? {
+          // int64 travels as a decimal string (ts-proto forceLong=string).
+          grantDurationSeconds: opts.setGrantDuration === undefined ? undefined : String(opts.setGrantDuration),
+          effectiveAt: opts.setEffectiveAt,
+          parameters: opts.setParam,
+        }
+      : undefined,
+  };
+}
+
+/** The commands that act on one request: each takes the request id and a reason, and some take more options. */
+const acts: { verb: string; rpc: Act; description: string; reason: [flag: string, what: string]; options?: () => Option[] }[] = [
+  { verb: 'approve', rpc: 'approve', description: 'approve a request; it is approved once every requirement has its quorum', reason: ['--reason <text>', 'why you approve (required; shown to the requester and audited)'], options: approveOptions },
   { verb: 'decline', rpc: 'decline', description: 'decline a request', reason: ['--reason <text>', 'why you decline (required)'] },
   { verb: 'request-changes', rpc: 'requestChanges', description: 'send a request back to its requester to amend and resubmit', reason: ['--reason <text>', 'what to change (required)'] },
   { verb: 'comment', rpc: 'comment', description: 'add a note to a request without deciding (requester or approvers)', reason: ['--text <text>', 'the note (required)'] },
   { verb: 'resubmit', rpc: 'resubmit', description: 'amend a request sent back to you and submit it again (requester)', reason: ['--justification <text>', 'the amended justification (required)'] },
   { verb: 'cancel', rpc: 'cancel', description: 'withdraw your open request (requester)', reason: ['--reason <text>', 'why (required)'] },
 ];
+
+interface CreateOptions {
+  action: string;
+  resource: string;
+  justification?: string;
+  idempotencyKey?: string;
+  param?: Params;
+  params?: Params;
+  grantDuration?: number;
+  effectiveAt?: Date;
+}
+
+/** Parameters (--params, then each --param over it), grant length and start of a new request. */
+export function createFields(opts: Pick<CreateOptions, 'param' | 'params' | 'grantDuration' | 'effectiveAt'>): Pick<approvalsv1.CreateRequestRequest, 'parameters' | 'grantDurationSeconds' | 'effectiveAt'> {
+  const given = opts.params !== undefined || opts.param !== undefined;
+  return {
+    parameters: given ? { ...opts.params, ...opts.param } : undefined,
+    // 0 asks for the policy's grant duration.
+    grantDurationSeconds: String(opts.grantDuration ?? 0),
+    effectiveAt: opts.effectiveAt,
+  };
+}
 
 export function registerRequestCommands(program: Command, session: Session): void {
   const request = program.command('request').description('open, inspect and decide approval requests');
@@ -36,11 +97,22 @@ export function registerRequestCommands(program: Command, session: Session): voi
     .requiredOption('--resource <resource>', 'resource the action targets, e.g. payout-account/42')
     .option('--justification <text>', 'why you need it (some policies require one)')
     .option('--idempotency-key <key>', 'retrying with the same key returns the same request')
-    .action(async (opts: { action: string; resource: string; justification?: string; idempotencyKey?: string }, command: Command) => {
+    .option('--param <key=value>', "a parameter the policy's parametersSchema checks (repeatable; value as JSON, else a string: amount=120 currency=EUR)", collectParam)
+    .option('--params <json>', 'parameters as one JSON object; --param entries win over its keys', jsonObject)
+    .option('--grant-duration <duration>', "grant length to ask for, e.g. 30m or 2h (default: the policy's; at most its maxGrantDuration)", durationSeconds)
+    .option('--effective-at <time>', 'start the effect later, RFC 3339, e.g. 2026-12-01T09:00:00Z (approved before then, the request is deferred)', rfc3339)
+    .action(async (opts: CreateOptions, command: Command) => {
       const ctx = session.context(command);
       const res = await ctx.call('approvals', (c, o) =>
         c.createRequest(
-          { tenant: ctx.tenant, action: opts.action, resource: opts.resource, justification: opts.justification ?? '', idempotencyKey: opts.idempotencyKey ?? '' },
+          {
+            tenant: ctx.tenant,
+            action: opts.action,
+            resource: opts.resource,
+            justification: opts.justification ?? '',
+            idempotencyKey: opts.idempotencyKey ?? '',
+            ...createFields(opts),
+          },
           o,
         ),
       );
@@ -150,27 +222,30 @@ export function registerRequestCommands(program: Command, session: Session): voi
     });
 
   for (const act of acts) {
-    request
+    const verb = request
       .command(act.verb)
       .description(act.description)
       .argument('<id>', 'request id')
-      .requiredOption(act.reason[0], act.reason[1])
-      .action(async (id: string, opts: { reason?: string; text?: string; justification?: string }, command: Command) => {
-        const ctx = session.context(command);
-        const text = opts.reason ?? opts.text ?? opts.justification ?? '';
-        const res = await ctx.call('approvals', (c, o) => {
-          const base = { tenant: ctx.tenant, id };
-          switch (act.rpc) {
-            case 'resubmit':
-              return c.resubmit({ ...base, justification: text }, o);
-            case 'cancel':
-              return c.cancel({ ...base, reason: text }, o);
-            default:
-              return c[act.rpc]({ ...base, comment: text }, o);
-          }
-        });
-        if (ctx.json) return ctx.printJson(approvalsv1.GetRequestResponse.toJSON(res));
-        if (res.request) ctx.print(renderRequest(res.request));
+      .requiredOption(act.reason[0], act.reason[1]);
+    for (const option of act.options?.() ?? []) verb.addOption(option);
+    verb.action(async (id: string, opts: { reason?: string; text?: string; justification?: string } & ApproveOptions, command: Command) => {
+      const ctx = session.context(command);
+      const text = opts.reason ?? opts.text ?? opts.justification ?? '';
+      const res = await ctx.call('approvals', (c, o) => {
+        const base = { tenant: ctx.tenant, id };
+        switch (act.rpc) {
+          case 'resubmit':
+            return c.resubmit({ ...base, justification: text }, o);
+          case 'cancel':
+            return c.cancel({ ...base, reason: text }, o);
+          case 'approve':
+            return c.approve({ ...base, comment: text, ...approveFields(opts) }, o);
+          default:
+            return c[act.rpc]({ ...base, comment: text }, o);
+        }
       });
+      if (ctx.json) return ctx.printJson(approvalsv1.GetRequestResponse.toJSON(res));
+      if (res.request) ctx.print(renderRequest(res.request));
+    });
   }
 }

@@ -4,6 +4,7 @@ import { approvalsv1 } from '@assent/proto';
 import { parsePolicyDocuments, PolicyDocumentError, formatIssue } from './policy-document.js';
 
 const example = readFileSync(new URL('../../examples/payouts-policy.yaml', import.meta.url), 'utf8');
+const refunds = readFileSync(new URL('../../examples/refund-policy.yaml', import.meta.url), 'utf8');
 
 const doc = (spec: string) => `apiVersion: assent.dev/v1
 kind: Policy
@@ -125,6 +126,99 @@ describe('parsePolicyDocuments', () => {
     ]);
   });
 
+  it('maps acknowledgements, the grant cap, approver edits and the parameters schema (the refund example)', () => {
+    expect(parsePolicyDocuments(refunds)).toEqual([
+      approvalsv1.Policy.fromPartial({
+        id: 'refund-issue',
+        action: 'refunds.issue',
+        approvers: ['user:bob', 'user:carol', 'user:erin'],
+        quorum: 2,
+        requireJustification: true,
+        grantDurationSeconds: '3600',
+        maxGrantDurationSeconds: '14400',
+        acknowledgements: [
+          { id: 'checked-order', text: 'I checked the order and the reason for the refund.' },
+          { id: 'customer-contacted', text: 'I confirmed the refund with the customer on a known contact channel.' },
+        ],
+        approverEditable: ['grant_duration_seconds', 'parameters.amount'],
+        parametersSchema: {
+          type: 'object',
+          properties: {
+            amount: { type: 'number', exclusiveMinimum: 0, maximum: 10000, description: 'Refund amount in currency units' },
+            currency: { enum: ['EUR', 'USD'] },
+          },
+          required: ['amount', 'currency'],
+          additionalProperties: false,
+        },
+      }),
+    ]);
+  });
+
+  it('leaves the new fields empty when a document does not use them', () => {
+    const [p] = parsePolicyDocuments(doc(minimal));
+    expect(p).toMatchObject({ acknowledgements: [], maxGrantDurationSeconds: '0', approverEditable: [], parametersSchema: undefined });
+  });
+
+  it('takes maxGrantDuration as a duration or whole seconds, and JSON documents too', () => {
+    const json = JSON.stringify({ apiVersion: 'assent.dev/v1', kind: 'Policy', spec: { id: 'p1', action: 'keys.rotate', approvers: ['user:bob'], grantDurationSeconds: 600, maxGrantDuration: 7200, approverEditable: ['effective_at'] } });
+    expect(parsePolicyDocuments(json).map((p) => [p.grantDurationSeconds, p.maxGrantDurationSeconds, p.approverEditable])).toEqual([['600', '7200', ['effective_at']]]);
+    expect(parsePolicyDocuments(doc(`${minimal}\nmaxGrantDuration: 2h30m`))[0]?.maxGrantDurationSeconds).toBe('9000');
+  });
+
+  it('rejects bad acknowledgements, editable fields and durations with path and line', () => {
+    const bad = `${minimal}
+maxGrantDuration: soon
+acknowledgements:
+  - id: Checked
+    text: "  "
+  - id: called
+approverEditable: [grant_duration, effective_at, effective_at]`;
+    expect(issues(doc(bad))).toEqual([
+      'spec.maxGrantDuration (line 8): "soon" is not a duration; use e.g. 30m, 1h, 2h30m or a whole number of seconds',
+      'spec.acknowledgements[0].id (line 10): "Checked" must be 1-63 lowercase letters, digits or "-"',
+      'spec.acknowledgements[0].text (line 11): "  " must say what the approver confirms (1-500 characters)',
+      'spec.acknowledgements[1].text (line 12): is required',
+      'spec.approverEditable[0] (line 13): "grant_duration" is not an editable field: use grant_duration_seconds, effective_at or parameters.<name>',
+      'spec.approverEditable[2] (line 13): "effective_at" is listed twice',
+    ]);
+    expect(issues(doc(`${minimal}\nacknowledgements: [{ id: a, text: "${'x'.repeat(501)}" }]`))).toEqual(['spec.acknowledgements[0].text (line 8): must be at most 500 characters, got 501']);
+  });
+
+  it('checks what the schema cannot: a cap below the grant, repeated acknowledgement ids, parameters without a schema', () => {
+    const bad = `${minimal}
+maxGrantDuration: 10m
+acknowledgements:
+  - { id: called, text: I called the vendor. }
+  - { id: called, text: I called the vendor again. }
+approverEditable: [parameters.amount]`;
+    expect(issues(doc(bad))).toEqual([
+      'spec.maxGrantDuration (line 8): must be at least the grant duration (30m), the length a request gets by default',
+      'spec.acknowledgements[1].id (line 11): "called" is used by another acknowledgement',
+      'spec.approverEditable[0] (line 12): names a parameter, but the policy has no parametersSchema',
+    ]);
+    expect(issues(doc(`${minimal}\nmaxGrantDuration: 31d`))).toEqual(['spec.maxGrantDuration (line 8): must be between 1m and 30d']);
+  });
+
+  it('compiles parametersSchema as the server does: strict draft 2020-12, an object, every editable parameter declared', () => {
+    const schema = (properties: string, extra = '') => `${minimal}
+parametersSchema:
+  type: object
+  properties:
+${properties}
+  additionalProperties: false${extra}`;
+    expect(issues(doc(schema('    amount: { type: numbr }')))).toEqual([
+      'spec.parametersSchema.properties.amount.type (line 11): is not a valid JSON Schema: must be one of "array", "boolean", "integer", "null", "number", "object", "string", got "numbr"',
+    ]);
+    expect(issues(doc(schema('    amount:\n      type: number\n      maximun: 10')))).toEqual([
+      'spec.parametersSchema.properties.amount.maximun (line 13): is not a valid JSON Schema: strict mode: unknown keyword: "maximun"',
+    ]);
+    expect(issues(doc(schema('    amount: { type: number }', '\napproverEditable: [parameters.amont]')))).toEqual([
+      'spec.approverEditable[0] (line 13): "parameters.amont" is not a parameter of parametersSchema (did you mean parameters.amount?); its parameters: amount',
+    ]);
+    expect(issues(doc(`${minimal}\nparametersSchema: { type: array }`))).toEqual(['spec.parametersSchema.type (line 8): must be "object": parameters are named']);
+    expect(issues(doc(`${minimal}\nparametersSchema: [1]`))).toEqual(['spec.parametersSchema (line 8): must be a mapping, got [1]']);
+  });
+
   it('defaults quorum to 1 and flags to false, and takes grantDurationSeconds as given', () => {
     const [p] = parsePolicyDocuments(doc(minimal.replace('grantDuration: 30m', 'grantDurationSeconds: 7200')));
     expect(p).toMatchObject({ quorum: 1, allowSelfApproval: false, requireJustification: false, grantDurationSeconds: '7200', slackChannel: '' });
@@ -141,7 +235,7 @@ describe('parsePolicyDocuments', () => {
 
   it('rejects an unknown key, naming its path and line and suggesting the right one', () => {
     expect(issues(doc(`${minimal}\nquorom: 2`))).toEqual([
-      'spec.quorom (line 8): unknown key (did you mean quorum?); allowed: id, action, approvers, quorum, requirements, allowSelfApproval, allowBreakGlass, requireJustification, grantDuration, grantDurationSeconds, slackChannel, sla, reminders, escalation, expireAfter',
+      'spec.quorom (line 8): unknown key (did you mean quorum?); allowed: id, action, approvers, quorum, requirements, allowSelfApproval, allowBreakGlass, requireJustification, grantDuration, grantDurationSeconds, maxGrantDuration, slackChannel, sla, reminders, escalation, expireAfter, acknowledgements, approverEditable, parametersSchema',
     ]);
     expect(issues(`metadata: {name: x}\n${doc(minimal)}`)[0]).toMatch(/^metadata \(line 1\): unknown key; allowed: apiVersion, kind, spec$/);
   });

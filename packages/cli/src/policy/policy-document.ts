@@ -3,7 +3,7 @@ import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from '
 import { approvalsv1 } from '@assent/proto';
 import schema from '../../schemas/policy.v1.schema.json' with { type: 'json' };
 import { closest } from './closest.js';
-import { parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from './duration.js';
 
 export const policyApiVersion = 'assent.dev/v1';
 /** The published JSON Schema every policy document is checked against (packages/cli/schemas/). */
@@ -58,6 +58,10 @@ interface Spec {
   reminders?: { after?: (string | number)[]; every?: string | number };
   escalation?: { tiers: { after: string | number; approvers: string[]; mode?: 'add' | 'replace' }[]; loopTo?: number };
   expireAfter?: string | number;
+  maxGrantDuration?: string | number;
+  acknowledgements?: { id: string; text: string }[];
+  approverEditable?: string[];
+  parametersSchema?: Record<string, unknown>;
 }
 
 /**
@@ -128,7 +132,9 @@ function schemaIssues(errors: ErrorObject[], value: unknown, at: Locator): Polic
       }
       case 'required': {
         const key = String(e.params['missingProperty']);
-        issue = { path: formatPath([...path, key]), message: 'is required', line: path.length ? at.keyLine(path.slice(0, -1), String(path.at(-1))) : undefined };
+        // The line of the mapping that lacks it: its key, or for a list item the item itself.
+        const last = path.at(-1);
+        issue = { path: formatPath([...path, key]), message: 'is required', line: last === undefined ? undefined : typeof last === 'number' ? at.valueLine(path) : at.keyLine(path.slice(0, -1), last) };
         break;
       }
       case 'anyOf':
@@ -164,6 +170,12 @@ function schemaIssues(errors: ErrorObject[], value: unknown, at: Locator): Polic
       case 'minItems':
         issue = { path: formatPath(path), message: `must list at least ${String(e.params['limit'])}`, line: at.valueLine(path) };
         break;
+      case 'maxItems':
+        issue = { path: formatPath(path), message: `must list at most ${String(e.params['limit'])}`, line: at.valueLine(path) };
+        break;
+      case 'maxLength':
+        issue = { path: formatPath(path), message: `must be at most ${String(e.params['limit'])} characters, got ${String(e.data).length}`, line: at.valueLine(path) };
+        break;
       default:
         issue = { path: formatPath(path), message: e.message ?? 'is invalid', line: at.valueLine(path) };
     }
@@ -188,10 +200,19 @@ function semanticIssues(spec: Spec, at: Locator): PolicyIssue[] {
     if (!q.approvers.some((a) => a.startsWith('group:')) && (q.quorum ?? 1) > q.approvers.length) add(['spec', 'requirements', i, 'quorum'], `cannot exceed the ${q.approvers.length} listed approvers`);
   });
   if (spec.approvers && !spec.approvers.some((a) => a.startsWith('group:')) && (spec.quorum ?? 1) > spec.approvers.length) add(['spec', 'quorum'], `cannot exceed the ${spec.approvers.length} listed approvers`);
-  if (spec.grantDurationSeconds === undefined && spec.grantDuration !== undefined) {
-    const s = parseDuration(spec.grantDuration);
-    if (s < 60 || s > 2_592_000) add(['spec', 'grantDuration'], 'must be between 1m and 30d');
+  const grant = spec.grantDurationSeconds ?? (spec.grantDuration === undefined ? undefined : parseDuration(spec.grantDuration));
+  if (spec.grantDurationSeconds === undefined && grant !== undefined && (grant < MIN_GRANT || grant > MAX_GRANT)) add(['spec', 'grantDuration'], 'must be between 1m and 30d');
+  if (spec.maxGrantDuration !== undefined) {
+    const max = parseDuration(spec.maxGrantDuration);
+    if (max < MIN_GRANT || max > MAX_GRANT) add(['spec', 'maxGrantDuration'], 'must be between 1m and 30d');
+    else if (grant !== undefined && max < grant) add(['spec', 'maxGrantDuration'], `must be at least the grant duration (${formatDuration(grant)}), the length a request gets by default`);
   }
+  const ackIds = new Set<string>();
+  spec.acknowledgements?.forEach((a, i) => {
+    if (ackIds.has(a.id)) add(['spec', 'acknowledgements', i, 'id'], `"${a.id}" is used by another acknowledgement`);
+    ackIds.add(a.id);
+  });
+  out.push(...parametersSchemaIssues(spec, at));
   const after = spec.reminders?.after?.map((d) => parseDuration(d)) ?? [];
   after.forEach((s, i) => {
     if (i > 0 && s <= (after[i - 1] ?? 0)) add(['spec', 'reminders', 'after', i], 'must be later than the reminder before it');
@@ -206,6 +227,78 @@ function semanticIssues(spec: Spec, at: Locator): PolicyIssue[] {
     });
   }
   return out;
+}
+
+/** The server's grant bounds (1m-30d). */
+const MIN_GRANT = 60;
+const MAX_GRANT = 2_592_000;
+/** The server refuses a parameters schema larger than this (canonical JSON). */
+const MAX_SCHEMA_BYTES = 16 * 1024;
+
+/**
+ * The parameters schema compiles as the server compiles it (draft 2020-12, strict:
+ * a misspelt keyword is an error, not ignored), describes an object, and has every
+ * parameter approvers may edit.
+ */
+function parametersSchemaIssues(spec: Spec, at: Locator): PolicyIssue[] {
+  const out: PolicyIssue[] = [];
+  const base: Path = ['spec', 'parametersSchema'];
+  const add = (path: Path, message: string, line = at.valueLine(path)) => out.push({ path: formatPath(path), message, line });
+  const schema = spec.parametersSchema;
+  const editable = (spec.approverEditable ?? []).map((f, i) => [f, i] as const).filter(([f]) => f.startsWith('parameters.'));
+  if (!schema) {
+    for (const [, i] of editable) add(['spec', 'approverEditable', i], 'names a parameter, but the policy has no parametersSchema');
+    return out;
+  }
+  if (JSON.stringify(schema).length > MAX_SCHEMA_BYTES) return [{ path: formatPath(base), message: `must be at most ${MAX_SCHEMA_BYTES} bytes as JSON`, line: at.valueLine(base) }];
+  if (schema['type'] !== 'object') add(at.has([...base, 'type']) ? [...base, 'type'] : base, 'must be "object": parameters are named');
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+  if (!ajv.validateSchema(schema)) {
+    // The meta-schema's own anyOf branches explain nothing; the remaining errors point at the bad keyword.
+    const errors = (ajv.errors ?? []).filter((e) => !e.schemaPath.includes('anyOf') && e.keyword !== 'anyOf' && e.keyword !== '$dynamicRef');
+    const seen = new Set<string>();
+    for (const e of errors.length ? errors : (ajv.errors ?? []).slice(0, 1)) {
+      const path = [...base, ...pointerPath(e.instancePath)];
+      const allowed = e.keyword === 'enum' ? (e.params as { allowedValues: unknown[] }).allowedValues : undefined;
+      const message = `is not a valid JSON Schema: ${allowed ? `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(at.get(schema, pointerPath(e.instancePath)))}` : (e.message ?? 'is invalid')}`;
+      if (!seen.has(`${formatPath(path)}|${message}`)) add(path, message);
+      seen.add(`${formatPath(path)}|${message}`);
+    }
+    return out;
+  }
+  try {
+    ajv.compile(schema);
+  } catch (err) {
+    // Strict mode names an unknown keyword ("maximun"); point at it where it is.
+    const message = (err as Error).message;
+    const keyword = /unknown keyword: "([^"]+)"/.exec(message)?.[1];
+    const where = keyword === undefined ? undefined : findKey(schema, keyword);
+    add(where ? [...base, ...where] : base, `is not a valid JSON Schema: ${message}`, where ? at.keyLine([...base, ...where.slice(0, -1)], keyword as string) : undefined);
+    return out;
+  }
+  // With additionalProperties false, an editable parameter the schema does not declare could never be set.
+  const properties = schema['properties'] && typeof schema['properties'] === 'object' ? Object.keys(schema['properties']) : undefined;
+  if (properties && schema['additionalProperties'] === false) {
+    for (const [f, i] of editable) {
+      const name = f.slice('parameters.'.length);
+      if (properties.includes(name)) continue;
+      const guess = closest(name, properties);
+      add(['spec', 'approverEditable', i], `${JSON.stringify(f)} is not a parameter of parametersSchema${guess ? ` (did you mean parameters.${guess}?)` : ''}; its parameters: ${properties.join(', ')}`);
+    }
+  }
+  return out;
+}
+
+/** The path of the first key named `key` anywhere in `value` (depth first), or undefined. */
+function findKey(value: unknown, key: string): Path | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  if (!Array.isArray(value) && key in value) return [key];
+  for (const [k, v] of entries) {
+    const found = findKey(v, key);
+    if (found) return [k, ...found];
+  }
+  return undefined;
 }
 
 const seconds = (d: string | number | undefined) => String(d === undefined ? 0 : parseDuration(d));
@@ -224,6 +317,12 @@ function toPolicy(spec: Spec): approvalsv1.Policy {
     // int64 travels as a decimal string (ts-proto forceLong=string).
     grantDurationSeconds: String(grant),
     slackChannel: spec.slackChannel ?? '',
+    acknowledgements: (spec.acknowledgements ?? []).map((a) => ({ id: a.id, text: a.text })),
+    // 0 leaves the cap at the grant duration.
+    maxGrantDurationSeconds: seconds(spec.maxGrantDuration),
+    approverEditable: spec.approverEditable ?? [],
+    // A google.protobuf.Struct: the schema travels as the object it is.
+    parametersSchema: spec.parametersSchema,
     ...(hasSchedule(spec)
       ? {
           schedule: {
