@@ -7,6 +7,7 @@ export {
   InvalidArgumentError,
   NotFoundError,
   PermissionDeniedError,
+  RateLimitedError,
   UnauthenticatedError,
   UnavailableError,
 } from './errors.js';

@@ -4,6 +4,7 @@ import type { ApprovalsConfig } from './config.js';
 import type { ApprovalsDeps } from './domain/ports.js';
 import { JetStreamPolicyRepository, openPolicyBucket, recordFromJson, type PolicyRecordJson } from './adapters/jetstream/policy-repository.js';
 import { activatePolicy } from './domain/commands/put-policy.js';
+import { KvLineageIndex } from './adapters/jetstream/lineage-index.js';
 import { JetStreamDelegationRepository, fromSetJson, openDelegationBucket, type DelegationSetJson } from './adapters/jetstream/delegation-repository.js';
 import { StreamRequestRepository } from './adapters/jetstream/request-repository.js';
 import { StreamRequestWatcher } from './adapters/jetstream/request-watcher.js';
@@ -45,6 +46,7 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
     const deps: ApprovalsDeps = {
       policies,
       delegations,
+      lineage: await KvLineageIndex.open(rt.nats.nc, config.subjectRoot),
       requests: new StreamRequestRepository(store),
       watcher: new StreamRequestWatcher(store),
       authz: new GrpcAuthzGateway(createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, rt.serviceTokens('authz'), { deadlineMs: config.authzDeadlineMs })),

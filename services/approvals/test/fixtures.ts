@@ -3,6 +3,7 @@ import { monotonicFactory } from 'ulid';
 import { MemoryAuthzGateway, MemoryEventSink, MemoryIdempotencyStore } from '../src/adapters/memory/others.js';
 import { MemoryPolicyRepository } from '../src/adapters/memory/policy-repository.js';
 import { MemoryDelegationRepository } from '../src/adapters/memory/delegation-repository.js';
+import { MemoryLineageIndex } from '../src/adapters/memory/lineage-index.js';
 import { MemoryInboxIndex } from '../src/adapters/memory/inbox-index.js';
 import { activatePolicy } from '../src/domain/commands/put-policy.js';
 import { MemoryRequestRepository } from '../src/adapters/memory/request-repository.js';
@@ -27,6 +28,8 @@ export const payoutsPolicy: PolicyInput = {
   maxGrantDurationSeconds: 0,
   approverEditable: [],
   parametersSchema: undefined,
+  rerequestCooldownSeconds: 0,
+  maxRequestsPerDay: 0,
 };
 
 /** The payouts policy with one approver set of `quorum` (the `approvers` shorthand). */
@@ -53,6 +56,7 @@ export function memoryDeps() {
   const deps: ApprovalsDeps = {
     policies,
     delegations,
+    lineage: new MemoryLineageIndex(),
     requests,
     watcher: new MemoryRequestWatcher(requests),
     authz,

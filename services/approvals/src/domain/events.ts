@@ -135,6 +135,8 @@ export function requestJson(r: ApprovalRequest) {
     acknowledgements: r.acknowledgements.map(ackJson),
     approverEditable: [...r.approverEditable],
     maxGrantDurationSeconds: String(r.maxGrantDurationSeconds),
+    previousRequestId: r.previousRequestId,
+    attempt: r.attempt,
   };
 }
 
@@ -184,6 +186,8 @@ export function policyJson(p: Policy) {
     maxGrantDurationSeconds: String(p.maxGrantDurationSeconds),
     approverEditable: [...p.approverEditable],
     ...(p.parametersSchema ? { parametersSchema: p.parametersSchema } : {}),
+    rerequestCooldownSeconds: String(p.rerequestCooldownSeconds),
+    maxRequestsPerDay: p.maxRequestsPerDay,
   };
 }
 

@@ -19,6 +19,8 @@ export function newRequest(
     /** 0: the policy's default. */
     grantDurationSeconds: number;
     effectiveAt: Date | undefined;
+    previousRequestId: string;
+    attempt: number;
   },
   now: Date,
 ): ApprovalRequest {

@@ -116,6 +116,8 @@ export function validatePolicy(p: PolicyInput): void {
     if (!a.text.trim() || a.text.length > 500) v.add(`policy.acknowledgements[${i}].text`, 'must be 1-500 characters');
   });
   checkParametersSchema(v, p.parametersSchema, p.approverEditable);
+  checkSeconds(v, 'policy.rerequest_cooldown_seconds', p.rerequestCooldownSeconds, true);
+  if (!Number.isInteger(p.maxRequestsPerDay) || p.maxRequestsPerDay < 0 || p.maxRequestsPerDay > 1000) v.add('policy.max_requests_per_day', 'must be 0 (no limit) to 1000');
   if (p.slackChannel && !SLACK_CHANNEL.test(p.slackChannel)) v.add('policy.slack_channel', 'must be a Slack channel id or name');
   checkSchedule(v, p.schedule);
   v.throwIfAny();
@@ -124,7 +126,7 @@ export function validatePolicy(p: PolicyInput): void {
 /** sha256 of the canonical policy document: the same document always hashes the same. */
 export function policyHash(p: PolicyInput): string {
   const { id, action, requirements, allowSelfApproval, requireJustification, grantDurationSeconds, slackChannel, schedule, allowBreakGlass } = p;
-  const { acknowledgements, maxGrantDurationSeconds, approverEditable, parametersSchema } = p;
+  const { acknowledgements, maxGrantDurationSeconds, approverEditable, parametersSchema, rerequestCooldownSeconds, maxRequestsPerDay } = p;
   // Fields added later enter the document only when set, so an existing policy keeps its hash.
   const later = {
     ...(allowBreakGlass ? { allowBreakGlass } : {}),
@@ -132,6 +134,8 @@ export function policyHash(p: PolicyInput): string {
     ...(maxGrantDurationSeconds ? { maxGrantDurationSeconds } : {}),
     ...(approverEditable.length ? { approverEditable } : {}),
     ...(parametersSchema ? { parametersSchema } : {}),
+    ...(rerequestCooldownSeconds ? { rerequestCooldownSeconds } : {}),
+    ...(maxRequestsPerDay ? { maxRequestsPerDay } : {}),
   };
   return createHash('sha256')
     .update(canonicalJson({ id, action, requirements, allowSelfApproval, requireJustification, grantDurationSeconds, slackChannel, schedule, ...later }))

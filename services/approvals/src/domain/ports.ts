@@ -1,6 +1,6 @@
 import type { TenantDirectory } from '@assent/platform/domain';
 import type { AssentEvent } from '@assent/platform/domain';
-import type { ApprovalRequest, CheckOutcome, Delegation, DelegationSet, Policy, PolicyRecord, RequestState, StoredRequest } from './types.js';
+import type { ApprovalRequest, CheckOutcome, Delegation, DelegationSet, Lineage, Policy, PolicyRecord, RequestState, StoredRequest } from './types.js';
 
 /**
  * Policies: each apply is a compare-and-set write of a new version with its event
@@ -81,6 +81,16 @@ export interface DelegationRepository {
   received(tenant: string, user: string): Promise<Delegation[]>;
 }
 
+/**
+ * Lineage of re-requests, per (requester, action, resource) key: JetStream KV with
+ * compare-and-set, so two concurrent requests for the same thing serialize.
+ */
+export interface LineageIndex {
+  get(tenant: string, key: string): Promise<{ lineage: Lineage; etag: number } | undefined>;
+  /** ConflictError if it changed since `etag` (0: it must not exist yet). */
+  save(tenant: string, key: string, lineage: Lineage, etag: number): Promise<void>;
+}
+
 /** The authz service, as approvals needs it. */
 export interface AuthzGateway {
   check(tenant: string, principal: string, action: string, resource: string): Promise<CheckOutcome>;
@@ -122,6 +132,7 @@ export interface ApprovalsDeps {
   policies: PolicyRepository;
   requests: RequestRepository;
   delegations: DelegationRepository;
+  lineage: LineageIndex;
   watcher: RequestWatcher;
   authz: AuthzGateway;
   idempotency: IdempotencyStore;

@@ -62,6 +62,10 @@ export interface Policy {
   approverEditable: string[];
   /** What a request's parameters must match; undefined = requests carry none. */
   parametersSchema: JsonSchema | undefined;
+  /** After a decline, asking again for the same action and resource waits this long; 0 = none. */
+  rerequestCooldownSeconds: number;
+  /** Requests per requester, action and resource in 24 hours; 0 = unlimited. */
+  maxRequestsPerDay: number;
   /** sha256 of the canonical policy document (everything above). */
   hash: string;
 }
@@ -101,6 +105,16 @@ export interface Delegation {
   createdBy: string;
   createdAt: Date;
   ended: { at: Date; by: string } | undefined;
+}
+
+/** Per requester, action and resource: the latest request and when recent ones were opened. */
+export interface Lineage {
+  lastId: string;
+  /** The request before `lastId` ('' when it was the first). */
+  previousId: string;
+  attempt: number;
+  /** When requests were opened in the last 24 hours. */
+  openedAt: Date[];
 }
 
 /** Every delegation one person gave (the unit stored with compare-and-set). */
@@ -209,6 +223,10 @@ export interface ApprovalRequest {
   /** The grant's window starts here: the later of the decision and effectiveAt. */
   grantStartsAt: Date | undefined;
   edits: RequestEdit[];
+  /** The requester's previous request for the same action and resource ('' for the first). */
+  previousRequestId: string;
+  /** 1 for the first request of its lineage, +1 per re-request. */
+  attempt: number;
   timers: TimerState;
   /** Earliest pending timer; the scheduler wakes the request then. */
   wakeAt: Date | undefined;

@@ -51,6 +51,8 @@ export function pendingRequest(tenant: string, id = ulid()): ApprovalRequest {
     effectiveAt: new Date('2030-01-02T00:00:00.000Z'),
     grantStartsAt: undefined,
     edits: [],
+    previousRequestId: '',
+    attempt: 1,
     votes: [],
     snoozes: [{ user: 'bob', until: new Date('2030-01-01T00:05:00.000Z') }],
     handoffs: [{ from: 'dave', to: 'bob', at, reason: 'on leave', requirements: ['approvers'] }],

@@ -13,7 +13,7 @@ export async function openPolicyBucket(nc: NatsConnection, root: string): Promis
 export type PolicyRecordJson = Omit<PolicyRecord, 'appliedAt'> & { appliedAt: string };
 
 /** Fields a policy stored before they existed lacks. */
-type Later = 'requirements' | 'schedule' | 'allowBreakGlass' | 'acknowledgements' | 'maxGrantDurationSeconds' | 'approverEditable' | 'parametersSchema';
+type Later = 'requirements' | 'schedule' | 'allowBreakGlass' | 'acknowledgements' | 'maxGrantDurationSeconds' | 'approverEditable' | 'parametersSchema' | 'rerequestCooldownSeconds' | 'maxRequestsPerDay';
 /** Policies stored before requirements and schedules existed had one approver set. */
 type LegacyPolicy = Omit<Policy, Later> & Partial<Pick<Policy, Later>> & { approvers?: string[]; quorum?: number };
 
@@ -28,6 +28,8 @@ function upgrade(p: LegacyPolicy): Policy {
     maxGrantDurationSeconds: p.maxGrantDurationSeconds ?? 0,
     approverEditable: p.approverEditable ?? [],
     parametersSchema: p.parametersSchema,
+    rerequestCooldownSeconds: p.rerequestCooldownSeconds ?? 0,
+    maxRequestsPerDay: p.maxRequestsPerDay ?? 0,
   };
 }
 

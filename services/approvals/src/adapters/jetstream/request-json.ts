@@ -5,12 +5,12 @@ type Dated<T, K extends keyof T> = Omit<T, K> & { [P in K]: undefined extends T[
 
 /** JSON form stored on the request's state subject (dates as ISO strings). */
 /** Request fields added later: absent from requests stored before them. */
-type Later = 'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters' | 'effectiveAt' | 'grantStartsAt' | 'edits';
+type Later = 'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters' | 'effectiveAt' | 'grantStartsAt' | 'edits' | 'previousRequestId' | 'attempt';
 export type RequestJson = Omit<
   Dated<ApprovalRequest, 'createdAt' | 'updatedAt' | 'decidedAt' | 'grantExpiresAt' | 'wakeAt'>,
   'votes' | 'timers' | 'submissions' | 'snoozes' | 'handoffs' | 'breakGlass' | 'allowBreakGlass' | 'grantClosed' | Later
 > &
-  Partial<Pick<ApprovalRequest, 'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters'>> & {
+  Partial<Pick<ApprovalRequest, 'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters' | 'previousRequestId' | 'attempt'>> & {
   effectiveAt?: string;
   grantStartsAt?: string;
   edits?: Dated<RequestEdit, 'at'>[];
@@ -89,6 +89,8 @@ export function fromJson(stored: LegacyJson): ApprovalRequest {
     effectiveAt: date(j.effectiveAt),
     grantStartsAt: date(j.grantStartsAt),
     edits: (j.edits ?? []).map((e) => ({ ...e, at: new Date(e.at) })),
+    previousRequestId: j.previousRequestId ?? '',
+    attempt: j.attempt ?? 1,
     snoozes: (j.snoozes ?? []).map((s) => ({ ...s, until: new Date(s.until) })),
     handoffs: (j.handoffs ?? []).map((h) => ({ ...h, at: new Date(h.at) })),
     allowBreakGlass: j.allowBreakGlass ?? false,

@@ -1,6 +1,7 @@
 import { AlreadyExistsError, ConflictError, FailedPreconditionError, InvalidArgumentError, NotFoundError, PermissionDeniedError, Violations, assertTenantAccess, type Principal } from '@assent/platform/domain';
 import { eventTypes, requestedData } from '../events.js';
 import type { ApprovalsDeps } from '../ports.js';
+import { recordAttempt } from '../lineage.js';
 import { newRequest } from '../new-request.js';
 import { checkEffectiveAt, checkGrantDuration, validateParameters } from '../request-parameters.js';
 import type { ApprovalRequest, StoredRequest } from '../types.js';
@@ -71,6 +72,7 @@ export async function createRequest(deps: ApprovalsDeps, caller: Principal, inpu
   validateParameters(policy.parametersSchema, parameters, policy.id);
   if (input.grantDurationSeconds) checkGrantDuration('grant_duration_seconds', input.grantDurationSeconds, policy.maxGrantDurationSeconds || policy.grantDurationSeconds);
   if (input.effectiveAt) checkEffectiveAt('effective_at', input.effectiveAt, now);
+  const lineage = await recordAttempt(deps, { tenant: input.tenant, requester: caller.subject, action: input.action, resource: input.resource, id }, policy, now);
   const request = newRequest(
     policy,
     {
@@ -83,6 +85,7 @@ export async function createRequest(deps: ApprovalsDeps, caller: Principal, inpu
       parameters,
       grantDurationSeconds: input.grantDurationSeconds ?? 0,
       effectiveAt: input.effectiveAt,
+      ...lineage,
     },
     now,
   );

@@ -25,7 +25,7 @@ export async function simulateRequest(deps: ApprovalsDeps, caller: Principal, in
   const policy = await deps.policies.get(input.tenant, input.action);
   if (!policy) throw new NotFoundError('policy', input.action, `no policy for action "${input.action}" in tenant "${input.tenant}"`);
   const at = input.at ?? deps.clock.now();
-  const draft = newRequest(policy, { id: 'simulated', tenant: input.tenant, action: input.action, resource: 'simulated', requester: caller.subject, justification: '', parameters: {}, grantDurationSeconds: 0, effectiveAt: undefined }, at);
+  const draft = newRequest(policy, { id: 'simulated', tenant: input.tenant, action: input.action, resource: 'simulated', requester: caller.subject, justification: '', parameters: {}, grantDurationSeconds: 0, effectiveAt: undefined, previousRequestId: '', attempt: 1 }, at);
   const { entries, truncated } = timeline(draft, MAX_TIMELINE);
   const groupSubjects = allApprovers(policy).filter((s) => s.startsWith('group:'));
   const groups = await Promise.all(

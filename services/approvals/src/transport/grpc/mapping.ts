@@ -81,6 +81,8 @@ export function fromProtoPolicy(p: approvalsv1.Policy | undefined): PolicyInput 
     maxGrantDurationSeconds: seconds('policy.max_grant_duration_seconds', p.maxGrantDurationSeconds),
     approverEditable: [...p.approverEditable],
     parametersSchema: p.parametersSchema,
+    rerequestCooldownSeconds: seconds('policy.rerequest_cooldown_seconds', p.rerequestCooldownSeconds),
+    maxRequestsPerDay: p.maxRequestsPerDay,
   };
 }
 

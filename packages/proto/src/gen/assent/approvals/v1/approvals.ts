@@ -466,7 +466,19 @@ export interface Policy {
    * JSON Schema (draft 2020-12) a request's parameters must match, at creation and
    * after every approver edit. Unset: requests carry no parameters.
    */
-  parametersSchema: { [key: string]: any } | undefined;
+  parametersSchema:
+    | { [key: string]: any }
+    | undefined;
+  /**
+   * After a decline, the same requester may ask again for the same action and
+   * resource only this long after the decision; 0 = at once.
+   */
+  rerequestCooldownSeconds: string;
+  /**
+   * Requests one requester may open for the same action and resource in 24 hours;
+   * 0 = no limit.
+   */
+  maxRequestsPerDay: number;
 }
 
 export interface Acknowledgement {
@@ -623,6 +635,12 @@ export interface ApprovalRequest {
   acknowledgements: Acknowledgement[];
   approverEditable: string[];
   maxGrantDurationSeconds: string;
+  /**
+   * Lineage: the requester's previous request for the same action and resource
+   * (empty for the first), and which attempt this is (1 = the first).
+   */
+  previousRequestId: string;
+  attempt: number;
 }
 
 export interface GrantClosure {
@@ -1464,6 +1482,8 @@ function createBasePolicy(): Policy {
     maxGrantDurationSeconds: "0",
     approverEditable: [],
     parametersSchema: undefined,
+    rerequestCooldownSeconds: "0",
+    maxRequestsPerDay: 0,
   };
 }
 
@@ -1516,6 +1536,12 @@ export const Policy: MessageFns<Policy> = {
     }
     if (message.parametersSchema !== undefined) {
       Struct.encode(Struct.wrap(message.parametersSchema), writer.uint32(130).fork()).join();
+    }
+    if (message.rerequestCooldownSeconds !== "0") {
+      writer.uint32(136).int64(message.rerequestCooldownSeconds);
+    }
+    if (message.maxRequestsPerDay !== 0) {
+      writer.uint32(144).uint32(message.maxRequestsPerDay);
     }
     return writer;
   },
@@ -1661,6 +1687,22 @@ export const Policy: MessageFns<Policy> = {
             message.parametersSchema = Struct.unwrap(Struct.decode(reader, reader.uint32()));
             continue;
           }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.rerequestCooldownSeconds = reader.int64().toString();
+            continue;
+          }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.maxRequestsPerDay = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1729,6 +1771,16 @@ export const Policy: MessageFns<Policy> = {
         : isObject(object.parameters_schema)
         ? object.parameters_schema
         : undefined,
+      rerequestCooldownSeconds: isSet(object.rerequestCooldownSeconds)
+        ? globalThis.String(object.rerequestCooldownSeconds)
+        : isSet(object.rerequest_cooldown_seconds)
+        ? globalThis.String(object.rerequest_cooldown_seconds)
+        : "0",
+      maxRequestsPerDay: isSet(object.maxRequestsPerDay)
+        ? globalThis.Number(object.maxRequestsPerDay)
+        : isSet(object.max_requests_per_day)
+        ? globalThis.Number(object.max_requests_per_day)
+        : 0,
     };
   },
 
@@ -1782,6 +1834,12 @@ export const Policy: MessageFns<Policy> = {
     if (message.parametersSchema !== undefined) {
       obj.parametersSchema = message.parametersSchema;
     }
+    if (message.rerequestCooldownSeconds !== "0") {
+      obj.rerequestCooldownSeconds = message.rerequestCooldownSeconds;
+    }
+    if (message.maxRequestsPerDay !== 0) {
+      obj.maxRequestsPerDay = Math.round(message.maxRequestsPerDay);
+    }
     return obj;
   },
 
@@ -1808,6 +1866,8 @@ export const Policy: MessageFns<Policy> = {
     message.maxGrantDurationSeconds = object.maxGrantDurationSeconds ?? "0";
     message.approverEditable = object.approverEditable?.map((e) => e) || [];
     message.parametersSchema = object.parametersSchema ?? undefined;
+    message.rerequestCooldownSeconds = object.rerequestCooldownSeconds ?? "0";
+    message.maxRequestsPerDay = object.maxRequestsPerDay ?? 0;
     return message;
   },
 };
@@ -2707,6 +2767,8 @@ function createBaseApprovalRequest(): ApprovalRequest {
     acknowledgements: [],
     approverEditable: [],
     maxGrantDurationSeconds: "0",
+    previousRequestId: "",
+    attempt: 0,
   };
 }
 
@@ -2822,6 +2884,12 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     }
     if (message.maxGrantDurationSeconds !== "0") {
       writer.uint32(296).int64(message.maxGrantDurationSeconds);
+    }
+    if (message.previousRequestId !== "") {
+      writer.uint32(306).string(message.previousRequestId);
+    }
+    if (message.attempt !== 0) {
+      writer.uint32(312).uint32(message.attempt);
     }
     return writer;
   },
@@ -3135,6 +3203,22 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
             message.maxGrantDurationSeconds = reader.int64().toString();
             continue;
           }
+          case 38: {
+            if (tag !== 306) {
+              break;
+            }
+
+            message.previousRequestId = reader.string();
+            continue;
+          }
+          case 39: {
+            if (tag !== 312) {
+              break;
+            }
+
+            message.attempt = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3264,6 +3348,12 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
         : isSet(object.max_grant_duration_seconds)
         ? globalThis.String(object.max_grant_duration_seconds)
         : "0",
+      previousRequestId: isSet(object.previousRequestId)
+        ? globalThis.String(object.previousRequestId)
+        : isSet(object.previous_request_id)
+        ? globalThis.String(object.previous_request_id)
+        : "",
+      attempt: isSet(object.attempt) ? globalThis.Number(object.attempt) : 0,
     };
   },
 
@@ -3380,6 +3470,12 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     if (message.maxGrantDurationSeconds !== "0") {
       obj.maxGrantDurationSeconds = message.maxGrantDurationSeconds;
     }
+    if (message.previousRequestId !== "") {
+      obj.previousRequestId = message.previousRequestId;
+    }
+    if (message.attempt !== 0) {
+      obj.attempt = Math.round(message.attempt);
+    }
     return obj;
   },
 
@@ -3433,6 +3529,8 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     message.acknowledgements = object.acknowledgements?.map((e) => Acknowledgement.fromPartial(e)) || [];
     message.approverEditable = object.approverEditable?.map((e) => e) || [];
     message.maxGrantDurationSeconds = object.maxGrantDurationSeconds ?? "0";
+    message.previousRequestId = object.previousRequestId ?? "";
+    message.attempt = object.attempt ?? 0;
     return message;
   },
 };
