@@ -30,6 +30,7 @@ export const payoutsPolicy: PolicyInput = {
   parametersSchema: undefined,
   rerequestCooldownSeconds: 0,
   maxRequestsPerDay: 0,
+  extensionRequiresApproval: false,
 };
 
 /** The payouts policy with one approver set of `quorum` (the `approvers` shorthand). */

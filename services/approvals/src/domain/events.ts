@@ -27,6 +27,7 @@ export const eventTypes = {
   delegationSet: 'assent.approval.delegation_set.v1',
   delegationEnded: 'assent.approval.delegation_ended.v1',
   effective: 'assent.approval.effective.v1',
+  grantExtended: 'assent.approval.grant_extended.v1',
   voteRefused: 'assent.approval.vote_refused.v1',
   policyUpdated: 'assent.policy.updated.v1',
 } as const;
@@ -137,6 +138,9 @@ export function requestJson(r: ApprovalRequest) {
     maxGrantDurationSeconds: String(r.maxGrantDurationSeconds),
     previousRequestId: r.previousRequestId,
     attempt: r.attempt,
+    extendsRequestId: r.extendsRequestId,
+    grantExtensions: r.grantExtensions.map((x) => ({ at: x.at.toISOString(), seconds: String(x.seconds), reason: x.reason, requestId: x.requestId, expiresAt: x.expiresAt.toISOString() })),
+    extensionRequiresApproval: r.extensionRequiresApproval,
   };
 }
 
@@ -188,6 +192,7 @@ export function policyJson(p: Policy) {
     ...(p.parametersSchema ? { parametersSchema: p.parametersSchema } : {}),
     rerequestCooldownSeconds: String(p.rerequestCooldownSeconds),
     maxRequestsPerDay: p.maxRequestsPerDay,
+    extensionRequiresApproval: p.extensionRequiresApproval,
   };
 }
 

@@ -21,6 +21,8 @@ export function newRequest(
     effectiveAt: Date | undefined;
     previousRequestId: string;
     attempt: number;
+    /** '' unless it extends an approved request's grant. */
+    extendsRequestId?: string;
   },
   now: Date,
 ): ApprovalRequest {
@@ -41,6 +43,9 @@ export function newRequest(
     parametersSchema: policy.parametersSchema && structuredClone(policy.parametersSchema),
     grantStartsAt: undefined,
     edits: [],
+    extendsRequestId: input.extendsRequestId ?? '',
+    grantExtensions: [],
+    extensionRequiresApproval: policy.extensionRequiresApproval,
     timers: submissionTimers(policy.schedule, now, now, undefined),
     wakeAt: undefined,
     submission: 1,

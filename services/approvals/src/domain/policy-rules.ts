@@ -126,7 +126,7 @@ export function validatePolicy(p: PolicyInput): void {
 /** sha256 of the canonical policy document: the same document always hashes the same. */
 export function policyHash(p: PolicyInput): string {
   const { id, action, requirements, allowSelfApproval, requireJustification, grantDurationSeconds, slackChannel, schedule, allowBreakGlass } = p;
-  const { acknowledgements, maxGrantDurationSeconds, approverEditable, parametersSchema, rerequestCooldownSeconds, maxRequestsPerDay } = p;
+  const { acknowledgements, maxGrantDurationSeconds, approverEditable, parametersSchema, rerequestCooldownSeconds, maxRequestsPerDay, extensionRequiresApproval } = p;
   // Fields added later enter the document only when set, so an existing policy keeps its hash.
   const later = {
     ...(allowBreakGlass ? { allowBreakGlass } : {}),
@@ -136,6 +136,7 @@ export function policyHash(p: PolicyInput): string {
     ...(parametersSchema ? { parametersSchema } : {}),
     ...(rerequestCooldownSeconds ? { rerequestCooldownSeconds } : {}),
     ...(maxRequestsPerDay ? { maxRequestsPerDay } : {}),
+    ...(extensionRequiresApproval ? { extensionRequiresApproval } : {}),
   };
   return createHash('sha256')
     .update(canonicalJson({ id, action, requirements, allowSelfApproval, requireJustification, grantDurationSeconds, slackChannel, schedule, ...later }))

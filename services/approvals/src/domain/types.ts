@@ -66,6 +66,8 @@ export interface Policy {
   rerequestCooldownSeconds: number;
   /** Requests per requester, action and resource in 24 hours; 0 = unlimited. */
   maxRequestsPerDay: number;
+  /** Extending an approved grant needs an approved extension request (else the requester extends it, up to the cap). */
+  extensionRequiresApproval: boolean;
   /** sha256 of the canonical policy document (everything above). */
   hash: string;
 }
@@ -105,6 +107,16 @@ export interface Delegation {
   createdBy: string;
   createdAt: Date;
   ended: { at: Date; by: string } | undefined;
+}
+
+/** One lengthening of a grant: directly by the requester, or by an approved extension request. */
+export interface GrantExtension {
+  at: Date;
+  seconds: number;
+  reason: string;
+  /** The extension request ('' when direct). */
+  requestId: string;
+  expiresAt: Date;
 }
 
 /** Per requester, action and resource: the latest request and when recent ones were opened. */
@@ -227,6 +239,11 @@ export interface ApprovalRequest {
   previousRequestId: string;
   /** 1 for the first request of its lineage, +1 per re-request. */
   attempt: number;
+  /** An extension request: the approved request whose grant it extends ('' otherwise). */
+  extendsRequestId: string;
+  grantExtensions: GrantExtension[];
+  /** Pinned from the policy. */
+  extensionRequiresApproval: boolean;
   timers: TimerState;
   /** Earliest pending timer; the scheduler wakes the request then. */
   wakeAt: Date | undefined;

@@ -13,7 +13,7 @@ export async function openPolicyBucket(nc: NatsConnection, root: string): Promis
 export type PolicyRecordJson = Omit<PolicyRecord, 'appliedAt'> & { appliedAt: string };
 
 /** Fields a policy stored before they existed lacks. */
-type Later = 'requirements' | 'schedule' | 'allowBreakGlass' | 'acknowledgements' | 'maxGrantDurationSeconds' | 'approverEditable' | 'parametersSchema' | 'rerequestCooldownSeconds' | 'maxRequestsPerDay';
+type Later = 'requirements' | 'schedule' | 'allowBreakGlass' | 'acknowledgements' | 'maxGrantDurationSeconds' | 'approverEditable' | 'parametersSchema' | 'rerequestCooldownSeconds' | 'maxRequestsPerDay' | 'extensionRequiresApproval';
 /** Policies stored before requirements and schedules existed had one approver set. */
 type LegacyPolicy = Omit<Policy, Later> & Partial<Pick<Policy, Later>> & { approvers?: string[]; quorum?: number };
 
@@ -30,6 +30,7 @@ function upgrade(p: LegacyPolicy): Policy {
     parametersSchema: p.parametersSchema,
     rerequestCooldownSeconds: p.rerequestCooldownSeconds ?? 0,
     maxRequestsPerDay: p.maxRequestsPerDay ?? 0,
+    extensionRequiresApproval: p.extensionRequiresApproval ?? false,
   };
 }
 

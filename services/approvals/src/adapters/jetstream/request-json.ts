@@ -1,16 +1,17 @@
 import { emptySchedule } from '../../domain/policy-rules.js';
-import type { ApprovalRequest, BreakGlassVerdict, Handoff, RequestEdit, Requirement, Snooze, Submission, TimerState, Vote } from '../../domain/types.js';
+import type { ApprovalRequest, BreakGlassVerdict, GrantExtension, Handoff, RequestEdit, Requirement, Snooze, Submission, TimerState, Vote } from '../../domain/types.js';
 
 type Dated<T, K extends keyof T> = Omit<T, K> & { [P in K]: undefined extends T[P] ? string | undefined : string };
 
 /** JSON form stored on the request's state subject (dates as ISO strings). */
 /** Request fields added later: absent from requests stored before them. */
-type Later = 'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters' | 'effectiveAt' | 'grantStartsAt' | 'edits' | 'previousRequestId' | 'attempt';
+type Later = 'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters' | 'effectiveAt' | 'grantStartsAt' | 'edits' | 'previousRequestId' | 'attempt' | 'extendsRequestId' | 'grantExtensions' | 'extensionRequiresApproval';
 export type RequestJson = Omit<
   Dated<ApprovalRequest, 'createdAt' | 'updatedAt' | 'decidedAt' | 'grantExpiresAt' | 'wakeAt'>,
   'votes' | 'timers' | 'submissions' | 'snoozes' | 'handoffs' | 'breakGlass' | 'allowBreakGlass' | 'grantClosed' | Later
 > &
-  Partial<Pick<ApprovalRequest, 'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters' | 'previousRequestId' | 'attempt'>> & {
+  Partial<Pick<ApprovalRequest, 'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters' | 'previousRequestId' | 'attempt' | 'extendsRequestId' | 'extensionRequiresApproval'>> & {
+  grantExtensions?: Dated<GrantExtension, 'at' | 'expiresAt'>[];
   effectiveAt?: string;
   grantStartsAt?: string;
   edits?: Dated<RequestEdit, 'at'>[];
@@ -40,6 +41,7 @@ export const toJson = (r: ApprovalRequest): RequestJson => ({
   effectiveAt: iso(r.effectiveAt),
   grantStartsAt: iso(r.grantStartsAt),
   edits: r.edits.map((e) => ({ ...e, at: e.at.toISOString() })),
+  grantExtensions: r.grantExtensions.map((x) => ({ ...x, at: x.at.toISOString(), expiresAt: x.expiresAt.toISOString() })),
   votes: r.votes.map((v) => ({ ...v, at: v.at.toISOString() })),
   snoozes: r.snoozes.map((s) => ({ ...s, until: s.until.toISOString() })),
   handoffs: r.handoffs.map((h) => ({ ...h, at: h.at.toISOString() })),
@@ -91,6 +93,9 @@ export function fromJson(stored: LegacyJson): ApprovalRequest {
     edits: (j.edits ?? []).map((e) => ({ ...e, at: new Date(e.at) })),
     previousRequestId: j.previousRequestId ?? '',
     attempt: j.attempt ?? 1,
+    extendsRequestId: j.extendsRequestId ?? '',
+    grantExtensions: (j.grantExtensions ?? []).map((x) => ({ ...x, at: new Date(x.at), expiresAt: new Date(x.expiresAt) })),
+    extensionRequiresApproval: j.extensionRequiresApproval ?? false,
     snoozes: (j.snoozes ?? []).map((s) => ({ ...s, until: new Date(s.until) })),
     handoffs: (j.handoffs ?? []).map((h) => ({ ...h, at: new Date(h.at) })),
     allowBreakGlass: j.allowBreakGlass ?? false,

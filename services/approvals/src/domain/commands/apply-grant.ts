@@ -1,6 +1,7 @@
 import { ConflictError } from '@assent/platform/domain';
 import type { ApprovalsDeps } from '../ports.js';
 import { grantStart } from '../approval-effect.js';
+import { applyExtension } from './extend-grant.js';
 import { wakeAt } from '../schedule.js';
 import { isApproved } from '../types.js';
 
@@ -16,6 +17,8 @@ export async function applyGrant(deps: ApprovalsDeps, tenant: string, requestId:
     if (!stored) throw new Error(`request ${requestId} not found in tenant ${tenant}`);
     const r = stored.request;
     if (!isApproved(r.state) || r.grantExpiresAt || r.grantClosed) return;
+    // An extension request lengthens the grant it names instead of writing its own.
+    if (r.extendsRequestId) return applyExtension(deps, r);
     const { expiresAt } = await deps.authz.writeGrant({
       tenant,
       principal: r.requester,

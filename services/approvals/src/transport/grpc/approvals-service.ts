@@ -18,6 +18,7 @@ import { listRequests } from '../../domain/commands/list-requests.js';
 import { putPolicy } from '../../domain/commands/put-policy.js';
 import { reassignRequest } from '../../domain/commands/reassign-request.js';
 import { revokeGrant } from '../../domain/commands/revoke-grant.js';
+import { extendGrant } from '../../domain/commands/extend-grant.js';
 import { resubmitRequest } from '../../domain/commands/resubmit-request.js';
 import { simulateRequest } from '../../domain/commands/simulate-request.js';
 import { watchRequest } from '../../domain/commands/watch-request.js';
@@ -107,6 +108,10 @@ export function approvalsService(deps: ApprovalsDeps, stopping: AbortSignal = ne
     },
     async revokeGrant(req, ctx: Ctx) {
       return { request: toProtoRequest(await revokeGrant(deps, ctx.principal, req)) };
+    },
+    async extendGrant(req, ctx: Ctx) {
+      const r = await extendGrant(deps, ctx.principal, { ...req, extendBySeconds: seconds('extend_by_seconds', req.extendBySeconds) });
+      return { request: toProtoRequest(r.request), extensionRequest: r.extensionRequest && toProtoRequest(r.extensionRequest) };
     },
     async reassign(req, ctx: Ctx) {
       return { request: toProtoRequest(await reassignRequest(deps, ctx.principal, req)) };

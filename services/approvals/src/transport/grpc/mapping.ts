@@ -83,6 +83,7 @@ export function fromProtoPolicy(p: approvalsv1.Policy | undefined): PolicyInput 
     parametersSchema: p.parametersSchema,
     rerequestCooldownSeconds: seconds('policy.rerequest_cooldown_seconds', p.rerequestCooldownSeconds),
     maxRequestsPerDay: p.maxRequestsPerDay,
+    extensionRequiresApproval: p.extensionRequiresApproval,
   };
 }
 

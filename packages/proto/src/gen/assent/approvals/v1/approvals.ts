@@ -479,6 +479,11 @@ export interface Policy {
    * 0 = no limit.
    */
   maxRequestsPerDay: number;
+  /**
+   * Extending an approved grant opens an extension request that approvers decide
+   * like any request; false: the requester extends it directly, up to the cap.
+   */
+  extensionRequiresApproval: boolean;
 }
 
 export interface Acknowledgement {
@@ -641,6 +646,22 @@ export interface ApprovalRequest {
    */
   previousRequestId: string;
   attempt: number;
+  /** An extension request: the approved request whose grant it extends. */
+  extendsRequestId: string;
+  /** Extensions of this request's grant, oldest first. */
+  grantExtensions: GrantExtension[];
+  /** Pinned from the policy. */
+  extensionRequiresApproval: boolean;
+}
+
+export interface GrantExtension {
+  at: Date | undefined;
+  seconds: string;
+  reason: string;
+  /** The approved extension request; empty when the requester extended it directly. */
+  requestId: string;
+  /** The grant's end after it. */
+  expiresAt: Date | undefined;
 }
 
 export interface GrantClosure {
@@ -1060,6 +1081,24 @@ export interface ListDelegationsResponse {
   given: Delegation[];
   /** Received by the user (they act for someone). */
   received: Delegation[];
+}
+
+export interface ExtendGrantRequest {
+  tenant: string;
+  /** The approved request whose grant to extend. */
+  id: string;
+  extendBySeconds: string;
+  /** Why (required). */
+  reason: string;
+}
+
+export interface ExtendGrantResponse {
+  /** The request whose grant was extended (at once), or as it is (approval needed). */
+  request:
+    | ApprovalRequest
+    | undefined;
+  /** Set when the policy needs the extension approved: the extension request. */
+  extensionRequest: ApprovalRequest | undefined;
 }
 
 function createBaseApproverRequirement(): ApproverRequirement {
@@ -1484,6 +1523,7 @@ function createBasePolicy(): Policy {
     parametersSchema: undefined,
     rerequestCooldownSeconds: "0",
     maxRequestsPerDay: 0,
+    extensionRequiresApproval: false,
   };
 }
 
@@ -1542,6 +1582,9 @@ export const Policy: MessageFns<Policy> = {
     }
     if (message.maxRequestsPerDay !== 0) {
       writer.uint32(144).uint32(message.maxRequestsPerDay);
+    }
+    if (message.extensionRequiresApproval !== false) {
+      writer.uint32(152).bool(message.extensionRequiresApproval);
     }
     return writer;
   },
@@ -1703,6 +1746,14 @@ export const Policy: MessageFns<Policy> = {
             message.maxRequestsPerDay = reader.uint32();
             continue;
           }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.extensionRequiresApproval = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1781,6 +1832,11 @@ export const Policy: MessageFns<Policy> = {
         : isSet(object.max_requests_per_day)
         ? globalThis.Number(object.max_requests_per_day)
         : 0,
+      extensionRequiresApproval: isSet(object.extensionRequiresApproval)
+        ? globalThis.Boolean(object.extensionRequiresApproval)
+        : isSet(object.extension_requires_approval)
+        ? globalThis.Boolean(object.extension_requires_approval)
+        : false,
     };
   },
 
@@ -1840,6 +1896,9 @@ export const Policy: MessageFns<Policy> = {
     if (message.maxRequestsPerDay !== 0) {
       obj.maxRequestsPerDay = Math.round(message.maxRequestsPerDay);
     }
+    if (message.extensionRequiresApproval !== false) {
+      obj.extensionRequiresApproval = message.extensionRequiresApproval;
+    }
     return obj;
   },
 
@@ -1868,6 +1927,7 @@ export const Policy: MessageFns<Policy> = {
     message.parametersSchema = object.parametersSchema ?? undefined;
     message.rerequestCooldownSeconds = object.rerequestCooldownSeconds ?? "0";
     message.maxRequestsPerDay = object.maxRequestsPerDay ?? 0;
+    message.extensionRequiresApproval = object.extensionRequiresApproval ?? false;
     return message;
   },
 };
@@ -2769,6 +2829,9 @@ function createBaseApprovalRequest(): ApprovalRequest {
     maxGrantDurationSeconds: "0",
     previousRequestId: "",
     attempt: 0,
+    extendsRequestId: "",
+    grantExtensions: [],
+    extensionRequiresApproval: false,
   };
 }
 
@@ -2890,6 +2953,15 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     }
     if (message.attempt !== 0) {
       writer.uint32(312).uint32(message.attempt);
+    }
+    if (message.extendsRequestId !== "") {
+      writer.uint32(322).string(message.extendsRequestId);
+    }
+    for (const v of message.grantExtensions) {
+      GrantExtension.encode(v!, writer.uint32(330).fork()).join();
+    }
+    if (message.extensionRequiresApproval !== false) {
+      writer.uint32(336).bool(message.extensionRequiresApproval);
     }
     return writer;
   },
@@ -3219,6 +3291,30 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
             message.attempt = reader.uint32();
             continue;
           }
+          case 40: {
+            if (tag !== 322) {
+              break;
+            }
+
+            message.extendsRequestId = reader.string();
+            continue;
+          }
+          case 41: {
+            if (tag !== 330) {
+              break;
+            }
+
+            message.grantExtensions.push(GrantExtension.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 42: {
+            if (tag !== 336) {
+              break;
+            }
+
+            message.extensionRequiresApproval = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3354,6 +3450,21 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
         ? globalThis.String(object.previous_request_id)
         : "",
       attempt: isSet(object.attempt) ? globalThis.Number(object.attempt) : 0,
+      extendsRequestId: isSet(object.extendsRequestId)
+        ? globalThis.String(object.extendsRequestId)
+        : isSet(object.extends_request_id)
+        ? globalThis.String(object.extends_request_id)
+        : "",
+      grantExtensions: globalThis.Array.isArray(object?.grantExtensions)
+        ? object.grantExtensions.map((e: any) => GrantExtension.fromJSON(e))
+        : globalThis.Array.isArray(object?.grant_extensions)
+        ? object.grant_extensions.map((e: any) => GrantExtension.fromJSON(e))
+        : [],
+      extensionRequiresApproval: isSet(object.extensionRequiresApproval)
+        ? globalThis.Boolean(object.extensionRequiresApproval)
+        : isSet(object.extension_requires_approval)
+        ? globalThis.Boolean(object.extension_requires_approval)
+        : false,
     };
   },
 
@@ -3476,6 +3587,15 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     if (message.attempt !== 0) {
       obj.attempt = Math.round(message.attempt);
     }
+    if (message.extendsRequestId !== "") {
+      obj.extendsRequestId = message.extendsRequestId;
+    }
+    if (message.grantExtensions?.length) {
+      obj.grantExtensions = message.grantExtensions.map((e) => GrantExtension.toJSON(e));
+    }
+    if (message.extensionRequiresApproval !== false) {
+      obj.extensionRequiresApproval = message.extensionRequiresApproval;
+    }
     return obj;
   },
 
@@ -3531,6 +3651,150 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     message.maxGrantDurationSeconds = object.maxGrantDurationSeconds ?? "0";
     message.previousRequestId = object.previousRequestId ?? "";
     message.attempt = object.attempt ?? 0;
+    message.extendsRequestId = object.extendsRequestId ?? "";
+    message.grantExtensions = object.grantExtensions?.map((e) => GrantExtension.fromPartial(e)) || [];
+    message.extensionRequiresApproval = object.extensionRequiresApproval ?? false;
+    return message;
+  },
+};
+
+function createBaseGrantExtension(): GrantExtension {
+  return { at: undefined, seconds: "0", reason: "", requestId: "", expiresAt: undefined };
+}
+
+export const GrantExtension: MessageFns<GrantExtension> = {
+  encode(message: GrantExtension, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(10).fork()).join();
+    }
+    if (message.seconds !== "0") {
+      writer.uint32(16).int64(message.seconds);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(34).string(message.requestId);
+    }
+    if (message.expiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.expiresAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GrantExtension {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGrantExtension();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.seconds = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.expiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GrantExtension {
+    return {
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      seconds: isSet(object.seconds) ? globalThis.String(object.seconds) : "0",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      expiresAt: isSet(object.expiresAt)
+        ? fromJsonTimestamp(object.expiresAt)
+        : isSet(object.expires_at)
+        ? fromJsonTimestamp(object.expires_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: GrantExtension): unknown {
+    const obj: any = {};
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    if (message.seconds !== "0") {
+      obj.seconds = message.seconds;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.expiresAt !== undefined) {
+      obj.expiresAt = message.expiresAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GrantExtension>): GrantExtension {
+    return GrantExtension.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GrantExtension>): GrantExtension {
+    const message = createBaseGrantExtension();
+    message.at = object.at ?? undefined;
+    message.seconds = object.seconds ?? "0";
+    message.reason = object.reason ?? "";
+    message.requestId = object.requestId ?? "";
+    message.expiresAt = object.expiresAt ?? undefined;
     return message;
   },
 };
@@ -9233,6 +9497,220 @@ export const ListDelegationsResponse: MessageFns<ListDelegationsResponse> = {
   },
 };
 
+function createBaseExtendGrantRequest(): ExtendGrantRequest {
+  return { tenant: "", id: "", extendBySeconds: "0", reason: "" };
+}
+
+export const ExtendGrantRequest: MessageFns<ExtendGrantRequest> = {
+  encode(message: ExtendGrantRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.extendBySeconds !== "0") {
+      writer.uint32(24).int64(message.extendBySeconds);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExtendGrantRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExtendGrantRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.extendBySeconds = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExtendGrantRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      extendBySeconds: isSet(object.extendBySeconds)
+        ? globalThis.String(object.extendBySeconds)
+        : isSet(object.extend_by_seconds)
+        ? globalThis.String(object.extend_by_seconds)
+        : "0",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: ExtendGrantRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.extendBySeconds !== "0") {
+      obj.extendBySeconds = message.extendBySeconds;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ExtendGrantRequest>): ExtendGrantRequest {
+    return ExtendGrantRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ExtendGrantRequest>): ExtendGrantRequest {
+    const message = createBaseExtendGrantRequest();
+    message.tenant = object.tenant ?? "";
+    message.id = object.id ?? "";
+    message.extendBySeconds = object.extendBySeconds ?? "0";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseExtendGrantResponse(): ExtendGrantResponse {
+  return { request: undefined, extensionRequest: undefined };
+}
+
+export const ExtendGrantResponse: MessageFns<ExtendGrantResponse> = {
+  encode(message: ExtendGrantResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      ApprovalRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    if (message.extensionRequest !== undefined) {
+      ApprovalRequest.encode(message.extensionRequest, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExtendGrantResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExtendGrantResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.extensionRequest = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExtendGrantResponse {
+    return {
+      request: isSet(object.request) ? ApprovalRequest.fromJSON(object.request) : undefined,
+      extensionRequest: isSet(object.extensionRequest)
+        ? ApprovalRequest.fromJSON(object.extensionRequest)
+        : isSet(object.extension_request)
+        ? ApprovalRequest.fromJSON(object.extension_request)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ExtendGrantResponse): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = ApprovalRequest.toJSON(message.request);
+    }
+    if (message.extensionRequest !== undefined) {
+      obj.extensionRequest = ApprovalRequest.toJSON(message.extensionRequest);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ExtendGrantResponse>): ExtendGrantResponse {
+    return ExtendGrantResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ExtendGrantResponse>): ExtendGrantResponse {
+    const message = createBaseExtendGrantResponse();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? ApprovalRequest.fromPartial(object.request)
+      : undefined;
+    message.extensionRequest = (object.extensionRequest !== undefined && object.extensionRequest !== null)
+      ? ApprovalRequest.fromPartial(object.extensionRequest)
+      : undefined;
+    return message;
+  },
+};
+
 /** ApprovalsService owns approval requests and the policies that govern them. */
 export type ApprovalsServiceDefinition = typeof ApprovalsServiceDefinition;
 export const ApprovalsServiceDefinition = {
@@ -9410,6 +9888,18 @@ export const ApprovalsServiceDefinition = {
       options: {},
     },
     /**
+     * ExtendGrant lengthens an active grant (requester): at once up to the policy's
+     * cap, or, where the policy says so, through an extension request approvers decide.
+     */
+    extendGrant: {
+      name: "ExtendGrant",
+      requestType: ExtendGrantRequest as typeof ExtendGrantRequest,
+      requestStream: false,
+      responseType: ExtendGrantResponse as typeof ExtendGrantResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
      * Snooze sets a pending request aside for the calling approver until a time (or a
      * preset); it returns to their pending inbox by itself then.
      */
@@ -9575,6 +10065,14 @@ export interface ApprovalsServiceImplementation<CallContextExt = {}> {
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<RevokeGrantResponse>>;
   /**
+   * ExtendGrant lengthens an active grant (requester): at once up to the policy's
+   * cap, or, where the policy says so, through an extension request approvers decide.
+   */
+  extendGrant(
+    request: ExtendGrantRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ExtendGrantResponse>>;
+  /**
    * Snooze sets a pending request aside for the calling approver until a time (or a
    * preset); it returns to their pending inbox by itself then.
    */
@@ -9701,6 +10199,14 @@ export interface ApprovalsServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<RevokeGrantRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<RevokeGrantResponse>;
+  /**
+   * ExtendGrant lengthens an active grant (requester): at once up to the policy's
+   * cap, or, where the policy says so, through an extension request approvers decide.
+   */
+  extendGrant(
+    request: DeepPartial<ExtendGrantRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ExtendGrantResponse>;
   /**
    * Snooze sets a pending request aside for the calling approver until a time (or a
    * preset); it returns to their pending inbox by itself then.
