@@ -230,4 +230,71 @@ describe('approvals with real authz, OpenFGA, NATS and Redis', () => {
     const list = await alice.listRequests({ tenant: 'acme', state: approvalsv1.RequestState.REQUEST_STATE_UNSPECIFIED, pageSize: 10, pageToken: '' });
     expect(list.requests).toHaveLength(6);
   });
+
+  it('ticks the checklist, edits a schema-checked parameter and defers the start: OpenFGA keeps the grant inert until then', async () => {
+    const admin = await as('root', ['admin']);
+    await admin.putPolicy({
+      tenant: 'acme',
+      policy: {
+        id: 'refunds',
+        action: 'refunds.issue',
+        approvers: ['user:bob', 'user:carol'],
+        quorum: 1,
+        grantDurationSeconds: '600',
+        acknowledgements: [{ id: 'checked-order', text: 'I checked the order' }],
+        approverEditable: ['parameters.amount'],
+        parametersSchema: { type: 'object', properties: { amount: { type: 'number', maximum: 500 } }, required: ['amount'], additionalProperties: false },
+      },
+    });
+    const alice = await as('alice');
+    await expect(alice.createRequest({ tenant: 'acme', action: 'refunds.issue', resource: 'order/9', parameters: { amount: 900 } })).rejects.toMatchObject({
+      code: Status.INVALID_ARGUMENT,
+      details: expect.stringContaining('parameters.amount'),
+    });
+    const start = new Date(Date.now() + 4_000);
+    const created = await alice.createRequest({ tenant: 'acme', action: 'refunds.issue', resource: 'order/9', parameters: { amount: 300 }, effectiveAt: start });
+    const id = created.request?.id as string;
+    const bob = await as('bob');
+    await expect(bob.approve({ tenant: 'acme', id, comment: 'ok' })).rejects.toMatchObject({ code: Status.INVALID_ARGUMENT, details: expect.stringContaining('checked-order') });
+    const approved = await bob.approve({ tenant: 'acme', id, comment: 'partial refund', acknowledged: ['checked-order'], edits: { parameters: { amount: 150 } } });
+    // The edit changed what is asked, so it opened submission 2; bob's approval on it decides.
+    expect(approved.request).toMatchObject({ state: approvalsv1.RequestState.REQUEST_STATE_DEFERRED, parameters: { amount: 150 }, submission: 2 });
+    expect(approved.request?.edits[0]?.changes).toEqual([{ field: 'parameters.amount', from: 300, to: 150 }]);
+    expect(approved.request?.votes[0]?.acknowledged).toEqual(['checked-order']);
+    await expect.poll(async () => (await alice.getRequest({ tenant: 'acme', id })).request?.grantExpiresAt, { timeout: 10_000 }).toEqual(new Date(start.getTime() + 600_000));
+    const check = createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, staticToken(await issuer.token({ subject: 'alice', tenant: 'acme' })));
+    const asked = () => check.check({ tenant: 'acme', principal: '', action: 'refunds.issue', resource: 'order/9' });
+    if (Date.now() < start.getTime() - 500) expect((await asked()).decision).toBe(authzv1.Decision.DECISION_NEEDS_APPROVAL);
+    await expect.poll(async () => (await alice.getRequest({ tenant: 'acme', id })).request?.state, { timeout: 15_000 }).toBe(approvalsv1.RequestState.REQUEST_STATE_APPROVED);
+    await expect.poll(async () => (await asked()).decision, { timeout: 5_000 }).toBe(authzv1.Decision.DECISION_ALLOW);
+    expect(seen.filter((e) => e.subject === `request/${id}`).map((e) => e.type)).toEqual(expect.arrayContaining(['assent.approval.edited.v1', 'assent.approval.effective.v1']));
+  });
+
+  it('lets a delegate act for an away approver through the RPCs, and extends the grant in OpenFGA with the same start', async () => {
+    const admin = await as('root', ['admin']);
+    await admin.putPolicy({
+      tenant: 'acme',
+      policy: { id: 'db-access', action: 'db.prod_read', approvers: ['user:carol'], quorum: 1, grantDurationSeconds: '600', maxGrantDurationSeconds: '1800' },
+    });
+    const carol = await as('carol');
+    const erin = await as('erin');
+    const { delegation } = await carol.setDelegation({ tenant: 'acme', to: 'erin', endsAt: new Date(Date.now() + 86_400_000), reason: 'conference' });
+    expect((await erin.listDelegations({ tenant: 'acme' })).received.map((d) => d.id)).toEqual([delegation?.id]);
+    const alice = await as('alice');
+    const id = (await alice.createRequest({ tenant: 'acme', action: 'db.prod_read', resource: 'db/orders', justification: 'incident 42' })).request?.id as string;
+    const approved = await erin.approve({ tenant: 'acme', id, comment: 'for carol: incident is real' });
+    expect(approved.request?.votes[0]).toMatchObject({ approver: 'erin', onBehalfOf: 'carol' });
+    await carol.endDelegation({ tenant: 'acme', id: delegation?.id ?? '' });
+
+    await expect.poll(async () => (await alice.getRequest({ tenant: 'acme', id })).request?.grantExpiresAt, { timeout: 10_000 }).toBeInstanceOf(Date);
+    const first = (await alice.getRequest({ tenant: 'acme', id })).request;
+    const extended = await alice.extendGrant({ tenant: 'acme', id, extendBySeconds: '900', reason: 'incident runs long' });
+    expect(extended.request?.grantExpiresAt).toEqual(new Date((first?.grantExpiresAt?.getTime() ?? 0) + 900_000));
+    const check = createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, staticToken(await issuer.token({ subject: 'alice', tenant: 'acme' })));
+    await expect.poll(async () => (await check.check({ tenant: 'acme', principal: '', action: 'db.prod_read', resource: 'db/orders' })).grantExpiresAt, { timeout: 5_000 }).toEqual(
+      extended.request?.grantExpiresAt,
+    );
+    await expect(alice.extendGrant({ tenant: 'acme', id, extendBySeconds: '600', reason: 'more' })).rejects.toMatchObject({ code: Status.INVALID_ARGUMENT });
+    expect(seen.filter((e) => e.type.startsWith('assent.approval.delegation_')).map((e) => e.type)).toEqual(['assent.approval.delegation_set.v1', 'assent.approval.delegation_ended.v1']);
+  });
 });
