@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FailedPreconditionError, InvalidArgumentError } from '@assent/platform';
 import { applyGrant } from '../src/domain/commands/apply-grant.js';
+import { bulkAct } from '../src/domain/commands/bulk-act.js';
 import { cancelRequest } from '../src/domain/commands/cancel-request.js';
 import { createRequest, type CreateRequestInput } from '../src/domain/commands/create-request.js';
 import { decideRequest } from '../src/domain/commands/decide-request.js';
@@ -207,5 +208,23 @@ describe('policy validation of the new fields', () => {
         'policy.parameters_schema',
       ]),
     );
+  });
+});
+
+describe('bulk approval with a checklist', () => {
+  it('ticks the given acknowledgements on every item; an item that needs more fails alone', async () => {
+    const m = await open();
+    const other = await createRequest(m.deps, user('alice'), { ...base, resource: 'order/2', parameters: { amount: 20, currency: 'EUR' } });
+    if (other.alreadyAllowed) throw new Error('unexpected');
+    const results = await bulkAct(m.deps, user('bob'), {
+      tenant: 'acme',
+      ids: [m.id, other.request.id],
+      action: { kind: 'APPROVE', reason: 'batch', acknowledged: ['checked-order', 'no-chargeback', 'another-policys-item'] },
+    });
+    expect(results.map((r) => r.error)).toEqual([undefined, undefined]);
+    expect(results[0]?.request?.votes[0]?.acknowledged).toEqual(['checked-order', 'no-chargeback']);
+    const partial = await bulkAct(m.deps, user('carol'), { tenant: 'acme', ids: [m.id], action: { kind: 'APPROVE', reason: 'batch', acknowledged: ['checked-order'] } });
+    expect(partial[0]?.error).toMatchObject({ kind: 'invalid_argument', message: expect.stringContaining('no-chargeback') });
+    expect((await m.state()).votes).toHaveLength(1);
   });
 });

@@ -7,7 +7,7 @@ import { snoozeRequest, type SnoozePreset } from './snooze-request.js';
 export const MAX_BULK = 100;
 const BULK_CONCURRENCY = 8;
 
-export type BulkAction = { kind: 'APPROVE' | 'DECLINE'; reason: string } | { kind: 'SNOOZE'; preset: SnoozePreset | undefined; until: Date | undefined };
+export type BulkAction = { kind: 'APPROVE' | 'DECLINE'; reason: string; acknowledged?: string[] } | { kind: 'SNOOZE'; preset: SnoozePreset | undefined; until: Date | undefined };
 
 export interface BulkItemResult {
   id: string;
@@ -42,7 +42,7 @@ export async function bulkAct(deps: ApprovalsDeps, caller: Principal, input: { t
         const request =
           a.kind === 'SNOOZE'
             ? await snoozeRequest(deps, caller, { tenant: input.tenant, id, preset: a.preset, until: a.until })
-            : await decideRequest(deps, caller, { tenant: input.tenant, id, comment: a.reason }, a.kind);
+            : await decideRequest(deps, caller, { tenant: input.tenant, id, comment: a.reason, acknowledged: a.acknowledged, lenientAcknowledged: true }, a.kind);
         results[i] = { id, request, error: undefined };
       } catch (err) {
         // Only refusals are per item; an outage (or a bug) fails the call, and a retry is safe.

@@ -53,7 +53,15 @@ function actedOn(r: ApprovalRequest): Set<string> {
 export async function decideRequest(
   deps: ApprovalsDeps,
   caller: Principal,
-  input: { tenant: string; id: string; comment: string; acknowledged?: string[]; edits?: RequestEdits | undefined },
+  input: {
+    tenant: string;
+    id: string;
+    comment: string;
+    acknowledged?: string[];
+    /** Bulk: acknowledgement ids the request does not list are ignored, not refused. */
+    lenientAcknowledged?: boolean;
+    edits?: RequestEdits | undefined;
+  },
   outcome: Decision,
 ): Promise<ApprovalRequest> {
   const v = new Violations().check('tenant', input.tenant, 'tenant').check('id', input.id, 'id');
@@ -98,7 +106,7 @@ export async function decideRequest(
     if (eligible?.of !== of) eligible = { ...(await eligibility(deps, current, approver, now)), of };
     if (eligible.eligibleFor.length === 0) throw await refuse('NOT_ELIGIBLE', eligible.reason);
 
-    if (outcome === 'APPROVE') checkAcknowledged(current, acknowledged);
+    if (outcome === 'APPROVE') checkAcknowledged(current, input.lenientAcknowledged ? acknowledged.filter((a) => current.acknowledgements.some((x) => x.id === a)) : acknowledged);
     const edited = outcome === 'APPROVE' ? edit(current, input.edits, approver, reason, now) : { request: current, edit: undefined };
     const base = edited.request;
     const vote: Vote = {
@@ -108,7 +116,7 @@ export async function decideRequest(
       at: now,
       submission: base.submission,
       eligibleFor: eligible.eligibleFor,
-      acknowledged: outcome === 'APPROVE' ? acknowledged : [],
+      acknowledged: outcome === 'APPROVE' ? acknowledged.filter((a) => current.acknowledgements.some((x) => x.id === a)) : [],
       ...(eligible.onBehalfOf ? { onBehalfOf: eligible.onBehalfOf } : {}),
     };
     const votes = [...base.votes, vote];

@@ -145,7 +145,7 @@ export function approvalsService(deps: ApprovalsDeps, stopping: AbortSignal = ne
     async bulkAct(req, ctx: Ctx) {
       const kind = bulkKinds[req.action];
       if (!kind) throw InvalidArgumentError.field('action', 'must be APPROVE, DECLINE or SNOOZE');
-      const action: BulkAction = kind === 'SNOOZE' ? { kind, preset: fromProtoPreset(req.preset), until: req.until } : { kind, reason: req.reason };
+      const action: BulkAction = kind === 'SNOOZE' ? { kind, preset: fromProtoPreset(req.preset), until: req.until } : { kind, reason: req.reason, acknowledged: req.acknowledged };
       const results = await bulkAct(deps, ctx.principal, { tenant: req.tenant, ids: req.ids, action });
       return {
         results: results.map((r) => ({

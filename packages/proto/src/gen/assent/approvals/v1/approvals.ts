@@ -992,7 +992,14 @@ export interface BulkActRequest {
   reason: string;
   /** Snooze: a preset or until. */
   preset: SnoozePreset;
-  until: Date | undefined;
+  until:
+    | Date
+    | undefined;
+  /**
+   * Approve: acknowledgement ids ticked for every item (an item's request needs
+   * all of its own; ids it does not list are ignored for it).
+   */
+  acknowledged: string[];
 }
 
 export interface BulkItemResult {
@@ -8153,7 +8160,7 @@ export const ListInboxResponse: MessageFns<ListInboxResponse> = {
 };
 
 function createBaseBulkActRequest(): BulkActRequest {
-  return { tenant: "", ids: [], action: 0, reason: "", preset: 0, until: undefined };
+  return { tenant: "", ids: [], action: 0, reason: "", preset: 0, until: undefined, acknowledged: [] };
 }
 
 export const BulkActRequest: MessageFns<BulkActRequest> = {
@@ -8175,6 +8182,9 @@ export const BulkActRequest: MessageFns<BulkActRequest> = {
     }
     if (message.until !== undefined) {
       Timestamp.encode(toTimestamp(message.until), writer.uint32(50).fork()).join();
+    }
+    for (const v of message.acknowledged) {
+      writer.uint32(58).string(v!);
     }
     return writer;
   },
@@ -8240,6 +8250,14 @@ export const BulkActRequest: MessageFns<BulkActRequest> = {
             message.until = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.acknowledged.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8260,6 +8278,9 @@ export const BulkActRequest: MessageFns<BulkActRequest> = {
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
       preset: isSet(object.preset) ? snoozePresetFromJSON(object.preset) : 0,
       until: isSet(object.until) ? fromJsonTimestamp(object.until) : undefined,
+      acknowledged: globalThis.Array.isArray(object?.acknowledged)
+        ? object.acknowledged.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -8283,6 +8304,9 @@ export const BulkActRequest: MessageFns<BulkActRequest> = {
     if (message.until !== undefined) {
       obj.until = message.until.toISOString();
     }
+    if (message.acknowledged?.length) {
+      obj.acknowledged = message.acknowledged;
+    }
     return obj;
   },
 
@@ -8297,6 +8321,7 @@ export const BulkActRequest: MessageFns<BulkActRequest> = {
     message.reason = object.reason ?? "";
     message.preset = object.preset ?? 0;
     message.until = object.until ?? undefined;
+    message.acknowledged = object.acknowledged?.map((e) => e) || [];
     return message;
   },
 };
