@@ -4,6 +4,7 @@ import type { Session } from './session.js';
 import { addGlobalOptions } from './global-options.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerAuthzCommands } from './commands/authz.js';
+import { registerDelegationCommands } from './commands/delegation.js';
 import { registerEventsCommands } from './commands/events.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerInboxCommands } from './commands/inbox.js';
@@ -41,6 +42,7 @@ Examples:
   assentctl --as admin --roles admin policy apply -f packages/cli/examples/payouts-policy.yaml
   assentctl --as alice request create --action payouts.change_details --resource payout-account/42 --justification "new bank"
   assentctl --as bob request approve <id> --reason "verified by phone"
+  assentctl --as bob delegation set --to erin --for 7d --reason "vacation"
   assentctl events watch --type 'assent.approval.*'`,
     );
   addGlobalOptions(program);
@@ -50,6 +52,7 @@ Examples:
   registerPolicyCommands(program, session);
   registerRequestCommands(program, session);
   registerInboxCommands(program, session);
+  registerDelegationCommands(program, session);
   registerAuthzCommands(program, session);
   registerAuditCommands(program, session);
   registerWebhookCommands(program, session);

@@ -15,6 +15,7 @@ export interface SeenCall {
 export async function startFakeApprovals() {
   const calls: SeenCall[] = [];
   const requests = new Map<string, approvalsv1.ApprovalRequest>();
+  const delegations: approvalsv1.Delegation[] = [];
   const created = new Date('2025-01-02T03:04:05.000Z');
   let next = 1;
   const seen = (method: string, request: unknown, ctx: CallContext) => calls.push({ method, request, authorization: ctx.metadata.get('authorization') });
@@ -54,7 +55,15 @@ export async function startFakeApprovals() {
       seen('simulate', req, ctx);
       const at = req.at ?? created;
       return {
-        policy: approvalsv1.Policy.fromPartial({ id: 'vendor-payout', action: req.action, requirements: [{ name: 'finance', approvers: ['group:finance-leads#member'], quorum: 1 }], grantDurationSeconds: '1800', schedule: { expireAfterSeconds: '180' } }),
+        policy: approvalsv1.Policy.fromPartial({
+          id: 'vendor-payout',
+          action: req.action,
+          requirements: [{ name: 'finance', approvers: ['group:finance-leads#member'], quorum: 1 }],
+          grantDurationSeconds: '1800',
+          schedule: { expireAfterSeconds: '180' },
+          rerequestCooldownSeconds: '86400',
+          maxRequestsPerDay: 3,
+        }),
         groups: [{ subject: 'group:finance-leads#member', users: ['bob', 'erin'], truncated: false }],
         timers: [{ timer: 'expiry', at: new Date(at.getTime() + 180_000), detail: 'the request expires undecided' }],
         timersTruncated: false,
@@ -187,6 +196,40 @@ export async function startFakeApprovals() {
             : { id, ok: false, code: 'NOT_FOUND', message: `request ${id} not found`, request: undefined },
         ),
       };
+    },
+    async setDelegation(req, ctx) {
+      seen('setDelegation', req, ctx);
+      if (!req.endsAt) {
+        throw new RichServerError(Status.INVALID_ARGUMENT, 'invalid request', [BadRequest.fromPartial({ fieldViolations: [{ field: 'ends_at', description: 'is required: a delegation covers a date range' }] })]);
+      }
+      const by = subjectOf(ctx);
+      const d = approvalsv1.Delegation.fromPartial({
+        id: `01JTESTDELEGATION${String(delegations.length + 1).padStart(9, '0')}`,
+        from: req.from || by,
+        to: req.to,
+        startsAt: req.startsAt ?? new Date(),
+        endsAt: req.endsAt,
+        reason: req.reason,
+        createdBy: by,
+        createdAt: created,
+      });
+      delegations.push(d);
+      return { delegation: d };
+    },
+    async endDelegation(req, ctx) {
+      seen('endDelegation', req, ctx);
+      const from = req.from || subjectOf(ctx);
+      const i = delegations.findIndex((d) => d.id === req.id && d.from === from);
+      if (i < 0) throw new ServerError(Status.NOT_FOUND, `${from} has no delegation ${req.id}`);
+      const ended = { ...(delegations[i] as approvalsv1.Delegation), endedAt: new Date(created.getTime() + 120_000), endedBy: subjectOf(ctx) };
+      delegations[i] = ended;
+      return { delegation: ended };
+    },
+    async listDelegations(req, ctx) {
+      seen('listDelegations', req, ctx);
+      const user = req.user || subjectOf(ctx);
+      const keep = (d: approvalsv1.Delegation) => req.includeEnded || !d.endedAt;
+      return { given: delegations.filter((d) => d.from === user && keep(d)), received: delegations.filter((d) => d.to === user && keep(d)) };
     },
     // eslint-disable-next-line require-yield -- the CLI does not watch yet
     async *watchRequest(req, ctx) {

@@ -7,6 +7,7 @@ const tree: Record<string, string[]> = {
   policy: ['validate', 'apply', 'simulate', 'get'],
   request: ['create', 'get', 'list', 'break-glass', 'review', 'revoke', 'reassign', 'snooze', 'approve', 'decline', 'request-changes', 'comment', 'resubmit', 'cancel'],
   inbox: ['list', 'approve', 'decline', 'snooze'],
+  delegation: ['set', 'end', 'list'],
   authz: ['check', 'actions'],
   audit: ['list', 'verify'],
   webhook: ['create', 'list', 'attempts'],
@@ -53,6 +54,13 @@ describe('assentctl --help', () => {
     expect(stdout).toContain('Global Options:');
   });
 
+  it('delegation set --help says what a delegate may do and how the range is given', async () => {
+    const { stdout } = await runCli(['delegation', 'set', '--help']);
+    expect(stdout).toContain('at most 90 days');
+    expect(stdout).toContain('each vote recorded as made for you');
+    for (const flag of ['--to <user>', '--until <time>', '--for <duration>', '--start <time>', '--user <user>', '--reason <text>']) expect(stdout).toContain(flag);
+  });
+
   it('help <group> works like <group> --help', async () => {
     const { code, stdout } = await runCli(['help', 'webhook']);
     expect(code).toBe(0);
@@ -76,6 +84,8 @@ describe('usage errors exit 2', () => {
     [['request', 'list', '--limit', '0'], 'must be a whole number of at least 1'],
     [['request', 'get'], "missing required argument 'id'"],
     [['-o', 'yaml', 'authz', 'actions'], "argument 'yaml' is invalid"],
+    [['delegation', 'set', '--to', 'erin', '--reason', 'vacation'], 'give either --until <time> or --for <duration> (e.g. 7d): when the delegation ends'],
+    [['delegation', 'list', '--all'], "unknown option '--all'"],
   ])('%j', async (argv, message) => {
     const { code, stderr } = await runCli(argv);
     expect(code).toBe(2);

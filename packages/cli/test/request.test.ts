@@ -328,6 +328,8 @@ describe('policy simulate', () => {
     expect(code).toBe(0);
     expect(lastCall()).toMatchObject({ method: 'simulate', request: { tenant: 'acme', action: 'payouts.approve_vendor', at: new Date('2026-12-01T09:00:00Z') } });
     expect(stdout).toMatch(/^requires: +finance: 1 of group:finance-leads#member$/m);
+    expect(stdout).toMatch(/^re-request cooldown: +1d after a decline$/m);
+    expect(stdout).toMatch(/^max requests per day: +3 per requester, action and resource$/m);
     expect(stdout).toMatch(/^group:finance-leads#member +bob, erin$/m);
     expect(stdout).toMatch(/^2026-12-01T09:03:00\.000Z +expiry +the request expires undecided$/m);
     const bad = await runCli(['--as', 'alice', 'policy', 'simulate', 'payouts.approve_vendor', '--at', 'tomorrow'], { env });

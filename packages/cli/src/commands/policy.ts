@@ -156,6 +156,8 @@ function printPolicy(ctx: CliContext, p: approvalsv1.Policy | undefined): void {
     ['acknowledgements', p.acknowledgements.map((a) => a.id).join(', ')],
     ['approvers may edit', p.approverEditable.join(', ')],
     ['parameters', parametersSummary(p.parametersSchema)],
+    ['re-request cooldown', Number(p.rerequestCooldownSeconds) > 0 ? `${dur(p.rerequestCooldownSeconds)} after a decline` : ''],
+    ['max requests per day', p.maxRequestsPerDay > 0 ? `${p.maxRequestsPerDay} per requester, action and resource` : ''],
     ['slack channel', p.slackChannel],
     ['hash', p.hash],
   ]));

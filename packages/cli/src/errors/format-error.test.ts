@@ -38,6 +38,13 @@ describe('formatError', () => {
     });
   });
 
+  it("gives a long wait, such as a policy's daily request cap, as a duration", () => {
+    const err = new RichClientError(path, Status.RESOURCE_EXHAUSTED, '3 requests per day for the same action and resource (policy refund-issue)', [
+      RetryInfo.fromPartial({ retryDelay: { seconds: 9000, nanos: 0 } }),
+    ]);
+    expect(formatError(err).lines).toEqual(['error: RESOURCE_EXHAUSTED: 3 requests per day for the same action and resource (policy refund-issue)', 'hint: rate limited; retry in 2h30m']);
+  });
+
   it('shows the ErrorInfo reason of a failed precondition', () => {
     const err = new RichClientError(path, Status.FAILED_PRECONDITION, 'request is already decided', [ErrorInfo.fromPartial({ reason: 'ALREADY_DECIDED', domain: 'assent' })]);
     expect(formatError(err).lines).toEqual(['error: FAILED_PRECONDITION: request is already decided', '  reason: ALREADY_DECIDED']);

@@ -2,6 +2,7 @@ import { CommanderError } from 'commander';
 import { ClientError, Status } from 'nice-grpc';
 import { BadRequest, ErrorInfo, RetryInfo, RichClientError } from 'nice-grpc-error-details';
 import { callTimeoutMs } from '../cli-context.js';
+import { formatDuration } from '../policy/duration.js';
 import { ServiceCallError } from './service-call-error.js';
 import { UnreachableError } from './unreachable-error.js';
 import { UsageError } from './usage-error.js';
@@ -49,7 +50,7 @@ function formatClientError(err: ClientError, target: ServiceCallError | undefine
       if (d.$type === ErrorInfo.$type && d.reason) lines.push(`  reason: ${d.reason}`);
       if (d.$type === RetryInfo.$type && d.retryDelay) {
         const ms = Number(d.retryDelay.seconds) * 1000 + Math.ceil(d.retryDelay.nanos / 1e6);
-        lines.push(`hint: rate limited; retry in ${ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`}`);
+        lines.push(`hint: rate limited; retry in ${retryIn(ms)}`);
       }
     }
   }
@@ -61,6 +62,13 @@ function formatClientError(err: ClientError, target: ServiceCallError | undefine
     lines.push('hint: the token was rejected; check --token, or --as with the dev issuer key the services trust');
   }
   return { lines, exitCode: exitCodes.failed };
+}
+
+/** 1250 → "1.3 s"; a minute or more (a policy's daily request cap) as a duration, 9000000 → "2h30m". */
+function retryIn(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return formatDuration(Math.ceil(ms / 1000));
 }
 
 function unreachableHint(target: ServiceCallError | undefined): string {

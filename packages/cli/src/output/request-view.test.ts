@@ -103,6 +103,35 @@ describe('renderRequest', () => {
   });
 });
 
+describe('renderRequest: re-requests and delegates', () => {
+  const again = renderRequest(
+    approvalsv1.ApprovalRequest.fromPartial({
+      id: '01JAGAIN',
+      state: approvalsv1.RequestState.REQUEST_STATE_PENDING,
+      attempt: 3,
+      previousRequestId: '01JBEFORE',
+      votes: [
+        { approver: 'erin', onBehalfOf: 'bob', outcome: approvalsv1.Outcome.OUTCOME_APPROVE, comment: 'for bob while away', at: at(1), submission: 1 },
+        { approver: 'carol', outcome: approvalsv1.Outcome.OUTCOME_COMMENT, comment: 'fine', at: at(2), submission: 1 },
+      ],
+    }),
+  );
+
+  it('shows which attempt a re-request is and the request before it', () => {
+    expect(again).toMatch(/^attempt: +3 \(re-request; previous: 01JBEFORE\)$/m);
+  });
+
+  it("shows a delegate's vote with the away approver it was for", () => {
+    expect(again).toMatch(/^ {2}erin \(for bob\) +approve +1 +2026-12-01T09:01:00\.000Z +for bob while away$/m);
+    expect(again).toMatch(/^ {2}carol +comment +1 +2026-12-01T09:02:00\.000Z +fine$/m);
+  });
+
+  it('leaves the attempt out of a first request', () => {
+    expect(renderRequest(approvalsv1.ApprovalRequest.fromPartial({ id: '01JFIRST', attempt: 1 }))).toMatch(/^attempt: +-$/m);
+    expect(renderRequest(approvalsv1.ApprovalRequest.fromPartial({ id: '01JOLD' }))).toMatch(/^attempt: +-$/m);
+  });
+});
+
 describe('parameterLine and editLines', () => {
   it('write values as JSON, so a string "120" and the number 120 differ', () => {
     expect(parameterLine({ a: 120, b: '120', c: null, d: [1], e: { x: true } })).toBe('a=120, b="120", c=(unset), d=[1], e={"x":true}');

@@ -1,6 +1,6 @@
 import { approvalsv1 } from '@assent/proto';
 import { formatDuration } from '../policy/duration.js';
-import { renderFields, renderTable } from './table.js';
+import { indent, renderFields, renderTable } from './table.js';
 import { enumLabel, iso, list } from './values.js';
 
 export function stateLabel(state: approvalsv1.RequestState): string {
@@ -58,6 +58,17 @@ function grantLine(r: approvalsv1.ApprovalRequest): string {
   return r.grantExpiresAt ? 'active until it expires' : '';
 }
 
+/** "3 (re-request; previous: 01J…)": a request asked again after an earlier one for the same action and resource. */
+function lineage(r: approvalsv1.ApprovalRequest): string {
+  if (r.attempt <= 1) return '';
+  return `${r.attempt} (re-request${r.previousRequestId ? `; previous: ${r.previousRequestId}` : ''})`;
+}
+
+/** "erin (for bob)": who voted, and the away approver a delegate voted for. */
+export function voter(v: approvalsv1.Vote): string {
+  return v.onBehalfOf ? `${v.approver} (for ${v.onBehalfOf})` : v.approver;
+}
+
 /** The key/value block for one approval request, followed by what approvers must tick, its edits and its history when there are any. */
 export function renderRequest(r: approvalsv1.ApprovalRequest): string {
   const t = r.timers;
@@ -70,6 +81,7 @@ export function renderRequest(r: approvalsv1.ApprovalRequest): string {
     ['resource', r.resource],
     ['requester', r.requester],
     ['justification', r.justification],
+    ['attempt', lineage(r)],
     ['submission', r.submission > 1 ? `${r.submission}${editedBy ? ` (opened by ${editedBy}'s edit)` : ''}` : ''],
     ['parameters', parameterLine(r.parameters)],
     ['grant length', grantLength(r)],
@@ -104,7 +116,7 @@ export function renderRequest(r: approvalsv1.ApprovalRequest): string {
     const votes = renderTable(
       ['WHO', 'OUTCOME', 'SUBMISSION', 'AT', ...(ticks ? ['ACKNOWLEDGED'] : []), 'REASON'],
       r.votes.map((v) => [
-        v.approver,
+        voter(v),
         enumLabel(approvalsv1.outcomeToJSON(v.outcome), 'OUTCOME_'),
         String(v.submission || 1),
         iso(v.at),
@@ -122,11 +134,4 @@ export function renderRequestList(requests: approvalsv1.ApprovalRequest[]): stri
     ['ID', 'STATE', 'ACTION', 'RESOURCE', 'REQUESTER', 'CREATED', 'DUE'],
     requests.map((r) => [r.id, stateLabel(r.state), r.action, r.resource, r.requester, iso(r.createdAt), r.timers?.dueAt ? `${iso(r.timers.dueAt)}${r.timers.overdue ? ' (overdue)' : ''}` : '']),
   );
-}
-
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((l) => `  ${l}`)
-    .join('\n');
 }

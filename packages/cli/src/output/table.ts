@@ -15,3 +15,11 @@ export function renderFields(fields: [string, string | undefined][]): string {
   const width = Math.max(...fields.map(([k]) => k.length)) + 1;
   return fields.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v === undefined || v === '' ? '-' : v}`).join('\n');
 }
+
+/** Every line two spaces in: a table or list under a "heading:" line. */
+export function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}

@@ -126,7 +126,7 @@ describe('parsePolicyDocuments', () => {
     ]);
   });
 
-  it('maps acknowledgements, the grant cap, approver edits and the parameters schema (the refund example)', () => {
+  it('maps acknowledgements, the grant cap, approver edits, the parameters schema and the re-request rules (the refund example)', () => {
     expect(parsePolicyDocuments(refunds)).toEqual([
       approvalsv1.Policy.fromPartial({
         id: 'refund-issue',
@@ -141,6 +141,8 @@ describe('parsePolicyDocuments', () => {
           { id: 'customer-contacted', text: 'I confirmed the refund with the customer on a known contact channel.' },
         ],
         approverEditable: ['grant_duration_seconds', 'parameters.amount'],
+        rerequestCooldownSeconds: '86400',
+        maxRequestsPerDay: 3,
         parametersSchema: {
           type: 'object',
           properties: {
@@ -156,7 +158,7 @@ describe('parsePolicyDocuments', () => {
 
   it('leaves the new fields empty when a document does not use them', () => {
     const [p] = parsePolicyDocuments(doc(minimal));
-    expect(p).toMatchObject({ acknowledgements: [], maxGrantDurationSeconds: '0', approverEditable: [], parametersSchema: undefined });
+    expect(p).toMatchObject({ acknowledgements: [], maxGrantDurationSeconds: '0', approverEditable: [], parametersSchema: undefined, rerequestCooldownSeconds: '0', maxRequestsPerDay: 0 });
   });
 
   it('takes maxGrantDuration as a duration or whole seconds, and JSON documents too', () => {
@@ -219,6 +221,26 @@ ${properties}
     expect(issues(doc(`${minimal}\nparametersSchema: [1]`))).toEqual(['spec.parametersSchema (line 8): must be a mapping, got [1]']);
   });
 
+  it('maps rerequestCooldown (a duration) and maxRequestsPerDay', () => {
+    expect(parsePolicyDocuments(doc(`${minimal}\nrerequestCooldown: 1d\nmaxRequestsPerDay: 5`)).map((p) => [p.rerequestCooldownSeconds, p.maxRequestsPerDay])).toEqual([['86400', 5]]);
+    const json = JSON.stringify({ apiVersion: 'assent.dev/v1', kind: 'Policy', spec: { id: 'p1', action: 'keys.rotate', approvers: ['user:bob'], grantDuration: '1h', rerequestCooldown: 900, maxRequestsPerDay: 0 } });
+    expect(parsePolicyDocuments(json).map((p) => [p.rerequestCooldownSeconds, p.maxRequestsPerDay])).toEqual([['900', 0]]);
+  });
+
+  it('rejects a re-request cooldown that is no duration, zero or over 365d, and a daily cap outside 0-1000', () => {
+    expect(issues(doc(`${minimal}\nrerequestCooldown: later\nmaxRequestsPerDay: 1001`))).toEqual([
+      'spec.rerequestCooldown (line 8): "later" is not a duration; use e.g. 30m, 1h, 2h30m or a whole number of seconds',
+      'spec.maxRequestsPerDay (line 9): must be a whole number from 0 to 1000, got 1001',
+    ]);
+    // Leave the key out for no cooldown: a zero duration is refused with its line, in any spelling.
+    for (const zero of ['0', '"0"', '0m', '" "']) {
+      expect(issues(doc(`${minimal}\nrerequestCooldown: ${zero}`)), zero).toEqual([expect.stringMatching(/^spec\.rerequestCooldown \(line 8\): .* is not a duration; use e\.g\. 30m/)]);
+    }
+    expect(issues(doc(`${minimal}\nrerequestCooldown: 366d`))).toEqual(['spec.rerequestCooldown (line 8): must be at most 365d']);
+    expect(issues(doc(`${minimal}\nmaxRequestsPerDay: -1`))).toEqual(['spec.maxRequestsPerDay (line 8): must be a whole number from 0 to 1000, got -1']);
+    expect(issues(doc(`${minimal}\nmaxRequestsPerDay: 2.5`))).toEqual(['spec.maxRequestsPerDay (line 8): must be a whole number, got 2.5']);
+  });
+
   it('defaults quorum to 1 and flags to false, and takes grantDurationSeconds as given', () => {
     const [p] = parsePolicyDocuments(doc(minimal.replace('grantDuration: 30m', 'grantDurationSeconds: 7200')));
     expect(p).toMatchObject({ quorum: 1, allowSelfApproval: false, requireJustification: false, grantDurationSeconds: '7200', slackChannel: '' });
@@ -235,7 +257,7 @@ ${properties}
 
   it('rejects an unknown key, naming its path and line and suggesting the right one', () => {
     expect(issues(doc(`${minimal}\nquorom: 2`))).toEqual([
-      'spec.quorom (line 8): unknown key (did you mean quorum?); allowed: id, action, approvers, quorum, requirements, allowSelfApproval, allowBreakGlass, requireJustification, grantDuration, grantDurationSeconds, maxGrantDuration, slackChannel, sla, reminders, escalation, expireAfter, acknowledgements, approverEditable, parametersSchema',
+      'spec.quorom (line 8): unknown key (did you mean quorum?); allowed: id, action, approvers, quorum, requirements, allowSelfApproval, allowBreakGlass, requireJustification, grantDuration, grantDurationSeconds, maxGrantDuration, slackChannel, sla, reminders, escalation, expireAfter, acknowledgements, approverEditable, parametersSchema, rerequestCooldown, maxRequestsPerDay',
     ]);
     expect(issues(`metadata: {name: x}\n${doc(minimal)}`)[0]).toMatch(/^metadata \(line 1\): unknown key; allowed: apiVersion, kind, spec$/);
   });

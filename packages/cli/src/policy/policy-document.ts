@@ -62,6 +62,8 @@ interface Spec {
   acknowledgements?: { id: string; text: string }[];
   approverEditable?: string[];
   parametersSchema?: Record<string, unknown>;
+  rerequestCooldown?: string | number;
+  maxRequestsPerDay?: number;
 }
 
 /**
@@ -213,6 +215,7 @@ function semanticIssues(spec: Spec, at: Locator): PolicyIssue[] {
     ackIds.add(a.id);
   });
   out.push(...parametersSchemaIssues(spec, at));
+  if (spec.rerequestCooldown !== undefined && parseDuration(spec.rerequestCooldown) > MAX_TIMER) add(['spec', 'rerequestCooldown'], 'must be at most 365d');
   const after = spec.reminders?.after?.map((d) => parseDuration(d)) ?? [];
   after.forEach((s, i) => {
     if (i > 0 && s <= (after[i - 1] ?? 0)) add(['spec', 'reminders', 'after', i], 'must be later than the reminder before it');
@@ -232,6 +235,8 @@ function semanticIssues(spec: Spec, at: Locator): PolicyIssue[] {
 /** The server's grant bounds (1m-30d). */
 const MIN_GRANT = 60;
 const MAX_GRANT = 2_592_000;
+/** The longest timer the server takes (sla, expiry, re-request cooldown …): 365 days. */
+const MAX_TIMER = 365 * 86_400;
 /** The server refuses a parameters schema larger than this (canonical JSON). */
 const MAX_SCHEMA_BYTES = 16 * 1024;
 
@@ -323,6 +328,9 @@ function toPolicy(spec: Spec): approvalsv1.Policy {
     approverEditable: spec.approverEditable ?? [],
     // A google.protobuf.Struct: the schema travels as the object it is.
     parametersSchema: spec.parametersSchema,
+    // 0: ask again at once after a decline; no daily cap.
+    rerequestCooldownSeconds: seconds(spec.rerequestCooldown),
+    maxRequestsPerDay: spec.maxRequestsPerDay ?? 0,
     ...(hasSchedule(spec)
       ? {
           schedule: {
