@@ -117,7 +117,8 @@ describe('entity timers', () => {
     const doomed = await replica(doomedConn, 'failover', fired, 'doomed', { leaseTtlMs: ttl });
     expect(doomed.timers.owned()).toEqual(all);
     const survivor = await replica(await connect('timers-survivor'), 'failover', fired, 'survivor', { leaseTtlMs: ttl });
-    expect(survivor.timers.owned()).toEqual([]);
+    // The shards spread over both replicas.
+    await expect.poll(() => [doomed.timers.owned().length, survivor.timers.owned().length], { timeout: 5_000 }).toEqual([4, 4]);
     const at = Date.now() + 800;
     for (let i = 0; i < 20; i++) await index.set('acme', `f${i}`, new Date(at));
     // The owner dies without a word: no lease release, its handlers never run again.
@@ -125,7 +126,19 @@ describe('entity timers', () => {
     await doomedConn.nc.close();
     await expect.poll(() => fired.length, { timeout: 10_000 }).toBe(20);
     expect(new Set(fired.map((f) => f.key)).size).toBe(20);
+    // Timers of the shards the survivor held fired on time; the dead replica's fired once it took them over.
     expect(fired.every((f) => f.by === 'survivor')).toBe(true);
     expect(survivor.timers.owned()).toEqual(all);
+  });
+
+  it('spreads the shards evenly over three replicas, and over the rest when one stops', async () => {
+    const fired: Fired[] = [];
+    const rs: Awaited<ReturnType<typeof replica>>[] = [];
+    for (const name of ['a', 'b', 'c']) rs.push(await replica(await connect(`timers-balance-${name}`), 'balance', fired, name, { leaseTtlMs: 1_500 }));
+    const counts = () => rs.map((r) => r.timers.owned().length).sort();
+    await expect.poll(counts, { timeout: 8_000 }).toEqual([2, 3, 3]);
+    expect(new Set(rs.flatMap((r) => r.timers.owned())).size).toBe(TIMER_SHARDS);
+    await rs[0]?.timers.stop();
+    await expect.poll(() => rs.slice(1).map((r) => r.timers.owned().length), { timeout: 8_000 }).toEqual([4, 4]);
   });
 });

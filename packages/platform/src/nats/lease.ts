@@ -16,6 +16,8 @@ export interface LeaseOptions {
   ttlMs?: number;
   /** Called when this holder gains the lease; the returned function is called when it loses or releases it. */
   onAcquired: () => Promise<() => Promise<void>>;
+  /** Asked before each attempt to take a free lease; false waits (e.g. this holder has its fair share). */
+  canAcquire?: () => boolean;
 }
 
 export interface RunningLease {
@@ -23,6 +25,8 @@ export interface RunningLease {
   held(): boolean;
   /** Stops trying, runs the release callback and frees the lease for another holder at once. */
   stop(): Promise<void>;
+  /** Gives the lease up now (release callback, key freed) and keeps competing for it later. */
+  yield(): Promise<void>;
 }
 
 const buckets = new WeakMap<Nats, Map<string, Promise<KV>>>();
@@ -31,7 +35,7 @@ const buckets = new WeakMap<Nats, Map<string, Promise<KV>>>();
 export const DEFAULT_LEASE_TTL_MS = 10_000;
 
 /** One bucket per root, with a max age equal to the lease TTL so an abandoned lease expires by itself. */
-function leaseBucket(nats: Nats, n: Names, ttlMs: number): Promise<KV> {
+export function leaseBucket(nats: Nats, n: Names, ttlMs: number): Promise<KV> {
   let perRoot = buckets.get(nats);
   if (!perRoot) buckets.set(nats, (perRoot = new Map()));
   const key = `${n.upper}:${ttlMs}`;
@@ -78,6 +82,7 @@ export async function startLease(opts: LeaseOptions): Promise<RunningLease> {
       }
       return;
     }
+    if (opts.canAcquire && !opts.canAcquire()) return;
     try {
       revision = await kv.create(opts.name, opts.holder);
     } catch {
@@ -99,16 +104,23 @@ export async function startLease(opts: LeaseOptions): Promise<RunningLease> {
   };
   await run();
   const timer = setInterval(() => void run(), Math.max(200, Math.floor(ttlMs / 3)));
+  const free = async (why: string) => {
+    const r = revision;
+    await lose(why);
+    // Free it now rather than after the TTL, so another holder takes over at once.
+    if (r) await kv.delete(opts.name, { previousSeq: r }).catch(() => undefined);
+  };
   return {
     held: () => revision > 0,
+    yield() {
+      transition = transition.then(() => free('yielded'), () => free('yielded'));
+      return transition;
+    },
     async stop() {
       stopped = true;
       clearInterval(timer);
       await transition.catch(() => undefined);
-      const r = revision;
-      await lose('stopped');
-      // Free it now rather than after the TTL, so a standby takes over at once.
-      if (r) await kv.delete(opts.name, { previousSeq: r }).catch(() => undefined);
+      await free('stopped');
     },
   };
 }

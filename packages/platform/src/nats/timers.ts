@@ -4,7 +4,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { Nats } from './connect.js';
-import { startLease, type RunningLease } from './lease.js';
+import { DEFAULT_LEASE_TTL_MS, leaseBucket, startLease, type RunningLease } from './lease.js';
 import { streamReplicas } from './streams.js';
 import type { Names } from './subjects.js';
 
@@ -100,6 +100,8 @@ export async function startTimers(opts: TimerOptions): Promise<RunningTimers> {
   const owners = new Map<number, ShardOwner>();
   const leases: RunningLease[] = [];
   const slots = new Semaphore(FIRE_CONCURRENCY);
+  const ttlMs = opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+  const balance = await startBalancing(opts, holder, ttlMs, () => [...owners.keys()], (shard) => leases[shard]?.yield() ?? Promise.resolve());
   for (let shard = 0; shard < TIMER_SHARDS; shard++) {
     leases.push(
       await startLease({
@@ -109,6 +111,7 @@ export async function startTimers(opts: TimerOptions): Promise<RunningTimers> {
         name: `timers.${opts.entity}.${shard}`,
         holder,
         ...(opts.leaseTtlMs ? { ttlMs: opts.leaseTtlMs } : {}),
+        canAcquire: () => owners.size < balance.share(),
         onAcquired: async () => {
           const owner = new ShardOwner(kv, shard, opts, retryMs, slots);
           await owner.start();
@@ -124,7 +127,52 @@ export async function startTimers(opts: TimerOptions): Promise<RunningTimers> {
   return {
     owned: () => [...owners.keys()].sort((a, b) => a - b),
     async stop() {
+      await balance.stop();
       await Promise.all(leases.map((l) => l.stop()));
+    },
+  };
+}
+
+/**
+ * Spreads the shards over the live replicas: each announces itself in the lease
+ * bucket (the bucket's max age drops a replica that died), takes free shards only
+ * while it holds fewer than its fair share (ceil(shards / replicas)), and yields the
+ * ones above its share, which a replica below its share then takes. A dead replica
+ * drops out of the count within the lease TTL, when its shard leases expire too, so
+ * the survivors' shares grow and they take its shards.
+ */
+async function startBalancing(opts: TimerOptions, holder: string, ttlMs: number, owned: () => number[], giveUp: (shard: number) => Promise<void>) {
+  const kv = await leaseBucket(opts.nats, opts.names, ttlMs);
+  const prefix = `timers.${opts.entity}.members`;
+  const me = `${prefix}.${holder.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  let share = TIMER_SHARDS;
+  let stopped = false;
+  const log = opts.logger.child({ timers: opts.entity });
+  const tick = async () => {
+    await kv.put(me, holder);
+    let members = 0;
+    for await (const _ of await kv.keys(`${prefix}.*`)) members++;
+    share = Math.ceil(TIMER_SHARDS / Math.max(1, members));
+    const mine = owned().sort((a, b) => b - a);
+    for (const shard of mine.slice(0, Math.max(0, mine.length - share))) {
+      if (stopped) return;
+      log.info({ shard, share, members }, 'yielding a timer shard above this replica\'s share');
+      await giveUp(shard);
+    }
+  };
+  let running: Promise<void> = tick().catch((err: unknown) => log.warn({ err }, 'timer balancing failed'));
+  await running;
+  const timer = setInterval(() => {
+    running = running.then(() => (stopped ? undefined : tick())).catch((err: unknown) => log.warn({ err }, 'timer balancing failed'));
+  }, Math.max(200, Math.floor(ttlMs / 3)));
+  return {
+    share: () => share,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+      // Leave the count now, so the others take this replica's shards at once.
+      await kv.delete(me).catch(() => undefined);
     },
   };
 }
