@@ -168,6 +168,14 @@ export async function startFakeApprovals() {
       requests.set(r.id, next);
       return { request: next };
     },
+    async extendGrant(req, ctx) {
+      seen('extendGrant', req, ctx);
+      const r = find(req.id);
+      const expiresAt = new Date(created.getTime() + 3_600_000 + Number(req.extendBySeconds) * 1000);
+      const next = { ...r, grantExpiresAt: expiresAt, grantExtensions: [...r.grantExtensions, { at: created, seconds: req.extendBySeconds, reason: req.reason, requestId: '', expiresAt }] };
+      requests.set(r.id, next);
+      return { request: next, extensionRequest: undefined };
+    },
     async reassign(req, ctx) {
       seen('reassign', req, ctx);
       const r = find(req.id);

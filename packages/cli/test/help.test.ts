@@ -5,7 +5,7 @@ const tree: Record<string, string[]> = {
   tenant: ['create', 'add-member'],
   group: ['add-member', 'remove-member', 'of', 'members'],
   policy: ['validate', 'apply', 'simulate', 'get'],
-  request: ['create', 'get', 'list', 'break-glass', 'review', 'revoke', 'reassign', 'snooze', 'approve', 'decline', 'request-changes', 'comment', 'resubmit', 'cancel'],
+  request: ['create', 'get', 'list', 'break-glass', 'review', 'revoke', 'extend', 'reassign', 'snooze', 'approve', 'decline', 'request-changes', 'comment', 'resubmit', 'cancel'],
   inbox: ['list', 'approve', 'decline', 'snooze'],
   delegation: ['set', 'end', 'list'],
   authz: ['check', 'actions'],

@@ -268,6 +268,10 @@ describe('inbox and snooze', () => {
     const revoked = await runCli(['--as', 'carol', 'request', 'revoke', id, '--reason', 'fraud suspected'], { env });
     expect(lastCall()).toMatchObject({ method: 'revokeGrant', request: { id, reason: 'fraud suspected' } });
     expect(revoked.stdout).toMatch(/^grant: +revoked at \S+ by carol: fraud suspected$/m);
+    const extended = await runCli(['--as', 'alice', 'request', 'extend', id, '--by', '30m', '--reason', 'migration runs long'], { env });
+    expect(lastCall()).toMatchObject({ method: 'extendGrant', request: { id, extendBySeconds: '1800', reason: 'migration runs long' } });
+    expect(extended.stdout).toMatch(/^grant extensions:$/m);
+    expect(extended.stdout).toMatch(/\+1800s .* requester +migration runs long$/m);
     const handed = await runCli(['--as', 'bob', 'request', 'reassign', id, '--to', 'dave', '--reason', 'on leave'], { env });
     expect(lastCall()).toMatchObject({ method: 'reassign', request: { id, to: 'dave', reason: 'on leave' } });
     expect(handed.stdout).toMatch(/^handoffs: +bob → dave \(on leave\)$/m);

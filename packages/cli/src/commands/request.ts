@@ -195,6 +195,23 @@ export function registerRequestCommands(program: Command, session: Session): voi
     });
 
   request
+    .command('extend')
+    .description("lengthen your active grant: at once up to the policy's cap, or through an extension request approvers decide, where the policy says so")
+    .argument('<id>', 'the approved request whose grant to extend')
+    .requiredOption('--by <duration>', 'how much longer, e.g. 30m or 2h', durationSeconds)
+    .requiredOption('--reason <text>', 'why (required)')
+    .action(async (id: string, opts: { by: number; reason: string }, command: Command) => {
+      const ctx = session.context(command);
+      const res = await ctx.call('approvals', (c, o) => c.extendGrant({ tenant: ctx.tenant, id, extendBySeconds: String(opts.by), reason: opts.reason }, o));
+      if (ctx.json) return ctx.printJson(approvalsv1.ExtendGrantResponse.toJSON(res));
+      if (res.extensionRequest) {
+        ctx.print(`the policy needs the extension approved; extension request opened:\n`);
+        return ctx.print(renderRequest(res.extensionRequest));
+      }
+      if (res.request) ctx.print(renderRequest(res.request));
+    });
+
+  request
     .command('reassign')
     .description('hand your part of a pending request to someone else in the tenant (the handoff is recorded)')
     .argument('<id>', 'request id')

@@ -82,6 +82,7 @@ export function renderRequest(r: approvalsv1.ApprovalRequest): string {
     ['requester', r.requester],
     ['justification', r.justification],
     ['attempt', lineage(r)],
+    ['extends', r.extendsRequestId ? `the grant of request ${r.extendsRequestId}` : ''],
     ['submission', r.submission > 1 ? `${r.submission}${editedBy ? ` (opened by ${editedBy}'s edit)` : ''}` : ''],
     ['parameters', parameterLine(r.parameters)],
     ['grant length', grantLength(r)],
@@ -110,6 +111,10 @@ export function renderRequest(r: approvalsv1.ApprovalRequest): string {
     sections.push(`acknowledgements (each approver ticks every one: --ack <id>):\n${indent(renderTable(['ID', 'STATEMENT'], r.acknowledgements.map((a) => [a.id, a.text])))}`);
   }
   if (r.edits.length) sections.push(`edits:\n${indent(editLines(r.edits).join('\n'))}`);
+  if (r.grantExtensions.length) {
+    const rows = r.grantExtensions.map((x) => [iso(x.at), `+${x.seconds}s`, iso(x.expiresAt), x.requestId ? `request ${x.requestId}` : 'requester', x.reason]);
+    sections.push(`grant extensions:\n${indent(renderTable(['AT', 'BY', 'NEW END', 'APPROVED THROUGH', 'REASON'], rows))}`);
+  }
   if (r.votes.length) {
     // The ticked column only where the request has a checklist (or a vote recorded ticks).
     const ticks = r.acknowledgements.length > 0 || r.votes.some((v) => v.acknowledged.length);

@@ -50,6 +50,7 @@ interface Spec {
   requirements?: { name: string; approvers: string[]; quorum?: number }[];
   allowSelfApproval?: boolean;
   allowBreakGlass?: boolean;
+  extensionRequiresApproval?: boolean;
   requireJustification?: boolean;
   grantDuration?: string | number;
   grantDurationSeconds?: number;
@@ -318,6 +319,7 @@ function toPolicy(spec: Spec): approvalsv1.Policy {
     requirements: (spec.requirements ?? []).map((q) => ({ name: q.name, approvers: q.approvers, quorum: q.quorum ?? 1 })),
     allowSelfApproval: spec.allowSelfApproval ?? false,
     allowBreakGlass: spec.allowBreakGlass ?? false,
+    extensionRequiresApproval: spec.extensionRequiresApproval ?? false,
     requireJustification: spec.requireJustification ?? false,
     // int64 travels as a decimal string (ts-proto forceLong=string).
     grantDurationSeconds: String(grant),
