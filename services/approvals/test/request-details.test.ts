@@ -81,6 +81,7 @@ describe('request parameters and grant length', () => {
     const fields = (bad as InvalidArgumentError).violations.map((v) => v.field);
     expect(fields).toEqual(expect.arrayContaining(['parameters', 'parameters.amount', 'parameters.currency']));
     expect((bad as InvalidArgumentError).message).toContain('"note"');
+    expect((bad as InvalidArgumentError).message).toContain('allowed values: "EUR", "USD"');
     await expect(createRequest(m.deps, user('alice'), { ...base, parameters: {} })).rejects.toThrow(/amount/);
     expect(m.requests.emitted).toEqual([]);
   });

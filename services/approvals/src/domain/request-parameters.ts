@@ -68,7 +68,12 @@ export function validateParameters(schema: JsonSchema | undefined, parameters: R
     const validate = validatorFor(schema);
     if (!validate(parameters)) {
       for (const e of validate.errors ?? []) {
-        const extra = e.keyword === 'additionalProperties' ? ` ("${String((e.params as { additionalProperty: string }).additionalProperty)}")` : '';
+        const extra =
+          e.keyword === 'additionalProperties'
+            ? ` ("${String((e.params as { additionalProperty: string }).additionalProperty)}")`
+            : e.keyword === 'enum'
+              ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(', ')}`
+              : '';
         v.add(fieldOf('parameters', e.instancePath), `${e.message ?? 'is invalid'}${extra}`);
       }
     }
