@@ -34,7 +34,8 @@ for (const s of services) {
   const manifest = JSON.parse(readFileSync(join('services', s, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   for (const dep of Object.keys(manifest.dependencies ?? {})) {
     if (dep.startsWith('@assent/')) continue;
-    const locked = lock.packages[`node_modules/${dep}`]?.version;
+    // The workspace's own copy wins over the hoisted one (e.g. ajv 8 here, ajv 6 at the root for eslint).
+    const locked = (lock.packages[`services/${s}/node_modules/${dep}`] ?? lock.packages[`node_modules/${dep}`])?.version;
     if (listed.get(dep) !== locked) problems.push(`${dep}: SBOM says ${String(listed.get(dep))}, lockfile ${String(locked)}`);
   }
   for (const devOnly of ['vitest', 'typescript', 'eslint', 'esbuild']) if (listed.has(devOnly)) problems.push(`lists dev tool ${devOnly}`);

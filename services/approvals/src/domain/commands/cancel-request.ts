@@ -1,5 +1,5 @@
 import { PermissionDeniedError, Violations, assertTenantAccess, type Principal } from '@assent/platform/domain';
-import { grantStart } from '../approval-effect.js';
+import { grantStart, removeRequestGrant } from '../approval-effect.js';
 import { actedData, eventTypes } from '../events.js';
 import type { ApprovalsDeps } from '../ports.js';
 import type { ApprovalRequest } from '../types.js';
@@ -18,23 +18,9 @@ export async function cancelRequest(deps: ApprovalsDeps, caller: Principal, inpu
   return transition(deps, input.tenant, input.id, async (current, now) => {
     if (caller.subject !== current.requester) throw new PermissionDeniedError(`only the requester (${current.requester}) may cancel request ${current.id}`);
     requireState(current, ['PENDING', 'CHANGES_REQUESTED', 'DEFERRED'], 'cancel');
-    const grantedAt = grantStart(current);
     // The grant consumer may not have written it yet; removal is idempotent, and it
     // writes nothing once the request is no longer approved.
-    if (current.state === 'DEFERRED' && grantedAt && current.effectiveAt) {
-      await deps.authz.removeGrant({
-        tenant: current.tenant,
-        principal: current.requester,
-        action: current.action,
-        resource: current.resource,
-        requestId: current.id,
-        grantedAt,
-        expiresAt: current.grantExpiresAt ?? new Date(grantedAt.getTime() + current.grantDurationSeconds * 1000),
-        why: 'revoked',
-        revokedBy: caller.subject,
-        reason,
-      });
-    }
+    if (current.state === 'DEFERRED' && grantStart(current)) await removeRequestGrant(deps, current, 'revoked', caller.subject, reason);
     const closed = current.state === 'DEFERRED' ? { grantClosed: { kind: 'revoked' as const, at: now, by: caller.subject, reason } } : {};
     return {
       next: { ...current, ...closed, state: 'CANCELLED', closedBy: caller.subject, closeReason: reason },

@@ -1,6 +1,6 @@
 import type { ApprovalsDeps } from '../ports.js';
 import { timerEventTypes, timerFiredData } from '../events.js';
-import { grantStart } from '../approval-effect.js';
+import { grantStart, removeRequestGrant } from '../approval-effect.js';
 import { fireDue } from '../schedule.js';
 import type { ApprovalRequest } from '../types.js';
 import { transition } from './transition.js';
@@ -31,19 +31,7 @@ export function fireTimers(deps: ApprovalsDeps, tenant: string, id: string): Pro
  * grant counting at its end; this removes the tuple, so none outlives its request.
  */
 async function endGrant(deps: ApprovalsDeps, r: ApprovalRequest, now: Date) {
-  const grantedAt = grantStart(r);
-  if (!r.grantExpiresAt || r.grantClosed || r.grantExpiresAt > now || !grantedAt) return undefined;
-  await deps.authz.removeGrant({
-    tenant: r.tenant,
-    principal: r.requester,
-    action: r.action,
-    resource: r.resource,
-    requestId: r.id,
-    grantedAt,
-    expiresAt: r.grantExpiresAt,
-    why: 'ended',
-    revokedBy: '',
-    reason: '',
-  });
+  if (!r.grantExpiresAt || r.grantClosed || r.grantExpiresAt > now || !grantStart(r)) return undefined;
+  await removeRequestGrant(deps, r, 'ended', '', '');
   return { next: { ...r, grantClosed: { kind: 'ended' as const, at: now, by: '', reason: '' } }, events: () => [] };
 }

@@ -1,5 +1,5 @@
 import { FailedPreconditionError, PermissionDeniedError, Violations, assertTenantAccess, hasRole, type Principal } from '@assent/platform/domain';
-import { grantStart } from '../approval-effect.js';
+import { grantStart, removeRequestGrant } from '../approval-effect.js';
 import type { ApprovalsDeps } from '../ports.js';
 import type { ApprovalRequest } from '../types.js';
 import { requireReason } from './decide-request.js';
@@ -21,8 +21,7 @@ export async function revokeGrant(deps: ApprovalsDeps, caller: Principal, input:
     if (current.state === 'DEFERRED') {
       throw new FailedPreconditionError(`the grant of request ${current.id} has not started; the requester cancels it instead`, 'NOT_STARTED');
     }
-    const grantedAt = grantStart(current);
-    if (current.state !== 'APPROVED' || !current.grantExpiresAt || !grantedAt) {
+    if (current.state !== 'APPROVED' || !current.grantExpiresAt || !grantStart(current)) {
       throw new FailedPreconditionError(`request ${current.id} has no grant to revoke`, 'NO_GRANT');
     }
     if (current.grantClosed) throw new FailedPreconditionError(`the grant of request ${current.id} is already ${current.grantClosed.kind}`, 'GRANT_CLOSED');
@@ -32,18 +31,7 @@ export async function revokeGrant(deps: ApprovalsDeps, caller: Principal, input:
       hasRole(caller, 'admin') ||
       (await isRequestApprover(deps, current, caller.subject));
     if (!mayRevoke) throw new PermissionDeniedError(`${caller.subject} may not revoke the grant of request ${current.id}`);
-    await deps.authz.removeGrant({
-      tenant: current.tenant,
-      principal: current.requester,
-      action: current.action,
-      resource: current.resource,
-      requestId: current.id,
-      grantedAt,
-      expiresAt: current.grantExpiresAt,
-      why: 'revoked',
-      revokedBy: caller.subject,
-      reason,
-    });
+    await removeRequestGrant(deps, current, 'revoked', caller.subject, reason);
     return { next: { ...current, grantClosed: { kind: 'revoked', at: now, by: caller.subject, reason } }, events: () => [] };
   });
 }
