@@ -61,6 +61,7 @@ export { createRedis, redisDeduper, redisKeys } from './redis.js';
 export type { Redis } from './redis.js';
 export { runService } from './run-service.js';
 export { canonicalJson } from './canonical-json.js';
+export { openKvBucket } from './nats/kv-bucket.js';
 export { KvMirror } from './nats/kv-mirror.js';
 export { RevisionFeed } from './nats/revision-feed.js';
 export { LruCache } from './lru-cache.js';

@@ -1,7 +1,8 @@
 import { streamReplicas } from './streams.js';
-import { Kvm, type KV } from '@nats-io/kv';
+import { type KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import type { Nats } from './connect.js';
+import { openKvBucket } from './kv-bucket.js';
 import type { Names } from './subjects.js';
 
 export interface LeaseOptions {
@@ -41,7 +42,7 @@ export function leaseBucket(nats: Nats, n: Names, ttlMs: number): Promise<KV> {
   const key = `${n.upper}:${ttlMs}`;
   let kv = perRoot.get(key);
   if (!kv) {
-    kv = new Kvm(nats.nc).create(`${n.upper}_leases_${ttlMs}`, { history: 1, ttl: ttlMs, replicas: streamReplicas() });
+    kv = openKvBucket(nats.nc, `${n.upper}_leases_${ttlMs}`, { history: 1, ttl: ttlMs, replicas: streamReplicas() });
     perRoot.set(key, kv);
   }
   return kv;

@@ -1,5 +1,5 @@
+import { openKvBucket } from './kv-bucket.js';
 import { streamReplicas } from './streams.js';
-import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { TenantDirectory } from '../auth/tenant-access.js';
@@ -13,7 +13,7 @@ import type { Names } from './subjects.js';
  * authz has not yet, so services may start in any order.
  */
 export async function openTenantDirectory(nc: NatsConnection, n: Names, logger: Logger): Promise<TenantDirectory & { live(): boolean; stop(): Promise<void> }> {
-  const mirror = await KvMirror.start(await new Kvm(nc).create(n.tenantsBucket, { history: 5, replicas: streamReplicas() }), () => true, logger);
+  const mirror = await KvMirror.start(await openKvBucket(nc, n.tenantsBucket, { history: 5, replicas: streamReplicas() }), () => true, logger);
   return {
     exists: async (tenant) => mirror.get(tenant) === true,
     live: () => mirror.live(),

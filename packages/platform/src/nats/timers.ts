@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Kvm, type KV } from '@nats-io/kv';
+import { type KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { Nats } from './connect.js';
+import { openKvBucket } from './kv-bucket.js';
 import { DEFAULT_LEASE_TTL_MS, leaseBucket, startLease, type RunningLease } from './lease.js';
 import { streamReplicas } from './streams.js';
 import type { Names } from './subjects.js';
@@ -28,7 +29,7 @@ export function timerShard(tenant: string, id: string): number {
 
 /** The timer index of one entity kind: at most one pending wake-up per entity. */
 export function openTimerBucket(nats: Nats, n: Names, entity: string): Promise<KV> {
-  return new Kvm(nats.nc).create(n.timersBucket(entity), { history: 1, ttl: MAX_TIMER_HORIZON_MS + 24 * 3600 * 1000, replicas: streamReplicas() });
+  return openKvBucket(nats.nc, n.timersBucket(entity), { history: 1, ttl: MAX_TIMER_HORIZON_MS + 24 * 3600 * 1000, replicas: streamReplicas() });
 }
 
 /**

@@ -1,11 +1,11 @@
-import { AlreadyExistsError, ConflictError, KvMirror, streamReplicas, type AssentEvent, type Logger, type StreamEntityStore } from '@assent/platform';
-import { Kvm, type KV } from '@nats-io/kv';
+import { AlreadyExistsError, ConflictError, KvMirror, streamReplicas, type AssentEvent, type Logger, type StreamEntityStore, openKvBucket } from '@assent/platform';
+import { type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { DelegationRepository } from '../../domain/ports.js';
 import type { Delegation, DelegationSet } from '../../domain/types.js';
 
 export function openDelegationBucket(nc: NatsConnection, root: string): Promise<KV> {
-  return new Kvm(nc).create(`${root.toUpperCase()}_approvals_delegations`, { history: 1, replicas: streamReplicas() });
+  return openKvBucket(nc, `${root.toUpperCase()}_approvals_delegations`, { history: 1, replicas: streamReplicas() });
 }
 
 type DelegationJson = Omit<Delegation, 'startsAt' | 'endsAt' | 'createdAt' | 'ended'> & { startsAt: string; endsAt: string; createdAt: string; ended?: { at: string; by: string } };

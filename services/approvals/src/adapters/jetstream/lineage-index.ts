@@ -1,6 +1,6 @@
-import { ConflictError, streamReplicas } from '@assent/platform';
+import { ConflictError, streamReplicas, openKvBucket } from '@assent/platform';
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import { type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { LineageIndex } from '../../domain/ports.js';
 import type { Lineage } from '../../domain/types.js';
@@ -20,7 +20,7 @@ export class KvLineageIndex implements LineageIndex {
   private constructor(private readonly kv: KV) {}
 
   static async open(nc: NatsConnection, root: string): Promise<KvLineageIndex> {
-    return new KvLineageIndex(await new Kvm(nc).create(`${root.toUpperCase()}_approvals_lineage`, { history: 1, replicas: streamReplicas() }));
+    return new KvLineageIndex(await openKvBucket(nc, `${root.toUpperCase()}_approvals_lineage`, { history: 1, replicas: streamReplicas() }));
   }
 
   async get(tenant: string, key: string) {

@@ -1,6 +1,6 @@
-import { streamReplicas } from '@assent/platform';
+import { streamReplicas, openKvBucket } from '@assent/platform';
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import { type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { IdRegistry } from '../openfga/id-registry.js';
 
@@ -13,7 +13,7 @@ export class KvIdRegistry implements IdRegistry {
   private constructor(private readonly kv: KV) {}
 
   static async open(nc: NatsConnection, root: string): Promise<KvIdRegistry> {
-    return new KvIdRegistry(await new Kvm(nc).create(`${root.toUpperCase()}_authz_openfga`, { history: 5, replicas: streamReplicas() }));
+    return new KvIdRegistry(await openKvBucket(nc, `${root.toUpperCase()}_authz_openfga`, { history: 5, replicas: streamReplicas() }));
   }
 
   async get(key: string): Promise<{ value: string; revision: number } | undefined> {

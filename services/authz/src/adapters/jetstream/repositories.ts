@@ -1,11 +1,11 @@
-import { KvMirror, names, type Logger, streamReplicas } from '@assent/platform';
-import { Kvm, type KvEntry } from '@nats-io/kv';
+import { KvMirror, names, type Logger, streamReplicas, openKvBucket } from '@assent/platform';
+import { type KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { ProtectedActionRepository, TenantRepository } from '../../domain/ports.js';
 import type { ProtectedAction, Tenant } from '../../domain/types.js';
 
 type TenantJson = Omit<Tenant, 'createdAt'> & { createdAt: string };
-type ActionJson = Omit<ProtectedAction, 'updatedAt'> & { updatedAt: string };
+type ActionJson = Omit<ProtectedAction, 'updatedAt' | 'stepUpToAct' | 'stepUpToApprove'> & { updatedAt: string; stepUpToAct?: boolean; stepUpToApprove?: boolean };
 
 const decodeTenant = (e: KvEntry): Tenant => {
   const t = e.json<TenantJson>();
@@ -13,7 +13,8 @@ const decodeTenant = (e: KvEntry): Tenant => {
 };
 const decodeAction = (e: KvEntry): ProtectedAction => {
   const a = e.json<ActionJson>();
-  return { ...a, updatedAt: new Date(a.updatedAt) };
+  // Actions registered before step-up existed need none.
+  return { ...a, updatedAt: new Date(a.updatedAt), stepUpToAct: a.stepUpToAct ?? false, stepUpToApprove: a.stepUpToApprove ?? false };
 };
 
 /**
@@ -26,10 +27,9 @@ export async function openAuthzRepositories(
   root: string,
   logger: Logger,
 ): Promise<{ tenants: KvTenantRepository; actions: KvProtectedActionRepository; live(): boolean; stop(): Promise<void> }> {
-  const kvm = new Kvm(nc);
   const upper = root.toUpperCase();
-  const tenants = await KvMirror.start(await kvm.create(names(root).tenantsBucket, { history: 5, replicas: streamReplicas() }), decodeTenant, logger);
-  const actions = await KvMirror.start(await kvm.create(`${upper}_authz_actions`, { history: 5, replicas: streamReplicas() }), decodeAction, logger);
+  const tenants = await KvMirror.start(await openKvBucket(nc, names(root).tenantsBucket, { history: 5, replicas: streamReplicas() }), decodeTenant, logger);
+  const actions = await KvMirror.start(await openKvBucket(nc, `${upper}_authz_actions`, { history: 5, replicas: streamReplicas() }), decodeAction, logger);
   return {
     tenants: new KvTenantRepository(tenants),
     actions: new KvProtectedActionRepository(actions),

@@ -1,7 +1,7 @@
-import { AlreadyExistsError, KvMirror, LruCache, type Logger, streamReplicas } from '@assent/platform';
+import { AlreadyExistsError, KvMirror, LruCache, type Logger, streamReplicas, openKvBucket } from '@assent/platform';
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
+import { type KV, type KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { EndpointRepository } from '../../domain/ports.js';
 import type { Endpoint } from '../../domain/types.js';
@@ -16,7 +16,7 @@ type EndpointJson = Omit<Endpoint, 'createdAt' | 'secret'> & {
 };
 
 export function openEndpointBucket(nc: NatsConnection, bucket: string): Promise<KV> {
-  return new Kvm(nc).create(bucket, { history: 5, replicas: streamReplicas() });
+  return openKvBucket(nc, bucket, { history: 5, replicas: streamReplicas() });
 }
 
 const decode = (entry: KvEntry): EndpointJson => entry.json<EndpointJson>();

@@ -1,5 +1,5 @@
-import { AlreadyExistsError, KvMirror, NotFoundError, type Logger, streamReplicas } from '@assent/platform';
-import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
+import { AlreadyExistsError, KvMirror, NotFoundError, type Logger, streamReplicas, openKvBucket } from '@assent/platform';
+import { type KV, type KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { StreamCredentialRepository } from '../../domain/ports.js';
 import type { StreamCredential } from '../../domain/types.js';
@@ -23,7 +23,7 @@ const accountKey = (tenant: string) => `account.${tenant}`;
 const credentialKey = (tenant: string, id: string) => `cred.${tenant}.${id}`;
 
 export function openGatewayBucket(nc: NatsConnection, bucket: string): Promise<KV> {
-  return new Kvm(nc).create(bucket, { history: 5, replicas: streamReplicas() });
+  return openKvBucket(nc, bucket, { history: 5, replicas: streamReplicas() });
 }
 
 /**

@@ -1,6 +1,6 @@
-import { streamReplicas } from '@assent/platform';
+import { streamReplicas, openKvBucket } from '@assent/platform';
 import type { JetStreamManager } from '@nats-io/jetstream';
-import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
+import { type KV, type KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { NotificationRepository } from '../../domain/ports.js';
 import type { Notification, RequestNotifications } from '../../domain/types.js';
@@ -12,7 +12,7 @@ export const notificationBucket = (root: string): string => `${root.toUpperCase(
 
 /** Opens (or creates) the bucket; a record is replaced whole by compare-and-set, so one revision is kept. */
 export function openNotificationBucket(nc: NatsConnection, root: string): Promise<KV> {
-  return new Kvm(nc).create(notificationBucket(root), { history: 1, replicas: streamReplicas() });
+  return openKvBucket(nc, notificationBucket(root), { history: 1, replicas: streamReplicas() });
 }
 
 /** Writes that lost a race re-read and try again; more than this many in a row is not a race. */
