@@ -297,4 +297,35 @@ describe('approvals with real authz, OpenFGA, NATS and Redis', () => {
     await expect(alice.extendGrant({ tenant: 'acme', id, extendBySeconds: '600', reason: 'more' })).rejects.toMatchObject({ code: Status.INVALID_ARGUMENT });
     expect(seen.filter((e) => e.type.startsWith('assent.approval.delegation_')).map((e) => e.type)).toEqual(['assent.approval.delegation_set.v1', 'assent.approval.delegation_ended.v1']);
   });
+
+  it('needs a step-up to approve and to act where the policy says so, with the session in Redis for every replica', async () => {
+    const admin = await as('root', ['admin']);
+    await admin.putPolicy({
+      tenant: 'acme',
+      policy: { id: 'keys', action: 'keys.rotate_root', approvers: ['user:bob'], quorum: 1, grantDurationSeconds: '600', requireStepUpToAct: true, requireStepUpToApprove: true },
+    });
+    const alice = await as('alice');
+    const id = (await alice.createRequest({ tenant: 'acme', action: 'keys.rotate_root', resource: 'kms/root', justification: 'yearly rotation' })).request?.id as string;
+    const bob = await as('bob');
+    await expect(bob.approve({ tenant: 'acme', id, comment: 'ok' })).rejects.toMatchObject({ code: Status.FAILED_PRECONDITION, details: expect.stringContaining('needs a step-up session') });
+    const authzAs = async (claims: Parameters<TestIssuer['token']>[0]) => createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, staticToken(await issuer.token({ tenant: 'acme', ...claims })));
+    const now = () => Math.floor(Date.now() / 1000);
+    // A password-only sign-in, or one too old, opens nothing.
+    await expect((await authzAs({ subject: 'bob', authTime: now(), acr: 'pwd', amr: ['pwd'] })).stepUp({ tenant: 'acme' })).rejects.toMatchObject({
+      code: Status.UNAUTHENTICATED,
+      details: expect.stringContaining('insufficient_user_authentication'),
+    });
+    await expect((await authzAs({ subject: 'bob', authTime: now() - 3_600, acr: 'mfa' })).stepUp({ tenant: 'acme' })).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
+    const session = await (await authzAs({ subject: 'bob', authTime: now(), acr: 'mfa', amr: ['pwd', 'otp'] })).stepUp({ tenant: 'acme' });
+    expect(session.session).toMatchObject({ principal: 'bob', acr: 'mfa' });
+    const approved = await bob.approve({ tenant: 'acme', id, comment: 'rotation is due' });
+    expect(approved.request?.state).toBe(approvalsv1.RequestState.REQUEST_STATE_APPROVED);
+    await expect.poll(async () => (await alice.getRequest({ tenant: 'acme', id })).request?.grantExpiresAt, { timeout: 10_000 }).toBeInstanceOf(Date);
+    const check = async () => (await (await authzAs({ subject: 'alice' })).check({ tenant: 'acme', principal: '', action: 'keys.rotate_root', resource: 'kms/root' })).decision;
+    expect(await check()).toBe(authzv1.Decision.DECISION_NEEDS_STEP_UP);
+    await (await authzAs({ subject: 'alice', authTime: now(), amr: ['hwk'] })).stepUp({ tenant: 'acme' });
+    expect(await check()).toBe(authzv1.Decision.DECISION_ALLOW);
+    expect(seen.filter((e) => e.type === 'assent.authz.stepped_up.v1').length).toBeGreaterThanOrEqual(2);
+    expect(seen.some((e) => e.type === 'assent.approval.vote_refused.v1' && (e.data as { code?: string }).code === 'STEP_UP_REQUIRED')).toBe(true);
+  });
 });

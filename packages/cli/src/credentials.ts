@@ -22,5 +22,5 @@ export async function tokenSourceFor(globals: Globals, cwd: string): Promise<Tok
     throw new UsageError(noCredentials, [`dev issuer key ${keyFile} ${reason}`]);
   }
   if (!key?.privateJwk || !key.issuer) throw new UsageError(noCredentials, [`dev issuer key ${keyFile} is not a dev issuer key file`]);
-  return devTokenSource(key, { subject: globals.as, tenant: globals.tenant, roles: globals.roles });
+  return devTokenSource(key, { subject: globals.as, tenant: globals.tenant, roles: globals.roles, ...(globals.mfa ? { signIn: { acr: 'mfa', amr: ['pwd', 'otp'] } } : {}) });
 }

@@ -12,6 +12,8 @@ export interface Globals {
   as: string | undefined;
   roles: string[];
   token: string | undefined;
+  /** The --as token vouches for a multi-factor sign-in just now (for step-up). */
+  mfa: boolean;
   devKey: string;
   output: OutputFormat;
   addresses: Record<ServiceName, string>;
@@ -58,6 +60,7 @@ export function addGlobalOptions(program: Command): void {
     if (s.choices) option.choices(s.choices);
     program.addOption(option);
   }
+  program.addOption(new Option('--mfa', 'the --as token says you just signed in with a second factor (acr mfa), as a step-up needs (env: ASSENT_MFA=1)'));
 }
 
 export function resolveGlobals(opts: Record<string, unknown>, env: Io['env']): Globals {
@@ -81,6 +84,7 @@ export function resolveGlobals(opts: Record<string, unknown>, env: Io['env']): G
     as: value('as'),
     roles: (value('roles') ?? '').split(',').map((r) => r.trim()).filter(Boolean),
     token: value('token'),
+    mfa: opts['mfa'] === true || env['ASSENT_MFA'] === '1',
     devKey: required('devKey'),
     output: required('output') as OutputFormat,
     addresses: Object.fromEntries(serviceNames.map((n) => [n, required(n)])) as Record<ServiceName, string>,

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'nice-grpc';
+import { createServer, ServerError, Status, type Server } from 'nice-grpc';
+import { createDevIssuerKey, writeDevIssuerKey } from '@assent/platform';
 import { auditv1, authzv1, deliveryv1 } from '@assent/proto';
 import { runCli } from './run-cli.js';
 
@@ -48,6 +49,15 @@ beforeAll(async () => {
     },
     async writeGrant() { return {}; },
     async removeGrant() { return { removed: false }; },
+    // Answers with the sign-in the caller's token vouches for, as authz would accept it.
+    async stepUp(req, ctx) {
+      sent.push({ method: 'stepUp', request: req });
+      const token = String(ctx.metadata.get('authorization') ?? '').replace(/^Bearer /, '');
+      const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub: string; auth_time?: number; acr?: string; amr?: string[] };
+      if (!claims.auth_time) throw new ServerError(Status.UNAUTHENTICATED, 'insufficient_user_authentication: the token carries no auth_time');
+      return { session: { principal: claims.sub, acr: claims.acr ?? '', amr: claims.amr ?? [], authTime: new Date(claims.auth_time * 1000), expiresAt: new Date(claims.auth_time * 1000 + 900_000) } };
+    },
+    async checkStepUp() { return { active: false, session: undefined, requirement: 'a sign-in within the last 300 s with acr mfa' }; },
   } satisfies authzv1.AuthzServiceImplementation);
   server.add(auditv1.AuditServiceDefinition, {
     async listRecords() { return { records: [] }; },
@@ -123,9 +133,33 @@ describe('tenant, authz, audit and webhook commands', () => {
     const { code, stdout } = await runCli(['authz', 'actions'], { env });
     expect(code).toBe(0);
     expect(stdout).toBe(
-      'ACTION                  POLICY                 APPROVERS             UPDATED\n' +
-        'payouts.change_details  payout-details-change  user:bob, user:carol  2025-03-04T05:06:07.000Z\n',
+      'ACTION                  POLICY                 APPROVERS             STEP-UP  UPDATED\n' +
+        'payouts.change_details  payout-details-change  user:bob, user:carol  -        2025-03-04T05:06:07.000Z\n',
     );
+  });
+
+  it('authz step-up sends a token that vouches for a second factor just now with --mfa, and is refused without', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assent-cli-key-'));
+    const keyFile = join(dir, 'dev-issuer.json');
+    await writeDevIssuerKey(keyFile, await createDevIssuerKey('https://issuer.assent.test'));
+    const asBob = { ...env, ASSENT_TOKEN: '', ASSENT_DEV_ISSUER_KEY_FILE: keyFile };
+    try {
+      const weak = await runCli(['--as', 'bob', 'authz', 'step-up'], { env: asBob });
+      expect(weak.code).toBe(1);
+      expect(weak.stderr).toContain('insufficient_user_authentication');
+      const before = Math.floor(Date.now() / 1000);
+      const ok = await runCli(['--as', 'bob', '--mfa', 'authz', 'step-up'], { env: asBob });
+      expect(ok.code).toBe(0);
+      expect(sent.at(-1)).toEqual({ method: 'stepUp', request: { tenant: 'acme' } });
+      expect(ok.stdout).toMatch(/^principal: +bob$/m);
+      expect(ok.stdout).toMatch(/^signed in: +\S+ \(acr mfa\) \(amr pwd, otp\)$/m);
+      const at = Date.parse(/^signed in: +(\S+)/m.exec(ok.stdout)?.[1] ?? '') / 1000;
+      expect(at).toBeGreaterThanOrEqual(before);
+      const status = await runCli(['authz', 'step-up-status'], { env });
+      expect(status.stdout).toBe('no step-up session; one needs a sign-in within the last 300 s with acr mfa\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('audit verify exits 0 for a valid chain and 1, naming the sequence, for a broken one', async () => {

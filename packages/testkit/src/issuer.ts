@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testEnv } from './env.js';
 import { removeOnExit } from './server-process.js';
-import { createDevIssuerKey, mintToken, serveJwks, writeDevIssuerKey, type DevIssuerKey } from '@assent/platform';
+import { createDevIssuerKey, mintToken, serveJwks, writeDevIssuerKey, type DevIssuerKey, type TokenClaims } from '@assent/platform';
 
 export interface TestIssuer {
   key: DevIssuerKey;
@@ -13,7 +13,7 @@ export interface TestIssuer {
   jwksUrl: string;
   issuer: string;
   /** A token for `audience` (default `assent`; a service calling e.g. authz uses `assent:authz`). */
-  token(claims: { subject: string; tenant?: string; roles?: string[]; ttlSeconds?: number; audience?: string }): Promise<string>;
+  token(claims: TokenClaims): Promise<string>;
   stop(): Promise<void>;
 }
 

@@ -31,6 +31,8 @@ export const payoutsPolicy: PolicyInput = {
   rerequestCooldownSeconds: 0,
   maxRequestsPerDay: 0,
   extensionRequiresApproval: false,
+  requireStepUpToAct: false,
+  requireStepUpToApprove: false,
 };
 
 /** The payouts policy with one approver set of `quorum` (the `approvers` shorthand). */

@@ -229,3 +229,16 @@ describe('bulk approval with a checklist', () => {
     expect((await m.state()).votes).toHaveLength(1);
   });
 });
+
+describe('step-up to approve', () => {
+  it('refuses an approval without a step-up session where the policy needs one, audited, and takes it with one', async () => {
+    const m = await open({ ...refund, requireStepUpToApprove: true });
+    const refused = await m.approve('bob').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(FailedPreconditionError);
+    expect((refused as FailedPreconditionError).message).toMatch(/needs a step-up session \(a sign-in within the last 300 s with acr mfa\)/);
+    expect(m.events.events.at(-1)).toMatchObject({ type: 'assent.approval.vote_refused.v1', data: { code: 'STEP_UP_REQUIRED', principal: 'bob' } });
+    expect((await m.state()).votes).toEqual([]);
+    m.authz.steppedUp.add('acme|bob');
+    expect((await m.approve('bob')).votes).toHaveLength(1);
+  });
+});

@@ -10,6 +10,8 @@ export interface AuthzConfig extends CommonConfig {
   otlpEndpoint: string | undefined;
   /** Identical Check decisions within this window are covered by one audit record (0: publish every one). */
   decisionRepeatWindowMs: number;
+  /** What opens a step-up session, and how long one lasts after its last use. */
+  stepUp: { maxAgeSeconds: number; acr: string[]; amr: string[]; windowSeconds: number };
 }
 
 const spec = {
@@ -23,6 +25,11 @@ const spec = {
   AUTHZ_TRUSTED_SERVICES: env.list(['service:approvals']),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.optionalString(),
   AUTHZ_DECISION_REPEAT_WINDOW_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  AUTHZ_STEP_UP_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(3_600).default(300),
+  // RFC 8176 methods that are a second factor or phishing-resistant; not "sms" or "pwd".
+  AUTHZ_STEP_UP_ACR: env.list(['mfa', 'phr', 'phrh', 'http://schemas.openid.net/pape/policies/2007/06/multi-factor']),
+  AUTHZ_STEP_UP_AMR: env.list(['mfa', 'hwk', 'otp', 'swk', 'fpt', 'face', 'pop']),
+  AUTHZ_STEP_UP_WINDOW_SECONDS: z.coerce.number().int().min(60).max(43_200).default(900),
 };
 
 /** The only reader of the environment for authz; throws ConfigError naming each bad variable. */
@@ -41,5 +48,6 @@ export function loadConfig(source: Env = process.env): Readonly<AuthzConfig> {
     trustedServices: e.AUTHZ_TRUSTED_SERVICES,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     decisionRepeatWindowMs: e.AUTHZ_DECISION_REPEAT_WINDOW_MS,
+    stepUp: { maxAgeSeconds: e.AUTHZ_STEP_UP_MAX_AGE_SECONDS, acr: e.AUTHZ_STEP_UP_ACR, amr: e.AUTHZ_STEP_UP_AMR, windowSeconds: e.AUTHZ_STEP_UP_WINDOW_SECONDS },
   });
 }

@@ -7,6 +7,7 @@ import { openAuthzRepositories } from './adapters/jetstream/repositories.js';
 import { NatsEventSink } from './adapters/nats/event-sink.js';
 import { NatsInvalidationBus } from './adapters/nats/invalidation-bus.js';
 import { CachedRelationStore } from './adapters/redis/cached-relation-store.js';
+import { RedisStepUpStore } from './adapters/redis/step-up-store.js';
 import { KvIdRegistry } from './adapters/jetstream/kv-id-registry.js';
 import { connectOpenFga, readPresharedKey } from './adapters/openfga/connect.js';
 import { authzService } from './transport/grpc/authz-service.js';
@@ -44,10 +45,12 @@ export async function startAuthz(config: AuthzConfig): Promise<RunningAuthz> {
       eventFactory: { create: (e) => newEvent({ ...e, service: 'authz' }) },
       clock,
       trustedServices: [...config.trustedServices],
+      stepUps: new RedisStepUpStore(rt.redis),
+      stepUpRules: config.stepUp,
     };
     rt.grpc.server.add(authzv1.AuthzServiceDefinition, authzService(deps));
     // Only approvals calls authz, and only for these; no service creates tenants or members.
-    rt.grpc.allowServiceCallers({ Check: ['approvals'], CheckApprover: ['approvals'], ListGroupMembers: ['approvals'], ListUserGroups: ['approvals'], RegisterProtectedAction: ['approvals'], WriteGrant: ['approvals'], RemoveGrant: ['approvals'] });
+    rt.grpc.allowServiceCallers({ Check: ['approvals'], CheckApprover: ['approvals'], ListGroupMembers: ['approvals'], ListUserGroups: ['approvals'], RegisterProtectedAction: ['approvals'], WriteGrant: ['approvals'], RemoveGrant: ['approvals'], CheckStepUp: ['approvals'] });
     const ports = await rt.listen({ grpcPort: config.grpcPort, httpPort: config.httpPort, serviceNames: [authzv1.AuthzServiceDefinition.fullName] });
     rt.logger.info({ modelId: openFga.modelId(), storeId: openFga.storeId }, 'openfga model ready');
     return { ...ports, modelId: openFga.modelId(), storeId: openFga.storeId, stop: () => rt.stop() };

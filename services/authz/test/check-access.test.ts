@@ -5,6 +5,8 @@ import { MemoryRelationStore } from '../src/adapters/memory/relation-store.js';
 import { MemoryEventSink, MemoryProtectedActionRepository, MemoryTenantRepository } from '../src/adapters/memory/repositories.js';
 import { checkAccess } from '../src/domain/commands/check-access.js';
 import { registerProtectedAction } from '../src/domain/commands/register-protected-action.js';
+import { MemoryStepUpStore } from '../src/adapters/memory/step-up-store.js';
+import { checkStepUp, stepUp } from '../src/domain/commands/step-up.js';
 import { writeGrant } from '../src/domain/commands/write-grant.js';
 import { DecisionRecorder } from '../src/domain/decision-recorder.js';
 import type { AuthzDeps } from '../src/domain/ports.js';
@@ -27,6 +29,8 @@ async function setup() {
     eventFactory: { create: (e) => newEvent({ ...e, service: 'authz' }) },
     clock,
     trustedServices: ['service:approvals'],
+    stepUps: new MemoryStepUpStore(() => clock.now()),
+    stepUpRules: { maxAgeSeconds: 300, acr: ['mfa'], amr: ['hwk', 'otp'], windowSeconds: 900 },
   };
   await deps.tenants.create({ id: 'acme', displayName: 'Acme', createdAt: clock.now() });
   await relations.addMember('acme', 'alice');
@@ -95,5 +99,53 @@ describe('checkAccess', () => {
     expect(retry).toEqual(first);
     expect(first.expiresAt.toISOString()).toBe('2030-01-01T00:09:00.000Z');
     await expect(writeGrant(deps, approvalsSvc, { ...grant, grantedAt: new Date(NaN) })).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+});
+
+describe('step-up', () => {
+  const signedIn = (subject: string, at: Date, how: { acr?: string; amr?: string[] }) => ({
+    ...user(subject),
+    authentication: { time: at, acr: how.acr, amr: how.amr ?? [] },
+  });
+
+  it('answers NEEDS_STEP_UP to a grant holder without a session where the action needs one, and ALLOW with one, sliding it', async () => {
+    const { deps, clock } = await setup();
+    await registerProtectedAction(deps, approvalsSvc, { tenant: 'acme', action: req.action, policy, approvers: ['user:bob'], stepUpToAct: true });
+    // Asking first: approval comes before step-up.
+    expect((await checkAccess(deps, user('alice'), req)).decision).toBe('NEEDS_APPROVAL');
+    await deps.relations.writeGrant({ tenant: 'acme', principal: 'alice', action: req.action, resource: req.resource, requestId: 'r1', grantedAt: clock.now(), expiresAt: new Date(clock.t.getTime() + 3_600_000) });
+    const needs = await checkAccess(deps, user('alice'), req);
+    expect(needs).toMatchObject({ decision: 'NEEDS_STEP_UP', grantExpiresAt: undefined });
+    expect(needs.reason).toContain('a sign-in within the last 300 s with acr mfa or amr hwk, otp');
+    const session = await stepUp(deps, signedIn('alice', new Date(clock.t.getTime() - 60_000), { amr: ['pwd', 'otp'] }), { tenant: 'acme' });
+    expect(session.expiresAt).toEqual(new Date(clock.t.getTime() + 900_000));
+    expect((await checkAccess(deps, user('alice'), req)).decision).toBe('ALLOW');
+    // Each use slides the window: 10 min later, then 10 min more, it still holds.
+    clock.t = new Date(clock.t.getTime() + 600_000);
+    expect((await checkAccess(deps, user('alice'), req)).decision).toBe('ALLOW');
+    clock.t = new Date(clock.t.getTime() + 600_000);
+    expect((await checkAccess(deps, user('alice'), req)).decision).toBe('ALLOW');
+    // Unused for longer than the window, it is gone.
+    clock.t = new Date(clock.t.getTime() + 901_000);
+    expect((await checkAccess(deps, user('alice'), req)).decision).toBe('NEEDS_STEP_UP');
+  });
+
+  it('refuses a stale or weak sign-in as insufficient_user_authentication, naming what it needs, and opens nothing', async () => {
+    const { deps, clock, events } = await setup();
+    const before = events.events.length;
+    await expect(stepUp(deps, user('alice'), { tenant: 'acme' })).rejects.toThrow(/insufficient_user_authentication: the token carries no auth_time/);
+    await expect(stepUp(deps, signedIn('alice', new Date(clock.t.getTime() - 301_000), { acr: 'mfa' }), { tenant: 'acme' })).rejects.toThrow(/301 s old \(at most 300 s\).*max_age=300/);
+    await expect(stepUp(deps, signedIn('alice', clock.now(), { acr: 'pwd', amr: ['pwd', 'sms'] }), { tenant: 'acme' })).rejects.toThrow(/not a strong sign-in/);
+    expect((await checkStepUp(deps, user('alice'), { tenant: 'acme', principal: '' })).session).toBeUndefined();
+    expect(events.events.length).toBe(before);
+    await stepUp(deps, signedIn('alice', clock.now(), { acr: 'mfa' }), { tenant: 'acme' });
+    expect(events.events.at(-1)?.type).toBe('assent.authz.stepped_up.v1');
+  });
+
+  it('lets a trusted service ask about anyone and a person only about themselves', async () => {
+    const { deps, clock } = await setup();
+    await stepUp(deps, signedIn('bob', clock.now(), { acr: 'mfa' }), { tenant: 'acme' });
+    expect((await checkStepUp(deps, approvalsSvc, { tenant: 'acme', principal: 'bob' })).session?.acr).toBe('mfa');
+    await expect(checkStepUp(deps, user('alice'), { tenant: 'acme', principal: 'bob' })).rejects.toThrow(/only ask about its own/);
   });
 });

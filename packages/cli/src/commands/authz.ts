@@ -29,6 +29,33 @@ export function registerAuthzCommands(program: Command, session: Session): void 
       ]));
     });
 
+  const session_ = (s: authzv1.StepUpSession | undefined) =>
+    renderFields([
+      ['principal', s?.principal ?? ''],
+      ['signed in', `${iso(s?.authTime)}${s?.acr ? ` (acr ${s.acr})` : ''}${s?.amr.length ? ` (amr ${s.amr.join(', ')})` : ''}`],
+      ['expires', `${iso(s?.expiresAt)} unless used again (each sensitive action extends it)`],
+    ]);
+
+  authz
+    .command('step-up')
+    .description('open a step-up session from a fresh strong sign-in (with --as, add --mfa), for actions and approvals that need one')
+    .action(async (_opts: unknown, command: Command) => {
+      const ctx = session.context(command);
+      const res = await ctx.call('authz', (c, o) => c.stepUp({ tenant: ctx.tenant }, o));
+      if (ctx.json) return ctx.printJson(authzv1.StepUpResponse.toJSON(res));
+      ctx.print(session_(res.session));
+    });
+
+  authz
+    .command('step-up-status')
+    .description('whether you hold a step-up session now (asking extends it)')
+    .action(async (_opts: unknown, command: Command) => {
+      const ctx = session.context(command);
+      const res = await ctx.call('authz', (c, o) => c.checkStepUp({ tenant: ctx.tenant, principal: '' }, o));
+      if (ctx.json) return ctx.printJson(authzv1.CheckStepUpResponse.toJSON(res));
+      ctx.print(res.active ? session_(res.session) : `no step-up session; one needs ${res.requirement}`);
+    });
+
   authz
     .command('actions')
     .description("list the tenant's protected actions and who may approve them")
@@ -37,9 +64,10 @@ export function registerAuthzCommands(program: Command, session: Session): void 
       const res = await ctx.call('authz', (c, o) => c.listProtectedActions({ tenant: ctx.tenant }, o));
       if (ctx.json) return ctx.printJson(authzv1.ListProtectedActionsResponse.toJSON(res));
       if (!res.protectedActions.length) return ctx.print('no protected actions');
+      const stepUp = (a: authzv1.ProtectedAction) => [a.stepUpToAct ? 'to act' : '', a.stepUpToApprove ? 'to approve' : ''].filter(Boolean).join(', ') || '-';
       ctx.print(renderTable(
-        ['ACTION', 'POLICY', 'APPROVERS', 'UPDATED'],
-        res.protectedActions.map((a) => [a.action, a.policy?.id ?? '-', list(a.approvers), iso(a.updatedAt)]),
+        ['ACTION', 'POLICY', 'APPROVERS', 'STEP-UP', 'UPDATED'],
+        res.protectedActions.map((a) => [a.action, a.policy?.id ?? '-', list(a.approvers), stepUp(a), iso(a.updatedAt)]),
       ));
     });
 }

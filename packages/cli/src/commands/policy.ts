@@ -153,6 +153,7 @@ function printPolicy(ctx: CliContext, p: approvalsv1.Policy | undefined): void {
     ['justification', p.requireJustification ? 'required' : 'optional'],
     ['grant duration', seconds > 0 ? `${formatDuration(seconds)} (${seconds}s)` : ''],
     ['max grant duration', dur(p.maxGrantDurationSeconds)],
+    ['step-up', [p.requireStepUpToAct ? 'to act' : '', p.requireStepUpToApprove ? 'to approve' : ''].filter(Boolean).join(', ') || 'not needed'],
     ['extending a grant', p.extensionRequiresApproval ? 'needs an approved extension request' : 'by the requester, up to the cap'],
     ['acknowledgements', p.acknowledgements.map((a) => a.id).join(', ')],
     ['approvers may edit', p.approverEditable.join(', ')],

@@ -258,7 +258,7 @@ ${properties}
 
   it('rejects an unknown key, naming its path and line and suggesting the right one', () => {
     expect(issues(doc(`${minimal}\nquorom: 2`))).toEqual([
-      'spec.quorom (line 8): unknown key (did you mean quorum?); allowed: id, action, approvers, quorum, requirements, allowSelfApproval, allowBreakGlass, requireJustification, extensionRequiresApproval, grantDuration, grantDurationSeconds, maxGrantDuration, slackChannel, sla, reminders, escalation, expireAfter, acknowledgements, approverEditable, parametersSchema, rerequestCooldown, maxRequestsPerDay',
+      'spec.quorom (line 8): unknown key (did you mean quorum?); allowed: id, action, approvers, quorum, requirements, allowSelfApproval, allowBreakGlass, requireJustification, requireStepUpToAct, requireStepUpToApprove, extensionRequiresApproval, grantDuration, grantDurationSeconds, maxGrantDuration, slackChannel, sla, reminders, escalation, expireAfter, acknowledgements, approverEditable, parametersSchema, rerequestCooldown, maxRequestsPerDay',
     ]);
     expect(issues(`metadata: {name: x}\n${doc(minimal)}`)[0]).toMatch(/^metadata \(line 1\): unknown key; allowed: apiVersion, kind, spec$/);
   });

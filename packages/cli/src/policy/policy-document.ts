@@ -51,6 +51,8 @@ interface Spec {
   allowSelfApproval?: boolean;
   allowBreakGlass?: boolean;
   extensionRequiresApproval?: boolean;
+  requireStepUpToAct?: boolean;
+  requireStepUpToApprove?: boolean;
   requireJustification?: boolean;
   grantDuration?: string | number;
   grantDurationSeconds?: number;
@@ -320,6 +322,8 @@ function toPolicy(spec: Spec): approvalsv1.Policy {
     allowSelfApproval: spec.allowSelfApproval ?? false,
     allowBreakGlass: spec.allowBreakGlass ?? false,
     extensionRequiresApproval: spec.extensionRequiresApproval ?? false,
+    requireStepUpToAct: spec.requireStepUpToAct ?? false,
+    requireStepUpToApprove: spec.requireStepUpToApprove ?? false,
     requireJustification: spec.requireJustification ?? false,
     // int64 travels as a decimal string (ts-proto forceLong=string).
     grantDurationSeconds: String(grant),

@@ -44,6 +44,10 @@ export interface TokenClaims {
   ttlSeconds?: number;
   /** Default: the key's audience (`assent`); a service calling another names it, e.g. `assent:authz`. */
   audience?: string;
+  /** A sign-in the token vouches for (OIDC `auth_time` in seconds, `acr`, `amr`): step-up tests and `assentctl --mfa`. */
+  authTime?: number;
+  acr?: string;
+  amr?: string[];
 }
 
 export async function mintToken(key: DevIssuerKey, claims: TokenClaims): Promise<string> {
@@ -51,6 +55,9 @@ export async function mintToken(key: DevIssuerKey, claims: TokenClaims): Promise
   const jwt = new SignJWT({
     ...(claims.tenant ? { tenant: claims.tenant } : {}),
     ...(claims.roles?.length ? { roles: claims.roles } : {}),
+    ...(claims.authTime !== undefined ? { auth_time: claims.authTime } : {}),
+    ...(claims.acr ? { acr: claims.acr } : {}),
+    ...(claims.amr?.length ? { amr: claims.amr } : {}),
   })
     .setProtectedHeader({ alg: 'ES256', kid: key.privateJwk.kid ?? 'dev' })
     .setIssuer(key.issuer)

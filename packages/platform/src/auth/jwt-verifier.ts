@@ -176,7 +176,11 @@ export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
       const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
       if (!aud.includes(opts.serviceAudience)) throw new UnauthenticatedError(`a service's token here must be for audience ${opts.serviceAudience}`);
     }
-    const principal: Principal = Object.freeze({ subject, kind: service ? 'service' : 'user', tenant, roles });
+    const authTime = typeof payload['auth_time'] === 'number' ? new Date(payload['auth_time'] * 1000) : undefined;
+    const acr = typeof payload['acr'] === 'string' ? payload['acr'] : undefined;
+    const amr = Object.freeze(Array.isArray(payload['amr']) ? payload['amr'].filter((m): m is string => typeof m === 'string') : []);
+    const authentication = authTime || acr || amr.length ? Object.freeze({ time: authTime, acr, amr }) : undefined;
+    const principal: Principal = Object.freeze({ subject, kind: service ? 'service' : 'user', tenant, roles, ...(authentication ? { authentication } : {}) });
     return { principal, exp: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined };
   }
 

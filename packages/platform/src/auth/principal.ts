@@ -7,6 +7,11 @@ export interface Principal {
   /** Tenant a user token is bound to; services act for any tenant. */
   tenant: string | undefined;
   roles: string[];
+  /**
+   * How the person signed in, from the token (OIDC `auth_time`, `acr`, `amr`), when
+   * the issuer says: what a step-up (a fresh strong sign-in) is judged on.
+   */
+  authentication?: { time: Date | undefined; acr: string | undefined; amr: readonly string[] } | undefined;
 }
 
 /** Service identities of a local run (dev issuer); Kubernetes lists its ServiceAccounts instead. */

@@ -27,7 +27,10 @@ export function fileTokenSource(path: string, refreshMs = 60_000): TokenSource {
 }
 
 /** Mints short-lived tokens with the dev issuer key (local runs and tests only). */
-export function devTokenSource(key: DevIssuerKey | string, claims: { subject: string; tenant?: string; roles?: string[]; audience?: string }): TokenSource {
+export function devTokenSource(
+  key: DevIssuerKey | string,
+  claims: { subject: string; tenant?: string; roles?: string[]; audience?: string; signIn?: { acr: string; amr: string[] } },
+): TokenSource {
   let cached: { value: string; exp: number } | undefined;
   let loaded: Promise<DevIssuerKey> | undefined;
   return {
@@ -36,7 +39,10 @@ export function devTokenSource(key: DevIssuerKey | string, claims: { subject: st
       loaded ??= typeof key === 'string' ? readDevIssuerKey(key) : Promise.resolve(key);
       const k = await loaded;
       const ttlSeconds = 600;
-      cached = { value: await mintToken(k, { ...claims, ttlSeconds }), exp: Date.now() + ttlSeconds * 1000 };
+      const { signIn, ...rest } = claims;
+      // A sign-in the dev token vouches for happened now (what a step-up asks for).
+      const auth = signIn ? { authTime: Math.floor(Date.now() / 1000), acr: signIn.acr, amr: signIn.amr } : {};
+      cached = { value: await mintToken(k, { ...rest, ...auth, ttlSeconds }), exp: Date.now() + ttlSeconds * 1000 };
       return cached.value;
     },
   };

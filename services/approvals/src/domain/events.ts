@@ -141,6 +141,7 @@ export function requestJson(r: ApprovalRequest) {
     extendsRequestId: r.extendsRequestId,
     grantExtensions: r.grantExtensions.map((x) => ({ at: x.at.toISOString(), seconds: String(x.seconds), reason: x.reason, requestId: x.requestId, expiresAt: x.expiresAt.toISOString() })),
     extensionRequiresApproval: r.extensionRequiresApproval,
+    requireStepUpToApprove: r.requireStepUpToApprove,
   };
 }
 
@@ -193,6 +194,8 @@ export function policyJson(p: Policy) {
     rerequestCooldownSeconds: String(p.rerequestCooldownSeconds),
     maxRequestsPerDay: p.maxRequestsPerDay,
     extensionRequiresApproval: p.extensionRequiresApproval,
+    requireStepUpToAct: p.requireStepUpToAct,
+    requireStepUpToApprove: p.requireStepUpToApprove,
   };
 }
 

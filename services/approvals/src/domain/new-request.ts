@@ -46,6 +46,7 @@ export function newRequest(
     extendsRequestId: input.extendsRequestId ?? '',
     grantExtensions: [],
     extensionRequiresApproval: policy.extensionRequiresApproval,
+    requireStepUpToApprove: policy.requireStepUpToApprove,
     timers: submissionTimers(policy.schedule, now, now, undefined),
     wakeAt: undefined,
     submission: 1,

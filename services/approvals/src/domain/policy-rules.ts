@@ -126,7 +126,7 @@ export function validatePolicy(p: PolicyInput): void {
 /** sha256 of the canonical policy document: the same document always hashes the same. */
 export function policyHash(p: PolicyInput): string {
   const { id, action, requirements, allowSelfApproval, requireJustification, grantDurationSeconds, slackChannel, schedule, allowBreakGlass } = p;
-  const { acknowledgements, maxGrantDurationSeconds, approverEditable, parametersSchema, rerequestCooldownSeconds, maxRequestsPerDay, extensionRequiresApproval } = p;
+  const { acknowledgements, maxGrantDurationSeconds, approverEditable, parametersSchema, rerequestCooldownSeconds, maxRequestsPerDay, extensionRequiresApproval, requireStepUpToAct, requireStepUpToApprove } = p;
   // Fields added later enter the document only when set, so an existing policy keeps its hash.
   const later = {
     ...(allowBreakGlass ? { allowBreakGlass } : {}),
@@ -137,6 +137,8 @@ export function policyHash(p: PolicyInput): string {
     ...(rerequestCooldownSeconds ? { rerequestCooldownSeconds } : {}),
     ...(maxRequestsPerDay ? { maxRequestsPerDay } : {}),
     ...(extensionRequiresApproval ? { extensionRequiresApproval } : {}),
+    ...(requireStepUpToAct ? { requireStepUpToAct } : {}),
+    ...(requireStepUpToApprove ? { requireStepUpToApprove } : {}),
   };
   return createHash('sha256')
     .update(canonicalJson({ id, action, requirements, allowSelfApproval, requireJustification, grantDurationSeconds, slackChannel, schedule, ...later }))

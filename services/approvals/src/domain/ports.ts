@@ -103,7 +103,15 @@ export interface AuthzGateway {
   groupsOf(tenant: string, user: string): Promise<string[]>;
   /** Up to `limit` members of the tenant's group, and whether there are more. */
   groupMembers(tenant: string, group: string, limit: number): Promise<{ users: string[]; truncated: boolean }>;
-  registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[]): Promise<void>;
+  registerProtectedAction(
+    tenant: string,
+    action: string,
+    policy: { id: string; hash: string },
+    approvers: string[],
+    stepUp: { toAct: boolean; toApprove: boolean },
+  ): Promise<void>;
+  /** Whether the person holds a step-up session now (asking slides it). */
+  stepUpActive(tenant: string, principal: string): Promise<{ active: boolean; requirement: string }>;
   /** `grantedAt` starts the window (the decision time), so a retry writes the same grant. */
   writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; requestId: string; grantedAt: Date | undefined }): Promise<{ expiresAt: Date }>;
   /** Removes this request's grant (only the one that started at `grantedAt`); idempotent. */

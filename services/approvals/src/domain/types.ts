@@ -68,6 +68,10 @@ export interface Policy {
   maxRequestsPerDay: number;
   /** Extending an approved grant needs an approved extension request (else the requester extends it, up to the cap). */
   extensionRequiresApproval: boolean;
+  /** Acting on a grant needs a step-up session (authz answers NEEDS_STEP_UP). */
+  requireStepUpToAct: boolean;
+  /** Approving needs a step-up session. */
+  requireStepUpToApprove: boolean;
   /** sha256 of the canonical policy document (everything above). */
   hash: string;
 }
@@ -244,6 +248,7 @@ export interface ApprovalRequest {
   grantExtensions: GrantExtension[];
   /** Pinned from the policy. */
   extensionRequiresApproval: boolean;
+  requireStepUpToApprove: boolean;
   timers: TimerState;
   /** Earliest pending timer; the scheduler wakes the request then. */
   wakeAt: Date | undefined;

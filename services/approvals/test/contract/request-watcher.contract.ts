@@ -56,6 +56,7 @@ export function pendingRequest(tenant: string, id = ulid()): ApprovalRequest {
     extendsRequestId: '',
     grantExtensions: [{ at, seconds: 600, reason: 'longer', requestId: '', expiresAt: new Date('2030-01-01T02:00:00.000Z') }],
     extensionRequiresApproval: false,
+    requireStepUpToApprove: true,
     votes: [],
     snoozes: [{ user: 'bob', until: new Date('2030-01-01T00:05:00.000Z') }],
     handoffs: [{ from: 'dave', to: 'bob', at, reason: 'on leave', requirements: ['approvers'] }],

@@ -1,4 +1,4 @@
-import type { CheckResult, Grant } from './types.js';
+import type { CheckResult, Grant, StepUpSession } from './types.js';
 
 /**
  * Event payloads in canonical protobuf JSON (proto/assent/events/v1/events.proto):
@@ -11,6 +11,7 @@ export const eventTypes = {
   grantEnded: 'assent.grant.ended.v1',
   groupMemberAdded: 'assent.authz.group_member_added.v1',
   groupMemberRemoved: 'assent.authz.group_member_removed.v1',
+  steppedUp: 'assent.authz.stepped_up.v1',
 } as const;
 
 export const groupMemberChangedData = (input: { tenant: string; group: string; user: string }, actor: string) => ({
@@ -46,3 +47,8 @@ export function grantIssuedData(grant: Grant) {
     },
   };
 }
+
+export const steppedUpData = (tenant: string, s: StepUpSession) => ({
+  tenant,
+  session: { principal: s.principal, acr: s.acr, amr: [...s.amr], authTime: s.authTime.toISOString(), expiresAt: s.expiresAt.toISOString() },
+});

@@ -1,6 +1,6 @@
 import type { AssentEvent } from '@assent/platform/domain';
 import type { DecisionRecorder } from './decision-recorder.js';
-import type { Grant, ProtectedAction, Tenant } from './types.js';
+import type { Grant, ProtectedAction, StepUpRules, StepUpSession, Tenant } from './types.js';
 
 /** Relationship facts, backed by OpenFGA (adapters/openfga) or memory (adapters/memory). */
 export interface RelationStore {
@@ -46,6 +46,13 @@ export interface ProtectedActionRepository {
 }
 
 /** Publishes domain events (authz decisions are audited). */
+/** Step-up sessions (Redis), shared by every replica; each expires by itself. */
+export interface StepUpStore {
+  open(tenant: string, session: StepUpSession, windowMs: number): Promise<void>;
+  /** The session with its window slid to `windowMs` from now, or undefined when there is none. */
+  touch(tenant: string, principal: string, windowMs: number): Promise<StepUpSession | undefined>;
+}
+
 export interface EventSink {
   emit(event: AssentEvent): Promise<void>;
 }
@@ -70,4 +77,6 @@ export interface AuthzDeps {
   clock: Clock;
   /** Subjects (token `sub`) allowed to call service-only RPCs such as WriteGrant. */
   trustedServices: string[];
+  stepUps: StepUpStore;
+  stepUpRules: StepUpRules;
 }

@@ -17,6 +17,31 @@ export interface ProtectedAction {
   policy: PolicyRef;
   approvers: string[];
   updatedAt: Date;
+  /** Performing it needs a step-up session. */
+  stepUpToAct: boolean;
+  /** Approving requests for it needs a step-up session. */
+  stepUpToApprove: boolean;
+}
+
+/** A fresh strong sign-in, held for a window that slides with each sensitive action. */
+export interface StepUpSession {
+  principal: string;
+  acr: string;
+  amr: string[];
+  authTime: Date;
+  expiresAt: Date;
+}
+
+/** What a sign-in must show to open a step-up session, and how long one lasts. */
+export interface StepUpRules {
+  /** auth_time at most this old. */
+  maxAgeSeconds: number;
+  /** Accepted `acr` values; or */
+  acr: readonly string[];
+  /** accepted `amr` methods (any one). */
+  amr: readonly string[];
+  /** A session lasts this long after its last use. */
+  windowSeconds: number;
 }
 
 export interface Grant {

@@ -44,8 +44,15 @@ export class GrpcAuthzGateway implements AuthzGateway {
     return { users: res.users, truncated: res.nextPageToken !== '' };
   }
 
-  async registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[]) {
-    await this.call(() => this.client.registerProtectedAction({ tenant, action, policy, approvers }, { signal: AbortSignal.timeout(10_000) }));
+  async registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[], stepUp: { toAct: boolean; toApprove: boolean }) {
+    await this.call(() =>
+      this.client.registerProtectedAction({ tenant, action, policy, approvers, stepUpToAct: stepUp.toAct, stepUpToApprove: stepUp.toApprove }, { signal: AbortSignal.timeout(10_000) }),
+    );
+  }
+
+  async stepUpActive(tenant: string, principal: string) {
+    const res = await this.call(() => this.client.checkStepUp({ tenant, principal }, { signal: AbortSignal.timeout(5_000) }));
+    return { active: res.active, requirement: res.requirement };
   }
 
   async removeGrant(input: { tenant: string; principal: string; action: string; resource: string; requestId: string; grantedAt: Date; expiresAt: Date; why: 'revoked' | 'ended'; revokedBy: string; reason: string }) {

@@ -1,19 +1,19 @@
-import { AlreadyExistsError, ConflictError, KvMirror, streamReplicas, type AssentEvent, type Logger, type StreamEntityStore } from '@assent/platform';
-import { Kvm, type KV } from '@nats-io/kv';
+import { AlreadyExistsError, ConflictError, KvMirror, streamReplicas, type AssentEvent, type Logger, type StreamEntityStore, openKvBucket } from '@assent/platform';
+import { type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { PolicyRepository } from '../../domain/ports.js';
 import { emptySchedule } from '../../domain/policy-rules.js';
 import type { Policy, PolicyRecord } from '../../domain/types.js';
 
 export async function openPolicyBucket(nc: NatsConnection, root: string): Promise<KV> {
-  return new Kvm(nc).create(`${root.toUpperCase()}_approvals_policies`, { history: 10, replicas: streamReplicas() });
+  return openKvBucket(nc, `${root.toUpperCase()}_approvals_policies`, { history: 10, replicas: streamReplicas() });
 }
 
 /** A policy version as stored (state stream) and served (read model). */
 export type PolicyRecordJson = Omit<PolicyRecord, 'appliedAt'> & { appliedAt: string };
 
 /** Fields a policy stored before they existed lacks. */
-type Later = 'requirements' | 'schedule' | 'allowBreakGlass' | 'acknowledgements' | 'maxGrantDurationSeconds' | 'approverEditable' | 'parametersSchema' | 'rerequestCooldownSeconds' | 'maxRequestsPerDay' | 'extensionRequiresApproval';
+type Later = 'requirements' | 'schedule' | 'allowBreakGlass' | 'acknowledgements' | 'maxGrantDurationSeconds' | 'approverEditable' | 'parametersSchema' | 'rerequestCooldownSeconds' | 'maxRequestsPerDay' | 'extensionRequiresApproval' | 'requireStepUpToAct' | 'requireStepUpToApprove';
 /** Policies stored before requirements and schedules existed had one approver set. */
 type LegacyPolicy = Omit<Policy, Later> & Partial<Pick<Policy, Later>> & { approvers?: string[]; quorum?: number };
 
@@ -31,6 +31,8 @@ function upgrade(p: LegacyPolicy): Policy {
     rerequestCooldownSeconds: p.rerequestCooldownSeconds ?? 0,
     maxRequestsPerDay: p.maxRequestsPerDay ?? 0,
     extensionRequiresApproval: p.extensionRequiresApproval ?? false,
+    requireStepUpToAct: p.requireStepUpToAct ?? false,
+    requireStepUpToApprove: p.requireStepUpToApprove ?? false,
   };
 }
 

@@ -5,12 +5,12 @@ type Dated<T, K extends keyof T> = Omit<T, K> & { [P in K]: undefined extends T[
 
 /** JSON form stored on the request's state subject (dates as ISO strings). */
 /** Request fields added later: absent from requests stored before them. */
-type Later = 'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters' | 'effectiveAt' | 'grantStartsAt' | 'edits' | 'previousRequestId' | 'attempt' | 'extendsRequestId' | 'grantExtensions' | 'extensionRequiresApproval';
+type Later = 'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters' | 'effectiveAt' | 'grantStartsAt' | 'edits' | 'previousRequestId' | 'attempt' | 'extendsRequestId' | 'grantExtensions' | 'extensionRequiresApproval' | 'requireStepUpToApprove';
 export type RequestJson = Omit<
   Dated<ApprovalRequest, 'createdAt' | 'updatedAt' | 'decidedAt' | 'grantExpiresAt' | 'wakeAt'>,
   'votes' | 'timers' | 'submissions' | 'snoozes' | 'handoffs' | 'breakGlass' | 'allowBreakGlass' | 'grantClosed' | Later
 > &
-  Partial<Pick<ApprovalRequest, 'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters' | 'previousRequestId' | 'attempt' | 'extendsRequestId' | 'extensionRequiresApproval'>> & {
+  Partial<Pick<ApprovalRequest, 'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters' | 'previousRequestId' | 'attempt' | 'extendsRequestId' | 'extensionRequiresApproval' | 'requireStepUpToApprove'>> & {
   grantExtensions?: Dated<GrantExtension, 'at' | 'expiresAt'>[];
   effectiveAt?: string;
   grantStartsAt?: string;
@@ -96,6 +96,7 @@ export function fromJson(stored: LegacyJson): ApprovalRequest {
     extendsRequestId: j.extendsRequestId ?? '',
     grantExtensions: (j.grantExtensions ?? []).map((x) => ({ ...x, at: new Date(x.at), expiresAt: new Date(x.expiresAt) })),
     extensionRequiresApproval: j.extensionRequiresApproval ?? false,
+    requireStepUpToApprove: j.requireStepUpToApprove ?? false,
     snoozes: (j.snoozes ?? []).map((s) => ({ ...s, until: new Date(s.until) })),
     handoffs: (j.handoffs ?? []).map((h) => ({ ...h, at: new Date(h.at) })),
     allowBreakGlass: j.allowBreakGlass ?? false,

@@ -64,7 +64,14 @@ export class MemoryAuthzGateway implements AuthzGateway {
     return { users: all.slice(0, limit), truncated: all.length > limit };
   }
 
-  async registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[]) {
+  /** "tenant|user" of people holding a step-up session. */
+  readonly steppedUp = new Set<string>();
+
+  async stepUpActive(tenant: string, principal: string) {
+    return { active: this.steppedUp.has(`${tenant}|${principal}`), requirement: 'a sign-in within the last 300 s with acr mfa' };
+  }
+
+  async registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[], _stepUp?: { toAct: boolean; toApprove: boolean }) {
     if (!this.tenants.has(tenant)) throw new NotFoundError('tenant', tenant);
     this.actions.set(`${tenant}|${action}`, { policy, approvers });
   }

@@ -106,6 +106,16 @@ export async function decideRequest(
     if (eligible?.of !== of) eligible = { ...(await eligibility(deps, current, approver, now)), of };
     if (eligible.eligibleFor.length === 0) throw await refuse('NOT_ELIGIBLE', eligible.reason);
 
+    if (outcome === 'APPROVE' && current.requireStepUpToApprove) {
+      const stepUp = await deps.authz.stepUpActive(current.tenant, approver);
+      if (!stepUp.active) {
+        await refuse('STEP_UP_REQUIRED', `policy ${current.policyId} needs a step-up to approve`);
+        throw new FailedPreconditionError(
+          `approving request ${current.id} needs a step-up session (${stepUp.requirement}): sign in again strongly and step up (assentctl authz step-up), then approve`,
+          'STEP_UP_REQUIRED',
+        );
+      }
+    }
     if (outcome === 'APPROVE') checkAcknowledged(current, input.lenientAcknowledged ? acknowledged.filter((a) => current.acknowledgements.some((x) => x.id === a)) : acknowledged);
     const edited = outcome === 'APPROVE' ? edit(current, input.edits, approver, reason, now) : { request: current, edit: undefined };
     const base = edited.request;

@@ -65,6 +65,6 @@ export async function putPolicy(deps: ApprovalsDeps, caller: Principal, tenant: 
  */
 export async function activatePolicy(deps: ApprovalsDeps, tenant: string, record: PolicyRecord): Promise<void> {
   const p = record.policy;
-  await deps.authz.registerProtectedAction(tenant, p.action, { id: p.id, hash: p.hash }, allApprovers(p));
+  await deps.authz.registerProtectedAction(tenant, p.action, { id: p.id, hash: p.hash }, allApprovers(p), { toAct: p.requireStepUpToAct, toApprove: p.requireStepUpToApprove });
   await deps.policies.activate(tenant, record);
 }

@@ -84,6 +84,8 @@ export function fromProtoPolicy(p: approvalsv1.Policy | undefined): PolicyInput 
     rerequestCooldownSeconds: seconds('policy.rerequest_cooldown_seconds', p.rerequestCooldownSeconds),
     maxRequestsPerDay: p.maxRequestsPerDay,
     extensionRequiresApproval: p.extensionRequiresApproval,
+    requireStepUpToAct: p.requireStepUpToAct,
+    requireStepUpToApprove: p.requireStepUpToApprove,
   };
 }
 

@@ -3,6 +3,7 @@ import { authzCheckedData, eventTypes } from '../events.js';
 import type { AuthzDeps } from '../ports.js';
 import type { CheckResult } from '../types.js';
 import { requireTenant } from './require-tenant.js';
+import { stepUpRequirement } from './step-up.js';
 
 export interface CheckAccessInput {
   tenant: string;
@@ -49,6 +50,13 @@ export async function checkAccess(deps: AuthzDeps, caller: Principal, input: Che
   let result: CheckResult;
   if (!member) {
     result = { ...base, decision: 'DENY', reason: `${principal} is not a member of tenant ${input.tenant}`, grantExpiresAt: undefined, policy: undefined };
+  } else if (expiresAt && protectedAction.stepUpToAct && !(await deps.stepUps.touch(input.tenant, principal, deps.stepUpRules.windowSeconds * 1000))) {
+    result = {
+      ...base,
+      decision: 'NEEDS_STEP_UP',
+      reason: `${principal} holds an approved grant for ${input.action} on ${input.resource}, but acting needs a step-up session: ${stepUpRequirement(deps.stepUpRules)}, then StepUp`,
+      grantExpiresAt: undefined,
+    };
   } else if (expiresAt) {
     result = { ...base, decision: 'ALLOW', reason: `${principal} holds an approved grant for ${input.action} on ${input.resource} until ${expiresAt.toISOString()}`, grantExpiresAt: expiresAt };
   } else {

@@ -8,7 +8,7 @@ import { requireTrustedService } from './require-service.js';
 export async function registerProtectedAction(
   deps: AuthzDeps,
   caller: Principal,
-  input: { tenant: string; action: string; policy: PolicyRef | undefined; approvers: string[] },
+  input: { tenant: string; action: string; policy: PolicyRef | undefined; approvers: string[]; stepUpToAct?: boolean; stepUpToApprove?: boolean },
 ): Promise<ProtectedAction> {
   const v = new Violations().check('tenant', input.tenant, 'tenant').check('action', input.action, 'action');
   if (!input.policy?.id) v.add('policy.id', 'is required');
@@ -27,6 +27,8 @@ export async function registerProtectedAction(
     policy: input.policy as PolicyRef,
     approvers: [...input.approvers],
     updatedAt: deps.clock.now(),
+    stepUpToAct: input.stepUpToAct ?? false,
+    stepUpToApprove: input.stepUpToApprove ?? false,
   };
   await deps.actions.put(action);
   return action;

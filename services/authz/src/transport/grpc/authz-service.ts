@@ -12,8 +12,9 @@ import { createTenant } from '../../domain/commands/create-tenant.js';
 import { listProtectedActions } from '../../domain/commands/list-protected-actions.js';
 import { registerProtectedAction } from '../../domain/commands/register-protected-action.js';
 import { writeGrant } from '../../domain/commands/write-grant.js';
+import { checkStepUp, stepUp } from '../../domain/commands/step-up.js';
 import type { AuthzDeps } from '../../domain/ports.js';
-import { toProtoAction, toProtoDecision, toProtoGrant, toProtoTenant } from './mapping.js';
+import { toProtoStepUp, toProtoAction, toProtoDecision, toProtoGrant, toProtoTenant } from './mapping.js';
 
 type Ctx = CallContext & AuthContext;
 
@@ -61,6 +62,13 @@ export function authzService(deps: AuthzDeps): authzv1.AuthzServiceImplementatio
     },
     async listProtectedActions(req, ctx: Ctx) {
       return { protectedActions: (await listProtectedActions(deps, ctx.principal, req)).map(toProtoAction) };
+    },
+    async stepUp(req, ctx: Ctx) {
+      return { session: toProtoStepUp(await stepUp(deps, ctx.principal, req)) };
+    },
+    async checkStepUp(req, ctx: Ctx) {
+      const r = await checkStepUp(deps, ctx.principal, req);
+      return { active: Boolean(r.session), session: r.session && toProtoStepUp(r.session), requirement: r.session ? '' : r.requirement };
     },
     async removeGrant(req, ctx: Ctx) {
       return removeGrant(deps, ctx.principal, req);

@@ -1,5 +1,5 @@
 import { authzv1 } from '@assent/proto';
-import type { Decision, Grant, ProtectedAction, Tenant } from '../../domain/types.js';
+import type { StepUpSession, Decision, Grant, ProtectedAction, Tenant } from '../../domain/types.js';
 
 const decisions: Record<Decision, authzv1.Decision> = {
   ALLOW: authzv1.Decision.DECISION_ALLOW,
@@ -18,6 +18,10 @@ export const toProtoAction = (a: ProtectedAction): authzv1.ProtectedAction => ({
   policy: { ...a.policy },
   approvers: [...a.approvers],
   updatedAt: a.updatedAt,
+  stepUpToAct: a.stepUpToAct,
+  stepUpToApprove: a.stepUpToApprove,
 });
+
+export const toProtoStepUp = (s: StepUpSession): authzv1.StepUpSession => ({ ...s, amr: [...s.amr] });
 
 export const toProtoGrant = (g: Grant): authzv1.Grant => ({ ...g });

@@ -484,6 +484,16 @@ export interface Policy {
    * like any request; false: the requester extends it directly, up to the cap.
    */
   extensionRequiresApproval: boolean;
+  /**
+   * Performing the action, once approved, needs a step-up session (a fresh strong
+   * sign-in): authz answers NEEDS_STEP_UP without one.
+   */
+  requireStepUpToAct: boolean;
+  /**
+   * Approving needs a step-up session: an approval without one is refused
+   * (FAILED_PRECONDITION STEP_UP_REQUIRED), and audited as a refused vote.
+   */
+  requireStepUpToApprove: boolean;
 }
 
 export interface Acknowledgement {
@@ -652,6 +662,7 @@ export interface ApprovalRequest {
   grantExtensions: GrantExtension[];
   /** Pinned from the policy. */
   extensionRequiresApproval: boolean;
+  requireStepUpToApprove: boolean;
 }
 
 export interface GrantExtension {
@@ -1531,6 +1542,8 @@ function createBasePolicy(): Policy {
     rerequestCooldownSeconds: "0",
     maxRequestsPerDay: 0,
     extensionRequiresApproval: false,
+    requireStepUpToAct: false,
+    requireStepUpToApprove: false,
   };
 }
 
@@ -1592,6 +1605,12 @@ export const Policy: MessageFns<Policy> = {
     }
     if (message.extensionRequiresApproval !== false) {
       writer.uint32(152).bool(message.extensionRequiresApproval);
+    }
+    if (message.requireStepUpToAct !== false) {
+      writer.uint32(160).bool(message.requireStepUpToAct);
+    }
+    if (message.requireStepUpToApprove !== false) {
+      writer.uint32(168).bool(message.requireStepUpToApprove);
     }
     return writer;
   },
@@ -1761,6 +1780,22 @@ export const Policy: MessageFns<Policy> = {
             message.extensionRequiresApproval = reader.bool();
             continue;
           }
+          case 20: {
+            if (tag !== 160) {
+              break;
+            }
+
+            message.requireStepUpToAct = reader.bool();
+            continue;
+          }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.requireStepUpToApprove = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1844,6 +1879,16 @@ export const Policy: MessageFns<Policy> = {
         : isSet(object.extension_requires_approval)
         ? globalThis.Boolean(object.extension_requires_approval)
         : false,
+      requireStepUpToAct: isSet(object.requireStepUpToAct)
+        ? globalThis.Boolean(object.requireStepUpToAct)
+        : isSet(object.require_step_up_to_act)
+        ? globalThis.Boolean(object.require_step_up_to_act)
+        : false,
+      requireStepUpToApprove: isSet(object.requireStepUpToApprove)
+        ? globalThis.Boolean(object.requireStepUpToApprove)
+        : isSet(object.require_step_up_to_approve)
+        ? globalThis.Boolean(object.require_step_up_to_approve)
+        : false,
     };
   },
 
@@ -1906,6 +1951,12 @@ export const Policy: MessageFns<Policy> = {
     if (message.extensionRequiresApproval !== false) {
       obj.extensionRequiresApproval = message.extensionRequiresApproval;
     }
+    if (message.requireStepUpToAct !== false) {
+      obj.requireStepUpToAct = message.requireStepUpToAct;
+    }
+    if (message.requireStepUpToApprove !== false) {
+      obj.requireStepUpToApprove = message.requireStepUpToApprove;
+    }
     return obj;
   },
 
@@ -1935,6 +1986,8 @@ export const Policy: MessageFns<Policy> = {
     message.rerequestCooldownSeconds = object.rerequestCooldownSeconds ?? "0";
     message.maxRequestsPerDay = object.maxRequestsPerDay ?? 0;
     message.extensionRequiresApproval = object.extensionRequiresApproval ?? false;
+    message.requireStepUpToAct = object.requireStepUpToAct ?? false;
+    message.requireStepUpToApprove = object.requireStepUpToApprove ?? false;
     return message;
   },
 };
@@ -2839,6 +2892,7 @@ function createBaseApprovalRequest(): ApprovalRequest {
     extendsRequestId: "",
     grantExtensions: [],
     extensionRequiresApproval: false,
+    requireStepUpToApprove: false,
   };
 }
 
@@ -2969,6 +3023,9 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     }
     if (message.extensionRequiresApproval !== false) {
       writer.uint32(336).bool(message.extensionRequiresApproval);
+    }
+    if (message.requireStepUpToApprove !== false) {
+      writer.uint32(344).bool(message.requireStepUpToApprove);
     }
     return writer;
   },
@@ -3322,6 +3379,14 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
             message.extensionRequiresApproval = reader.bool();
             continue;
           }
+          case 43: {
+            if (tag !== 344) {
+              break;
+            }
+
+            message.requireStepUpToApprove = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3472,6 +3537,11 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
         : isSet(object.extension_requires_approval)
         ? globalThis.Boolean(object.extension_requires_approval)
         : false,
+      requireStepUpToApprove: isSet(object.requireStepUpToApprove)
+        ? globalThis.Boolean(object.requireStepUpToApprove)
+        : isSet(object.require_step_up_to_approve)
+        ? globalThis.Boolean(object.require_step_up_to_approve)
+        : false,
     };
   },
 
@@ -3603,6 +3673,9 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     if (message.extensionRequiresApproval !== false) {
       obj.extensionRequiresApproval = message.extensionRequiresApproval;
     }
+    if (message.requireStepUpToApprove !== false) {
+      obj.requireStepUpToApprove = message.requireStepUpToApprove;
+    }
     return obj;
   },
 
@@ -3661,6 +3734,7 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     message.extendsRequestId = object.extendsRequestId ?? "";
     message.grantExtensions = object.grantExtensions?.map((e) => GrantExtension.fromPartial(e)) || [];
     message.extensionRequiresApproval = object.extensionRequiresApproval ?? false;
+    message.requireStepUpToApprove = object.requireStepUpToApprove ?? false;
     return message;
   },
 };

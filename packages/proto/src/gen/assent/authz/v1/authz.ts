@@ -64,6 +64,39 @@ export function decisionToJSON(object: Decision): string {
   }
 }
 
+export interface StepUpSession {
+  principal: string;
+  /** The authentication context the session was opened with. */
+  acr: string;
+  amr: string[];
+  authTime: Date | undefined;
+  expiresAt: Date | undefined;
+}
+
+export interface StepUpRequest {
+  tenant: string;
+}
+
+export interface StepUpResponse {
+  session: StepUpSession | undefined;
+}
+
+export interface CheckStepUpRequest {
+  tenant: string;
+  /** Empty: the caller. */
+  principal: string;
+}
+
+export interface CheckStepUpResponse {
+  active: boolean;
+  /** Set when active. */
+  session:
+    | StepUpSession
+    | undefined;
+  /** What a new session needs, when not active: e.g. "a sign-in within 300 s with acr mfa or amr mfa, otp, hwk". */
+  requirement: string;
+}
+
 export interface PolicyRef {
   id: string;
   /** sha256 of the canonical policy document, recorded on every decision. */
@@ -192,7 +225,13 @@ export interface ProtectedAction {
     | undefined;
   /** OpenFGA subjects allowed to approve, e.g. "user:bob" or "group:finance#member". */
   approvers: string[];
-  updatedAt: Date | undefined;
+  updatedAt:
+    | Date
+    | undefined;
+  /** Performing the action needs a step-up session (Check answers NEEDS_STEP_UP without one). */
+  stepUpToAct: boolean;
+  /** Approving requests for it needs a step-up session (approvals asks CheckStepUp). */
+  stepUpToApprove: boolean;
 }
 
 export interface RegisterProtectedActionRequest {
@@ -200,6 +239,8 @@ export interface RegisterProtectedActionRequest {
   action: string;
   policy: PolicyRef | undefined;
   approvers: string[];
+  stepUpToAct: boolean;
+  stepUpToApprove: boolean;
 }
 
 export interface RegisterProtectedActionResponse {
@@ -268,6 +309,471 @@ export interface RemoveGrantResponse {
   /** False when no grant with that start was there (already removed, or replaced). */
   removed: boolean;
 }
+
+function createBaseStepUpSession(): StepUpSession {
+  return { principal: "", acr: "", amr: [], authTime: undefined, expiresAt: undefined };
+}
+
+export const StepUpSession: MessageFns<StepUpSession> = {
+  encode(message: StepUpSession, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.principal !== "") {
+      writer.uint32(10).string(message.principal);
+    }
+    if (message.acr !== "") {
+      writer.uint32(18).string(message.acr);
+    }
+    for (const v of message.amr) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.authTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.authTime), writer.uint32(34).fork()).join();
+    }
+    if (message.expiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.expiresAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StepUpSession {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStepUpSession();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principal = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.acr = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.amr.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.authTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.expiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StepUpSession {
+    return {
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
+      acr: isSet(object.acr) ? globalThis.String(object.acr) : "",
+      amr: globalThis.Array.isArray(object?.amr) ? object.amr.map((e: any) => globalThis.String(e)) : [],
+      authTime: isSet(object.authTime)
+        ? fromJsonTimestamp(object.authTime)
+        : isSet(object.auth_time)
+        ? fromJsonTimestamp(object.auth_time)
+        : undefined,
+      expiresAt: isSet(object.expiresAt)
+        ? fromJsonTimestamp(object.expiresAt)
+        : isSet(object.expires_at)
+        ? fromJsonTimestamp(object.expires_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: StepUpSession): unknown {
+    const obj: any = {};
+    if (message.principal !== "") {
+      obj.principal = message.principal;
+    }
+    if (message.acr !== "") {
+      obj.acr = message.acr;
+    }
+    if (message.amr?.length) {
+      obj.amr = message.amr;
+    }
+    if (message.authTime !== undefined) {
+      obj.authTime = message.authTime.toISOString();
+    }
+    if (message.expiresAt !== undefined) {
+      obj.expiresAt = message.expiresAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StepUpSession>): StepUpSession {
+    return StepUpSession.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StepUpSession>): StepUpSession {
+    const message = createBaseStepUpSession();
+    message.principal = object.principal ?? "";
+    message.acr = object.acr ?? "";
+    message.amr = object.amr?.map((e) => e) || [];
+    message.authTime = object.authTime ?? undefined;
+    message.expiresAt = object.expiresAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseStepUpRequest(): StepUpRequest {
+  return { tenant: "" };
+}
+
+export const StepUpRequest: MessageFns<StepUpRequest> = {
+  encode(message: StepUpRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StepUpRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStepUpRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StepUpRequest {
+    return { tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "" };
+  },
+
+  toJSON(message: StepUpRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StepUpRequest>): StepUpRequest {
+    return StepUpRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StepUpRequest>): StepUpRequest {
+    const message = createBaseStepUpRequest();
+    message.tenant = object.tenant ?? "";
+    return message;
+  },
+};
+
+function createBaseStepUpResponse(): StepUpResponse {
+  return { session: undefined };
+}
+
+export const StepUpResponse: MessageFns<StepUpResponse> = {
+  encode(message: StepUpResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.session !== undefined) {
+      StepUpSession.encode(message.session, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StepUpResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStepUpResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.session = StepUpSession.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StepUpResponse {
+    return { session: isSet(object.session) ? StepUpSession.fromJSON(object.session) : undefined };
+  },
+
+  toJSON(message: StepUpResponse): unknown {
+    const obj: any = {};
+    if (message.session !== undefined) {
+      obj.session = StepUpSession.toJSON(message.session);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StepUpResponse>): StepUpResponse {
+    return StepUpResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StepUpResponse>): StepUpResponse {
+    const message = createBaseStepUpResponse();
+    message.session = (object.session !== undefined && object.session !== null)
+      ? StepUpSession.fromPartial(object.session)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCheckStepUpRequest(): CheckStepUpRequest {
+  return { tenant: "", principal: "" };
+}
+
+export const CheckStepUpRequest: MessageFns<CheckStepUpRequest> = {
+  encode(message: CheckStepUpRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.principal !== "") {
+      writer.uint32(18).string(message.principal);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckStepUpRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckStepUpRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.principal = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckStepUpRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
+    };
+  },
+
+  toJSON(message: CheckStepUpRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.principal !== "") {
+      obj.principal = message.principal;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CheckStepUpRequest>): CheckStepUpRequest {
+    return CheckStepUpRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CheckStepUpRequest>): CheckStepUpRequest {
+    const message = createBaseCheckStepUpRequest();
+    message.tenant = object.tenant ?? "";
+    message.principal = object.principal ?? "";
+    return message;
+  },
+};
+
+function createBaseCheckStepUpResponse(): CheckStepUpResponse {
+  return { active: false, session: undefined, requirement: "" };
+}
+
+export const CheckStepUpResponse: MessageFns<CheckStepUpResponse> = {
+  encode(message: CheckStepUpResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.active !== false) {
+      writer.uint32(8).bool(message.active);
+    }
+    if (message.session !== undefined) {
+      StepUpSession.encode(message.session, writer.uint32(18).fork()).join();
+    }
+    if (message.requirement !== "") {
+      writer.uint32(26).string(message.requirement);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckStepUpResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckStepUpResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.active = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.session = StepUpSession.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requirement = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckStepUpResponse {
+    return {
+      active: isSet(object.active) ? globalThis.Boolean(object.active) : false,
+      session: isSet(object.session) ? StepUpSession.fromJSON(object.session) : undefined,
+      requirement: isSet(object.requirement) ? globalThis.String(object.requirement) : "",
+    };
+  },
+
+  toJSON(message: CheckStepUpResponse): unknown {
+    const obj: any = {};
+    if (message.active !== false) {
+      obj.active = message.active;
+    }
+    if (message.session !== undefined) {
+      obj.session = StepUpSession.toJSON(message.session);
+    }
+    if (message.requirement !== "") {
+      obj.requirement = message.requirement;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CheckStepUpResponse>): CheckStepUpResponse {
+    return CheckStepUpResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CheckStepUpResponse>): CheckStepUpResponse {
+    const message = createBaseCheckStepUpResponse();
+    message.active = object.active ?? false;
+    message.session = (object.session !== undefined && object.session !== null)
+      ? StepUpSession.fromPartial(object.session)
+      : undefined;
+    message.requirement = object.requirement ?? "";
+    return message;
+  },
+};
 
 function createBasePolicyRef(): PolicyRef {
   return { id: "", hash: "" };
@@ -1969,7 +2475,15 @@ export const AddTenantMemberResponse: MessageFns<AddTenantMemberResponse> = {
 };
 
 function createBaseProtectedAction(): ProtectedAction {
-  return { tenant: "", action: "", policy: undefined, approvers: [], updatedAt: undefined };
+  return {
+    tenant: "",
+    action: "",
+    policy: undefined,
+    approvers: [],
+    updatedAt: undefined,
+    stepUpToAct: false,
+    stepUpToApprove: false,
+  };
 }
 
 export const ProtectedAction: MessageFns<ProtectedAction> = {
@@ -1988,6 +2502,12 @@ export const ProtectedAction: MessageFns<ProtectedAction> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(42).fork()).join();
+    }
+    if (message.stepUpToAct !== false) {
+      writer.uint32(48).bool(message.stepUpToAct);
+    }
+    if (message.stepUpToApprove !== false) {
+      writer.uint32(56).bool(message.stepUpToApprove);
     }
     return writer;
   },
@@ -2045,6 +2565,22 @@ export const ProtectedAction: MessageFns<ProtectedAction> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.stepUpToAct = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.stepUpToApprove = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2070,6 +2606,16 @@ export const ProtectedAction: MessageFns<ProtectedAction> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      stepUpToAct: isSet(object.stepUpToAct)
+        ? globalThis.Boolean(object.stepUpToAct)
+        : isSet(object.step_up_to_act)
+        ? globalThis.Boolean(object.step_up_to_act)
+        : false,
+      stepUpToApprove: isSet(object.stepUpToApprove)
+        ? globalThis.Boolean(object.stepUpToApprove)
+        : isSet(object.step_up_to_approve)
+        ? globalThis.Boolean(object.step_up_to_approve)
+        : false,
     };
   },
 
@@ -2090,6 +2636,12 @@ export const ProtectedAction: MessageFns<ProtectedAction> = {
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
     }
+    if (message.stepUpToAct !== false) {
+      obj.stepUpToAct = message.stepUpToAct;
+    }
+    if (message.stepUpToApprove !== false) {
+      obj.stepUpToApprove = message.stepUpToApprove;
+    }
     return obj;
   },
 
@@ -2105,12 +2657,14 @@ export const ProtectedAction: MessageFns<ProtectedAction> = {
       : undefined;
     message.approvers = object.approvers?.map((e) => e) || [];
     message.updatedAt = object.updatedAt ?? undefined;
+    message.stepUpToAct = object.stepUpToAct ?? false;
+    message.stepUpToApprove = object.stepUpToApprove ?? false;
     return message;
   },
 };
 
 function createBaseRegisterProtectedActionRequest(): RegisterProtectedActionRequest {
-  return { tenant: "", action: "", policy: undefined, approvers: [] };
+  return { tenant: "", action: "", policy: undefined, approvers: [], stepUpToAct: false, stepUpToApprove: false };
 }
 
 export const RegisterProtectedActionRequest: MessageFns<RegisterProtectedActionRequest> = {
@@ -2126,6 +2680,12 @@ export const RegisterProtectedActionRequest: MessageFns<RegisterProtectedActionR
     }
     for (const v of message.approvers) {
       writer.uint32(34).string(v!);
+    }
+    if (message.stepUpToAct !== false) {
+      writer.uint32(40).bool(message.stepUpToAct);
+    }
+    if (message.stepUpToApprove !== false) {
+      writer.uint32(48).bool(message.stepUpToApprove);
     }
     return writer;
   },
@@ -2175,6 +2735,22 @@ export const RegisterProtectedActionRequest: MessageFns<RegisterProtectedActionR
             message.approvers.push(reader.string());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.stepUpToAct = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.stepUpToApprove = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2195,6 +2771,16 @@ export const RegisterProtectedActionRequest: MessageFns<RegisterProtectedActionR
       approvers: globalThis.Array.isArray(object?.approvers)
         ? object.approvers.map((e: any) => globalThis.String(e))
         : [],
+      stepUpToAct: isSet(object.stepUpToAct)
+        ? globalThis.Boolean(object.stepUpToAct)
+        : isSet(object.step_up_to_act)
+        ? globalThis.Boolean(object.step_up_to_act)
+        : false,
+      stepUpToApprove: isSet(object.stepUpToApprove)
+        ? globalThis.Boolean(object.stepUpToApprove)
+        : isSet(object.step_up_to_approve)
+        ? globalThis.Boolean(object.step_up_to_approve)
+        : false,
     };
   },
 
@@ -2212,6 +2798,12 @@ export const RegisterProtectedActionRequest: MessageFns<RegisterProtectedActionR
     if (message.approvers?.length) {
       obj.approvers = message.approvers;
     }
+    if (message.stepUpToAct !== false) {
+      obj.stepUpToAct = message.stepUpToAct;
+    }
+    if (message.stepUpToApprove !== false) {
+      obj.stepUpToApprove = message.stepUpToApprove;
+    }
     return obj;
   },
 
@@ -2226,6 +2818,8 @@ export const RegisterProtectedActionRequest: MessageFns<RegisterProtectedActionR
       ? PolicyRef.fromPartial(object.policy)
       : undefined;
     message.approvers = object.approvers?.map((e) => e) || [];
+    message.stepUpToAct = object.stepUpToAct ?? false;
+    message.stepUpToApprove = object.stepUpToApprove ?? false;
     return message;
   },
 };
@@ -3314,6 +3908,32 @@ export const AuthzServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * StepUp opens (or renews) the caller's step-up session: the token the call is
+     * made with must show a fresh strong sign-in (auth_time within the configured max
+     * age, and an acr or amr the service accepts, RFC 9470 style). The session is held
+     * in Redis for every replica and slides with each sensitive action.
+     */
+    stepUp: {
+      name: "StepUp",
+      requestType: StepUpRequest as typeof StepUpRequest,
+      requestStream: false,
+      responseType: StepUpResponse as typeof StepUpResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * CheckStepUp answers whether a principal holds a step-up session now, and slides
+     * it when they do (approvals asks before an approval that needs one).
+     */
+    checkStepUp: {
+      name: "CheckStepUp",
+      requestType: CheckStepUpRequest as typeof CheckStepUpRequest,
+      requestStream: false,
+      responseType: CheckStepUpResponse as typeof CheckStepUpResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -3386,6 +4006,21 @@ export interface AuthzServiceImplementation<CallContextExt = {}> {
     request: RemoveGrantRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<RemoveGrantResponse>>;
+  /**
+   * StepUp opens (or renews) the caller's step-up session: the token the call is
+   * made with must show a fresh strong sign-in (auth_time within the configured max
+   * age, and an acr or amr the service accepts, RFC 9470 style). The session is held
+   * in Redis for every replica and slides with each sensitive action.
+   */
+  stepUp(request: StepUpRequest, context: CallContext & CallContextExt): Promise<DeepPartial<StepUpResponse>>;
+  /**
+   * CheckStepUp answers whether a principal holds a step-up session now, and slides
+   * it when they do (approvals asks before an approval that needs one).
+   */
+  checkStepUp(
+    request: CheckStepUpRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<CheckStepUpResponse>>;
 }
 
 export interface AuthzServiceClient<CallOptionsExt = {}> {
@@ -3457,6 +4092,21 @@ export interface AuthzServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<RemoveGrantRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<RemoveGrantResponse>;
+  /**
+   * StepUp opens (or renews) the caller's step-up session: the token the call is
+   * made with must show a fresh strong sign-in (auth_time within the configured max
+   * age, and an acr or amr the service accepts, RFC 9470 style). The session is held
+   * in Redis for every replica and slides with each sensitive action.
+   */
+  stepUp(request: DeepPartial<StepUpRequest>, options?: CallOptions & CallOptionsExt): Promise<StepUpResponse>;
+  /**
+   * CheckStepUp answers whether a principal holds a step-up session now, and slides
+   * it when they do (approvals asks before an approval that needs one).
+   */
+  checkStepUp(
+    request: DeepPartial<CheckStepUpRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<CheckStepUpResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

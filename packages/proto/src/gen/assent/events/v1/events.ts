@@ -16,7 +16,7 @@ import {
   Policy,
   Vote,
 } from "../../approvals/v1/approvals.js";
-import { Decision, decisionFromJSON, decisionToJSON, Grant, PolicyRef } from "../../authz/v1/authz.js";
+import { Decision, decisionFromJSON, decisionToJSON, Grant, PolicyRef, StepUpSession } from "../../authz/v1/authz.js";
 
 export const protobufPackage = "assent.events.v1";
 
@@ -49,7 +49,9 @@ export interface ApprovalDecided {
  * types: assent.approval.changes_requested.v1, assent.approval.resubmitted.v1,
  * assent.approval.commented.v1, assent.approval.cancelled.v1,
  * assent.approval.snoozed.v1 (reason: "until <RFC 3339 time>"),
- * assent.approval.reassigned.v1 (actor: who handed off; the request's last handoff says to whom)
+ * assent.approval.reassigned.v1 (actor: who handed off; the request's last handoff says to whom),
+ * assent.approval.edited.v1 (actor: the approver; the request's last edit is the diff),
+ * assent.approval.grant_extended.v1 (actor: the requester; the last grant extension says by how much)
  */
 export interface ApprovalActed {
   request:
@@ -79,7 +81,8 @@ export interface ApprovalBreakGlass {
 /**
  * types: assent.approval.expired.v1, assent.approval.overdue.v1,
  * assent.approval.reminder.v1, assent.approval.escalated.v1,
- * assent.approval.unsnoozed.v1 (a snooze ended; notify names the approver)
+ * assent.approval.unsnoozed.v1 (a snooze ended; notify names the approver),
+ * assent.approval.effective.v1 (a deferred request's start came: it is APPROVED now)
  */
 export interface ApprovalTimerFired {
   request:
@@ -167,6 +170,12 @@ export interface DelegationChanged {
     | undefined;
   /** Who set or ended it. */
   actor: string;
+}
+
+/** type: assent.authz.stepped_up.v1 (a person opened a step-up session) */
+export interface SteppedUp {
+  tenant: string;
+  session: StepUpSession | undefined;
 }
 
 function createBaseApprovalRequested(): ApprovalRequested {
@@ -1699,6 +1708,93 @@ export const DelegationChanged: MessageFns<DelegationChanged> = {
       ? Delegation.fromPartial(object.delegation)
       : undefined;
     message.actor = object.actor ?? "";
+    return message;
+  },
+};
+
+function createBaseSteppedUp(): SteppedUp {
+  return { tenant: "", session: undefined };
+}
+
+export const SteppedUp: MessageFns<SteppedUp> = {
+  encode(message: SteppedUp, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.session !== undefined) {
+      StepUpSession.encode(message.session, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SteppedUp {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSteppedUp();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.session = StepUpSession.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SteppedUp {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      session: isSet(object.session) ? StepUpSession.fromJSON(object.session) : undefined,
+    };
+  },
+
+  toJSON(message: SteppedUp): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.session !== undefined) {
+      obj.session = StepUpSession.toJSON(message.session);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SteppedUp>): SteppedUp {
+    return SteppedUp.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SteppedUp>): SteppedUp {
+    const message = createBaseSteppedUp();
+    message.tenant = object.tenant ?? "";
+    message.session = (object.session !== undefined && object.session !== null)
+      ? StepUpSession.fromPartial(object.session)
+      : undefined;
     return message;
   },
 };
