@@ -20,6 +20,11 @@ describe('actorOf', () => {
     ['assent.approval.reminder.v1', { request, timer: 'reminder', notify: ['user:bob'] }, '/assent/approvals'],
     ['assent.approval.expired.v1', { request, timer: 'expiry' }, '/assent/approvals'],
     ['assent.authz.group_member_added.v1', { tenant: 'acme', group: 'security', user: 'carol', actor: 'root' }, 'root'],
+    ['assent.authz.stepped_up.v1', { tenant: 'acme', session: { principal: 'bob', acr: 'mfa' } }, 'bob'],
+    ['assent.approval.delegation_set.v1', { delegation: { from: 'carol', to: 'dave' }, actor: 'root' }, 'root'],
+    ['assent.approval.edited.v1', { request, actor: 'bob', reason: 'lower amount' }, 'bob'],
+    ['assent.approval.vote_refused.v1', { tenant: 'acme', requestId: 'r1', principal: 'bob', code: 'STEP_UP_REQUIRED' }, 'bob'],
+    ['assent.approval.effective.v1', { request, timer: 'effective' }, '/assent/approvals'],
     ['assent.approval.requested.v1', { request: { requester: 42 } }, '/assent/approvals'],
     ['assent.authz.checked.v1', null, '/assent/approvals'],
   ])('%s %j → %s', (type, data, actor) => {

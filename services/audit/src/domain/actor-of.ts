@@ -15,7 +15,7 @@ function stringAt(data: JsonValue, ...path: string[]): string | undefined {
  * the voter of a vote, the approver who decided, whoever acted (changes requested,
  * comment, resubmit, cancel), the person whose vote was refused, else the requester;
  * nobody for a timer (the emitting service); the principal an authz decision was
- * made for; the grantee of a grant; who applied a policy or changed a group. Anything
+ * made for; who stepped up; the grantee of a grant; who applied a policy or changed a group. Anything
  * else is attributed to the emitting service (the CloudEvents source).
  */
 export function actorOf(event: SourceEvent): string {
@@ -31,6 +31,8 @@ export function actorOf(event: SourceEvent): string {
     actor = stringAt(data, 'appliedBy') ?? stringAt(data, 'actor');
   } else if (type.startsWith('assent.authz.checked.')) {
     actor = stringAt(data, 'principal');
+  } else if (type.startsWith('assent.authz.stepped_up.')) {
+    actor = stringAt(data, 'session', 'principal');
   } else if (type.startsWith('assent.grant.issued.')) {
     actor = stringAt(data, 'grant', 'principal');
   }
