@@ -58,6 +58,21 @@ beforeAll(async () => {
       return { session: { principal: claims.sub, acr: claims.acr ?? '', amr: claims.amr ?? [], authTime: new Date(claims.auth_time * 1000), expiresAt: new Date(claims.auth_time * 1000 + 900_000) } };
     },
     async checkStepUp() { return { active: false, session: undefined, requirement: 'a sign-in within the last 300 s with acr mfa' }; },
+    async explain(req) {
+      sent.push({ method: 'explain', request: req });
+      return {
+        decision: authzv1.Decision.DECISION_NEEDS_APPROVAL,
+        reason: 'grant expired at 2025-03-04T06:06:07.000Z (it ran from 2025-03-04T05:06:07.000Z until 2025-03-04T06:06:07.000Z); OpenFGA stops counting it then',
+        modelId: '01MODEL',
+        policy: { id: 'payout-details-change', hash: 'a'.repeat(64) },
+        facts: [
+          { name: 'tenant_member', holds: true, detail: 'alice is a member of tenant acme' },
+          { name: 'grant', holds: false, detail: 'grant expired at 2025-03-04T06:06:07.000Z' },
+        ],
+        grantStartsAt: createdAt,
+        grantEndsAt: new Date(createdAt.getTime() + 3_600_000),
+      };
+    },
   } satisfies authzv1.AuthzServiceImplementation);
   server.add(auditv1.AuditServiceDefinition, {
     async listRecords() { return { records: [] }; },
@@ -136,6 +151,15 @@ describe('tenant, authz, audit and webhook commands', () => {
       'ACTION                  POLICY                 APPROVERS             STEP-UP  UPDATED\n' +
         'payouts.change_details  payout-details-change  user:bob, user:carol  -        2025-03-04T05:06:07.000Z\n',
     );
+  });
+
+  it('authz explain prints the decision, the deciding fact and every fact', async () => {
+    const { code, stdout } = await runCli(['authz', 'explain', '--action', 'payouts.change_details', '--resource', 'acct/1', '--principal', 'alice'], { env });
+    expect(code).toBe(0);
+    expect(sent.at(-1)).toEqual({ method: 'explain', request: { tenant: 'acme', principal: 'alice', action: 'payouts.change_details', resource: 'acct/1' } });
+    expect(stdout).toMatch(/^decision: +needs_approval$/m);
+    expect(stdout).toMatch(/^because: +grant expired at 2025-03-04T06:06:07\.000Z/m);
+    expect(stdout).toMatch(/^ +grant +no +grant expired at 2025-03-04T06:06:07\.000Z$/m);
   });
 
   it('authz step-up sends a token that vouches for a second factor just now with --mfa, and is refused without', async () => {

@@ -106,6 +106,27 @@ describe('authz over gRPC', () => {
     expect(tuples[0]?.key.condition?.context).toEqual({ grant_start: decidedAt.toISOString(), grant_duration: '600s' });
   });
 
+  it('explains from OpenFGA itself: an expired grant with its window, an active one, a missing membership', async () => {
+    const admin = client(await issuer.token({ subject: 'root', roles: ['platform-admin'] }));
+    const svc = client(await issuer.token({ subject: 'service:approvals', audience: 'assent:authz' }));
+    const carol = client(await issuer.token({ subject: 'carol', tenant: 'explain' }));
+    await admin.createTenant({ id: 'explain', displayName: 'Explain' });
+    await admin.addTenantMember({ tenant: 'explain', user: 'carol' });
+    await svc.registerProtectedAction({ tenant: 'explain', action: 'keys.rotate', policy, approvers: ['user:bob'] });
+    const started = new Date(Date.now() - 7_200_000);
+    await svc.writeGrant({ tenant: 'explain', principal: 'carol', action: 'keys.rotate', resource: 'key/old', durationSeconds: '3600', requestId: '01JCCCCCCCCCCCCCCCCCCCCCCC', grantedAt: started });
+    const ended = new Date(started.getTime() + 3_600_000);
+    const expired = await carol.explain({ tenant: 'explain', principal: '', action: 'keys.rotate', resource: 'key/old' });
+    expect(expired).toMatchObject({ decision: authzv1.Decision.DECISION_NEEDS_APPROVAL, grantStartsAt: started, grantEndsAt: ended, modelId: authz.modelId });
+    expect(expired.reason).toBe(`grant expired at ${ended.toISOString()} (it ran from ${started.toISOString()} until ${ended.toISOString()}); OpenFGA stops counting it then`);
+    expect((await carol.check({ tenant: 'explain', principal: '', action: 'keys.rotate', resource: 'key/old' })).decision).toBe(expired.decision);
+    await svc.writeGrant({ tenant: 'explain', principal: 'carol', action: 'keys.rotate', resource: 'key/new', durationSeconds: '600', requestId: '01JDDDDDDDDDDDDDDDDDDDDDDD' });
+    expect((await carol.explain({ tenant: 'explain', principal: '', action: 'keys.rotate', resource: 'key/new' })).decision).toBe(authzv1.Decision.DECISION_ALLOW);
+    const outsider = await svc.explain({ tenant: 'explain', principal: 'mallory', action: 'keys.rotate', resource: 'key/new' });
+    expect(outsider.decision).toBe(authzv1.Decision.DECISION_DENY);
+    expect(outsider.facts.find((f) => f.name === 'tenant_member')).toMatchObject({ holds: false, detail: expect.stringContaining('missing relation: user:mallory') });
+  });
+
   it('is the only one OpenFGA answers: a call without its preshared key, or with another, is refused by OpenFGA itself', async () => {
     const write = (headers: Record<string, string>) =>
       fetch(`${fga.apiUrl}/stores/${authz.storeId}/write`, {

@@ -7,6 +7,7 @@ import { checkAccess } from '../src/domain/commands/check-access.js';
 import { registerProtectedAction } from '../src/domain/commands/register-protected-action.js';
 import { MemoryStepUpStore } from '../src/adapters/memory/step-up-store.js';
 import { checkStepUp, stepUp } from '../src/domain/commands/step-up.js';
+import { explainAccess } from '../src/domain/commands/explain-access.js';
 import { writeGrant } from '../src/domain/commands/write-grant.js';
 import { DecisionRecorder } from '../src/domain/decision-recorder.js';
 import type { AuthzDeps } from '../src/domain/ports.js';
@@ -147,5 +148,43 @@ describe('step-up', () => {
     await stepUp(deps, signedIn('bob', clock.now(), { acr: 'mfa' }), { tenant: 'acme' });
     expect((await checkStepUp(deps, approvalsSvc, { tenant: 'acme', principal: 'bob' })).session?.acr).toBe('mfa');
     await expect(checkStepUp(deps, user('alice'), { tenant: 'acme', principal: 'bob' })).rejects.toThrow(/only ask about its own/);
+  });
+});
+
+describe('explainAccess', () => {
+  const facts = (e: { facts: { name: string; holds: boolean }[] }) => Object.fromEntries(e.facts.map((f) => [f.name, f.holds]));
+
+  it('says which fact decides: no grant, a grant not started, an active one, an expired one (with when), and changes nothing', async () => {
+    const { deps, clock, events } = await setup();
+    const before = events.events.length;
+    const none = await explainAccess(deps, user('alice'), req);
+    expect(none).toMatchObject({ decision: 'NEEDS_APPROVAL', policy });
+    expect(none.reason).toMatch(/^no grant for alice on acct\/1/);
+    expect(facts(none)).toEqual({ tenant_member: true, protected_action: true, grant: false });
+    const start = new Date(clock.t.getTime() + 60_000);
+    await deps.relations.writeGrant({ tenant: 'acme', principal: 'alice', action: req.action, resource: req.resource, requestId: 'r1', grantedAt: start, expiresAt: new Date(start.getTime() + 3_600_000) });
+    expect((await explainAccess(deps, user('alice'), req)).reason).toMatch(/not started yet/);
+    clock.t = new Date(start.getTime() + 1_000);
+    expect(await explainAccess(deps, user('alice'), req)).toMatchObject({ decision: 'ALLOW', grantWindow: { start, end: new Date(start.getTime() + 3_600_000) } });
+    clock.t = new Date(start.getTime() + 3_600_000);
+    const expired = await explainAccess(deps, user('alice'), req);
+    expect(expired.decision).toBe('NEEDS_APPROVAL');
+    expect(expired.reason).toBe(`grant expired at ${new Date(start.getTime() + 3_600_000).toISOString()} (it ran from ${start.toISOString()} until ${new Date(start.getTime() + 3_600_000).toISOString()}); OpenFGA stops counting it then`);
+    // The same answer Check gives, and nothing published.
+    expect((await checkAccess(deps, user('alice'), req)).decision).toBe(expired.decision);
+    expect(events.events.length).toBe(before + 1);
+  });
+
+  it('names the missing membership for a non-member, and the missing step-up session where one is needed', async () => {
+    const { deps, clock } = await setup();
+    const outsider = await explainAccess(deps, approvalsSvc, { ...req, principal: 'mallory' });
+    expect(outsider).toMatchObject({ decision: 'DENY', reason: 'missing relation: user:mallory is not a member of tenant:acme, directly or through a group' });
+    await registerProtectedAction(deps, approvalsSvc, { tenant: 'acme', action: req.action, policy, approvers: ['user:bob'], stepUpToAct: true });
+    await deps.relations.writeGrant({ tenant: 'acme', principal: 'alice', action: req.action, resource: req.resource, requestId: 'r1', grantedAt: clock.now(), expiresAt: new Date(clock.t.getTime() + 3_600_000) });
+    const needs = await explainAccess(deps, user('alice'), req);
+    expect(needs.decision).toBe('NEEDS_STEP_UP');
+    expect(facts(needs)).toMatchObject({ grant: true, step_up: false });
+    await expect(explainAccess(deps, user('alice'), { ...req, principal: 'bob' })).rejects.toThrow(/only explain its own/);
+    await expect(explainAccess(deps, user('alice'), { ...req, action: 'keys.unknown' })).rejects.toThrow(/not registered/);
   });
 });

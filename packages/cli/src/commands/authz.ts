@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { authzv1 } from '@assent/proto';
 import type { Session } from '../session.js';
-import { renderFields, renderTable } from '../output/table.js';
+import { indent, renderFields, renderTable } from '../output/table.js';
 import { enumLabel, iso, list } from '../output/values.js';
 
 export function registerAuthzCommands(program: Command, session: Session): void {
@@ -27,6 +27,25 @@ export function registerAuthzCommands(program: Command, session: Session): void 
         ['model', res.modelId],
         ['decision id', res.decisionId],
       ]));
+    });
+
+  authz
+    .command('explain')
+    .description('say why a check decides what it does: membership, the policy, the grant and its window, the step-up session (read fresh, nothing changes)')
+    .requiredOption('--action <action>', 'protected action, e.g. payouts.change_details')
+    .requiredOption('--resource <resource>', 'resource the action targets, e.g. payout-account/42')
+    .option('--principal <subject>', 'whose access (defaults to the caller; tenant admins may name anyone)')
+    .action(async (opts: { action: string; resource: string; principal?: string }, command: Command) => {
+      const ctx = session.context(command);
+      const res = await ctx.call('authz', (c, o) => c.explain({ tenant: ctx.tenant, principal: opts.principal ?? '', action: opts.action, resource: opts.resource }, o));
+      if (ctx.json) return ctx.printJson(authzv1.ExplainResponse.toJSON(res));
+      ctx.print(renderFields([
+        ['decision', enumLabel(authzv1.decisionToJSON(res.decision), 'DECISION_')],
+        ['because', res.reason],
+        ['policy', res.policy?.id ? `${res.policy.id} (sha256 ${res.policy.hash.slice(0, 12)})` : ''],
+        ['model', res.modelId],
+      ]));
+      ctx.print(`facts:\n${indent(renderTable(['FACT', 'HOLDS', 'DETAIL'], res.facts.map((f) => [f.name, f.holds ? 'yes' : 'no', f.detail])))}`);
     });
 
   const session_ = (s: authzv1.StepUpSession | undefined) =>

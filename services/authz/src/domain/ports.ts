@@ -31,6 +31,8 @@ export interface RelationStore {
   removeGrant(tenant: string, user: string, action: string, resource: string, grantedAt: Date): Promise<boolean>;
   /** Expiry of the user's grant if one is active at `now` (and the user may still request the action). */
   activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined>;
+  /** For Explain, read now and never from a cache: membership, and the grant tuple's window whether or not it is active. */
+  grantFacts(tenant: string, user: string, action: string, resource: string): Promise<{ member: boolean; window: { start: Date; end: Date } | undefined }>;
 }
 
 export interface TenantRepository {
@@ -49,6 +51,8 @@ export interface ProtectedActionRepository {
 /** Step-up sessions (Redis), shared by every replica; each expires by itself. */
 export interface StepUpStore {
   open(tenant: string, session: StepUpSession, windowMs: number): Promise<void>;
+  /** The session as it is, without sliding it (Explain). */
+  peek(tenant: string, principal: string): Promise<StepUpSession | undefined>;
   /** The session with its window slid to `windowMs` from now, or undefined when there is none. */
   touch(tenant: string, principal: string, windowMs: number): Promise<StepUpSession | undefined>;
 }

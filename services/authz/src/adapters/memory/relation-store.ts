@@ -76,6 +76,11 @@ export class MemoryRelationStore implements RelationStore {
     return true;
   }
 
+  async grantFacts(tenant: string, user: string, action: string, resource: string) {
+    const grant = this.grants.get(`${tenant}|${user}|${action}|${resource}`);
+    return { member: await this.isMember(tenant, user), window: grant && { start: grant.grantedAt, end: grant.expiresAt } };
+  }
+
   async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined> {
     if (!(await this.isMember(tenant, user))) return undefined;
     const grant = this.grants.get(`${tenant}|${user}|${action}|${resource}`);

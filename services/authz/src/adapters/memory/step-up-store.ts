@@ -11,6 +11,11 @@ export class MemoryStepUpStore implements StepUpStore {
     this.sessions.set(`${tenant}|${s.principal}`, { ...s, amr: [...s.amr], expiresAt: new Date(this.now().getTime() + windowMs) });
   }
 
+  async peek(tenant: string, principal: string): Promise<StepUpSession | undefined> {
+    const s = this.sessions.get(`${tenant}|${principal}`);
+    return s && s.expiresAt > this.now() ? { ...s, amr: [...s.amr] } : undefined;
+  }
+
   async touch(tenant: string, principal: string, windowMs: number): Promise<StepUpSession | undefined> {
     const key = `${tenant}|${principal}`;
     const s = this.sessions.get(key);

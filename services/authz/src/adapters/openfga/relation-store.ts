@@ -197,6 +197,16 @@ export class OpenFgaRelationStore implements RelationStore {
     return true;
   }
 
+  async grantFacts(tenant: string, user: string, action: string, resource: string) {
+    const object = grantObj(tenant, action, resource);
+    const [member, res] = await Promise.all([this.isMember(tenant, user), guard(() => this.fga.read({ user: fgaUser(user), relation: 'grantee', object }))]);
+    const ctx = res.tuples[0]?.key.condition?.context as { grant_start?: string; grant_duration?: string } | undefined;
+    const seconds = Number(/^(\d+)s$/.exec(ctx?.grant_duration ?? '')?.[1] ?? NaN);
+    if (!ctx?.grant_start || !Number.isFinite(seconds)) return { member, window: undefined };
+    const start = new Date(ctx.grant_start);
+    return { member, window: { start, end: new Date(start.getTime() + seconds * 1000) } };
+  }
+
   async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined> {
     const object = grantObj(tenant, action, resource);
     if (!(await this.check(fgaUser(user), 'can_perform', object, { current_time: now.toISOString() }))) return undefined;

@@ -117,6 +117,10 @@ export class CachedRelationStore implements RelationStore {
     return v === '1';
   }
 
+  grantFacts(tenant: string, user: string, action: string, resource: string) {
+    return this.inner.grantFacts(tenant, user, action, resource);
+  }
+
   async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined> {
     // A grant counts only for a member; membership is only ever added, so a cached
     // grant answer needs no invalidation by membership.

@@ -28,6 +28,14 @@ export class RedisStepUpStore implements StepUpStore {
     await this.redis.set(stepUpKey(tenant, s.principal), JSON.stringify(value), 'PX', windowMs);
   }
 
+  async peek(tenant: string, principal: string): Promise<StepUpSession | undefined> {
+    const key = stepUpKey(tenant, principal);
+    const [raw, ttl] = await Promise.all([this.redis.get(key), this.redis.pttl(key)]);
+    if (typeof raw !== 'string' || ttl < 0) return undefined;
+    const j = JSON.parse(raw) as SessionJson;
+    return { principal, acr: j.acr, amr: j.amr, authTime: new Date(j.authTime), expiresAt: new Date(this.now().getTime() + ttl) };
+  }
+
   async touch(tenant: string, principal: string, windowMs: number): Promise<StepUpSession | undefined> {
     const key = stepUpKey(tenant, principal);
     const res = await this.redis.multi().pexpire(key, windowMs).get(key).exec();

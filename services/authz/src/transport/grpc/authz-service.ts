@@ -13,6 +13,7 @@ import { listProtectedActions } from '../../domain/commands/list-protected-actio
 import { registerProtectedAction } from '../../domain/commands/register-protected-action.js';
 import { writeGrant } from '../../domain/commands/write-grant.js';
 import { checkStepUp, stepUp } from '../../domain/commands/step-up.js';
+import { explainAccess } from '../../domain/commands/explain-access.js';
 import type { AuthzDeps } from '../../domain/ports.js';
 import { toProtoStepUp, toProtoAction, toProtoDecision, toProtoGrant, toProtoTenant } from './mapping.js';
 
@@ -69,6 +70,18 @@ export function authzService(deps: AuthzDeps): authzv1.AuthzServiceImplementatio
     async checkStepUp(req, ctx: Ctx) {
       const r = await checkStepUp(deps, ctx.principal, req);
       return { active: Boolean(r.session), session: r.session && toProtoStepUp(r.session), requirement: r.session ? '' : r.requirement };
+    },
+    async explain(req, ctx: Ctx) {
+      const e = await explainAccess(deps, ctx.principal, req);
+      return {
+        decision: toProtoDecision(e.decision),
+        reason: e.reason,
+        modelId: e.modelId,
+        policy: e.policy,
+        facts: e.facts,
+        grantStartsAt: e.grantWindow?.start,
+        grantEndsAt: e.grantWindow?.end,
+      };
     },
     async removeGrant(req, ctx: Ctx) {
       return removeGrant(deps, ctx.principal, req);

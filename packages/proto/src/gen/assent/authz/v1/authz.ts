@@ -64,6 +64,35 @@ export function decisionToJSON(object: Decision): string {
   }
 }
 
+export interface ExplainRequest {
+  tenant: string;
+  /** Empty: the caller. */
+  principal: string;
+  action: string;
+  resource: string;
+}
+
+/** One fact a decision rests on. */
+export interface ExplainFact {
+  /** "tenant_member", "protected_action", "grant", "step_up". */
+  name: string;
+  holds: boolean;
+  /** What was found, e.g. "grant expired at 2026-11-29T10:00:00Z (it ran from … for 3600 s)". */
+  detail: string;
+}
+
+export interface ExplainResponse {
+  decision: Decision;
+  /** The deciding fact, in words. */
+  reason: string;
+  modelId: string;
+  policy: PolicyRef | undefined;
+  facts: ExplainFact[];
+  /** Set when a grant tuple exists, active or not. */
+  grantStartsAt: Date | undefined;
+  grantEndsAt: Date | undefined;
+}
+
 export interface StepUpSession {
   principal: string;
   /** The authentication context the session was opened with. */
@@ -309,6 +338,411 @@ export interface RemoveGrantResponse {
   /** False when no grant with that start was there (already removed, or replaced). */
   removed: boolean;
 }
+
+function createBaseExplainRequest(): ExplainRequest {
+  return { tenant: "", principal: "", action: "", resource: "" };
+}
+
+export const ExplainRequest: MessageFns<ExplainRequest> = {
+  encode(message: ExplainRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.principal !== "") {
+      writer.uint32(18).string(message.principal);
+    }
+    if (message.action !== "") {
+      writer.uint32(26).string(message.action);
+    }
+    if (message.resource !== "") {
+      writer.uint32(34).string(message.resource);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExplainRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExplainRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.principal = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.resource = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExplainRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      resource: isSet(object.resource) ? globalThis.String(object.resource) : "",
+    };
+  },
+
+  toJSON(message: ExplainRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.principal !== "") {
+      obj.principal = message.principal;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.resource !== "") {
+      obj.resource = message.resource;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ExplainRequest>): ExplainRequest {
+    return ExplainRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ExplainRequest>): ExplainRequest {
+    const message = createBaseExplainRequest();
+    message.tenant = object.tenant ?? "";
+    message.principal = object.principal ?? "";
+    message.action = object.action ?? "";
+    message.resource = object.resource ?? "";
+    return message;
+  },
+};
+
+function createBaseExplainFact(): ExplainFact {
+  return { name: "", holds: false, detail: "" };
+}
+
+export const ExplainFact: MessageFns<ExplainFact> = {
+  encode(message: ExplainFact, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.holds !== false) {
+      writer.uint32(16).bool(message.holds);
+    }
+    if (message.detail !== "") {
+      writer.uint32(26).string(message.detail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExplainFact {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExplainFact();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.holds = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExplainFact {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      holds: isSet(object.holds) ? globalThis.Boolean(object.holds) : false,
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+    };
+  },
+
+  toJSON(message: ExplainFact): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.holds !== false) {
+      obj.holds = message.holds;
+    }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ExplainFact>): ExplainFact {
+    return ExplainFact.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ExplainFact>): ExplainFact {
+    const message = createBaseExplainFact();
+    message.name = object.name ?? "";
+    message.holds = object.holds ?? false;
+    message.detail = object.detail ?? "";
+    return message;
+  },
+};
+
+function createBaseExplainResponse(): ExplainResponse {
+  return {
+    decision: 0,
+    reason: "",
+    modelId: "",
+    policy: undefined,
+    facts: [],
+    grantStartsAt: undefined,
+    grantEndsAt: undefined,
+  };
+}
+
+export const ExplainResponse: MessageFns<ExplainResponse> = {
+  encode(message: ExplainResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.decision !== 0) {
+      writer.uint32(8).int32(message.decision);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    if (message.modelId !== "") {
+      writer.uint32(26).string(message.modelId);
+    }
+    if (message.policy !== undefined) {
+      PolicyRef.encode(message.policy, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.facts) {
+      ExplainFact.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.grantStartsAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.grantStartsAt), writer.uint32(50).fork()).join();
+    }
+    if (message.grantEndsAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.grantEndsAt), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExplainResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExplainResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.decision = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.modelId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.policy = PolicyRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.facts.push(ExplainFact.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.grantStartsAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.grantEndsAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExplainResponse {
+    return {
+      decision: isSet(object.decision) ? decisionFromJSON(object.decision) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      modelId: isSet(object.modelId)
+        ? globalThis.String(object.modelId)
+        : isSet(object.model_id)
+        ? globalThis.String(object.model_id)
+        : "",
+      policy: isSet(object.policy) ? PolicyRef.fromJSON(object.policy) : undefined,
+      facts: globalThis.Array.isArray(object?.facts) ? object.facts.map((e: any) => ExplainFact.fromJSON(e)) : [],
+      grantStartsAt: isSet(object.grantStartsAt)
+        ? fromJsonTimestamp(object.grantStartsAt)
+        : isSet(object.grant_starts_at)
+        ? fromJsonTimestamp(object.grant_starts_at)
+        : undefined,
+      grantEndsAt: isSet(object.grantEndsAt)
+        ? fromJsonTimestamp(object.grantEndsAt)
+        : isSet(object.grant_ends_at)
+        ? fromJsonTimestamp(object.grant_ends_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ExplainResponse): unknown {
+    const obj: any = {};
+    if (message.decision !== 0) {
+      obj.decision = decisionToJSON(message.decision);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.modelId !== "") {
+      obj.modelId = message.modelId;
+    }
+    if (message.policy !== undefined) {
+      obj.policy = PolicyRef.toJSON(message.policy);
+    }
+    if (message.facts?.length) {
+      obj.facts = message.facts.map((e) => ExplainFact.toJSON(e));
+    }
+    if (message.grantStartsAt !== undefined) {
+      obj.grantStartsAt = message.grantStartsAt.toISOString();
+    }
+    if (message.grantEndsAt !== undefined) {
+      obj.grantEndsAt = message.grantEndsAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ExplainResponse>): ExplainResponse {
+    return ExplainResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ExplainResponse>): ExplainResponse {
+    const message = createBaseExplainResponse();
+    message.decision = object.decision ?? 0;
+    message.reason = object.reason ?? "";
+    message.modelId = object.modelId ?? "";
+    message.policy = (object.policy !== undefined && object.policy !== null)
+      ? PolicyRef.fromPartial(object.policy)
+      : undefined;
+    message.facts = object.facts?.map((e) => ExplainFact.fromPartial(e)) || [];
+    message.grantStartsAt = object.grantStartsAt ?? undefined;
+    message.grantEndsAt = object.grantEndsAt ?? undefined;
+    return message;
+  },
+};
 
 function createBaseStepUpSession(): StepUpSession {
   return { principal: "", acr: "", amr: [], authTime: undefined, expiresAt: undefined };
@@ -3934,6 +4368,21 @@ export const AuthzServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * Explain answers why Check decides what it does for (principal, action, resource)
+     * now: each fact it rests on (membership, the protected action and its policy, the
+     * grant and its window, the step-up session), read fresh from OpenFGA and Redis,
+     * never from the decision cache. It changes nothing and publishes nothing. A person
+     * asks about themselves; tenant admins and services about anyone in the tenant.
+     */
+    explain: {
+      name: "Explain",
+      requestType: ExplainRequest as typeof ExplainRequest,
+      requestStream: false,
+      responseType: ExplainResponse as typeof ExplainResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
   },
 } as const;
 
@@ -4021,6 +4470,14 @@ export interface AuthzServiceImplementation<CallContextExt = {}> {
     request: CheckStepUpRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<CheckStepUpResponse>>;
+  /**
+   * Explain answers why Check decides what it does for (principal, action, resource)
+   * now: each fact it rests on (membership, the protected action and its policy, the
+   * grant and its window, the step-up session), read fresh from OpenFGA and Redis,
+   * never from the decision cache. It changes nothing and publishes nothing. A person
+   * asks about themselves; tenant admins and services about anyone in the tenant.
+   */
+  explain(request: ExplainRequest, context: CallContext & CallContextExt): Promise<DeepPartial<ExplainResponse>>;
 }
 
 export interface AuthzServiceClient<CallOptionsExt = {}> {
@@ -4107,6 +4564,14 @@ export interface AuthzServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<CheckStepUpRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<CheckStepUpResponse>;
+  /**
+   * Explain answers why Check decides what it does for (principal, action, resource)
+   * now: each fact it rests on (membership, the protected action and its policy, the
+   * grant and its window, the step-up session), read fresh from OpenFGA and Redis,
+   * never from the decision cache. It changes nothing and publishes nothing. A person
+   * asks about themselves; tenant admins and services about anyone in the tenant.
+   */
+  explain(request: DeepPartial<ExplainRequest>, options?: CallOptions & CallOptionsExt): Promise<ExplainResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
