@@ -9,6 +9,9 @@ OPENFGA := $(GOBIN)/openfga
 # Prometheus's promtool, for the alert rules and the dashboard (versioned dir: a stale one is never reused).
 PROMTOOL_VERSION := v0.316.0
 PROMTOOL := $(GOBIN)/promtool-$(PROMTOOL_VERSION)/promtool
+# The OpenFGA CLI, for the authorization model's tests (versioned dir, as promtool).
+FGA_CLI_VERSION := v0.7.4
+FGA := $(GOBIN)/fga-$(FGA_CLI_VERSION)/fga
 NPM_STAMP := node_modules/.package-lock.json
 BUF := npx buf
 REPLICAS ?= 1
@@ -28,12 +31,17 @@ $(OPENFGA):
 	@echo "installing OpenFGA $(OPENFGA_VERSION) into $(GOBIN) (go install, first run only)"
 	GOBIN=$(GOBIN) GOFLAGS=-buildvcs=false go install github.com/openfga/openfga/cmd/openfga@$(OPENFGA_VERSION)
 
+# Built from tools/fga-cli (its go.mod pins the version and go.sum the dependencies).
+$(FGA): tools/fga-cli/go.mod tools/fga-cli/go.sum
+	@echo "building the OpenFGA CLI $(FGA_CLI_VERSION) into $(dir $(FGA)) (first run only: about a minute)"
+	GOFLAGS=-buildvcs=false go build -C tools/fga-cli -o $(FGA) github.com/openfga/cli/cmd/fga
+
 $(PROMTOOL):
 	@echo "installing promtool ($(PROMTOOL_VERSION)) into $(dir $(PROMTOOL)) (go install, first run only: a few minutes)"
 	GOBIN=$(dir $(PROMTOOL)) GOFLAGS=-buildvcs=false go install github.com/prometheus/prometheus/cmd/promtool@$(PROMTOOL_VERSION)
 
 .PHONY: tools
-tools: $(OPENFGA) $(PROMTOOL) ## Install pinned Go tools (OpenFGA, promtool) into the Go bin dir
+tools: $(OPENFGA) $(PROMTOOL) $(FGA) ## Install pinned Go tools (OpenFGA, promtool, the fga CLI) into the Go bin dir
 
 .PHONY: monitoring-check
 monitoring-check: $(NPM_STAMP) $(PROMTOOL) ## Check and unit-test the Prometheus alert rules; check the Grafana dashboard's queries
@@ -89,8 +97,12 @@ build-check: $(NPM_STAMP) ## Bundle every service, check each bundle boots and i
 sbom: $(NPM_STAMP) ## A CycloneDX SBOM per service (dist/<svc>/sbom.cdx.json, shipped in its image)
 	npx tsx scripts/sbom.ts
 
+.PHONY: test-model
+test-model: $(FGA) ## The OpenFGA model's own tests (services/authz/model/*.fga.yaml), run by the fga CLI
+	$(FGA) model test --tests services/authz/model/assent.fga.yaml
+
 .PHONY: test
-test: lint proto-check k8s-validate monitoring-check build-check test-unit test-integration ## Everything CI runs: lint, contracts, manifests, bundles, unit and integration tests
+test: lint proto-check k8s-validate monitoring-check build-check test-model test-unit test-integration ## Everything CI runs: lint, contracts, manifests, bundles, unit and integration tests
 
 .PHONY: up
 up: $(NPM_STAMP) $(OPENFGA) ## Run the whole platform locally, REPLICAS=N processes per service (Ctrl-C or `make down` stops it)
