@@ -25,7 +25,8 @@ export interface CheckAccessInput {
  * covered by that record and returns its decision id instead of publishing again.
  * If the decision cannot be recorded, no decision is returned (UNAVAILABLE).
  */
-export async function checkAccess(deps: AuthzDeps, caller: Principal, input: CheckAccessInput): Promise<CheckResult> {
+/** Validates a (principal, action, resource) question in a tenant the caller may act in; returns the principal (default: the caller). */
+export function accessQuestion(caller: Principal, input: CheckAccessInput): string {
   const principal = input.principal || caller.subject;
   new Violations()
     .check('tenant', input.tenant, 'tenant')
@@ -34,6 +35,11 @@ export async function checkAccess(deps: AuthzDeps, caller: Principal, input: Che
     .check('resource', input.resource, 'resource')
     .throwIfAny();
   assertTenantAccess(caller, input.tenant);
+  return principal;
+}
+
+export async function checkAccess(deps: AuthzDeps, caller: Principal, input: CheckAccessInput): Promise<CheckResult> {
+  const principal = accessQuestion(caller, input);
   if (caller.kind === 'user' && principal !== caller.subject) {
     throw new PermissionDeniedError(`${caller.subject} may only check its own access`);
   }

@@ -1,4 +1,5 @@
-import { NotFoundError, PermissionDeniedError, Violations, assertTenantAccess, hasRole, type Principal } from '@assent/platform/domain';
+import { NotFoundError, PermissionDeniedError, hasRole, type Principal } from '@assent/platform/domain';
+import { accessQuestion } from './check-access.js';
 import type { AuthzDeps } from '../ports.js';
 import type { Decision, PolicyRef } from '../types.js';
 import { requireTenant } from './require-tenant.js';
@@ -27,14 +28,7 @@ export interface Explanation {
  * when it ended, which OpenFGA's own answer (allowed: false) does not.
  */
 export async function explainAccess(deps: AuthzDeps, caller: Principal, input: { tenant: string; principal: string; action: string; resource: string }): Promise<Explanation> {
-  const principal = input.principal || caller.subject;
-  new Violations()
-    .check('tenant', input.tenant, 'tenant')
-    .check('principal', principal, 'user')
-    .check('action', input.action, 'action')
-    .check('resource', input.resource, 'resource')
-    .throwIfAny();
-  assertTenantAccess(caller, input.tenant);
+  const principal = accessQuestion(caller, input);
   if (caller.kind === 'user' && principal !== caller.subject && !hasRole(caller, 'admin')) {
     throw new PermissionDeniedError(`${caller.subject} may only explain its own access (tenant admins may explain anyone's)`);
   }
