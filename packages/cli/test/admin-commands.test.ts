@@ -58,6 +58,10 @@ beforeAll(async () => {
       return { session: { principal: claims.sub, acr: claims.acr ?? '', amr: claims.amr ?? [], authTime: new Date(claims.auth_time * 1000), expiresAt: new Date(claims.auth_time * 1000 + 900_000) } };
     },
     async checkStepUp() { return { active: false, session: undefined, requirement: 'a sign-in within the last 300 s with acr mfa' }; },
+    async listApprovers(req) {
+      sent.push({ method: 'listApprovers', request: req });
+      return { users: ['bob', 'okta:erin'] };
+    },
     async explain(req) {
       sent.push({ method: 'explain', request: req });
       return {
@@ -151,6 +155,13 @@ describe('tenant, authz, audit and webhook commands', () => {
       'ACTION                  POLICY                 APPROVERS             STEP-UP  UPDATED\n' +
         'payouts.change_details  payout-details-change  user:bob, user:carol  -        2025-03-04T05:06:07.000Z\n',
     );
+  });
+
+  it('authz approvers lists who may approve, one per line', async () => {
+    const { code, stdout } = await runCli(['authz', 'approvers', '--action', 'payouts.change_details'], { env });
+    expect(code).toBe(0);
+    expect(sent.at(-1)).toEqual({ method: 'listApprovers', request: { tenant: 'acme', action: 'payouts.change_details' } });
+    expect(stdout).toBe('bob\nokta:erin\n');
   });
 
   it('authz explain prints the decision, the deciding fact and every fact', async () => {

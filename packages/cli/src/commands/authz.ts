@@ -30,6 +30,17 @@ export function registerAuthzCommands(program: Command, session: Session): void 
     });
 
   authz
+    .command('approvers')
+    .description('list who may approve requests for an action now: named users and group members, members of the tenant only')
+    .requiredOption('--action <action>', 'protected action, e.g. payouts.change_details')
+    .action(async (opts: { action: string }, command: Command) => {
+      const ctx = session.context(command);
+      const res = await ctx.call('authz', (c, o) => c.listApprovers({ tenant: ctx.tenant, action: opts.action }, o));
+      if (ctx.json) return ctx.printJson(authzv1.ListApproversResponse.toJSON(res));
+      ctx.print(res.users.length ? res.users.join('\n') : 'nobody may approve it now');
+    });
+
+  authz
     .command('explain')
     .description('say why a check decides what it does: membership, the policy, the grant and its window, the step-up session (read fresh, nothing changes)')
     .requiredOption('--action <action>', 'protected action, e.g. payouts.change_details')

@@ -31,6 +31,8 @@ export interface RelationStore {
   removeGrant(tenant: string, user: string, action: string, resource: string, grantedAt: Date): Promise<boolean>;
   /** Expiry of the user's grant if one is active at `now` (and the user may still request the action). */
   activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined>;
+  /** Users who may approve the action now (named, or through a group), members of the tenant only. */
+  listApprovers(tenant: string, action: string): Promise<string[]>;
   /** For Explain, read now and never from a cache: membership, and the grant tuple's window whether or not it is active. */
   grantFacts(tenant: string, user: string, action: string, resource: string): Promise<{ member: boolean; window: { start: Date; end: Date } | undefined }>;
 }

@@ -44,6 +44,10 @@ export function relationStoreContract(name: string, make: () => Promise<Relation
       // The other tenant's group of the same name counts only there.
       expect(await store.isApprover(t, 'payouts.change_details', 'mallory')).toBe(false);
       expect(await store.isApprover(other, 'payouts.change_details', 'mallory')).toBe(true);
+      // Who to route to: named users and group members, members of the tenant only.
+      await store.setApprovers(t, 'keys.rotate', ['group:finance-leads#member', 'user:carol', 'user:dave']);
+      expect(await store.listApprovers(t, 'keys.rotate')).toEqual(['bob', 'carol', 'okta:erin']);
+      expect(await store.listApprovers(other, 'payouts.change_details')).toEqual(['mallory']);
       const among = ['group:finance-leads#member', 'group:security#member', 'user:bob', 'user:carol'];
       expect(await store.matchSubjects(t, 'bob', among)).toEqual(['group:finance-leads#member', 'user:bob']);
       expect(await store.matchSubjects(t, 'carol', among)).toEqual(['user:carol']);

@@ -58,6 +58,17 @@ export class MemoryRelationStore implements RelationStore {
     this.approvers.set(`${tenant}|${action}`, new Set(approvers));
   }
 
+  async listApprovers(tenant: string, action: string): Promise<string[]> {
+    const set = this.approvers.get(`${tenant}|${action}`) ?? new Set<string>();
+    const users = new Set<string>();
+    for (const subject of set) {
+      if (subject.startsWith('user:')) users.add(subject.slice('user:'.length));
+      const group = /^group:(.+)#member$/.exec(subject)?.[1];
+      for (const u of (group && this.groups.get(`${tenant}/${group}`)) || []) users.add(u);
+    }
+    return [...users].filter((u) => this.members.has(`${tenant}|${u}`)).sort();
+  }
+
   async isApprover(tenant: string, action: string, user: string): Promise<boolean> {
     const set = this.approvers.get(`${tenant}|${action}`);
     if (!set) return false;

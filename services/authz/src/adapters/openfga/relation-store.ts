@@ -197,6 +197,18 @@ export class OpenFgaRelationStore implements RelationStore {
     return true;
   }
 
+  async listApprovers(tenant: string, action: string): Promise<string[]> {
+    const users = async (relation: string, type: string, id: string) => {
+      const res = await guard(() =>
+        this.fga.listUsers({ object: { type, id }, relation, user_filters: [{ type: 'user' }] }, { consistency: ConsistencyPreference.HigherConsistency }),
+      );
+      return res.users.flatMap((u) => (u.object?.type === 'user' ? [fromFgaUser(`user:${u.object.id}`)] : []));
+    };
+    const [approvers, members] = await Promise.all([users('approver', 'action', actionObj(tenant, action).slice('action:'.length)), users('member', 'tenant', tenant)]);
+    const isMember = new Set(members);
+    return [...new Set(approvers)].filter((u) => isMember.has(u)).sort();
+  }
+
   async grantFacts(tenant: string, user: string, action: string, resource: string) {
     const object = grantObj(tenant, action, resource);
     const [member, res] = await Promise.all([this.isMember(tenant, user), guard(() => this.fga.read({ user: fgaUser(user), relation: 'grantee', object }))]);

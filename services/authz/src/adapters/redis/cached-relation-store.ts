@@ -117,6 +117,10 @@ export class CachedRelationStore implements RelationStore {
     return v === '1';
   }
 
+  listApprovers(tenant: string, action: string) {
+    return this.inner.listApprovers(tenant, action);
+  }
+
   grantFacts(tenant: string, user: string, action: string, resource: string) {
     return this.inner.grantFacts(tenant, user, action, resource);
   }

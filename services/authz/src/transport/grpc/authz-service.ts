@@ -14,6 +14,7 @@ import { registerProtectedAction } from '../../domain/commands/register-protecte
 import { writeGrant } from '../../domain/commands/write-grant.js';
 import { checkStepUp, stepUp } from '../../domain/commands/step-up.js';
 import { explainAccess } from '../../domain/commands/explain-access.js';
+import { listApprovers } from '../../domain/commands/list-approvers.js';
 import type { AuthzDeps } from '../../domain/ports.js';
 import { toProtoStepUp, toProtoAction, toProtoDecision, toProtoGrant, toProtoTenant } from './mapping.js';
 
@@ -70,6 +71,9 @@ export function authzService(deps: AuthzDeps): authzv1.AuthzServiceImplementatio
     async checkStepUp(req, ctx: Ctx) {
       const r = await checkStepUp(deps, ctx.principal, req);
       return { active: Boolean(r.session), session: r.session && toProtoStepUp(r.session), requirement: r.session ? '' : r.requirement };
+    },
+    async listApprovers(req, ctx: Ctx) {
+      return { users: await listApprovers(deps, ctx.principal, req) };
     },
     async explain(req, ctx: Ctx) {
       const e = await explainAccess(deps, ctx.principal, req);

@@ -64,6 +64,16 @@ export function decisionToJSON(object: Decision): string {
   }
 }
 
+export interface ListApproversRequest {
+  tenant: string;
+  action: string;
+}
+
+export interface ListApproversResponse {
+  /** User ids, sorted; at most OpenFGA's ListUsers limit (1,000 by default). */
+  users: string[];
+}
+
 export interface ExplainRequest {
   tenant: string;
   /** Empty: the caller. */
@@ -338,6 +348,158 @@ export interface RemoveGrantResponse {
   /** False when no grant with that start was there (already removed, or replaced). */
   removed: boolean;
 }
+
+function createBaseListApproversRequest(): ListApproversRequest {
+  return { tenant: "", action: "" };
+}
+
+export const ListApproversRequest: MessageFns<ListApproversRequest> = {
+  encode(message: ListApproversRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.action !== "") {
+      writer.uint32(18).string(message.action);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListApproversRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListApproversRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListApproversRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+    };
+  },
+
+  toJSON(message: ListApproversRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListApproversRequest>): ListApproversRequest {
+    return ListApproversRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListApproversRequest>): ListApproversRequest {
+    const message = createBaseListApproversRequest();
+    message.tenant = object.tenant ?? "";
+    message.action = object.action ?? "";
+    return message;
+  },
+};
+
+function createBaseListApproversResponse(): ListApproversResponse {
+  return { users: [] };
+}
+
+export const ListApproversResponse: MessageFns<ListApproversResponse> = {
+  encode(message: ListApproversResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.users) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListApproversResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListApproversResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.users.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListApproversResponse {
+    return { users: globalThis.Array.isArray(object?.users) ? object.users.map((e: any) => globalThis.String(e)) : [] };
+  },
+
+  toJSON(message: ListApproversResponse): unknown {
+    const obj: any = {};
+    if (message.users?.length) {
+      obj.users = message.users;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListApproversResponse>): ListApproversResponse {
+    return ListApproversResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListApproversResponse>): ListApproversResponse {
+    const message = createBaseListApproversResponse();
+    message.users = object.users?.map((e) => e) || [];
+    return message;
+  },
+};
 
 function createBaseExplainRequest(): ExplainRequest {
   return { tenant: "", principal: "", action: "", resource: "" };
@@ -4383,6 +4545,19 @@ export const AuthzServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /**
+     * ListApprovers answers who may approve requests for an action now (for routing):
+     * the people the action names and the members of the groups it names, each a
+     * member of the tenant, from OpenFGA's ListUsers at higher consistency.
+     */
+    listApprovers: {
+      name: "ListApprovers",
+      requestType: ListApproversRequest as typeof ListApproversRequest,
+      requestStream: false,
+      responseType: ListApproversResponse as typeof ListApproversResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
   },
 } as const;
 
@@ -4478,6 +4653,15 @@ export interface AuthzServiceImplementation<CallContextExt = {}> {
    * asks about themselves; tenant admins and services about anyone in the tenant.
    */
   explain(request: ExplainRequest, context: CallContext & CallContextExt): Promise<DeepPartial<ExplainResponse>>;
+  /**
+   * ListApprovers answers who may approve requests for an action now (for routing):
+   * the people the action names and the members of the groups it names, each a
+   * member of the tenant, from OpenFGA's ListUsers at higher consistency.
+   */
+  listApprovers(
+    request: ListApproversRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListApproversResponse>>;
 }
 
 export interface AuthzServiceClient<CallOptionsExt = {}> {
@@ -4572,6 +4756,15 @@ export interface AuthzServiceClient<CallOptionsExt = {}> {
    * asks about themselves; tenant admins and services about anyone in the tenant.
    */
   explain(request: DeepPartial<ExplainRequest>, options?: CallOptions & CallOptionsExt): Promise<ExplainResponse>;
+  /**
+   * ListApprovers answers who may approve requests for an action now (for routing):
+   * the people the action names and the members of the groups it names, each a
+   * member of the tenant, from OpenFGA's ListUsers at higher consistency.
+   */
+  listApprovers(
+    request: DeepPartial<ListApproversRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListApproversResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
