@@ -58,6 +58,7 @@ beforeAll(async () => {
       return { session: { principal: claims.sub, acr: claims.acr ?? '', amr: claims.amr ?? [], authTime: new Date(claims.auth_time * 1000), expiresAt: new Date(claims.auth_time * 1000 + 900_000) } };
     },
     async checkStepUp() { return { active: false, session: undefined, requirement: 'a sign-in within the last 300 s with acr mfa' }; },
+    async batchCheck() { return { results: [] }; },
     async listApprovers(req) {
       sent.push({ method: 'listApprovers', request: req });
       return { users: ['bob', 'okta:erin'] };

@@ -37,7 +37,7 @@ export { devTokenSource, fileTokenSource, serviceTokenSource, staticToken } from
 export type { TokenSource } from './auth/token-source.js';
 export { createGrpcServer, serviceName } from './grpc/server.js';
 export type { AuthContext, GrpcServer, ServiceCallers } from './grpc/server.js';
-export { toServerError } from './grpc/error-mapping.js';
+export { statusNameOf, toServerError } from './grpc/error-mapping.js';
 export { createGrpcClient, openChannel } from './grpc/client.js';
 export { fromClientError } from './grpc/client-errors.js';
 export type { Channel } from './grpc/client.js';

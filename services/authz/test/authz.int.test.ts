@@ -127,6 +127,23 @@ describe('authz over gRPC', () => {
     expect(outsider.facts.find((f) => f.name === 'tenant_member')).toMatchObject({ holds: false, detail: expect.stringContaining('missing relation: user:mallory') });
   });
 
+  it('answers a BatchCheck of 100 items against OpenFGA, each as Check would', async () => {
+    const admin = client(await issuer.token({ subject: 'root', roles: ['platform-admin'] }));
+    const svc = client(await issuer.token({ subject: 'service:approvals', audience: 'assent:authz' }));
+    await admin.createTenant({ id: 'batch', displayName: 'Batch' });
+    await admin.addTenantMember({ tenant: 'batch', user: 'erin' });
+    await svc.registerProtectedAction({ tenant: 'batch', action: 'keys.rotate', policy, approvers: ['user:bob'] });
+    await svc.writeGrant({ tenant: 'batch', principal: 'erin', action: 'keys.rotate', resource: 'key/7', durationSeconds: '600', requestId: '01JEEEEEEEEEEEEEEEEEEEEEEE' });
+    const items = Array.from({ length: 100 }, (_, i) => ({ principal: i % 10 === 9 ? 'mallory' : 'erin', action: 'keys.rotate', resource: `key/${i}`, correlationId: `c${i}` }));
+    const { results } = await svc.batchCheck({ tenant: 'batch', items });
+    expect(results).toHaveLength(100);
+    expect(results.map((r) => r.correlationId)).toEqual(items.map((i) => i.correlationId));
+    const decided = results.map((r) => r.response?.decision);
+    expect(decided[7]).toBe(authzv1.Decision.DECISION_ALLOW);
+    expect(decided.filter((d) => d === authzv1.Decision.DECISION_DENY)).toHaveLength(10);
+    expect(decided.filter((d) => d === authzv1.Decision.DECISION_NEEDS_APPROVAL)).toHaveLength(89);
+  });
+
   it('is the only one OpenFGA answers: a call without its preshared key, or with another, is refused by OpenFGA itself', async () => {
     const write = (headers: Record<string, string>) =>
       fetch(`${fga.apiUrl}/stores/${authz.storeId}/write`, {

@@ -8,6 +8,7 @@ import { registerProtectedAction } from '../src/domain/commands/register-protect
 import { MemoryStepUpStore } from '../src/adapters/memory/step-up-store.js';
 import { checkStepUp, stepUp } from '../src/domain/commands/step-up.js';
 import { explainAccess } from '../src/domain/commands/explain-access.js';
+import { batchCheck } from '../src/domain/commands/batch-check.js';
 import { writeGrant } from '../src/domain/commands/write-grant.js';
 import { DecisionRecorder } from '../src/domain/decision-recorder.js';
 import type { AuthzDeps } from '../src/domain/ports.js';
@@ -186,5 +187,29 @@ describe('explainAccess', () => {
     expect(facts(needs)).toMatchObject({ grant: true, step_up: false });
     await expect(explainAccess(deps, user('alice'), { ...req, principal: 'bob' })).rejects.toThrow(/only explain its own/);
     await expect(explainAccess(deps, user('alice'), { ...req, action: 'keys.unknown' })).rejects.toThrow(/not registered/);
+  });
+});
+
+describe('batchCheck', () => {
+  it('decides each item as Check would, in order, with a refusal per item and a malformed item failing the call', async () => {
+    const { deps, clock } = await setup();
+    await deps.relations.writeGrant({ tenant: 'acme', principal: 'alice', action: req.action, resource: 'acct/2', requestId: 'r2', grantedAt: clock.now(), expiresAt: new Date(clock.t.getTime() + 3_600_000) });
+    const items = [
+      { principal: '', action: req.action, resource: 'acct/1', correlationId: 'a' },
+      { principal: '', action: req.action, resource: 'acct/2', correlationId: 'b' },
+      { principal: '', action: 'keys.unknown', resource: 'acct/2', correlationId: 'c' },
+      { principal: 'bob', action: req.action, resource: 'acct/2', correlationId: 'd' },
+    ];
+    const results = await batchCheck(deps, user('alice'), { tenant: 'acme', items });
+    expect(results.map((r) => [r.correlationId, r.result?.decision ?? r.error?.kind])).toEqual([
+      ['a', 'NEEDS_APPROVAL'],
+      ['b', 'ALLOW'],
+      ['c', 'not_found'],
+      ['d', 'permission_denied'],
+    ]);
+    const bad = await batchCheck(deps, user('alice'), { tenant: 'acme', items: [...items, { principal: '', action: 'BAD', resource: '', correlationId: 'e' }] }).catch((e: unknown) => e);
+    expect((bad as InvalidArgumentError).violations.map((v) => v.field)).toEqual(['items[4].action', 'items[4].resource']);
+    const many = Array.from({ length: 101 }, (_, i) => ({ ...items[0]!, correlationId: String(i) }));
+    await expect(batchCheck(deps, user('alice'), { tenant: 'acme', items: many })).rejects.toThrow(/at most 100/);
   });
 });

@@ -53,3 +53,22 @@ export function toServerError(err: unknown, logger: Logger, method: string): Ser
   logger.error({ err, method }, 'unhandled error');
   return new ServerError(Status.INTERNAL, 'internal error');
 }
+
+/**
+ * The gRPC status name a domain error kind maps to, for results that carry a
+ * refusal per item (bulk actions, BatchCheck) instead of failing the call.
+ */
+export function statusNameOf(kind: string): string {
+  const names: Record<string, string> = {
+    invalid_argument: 'INVALID_ARGUMENT',
+    not_found: 'NOT_FOUND',
+    already_exists: 'ALREADY_EXISTS',
+    failed_precondition: 'FAILED_PRECONDITION',
+    permission_denied: 'PERMISSION_DENIED',
+    unauthenticated: 'UNAUTHENTICATED',
+    conflict: 'ABORTED',
+    resource_exhausted: 'RESOURCE_EXHAUSTED',
+    unavailable: 'UNAVAILABLE',
+  };
+  return names[kind] ?? 'UNKNOWN';
+}

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, UnavailableError, type AuthContext } from '@assent/platform';
+import { InvalidArgumentError, UnavailableError, statusNameOf, type AuthContext } from '@assent/platform';
 import { approvalsv1 } from '@assent/proto';
 import type { CallContext } from 'nice-grpc';
 import { breakGlass, reviewBreakGlass } from '../../domain/commands/break-glass.js';
@@ -23,7 +23,7 @@ import { resubmitRequest } from '../../domain/commands/resubmit-request.js';
 import { simulateRequest } from '../../domain/commands/simulate-request.js';
 import { watchRequest } from '../../domain/commands/watch-request.js';
 import type { ApprovalsDeps } from '../../domain/ports.js';
-import { fromProtoEdits, seconds, toProtoDelegation, fromProtoPolicy, fromProtoPreset, fromProtoState, fromProtoTab, statusName, toProtoPolicy, toProtoRequest } from './mapping.js';
+import { fromProtoEdits, seconds, toProtoDelegation, fromProtoPolicy, fromProtoPreset, fromProtoState, fromProtoTab, toProtoPolicy, toProtoRequest } from './mapping.js';
 
 const verdicts: Partial<Record<approvalsv1.BreakGlassVerdict, 'ACCEPTED' | 'CONCERN'>> = {
   [approvalsv1.BreakGlassVerdict.BREAK_GLASS_VERDICT_ACCEPTED]: 'ACCEPTED',
@@ -151,7 +151,7 @@ export function approvalsService(deps: ApprovalsDeps, stopping: AbortSignal = ne
         results: results.map((r) => ({
           id: r.id,
           ok: !r.error,
-          code: r.error ? (statusName[r.error.kind] ?? 'UNKNOWN') : '',
+          code: r.error ? statusNameOf(r.error.kind) : '',
           message: r.error?.message ?? '',
           request: r.request && toProtoRequest(r.request),
         })),

@@ -125,15 +125,3 @@ export function fromProtoTab(t: approvalsv1.InboxTab): InboxTab {
   if (!tab) throw InvalidArgumentError.field('tab', 'is not a known inbox tab');
   return tab;
 }
-
-/** The gRPC status name an item's refusal would have had as a call of its own. */
-export const statusName: Record<string, string> = {
-  invalid_argument: 'INVALID_ARGUMENT',
-  not_found: 'NOT_FOUND',
-  already_exists: 'ALREADY_EXISTS',
-  failed_precondition: 'FAILED_PRECONDITION',
-  permission_denied: 'PERMISSION_DENIED',
-  unauthenticated: 'UNAUTHENTICATED',
-  conflict: 'ABORTED',
-  resource_exhausted: 'RESOURCE_EXHAUSTED',
-};

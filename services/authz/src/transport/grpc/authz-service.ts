@@ -1,4 +1,4 @@
-import type { AuthContext } from '@assent/platform';
+import { statusNameOf, type AuthContext } from '@assent/platform';
 import type { authzv1 } from '@assent/proto';
 import type { CallContext } from 'nice-grpc';
 import { addTenantMember } from '../../domain/commands/add-tenant-member.js';
@@ -15,8 +15,9 @@ import { writeGrant } from '../../domain/commands/write-grant.js';
 import { checkStepUp, stepUp } from '../../domain/commands/step-up.js';
 import { explainAccess } from '../../domain/commands/explain-access.js';
 import { listApprovers } from '../../domain/commands/list-approvers.js';
+import { batchCheck } from '../../domain/commands/batch-check.js';
 import type { AuthzDeps } from '../../domain/ports.js';
-import { toProtoStepUp, toProtoAction, toProtoDecision, toProtoGrant, toProtoTenant } from './mapping.js';
+import { toProtoCheck, toProtoStepUp, toProtoAction, toProtoDecision, toProtoGrant, toProtoTenant } from './mapping.js';
 
 type Ctx = CallContext & AuthContext;
 
@@ -24,15 +25,7 @@ type Ctx = CallContext & AuthContext;
 export function authzService(deps: AuthzDeps): authzv1.AuthzServiceImplementation<AuthContext> {
   return {
     async check(req, ctx: Ctx) {
-      const r = await checkAccess(deps, ctx.principal, req);
-      return {
-        decision: toProtoDecision(r.decision),
-        reason: r.reason,
-        modelId: r.modelId,
-        policy: r.policy,
-        grantExpiresAt: r.grantExpiresAt,
-        decisionId: r.decisionId,
-      };
+      return toProtoCheck(await checkAccess(deps, ctx.principal, req));
     },
     async checkApprover(req, ctx: Ctx) {
       return checkApprover(deps, ctx.principal, req);
@@ -71,6 +64,17 @@ export function authzService(deps: AuthzDeps): authzv1.AuthzServiceImplementatio
     async checkStepUp(req, ctx: Ctx) {
       const r = await checkStepUp(deps, ctx.principal, req);
       return { active: Boolean(r.session), session: r.session && toProtoStepUp(r.session), requirement: r.session ? '' : r.requirement };
+    },
+    async batchCheck(req, ctx: Ctx) {
+      const results = await batchCheck(deps, ctx.principal, req);
+      return {
+        results: results.map((r) => ({
+          correlationId: r.correlationId,
+          response: r.result && toProtoCheck(r.result),
+          errorCode: r.error ? statusNameOf(r.error.kind) : '',
+          errorMessage: r.error?.message ?? '',
+        })),
+      };
     },
     async listApprovers(req, ctx: Ctx) {
       return { users: await listApprovers(deps, ctx.principal, req) };

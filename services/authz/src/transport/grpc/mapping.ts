@@ -1,5 +1,5 @@
 import { authzv1 } from '@assent/proto';
-import type { StepUpSession, Decision, Grant, ProtectedAction, Tenant } from '../../domain/types.js';
+import type { CheckResult, StepUpSession, Decision, Grant, ProtectedAction, Tenant } from '../../domain/types.js';
 
 const decisions: Record<Decision, authzv1.Decision> = {
   ALLOW: authzv1.Decision.DECISION_ALLOW,
@@ -25,3 +25,12 @@ export const toProtoAction = (a: ProtectedAction): authzv1.ProtectedAction => ({
 export const toProtoStepUp = (s: StepUpSession): authzv1.StepUpSession => ({ ...s, amr: [...s.amr] });
 
 export const toProtoGrant = (g: Grant): authzv1.Grant => ({ ...g });
+
+export const toProtoCheck = (r: CheckResult): authzv1.CheckResponse => ({
+  decision: toProtoDecision(r.decision),
+  reason: r.reason,
+  modelId: r.modelId,
+  policy: r.policy,
+  grantExpiresAt: r.grantExpiresAt,
+  decisionId: r.decisionId,
+});

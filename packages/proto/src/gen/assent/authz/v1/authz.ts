@@ -64,6 +64,35 @@ export function decisionToJSON(object: Decision): string {
   }
 }
 
+export interface BatchCheckItem {
+  /** Empty: the caller. */
+  principal: string;
+  action: string;
+  resource: string;
+  /** Echoed in the item's result. */
+  correlationId: string;
+}
+
+export interface BatchCheckRequest {
+  tenant: string;
+  items: BatchCheckItem[];
+}
+
+export interface BatchCheckResult {
+  correlationId: string;
+  /** Set when the item was decided. */
+  response:
+    | CheckResponse
+    | undefined;
+  /** Set when it was refused: the gRPC status name (NOT_FOUND, PERMISSION_DENIED) and why. */
+  errorCode: string;
+  errorMessage: string;
+}
+
+export interface BatchCheckResponse {
+  results: BatchCheckResult[];
+}
+
 export interface ListApproversRequest {
   tenant: string;
   action: string;
@@ -348,6 +377,414 @@ export interface RemoveGrantResponse {
   /** False when no grant with that start was there (already removed, or replaced). */
   removed: boolean;
 }
+
+function createBaseBatchCheckItem(): BatchCheckItem {
+  return { principal: "", action: "", resource: "", correlationId: "" };
+}
+
+export const BatchCheckItem: MessageFns<BatchCheckItem> = {
+  encode(message: BatchCheckItem, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.principal !== "") {
+      writer.uint32(10).string(message.principal);
+    }
+    if (message.action !== "") {
+      writer.uint32(18).string(message.action);
+    }
+    if (message.resource !== "") {
+      writer.uint32(26).string(message.resource);
+    }
+    if (message.correlationId !== "") {
+      writer.uint32(34).string(message.correlationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchCheckItem {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchCheckItem();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principal = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.resource = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchCheckItem {
+    return {
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      resource: isSet(object.resource) ? globalThis.String(object.resource) : "",
+      correlationId: isSet(object.correlationId)
+        ? globalThis.String(object.correlationId)
+        : isSet(object.correlation_id)
+        ? globalThis.String(object.correlation_id)
+        : "",
+    };
+  },
+
+  toJSON(message: BatchCheckItem): unknown {
+    const obj: any = {};
+    if (message.principal !== "") {
+      obj.principal = message.principal;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.resource !== "") {
+      obj.resource = message.resource;
+    }
+    if (message.correlationId !== "") {
+      obj.correlationId = message.correlationId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BatchCheckItem>): BatchCheckItem {
+    return BatchCheckItem.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BatchCheckItem>): BatchCheckItem {
+    const message = createBaseBatchCheckItem();
+    message.principal = object.principal ?? "";
+    message.action = object.action ?? "";
+    message.resource = object.resource ?? "";
+    message.correlationId = object.correlationId ?? "";
+    return message;
+  },
+};
+
+function createBaseBatchCheckRequest(): BatchCheckRequest {
+  return { tenant: "", items: [] };
+}
+
+export const BatchCheckRequest: MessageFns<BatchCheckRequest> = {
+  encode(message: BatchCheckRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    for (const v of message.items) {
+      BatchCheckItem.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchCheckRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchCheckRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.items.push(BatchCheckItem.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchCheckRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => BatchCheckItem.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: BatchCheckRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => BatchCheckItem.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BatchCheckRequest>): BatchCheckRequest {
+    return BatchCheckRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BatchCheckRequest>): BatchCheckRequest {
+    const message = createBaseBatchCheckRequest();
+    message.tenant = object.tenant ?? "";
+    message.items = object.items?.map((e) => BatchCheckItem.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseBatchCheckResult(): BatchCheckResult {
+  return { correlationId: "", response: undefined, errorCode: "", errorMessage: "" };
+}
+
+export const BatchCheckResult: MessageFns<BatchCheckResult> = {
+  encode(message: BatchCheckResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.correlationId !== "") {
+      writer.uint32(10).string(message.correlationId);
+    }
+    if (message.response !== undefined) {
+      CheckResponse.encode(message.response, writer.uint32(18).fork()).join();
+    }
+    if (message.errorCode !== "") {
+      writer.uint32(26).string(message.errorCode);
+    }
+    if (message.errorMessage !== "") {
+      writer.uint32(34).string(message.errorMessage);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchCheckResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchCheckResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.response = CheckResponse.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.errorCode = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.errorMessage = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchCheckResult {
+    return {
+      correlationId: isSet(object.correlationId)
+        ? globalThis.String(object.correlationId)
+        : isSet(object.correlation_id)
+        ? globalThis.String(object.correlation_id)
+        : "",
+      response: isSet(object.response) ? CheckResponse.fromJSON(object.response) : undefined,
+      errorCode: isSet(object.errorCode)
+        ? globalThis.String(object.errorCode)
+        : isSet(object.error_code)
+        ? globalThis.String(object.error_code)
+        : "",
+      errorMessage: isSet(object.errorMessage)
+        ? globalThis.String(object.errorMessage)
+        : isSet(object.error_message)
+        ? globalThis.String(object.error_message)
+        : "",
+    };
+  },
+
+  toJSON(message: BatchCheckResult): unknown {
+    const obj: any = {};
+    if (message.correlationId !== "") {
+      obj.correlationId = message.correlationId;
+    }
+    if (message.response !== undefined) {
+      obj.response = CheckResponse.toJSON(message.response);
+    }
+    if (message.errorCode !== "") {
+      obj.errorCode = message.errorCode;
+    }
+    if (message.errorMessage !== "") {
+      obj.errorMessage = message.errorMessage;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BatchCheckResult>): BatchCheckResult {
+    return BatchCheckResult.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BatchCheckResult>): BatchCheckResult {
+    const message = createBaseBatchCheckResult();
+    message.correlationId = object.correlationId ?? "";
+    message.response = (object.response !== undefined && object.response !== null)
+      ? CheckResponse.fromPartial(object.response)
+      : undefined;
+    message.errorCode = object.errorCode ?? "";
+    message.errorMessage = object.errorMessage ?? "";
+    return message;
+  },
+};
+
+function createBaseBatchCheckResponse(): BatchCheckResponse {
+  return { results: [] };
+}
+
+export const BatchCheckResponse: MessageFns<BatchCheckResponse> = {
+  encode(message: BatchCheckResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      BatchCheckResult.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchCheckResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchCheckResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(BatchCheckResult.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchCheckResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => BatchCheckResult.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: BatchCheckResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => BatchCheckResult.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BatchCheckResponse>): BatchCheckResponse {
+    return BatchCheckResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BatchCheckResponse>): BatchCheckResponse {
+    const message = createBaseBatchCheckResponse();
+    message.results = object.results?.map((e) => BatchCheckResult.fromPartial(e)) || [];
+    return message;
+  },
+};
 
 function createBaseListApproversRequest(): ListApproversRequest {
   return { tenant: "", action: "" };
@@ -4558,6 +4995,20 @@ export const AuthzServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /**
+     * BatchCheck decides up to 100 checks in one tenant at once, each exactly as Check
+     * (same cache, same audit), with a result per item in the order asked: one item's
+     * refusal (unknown action, another person) never fails the others. A malformed
+     * item fails the call with INVALID_ARGUMENT naming items[i].
+     */
+    batchCheck: {
+      name: "BatchCheck",
+      requestType: BatchCheckRequest as typeof BatchCheckRequest,
+      requestStream: false,
+      responseType: BatchCheckResponse as typeof BatchCheckResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
   },
 } as const;
 
@@ -4662,6 +5113,16 @@ export interface AuthzServiceImplementation<CallContextExt = {}> {
     request: ListApproversRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ListApproversResponse>>;
+  /**
+   * BatchCheck decides up to 100 checks in one tenant at once, each exactly as Check
+   * (same cache, same audit), with a result per item in the order asked: one item's
+   * refusal (unknown action, another person) never fails the others. A malformed
+   * item fails the call with INVALID_ARGUMENT naming items[i].
+   */
+  batchCheck(
+    request: BatchCheckRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<BatchCheckResponse>>;
 }
 
 export interface AuthzServiceClient<CallOptionsExt = {}> {
@@ -4765,6 +5226,16 @@ export interface AuthzServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<ListApproversRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ListApproversResponse>;
+  /**
+   * BatchCheck decides up to 100 checks in one tenant at once, each exactly as Check
+   * (same cache, same audit), with a result per item in the order asked: one item's
+   * refusal (unknown action, another person) never fails the others. A malformed
+   * item fails the call with INVALID_ARGUMENT naming items[i].
+   */
+  batchCheck(
+    request: DeepPartial<BatchCheckRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<BatchCheckResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
