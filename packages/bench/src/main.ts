@@ -4,7 +4,7 @@
  * per operation (from .assent/pids.json and /proc). Modes:
  *   make bench BENCH_ARGS="--concurrency 32 --duration 30"    closed loop: N lifecycles in flight
  *   make bench BENCH_ARGS="--rate 100 --duration 30"          open loop: 100 lifecycle starts/s
- *   make bench BENCH_ARGS="--mode check --concurrency 32"     authz Check vs OpenFGA's own Check
+ *   make bench BENCH_ARGS="--mode check --concurrency 32"     authz Check vs OpenFGA's own Check, and BatchCheck of 100
  *   make bench BENCH_ARGS="--mode timers --count 10000"       10,000 pending expiry timers: drift, each fires once
  * A lifecycle is create → approve → grant written (or → approve with --no-wait-grant).
  */
@@ -237,14 +237,16 @@ async function checkMode(o: Opts, c: { requester: ApprovalsClient; approver: App
   if (!(await openFgaCheck(o.openfga, storeId, tuple, o.fgaConsistency, fgaKey))) throw new Error(`OpenFGA does not allow ${JSON.stringify(tuple)}: has authz's grant object naming changed?`);
 
   const processes = platformProcesses(join(stateDir, 'pids.json'));
-  const phase = async (name: string, call: () => Promise<void>) => {
+  // itemsPerCall: a BatchCheck call decides that many checks; rates count checks, latencies calls.
+  const phase = async (name: string, call: () => Promise<void>, itemsPerCall = 1) => {
     const latency = new Latency();
     if (!o.json) process.stderr.write(`${name}: ${o.concurrency} concurrent callers for ${o.duration} s…\n`);
     const before = sampleCpu(processes);
     const seconds = await closedLoop({ concurrency: o.concurrency, seconds: o.duration }, latency, call, fail);
-    const cpu = processes.length ? cpuReport(processes, before, sampleCpu(processes), 'check', latency.count) : undefined;
-    return { name, latency, seconds, cpu };
+    const cpu = processes.length ? cpuReport(processes, before, sampleCpu(processes), 'check', latency.count * itemsPerCall) : undefined;
+    return { name, latency, seconds, cpu, checks: latency.count * itemsPerCall };
   };
+  const batch = { tenant: o.tenant, items: Array.from({ length: 100 }, (_, i) => ({ principal: o.requester, action: o.action, resource, correlationId: String(i) })) };
   const phases = [
     await phase('authz Check (gRPC)', async () => {
       await authz.check(question);
@@ -252,6 +254,14 @@ async function checkMode(o: Opts, c: { requester: ApprovalsClient; approver: App
     await phase(`OpenFGA Check (HTTP, ${o.fgaConsistency})`, async () => {
       await openFgaCheck(o.openfga, storeId, tuple, o.fgaConsistency, fgaKey);
     }),
+    await phase(
+      'authz BatchCheck of 100 (gRPC)',
+      async () => {
+        const { results } = await authz.batchCheck(batch);
+        if (results.length !== 100 || results.some((r) => r.errorCode)) throw new Error('a BatchCheck item was refused');
+      },
+      100,
+    ),
   ];
   authzChannel.close();
 
@@ -261,7 +271,7 @@ async function checkMode(o: Opts, c: { requester: ApprovalsClient; approver: App
         mode: 'check',
         concurrency: o.concurrency,
         question: { ...question, decision, openfga: { storeId, ...tuple, consistency: o.fgaConsistency } },
-        phases: phases.map((p) => ({ name: p.name, seconds: p.seconds, checksPerSecond: p.latency.count / p.seconds, ...stepsJson([{ step: 'check', latency: p.latency }], p.seconds), cpu: p.cpu })),
+        phases: phases.map((p) => ({ name: p.name, seconds: p.seconds, checksPerSecond: p.checks / p.seconds, ...stepsJson([{ step: 'check', latency: p.latency }], p.seconds), cpu: p.cpu })),
         errors: Object.fromEntries(errors),
       },
       null,
@@ -272,7 +282,7 @@ async function checkMode(o: Opts, c: { requester: ApprovalsClient; approver: App
   return [
     `Check ${o.requester} ${o.action} ${resource} (authz decision ${decision}), ${o.concurrency} concurrent callers, ${o.duration} s per phase`,
     ...formatTable([latencyHeader, ...phases.flatMap((p) => latencyRows([{ step: p.name, latency: p.latency }], p.seconds))]),
-    ...phases.map((p) => `${p.name}: ${(p.latency.count / p.seconds).toFixed(0)} checks/s`),
+    ...phases.map((p) => `${p.name}: ${(p.checks / p.seconds).toFixed(0)} checks/s`),
     `errors: ${errorText}`,
     ...phases.flatMap((p) => (p.cpu ? [`${p.name} — ${formatCpu(p.cpu)}`] : [])),
   ].join('\n');
