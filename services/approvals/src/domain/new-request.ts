@@ -8,22 +8,11 @@ import type { ApprovalRequest, Policy } from './types.js';
  */
 export function newRequest(
   policy: Policy,
-  input: {
-    id: string;
-    tenant: string;
-    action: string;
-    resource: string;
-    requester: string;
-    justification: string;
-    parameters: Record<string, unknown>;
-    /** 0: the policy's default. */
-    grantDurationSeconds: number;
-    effectiveAt: Date | undefined;
-    previousRequestId: string;
-    attempt: number;
-    /** '' unless it extends an approved request's grant. */
-    extendsRequestId?: string;
-  },
+  /** grantDurationSeconds 0: the policy's default; extendsRequestId unset: not an extension. */
+  input: Pick<
+    ApprovalRequest,
+    'id' | 'tenant' | 'action' | 'resource' | 'requester' | 'justification' | 'parameters' | 'grantDurationSeconds' | 'effectiveAt' | 'previousRequestId' | 'attempt'
+  > & { extendsRequestId?: string },
   now: Date,
 ): ApprovalRequest {
   const draft: ApprovalRequest = {
