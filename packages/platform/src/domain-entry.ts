@@ -19,3 +19,13 @@ export type { Principal } from './auth/principal.js';
 export type { AssentEvent } from './nats/events.js';
 export { canonicalJson } from './canonical-json.js';
 export { LruCache } from './lru-cache.js';
+export {
+  checkConditions,
+  compileCondition,
+  conditionLimits,
+  contextProblem,
+  firstHolding,
+  ConditionCompileError,
+  ConditionEvaluationError,
+} from './conditions.js';
+export type { CompiledCondition, ConditionVariables, NamedCondition } from './conditions.js';
