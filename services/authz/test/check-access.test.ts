@@ -17,6 +17,13 @@ const user = (subject: string, tenant = 'acme'): Principal => ({ subject, kind: 
 const approvalsSvc: Principal = { subject: 'service:approvals', kind: 'service', tenant: undefined, roles: [] };
 const policy = { id: 'payouts', hash: 'b'.repeat(64) };
 const req = { tenant: 'acme', principal: '', action: 'payouts.change_details', resource: 'acct/1' };
+/** The example: over 10,000 is the strict tier, over 1,000 the ordinary one. */
+const tiered = {
+  conditions: [
+    { name: 'large', when: 'context.amount > 10000' },
+    { name: 'medium', when: 'context.amount > 1000' },
+  ],
+};
 
 async function setup() {
   const clock = { t: new Date('2030-01-01T00:00:00Z'), now() { return new Date(this.t); } };
@@ -24,6 +31,7 @@ async function setup() {
   const events = new MemoryEventSink();
   const deps: AuthzDeps = {
     relations,
+    freshRelations: relations,
     tenants: new MemoryTenantRepository(),
     actions: new MemoryProtectedActionRepository(),
     events,
@@ -37,6 +45,8 @@ async function setup() {
   await deps.tenants.create({ id: 'acme', displayName: 'Acme', createdAt: clock.now() });
   await relations.addMember('acme', 'alice');
   await registerProtectedAction(deps, approvalsSvc, { tenant: 'acme', action: req.action, policy, approvers: ['user:bob'] });
+  // Tests count what they cause; the registration above was published (the versioning test shows it).
+  events.events.length = 0;
   return { deps, events, clock };
 }
 
@@ -62,14 +72,19 @@ describe('checkAccess', () => {
     expect(eventsv1.AuthzChecked.fromJSON(e?.data)).toMatchObject({ principal: 'mallory', decision: 2, reason: r.reason });
   });
 
-  it('covers a repeated identical decision within the repeat window by its first record', async () => {
+  it('samples only routine ALLOWs (no condition held): protected decisions and DENYs are each their own record', async () => {
     const { deps, events, clock } = await setup();
     deps.decisions = new DecisionRecorder(events, clock, 1_000);
-    const first = await checkAccess(deps, user('alice'), req);
-    const again = await checkAccess(deps, user('alice'), req);
-    expect(again.decisionId).toBe(first.decisionId);
-    expect((await checkAccess(deps, user('mallory'), req)).decisionId).not.toBe(first.decisionId);
-    expect(events.events.map((e) => e.id)).toEqual([first.decisionId, expect.any(String)]);
+    await registerProtectedAction(deps, approvalsSvc, { ...tiered, tenant: 'acme', action: req.action, policy, approvers: ['user:bob'] });
+    const small = { ...req, context: { amount: 10 } };
+    const first = await checkAccess(deps, user('alice'), small);
+    expect(first).toMatchObject({ decision: 'ALLOW', matchedCondition: undefined });
+    expect((await checkAccess(deps, user('alice'), small)).decisionId).toBe(first.decisionId);
+    const large = { ...req, context: { amount: 20_000 } };
+    const protectedIds = [(await checkAccess(deps, user('alice'), large)).decisionId, (await checkAccess(deps, user('alice'), large)).decisionId];
+    const denyIds = [(await checkAccess(deps, user('mallory'), small)).decisionId, (await checkAccess(deps, user('mallory'), small)).decisionId];
+    expect(new Set([first.decisionId, ...protectedIds, ...denyIds]).size).toBe(5);
+    expect(events.events.filter((e) => e.type === 'assent.authz.checked.v1').map((e) => e.id)).toEqual([first.decisionId, ...protectedIds, ...denyIds]);
   });
 
   it('refuses bad input, other tenants, checks for someone else, and unknown tenants/actions', async () => {
@@ -115,7 +130,7 @@ describe('step-up', () => {
     await registerProtectedAction(deps, approvalsSvc, { tenant: 'acme', action: req.action, policy, approvers: ['user:bob'], stepUpToAct: true });
     // Asking first: approval comes before step-up.
     expect((await checkAccess(deps, user('alice'), req)).decision).toBe('NEEDS_APPROVAL');
-    await deps.relations.writeGrant({ tenant: 'acme', principal: 'alice', action: req.action, resource: req.resource, requestId: 'r1', grantedAt: clock.now(), expiresAt: new Date(clock.t.getTime() + 3_600_000) });
+    await deps.relations.writeGrant({ tenant: 'acme', principal: 'alice', action: req.action, resource: req.resource, requestId: 'r1', condition: '', grantedAt: clock.now(), expiresAt: new Date(clock.t.getTime() + 3_600_000) });
     const needs = await checkAccess(deps, user('alice'), req);
     expect(needs).toMatchObject({ decision: 'NEEDS_STEP_UP', grantExpiresAt: undefined });
     expect(needs.reason).toContain('a sign-in within the last 300 s with acr mfa or amr hwk, otp');
@@ -163,7 +178,7 @@ describe('explainAccess', () => {
     expect(none.reason).toMatch(/^no grant for alice on acct\/1/);
     expect(facts(none)).toEqual({ tenant_member: true, protected_action: true, grant: false });
     const start = new Date(clock.t.getTime() + 60_000);
-    await deps.relations.writeGrant({ tenant: 'acme', principal: 'alice', action: req.action, resource: req.resource, requestId: 'r1', grantedAt: start, expiresAt: new Date(start.getTime() + 3_600_000) });
+    await deps.relations.writeGrant({ tenant: 'acme', principal: 'alice', action: req.action, resource: req.resource, requestId: 'r1', condition: '', grantedAt: start, expiresAt: new Date(start.getTime() + 3_600_000) });
     expect((await explainAccess(deps, user('alice'), req)).reason).toMatch(/not started yet/);
     clock.t = new Date(start.getTime() + 1_000);
     expect(await explainAccess(deps, user('alice'), req)).toMatchObject({ decision: 'ALLOW', grantWindow: { start, end: new Date(start.getTime() + 3_600_000) } });
@@ -181,7 +196,7 @@ describe('explainAccess', () => {
     const outsider = await explainAccess(deps, approvalsSvc, { ...req, principal: 'mallory' });
     expect(outsider).toMatchObject({ decision: 'DENY', reason: 'missing relation: user:mallory is not a member of tenant:acme, directly or through a group' });
     await registerProtectedAction(deps, approvalsSvc, { tenant: 'acme', action: req.action, policy, approvers: ['user:bob'], stepUpToAct: true });
-    await deps.relations.writeGrant({ tenant: 'acme', principal: 'alice', action: req.action, resource: req.resource, requestId: 'r1', grantedAt: clock.now(), expiresAt: new Date(clock.t.getTime() + 3_600_000) });
+    await deps.relations.writeGrant({ tenant: 'acme', principal: 'alice', action: req.action, resource: req.resource, requestId: 'r1', condition: '', grantedAt: clock.now(), expiresAt: new Date(clock.t.getTime() + 3_600_000) });
     const needs = await explainAccess(deps, user('alice'), req);
     expect(needs.decision).toBe('NEEDS_STEP_UP');
     expect(facts(needs)).toMatchObject({ grant: true, step_up: false });
@@ -193,7 +208,7 @@ describe('explainAccess', () => {
 describe('batchCheck', () => {
   it('decides each item as Check would, in order, with a refusal per item and a malformed item failing the call', async () => {
     const { deps, clock } = await setup();
-    await deps.relations.writeGrant({ tenant: 'acme', principal: 'alice', action: req.action, resource: 'acct/2', requestId: 'r2', grantedAt: clock.now(), expiresAt: new Date(clock.t.getTime() + 3_600_000) });
+    await deps.relations.writeGrant({ tenant: 'acme', principal: 'alice', action: req.action, resource: 'acct/2', requestId: 'r2', condition: '', grantedAt: clock.now(), expiresAt: new Date(clock.t.getTime() + 3_600_000) });
     const items = [
       { principal: '', action: req.action, resource: 'acct/1', correlationId: 'a' },
       { principal: '', action: req.action, resource: 'acct/2', correlationId: 'b' },
@@ -211,5 +226,113 @@ describe('batchCheck', () => {
     expect((bad as InvalidArgumentError).violations.map((v) => v.field)).toEqual(['items[4].action', 'items[4].resource']);
     const many = Array.from({ length: 101 }, (_, i) => ({ ...items[0]!, correlationId: String(i) }));
     await expect(batchCheck(deps, user('alice'), { tenant: 'acme', items: many })).rejects.toThrow(/at most 100/);
+  });
+});
+
+describe('conditional protection', () => {
+  const at = (amount: unknown) => ({ ...req, context: { amount } });
+
+  it('answers ALLOW below every threshold and NEEDS_APPROVAL above, naming the condition that matched', async () => {
+    const { deps, events } = await setup();
+    await registerProtectedAction(deps, approvalsSvc, { ...tiered, tenant: 'acme', action: req.action, policy, approvers: ['user:bob'] });
+    const below = await checkAccess(deps, user('alice'), at(1000));
+    expect(below).toMatchObject({ decision: 'ALLOW', matchedCondition: undefined, grantExpiresAt: undefined });
+    expect(below.reason).toBe('no protection condition of payouts.change_details holds for this context (large, medium): allowed without approval');
+    const medium = await checkAccess(deps, user('alice'), at(1000.01));
+    expect(medium).toMatchObject({ decision: 'NEEDS_APPROVAL', policy, matchedCondition: tiered.conditions[1] });
+    expect(medium.reason).toContain('(condition "medium": context.amount > 1000)');
+    expect((await checkAccess(deps, user('alice'), at(50_000))).matchedCondition).toEqual(tiered.conditions[0]);
+    // A non-member is denied below the threshold too.
+    expect((await checkAccess(deps, user('mallory'), at(5))).decision).toBe('DENY');
+    // The audit record says which condition matched.
+    const recorded = eventsv1.AuthzChecked.fromJSON(events.events.at(-2)?.data);
+    expect(recorded.matchedCondition).toEqual(tiered.conditions[0]);
+  });
+
+  it('refuses a context a condition cannot decide, or an oversize one, naming the field, and records nothing', async () => {
+    const { deps, events } = await setup();
+    await registerProtectedAction(deps, approvalsSvc, { ...tiered, tenant: 'acme', action: req.action, policy, approvers: ['user:bob'] });
+    const before = events.events.length;
+    const missing = await checkAccess(deps, user('alice'), { ...req, context: {} }).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(InvalidArgumentError);
+    expect((missing as InvalidArgumentError).violations).toEqual([
+      { field: 'context', description: 'condition "large" (context.amount > 10000) cannot be decided: No such key: amount' },
+    ]);
+    await expect(checkAccess(deps, user('alice'), at('lots'))).rejects.toThrow(/context: condition "large" .*no such overload/);
+    await expect(checkAccess(deps, user('alice'), { ...req, context: { blob: 'x'.repeat(9_000) } })).rejects.toThrow(/context: is \d+ bytes as JSON; at most 8192/);
+    expect(events.events.length).toBe(before);
+  });
+
+  it('lets a grant cover the condition it was approved under and the ones after it, never a stricter one', async () => {
+    const { deps, clock } = await setup();
+    await registerProtectedAction(deps, approvalsSvc, { ...tiered, tenant: 'acme', action: req.action, policy, approvers: ['user:bob'] });
+    await writeGrant(deps, approvalsSvc, { ...req, principal: 'alice', durationSeconds: 600, requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA', condition: 'medium' });
+    const allowed = await checkAccess(deps, user('alice'), at(5_000));
+    expect(allowed).toMatchObject({ decision: 'ALLOW', matchedCondition: tiered.conditions[1] });
+    expect(allowed.grantExpiresAt?.getTime()).toBe(clock.t.getTime() + 600_000);
+    expect((await checkAccess(deps, user('alice'), at(50_000))).decision).toBe('NEEDS_APPROVAL');
+    await writeGrant(deps, approvalsSvc, { ...req, principal: 'alice', durationSeconds: 60, requestId: '01JBBBBBBBBBBBBBBBBBBBBBBB', condition: 'large' });
+    expect((await checkAccess(deps, user('alice'), at(50_000))).decision).toBe('ALLOW');
+    // The longer of the two grants that cover "medium" answers.
+    expect((await checkAccess(deps, user('alice'), at(5_000))).grantExpiresAt?.getTime()).toBe(clock.t.getTime() + 600_000);
+    await expect(
+      writeGrant(deps, approvalsSvc, { ...req, principal: 'alice', durationSeconds: 60, requestId: '01JCCCCCCCCCCCCCCCCCCCCCCC', condition: 'huge' }),
+    ).rejects.toThrow(/condition: "huge" is not a protection condition of payouts.change_details \(large, medium\)/);
+  });
+
+  it('versions and audits the registry: a change bumps the version and is published, a repeat changes nothing, a bad condition is refused', async () => {
+    const { deps, events } = await setup();
+    const registered = () => events.events.filter((e) => e.type === 'assent.authz.action_registered.v1');
+    expect((await deps.actions.get('acme', req.action))?.version).toBe(1);
+    const v2 = await registerProtectedAction(deps, approvalsSvc, { ...tiered, tenant: 'acme', action: req.action, policy, approvers: ['user:bob'] });
+    expect(v2.version).toBe(2);
+    const again = await registerProtectedAction(deps, approvalsSvc, { ...tiered, tenant: 'acme', action: req.action, policy, approvers: ['user:bob'] });
+    expect(again.version).toBe(2);
+    expect(registered()).toHaveLength(1);
+    expect(eventsv1.ProtectedActionRegistered.fromJSON(registered()[0]?.data)).toMatchObject({
+      actor: 'service:approvals',
+      protectedAction: { action: req.action, version: 2, conditions: tiered.conditions },
+    });
+    const bad = await registerProtectedAction(deps, approvalsSvc, {
+      tenant: 'acme',
+      action: req.action,
+      policy,
+      approvers: ['user:bob'],
+      conditions: [
+        { name: 'ok', when: 'context.amount > 1' },
+        { name: 'loop', when: 'context.items.all(i, context.items.all(j, i < j))' },
+        { name: 'broken', when: 'context.amount >' },
+      ],
+    }).catch((e: unknown) => e);
+    expect((bad as InvalidArgumentError).violations.map((v) => v.field)).toEqual(['conditions[1].when', 'conditions[2].when']);
+    expect((bad as InvalidArgumentError).violations[0]?.description).toMatch(/^exceeds the cost limit/);
+    expect((await deps.actions.get('acme', req.action))?.version).toBe(2);
+    expect(registered()).toHaveLength(1);
+  });
+
+  it('explains each condition evaluated, in order, and the one that decides', async () => {
+    const { deps } = await setup();
+    await registerProtectedAction(deps, approvalsSvc, { ...tiered, tenant: 'acme', action: req.action, policy, approvers: ['user:bob'] });
+    const medium = await explainAccess(deps, user('alice'), at(5_000));
+    expect(medium).toMatchObject({ decision: 'NEEDS_APPROVAL', matchedCondition: tiered.conditions[1] });
+    expect(medium.facts.filter((f) => f.name.startsWith('condition:'))).toEqual([
+      { name: 'condition:large', holds: false, detail: 'context.amount > 10000 does not hold for this context' },
+      { name: 'condition:medium', holds: true, detail: 'context.amount > 1000 holds for this context' },
+    ]);
+    expect(medium.reason).toMatch(/^condition "medium" \(context.amount > 1000\) holds; no grant for alice/);
+    const below = await explainAccess(deps, user('alice'), at(3));
+    expect(below).toMatchObject({ decision: 'ALLOW', reason: 'no protection condition of payouts.change_details holds for this context: allowed without approval' });
+  });
+
+  it('names the item whose context a condition cannot decide in a batch', async () => {
+    const { deps } = await setup();
+    await registerProtectedAction(deps, approvalsSvc, { ...tiered, tenant: 'acme', action: req.action, policy, approvers: ['user:bob'] });
+    const items = [
+      { principal: '', action: req.action, resource: 'acct/1', correlationId: 'a', context: { amount: 1 } },
+      { principal: '', action: req.action, resource: 'acct/1', correlationId: 'b', context: {} },
+    ];
+    await expect(batchCheck(deps, user('alice'), { tenant: 'acme', items })).rejects.toThrow(/items\[1\]\.context: condition "large"/);
+    const ok = await batchCheck(deps, user('alice'), { tenant: 'acme', items: [items[0]!, { ...items[0]!, correlationId: 'c', context: { amount: 2_000 } }] });
+    expect(ok.map((r) => r.result?.decision)).toEqual(['ALLOW', 'NEEDS_APPROVAL']);
   });
 });

@@ -28,14 +28,14 @@ describe('DecisionRecorder', () => {
   it('covers an identical decision within the window by the first record, and records it again after', async () => {
     const { recorder, clock, published } = setup(1_000);
     const first = event();
-    expect(await recorder.record('alice|ALLOW', () => first)).toBe(first.id);
+    expect(await recorder.sample('alice|ALLOW', () => first)).toBe(first.id);
     clock.t = new Date(clock.t.getTime() + 999);
-    expect(await recorder.record('alice|ALLOW', () => event())).toBe(first.id);
+    expect(await recorder.sample('alice|ALLOW', () => event())).toBe(first.id);
     const other = event();
-    expect(await recorder.record('alice|DENY', () => other)).toBe(other.id);
+    expect(await recorder.sample('alice|DENY', () => other)).toBe(other.id);
     clock.t = new Date(clock.t.getTime() + 1);
     const later = event();
-    expect(await recorder.record('alice|ALLOW', () => later)).toBe(later.id);
+    expect(await recorder.sample('alice|ALLOW', () => later)).toBe(later.id);
     expect(published.map((e) => e.id)).toEqual([first.id, other.id, later.id]);
   });
 
@@ -44,21 +44,28 @@ describe('DecisionRecorder', () => {
     let release = () => undefined as void;
     hold(new Promise<void>((r) => (release = r)));
     const a = event();
-    const both = Promise.all([recorder.record('k', () => a), recorder.record('k', () => event())]);
+    const both = Promise.all([recorder.sample('k', () => a), recorder.sample('k', () => event())]);
     release();
     expect(await both).toEqual([a.id, a.id]);
     expect(published).toHaveLength(1);
 
     fail();
-    await expect(recorder.record('j', () => event())).rejects.toThrow(/stream down/);
+    await expect(recorder.sample('j', () => event())).rejects.toThrow(/stream down/);
     const retry = event();
-    expect(await recorder.record('j', () => retry)).toBe(retry.id);
+    expect(await recorder.sample('j', () => retry)).toBe(retry.id);
+  });
+
+  it('records every decision that is not sampled, identical or not', async () => {
+    const { recorder, published } = setup(1_000);
+    await recorder.record(() => event());
+    await recorder.record(() => event());
+    expect(published).toHaveLength(2);
   });
 
   it('publishes every decision with a window of 0', async () => {
     const { recorder, published } = setup(0);
-    await recorder.record('k', () => event());
-    await recorder.record('k', () => event());
+    await recorder.sample('k', () => event());
+    await recorder.sample('k', () => event());
     expect(published).toHaveLength(2);
   });
 });

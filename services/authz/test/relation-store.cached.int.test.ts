@@ -55,15 +55,15 @@ describe('decision cache across replicas', () => {
     await vi.waitFor(async () => expect(await b.isApprover(t, 'keys.rotate', 'bob')).toBe(false), { timeout: 1_000, interval: 5 });
 
     const now = new Date();
-    expect(await b.activeGrant(t, 'alice', 'keys.rotate', 'key/1', now)).toBeUndefined();
-    const grant = { tenant: t, principal: 'alice', action: 'keys.rotate', resource: 'key/1', requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA', grantedAt: new Date(now.getTime() - 1_000), expiresAt: new Date(now.getTime() + 60_000) };
+    expect(await b.activeGrant(t, 'alice', 'keys.rotate', 'key/1', now, '')).toBeUndefined();
+    const grant = { tenant: t, principal: 'alice', action: 'keys.rotate', resource: 'key/1', requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA', condition: '', grantedAt: new Date(now.getTime() - 1_000), expiresAt: new Date(now.getTime() + 60_000) };
     await a.writeGrant(grant);
-    await vi.waitFor(async () => expect((await b.activeGrant(t, 'alice', 'keys.rotate', 'key/1', new Date()))?.toISOString()).toBe(grant.expiresAt.toISOString()), {
+    await vi.waitFor(async () => expect((await b.activeGrant(t, 'alice', 'keys.rotate', 'key/1', new Date(), ''))?.toISOString()).toBe(grant.expiresAt.toISOString()), {
       timeout: 1_000,
       interval: 5,
     });
     // A cached ALLOW ends with the grant, whatever the cache still holds.
-    expect(await b.activeGrant(t, 'alice', 'keys.rotate', 'key/1', grant.expiresAt)).toBeUndefined();
+    expect(await b.activeGrant(t, 'alice', 'keys.rotate', 'key/1', grant.expiresAt, '')).toBeUndefined();
   });
 
   it('keeps issuer-namespaced users apart in OpenFGA (okta:alice is not alice)', async () => {
@@ -89,11 +89,36 @@ describe('decision cache across replicas', () => {
     spy.mockRestore();
   });
 
+  it('keys every answer by the authorization model: a replica on another model never reads this one\'s answers', async () => {
+    const t = `model-${++n}`;
+    const a = replica(natsA, redisA);
+    expect(await a.isMember(t, 'alice')).toBe(false);
+    // A write around authz (straight to OpenFGA) that the shared answer does not know of.
+    await openFga.addMember(t, 'alice');
+    const sameModel = replica(natsB, redisB);
+    expect(await sameModel.isMember(t, 'alice')).toBe(false);
+    const onOtherModel: OpenFgaRelationStore = Object.assign(Object.create(openFga) as OpenFgaRelationStore, { modelId: () => 'another-model' });
+    const other = new CachedRelationStore(onOtherModel, redisB, new NatsInvalidationBus(natsB.nc, root, logger), logger);
+    replicas.push(other);
+    expect(await other.isMember(t, 'alice')).toBe(true);
+  });
+
+  it('is stale after a write around authz for at most its backstop TTL (the documented bound)', async () => {
+    const t = `stale-${++n}`;
+    const bounded = new CachedRelationStore(openFga, redisA, new NatsInvalidationBus(natsA.nc, root, logger), logger, { localTtlMs: 200, sharedTtlSeconds: 1 });
+    replicas.push(bounded);
+    expect(await bounded.isMember(t, 'alice')).toBe(false);
+    await openFga.addMember(t, 'alice');
+    expect(await bounded.isMember(t, 'alice')).toBe(false);
+    // Fresh once the bound has passed (1 s shared + 0.2 s in process), with scheduling slack.
+    await vi.waitFor(async () => expect(await bounded.isMember(t, 'alice')).toBe(true), { timeout: 3_000, interval: 50 });
+  });
+
   it('reports OpenFGA unreachable as unavailable, never as an answer', async () => {
     const dead = new OpenFgaRelationStore(new OpenFgaClient({ apiUrl: 'http://127.0.0.1:9', storeId: openFga.storeId, authorizationModelId: openFga.modelId() }), openFga.modelId(), openFga.storeId);
     const cached = new CachedRelationStore(dead, redisA, new NatsInvalidationBus(natsA.nc, root, logger), logger);
     replicas.push(cached);
     await expect(cached.isMember(`dead-${++n}`, 'alice')).rejects.toBeInstanceOf(UnavailableError);
-    await expect(cached.activeGrant(`dead-${n}`, 'alice', 'keys.rotate', 'key/1', new Date())).rejects.toBeInstanceOf(UnavailableError);
+    await expect(cached.activeGrant(`dead-${n}`, 'alice', 'keys.rotate', 'key/1', new Date(), '')).rejects.toBeInstanceOf(UnavailableError);
   });
 });

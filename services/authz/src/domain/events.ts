@@ -12,6 +12,7 @@ export const eventTypes = {
   groupMemberAdded: 'assent.authz.group_member_added.v1',
   groupMemberRemoved: 'assent.authz.group_member_removed.v1',
   steppedUp: 'assent.authz.stepped_up.v1',
+  actionRegistered: 'assent.authz.action_registered.v1',
 } as const;
 
 export const groupMemberChangedData = (input: { tenant: string; group: string; user: string }, actor: string) => ({
@@ -31,6 +32,7 @@ export function authzCheckedData(input: { tenant: string; principal: string; act
     reason: result.reason,
     modelId: result.modelId,
     ...(result.policy ? { policy: { id: result.policy.id, hash: result.policy.hash } } : {}),
+    ...(result.matchedCondition ? { matchedCondition: { name: result.matchedCondition.name, when: result.matchedCondition.when } } : {}),
   };
 }
 
@@ -44,6 +46,7 @@ export function grantIssuedData(grant: Grant) {
       grantedAt: grant.grantedAt.toISOString(),
       expiresAt: grant.expiresAt.toISOString(),
       requestId: grant.requestId,
+      ...(grant.condition ? { condition: grant.condition } : {}),
     },
   };
 }

@@ -27,14 +27,21 @@ export interface RelationStore {
    */
   matchSubjects(tenant: string, user: string, subjects: string[]): Promise<string[]>;
   writeGrant(grant: Grant): Promise<void>;
-  /** Removes the user's grant for (action, resource) if it started at `grantedAt`; whether one was removed. */
-  removeGrant(tenant: string, user: string, action: string, resource: string, grantedAt: Date): Promise<boolean>;
-  /** Expiry of the user's grant if one is active at `now` (and the user may still request the action). */
-  activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined>;
+  /**
+   * Removes the user's grant for (action, resource) under `condition` ("" when the
+   * action has no conditions) if it started at `grantedAt`; whether one was removed.
+   */
+  removeGrant(tenant: string, user: string, action: string, resource: string, grantedAt: Date, condition: string): Promise<boolean>;
+  /**
+   * Expiry of the user's grant under `condition` if one is active at `now` (and the
+   * user may still request the action). Grants under different conditions of one
+   * action are different grants: an approval for a small refund is not one for a large one.
+   */
+  activeGrant(tenant: string, user: string, action: string, resource: string, now: Date, condition: string): Promise<Date | undefined>;
   /** Users who may approve the action now (named, or through a group), members of the tenant only. */
   listApprovers(tenant: string, action: string): Promise<string[]>;
   /** For Explain, read now and never from a cache: membership, and the grant tuple's window whether or not it is active. */
-  grantFacts(tenant: string, user: string, action: string, resource: string): Promise<{ member: boolean; window: { start: Date; end: Date } | undefined }>;
+  grantFacts(tenant: string, user: string, action: string, resource: string, condition: string): Promise<{ member: boolean; window: { start: Date; end: Date } | undefined }>;
 }
 
 export interface TenantRepository {
@@ -73,7 +80,10 @@ export interface EventFactory {
 }
 
 export interface AuthzDeps {
+  /** The facts, through the decision cache. */
   relations: RelationStore;
+  /** The same facts read from OpenFGA at higher consistency, never from a cache (Check with CONSISTENCY_FULL, Explain). */
+  freshRelations: RelationStore;
   tenants: TenantRepository;
   actions: ProtectedActionRepository;
   events: EventSink;

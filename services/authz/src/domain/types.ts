@@ -1,3 +1,5 @@
+import type { NamedCondition } from '@assent/platform/domain';
+
 export type Decision = 'ALLOW' | 'DENY' | 'NEEDS_APPROVAL' | 'NEEDS_STEP_UP';
 
 export interface PolicyRef {
@@ -21,6 +23,13 @@ export interface ProtectedAction {
   stepUpToAct: boolean;
   /** Approving requests for it needs a step-up session. */
   stepUpToApprove: boolean;
+  /**
+   * Protect the action only when one of these holds for the request context; the
+   * first that holds is the one that matched (list the strictest first). Empty: always.
+   */
+  conditions: NamedCondition[];
+  /** 1 for the first registration, bumped by each one that changes the entry. */
+  version: number;
 }
 
 /** A fresh strong sign-in, held for a window that slides with each sensitive action. */
@@ -52,6 +61,8 @@ export interface Grant {
   grantedAt: Date;
   expiresAt: Date;
   requestId: string;
+  /** The protection condition it was approved under; "" when the action has none. */
+  condition: string;
 }
 
 export interface CheckResult {
@@ -61,4 +72,6 @@ export interface CheckResult {
   policy: PolicyRef | undefined;
   grantExpiresAt: Date | undefined;
   decisionId: string;
+  /** The protection condition that held, when the action has conditions and one did. */
+  matchedCondition: NamedCondition | undefined;
 }

@@ -89,12 +89,12 @@ export function relationStoreContract(name: string, make: () => Promise<Relation
       await store.setApprovers(t, 'payouts.change_details', ['user:bob']);
       const grantedAt = new Date('2030-01-01T00:00:00Z');
       const expiresAt = new Date('2030-01-01T01:00:00Z');
-      await store.writeGrant({ tenant: t, principal: 'alice', action: 'payouts.change_details', resource: 'payout-account/42', grantedAt, expiresAt, requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA' });
+      await store.writeGrant({ tenant: t, principal: 'alice', action: 'payouts.change_details', resource: 'payout-account/42', grantedAt, expiresAt, requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA', condition: '' });
       const inside = new Date('2030-01-01T00:30:00Z');
-      expect((await store.activeGrant(t, 'alice', 'payouts.change_details', 'payout-account/42', inside))?.toISOString()).toBe(expiresAt.toISOString());
-      expect(await store.activeGrant(t, 'alice', 'payouts.change_details', 'payout-account/42', new Date('2030-01-01T01:00:01Z'))).toBeUndefined();
-      expect(await store.activeGrant(t, 'alice', 'payouts.change_details', 'payout-account/43', inside)).toBeUndefined();
-      expect(await store.activeGrant(t, 'bob', 'payouts.change_details', 'payout-account/42', inside)).toBeUndefined();
+      expect((await store.activeGrant(t, 'alice', 'payouts.change_details', 'payout-account/42', inside, ''))?.toISOString()).toBe(expiresAt.toISOString());
+      expect(await store.activeGrant(t, 'alice', 'payouts.change_details', 'payout-account/42', new Date('2030-01-01T01:00:01Z'), '')).toBeUndefined();
+      expect(await store.activeGrant(t, 'alice', 'payouts.change_details', 'payout-account/43', inside, '')).toBeUndefined();
+      expect(await store.activeGrant(t, 'bob', 'payouts.change_details', 'payout-account/42', inside, '')).toBeUndefined();
     });
 
     it('removes one grant by its start, leaving a later grant for the same resource', async () => {
@@ -102,14 +102,14 @@ export function relationStoreContract(name: string, make: () => Promise<Relation
       const t = tenantOf();
       await store.addMember(t, 'alice');
       await store.setApprovers(t, 'keys.rotate', ['user:bob']);
-      const base = { tenant: t, principal: 'alice', action: 'keys.rotate', resource: 'key/9', requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA' };
+      const base = { tenant: t, principal: 'alice', action: 'keys.rotate', resource: 'key/9', requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA', condition: '' };
       const inside = new Date('2030-01-01T00:30:00Z');
       await store.writeGrant({ ...base, grantedAt: new Date('2030-01-01T00:00:00Z'), expiresAt: new Date('2030-01-01T01:00:00Z') });
-      expect(await store.removeGrant(t, 'alice', 'keys.rotate', 'key/9', new Date('2029-12-31T00:00:00Z'))).toBe(false);
-      expect(await store.activeGrant(t, 'alice', 'keys.rotate', 'key/9', inside)).toBeDefined();
-      expect(await store.removeGrant(t, 'alice', 'keys.rotate', 'key/9', new Date('2030-01-01T00:00:00Z'))).toBe(true);
-      expect(await store.activeGrant(t, 'alice', 'keys.rotate', 'key/9', inside)).toBeUndefined();
-      expect(await store.removeGrant(t, 'alice', 'keys.rotate', 'key/9', new Date('2030-01-01T00:00:00Z'))).toBe(false);
+      expect(await store.removeGrant(t, 'alice', 'keys.rotate', 'key/9', new Date('2029-12-31T00:00:00Z'), '')).toBe(false);
+      expect(await store.activeGrant(t, 'alice', 'keys.rotate', 'key/9', inside, '')).toBeDefined();
+      expect(await store.removeGrant(t, 'alice', 'keys.rotate', 'key/9', new Date('2030-01-01T00:00:00Z'), '')).toBe(true);
+      expect(await store.activeGrant(t, 'alice', 'keys.rotate', 'key/9', inside, '')).toBeUndefined();
+      expect(await store.removeGrant(t, 'alice', 'keys.rotate', 'key/9', new Date('2030-01-01T00:00:00Z'), '')).toBe(false);
     });
 
     it('replaces an earlier grant for the same action and resource', async () => {
@@ -117,10 +117,27 @@ export function relationStoreContract(name: string, make: () => Promise<Relation
       const t = tenantOf();
       await store.addMember(t, 'alice');
       await store.setApprovers(t, 'keys.rotate', ['user:bob']);
-      const base = { tenant: t, principal: 'alice', action: 'keys.rotate', resource: 'key/1', requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA' };
+      const base = { tenant: t, principal: 'alice', action: 'keys.rotate', resource: 'key/1', requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA', condition: '' };
       await store.writeGrant({ ...base, grantedAt: new Date('2030-01-01T00:00:00Z'), expiresAt: new Date('2030-01-01T00:10:00Z') });
       await store.writeGrant({ ...base, grantedAt: new Date('2030-01-01T00:05:00Z'), expiresAt: new Date('2030-01-01T02:00:00Z') });
-      expect((await store.activeGrant(t, 'alice', 'keys.rotate', 'key/1', new Date('2030-01-01T01:00:00Z')))?.toISOString()).toBe('2030-01-01T02:00:00.000Z');
+      expect((await store.activeGrant(t, 'alice', 'keys.rotate', 'key/1', new Date('2030-01-01T01:00:00Z'), ''))?.toISOString()).toBe('2030-01-01T02:00:00.000Z');
+    });
+
+    it('keeps grants under different protection conditions apart', async () => {
+      const store = await make();
+      const t = tenantOf();
+      await store.addMember(t, 'alice');
+      await store.setApprovers(t, 'refunds.issue', ['user:bob']);
+      const base = { tenant: t, principal: 'alice', action: 'refunds.issue', resource: 'refund/7', requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA' };
+      const inside = new Date('2030-01-01T00:30:00Z');
+      await store.writeGrant({ ...base, condition: 'medium', grantedAt: new Date('2030-01-01T00:00:00Z'), expiresAt: new Date('2030-01-01T01:00:00Z') });
+      expect((await store.activeGrant(t, 'alice', 'refunds.issue', 'refund/7', inside, 'medium'))?.toISOString()).toBe('2030-01-01T01:00:00.000Z');
+      expect(await store.activeGrant(t, 'alice', 'refunds.issue', 'refund/7', inside, 'large')).toBeUndefined();
+      expect(await store.activeGrant(t, 'alice', 'refunds.issue', 'refund/7', inside, '')).toBeUndefined();
+      expect((await store.grantFacts(t, 'alice', 'refunds.issue', 'refund/7', 'large')).window).toBeUndefined();
+      expect(await store.removeGrant(t, 'alice', 'refunds.issue', 'refund/7', new Date('2030-01-01T00:00:00Z'), 'large')).toBe(false);
+      expect(await store.removeGrant(t, 'alice', 'refunds.issue', 'refund/7', new Date('2030-01-01T00:00:00Z'), 'medium')).toBe(true);
+      expect(await store.activeGrant(t, 'alice', 'refunds.issue', 'refund/7', inside, 'medium')).toBeUndefined();
     });
 
     it('writes a burst of concurrent grants, a replacement and a retry among them', async () => {
@@ -130,7 +147,7 @@ export function relationStoreContract(name: string, make: () => Promise<Relation
       await Promise.all(users.map((u) => store.addMember(t, u)));
       await store.setApprovers(t, 'keys.rotate', ['user:bob']);
       const grant = (u: string, r: string, end: string) => ({
-        tenant: t, principal: u, action: 'keys.rotate', resource: r, requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA',
+        tenant: t, principal: u, action: 'keys.rotate', resource: r, requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA', condition: '',
         grantedAt: new Date('2030-01-01T00:00:00Z'), expiresAt: new Date(end),
       });
       await store.writeGrant(grant('user0', 'key/0', '2030-01-01T00:10:00Z'));
@@ -140,9 +157,9 @@ export function relationStoreContract(name: string, make: () => Promise<Relation
         store.writeGrant(grant('user1', 'key/user1', '2030-01-01T01:00:00Z')),
       ]);
       const at = new Date('2030-01-01T00:30:00Z');
-      const ends = await Promise.all(users.map(async (u) => (await store.activeGrant(t, u, 'keys.rotate', `key/${u}`, at))?.toISOString()));
+      const ends = await Promise.all(users.map(async (u) => (await store.activeGrant(t, u, 'keys.rotate', `key/${u}`, at, ''))?.toISOString()));
       expect(ends).toEqual(users.map(() => '2030-01-01T01:00:00.000Z'));
-      expect((await store.activeGrant(t, 'user0', 'keys.rotate', 'key/0', new Date('2030-01-01T01:30:00Z')))?.toISOString()).toBe('2030-01-01T02:00:00.000Z');
+      expect((await store.activeGrant(t, 'user0', 'keys.rotate', 'key/0', new Date('2030-01-01T01:30:00Z'), ''))?.toISOString()).toBe('2030-01-01T02:00:00.000Z');
     });
   });
 }

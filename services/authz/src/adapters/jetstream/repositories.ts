@@ -5,7 +5,13 @@ import type { ProtectedActionRepository, TenantRepository } from '../../domain/p
 import type { ProtectedAction, Tenant } from '../../domain/types.js';
 
 type TenantJson = Omit<Tenant, 'createdAt'> & { createdAt: string };
-type ActionJson = Omit<ProtectedAction, 'updatedAt' | 'stepUpToAct' | 'stepUpToApprove'> & { updatedAt: string; stepUpToAct?: boolean; stepUpToApprove?: boolean };
+type ActionJson = Omit<ProtectedAction, 'updatedAt' | 'stepUpToAct' | 'stepUpToApprove' | 'conditions' | 'version'> & {
+  updatedAt: string;
+  stepUpToAct?: boolean;
+  stepUpToApprove?: boolean;
+  conditions?: ProtectedAction['conditions'];
+  version?: number;
+};
 
 const decodeTenant = (e: KvEntry): Tenant => {
   const t = e.json<TenantJson>();
@@ -13,8 +19,15 @@ const decodeTenant = (e: KvEntry): Tenant => {
 };
 const decodeAction = (e: KvEntry): ProtectedAction => {
   const a = e.json<ActionJson>();
-  // Actions registered before step-up existed need none.
-  return { ...a, updatedAt: new Date(a.updatedAt), stepUpToAct: a.stepUpToAct ?? false, stepUpToApprove: a.stepUpToApprove ?? false };
+  // Actions registered before step-up or conditions existed need none, and are version 1.
+  return {
+    ...a,
+    updatedAt: new Date(a.updatedAt),
+    stepUpToAct: a.stepUpToAct ?? false,
+    stepUpToApprove: a.stepUpToApprove ?? false,
+    conditions: a.conditions ?? [],
+    version: a.version ?? 1,
+  };
 };
 
 /**

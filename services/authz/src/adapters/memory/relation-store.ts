@@ -77,24 +77,24 @@ export class MemoryRelationStore implements RelationStore {
   }
 
   async writeGrant(grant: Grant): Promise<void> {
-    this.grants.set(`${grant.tenant}|${grant.principal}|${grant.action}|${grant.resource}`, { ...grant });
+    this.grants.set(`${grant.tenant}|${grant.principal}|${grant.action}|${grant.resource}|${grant.condition}`, { ...grant });
   }
 
-  async removeGrant(tenant: string, user: string, action: string, resource: string, grantedAt: Date): Promise<boolean> {
-    const key = `${tenant}|${user}|${action}|${resource}`;
+  async removeGrant(tenant: string, user: string, action: string, resource: string, grantedAt: Date, condition: string): Promise<boolean> {
+    const key = `${tenant}|${user}|${action}|${resource}|${condition}`;
     if (this.grants.get(key)?.grantedAt.getTime() !== grantedAt.getTime()) return false;
     this.grants.delete(key);
     return true;
   }
 
-  async grantFacts(tenant: string, user: string, action: string, resource: string) {
-    const grant = this.grants.get(`${tenant}|${user}|${action}|${resource}`);
+  async grantFacts(tenant: string, user: string, action: string, resource: string, condition: string) {
+    const grant = this.grants.get(`${tenant}|${user}|${action}|${resource}|${condition}`);
     return { member: await this.isMember(tenant, user), window: grant && { start: grant.grantedAt, end: grant.expiresAt } };
   }
 
-  async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined> {
+  async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date, condition: string): Promise<Date | undefined> {
     if (!(await this.isMember(tenant, user))) return undefined;
-    const grant = this.grants.get(`${tenant}|${user}|${action}|${resource}`);
+    const grant = this.grants.get(`${tenant}|${user}|${action}|${resource}|${condition}`);
     if (!grant) return undefined;
     return now >= grant.grantedAt && now < grant.expiresAt ? grant.expiresAt : undefined;
   }

@@ -7,7 +7,7 @@ export type Invalidation =
   | { kind: 'approvers'; tenant: string; action: string }
   /** A group's membership changed: every approver answer of the tenant may change. */
   | { kind: 'groups'; tenant: string }
-  | { kind: 'grant'; tenant: string; user: string; action: string; resource: string };
+  | { kind: 'grant'; tenant: string; user: string; action: string; resource: string; condition: string };
 
 /** Fan-out of invalidations to every replica (at most once; the cache's TTL is the backstop). */
 export interface InvalidationBus {

@@ -17,27 +17,30 @@ const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0
 
 /**
  * Redis keys (under the platform's `<root>:` prefix), tenant-scoped, one builder
- * per value kind. Bound: one answer per (tenant, user) and per (tenant, user,
- * action, resource) until its TTL, and one counter per protected action.
+ * per value kind. Every answer's key starts with the authorization model id `m`
+ * that computed it, so a new model never reads an answer of the old one. Bound:
+ * one answer per (model, tenant, user) and per (model, tenant, user, action,
+ * resource, condition) until its TTL, and one counter per protected action.
  */
 export const authzCacheKeys = {
   /** "1" | "0" */
-  member: (t: string, u: string) => `authz:member:${t}:${u}`,
+  member: (m: string, t: string, u: string) => `authz:${m}:member:${t}:${u}`,
   /** Generation of an action's approver set, bumped by every setApprovers; never expires. */
   approversGen: (t: string, a: string) => `authz:approvers-gen:${t}:${a}`,
   /** Generation of the tenant's group memberships, bumped by every group change; never expires. */
   groupsGen: (t: string) => `authz:groups-gen:${t}`,
   /** "1" | "0" under one generation of the approver set and of the tenant's groups. */
-  approver: (t: string, a: string, gen: string, u: string) => `authz:approver:${t}:${a}:${gen}:${u}`,
-  /** "n" (no active grant) | "w:<startMs>:<endMs>" */
-  grant: (t: string, u: string, a: string, r: string) => `authz:grant:${t}:${u}:${a}:${hash(r)}`,
+  approver: (m: string, t: string, a: string, gen: string, u: string) => `authz:${m}:approver:${t}:${a}:${gen}:${u}`,
+  /** "n" (no active grant) | "w:<startMs>:<endMs>"; c: the protection condition ("" when none). */
+  grant: (m: string, t: string, u: string, a: string, r: string, c: string) => `authz:${m}:grant:${t}:${u}:${a}:${hash(`${r}\n${c}`)}`,
 };
 
+/** In-process keys; the layer is dropped whole when the model changes, so they need no model id. */
 const local = {
   member: (t: string, u: string) => `m|${t}|${u}`,
   approversGen: (t: string, a: string) => `ag|${t}|${a}`,
   approver: (t: string, a: string, gen: string, u: string) => `a|${t}|${a}|${gen}|${u}`,
-  grant: (t: string, u: string, a: string, r: string) => `g|${t}|${u}|${a}|${hash(r)}`,
+  grant: (t: string, u: string, a: string, r: string, c: string) => `g|${t}|${u}|${a}|${hash(`${r}\n${c}`)}`,
 };
 
 const localKeyOf = (inv: Exclude<Invalidation, { kind: 'groups' }>): string => {
@@ -47,7 +50,7 @@ const localKeyOf = (inv: Exclude<Invalidation, { kind: 'groups' }>): string => {
     case 'approvers':
       return local.approversGen(inv.tenant, inv.action);
     case 'grant':
-      return local.grant(inv.tenant, inv.user, inv.action, inv.resource);
+      return local.grant(inv.tenant, inv.user, inv.action, inv.resource, inv.condition);
   }
 };
 
@@ -102,7 +105,7 @@ export class CachedRelationStore implements RelationStore {
   }
 
   async isMember(tenant: string, user: string): Promise<boolean> {
-    const v = await this.answer(local.member(tenant, user), authzCacheKeys.member(tenant, user), this.sharedTtlSeconds * 1000, async () =>
+    const v = await this.answer(local.member(tenant, user), authzCacheKeys.member(this.modelId(), tenant, user), this.sharedTtlSeconds * 1000, async () =>
       (await this.inner.isMember(tenant, user)) ? '1' : '0',
     );
     return v === '1';
@@ -111,7 +114,7 @@ export class CachedRelationStore implements RelationStore {
   async isApprover(tenant: string, action: string, user: string): Promise<boolean> {
     const gen = await this.approversGen(tenant, action);
     if (gen === undefined) return this.inner.isApprover(tenant, action, user);
-    const v = await this.answer(local.approver(tenant, action, gen, user), authzCacheKeys.approver(tenant, action, gen, user), this.sharedTtlSeconds * 1000, async () =>
+    const v = await this.answer(local.approver(tenant, action, gen, user), authzCacheKeys.approver(this.modelId(), tenant, action, gen, user), this.sharedTtlSeconds * 1000, async () =>
       (await this.inner.isApprover(tenant, action, user)) ? '1' : '0',
     );
     return v === '1';
@@ -121,16 +124,16 @@ export class CachedRelationStore implements RelationStore {
     return this.inner.listApprovers(tenant, action);
   }
 
-  grantFacts(tenant: string, user: string, action: string, resource: string) {
-    return this.inner.grantFacts(tenant, user, action, resource);
+  grantFacts(tenant: string, user: string, action: string, resource: string, condition: string) {
+    return this.inner.grantFacts(tenant, user, action, resource, condition);
   }
 
-  async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined> {
+  async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date, condition: string): Promise<Date | undefined> {
     // A grant counts only for a member; membership is only ever added, so a cached
     // grant answer needs no invalidation by membership.
     if (!(await this.isMember(tenant, user))) return undefined;
-    const v = await this.answer(local.grant(tenant, user, action, resource), authzCacheKeys.grant(tenant, user, action, resource), this.sharedTtlSeconds * 1000, async () => {
-      const end = await this.inner.activeGrant(tenant, user, action, resource, now);
+    const v = await this.answer(local.grant(tenant, user, action, resource, condition), authzCacheKeys.grant(this.modelId(), tenant, user, action, resource, condition), this.sharedTtlSeconds * 1000, async () => {
+      const end = await this.inner.activeGrant(tenant, user, action, resource, now, condition);
       // The start is not known here, only that it is not after `now`.
       return end ? `w:0:${end.getTime()}` : 'n';
     });
@@ -140,7 +143,7 @@ export class CachedRelationStore implements RelationStore {
 
   async addMember(tenant: string, user: string): Promise<void> {
     await this.inner.addMember(tenant, user);
-    await this.shared(() => this.redis.set(authzCacheKeys.member(tenant, user), '1', 'EX', this.sharedTtlSeconds));
+    await this.shared(() => this.redis.set(authzCacheKeys.member(this.modelId(), tenant, user), '1', 'EX', this.sharedTtlSeconds));
     await this.invalidate({ kind: 'member', tenant, user });
   }
 
@@ -179,18 +182,18 @@ export class CachedRelationStore implements RelationStore {
 
   async writeGrant(grant: Grant): Promise<void> {
     await this.inner.writeGrant(grant);
-    const key = authzCacheKeys.grant(grant.tenant, grant.principal, grant.action, grant.resource);
+    const key = authzCacheKeys.grant(this.modelId(), grant.tenant, grant.principal, grant.action, grant.resource, grant.condition);
     const end = grant.expiresAt.getTime();
     const px = Math.min(this.sharedTtlSeconds * 1000, end - Date.now());
     await this.shared(() => (px > 0 ? this.redis.set(key, `w:${grant.grantedAt.getTime()}:${end}`, 'PX', px) : this.redis.del(key)));
-    await this.invalidate({ kind: 'grant', tenant: grant.tenant, user: grant.principal, action: grant.action, resource: grant.resource });
+    await this.invalidate({ kind: 'grant', tenant: grant.tenant, user: grant.principal, action: grant.action, resource: grant.resource, condition: grant.condition });
   }
 
-  async removeGrant(tenant: string, user: string, action: string, resource: string, grantedAt: Date): Promise<boolean> {
-    const removed = await this.inner.removeGrant(tenant, user, action, resource, grantedAt);
+  async removeGrant(tenant: string, user: string, action: string, resource: string, grantedAt: Date, condition: string): Promise<boolean> {
+    const removed = await this.inner.removeGrant(tenant, user, action, resource, grantedAt, condition);
     // The cached window would still answer ALLOW: drop it everywhere.
-    await this.shared(() => this.redis.del(authzCacheKeys.grant(tenant, user, action, resource)));
-    await this.invalidate({ kind: 'grant', tenant, user, action, resource });
+    await this.shared(() => this.redis.del(authzCacheKeys.grant(this.modelId(), tenant, user, action, resource, condition)));
+    await this.invalidate({ kind: 'grant', tenant, user, action, resource, condition });
     return removed;
   }
 

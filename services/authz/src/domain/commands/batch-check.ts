@@ -1,4 +1,4 @@
-import { DomainError, InvalidArgumentError, Violations, assertTenantAccess, patterns, type Principal } from '@assent/platform/domain';
+import { DomainError, InvalidArgumentError, Violations, assertTenantAccess, contextProblem, patterns, type Principal } from '@assent/platform/domain';
 import type { AuthzDeps } from '../ports.js';
 import type { CheckResult } from '../types.js';
 import { checkAccess } from './check-access.js';
@@ -12,6 +12,7 @@ export interface BatchCheckItem {
   action: string;
   resource: string;
   correlationId: string;
+  context?: Record<string, unknown> | undefined;
 }
 
 export interface BatchCheckItemResult {
@@ -27,7 +28,11 @@ export interface BatchCheckItemResult {
  * it; a refused item (unknown action, another person's access) gets its own
  * error; an outage fails the call (every item is safe to ask again).
  */
-export async function batchCheck(deps: AuthzDeps, caller: Principal, input: { tenant: string; items: BatchCheckItem[] }): Promise<BatchCheckItemResult[]> {
+export async function batchCheck(
+  deps: AuthzDeps,
+  caller: Principal,
+  input: { tenant: string; items: BatchCheckItem[]; consistency?: 'DEFAULT' | 'FULL' },
+): Promise<BatchCheckItemResult[]> {
   const v = new Violations().check('tenant', input.tenant, 'tenant');
   if (input.items.length === 0) v.add('items', 'at least one item is required');
   if (input.items.length > MAX_BATCH_CHECK) v.add('items', `at most ${MAX_BATCH_CHECK} per call`);
@@ -36,6 +41,8 @@ export async function batchCheck(deps: AuthzDeps, caller: Principal, input: { te
     if (!patterns.action.test(item.action)) v.add(`items[${i}].action`, 'must be dotted lowercase words, e.g. "payouts.change_details"');
     if (!patterns.resource.test(item.resource)) v.add(`items[${i}].resource`, 'is not a resource');
     if (item.correlationId.length > 128) v.add(`items[${i}].correlation_id`, 'must be at most 128 characters');
+    const tooBig = item.context && contextProblem(item.context);
+    if (tooBig) v.add(`items[${i}].context`, tooBig);
   });
   v.throwIfAny();
   assertTenantAccess(caller, input.tenant);
@@ -45,9 +52,20 @@ export async function batchCheck(deps: AuthzDeps, caller: Principal, input: { te
     for (let i = next++; i < input.items.length; i = next++) {
       const item = input.items[i] as BatchCheckItem;
       try {
-        const result = await checkAccess(deps, caller, { tenant: input.tenant, principal: item.principal, action: item.action, resource: item.resource });
+        const result = await checkAccess(deps, caller, {
+          tenant: input.tenant,
+          principal: item.principal,
+          action: item.action,
+          resource: item.resource,
+          context: item.context,
+          consistency: input.consistency,
+        });
         results[i] = { correlationId: item.correlationId, result, error: undefined };
       } catch (err) {
+        // A context one of the item's conditions cannot decide is that item's problem, named for it.
+        if (err instanceof InvalidArgumentError && err.violations.every((x) => x.field === 'context')) {
+          throw new InvalidArgumentError(err.violations.map((x) => ({ field: `items[${i}].context`, description: x.description })));
+        }
         if (!(err instanceof DomainError) || err.kind === 'unavailable' || err instanceof InvalidArgumentError) throw err;
         results[i] = { correlationId: item.correlationId, result: undefined, error: { kind: err.kind, message: err.message } };
       }

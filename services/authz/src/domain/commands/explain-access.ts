@@ -1,12 +1,13 @@
-import { NotFoundError, PermissionDeniedError, hasRole, type Principal } from '@assent/platform/domain';
-import { accessQuestion } from './check-access.js';
+import { NotFoundError, PermissionDeniedError, compileCondition, hasRole, type NamedCondition, type Principal } from '@assent/platform/domain';
+import { accessQuestion, protectionOf, type CheckAccessInput } from './check-access.js';
 import type { AuthzDeps } from '../ports.js';
 import type { Decision, PolicyRef } from '../types.js';
 import { requireTenant } from './require-tenant.js';
 import { stepUpRequirement } from './step-up.js';
 
 export interface ExplainFact {
-  name: 'tenant_member' | 'protected_action' | 'grant' | 'step_up';
+  /** "tenant_member", "protected_action", "condition:<name>", "grant", "step_up". */
+  name: string;
   holds: boolean;
   detail: string;
 }
@@ -18,6 +19,7 @@ export interface Explanation {
   policy: PolicyRef | undefined;
   facts: ExplainFact[];
   grantWindow: { start: Date; end: Date } | undefined;
+  matchedCondition: NamedCondition | undefined;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface Explanation {
  * changes nothing. A grant that is not active says whether it has not started or
  * when it ended, which OpenFGA's own answer (allowed: false) does not.
  */
-export async function explainAccess(deps: AuthzDeps, caller: Principal, input: { tenant: string; principal: string; action: string; resource: string }): Promise<Explanation> {
+export async function explainAccess(deps: AuthzDeps, caller: Principal, input: CheckAccessInput): Promise<Explanation> {
   const principal = accessQuestion(caller, input);
   if (caller.kind === 'user' && principal !== caller.subject && !hasRole(caller, 'admin')) {
     throw new PermissionDeniedError(`${caller.subject} may only explain its own access (tenant admins may explain anyone's)`);
@@ -36,10 +38,18 @@ export async function explainAccess(deps: AuthzDeps, caller: Principal, input: {
   const action = await deps.actions.get(input.tenant, input.action);
   if (!action) throw new NotFoundError('action', input.action, `action "${input.action}" is not registered in tenant "${input.tenant}"`);
   const now = deps.clock.now();
-  const [{ member, window }, session] = await Promise.all([
-    deps.relations.grantFacts(input.tenant, principal, input.action, input.resource),
-    action.stepUpToAct ? deps.stepUps.peek(input.tenant, principal) : Promise.resolve(undefined),
+  const protection = protectionOf(action, principal, input);
+  const covering = protection.protected ? protection.covering : [];
+  const [member, windows, session] = await Promise.all([
+    deps.freshRelations.isMember(input.tenant, principal),
+    Promise.all(covering.map(async (c) => (await deps.freshRelations.grantFacts(input.tenant, principal, input.action, input.resource, c)).window)),
+    action.stepUpToAct && protection.protected ? deps.stepUps.peek(input.tenant, principal) : Promise.resolve(undefined),
   ]);
+  // The grant that counts: an active one if any (the latest ending), else the latest ending.
+  const found = windows.filter((w): w is { start: Date; end: Date } => Boolean(w));
+  const isActive = (w: { start: Date; end: Date }) => w.start <= now && now < w.end;
+  const byEnd = (a: { end: Date }, b: { end: Date }) => b.end.getTime() - a.end.getTime();
+  const window = found.filter(isActive).sort(byEnd)[0] ?? found.sort(byEnd)[0];
   const facts: ExplainFact[] = [
     {
       name: 'tenant_member',
@@ -50,11 +60,27 @@ export async function explainAccess(deps: AuthzDeps, caller: Principal, input: {
     },
     {
       name: 'protected_action',
-      holds: true,
-      detail: `${input.action} is protected by policy ${action.policy.id} (sha256 ${action.policy.hash.slice(0, 12)})${action.stepUpToAct ? '; acting needs a step-up session' : ''}`,
+      holds: protection.protected,
+      detail:
+        `${input.action} is protected by policy ${action.policy.id} (sha256 ${action.policy.hash.slice(0, 12)})` +
+        (action.conditions.length ? ` when one of its ${action.conditions.length} conditions holds (the first that holds decides)` : '') +
+        (action.stepUpToAct ? '; acting needs a step-up session' : ''),
     },
   ];
-  const active = Boolean(window && window.start <= now && now < window.end);
+  const vars = { context: input.context ?? {}, principal, action: input.action, resource: input.resource };
+  for (const c of action.conditions) {
+    const holds = compileCondition(c.when).evaluate(vars);
+    facts.push({ name: `condition:${c.name}`, holds, detail: `${c.when} ${holds ? 'holds' : 'does not hold'} for this context` });
+    if (holds) break;
+  }
+  if (!protection.protected) {
+    const decision = member ? 'ALLOW' : 'DENY';
+    const reason = member
+      ? `no protection condition of ${input.action} holds for this context: allowed without approval`
+      : (facts[0] as ExplainFact).detail;
+    return { decision, reason, modelId: deps.freshRelations.modelId(), policy: member ? action.policy : undefined, facts, grantWindow: undefined, matchedCondition: undefined };
+  }
+  const active = Boolean(window && isActive(window));
   const range = window ? `from ${window.start.toISOString()} until ${window.end.toISOString()}` : '';
   facts.push({
     name: 'grant',
@@ -77,12 +103,14 @@ export async function explainAccess(deps: AuthzDeps, caller: Principal, input: {
     });
   }
   const decide = (): { decision: Decision; fact: ExplainFact } => {
-    const fact = (name: ExplainFact['name']) => facts.find((f) => f.name === name) as ExplainFact;
+    const fact = (name: string) => facts.find((f) => f.name === name) as ExplainFact;
     if (!member) return { decision: 'DENY', fact: fact('tenant_member') };
     if (!active) return { decision: 'NEEDS_APPROVAL', fact: fact('grant') };
     if (action.stepUpToAct && !session) return { decision: 'NEEDS_STEP_UP', fact: fact('step_up') };
     return { decision: 'ALLOW', fact: fact('grant') };
   };
   const { decision, fact } = decide();
-  return { decision, reason: fact.detail, modelId: deps.relations.modelId(), policy: member ? action.policy : undefined, facts, grantWindow: window };
+  const matchedCondition = protection.matched;
+  const reason = decision === 'NEEDS_APPROVAL' && matchedCondition ? `condition "${matchedCondition.name}" (${matchedCondition.when}) holds; ${fact.detail}` : fact.detail;
+  return { decision, reason, modelId: deps.freshRelations.modelId(), policy: member ? action.policy : undefined, facts, grantWindow: window, matchedCondition };
 }

@@ -14,6 +14,8 @@ export interface RemoveGrantInput {
   why: string;
   revokedBy: string;
   reason: string;
+  /** As WriteGrant's: the protection condition the grant was approved under. */
+  condition?: string;
 }
 
 /**
@@ -34,8 +36,18 @@ export async function removeGrant(deps: AuthzDeps, caller: Principal, input: Rem
   if (input.why === 'revoked' && !input.revokedBy) throw InvalidArgumentError.field('revoked_by', 'is required for a revocation');
   requireTrustedService(deps.trustedServices, caller, 'RemoveGrant');
   const grantedAt = input.grantedAt as Date;
-  const removed = await deps.relations.removeGrant(input.tenant, input.principal, input.action, input.resource, grantedAt);
-  const grant = { tenant: input.tenant, principal: input.principal, action: input.action, resource: input.resource, grantedAt, expiresAt: input.expiresAt ?? grantedAt, requestId: input.requestId };
+  const condition = input.condition ?? '';
+  const removed = await deps.relations.removeGrant(input.tenant, input.principal, input.action, input.resource, grantedAt, condition);
+  const grant = {
+    tenant: input.tenant,
+    principal: input.principal,
+    action: input.action,
+    resource: input.resource,
+    grantedAt,
+    expiresAt: input.expiresAt ?? grantedAt,
+    requestId: input.requestId,
+    condition,
+  };
   await deps.events.emit(
     deps.eventFactory.create({
       type: input.why === 'revoked' ? eventTypes.grantRevoked : eventTypes.grantEnded,

@@ -1,4 +1,4 @@
-import { NotFoundError, PermissionDeniedError, Violations, type Principal } from '@assent/platform/domain';
+import { InvalidArgumentError, NotFoundError, PermissionDeniedError, Violations, type Principal } from '@assent/platform/domain';
 import { eventTypes, grantIssuedData } from '../events.js';
 import type { AuthzDeps } from '../ports.js';
 import type { Grant } from '../types.js';
@@ -16,7 +16,17 @@ const MAX_GRANT_SECONDS = 30 * 24 * 3600;
 export async function writeGrant(
   deps: AuthzDeps,
   caller: Principal,
-  input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; requestId: string; grantedAt?: Date | undefined },
+  input: {
+    tenant: string;
+    principal: string;
+    action: string;
+    resource: string;
+    durationSeconds: number;
+    requestId: string;
+    grantedAt?: Date | undefined;
+    /** The protection condition the request was approved under ("" when the action has none). */
+    condition?: string;
+  },
 ): Promise<Grant> {
   const v = new Violations()
     .check('tenant', input.tenant, 'tenant')
@@ -31,7 +41,12 @@ export async function writeGrant(
   v.throwIfAny();
   requireTrustedService(deps.trustedServices, caller, 'WriteGrant');
   await requireTenant(deps.tenants, input.tenant);
-  if (!(await deps.actions.get(input.tenant, input.action))) throw new NotFoundError('action', input.action);
+  const action = await deps.actions.get(input.tenant, input.action);
+  if (!action) throw new NotFoundError('action', input.action);
+  const condition = input.condition ?? '';
+  if (condition && !action.conditions.some((c) => c.name === condition)) {
+    throw InvalidArgumentError.field('condition', `"${condition}" is not a protection condition of ${input.action} (${action.conditions.map((c) => c.name).join(', ') || 'it has none'})`);
+  }
   if (!(await deps.relations.isMember(input.tenant, input.principal))) {
     throw new PermissionDeniedError(`${input.principal} is not a member of tenant ${input.tenant}`);
   }
@@ -44,6 +59,7 @@ export async function writeGrant(
     grantedAt,
     expiresAt: new Date(grantedAt.getTime() + input.durationSeconds * 1000),
     requestId: input.requestId,
+    condition,
   };
   await deps.relations.writeGrant(grant);
   await deps.events.emit(

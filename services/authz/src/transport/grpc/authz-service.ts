@@ -17,7 +17,7 @@ import { explainAccess } from '../../domain/commands/explain-access.js';
 import { listApprovers } from '../../domain/commands/list-approvers.js';
 import { batchCheck } from '../../domain/commands/batch-check.js';
 import type { AuthzDeps } from '../../domain/ports.js';
-import { toProtoCheck, toProtoStepUp, toProtoAction, toProtoDecision, toProtoGrant, toProtoTenant } from './mapping.js';
+import { fromProtoConsistency, toProtoCheck, toProtoStepUp, toProtoAction, toProtoDecision, toProtoGrant, toProtoTenant } from './mapping.js';
 
 type Ctx = CallContext & AuthContext;
 
@@ -25,7 +25,7 @@ type Ctx = CallContext & AuthContext;
 export function authzService(deps: AuthzDeps): authzv1.AuthzServiceImplementation<AuthContext> {
   return {
     async check(req, ctx: Ctx) {
-      return toProtoCheck(await checkAccess(deps, ctx.principal, req));
+      return toProtoCheck(await checkAccess(deps, ctx.principal, { ...req, consistency: fromProtoConsistency(req.consistency) }));
     },
     async checkApprover(req, ctx: Ctx) {
       return checkApprover(deps, ctx.principal, req);
@@ -66,7 +66,7 @@ export function authzService(deps: AuthzDeps): authzv1.AuthzServiceImplementatio
       return { active: Boolean(r.session), session: r.session && toProtoStepUp(r.session), requirement: r.session ? '' : r.requirement };
     },
     async batchCheck(req, ctx: Ctx) {
-      const results = await batchCheck(deps, ctx.principal, req);
+      const results = await batchCheck(deps, ctx.principal, { ...req, consistency: fromProtoConsistency(req.consistency) });
       return {
         results: results.map((r) => ({
           correlationId: r.correlationId,
@@ -89,6 +89,7 @@ export function authzService(deps: AuthzDeps): authzv1.AuthzServiceImplementatio
         facts: e.facts,
         grantStartsAt: e.grantWindow?.start,
         grantEndsAt: e.grantWindow?.end,
+        matchedCondition: e.matchedCondition,
       };
     },
     async removeGrant(req, ctx: Ctx) {

@@ -20,7 +20,12 @@ export const toProtoAction = (a: ProtectedAction): authzv1.ProtectedAction => ({
   updatedAt: a.updatedAt,
   stepUpToAct: a.stepUpToAct,
   stepUpToApprove: a.stepUpToApprove,
+  conditions: a.conditions.map((c) => ({ ...c })),
+  version: a.version,
 });
+
+/** CheckRequest.consistency in the domain's words. */
+export const fromProtoConsistency = (c: authzv1.Consistency): 'DEFAULT' | 'FULL' => (c === authzv1.Consistency.CONSISTENCY_FULL ? 'FULL' : 'DEFAULT');
 
 export const toProtoStepUp = (s: StepUpSession): authzv1.StepUpSession => ({ ...s, amr: [...s.amr] });
 
@@ -33,4 +38,5 @@ export const toProtoCheck = (r: CheckResult): authzv1.CheckResponse => ({
   policy: r.policy,
   grantExpiresAt: r.grantExpiresAt,
   decisionId: r.decisionId,
+  matchedCondition: r.matchedCondition,
 });

@@ -494,6 +494,27 @@ export interface Policy {
    * (FAILED_PRECONDITION STEP_UP_REQUIRED), and audited as a refused vote.
    */
   requireStepUpToApprove: boolean;
+  /**
+   * Conditional protection: the action needs approval only when one of these CEL
+   * conditions holds for the request's parameters (= the context the acting
+   * service passes to authz Check), and the first that holds decides who must
+   * approve. List the strictest first. Empty: every request needs approval under
+   * `requirements`. At most 16.
+   */
+  tiers: ProtectionTier[];
+}
+
+/**
+ * One tier of conditional protection, e.g. name "large", when
+ * "context.amount > 10000", requirements: one approver from finance AND one from risk.
+ */
+export interface ProtectionTier {
+  /** Unique within the policy; lowercase letters, digits and "-". */
+  name: string;
+  /** CEL over context (the request parameters), principal, action and resource. */
+  when: string;
+  /** Who must approve a request in this tier; empty: the policy's requirements. */
+  requirements: ApproverRequirement[];
 }
 
 export interface Acknowledgement {
@@ -663,6 +684,11 @@ export interface ApprovalRequest {
   /** Pinned from the policy. */
   extensionRequiresApproval: boolean;
   requireStepUpToApprove: boolean;
+  /**
+   * The policy tier (protection condition) the request was opened under, chosen
+   * by authz from its parameters; empty when the policy has no tiers.
+   */
+  tier: string;
 }
 
 export interface GrantExtension {
@@ -1544,6 +1570,7 @@ function createBasePolicy(): Policy {
     extensionRequiresApproval: false,
     requireStepUpToAct: false,
     requireStepUpToApprove: false,
+    tiers: [],
   };
 }
 
@@ -1611,6 +1638,9 @@ export const Policy: MessageFns<Policy> = {
     }
     if (message.requireStepUpToApprove !== false) {
       writer.uint32(168).bool(message.requireStepUpToApprove);
+    }
+    for (const v of message.tiers) {
+      ProtectionTier.encode(v!, writer.uint32(178).fork()).join();
     }
     return writer;
   },
@@ -1796,6 +1826,14 @@ export const Policy: MessageFns<Policy> = {
             message.requireStepUpToApprove = reader.bool();
             continue;
           }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.tiers.push(ProtectionTier.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1889,6 +1927,9 @@ export const Policy: MessageFns<Policy> = {
         : isSet(object.require_step_up_to_approve)
         ? globalThis.Boolean(object.require_step_up_to_approve)
         : false,
+      tiers: globalThis.Array.isArray(object?.tiers)
+        ? object.tiers.map((e: any) => ProtectionTier.fromJSON(e))
+        : [],
     };
   },
 
@@ -1957,6 +1998,9 @@ export const Policy: MessageFns<Policy> = {
     if (message.requireStepUpToApprove !== false) {
       obj.requireStepUpToApprove = message.requireStepUpToApprove;
     }
+    if (message.tiers?.length) {
+      obj.tiers = message.tiers.map((e) => ProtectionTier.toJSON(e));
+    }
     return obj;
   },
 
@@ -1988,6 +2032,110 @@ export const Policy: MessageFns<Policy> = {
     message.extensionRequiresApproval = object.extensionRequiresApproval ?? false;
     message.requireStepUpToAct = object.requireStepUpToAct ?? false;
     message.requireStepUpToApprove = object.requireStepUpToApprove ?? false;
+    message.tiers = object.tiers?.map((e) => ProtectionTier.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseProtectionTier(): ProtectionTier {
+  return { name: "", when: "", requirements: [] };
+}
+
+export const ProtectionTier: MessageFns<ProtectionTier> = {
+  encode(message: ProtectionTier, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.when !== "") {
+      writer.uint32(18).string(message.when);
+    }
+    for (const v of message.requirements) {
+      ApproverRequirement.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProtectionTier {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProtectionTier();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.when = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requirements.push(ApproverRequirement.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ProtectionTier {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      when: isSet(object.when) ? globalThis.String(object.when) : "",
+      requirements: globalThis.Array.isArray(object?.requirements)
+        ? object.requirements.map((e: any) => ApproverRequirement.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ProtectionTier): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.when !== "") {
+      obj.when = message.when;
+    }
+    if (message.requirements?.length) {
+      obj.requirements = message.requirements.map((e) => ApproverRequirement.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ProtectionTier>): ProtectionTier {
+    return ProtectionTier.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ProtectionTier>): ProtectionTier {
+    const message = createBaseProtectionTier();
+    message.name = object.name ?? "";
+    message.when = object.when ?? "";
+    message.requirements = object.requirements?.map((e) => ApproverRequirement.fromPartial(e)) || [];
     return message;
   },
 };
@@ -2893,6 +3041,7 @@ function createBaseApprovalRequest(): ApprovalRequest {
     grantExtensions: [],
     extensionRequiresApproval: false,
     requireStepUpToApprove: false,
+    tier: "",
   };
 }
 
@@ -3026,6 +3175,9 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     }
     if (message.requireStepUpToApprove !== false) {
       writer.uint32(344).bool(message.requireStepUpToApprove);
+    }
+    if (message.tier !== "") {
+      writer.uint32(354).string(message.tier);
     }
     return writer;
   },
@@ -3387,6 +3539,14 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
             message.requireStepUpToApprove = reader.bool();
             continue;
           }
+          case 44: {
+            if (tag !== 354) {
+              break;
+            }
+
+            message.tier = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3542,6 +3702,7 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
         : isSet(object.require_step_up_to_approve)
         ? globalThis.Boolean(object.require_step_up_to_approve)
         : false,
+      tier: isSet(object.tier) ? globalThis.String(object.tier) : "",
     };
   },
 
@@ -3676,6 +3837,9 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     if (message.requireStepUpToApprove !== false) {
       obj.requireStepUpToApprove = message.requireStepUpToApprove;
     }
+    if (message.tier !== "") {
+      obj.tier = message.tier;
+    }
     return obj;
   },
 
@@ -3735,6 +3899,7 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     message.grantExtensions = object.grantExtensions?.map((e) => GrantExtension.fromPartial(e)) || [];
     message.extensionRequiresApproval = object.extensionRequiresApproval ?? false;
     message.requireStepUpToApprove = object.requireStepUpToApprove ?? false;
+    message.tier = object.tier ?? "";
     return message;
   },
 };

@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { CallContext, CallOptions } from "nice-grpc-common";
+import { Struct } from "../../../google/protobuf/struct.js";
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
 
 export const protobufPackage = "assent.authz.v1";
@@ -64,6 +65,50 @@ export function decisionToJSON(object: Decision): string {
   }
 }
 
+/** How fresh the facts behind a decision must be. */
+export enum Consistency {
+  /**
+   * CONSISTENCY_UNSPECIFIED - The decision cache may answer: tuple writes through authz invalidate exactly
+   * what they change on every replica before they return, so a cached answer is
+   * stale only after a write made around authz, and then for at most the cache's
+   * backstop TTL (docs/decisions.md "Decision cache staleness").
+   */
+  CONSISTENCY_UNSPECIFIED = 0,
+  /**
+   * CONSISTENCY_FULL - Bypass the cache: every fact is read from OpenFGA at higher consistency and
+   * the step-up session from Redis (slower; for the most sensitive actions).
+   */
+  CONSISTENCY_FULL = 1,
+  UNRECOGNIZED = -1,
+}
+
+export function consistencyFromJSON(object: any): Consistency {
+  switch (object) {
+    case 0:
+    case "CONSISTENCY_UNSPECIFIED":
+      return Consistency.CONSISTENCY_UNSPECIFIED;
+    case 1:
+    case "CONSISTENCY_FULL":
+      return Consistency.CONSISTENCY_FULL;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Consistency.UNRECOGNIZED;
+  }
+}
+
+export function consistencyToJSON(object: Consistency): string {
+  switch (object) {
+    case Consistency.CONSISTENCY_UNSPECIFIED:
+      return "CONSISTENCY_UNSPECIFIED";
+    case Consistency.CONSISTENCY_FULL:
+      return "CONSISTENCY_FULL";
+    case Consistency.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export interface BatchCheckItem {
   /** Empty: the caller. */
   principal: string;
@@ -71,11 +116,15 @@ export interface BatchCheckItem {
   resource: string;
   /** Echoed in the item's result. */
   correlationId: string;
+  /** As CheckRequest.context. */
+  context: { [key: string]: any } | undefined;
 }
 
 export interface BatchCheckRequest {
   tenant: string;
   items: BatchCheckItem[];
+  /** As CheckRequest.consistency, for every item. */
+  consistency: Consistency;
 }
 
 export interface BatchCheckResult {
@@ -109,11 +158,16 @@ export interface ExplainRequest {
   principal: string;
   action: string;
   resource: string;
+  /** As CheckRequest.context: the conditions are explained against it. */
+  context: { [key: string]: any } | undefined;
 }
 
 /** One fact a decision rests on. */
 export interface ExplainFact {
-  /** "tenant_member", "protected_action", "grant", "step_up". */
+  /**
+   * "tenant_member", "protected_action", "condition:<name>" (one per condition
+   * evaluated, in order), "grant", "step_up".
+   */
   name: string;
   holds: boolean;
   /** What was found, e.g. "grant expired at 2026-11-29T10:00:00Z (it ran from … for 3600 s)". */
@@ -129,7 +183,11 @@ export interface ExplainResponse {
   facts: ExplainFact[];
   /** Set when a grant tuple exists, active or not. */
   grantStartsAt: Date | undefined;
-  grantEndsAt: Date | undefined;
+  grantEndsAt:
+    | Date
+    | undefined;
+  /** The protection condition that held, if the action has conditions. */
+  matchedCondition: ProtectionCondition | undefined;
 }
 
 export interface StepUpSession {
@@ -171,6 +229,15 @@ export interface PolicyRef {
   hash: string;
 }
 
+/**
+ * A named CEL condition on the request context, e.g. name "large-refund", when
+ * "context.amount > 10000". Variables: context (map), principal, action, resource.
+ */
+export interface ProtectionCondition {
+  name: string;
+  when: string;
+}
+
 export interface CheckRequest {
   tenant: string;
   /** Subject asking, e.g. "alice". Defaults to the authenticated caller when empty. */
@@ -179,6 +246,12 @@ export interface CheckRequest {
   action: string;
   /** Resource the action targets, e.g. "payout-account/42". */
   resource: string;
+  /**
+   * What the action is about to do, e.g. {"amount": 1500, "currency": "EUR"}: the
+   * action's protection conditions are evaluated against it (at most 8 KiB as JSON).
+   */
+  context: { [key: string]: any } | undefined;
+  consistency: Consistency;
 }
 
 export interface CheckResponse {
@@ -197,6 +270,12 @@ export interface CheckResponse {
     | undefined;
   /** Id of the decision (the audit event id). */
   decisionId: string;
+  /**
+   * The first of the action's protection conditions that held for the context
+   * (unset when the action has none, or none held: then the decision is ALLOW for
+   * a member, "below every threshold").
+   */
+  matchedCondition: ProtectionCondition | undefined;
 }
 
 export interface CheckApproverRequest {
@@ -300,6 +379,14 @@ export interface ProtectedAction {
   stepUpToAct: boolean;
   /** Approving requests for it needs a step-up session (approvals asks CheckStepUp). */
   stepUpToApprove: boolean;
+  /**
+   * Protect the action only when one of these holds for the context (the first,
+   * in order, is the one that matched; earlier conditions are the stricter tiers:
+   * a grant approved under one also covers the conditions after it). Empty: always.
+   */
+  conditions: ProtectionCondition[];
+  /** Bumped by every registration that changes the entry (1 = the first). */
+  version: number;
 }
 
 export interface RegisterProtectedActionRequest {
@@ -309,6 +396,11 @@ export interface RegisterProtectedActionRequest {
   approvers: string[];
   stepUpToAct: boolean;
   stepUpToApprove: boolean;
+  /**
+   * At most 16; each must compile within the cost limit (INVALID_ARGUMENT
+   * conditions[i].when otherwise).
+   */
+  conditions: ProtectionCondition[];
 }
 
 export interface RegisterProtectedActionResponse {
@@ -334,6 +426,8 @@ export interface Grant {
     | undefined;
   /** Approval request that produced the grant. */
   requestId: string;
+  /** The protection condition it was approved under (empty: the action has none). */
+  condition: string;
 }
 
 export interface WriteGrantRequest {
@@ -348,7 +442,14 @@ export interface WriteGrantRequest {
    * Start of the grant, normally the approval decision time, so a retried
    * WriteGrant writes the identical grant. Defaults to now when unset.
    */
-  grantedAt: Date | undefined;
+  grantedAt:
+    | Date
+    | undefined;
+  /**
+   * The protection condition the request was approved under (CheckResponse.
+   * matched_condition.name); empty when the action has none.
+   */
+  condition: string;
 }
 
 export interface WriteGrantResponse {
@@ -370,7 +471,11 @@ export interface RemoveGrantRequest {
   revokedBy: string;
   reason: string;
   /** When the grant would have ended (for the event). */
-  expiresAt: Date | undefined;
+  expiresAt:
+    | Date
+    | undefined;
+  /** As WriteGrantRequest.condition. */
+  condition: string;
 }
 
 export interface RemoveGrantResponse {
@@ -379,7 +484,7 @@ export interface RemoveGrantResponse {
 }
 
 function createBaseBatchCheckItem(): BatchCheckItem {
-  return { principal: "", action: "", resource: "", correlationId: "" };
+  return { principal: "", action: "", resource: "", correlationId: "", context: undefined };
 }
 
 export const BatchCheckItem: MessageFns<BatchCheckItem> = {
@@ -395,6 +500,9 @@ export const BatchCheckItem: MessageFns<BatchCheckItem> = {
     }
     if (message.correlationId !== "") {
       writer.uint32(34).string(message.correlationId);
+    }
+    if (message.context !== undefined) {
+      Struct.encode(Struct.wrap(message.context), writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -444,6 +552,14 @@ export const BatchCheckItem: MessageFns<BatchCheckItem> = {
             message.correlationId = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.context = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -466,6 +582,7 @@ export const BatchCheckItem: MessageFns<BatchCheckItem> = {
         : isSet(object.correlation_id)
         ? globalThis.String(object.correlation_id)
         : "",
+      context: isObject(object.context) ? object.context : undefined,
     };
   },
 
@@ -483,6 +600,9 @@ export const BatchCheckItem: MessageFns<BatchCheckItem> = {
     if (message.correlationId !== "") {
       obj.correlationId = message.correlationId;
     }
+    if (message.context !== undefined) {
+      obj.context = message.context;
+    }
     return obj;
   },
 
@@ -495,12 +615,13 @@ export const BatchCheckItem: MessageFns<BatchCheckItem> = {
     message.action = object.action ?? "";
     message.resource = object.resource ?? "";
     message.correlationId = object.correlationId ?? "";
+    message.context = object.context ?? undefined;
     return message;
   },
 };
 
 function createBaseBatchCheckRequest(): BatchCheckRequest {
-  return { tenant: "", items: [] };
+  return { tenant: "", items: [], consistency: 0 };
 }
 
 export const BatchCheckRequest: MessageFns<BatchCheckRequest> = {
@@ -510,6 +631,9 @@ export const BatchCheckRequest: MessageFns<BatchCheckRequest> = {
     }
     for (const v of message.items) {
       BatchCheckItem.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.consistency !== 0) {
+      writer.uint32(24).int32(message.consistency);
     }
     return writer;
   },
@@ -543,6 +667,14 @@ export const BatchCheckRequest: MessageFns<BatchCheckRequest> = {
             message.items.push(BatchCheckItem.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.consistency = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -559,6 +691,7 @@ export const BatchCheckRequest: MessageFns<BatchCheckRequest> = {
     return {
       tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
       items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => BatchCheckItem.fromJSON(e)) : [],
+      consistency: isSet(object.consistency) ? consistencyFromJSON(object.consistency) : 0,
     };
   },
 
@@ -570,6 +703,9 @@ export const BatchCheckRequest: MessageFns<BatchCheckRequest> = {
     if (message.items?.length) {
       obj.items = message.items.map((e) => BatchCheckItem.toJSON(e));
     }
+    if (message.consistency !== 0) {
+      obj.consistency = consistencyToJSON(message.consistency);
+    }
     return obj;
   },
 
@@ -580,6 +716,7 @@ export const BatchCheckRequest: MessageFns<BatchCheckRequest> = {
     const message = createBaseBatchCheckRequest();
     message.tenant = object.tenant ?? "";
     message.items = object.items?.map((e) => BatchCheckItem.fromPartial(e)) || [];
+    message.consistency = object.consistency ?? 0;
     return message;
   },
 };
@@ -939,7 +1076,7 @@ export const ListApproversResponse: MessageFns<ListApproversResponse> = {
 };
 
 function createBaseExplainRequest(): ExplainRequest {
-  return { tenant: "", principal: "", action: "", resource: "" };
+  return { tenant: "", principal: "", action: "", resource: "", context: undefined };
 }
 
 export const ExplainRequest: MessageFns<ExplainRequest> = {
@@ -955,6 +1092,9 @@ export const ExplainRequest: MessageFns<ExplainRequest> = {
     }
     if (message.resource !== "") {
       writer.uint32(34).string(message.resource);
+    }
+    if (message.context !== undefined) {
+      Struct.encode(Struct.wrap(message.context), writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -1004,6 +1144,14 @@ export const ExplainRequest: MessageFns<ExplainRequest> = {
             message.resource = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.context = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1022,6 +1170,7 @@ export const ExplainRequest: MessageFns<ExplainRequest> = {
       principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
       action: isSet(object.action) ? globalThis.String(object.action) : "",
       resource: isSet(object.resource) ? globalThis.String(object.resource) : "",
+      context: isObject(object.context) ? object.context : undefined,
     };
   },
 
@@ -1039,6 +1188,9 @@ export const ExplainRequest: MessageFns<ExplainRequest> = {
     if (message.resource !== "") {
       obj.resource = message.resource;
     }
+    if (message.context !== undefined) {
+      obj.context = message.context;
+    }
     return obj;
   },
 
@@ -1051,6 +1203,7 @@ export const ExplainRequest: MessageFns<ExplainRequest> = {
     message.principal = object.principal ?? "";
     message.action = object.action ?? "";
     message.resource = object.resource ?? "";
+    message.context = object.context ?? undefined;
     return message;
   },
 };
@@ -1165,6 +1318,7 @@ function createBaseExplainResponse(): ExplainResponse {
     facts: [],
     grantStartsAt: undefined,
     grantEndsAt: undefined,
+    matchedCondition: undefined,
   };
 }
 
@@ -1190,6 +1344,9 @@ export const ExplainResponse: MessageFns<ExplainResponse> = {
     }
     if (message.grantEndsAt !== undefined) {
       Timestamp.encode(toTimestamp(message.grantEndsAt), writer.uint32(58).fork()).join();
+    }
+    if (message.matchedCondition !== undefined) {
+      ProtectionCondition.encode(message.matchedCondition, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -1263,6 +1420,14 @@ export const ExplainResponse: MessageFns<ExplainResponse> = {
             message.grantEndsAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.matchedCondition = ProtectionCondition.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1296,6 +1461,11 @@ export const ExplainResponse: MessageFns<ExplainResponse> = {
         : isSet(object.grant_ends_at)
         ? fromJsonTimestamp(object.grant_ends_at)
         : undefined,
+      matchedCondition: isSet(object.matchedCondition)
+        ? ProtectionCondition.fromJSON(object.matchedCondition)
+        : isSet(object.matched_condition)
+        ? ProtectionCondition.fromJSON(object.matched_condition)
+        : undefined,
     };
   },
 
@@ -1322,6 +1492,9 @@ export const ExplainResponse: MessageFns<ExplainResponse> = {
     if (message.grantEndsAt !== undefined) {
       obj.grantEndsAt = message.grantEndsAt.toISOString();
     }
+    if (message.matchedCondition !== undefined) {
+      obj.matchedCondition = ProtectionCondition.toJSON(message.matchedCondition);
+    }
     return obj;
   },
 
@@ -1339,6 +1512,9 @@ export const ExplainResponse: MessageFns<ExplainResponse> = {
     message.facts = object.facts?.map((e) => ExplainFact.fromPartial(e)) || [];
     message.grantStartsAt = object.grantStartsAt ?? undefined;
     message.grantEndsAt = object.grantEndsAt ?? undefined;
+    message.matchedCondition = (object.matchedCondition !== undefined && object.matchedCondition !== null)
+      ? ProtectionCondition.fromPartial(object.matchedCondition)
+      : undefined;
     return message;
   },
 };
@@ -1893,8 +2069,93 @@ export const PolicyRef: MessageFns<PolicyRef> = {
   },
 };
 
+function createBaseProtectionCondition(): ProtectionCondition {
+  return { name: "", when: "" };
+}
+
+export const ProtectionCondition: MessageFns<ProtectionCondition> = {
+  encode(message: ProtectionCondition, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.when !== "") {
+      writer.uint32(18).string(message.when);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProtectionCondition {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProtectionCondition();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.when = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ProtectionCondition {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      when: isSet(object.when) ? globalThis.String(object.when) : "",
+    };
+  },
+
+  toJSON(message: ProtectionCondition): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.when !== "") {
+      obj.when = message.when;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ProtectionCondition>): ProtectionCondition {
+    return ProtectionCondition.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ProtectionCondition>): ProtectionCondition {
+    const message = createBaseProtectionCondition();
+    message.name = object.name ?? "";
+    message.when = object.when ?? "";
+    return message;
+  },
+};
+
 function createBaseCheckRequest(): CheckRequest {
-  return { tenant: "", principal: "", action: "", resource: "" };
+  return { tenant: "", principal: "", action: "", resource: "", context: undefined, consistency: 0 };
 }
 
 export const CheckRequest: MessageFns<CheckRequest> = {
@@ -1910,6 +2171,12 @@ export const CheckRequest: MessageFns<CheckRequest> = {
     }
     if (message.resource !== "") {
       writer.uint32(34).string(message.resource);
+    }
+    if (message.context !== undefined) {
+      Struct.encode(Struct.wrap(message.context), writer.uint32(42).fork()).join();
+    }
+    if (message.consistency !== 0) {
+      writer.uint32(48).int32(message.consistency);
     }
     return writer;
   },
@@ -1959,6 +2226,22 @@ export const CheckRequest: MessageFns<CheckRequest> = {
             message.resource = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.context = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.consistency = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1977,6 +2260,8 @@ export const CheckRequest: MessageFns<CheckRequest> = {
       principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
       action: isSet(object.action) ? globalThis.String(object.action) : "",
       resource: isSet(object.resource) ? globalThis.String(object.resource) : "",
+      context: isObject(object.context) ? object.context : undefined,
+      consistency: isSet(object.consistency) ? consistencyFromJSON(object.consistency) : 0,
     };
   },
 
@@ -1994,6 +2279,12 @@ export const CheckRequest: MessageFns<CheckRequest> = {
     if (message.resource !== "") {
       obj.resource = message.resource;
     }
+    if (message.context !== undefined) {
+      obj.context = message.context;
+    }
+    if (message.consistency !== 0) {
+      obj.consistency = consistencyToJSON(message.consistency);
+    }
     return obj;
   },
 
@@ -2006,12 +2297,22 @@ export const CheckRequest: MessageFns<CheckRequest> = {
     message.principal = object.principal ?? "";
     message.action = object.action ?? "";
     message.resource = object.resource ?? "";
+    message.context = object.context ?? undefined;
+    message.consistency = object.consistency ?? 0;
     return message;
   },
 };
 
 function createBaseCheckResponse(): CheckResponse {
-  return { decision: 0, reason: "", modelId: "", policy: undefined, grantExpiresAt: undefined, decisionId: "" };
+  return {
+    decision: 0,
+    reason: "",
+    modelId: "",
+    policy: undefined,
+    grantExpiresAt: undefined,
+    decisionId: "",
+    matchedCondition: undefined,
+  };
 }
 
 export const CheckResponse: MessageFns<CheckResponse> = {
@@ -2033,6 +2334,9 @@ export const CheckResponse: MessageFns<CheckResponse> = {
     }
     if (message.decisionId !== "") {
       writer.uint32(50).string(message.decisionId);
+    }
+    if (message.matchedCondition !== undefined) {
+      ProtectionCondition.encode(message.matchedCondition, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -2098,6 +2402,14 @@ export const CheckResponse: MessageFns<CheckResponse> = {
             message.decisionId = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.matchedCondition = ProtectionCondition.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2130,6 +2442,11 @@ export const CheckResponse: MessageFns<CheckResponse> = {
         : isSet(object.decision_id)
         ? globalThis.String(object.decision_id)
         : "",
+      matchedCondition: isSet(object.matchedCondition)
+        ? ProtectionCondition.fromJSON(object.matchedCondition)
+        : isSet(object.matched_condition)
+        ? ProtectionCondition.fromJSON(object.matched_condition)
+        : undefined,
     };
   },
 
@@ -2153,6 +2470,9 @@ export const CheckResponse: MessageFns<CheckResponse> = {
     if (message.decisionId !== "") {
       obj.decisionId = message.decisionId;
     }
+    if (message.matchedCondition !== undefined) {
+      obj.matchedCondition = ProtectionCondition.toJSON(message.matchedCondition);
+    }
     return obj;
   },
 
@@ -2169,6 +2489,9 @@ export const CheckResponse: MessageFns<CheckResponse> = {
       : undefined;
     message.grantExpiresAt = object.grantExpiresAt ?? undefined;
     message.decisionId = object.decisionId ?? "";
+    message.matchedCondition = (object.matchedCondition !== undefined && object.matchedCondition !== null)
+      ? ProtectionCondition.fromPartial(object.matchedCondition)
+      : undefined;
     return message;
   },
 };
@@ -3516,6 +3839,8 @@ function createBaseProtectedAction(): ProtectedAction {
     updatedAt: undefined,
     stepUpToAct: false,
     stepUpToApprove: false,
+    conditions: [],
+    version: 0,
   };
 }
 
@@ -3541,6 +3866,12 @@ export const ProtectedAction: MessageFns<ProtectedAction> = {
     }
     if (message.stepUpToApprove !== false) {
       writer.uint32(56).bool(message.stepUpToApprove);
+    }
+    for (const v of message.conditions) {
+      ProtectionCondition.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.version !== 0) {
+      writer.uint32(72).uint32(message.version);
     }
     return writer;
   },
@@ -3614,6 +3945,22 @@ export const ProtectedAction: MessageFns<ProtectedAction> = {
             message.stepUpToApprove = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.conditions.push(ProtectionCondition.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.version = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3649,6 +3996,10 @@ export const ProtectedAction: MessageFns<ProtectedAction> = {
         : isSet(object.step_up_to_approve)
         ? globalThis.Boolean(object.step_up_to_approve)
         : false,
+      conditions: globalThis.Array.isArray(object?.conditions)
+        ? object.conditions.map((e: any) => ProtectionCondition.fromJSON(e))
+        : [],
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
     };
   },
 
@@ -3675,6 +4026,12 @@ export const ProtectedAction: MessageFns<ProtectedAction> = {
     if (message.stepUpToApprove !== false) {
       obj.stepUpToApprove = message.stepUpToApprove;
     }
+    if (message.conditions?.length) {
+      obj.conditions = message.conditions.map((e) => ProtectionCondition.toJSON(e));
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
     return obj;
   },
 
@@ -3692,12 +4049,22 @@ export const ProtectedAction: MessageFns<ProtectedAction> = {
     message.updatedAt = object.updatedAt ?? undefined;
     message.stepUpToAct = object.stepUpToAct ?? false;
     message.stepUpToApprove = object.stepUpToApprove ?? false;
+    message.conditions = object.conditions?.map((e) => ProtectionCondition.fromPartial(e)) || [];
+    message.version = object.version ?? 0;
     return message;
   },
 };
 
 function createBaseRegisterProtectedActionRequest(): RegisterProtectedActionRequest {
-  return { tenant: "", action: "", policy: undefined, approvers: [], stepUpToAct: false, stepUpToApprove: false };
+  return {
+    tenant: "",
+    action: "",
+    policy: undefined,
+    approvers: [],
+    stepUpToAct: false,
+    stepUpToApprove: false,
+    conditions: [],
+  };
 }
 
 export const RegisterProtectedActionRequest: MessageFns<RegisterProtectedActionRequest> = {
@@ -3719,6 +4086,9 @@ export const RegisterProtectedActionRequest: MessageFns<RegisterProtectedActionR
     }
     if (message.stepUpToApprove !== false) {
       writer.uint32(48).bool(message.stepUpToApprove);
+    }
+    for (const v of message.conditions) {
+      ProtectionCondition.encode(v!, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -3784,6 +4154,14 @@ export const RegisterProtectedActionRequest: MessageFns<RegisterProtectedActionR
             message.stepUpToApprove = reader.bool();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.conditions.push(ProtectionCondition.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3814,6 +4192,9 @@ export const RegisterProtectedActionRequest: MessageFns<RegisterProtectedActionR
         : isSet(object.step_up_to_approve)
         ? globalThis.Boolean(object.step_up_to_approve)
         : false,
+      conditions: globalThis.Array.isArray(object?.conditions)
+        ? object.conditions.map((e: any) => ProtectionCondition.fromJSON(e))
+        : [],
     };
   },
 
@@ -3837,6 +4218,9 @@ export const RegisterProtectedActionRequest: MessageFns<RegisterProtectedActionR
     if (message.stepUpToApprove !== false) {
       obj.stepUpToApprove = message.stepUpToApprove;
     }
+    if (message.conditions?.length) {
+      obj.conditions = message.conditions.map((e) => ProtectionCondition.toJSON(e));
+    }
     return obj;
   },
 
@@ -3853,6 +4237,7 @@ export const RegisterProtectedActionRequest: MessageFns<RegisterProtectedActionR
     message.approvers = object.approvers?.map((e) => e) || [];
     message.stepUpToAct = object.stepUpToAct ?? false;
     message.stepUpToApprove = object.stepUpToApprove ?? false;
+    message.conditions = object.conditions?.map((e) => ProtectionCondition.fromPartial(e)) || [];
     return message;
   },
 };
@@ -4081,6 +4466,7 @@ function createBaseGrant(): Grant {
     grantedAt: undefined,
     expiresAt: undefined,
     requestId: "",
+    condition: "",
   };
 }
 
@@ -4106,6 +4492,9 @@ export const Grant: MessageFns<Grant> = {
     }
     if (message.requestId !== "") {
       writer.uint32(58).string(message.requestId);
+    }
+    if (message.condition !== "") {
+      writer.uint32(66).string(message.condition);
     }
     return writer;
   },
@@ -4179,6 +4568,14 @@ export const Grant: MessageFns<Grant> = {
             message.requestId = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.condition = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4212,6 +4609,7 @@ export const Grant: MessageFns<Grant> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      condition: isSet(object.condition) ? globalThis.String(object.condition) : "",
     };
   },
 
@@ -4238,6 +4636,9 @@ export const Grant: MessageFns<Grant> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.condition !== "") {
+      obj.condition = message.condition;
+    }
     return obj;
   },
 
@@ -4253,6 +4654,7 @@ export const Grant: MessageFns<Grant> = {
     message.grantedAt = object.grantedAt ?? undefined;
     message.expiresAt = object.expiresAt ?? undefined;
     message.requestId = object.requestId ?? "";
+    message.condition = object.condition ?? "";
     return message;
   },
 };
@@ -4266,6 +4668,7 @@ function createBaseWriteGrantRequest(): WriteGrantRequest {
     durationSeconds: "0",
     requestId: "",
     grantedAt: undefined,
+    condition: "",
   };
 }
 
@@ -4291,6 +4694,9 @@ export const WriteGrantRequest: MessageFns<WriteGrantRequest> = {
     }
     if (message.grantedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.grantedAt), writer.uint32(58).fork()).join();
+    }
+    if (message.condition !== "") {
+      writer.uint32(66).string(message.condition);
     }
     return writer;
   },
@@ -4364,6 +4770,14 @@ export const WriteGrantRequest: MessageFns<WriteGrantRequest> = {
             message.grantedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.condition = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4397,6 +4811,7 @@ export const WriteGrantRequest: MessageFns<WriteGrantRequest> = {
         : isSet(object.granted_at)
         ? fromJsonTimestamp(object.granted_at)
         : undefined,
+      condition: isSet(object.condition) ? globalThis.String(object.condition) : "",
     };
   },
 
@@ -4423,6 +4838,9 @@ export const WriteGrantRequest: MessageFns<WriteGrantRequest> = {
     if (message.grantedAt !== undefined) {
       obj.grantedAt = message.grantedAt.toISOString();
     }
+    if (message.condition !== "") {
+      obj.condition = message.condition;
+    }
     return obj;
   },
 
@@ -4438,6 +4856,7 @@ export const WriteGrantRequest: MessageFns<WriteGrantRequest> = {
     message.durationSeconds = object.durationSeconds ?? "0";
     message.requestId = object.requestId ?? "";
     message.grantedAt = object.grantedAt ?? undefined;
+    message.condition = object.condition ?? "";
     return message;
   },
 };
@@ -4521,6 +4940,7 @@ function createBaseRemoveGrantRequest(): RemoveGrantRequest {
     revokedBy: "",
     reason: "",
     expiresAt: undefined,
+    condition: "",
   };
 }
 
@@ -4555,6 +4975,9 @@ export const RemoveGrantRequest: MessageFns<RemoveGrantRequest> = {
     }
     if (message.expiresAt !== undefined) {
       Timestamp.encode(toTimestamp(message.expiresAt), writer.uint32(82).fork()).join();
+    }
+    if (message.condition !== "") {
+      writer.uint32(90).string(message.condition);
     }
     return writer;
   },
@@ -4652,6 +5075,14 @@ export const RemoveGrantRequest: MessageFns<RemoveGrantRequest> = {
             message.expiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.condition = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4692,6 +5123,7 @@ export const RemoveGrantRequest: MessageFns<RemoveGrantRequest> = {
         : isSet(object.expires_at)
         ? fromJsonTimestamp(object.expires_at)
         : undefined,
+      condition: isSet(object.condition) ? globalThis.String(object.condition) : "",
     };
   },
 
@@ -4727,6 +5159,9 @@ export const RemoveGrantRequest: MessageFns<RemoveGrantRequest> = {
     if (message.expiresAt !== undefined) {
       obj.expiresAt = message.expiresAt.toISOString();
     }
+    if (message.condition !== "") {
+      obj.condition = message.condition;
+    }
     return obj;
   },
 
@@ -4745,6 +5180,7 @@ export const RemoveGrantRequest: MessageFns<RemoveGrantRequest> = {
     message.revokedBy = object.revokedBy ?? "";
     message.reason = object.reason ?? "";
     message.expiresAt = object.expiresAt ?? undefined;
+    message.condition = object.condition ?? "";
     return message;
   },
 };
@@ -5266,6 +5702,10 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

@@ -16,7 +16,16 @@ import {
   Policy,
   Vote,
 } from "../../approvals/v1/approvals.js";
-import { Decision, decisionFromJSON, decisionToJSON, Grant, PolicyRef, StepUpSession } from "../../authz/v1/authz.js";
+import {
+  Decision,
+  decisionFromJSON,
+  decisionToJSON,
+  Grant,
+  PolicyRef,
+  ProtectedAction,
+  ProtectionCondition,
+  StepUpSession,
+} from "../../authz/v1/authz.js";
 
 export const protobufPackage = "assent.events.v1";
 
@@ -122,7 +131,23 @@ export interface AuthzChecked {
   decision: Decision;
   reason: string;
   modelId: string;
-  policy: PolicyRef | undefined;
+  policy:
+    | PolicyRef
+    | undefined;
+  /** The action's protection condition that held (unset: it has none, or none held). */
+  matchedCondition: ProtectionCondition | undefined;
+}
+
+/**
+ * type: assent.authz.action_registered.v1: a protected action's entry changed
+ * (a new version: policy, approvers, step-up or protection conditions).
+ */
+export interface ProtectedActionRegistered {
+  protectedAction:
+    | ProtectedAction
+    | undefined;
+  /** Who registered it (the approvals service, on behalf of a policy apply). */
+  actor: string;
 }
 
 /** types: assent.authz.group_member_added.v1, assent.authz.group_member_removed.v1 */
@@ -1007,6 +1032,7 @@ function createBaseAuthzChecked(): AuthzChecked {
     reason: "",
     modelId: "",
     policy: undefined,
+    matchedCondition: undefined,
   };
 }
 
@@ -1035,6 +1061,9 @@ export const AuthzChecked: MessageFns<AuthzChecked> = {
     }
     if (message.policy !== undefined) {
       PolicyRef.encode(message.policy, writer.uint32(66).fork()).join();
+    }
+    if (message.matchedCondition !== undefined) {
+      ProtectionCondition.encode(message.matchedCondition, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -1116,6 +1145,14 @@ export const AuthzChecked: MessageFns<AuthzChecked> = {
             message.policy = PolicyRef.decode(reader, reader.uint32());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.matchedCondition = ProtectionCondition.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1142,6 +1179,11 @@ export const AuthzChecked: MessageFns<AuthzChecked> = {
         ? globalThis.String(object.model_id)
         : "",
       policy: isSet(object.policy) ? PolicyRef.fromJSON(object.policy) : undefined,
+      matchedCondition: isSet(object.matchedCondition)
+        ? ProtectionCondition.fromJSON(object.matchedCondition)
+        : isSet(object.matched_condition)
+        ? ProtectionCondition.fromJSON(object.matched_condition)
+        : undefined,
     };
   },
 
@@ -1171,6 +1213,9 @@ export const AuthzChecked: MessageFns<AuthzChecked> = {
     if (message.policy !== undefined) {
       obj.policy = PolicyRef.toJSON(message.policy);
     }
+    if (message.matchedCondition !== undefined) {
+      obj.matchedCondition = ProtectionCondition.toJSON(message.matchedCondition);
+    }
     return obj;
   },
 
@@ -1189,6 +1234,100 @@ export const AuthzChecked: MessageFns<AuthzChecked> = {
     message.policy = (object.policy !== undefined && object.policy !== null)
       ? PolicyRef.fromPartial(object.policy)
       : undefined;
+    message.matchedCondition = (object.matchedCondition !== undefined && object.matchedCondition !== null)
+      ? ProtectionCondition.fromPartial(object.matchedCondition)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseProtectedActionRegistered(): ProtectedActionRegistered {
+  return { protectedAction: undefined, actor: "" };
+}
+
+export const ProtectedActionRegistered: MessageFns<ProtectedActionRegistered> = {
+  encode(message: ProtectedActionRegistered, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.protectedAction !== undefined) {
+      ProtectedAction.encode(message.protectedAction, writer.uint32(10).fork()).join();
+    }
+    if (message.actor !== "") {
+      writer.uint32(18).string(message.actor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProtectedActionRegistered {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProtectedActionRegistered();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.protectedAction = ProtectedAction.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ProtectedActionRegistered {
+    return {
+      protectedAction: isSet(object.protectedAction)
+        ? ProtectedAction.fromJSON(object.protectedAction)
+        : isSet(object.protected_action)
+        ? ProtectedAction.fromJSON(object.protected_action)
+        : undefined,
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+    };
+  },
+
+  toJSON(message: ProtectedActionRegistered): unknown {
+    const obj: any = {};
+    if (message.protectedAction !== undefined) {
+      obj.protectedAction = ProtectedAction.toJSON(message.protectedAction);
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ProtectedActionRegistered>): ProtectedActionRegistered {
+    return ProtectedActionRegistered.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ProtectedActionRegistered>): ProtectedActionRegistered {
+    const message = createBaseProtectedActionRegistered();
+    message.protectedAction = (object.protectedAction !== undefined && object.protectedAction !== null)
+      ? ProtectedAction.fromPartial(object.protectedAction)
+      : undefined;
+    message.actor = object.actor ?? "";
     return message;
   },
 };
