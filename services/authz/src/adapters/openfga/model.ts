@@ -22,10 +22,13 @@ type action
     define approver: [user, group#member]
     define requester: member from tenant
 
+type grant_window
+
 type grant
   relations
     define action: [action]
     define grantee: [user with active_grant]
+    define stamp: [grant_window]
     define can_perform: grantee and requester from action
 
 condition active_grant(current_time: timestamp, grant_start: timestamp, grant_duration: duration) {
