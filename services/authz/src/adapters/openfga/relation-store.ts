@@ -12,6 +12,8 @@ import {
 import { UnavailableError } from '@assent/platform';
 import type { RelationStore } from '../../domain/ports.js';
 import type { Grant } from '../../domain/types.js';
+import { ExpiredGrantReaper, type ExpiredGrantReaperOptions } from './expired-grant-reaper.js';
+import { GrantTuples, granteeTuple, stampTuple, type GrantWindow } from './grant-tuples.js';
 import { GrantWriteBatcher } from './grant-write-batcher.js';
 
 const ignoreDuplicates = { conflict: { onDuplicateWrites: ClientWriteRequestOnDuplicateWrites.Ignore } };
@@ -34,8 +36,14 @@ const fgaApprover = (tenant: string, approver: string) => {
   return `${groupObj(tenant, group)}#member`;
 };
 const actionObj = (t: string, a: string) => `action:${t}/${a}`;
-/** Resources are free-form; hashing keeps the object id within OpenFGA's id rules. */
-const grantObj = (t: string, a: string, r: string) => `grant:${t}/${createHash('sha256').update(`${a}\n${r}`).digest('hex').slice(0, 40)}`;
+/**
+ * Resources are free-form; hashing keeps the object id within OpenFGA's id rules.
+ * A grant approved under a protection condition `c` is its own object (an approval
+ * for a small refund is not one for a large one); without one ("") the id is as it
+ * always was, so grants written before conditions existed still count.
+ */
+const grantObj = (t: string, a: string, r: string, c: string) =>
+  `grant:${t}/${createHash('sha256').update(c ? `${a}\n${r}\n${c}` : `${a}\n${r}`).digest('hex').slice(0, 40)}`;
 
 /**
  * OpenFGA down, slow or overloaded is UNAVAILABLE for the caller (never an answer);
@@ -46,35 +54,33 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (err instanceof FgaApiValidationError || err instanceof FgaValidationError || err instanceof FgaApiAuthenticationError) throw err;
+    if (err instanceof UnavailableError) throw err;
     throw new UnavailableError('OpenFGA unavailable', { cause: err });
   }
 }
 
-const grantTuples = (grant: Grant): { actionLink: TupleKey; grantee: TupleKey } => {
-  const object = grantObj(grant.tenant, grant.action, grant.resource);
-  const grantee: TupleKey = {
-    user: fgaUser(grant.principal),
-    relation: 'grantee',
-    object,
-    condition: {
-      name: 'active_grant',
-      context: {
-        grant_start: grant.grantedAt.toISOString(),
-        grant_duration: `${Math.round((grant.expiresAt.getTime() - grant.grantedAt.getTime()) / 1000)}s`,
-      },
-    },
-  };
-  return { actionLink: { user: actionObj(grant.tenant, grant.action), relation: 'action', object }, grantee };
+/** How often a grant write or removal reads again after losing a compare-and-delete before it gives up (UNAVAILABLE, retried by its caller). */
+const GRANT_ATTEMPTS = 5;
+
+/** A grant's tuples: the action link, the grantee tuple with its window, and that window's stamp (grant-tuples.ts). */
+const grantTuples = (grant: Grant) => {
+  const object = grantObj(grant.tenant, grant.action, grant.resource, grant.condition);
+  const user = fgaUser(grant.principal);
+  const window: GrantWindow = { startMs: grant.grantedAt.getTime(), seconds: Math.round((grant.expiresAt.getTime() - grant.grantedAt.getTime()) / 1000) };
+  const actionLink: TupleKey = { user: actionObj(grant.tenant, grant.action), relation: 'action', object };
+  return { user, object, tuples: [actionLink, granteeTuple(user, object, window), stampTuple(user, object, window)] };
 };
 
 export class OpenFgaRelationStore implements RelationStore {
   private readonly grants: GrantWriteBatcher<Grant>;
+  private readonly grantTuples: GrantTuples;
 
   constructor(
     private readonly fga: OpenFgaClient,
     private readonly model: string,
     readonly storeId: string,
   ) {
+    this.grantTuples = new GrantTuples(fga);
     // Concurrent grants (approvals under load) share one OpenFGA Write.
     this.grants = new GrantWriteBatcher(
       async (writes) => {
@@ -86,6 +92,11 @@ export class OpenFgaRelationStore implements RelationStore {
 
   modelId(): string {
     return this.model;
+  }
+
+  /** The sweep that deletes this store's expired grants (run by grant-reaper-schedule.ts). */
+  grantReaper(opts: ExpiredGrantReaperOptions): ExpiredGrantReaper {
+    return new ExpiredGrantReaper(this.fga, opts);
   }
 
   private async check(user: string, relation: string, object: string, context?: Record<string, unknown>): Promise<boolean> {
@@ -166,35 +177,51 @@ export class OpenFgaRelationStore implements RelationStore {
   }
 
   writeGrant(grant: Grant): Promise<void> {
-    const { actionLink, grantee } = grantTuples(grant);
-    return guard(() => this.grants.write(grant, [actionLink, grantee]));
+    return guard(() => this.grants.write(grant, grantTuples(grant).tuples));
   }
 
-  /** One grant on its own: written, or replacing the user's grant with another window. */
+  /**
+   * One grant on its own: written, or replacing the user's grant with another window.
+   * A tuple's condition cannot be changed in place, and OpenFGA refuses one Write that
+   * deletes and writes the same tuple, so a replacement deletes the window it read
+   * (compare-and-delete with its stamp) and then writes; if another writer changed
+   * the grant in between, either step fails and it reads again.
+   */
   private async replaceGrant(grant: Grant): Promise<void> {
-    const { actionLink, grantee } = grantTuples(grant);
-    const { user, object } = grantee;
-    try {
-      // One write in the common case; identical tuples (a retried grant) are ignored.
-      await this.fga.write({ writes: [actionLink, grantee] }, ignoreDuplicates);
-    } catch (err) {
-      if ((err as { statusCode?: number }).statusCode !== 409) throw err;
-      // The user already has a grant here with another window: a tuple's condition
-      // cannot be changed in place, so replace it.
-      await this.fga.deleteTuples([{ user, relation: 'grantee', object }], ignoreMissing);
-      await this.fga.write({ writes: [actionLink, grantee] }, ignoreDuplicates);
+    const { user, object, tuples } = grantTuples(grant);
+    for (let attempt = 0; attempt < GRANT_ATTEMPTS; attempt++) {
+      try {
+        // One write in the common case; identical tuples (a retried grant) are ignored.
+        await this.fga.write({ writes: tuples }, ignoreDuplicates);
+        return;
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+      }
+      // 409: the user has a grant here with another window.
+      const current = await this.grantTuples.read(user, object);
+      if (current?.window) await this.grantTuples.removeWindow(user, object, current.window);
+      // No window to compare with (a condition this code never writes): the old way.
+      else if (current) await this.fga.deleteTuples([{ user, relation: 'grantee', object }], ignoreMissing);
     }
+    throw new UnavailableError('the grant kept changing while it was being replaced; retry');
   }
 
-  async removeGrant(tenant: string, user: string, action: string, resource: string, grantedAt: Date): Promise<boolean> {
-    const object = grantObj(tenant, action, resource);
-    const res = await guard(() => this.fga.read({ user: fgaUser(user), relation: 'grantee', object }));
-    const tuple = res.tuples[0]?.key;
-    const start = (tuple?.condition?.context as { grant_start?: string } | undefined)?.grant_start;
-    // Only this grant: a later one for the same resource has another start and stays.
-    if (!tuple || !start || new Date(start).getTime() !== grantedAt.getTime()) return false;
-    await guard(() => this.fga.deleteTuples([{ user: tuple.user, relation: 'grantee', object }], ignoreMissing));
-    return true;
+  /**
+   * Removes the grant only while it is the one that started at `grantedAt` (extended
+   * or not): a later grant for the same resource has another start and stays, even
+   * one written between the read and the delete.
+   */
+  async removeGrant(tenant: string, user: string, action: string, resource: string, grantedAt: Date, condition: string): Promise<boolean> {
+    const object = grantObj(tenant, action, resource, condition);
+    const fgaPrincipal = fgaUser(user);
+    return guard(async () => {
+      for (let attempt = 0; attempt < GRANT_ATTEMPTS; attempt++) {
+        const window = (await this.grantTuples.read(fgaPrincipal, object))?.window;
+        if (!window || window.startMs !== grantedAt.getTime()) return false;
+        if (await this.grantTuples.removeWindow(fgaPrincipal, object, window)) return true;
+      }
+      throw new UnavailableError('the grant kept changing while it was being removed; retry');
+    });
   }
 
   async listApprovers(tenant: string, action: string): Promise<string[]> {
@@ -209,8 +236,8 @@ export class OpenFgaRelationStore implements RelationStore {
     return [...new Set(approvers)].filter((u) => isMember.has(u)).sort();
   }
 
-  async grantFacts(tenant: string, user: string, action: string, resource: string) {
-    const object = grantObj(tenant, action, resource);
+  async grantFacts(tenant: string, user: string, action: string, resource: string, condition: string) {
+    const object = grantObj(tenant, action, resource, condition);
     const [member, res] = await Promise.all([this.isMember(tenant, user), guard(() => this.fga.read({ user: fgaUser(user), relation: 'grantee', object }))]);
     const ctx = res.tuples[0]?.key.condition?.context as { grant_start?: string; grant_duration?: string } | undefined;
     const seconds = Number(/^(\d+)s$/.exec(ctx?.grant_duration ?? '')?.[1] ?? NaN);
@@ -219,8 +246,8 @@ export class OpenFgaRelationStore implements RelationStore {
     return { member, window: { start, end: new Date(start.getTime() + seconds * 1000) } };
   }
 
-  async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date): Promise<Date | undefined> {
-    const object = grantObj(tenant, action, resource);
+  async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date, condition: string): Promise<Date | undefined> {
+    const object = grantObj(tenant, action, resource, condition);
     if (!(await this.check(fgaUser(user), 'can_perform', object, { current_time: now.toISOString() }))) return undefined;
     const res = await guard(() => this.fga.read({ user: fgaUser(user), relation: 'grantee', object }));
     const ctx = res.tuples[0]?.key.condition?.context as { grant_start?: string; grant_duration?: string } | undefined;
