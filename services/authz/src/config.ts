@@ -12,6 +12,8 @@ export interface AuthzConfig extends CommonConfig {
   decisionRepeatWindowMs: number;
   /** What opens a step-up session, and how long one lasts after its last use. */
   stepUp: { maxAgeSeconds: number; acr: string[]; amr: string[]; windowSeconds: number };
+  /** Deleting expired grant tuples: every `intervalSeconds` (0: never), those ended `graceSeconds` ago, at most `maxDeletes` a sweep. */
+  grantReaper: { intervalSeconds: number; graceSeconds: number; maxDeletes: number };
 }
 
 const spec = {
@@ -30,6 +32,9 @@ const spec = {
   AUTHZ_STEP_UP_ACR: env.list(['mfa', 'phr', 'phrh', 'http://schemas.openid.net/pape/policies/2007/06/multi-factor']),
   AUTHZ_STEP_UP_AMR: env.list(['mfa', 'hwk', 'otp', 'swk', 'fpt', 'face', 'pop']),
   AUTHZ_STEP_UP_WINDOW_SECONDS: z.coerce.number().int().min(60).max(43_200).default(900),
+  AUTHZ_GRANT_REAPER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+  AUTHZ_GRANT_REAPER_GRACE_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(3_600),
+  AUTHZ_GRANT_REAPER_MAX_DELETES: z.coerce.number().int().min(1).max(100_000).default(1_000),
 };
 
 /** The only reader of the environment for authz; throws ConfigError naming each bad variable. */
@@ -49,5 +54,6 @@ export function loadConfig(source: Env = process.env): Readonly<AuthzConfig> {
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     decisionRepeatWindowMs: e.AUTHZ_DECISION_REPEAT_WINDOW_MS,
     stepUp: { maxAgeSeconds: e.AUTHZ_STEP_UP_MAX_AGE_SECONDS, acr: e.AUTHZ_STEP_UP_ACR, amr: e.AUTHZ_STEP_UP_AMR, windowSeconds: e.AUTHZ_STEP_UP_WINDOW_SECONDS },
+    grantReaper: { intervalSeconds: e.AUTHZ_GRANT_REAPER_INTERVAL_SECONDS, graceSeconds: e.AUTHZ_GRANT_REAPER_GRACE_SECONDS, maxDeletes: e.AUTHZ_GRANT_REAPER_MAX_DELETES },
   });
 }

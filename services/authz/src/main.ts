@@ -10,6 +10,7 @@ import { CachedRelationStore } from './adapters/redis/cached-relation-store.js';
 import { RedisStepUpStore } from './adapters/redis/step-up-store.js';
 import { KvIdRegistry } from './adapters/jetstream/kv-id-registry.js';
 import { connectOpenFga, readPresharedKey } from './adapters/openfga/connect.js';
+import { startGrantReaper } from './adapters/openfga/grant-reaper-schedule.js';
 import { authzService } from './transport/grpc/authz-service.js';
 
 export interface RunningAuthz {
@@ -31,6 +32,9 @@ export async function startAuthz(config: AuthzConfig): Promise<RunningAuthz> {
     });
     const relations = new CachedRelationStore(openFga, rt.redis, new NatsInvalidationBus(rt.nats.nc, config.subjectRoot, rt.logger), rt.logger);
     rt.onStop('decision cache', () => relations.stop());
+    // One replica at a time deletes expired grant tuples (OpenFGA keeps them forever).
+    const grantReaper = await startGrantReaper({ nats: rt.nats, names: rt.names, logger: rt.logger, registry: rt.metrics.registry, reaper: openFga.grantReaper(config.grantReaper), intervalMs: config.grantReaper.intervalSeconds * 1000 });
+    rt.onStop('grant reaper', () => grantReaper.stop());
     const events = new NatsEventSink(rt.publisher);
     const clock = { now: () => new Date() };
     const repos = await openAuthzRepositories(rt.nats.nc, config.subjectRoot, rt.logger);
@@ -38,6 +42,7 @@ export async function startAuthz(config: AuthzConfig): Promise<RunningAuthz> {
     rt.readiness('tenant and action mirrors', () => repos.live());
     const deps: AuthzDeps = {
       relations,
+      freshRelations: openFga,
       tenants: repos.tenants,
       actions: repos.actions,
       events,
