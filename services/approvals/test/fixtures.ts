@@ -33,6 +33,23 @@ export const payoutsPolicy: PolicyInput = {
   extensionRequiresApproval: false,
   requireStepUpToAct: false,
   requireStepUpToApprove: false,
+  tiers: [],
+};
+
+export const financeAndRisk = [
+  { name: 'finance', approvers: ['group:finance#member'], quorum: 1 },
+  { name: 'risk', approvers: ['group:risk#member'], quorum: 1 },
+];
+
+/** The payouts policy with protection tiers by amount: large needs finance AND risk, medium the policy's approvers. */
+export const tieredPolicy: PolicyInput = {
+  ...payoutsPolicy,
+  parametersSchema: { type: 'object', properties: { amount: { type: 'number' } } },
+  approverEditable: ['parameters.amount'],
+  tiers: [
+    { name: 'large', when: 'context.amount > 10000', requirements: financeAndRisk },
+    { name: 'medium', when: 'context.amount > 1000', requirements: [] },
+  ],
 };
 
 /** The payouts policy with one approver set of `quorum` (the `approvers` shorthand). */

@@ -33,5 +33,6 @@ export function removeRequestGrant(deps: ApprovalsDeps, r: ApprovalRequest, why:
     why,
     revokedBy: by,
     reason,
+    condition: r.tier,
   });
 }

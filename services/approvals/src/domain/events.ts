@@ -142,6 +142,7 @@ export function requestJson(r: ApprovalRequest) {
     grantExtensions: r.grantExtensions.map((x) => ({ at: x.at.toISOString(), seconds: String(x.seconds), reason: x.reason, requestId: x.requestId, expiresAt: x.expiresAt.toISOString() })),
     extensionRequiresApproval: r.extensionRequiresApproval,
     requireStepUpToApprove: r.requireStepUpToApprove,
+    tier: r.tier,
   };
 }
 
@@ -196,6 +197,7 @@ export function policyJson(p: Policy) {
     extensionRequiresApproval: p.extensionRequiresApproval,
     requireStepUpToAct: p.requireStepUpToAct,
     requireStepUpToApprove: p.requireStepUpToApprove,
+    tiers: p.tiers.map((t) => ({ name: t.name, when: t.when, requirements: t.requirements.map(requirementJson) })),
   };
 }
 

@@ -1,26 +1,28 @@
 import { submissionTimers, wakeAt } from './schedule.js';
-import type { ApprovalRequest, Policy } from './types.js';
+import { tierPins } from './request-tier.js';
+import type { ApprovalRequest, Policy, ProtectionTier } from './types.js';
 
 /**
- * A new PENDING request under `policy` at `now`: it pins the policy's requirements,
- * schedule and hash, and its first timers. CreateRequest stores it; Simulate only
- * runs its timers.
+ * A new PENDING request under `policy` at `now`: it pins the policy's requirements
+ * (or, in a protection tier, the tier's), schedule and hash, and its first timers.
+ * CreateRequest stores it; Simulate only runs its timers.
  */
 export function newRequest(
   policy: Policy,
-  /** grantDurationSeconds 0: the policy's default; extendsRequestId unset: not an extension. */
+  /** grantDurationSeconds 0: the policy's default; extendsRequestId unset: not an extension; tier unset: none. */
   input: Pick<
     ApprovalRequest,
     'id' | 'tenant' | 'action' | 'resource' | 'requester' | 'justification' | 'parameters' | 'grantDurationSeconds' | 'effectiveAt' | 'previousRequestId' | 'attempt'
-  > & { extendsRequestId?: string },
+  > & { extendsRequestId?: string; tier?: ProtectionTier | undefined },
   now: Date,
 ): ApprovalRequest {
+  const { tier, ...fields } = input;
   const draft: ApprovalRequest = {
-    ...input,
+    ...fields,
     state: 'PENDING',
     policyId: policy.id,
     policyHash: policy.hash,
-    requirements: structuredClone(policy.requirements),
+    ...tierPins(policy, tier),
     allowSelfApproval: policy.allowSelfApproval,
     allowBreakGlass: policy.allowBreakGlass,
     grantDurationSeconds: input.grantDurationSeconds || policy.grantDurationSeconds,

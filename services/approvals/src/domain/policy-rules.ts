@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Violations, canonicalJson, patterns } from '@assent/platform/domain';
+import { Violations, canonicalJson, checkConditions, patterns } from '@assent/platform/domain';
 import { checkParametersSchema } from './request-parameters.js';
-import type { Policy, Schedule } from './types.js';
+import type { Policy, ProtectionTier, Requirement, Schedule } from './types.js';
 
 const POLICY_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const REQUIREMENT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -36,6 +36,40 @@ function checkSubjects(v: Violations, path: string, subjects: string[]): void {
   subjects.forEach((a, i) => {
     if (!patterns.approver.test(a)) v.add(`${path}[${i}]`, 'must be "user:<id>" or "group:<id>#member"');
   });
+}
+
+/**
+ * A set of ANDed requirements: names unique, approvers valid, quorums reachable.
+ * `path` is where they are (`policy.requirements`, `policy.tiers[0].requirements`);
+ * `shorthand`: the one `approvers` + `quorum` requirement, whose fields are `path.approvers`.
+ */
+function checkRequirements(v: Violations, path: string, requirements: Requirement[], shorthand = false): void {
+  if (requirements.length > MAX_REQUIREMENTS) v.add(path, `at most ${MAX_REQUIREMENTS} requirements`);
+  const names = new Set<string>();
+  requirements.forEach((q, i) => {
+    const at = shorthand ? path : `${path}[${i}]`;
+    if (!shorthand) {
+      if (!REQUIREMENT_NAME.test(q.name)) v.add(`${at}.name`, 'must be 1-63 lowercase letters, digits, "_" or "-"');
+      else if (names.has(q.name)) v.add(`${at}.name`, `"${q.name}" is used by another requirement`);
+      names.add(q.name);
+    }
+    if (q.approvers.length === 0) v.add(`${at}.approvers`, 'at least one approver is required');
+    checkSubjects(v, `${at}.approvers`, q.approvers);
+    // Group sizes are unknown here; with only listed users the quorum must be reachable.
+    const onlyUsers = !q.approvers.some((a) => a.startsWith('group:'));
+    if (!Number.isInteger(q.quorum) || q.quorum < 1) v.add(`${at}.quorum`, 'must be at least 1');
+    else if (onlyUsers && q.approvers.length > 0 && q.quorum > q.approvers.length) v.add(`${at}.quorum`, `cannot exceed the ${q.approvers.length} listed approvers`);
+  });
+}
+
+/**
+ * Protection tiers: names and CEL conditions as authz registers them (each must
+ * compile within the cost limit), and each tier's own requirements like the
+ * policy's (none: the policy's apply).
+ */
+function checkTiers(v: Violations, tiers: ProtectionTier[]): void {
+  checkConditions(v, 'policy.tiers', tiers);
+  tiers.forEach((t, i) => checkRequirements(v, `policy.tiers[${i}].requirements`, t.requirements));
 }
 
 function checkSeconds(v: Violations, path: string, value: number, optional: boolean, min = 1): void {
@@ -79,24 +113,10 @@ export function validatePolicy(p: PolicyInput): void {
   if (!p.action) v.add('policy.action', 'is required');
   else if (!patterns.action.test(p.action)) v.add('policy.action', 'must be dotted lowercase words, e.g. "payouts.change_details"');
   if (p.requirements.length === 0) v.add('policy.requirements', 'at least one approver is required');
-  if (p.requirements.length > MAX_REQUIREMENTS) v.add('policy.requirements', `at most ${MAX_REQUIREMENTS} requirements`);
-  const names = new Set<string>();
-  const single = p.requirements.length === 1;
-  p.requirements.forEach((q, i) => {
-    // One requirement is the `approvers` + `quorum` shorthand; name its fields that way.
-    const path = single && q.name === 'approvers' ? 'policy' : `policy.requirements[${i}]`;
-    if (!single || q.name !== 'approvers') {
-      if (!REQUIREMENT_NAME.test(q.name)) v.add(`${path}.name`, 'must be 1-63 lowercase letters, digits, "_" or "-"');
-      else if (names.has(q.name)) v.add(`${path}.name`, `"${q.name}" is used by another requirement`);
-      names.add(q.name);
-    }
-    if (q.approvers.length === 0) v.add(`${path}.approvers`, 'at least one approver is required');
-    checkSubjects(v, `${path}.approvers`, q.approvers);
-    // Group sizes are unknown here; with only listed users the quorum must be reachable.
-    const onlyUsers = !q.approvers.some((a) => a.startsWith('group:'));
-    if (!Number.isInteger(q.quorum) || q.quorum < 1) v.add(`${path}.quorum`, 'must be at least 1');
-    else if (onlyUsers && q.approvers.length > 0 && q.quorum > q.approvers.length) v.add(`${path}.quorum`, `cannot exceed the ${q.approvers.length} listed approvers`);
-  });
+  // One requirement is the `approvers` + `quorum` shorthand; name its fields that way.
+  const shorthand = p.requirements.length === 1 && p.requirements[0]?.name === 'approvers';
+  checkRequirements(v, shorthand ? 'policy' : 'policy.requirements', p.requirements, shorthand);
+  checkTiers(v, p.tiers);
   if (!Number.isInteger(p.grantDurationSeconds) || p.grantDurationSeconds < MIN_GRANT_SECONDS || p.grantDurationSeconds > MAX_GRANT_SECONDS) {
     v.add('policy.grant_duration_seconds', `must be between ${MIN_GRANT_SECONDS} and ${MAX_GRANT_SECONDS}`);
   }
@@ -126,7 +146,7 @@ export function validatePolicy(p: PolicyInput): void {
 /** sha256 of the canonical policy document: the same document always hashes the same. */
 export function policyHash(p: PolicyInput): string {
   const { id, action, requirements, allowSelfApproval, requireJustification, grantDurationSeconds, slackChannel, schedule, allowBreakGlass } = p;
-  const { acknowledgements, maxGrantDurationSeconds, approverEditable, parametersSchema, rerequestCooldownSeconds, maxRequestsPerDay, extensionRequiresApproval, requireStepUpToAct, requireStepUpToApprove } = p;
+  const { acknowledgements, maxGrantDurationSeconds, approverEditable, parametersSchema, rerequestCooldownSeconds, maxRequestsPerDay, extensionRequiresApproval, requireStepUpToAct, requireStepUpToApprove, tiers } = p;
   // Fields added later enter the document only when set, so an existing policy keeps its hash.
   const later = {
     ...(allowBreakGlass ? { allowBreakGlass } : {}),
@@ -139,6 +159,7 @@ export function policyHash(p: PolicyInput): string {
     ...(extensionRequiresApproval ? { extensionRequiresApproval } : {}),
     ...(requireStepUpToAct ? { requireStepUpToAct } : {}),
     ...(requireStepUpToApprove ? { requireStepUpToApprove } : {}),
+    ...(tiers.length ? { tiers } : {}),
   };
   return createHash('sha256')
     .update(canonicalJson({ id, action, requirements, allowSelfApproval, requireJustification, grantDurationSeconds, slackChannel, schedule, ...later }))

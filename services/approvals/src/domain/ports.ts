@@ -93,7 +93,13 @@ export interface LineageIndex {
 
 /** The authz service, as approvals needs it. */
 export interface AuthzGateway {
-  check(tenant: string, principal: string, action: string, resource: string): Promise<CheckOutcome>;
+  /**
+   * The decision for the principal; `context` (a request's parameters) is what the
+   * action's protection conditions are evaluated against, and the one that held comes
+   * back as `matchedCondition`. A context a condition cannot decide is
+   * INVALID_ARGUMENT on field `context`.
+   */
+  check(tenant: string, principal: string, action: string, resource: string, context?: Record<string, unknown>): Promise<CheckOutcome>;
   /**
    * Which of `subjects` include the principal (a member of the tenant): "user:<id>"
    * by id, "group:<id>#member" (the tenant's group) by membership now.
@@ -109,13 +115,39 @@ export interface AuthzGateway {
     policy: { id: string; hash: string },
     approvers: string[],
     stepUp: { toAct: boolean; toApprove: boolean },
+    /** Protect the action only when one holds (strictest first); [] = always. */
+    conditions: { name: string; when: string }[],
   ): Promise<void>;
   /** Whether the person holds a step-up session now (asking slides it). */
   stepUpActive(tenant: string, principal: string): Promise<{ active: boolean; requirement: string }>;
-  /** `grantedAt` starts the window (the decision time), so a retry writes the same grant. */
-  writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; requestId: string; grantedAt: Date | undefined }): Promise<{ expiresAt: Date }>;
-  /** Removes this request's grant (only the one that started at `grantedAt`); idempotent. */
-  removeGrant(input: { tenant: string; principal: string; action: string; resource: string; requestId: string; grantedAt: Date; expiresAt: Date; why: 'revoked' | 'ended'; revokedBy: string; reason: string }): Promise<void>;
+  /**
+   * `grantedAt` starts the window (the decision time), so a retry writes the same grant.
+   * `condition`: the request's tier ('' for none); the grant covers that tier and the laxer ones after it.
+   */
+  writeGrant(input: {
+    tenant: string;
+    principal: string;
+    action: string;
+    resource: string;
+    durationSeconds: number;
+    requestId: string;
+    grantedAt: Date | undefined;
+    condition: string;
+  }): Promise<{ expiresAt: Date }>;
+  /** Removes this request's grant (only the one that started at `grantedAt`, under `condition`); idempotent. */
+  removeGrant(input: {
+    tenant: string;
+    principal: string;
+    action: string;
+    resource: string;
+    requestId: string;
+    grantedAt: Date;
+    expiresAt: Date;
+    why: 'revoked' | 'ended';
+    revokedBy: string;
+    reason: string;
+    condition: string;
+  }): Promise<void>;
 }
 
 /**

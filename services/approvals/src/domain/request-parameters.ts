@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { InvalidArgumentError, Violations, canonicalJson } from '@assent/platform/domain';
 import { MAX_GRANT_SECONDS, MAX_TIMER_SECONDS, MIN_GRANT_SECONDS } from './policy-rules.js';
+import { checkTierKept } from './request-tier.js';
 import type { ApprovalRequest, JsonSchema, ParameterChange } from './types.js';
 
 /** A policy's parameters schema is at most this large (canonical JSON). */
@@ -110,7 +111,7 @@ export function checkEffectiveAt(field: string, at: Date, now: Date): void {
 /**
  * Applies an approver's edits to a pending request: only fields its policy made
  * editable, each validated (grant within the cap, start in the future, parameters
- * against the schema). Returns the changed fields and the changes as a diff;
+ * against the schema and, in a protection tier, still in that tier). Returns the changed fields and the changes as a diff;
  * `narrowing` is true when the edit only shortens the grant, which asks for less
  * than earlier approvers approved.
  */
@@ -144,7 +145,10 @@ export function applyEdits(
     if (value === null || value === undefined) delete patch.parameters[name];
     else patch.parameters[name] = value;
   }
-  if (changes.some((c) => c.field.startsWith('parameters.'))) validateParameters(r.parametersSchema, patch.parameters, r.policyId);
+  if (changes.some((c) => c.field.startsWith('parameters.'))) {
+    validateParameters(r.parametersSchema, patch.parameters, r.policyId);
+    checkTierKept(r, patch.parameters);
+  }
   const narrowing = changes.every((c) => c.field === 'grant_duration_seconds' && (c.to as number) < (c.from as number));
   return { patch, changes, narrowing };
 }

@@ -13,6 +13,19 @@ export interface Requirement {
   quorum: number;
 }
 
+/**
+ * Conditional protection: a request whose parameters meet `when` (CEL, see
+ * @assent/platform conditions) needs `requirements`. A policy's tiers are listed
+ * strictest first; the first that holds is the request's tier.
+ */
+export interface ProtectionTier {
+  /** Unique within the policy; also the name of the authz protection condition. */
+  name: string;
+  when: string;
+  /** Empty: the policy's own requirements. */
+  requirements: Requirement[];
+}
+
 /** After `afterSeconds` (from the previous tier, or from creation), ADD or REPLACE approvers of every unmet requirement. */
 export interface EscalationTier {
   afterSeconds: number;
@@ -72,6 +85,11 @@ export interface Policy {
   requireStepUpToAct: boolean;
   /** Approving needs a step-up session. */
   requireStepUpToApprove: boolean;
+  /**
+   * Conditional protection, strictest first: the action needs approval only when one
+   * holds for the request's parameters (authz evaluates them on Check); empty = always.
+   */
+  tiers: ProtectionTier[];
   /** sha256 of the canonical policy document (everything above). */
   hash: string;
 }
@@ -249,6 +267,13 @@ export interface ApprovalRequest {
   /** Pinned from the policy. */
   extensionRequiresApproval: boolean;
   requireStepUpToApprove: boolean;
+  /** The policy tier the request was opened under (authz's matched condition); '' when the policy has none. */
+  tier: string;
+  /**
+   * Pinned with `tier`: the policy's tiers (name and condition) at creation, so an
+   * approver's edit of the parameters is checked to stay in `tier`; [] without a tier.
+   */
+  tierConditions: { name: string; when: string }[];
   timers: TimerState;
   /** Earliest pending timer; the scheduler wakes the request then. */
   wakeAt: Date | undefined;
@@ -283,11 +308,19 @@ export interface CheckOutcome {
   decision: CheckDecision;
   reason: string;
   policy: { id: string; hash: string } | undefined;
+  /** The action's protection condition that held for the context (NEEDS_APPROVAL under a tier); undefined when it has none. */
+  matchedCondition: { name: string; when: string } | undefined;
 }
 
-/** Every approver subject a request could ever need (all requirements and escalation tiers). */
-export function allApprovers(p: { requirements: Requirement[]; schedule: Schedule }): string[] {
-  return [...new Set([...p.requirements.flatMap((r) => r.approvers), ...p.schedule.escalation.flatMap((t) => t.approvers)])];
+/** Every approver subject a request could ever need (all requirements, every protection tier's and escalation tiers). */
+export function allApprovers(p: { requirements: Requirement[]; schedule: Schedule; tiers: ProtectionTier[] }): string[] {
+  return [
+    ...new Set([
+      ...p.requirements.flatMap((r) => r.approvers),
+      ...p.tiers.flatMap((t) => t.requirements.flatMap((r) => r.approvers)),
+      ...p.schedule.escalation.flatMap((t) => t.approvers),
+    ]),
+  ];
 }
 
 export const isOpen = (s: RequestState): boolean => s === 'PENDING' || s === 'CHANGES_REQUESTED';

@@ -6,7 +6,8 @@ import type { PolicyRecord } from '../../src/domain/types.js';
 import { payoutsPolicy, withQuorum } from '../fixtures.js';
 
 const record = (version: number, quorum = 1): PolicyRecord => {
-  const input = withQuorum(quorum);
+  // A protection tier with requirements of its own, so every field round-trips.
+  const input = { ...withQuorum(quorum), tiers: [{ name: 'large', when: 'context.amount > 10000', requirements: [{ name: 'finance', approvers: ['group:finance#member'], quorum: 1 }] }] };
   return { policy: { ...input, hash: policyHash(input) }, version, appliedBy: 'root', appliedAt: new Date(`2030-01-0${version}T00:00:00.000Z`) };
 };
 const event = (tenant: string) => newEvent({ type: 'assent.policy.updated.v1', service: 'approvals', subject: 'policy/p', tenant, data: {} });

@@ -57,6 +57,11 @@ export function pendingRequest(tenant: string, id = ulid()): ApprovalRequest {
     grantExtensions: [{ at, seconds: 600, reason: 'longer', requestId: '', expiresAt: new Date('2030-01-01T02:00:00.000Z') }],
     extensionRequiresApproval: false,
     requireStepUpToApprove: true,
+    tier: 'medium',
+    tierConditions: [
+      { name: 'large', when: 'context.amount > 10000' },
+      { name: 'medium', when: 'context.amount > 100' },
+    ],
     votes: [],
     snoozes: [{ user: 'bob', until: new Date('2030-01-01T00:05:00.000Z') }],
     handoffs: [{ from: 'dave', to: 'bob', at, reason: 'on leave', requirements: ['approvers'] }],

@@ -23,11 +23,12 @@ export class GrpcAuthzGateway implements AuthzGateway {
     }
   }
 
-  async check(tenant: string, principal: string, action: string, resource: string): Promise<CheckOutcome> {
-    const res = await this.call(() => this.client.check({ tenant, principal, action, resource }, { signal: AbortSignal.timeout(5_000) }));
+  async check(tenant: string, principal: string, action: string, resource: string, context?: Record<string, unknown>): Promise<CheckOutcome> {
+    const res = await this.call(() => this.client.check({ tenant, principal, action, resource, context }, { signal: AbortSignal.timeout(5_000) }));
     const decision = decisions[res.decision];
     if (!decision) throw new Error(`authz returned an unknown decision ${res.decision}`);
-    return { decision, reason: res.reason, policy: res.policy };
+    const matched = res.matchedCondition;
+    return { decision, reason: res.reason, policy: res.policy, matchedCondition: matched && { name: matched.name, when: matched.when } };
   }
 
   async matchApprover(tenant: string, principal: string, action: string, subjects: string[]) {
@@ -44,9 +45,19 @@ export class GrpcAuthzGateway implements AuthzGateway {
     return { users: res.users, truncated: res.nextPageToken !== '' };
   }
 
-  async registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[], stepUp: { toAct: boolean; toApprove: boolean }) {
+  async registerProtectedAction(
+    tenant: string,
+    action: string,
+    policy: { id: string; hash: string },
+    approvers: string[],
+    stepUp: { toAct: boolean; toApprove: boolean },
+    conditions: { name: string; when: string }[],
+  ) {
     await this.call(() =>
-      this.client.registerProtectedAction({ tenant, action, policy, approvers, stepUpToAct: stepUp.toAct, stepUpToApprove: stepUp.toApprove }, { signal: AbortSignal.timeout(10_000) }),
+      this.client.registerProtectedAction(
+        { tenant, action, policy, approvers, stepUpToAct: stepUp.toAct, stepUpToApprove: stepUp.toApprove, conditions },
+        { signal: AbortSignal.timeout(10_000) },
+      ),
     );
   }
 
@@ -55,11 +66,11 @@ export class GrpcAuthzGateway implements AuthzGateway {
     return { active: res.active, requirement: res.requirement };
   }
 
-  async removeGrant(input: { tenant: string; principal: string; action: string; resource: string; requestId: string; grantedAt: Date; expiresAt: Date; why: 'revoked' | 'ended'; revokedBy: string; reason: string }) {
+  async removeGrant(input: Parameters<AuthzGateway['removeGrant']>[0]) {
     await this.call(() => this.client.removeGrant(input, { signal: AbortSignal.timeout(10_000) }));
   }
 
-  async writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; requestId: string; grantedAt: Date | undefined }) {
+  async writeGrant(input: Parameters<AuthzGateway['writeGrant']>[0]) {
     const res = await this.call(() =>
       this.client.writeGrant({ ...input, durationSeconds: String(input.durationSeconds) }, { signal: AbortSignal.timeout(10_000) }),
     );

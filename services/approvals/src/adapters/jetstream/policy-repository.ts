@@ -13,7 +13,7 @@ export async function openPolicyBucket(nc: NatsConnection, root: string): Promis
 export type PolicyRecordJson = Omit<PolicyRecord, 'appliedAt'> & { appliedAt: string };
 
 /** Fields a policy stored before they existed lacks. */
-type Later = 'requirements' | 'schedule' | 'allowBreakGlass' | 'acknowledgements' | 'maxGrantDurationSeconds' | 'approverEditable' | 'parametersSchema' | 'rerequestCooldownSeconds' | 'maxRequestsPerDay' | 'extensionRequiresApproval' | 'requireStepUpToAct' | 'requireStepUpToApprove';
+type Later = 'requirements' | 'schedule' | 'allowBreakGlass' | 'acknowledgements' | 'maxGrantDurationSeconds' | 'approverEditable' | 'parametersSchema' | 'rerequestCooldownSeconds' | 'maxRequestsPerDay' | 'extensionRequiresApproval' | 'requireStepUpToAct' | 'requireStepUpToApprove' | 'tiers';
 /** Policies stored before requirements and schedules existed had one approver set. */
 type LegacyPolicy = Omit<Policy, Later> & Partial<Pick<Policy, Later>> & { approvers?: string[]; quorum?: number };
 
@@ -33,6 +33,7 @@ function upgrade(p: LegacyPolicy): Policy {
     extensionRequiresApproval: p.extensionRequiresApproval ?? false,
     requireStepUpToAct: p.requireStepUpToAct ?? false,
     requireStepUpToApprove: p.requireStepUpToApprove ?? false,
+    tiers: p.tiers ?? [],
   };
 }
 

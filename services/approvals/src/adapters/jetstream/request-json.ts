@@ -5,12 +5,17 @@ type Dated<T, K extends keyof T> = Omit<T, K> & { [P in K]: undefined extends T[
 
 /** JSON form stored on the request's state subject (dates as ISO strings). */
 /** Request fields added later: absent from requests stored before them. */
-type Later = 'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters' | 'effectiveAt' | 'grantStartsAt' | 'edits' | 'previousRequestId' | 'attempt' | 'extendsRequestId' | 'grantExtensions' | 'extensionRequiresApproval' | 'requireStepUpToApprove';
+type Later = 'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters' | 'effectiveAt' | 'grantStartsAt' | 'edits' | 'previousRequestId' | 'attempt' | 'extendsRequestId' | 'grantExtensions' | 'extensionRequiresApproval' | 'requireStepUpToApprove' | 'tier' | 'tierConditions';
 export type RequestJson = Omit<
   Dated<ApprovalRequest, 'createdAt' | 'updatedAt' | 'decidedAt' | 'grantExpiresAt' | 'wakeAt'>,
   'votes' | 'timers' | 'submissions' | 'snoozes' | 'handoffs' | 'breakGlass' | 'allowBreakGlass' | 'grantClosed' | Later
 > &
-  Partial<Pick<ApprovalRequest, 'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters' | 'previousRequestId' | 'attempt' | 'extendsRequestId' | 'extensionRequiresApproval' | 'requireStepUpToApprove'>> & {
+  Partial<
+    Pick<
+      ApprovalRequest,
+      'acknowledgements' | 'approverEditable' | 'maxGrantDurationSeconds' | 'parametersSchema' | 'parameters' | 'previousRequestId' | 'attempt' | 'extendsRequestId' | 'extensionRequiresApproval' | 'requireStepUpToApprove' | 'tier' | 'tierConditions'
+    >
+  > & {
   grantExtensions?: Dated<GrantExtension, 'at' | 'expiresAt'>[];
   effectiveAt?: string;
   grantStartsAt?: string;
@@ -97,6 +102,8 @@ export function fromJson(stored: LegacyJson): ApprovalRequest {
     grantExtensions: (j.grantExtensions ?? []).map((x) => ({ ...x, at: new Date(x.at), expiresAt: new Date(x.expiresAt) })),
     extensionRequiresApproval: j.extensionRequiresApproval ?? false,
     requireStepUpToApprove: j.requireStepUpToApprove ?? false,
+    tier: j.tier ?? '',
+    tierConditions: j.tierConditions ?? [],
     snoozes: (j.snoozes ?? []).map((s) => ({ ...s, until: new Date(s.until) })),
     handoffs: (j.handoffs ?? []).map((h) => ({ ...h, at: new Date(h.at) })),
     allowBreakGlass: j.allowBreakGlass ?? false,

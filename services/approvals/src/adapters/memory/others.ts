@@ -1,4 +1,4 @@
-import { NotFoundError, type AssentEvent } from '@assent/platform/domain';
+import { ConditionEvaluationError, InvalidArgumentError, NotFoundError, contextProblem, firstHolding, type AssentEvent, type NamedCondition } from '@assent/platform/domain';
 import type { AuthzGateway, EventSink, IdempotencyStore } from '../../domain/ports.js';
 import type { CheckOutcome } from '../../domain/types.js';
 
@@ -19,25 +19,50 @@ export class MemoryEventSink implements EventSink {
   }
 }
 
-/** A small stand-in for the authz service's rules (members, protected actions, approvers, grants). */
+/**
+ * A small stand-in for the authz service's rules (members, protected actions with
+ * their protection conditions, approvers, grants per condition).
+ */
 export class MemoryAuthzGateway implements AuthzGateway {
   readonly tenants = new Set<string>();
   readonly members = new Set<string>();
-  readonly actions = new Map<string, { policy: { id: string; hash: string }; approvers: string[] }>();
-  /** Grant windows, as OpenFGA's condition reads them: active from start until end. */
+  readonly actions = new Map<string, { policy: { id: string; hash: string }; approvers: string[]; conditions: NamedCondition[] }>();
+  /** Grant windows, as OpenFGA's condition reads them: active from start until end; keyed by grantKey. */
   readonly grants = new Map<string, { start: Date; end: Date }>();
   /** The time grants are checked at (tests give it their clock). */
   now: () => Date = () => new Date();
 
-  async check(tenant: string, principal: string, action: string, resource: string): Promise<CheckOutcome> {
+  /** "tenant|principal|action|resource", then "|condition" for a grant approved under a protection condition. */
+  static grantKey(g: { tenant: string; principal: string; action: string; resource: string; condition?: string }): string {
+    return [g.tenant, g.principal, g.action, g.resource, ...(g.condition ? [g.condition] : [])].join('|');
+  }
+
+  async check(tenant: string, principal: string, action: string, resource: string, context?: Record<string, unknown>): Promise<CheckOutcome> {
     if (!this.tenants.has(tenant)) throw new NotFoundError('tenant', tenant);
+    const tooBig = context && contextProblem(context);
+    if (tooBig) throw InvalidArgumentError.field('context', tooBig);
     const pa = this.actions.get(`${tenant}|${action}`);
     if (!pa) throw new NotFoundError('action', action);
-    if (!this.members.has(`${tenant}|${principal}`)) return { decision: 'DENY', reason: `${principal} is not a member of tenant ${tenant}`, policy: undefined };
-    const grant = this.grants.get(`${tenant}|${principal}|${action}|${resource}`);
+    // As authz: the first condition that holds protects the action; its grant and those of stricter (earlier) ones count.
+    let hit: { condition: NamedCondition; index: number } | undefined;
+    try {
+      hit = pa.conditions.length ? firstHolding(pa.conditions, { context: context ?? {}, principal, action, resource }) : undefined;
+    } catch (err) {
+      if (err instanceof ConditionEvaluationError) throw InvalidArgumentError.field('context', err.message);
+      throw err;
+    }
+    const member = this.members.has(`${tenant}|${principal}`);
+    if (!member) return { decision: 'DENY', reason: `${principal} is not a member of tenant ${tenant}`, policy: undefined, matchedCondition: undefined };
+    if (pa.conditions.length && !hit) return { decision: 'ALLOW', reason: `no protection condition of ${action} holds for this context`, policy: pa.policy, matchedCondition: undefined };
+    const matchedCondition = hit && { name: hit.condition.name, when: hit.condition.when };
+    const covering = hit ? pa.conditions.slice(0, hit.index + 1).map((c) => c.name) : [''];
     const now = this.now();
-    if (grant && grant.start <= now && now < grant.end) return { decision: 'ALLOW', reason: 'active grant', policy: pa.policy };
-    return { decision: 'NEEDS_APPROVAL', reason: `${action} needs approval`, policy: pa.policy };
+    const active = covering.some((condition) => {
+      const grant = this.grants.get(MemoryAuthzGateway.grantKey({ tenant, principal, action, resource, condition }));
+      return grant && grant.start <= now && now < grant.end;
+    });
+    if (active) return { decision: 'ALLOW', reason: 'active grant', policy: pa.policy, matchedCondition };
+    return { decision: 'NEEDS_APPROVAL', reason: `${action} needs approval`, policy: pa.policy, matchedCondition };
   }
 
   /** tenant → group → users */
@@ -71,19 +96,39 @@ export class MemoryAuthzGateway implements AuthzGateway {
     return { active: this.steppedUp.has(`${tenant}|${principal}`), requirement: 'a sign-in within the last 300 s with acr mfa' };
   }
 
-  async registerProtectedAction(tenant: string, action: string, policy: { id: string; hash: string }, approvers: string[], _stepUp?: { toAct: boolean; toApprove: boolean }) {
+  async registerProtectedAction(
+    tenant: string,
+    action: string,
+    policy: { id: string; hash: string },
+    approvers: string[],
+    _stepUp: { toAct: boolean; toApprove: boolean },
+    conditions: NamedCondition[],
+  ) {
     if (!this.tenants.has(tenant)) throw new NotFoundError('tenant', tenant);
-    this.actions.set(`${tenant}|${action}`, { policy, approvers });
+    this.actions.set(`${tenant}|${action}`, { policy, approvers, conditions: conditions.map(({ name, when }) => ({ name, when })) });
   }
 
-  async removeGrant(input: { tenant: string; principal: string; action: string; resource: string }) {
-    this.grants.delete(`${input.tenant}|${input.principal}|${input.action}|${input.resource}`);
+  /** Every removal asked for, as authz received it. */
+  readonly removed: Parameters<AuthzGateway['removeGrant']>[0][] = [];
+
+  async removeGrant(input: Parameters<AuthzGateway['removeGrant']>[0]) {
+    this.removed.push(input);
+    this.grants.delete(MemoryAuthzGateway.grantKey(input));
   }
 
-  async writeGrant(input: { tenant: string; principal: string; action: string; resource: string; durationSeconds: number; grantedAt: Date | undefined }) {
+  /** Every grant written, as authz received it. */
+  readonly written: Parameters<AuthzGateway['writeGrant']>[0][] = [];
+
+  async writeGrant(input: Parameters<AuthzGateway['writeGrant']>[0]) {
+    const pa = this.actions.get(`${input.tenant}|${input.action}`);
+    if (!pa) throw new NotFoundError('action', input.action);
+    if (input.condition && !pa.conditions.some((c) => c.name === input.condition)) {
+      throw InvalidArgumentError.field('condition', `"${input.condition}" is not a protection condition of ${input.action} (${pa.conditions.map((c) => c.name).join(', ') || 'it has none'})`);
+    }
+    this.written.push(input);
     const start = input.grantedAt ?? this.now();
     const expiresAt = new Date(start.getTime() + input.durationSeconds * 1000);
-    this.grants.set(`${input.tenant}|${input.principal}|${input.action}|${input.resource}`, { start, end: expiresAt });
+    this.grants.set(MemoryAuthzGateway.grantKey(input), { start, end: expiresAt });
     return { expiresAt };
   }
 }

@@ -28,6 +28,8 @@ export async function applyGrant(deps: ApprovalsDeps, tenant: string, requestId:
       requestId: r.id,
       // The window comes from the decision (or the deferred start), so a retry writes the identical grant.
       grantedAt: grantStart(r),
+      // The tier it was approved under: the grant covers that tier and the laxer ones, never a stricter one.
+      condition: r.tier,
     });
     try {
       const next = { ...r, grantExpiresAt: expiresAt, updatedAt: deps.clock.now(), version: r.version + 1 };

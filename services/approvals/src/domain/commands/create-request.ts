@@ -3,6 +3,7 @@ import { eventTypes, requestedData } from '../events.js';
 import type { ApprovalsDeps } from '../ports.js';
 import { recordAttempt } from '../lineage.js';
 import { newRequest } from '../new-request.js';
+import { tierOf } from '../request-tier.js';
 import { checkEffectiveAt, checkGrantDuration, validateParameters } from '../request-parameters.js';
 import type { ApprovalRequest, StoredRequest } from '../types.js';
 
@@ -24,10 +25,12 @@ export type CreateRequestResult = { alreadyAllowed: true; reason: string } | { a
 const MAX_JUSTIFICATION = 2000;
 
 /**
- * Asks authz first. ALLOW: nothing to open. DENY: refused with authz's reason.
- * NEEDS_APPROVAL: opens a PENDING request under the action's policy and emits
- * assent.approval.requested.v1 in the same write. The request pins the policy's
- * requirements and timers (and its hash): a later policy version applies to
+ * Asks authz first, with the request's parameters as the Check context. ALLOW
+ * (a grant, or below every protection tier of the policy): nothing to open. DENY:
+ * refused with authz's reason. NEEDS_APPROVAL: opens a PENDING request under the
+ * action's policy and emits assent.approval.requested.v1 in the same write. The
+ * request pins the policy's requirements (in a tier: the tier authz matched, and
+ * its requirements) and timers (and its hash): a later policy version applies to
  * requests created after it, never to this one.
  *
  * With an idempotency key, the key is bound once to a request id (for the key's
@@ -57,7 +60,8 @@ export async function createRequest(deps: ApprovalsDeps, caller: Principal, inpu
     if (existing) return sameRequest(existing, caller.subject, input);
   }
 
-  const check = await deps.authz.check(input.tenant, caller.subject, input.action, input.resource);
+  const parameters = input.parameters ?? {};
+  const check = await deps.authz.check(input.tenant, caller.subject, input.action, input.resource, parameters).catch(contextIsParameters);
   if (check.decision === 'ALLOW') return { alreadyAllowed: true, reason: check.reason };
   if (check.decision === 'DENY') throw new PermissionDeniedError(check.reason);
   if (check.decision !== 'NEEDS_APPROVAL') throw new FailedPreconditionError(check.reason, check.decision);
@@ -68,10 +72,10 @@ export async function createRequest(deps: ApprovalsDeps, caller: Principal, inpu
     throw InvalidArgumentError.field('justification', `is required by policy ${policy.id}`);
   }
   const now = deps.clock.now();
-  const parameters = input.parameters ?? {};
   validateParameters(policy.parametersSchema, parameters, policy.id);
   if (input.grantDurationSeconds) checkGrantDuration('grant_duration_seconds', input.grantDurationSeconds, policy.maxGrantDurationSeconds || policy.grantDurationSeconds);
   if (input.effectiveAt) checkEffectiveAt('effective_at', input.effectiveAt, now);
+  const tier = tierOf(policy, check.matchedCondition);
   const lineage = await recordAttempt(deps, { tenant: input.tenant, requester: caller.subject, action: input.action, resource: input.resource, id }, policy, now);
   const request = newRequest(
     policy,
@@ -86,6 +90,7 @@ export async function createRequest(deps: ApprovalsDeps, caller: Principal, inpu
       grantDurationSeconds: input.grantDurationSeconds ?? 0,
       effectiveAt: input.effectiveAt,
       ...lineage,
+      tier,
     },
     now,
   );
@@ -108,4 +113,12 @@ function sameRequest(stored: StoredRequest, requester: string, input: CreateRequ
     throw new FailedPreconditionError(`idempotency key "${input.idempotencyKey}" was used for another request`, 'IDEMPOTENCY_KEY_REUSED');
   }
   return { alreadyAllowed: false, request: r, reason: 'returned the request created earlier with this idempotency key' };
+}
+
+/** A context authz's conditions cannot decide is the request's parameters to the caller: same description, their field. */
+function contextIsParameters(err: unknown): never {
+  if (err instanceof InvalidArgumentError && err.violations.some((v) => v.field === 'context')) {
+    throw new InvalidArgumentError(err.violations.map((v) => (v.field === 'context' ? { field: 'parameters', description: v.description } : v)));
+  }
+  throw err;
 }

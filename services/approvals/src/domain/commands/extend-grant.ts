@@ -26,8 +26,8 @@ function requireActiveGrant(r: ApprovalRequest, now: Date): void {
  * policy's cap (measured from the grant's start). Where the request's policy lets
  * the requester extend, the grant is rewritten with the same start and the longer
  * window at once; where it needs approval, an extension request is opened (under
- * the action's policy in effect now, linked to this one) and the grant grows only
- * when it is approved.
+ * the action's policy in effect now, in the tier the grant was approved under,
+ * linked to this one) and the grant grows only when it is approved.
  */
 export async function extendGrant(
   deps: ApprovalsDeps,
@@ -63,6 +63,14 @@ export async function extendGrant(
   const a = stored.request;
   const policy = await deps.policies.get(a.tenant, a.action);
   if (!policy) throw new NotFoundError('policy', a.action, `no policy for action "${a.action}" in tenant "${a.tenant}"`);
+  // The grant is extended under the tier it was approved in, so that tier's approvers decide.
+  const tier = a.tier ? policy.tiers.find((t) => t.name === a.tier) : undefined;
+  if (a.tier && !tier) {
+    throw new FailedPreconditionError(
+      `the grant of request ${a.id} was approved under tier "${a.tier}", which policy ${policy.id} no longer has; the requester opens a new request instead`,
+      'TIER_REMOVED',
+    );
+  }
   const now = deps.clock.now();
   const b = newRequest(
     policy,
@@ -79,6 +87,7 @@ export async function extendGrant(
       previousRequestId: a.id,
       attempt: 1,
       extendsRequestId: a.id,
+      tier,
     },
     now,
   );
@@ -104,6 +113,7 @@ export async function extended(
     durationSeconds: total,
     requestId: current.id,
     grantedAt: start,
+    condition: current.tier,
   });
   const extension = { at: now, seconds: total - seconds, reason: x.reason, requestId: x.requestId, expiresAt };
   return {

@@ -59,12 +59,20 @@ export async function putPolicy(deps: ApprovalsDeps, caller: Principal, tenant: 
 
 /**
  * The reaction to a stored policy version (run by the outbox relay, retried until
- * it succeeds): authz learns the action and every approver it may route to
- * (escalation tiers included), then the version takes effect. Both steps are
- * idempotent, and the read model never goes back to an older version.
+ * it succeeds): authz learns the action, its protection conditions (the policy's
+ * tiers, in order) and every approver it may route to (every tier's and escalation
+ * tiers' included), then the version takes effect. Both steps are idempotent, and
+ * the read model never goes back to an older version.
  */
 export async function activatePolicy(deps: ApprovalsDeps, tenant: string, record: PolicyRecord): Promise<void> {
   const p = record.policy;
-  await deps.authz.registerProtectedAction(tenant, p.action, { id: p.id, hash: p.hash }, allApprovers(p), { toAct: p.requireStepUpToAct, toApprove: p.requireStepUpToApprove });
+  await deps.authz.registerProtectedAction(
+    tenant,
+    p.action,
+    { id: p.id, hash: p.hash },
+    allApprovers(p),
+    { toAct: p.requireStepUpToAct, toApprove: p.requireStepUpToApprove },
+    p.tiers.map(({ name, when }) => ({ name, when })),
+  );
   await deps.policies.activate(tenant, record);
 }

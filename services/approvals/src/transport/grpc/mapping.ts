@@ -64,9 +64,8 @@ export function fromProtoPolicy(p: approvalsv1.Policy | undefined): PolicyInput 
   if (p.requirements.length && (p.approvers.length || p.quorum)) {
     throw InvalidArgumentError.field('policy.approvers', 'set either approvers (with quorum) or requirements, not both');
   }
-  const requirements = p.requirements.length
-    ? p.requirements.map((q) => ({ name: q.name, approvers: [...q.approvers], quorum: q.quorum || 1 }))
-    : [{ name: 'approvers', approvers: [...p.approvers], quorum: p.quorum || 1 }];
+  const requirement = (q: approvalsv1.ApproverRequirement) => ({ name: q.name, approvers: [...q.approvers], quorum: q.quorum || 1 });
+  const requirements = p.requirements.length ? p.requirements.map(requirement) : [{ name: 'approvers', approvers: [...p.approvers], quorum: p.quorum || 1 }];
   return {
     id: p.id,
     action: p.action,
@@ -86,6 +85,7 @@ export function fromProtoPolicy(p: approvalsv1.Policy | undefined): PolicyInput 
     extensionRequiresApproval: p.extensionRequiresApproval,
     requireStepUpToAct: p.requireStepUpToAct,
     requireStepUpToApprove: p.requireStepUpToApprove,
+    tiers: p.tiers.map((t) => ({ name: t.name, when: t.when, requirements: t.requirements.map(requirement) })),
   };
 }
 
