@@ -7,7 +7,7 @@ import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../errors/usage-error.js';
 import { formatIssue, parsePolicyDocuments, PolicyDocumentError } from '../policy/policy-document.js';
 import { formatDuration } from '../policy/duration.js';
-import { renderFields, renderTable } from '../output/table.js';
+import { indent, renderFields, renderTable } from '../output/table.js';
 import { iso, list } from '../output/values.js';
 
 export function registerPolicyCommands(program: Command, session: Session): void {
@@ -144,7 +144,7 @@ function printPolicy(ctx: CliContext, p: approvalsv1.Policy | undefined): void {
   ctx.print(renderFields([
     ['id', p.id],
     ['action', p.action],
-    ['requires', p.requirements.map((q) => `${q.name}: ${q.quorum} of ${list(q.approvers)}`).join(' AND ')],
+    ['requires', requirementsLine(p.requirements)],
     ['sla', dur(s?.slaSeconds)],
     ['reminders', [...(s?.reminderAfterSeconds ?? []).map((r) => `after ${dur(r)}`), ...(Number(s?.reminderRepeatSeconds) > 0 ? [`then every ${dur(s?.reminderRepeatSeconds)}`] : [])].join(', ')],
     ['escalation', [...tiers, ...(s?.escalationLoopTo !== undefined ? [`then loop to ${s.escalationLoopTo}`] : [])].join('; ')],
@@ -163,7 +163,14 @@ function printPolicy(ctx: CliContext, p: approvalsv1.Policy | undefined): void {
     ['slack channel', p.slackChannel],
     ['hash', p.hash],
   ]));
+  if (p.tiers.length) {
+    const rows = p.tiers.map((t) => [t.name, t.when, t.requirements.length ? requirementsLine(t.requirements) : "the policy's (see requires)"]);
+    ctx.print(`\ntiers (the first that holds for a request's parameters decides; below every tier no approval is needed):\n${indent(renderTable(['TIER', 'WHEN', 'REQUIRES'], rows))}`);
+  }
 }
+
+/** "finance: 1 of group:finance#member AND risk: 1 of group:risk#member". */
+const requirementsLine = (requirements: approvalsv1.ApproverRequirement[]) => requirements.map((q) => `${q.name}: ${q.quorum} of ${list(q.approvers)}`).join(' AND ');
 
 /** "amount, currency (see -o json for the schema)": the parameters a policy's schema names. */
 function parametersSummary(schema: Record<string, unknown> | undefined): string {

@@ -88,6 +88,7 @@ export function renderRequest(r: approvalsv1.ApprovalRequest): string {
     ['grant length', grantLength(r)],
     ['effective at', r.effectiveAt ? iso(r.effectiveAt) : ''],
     ['approvers may edit', r.approverEditable.join(', ')],
+    ['tier', r.tier],
     ['requires', requirementLines(r)],
     ['awaiting', open ? list(r.awaiting) : ''],
     ['policy', r.policyId ? `${r.policyId}${r.policyHash ? ` (sha256 ${r.policyHash.slice(0, 12)})` : ''}` : ''],

@@ -242,6 +242,59 @@ ${properties}
     expect(issues(doc(`${minimal}\nmaxRequestsPerDay: 2.5`))).toEqual(['spec.maxRequestsPerDay (line 8): must be a whole number, got 2.5']);
   });
 
+  it('maps protection tiers in order; a tier without requirements leaves them empty (the policy\'s apply)', () => {
+    const tiered = `${minimal}
+tiers:
+  - name: large
+    when: context.amount > 10000
+    requirements:
+      - { name: finance, approvers: ["group:finance#member"] }
+      - { name: risk, approvers: ["group:risk#member"], quorum: 2 }
+  - name: medium
+    when: "context.amount > 1000"`;
+    expect(parsePolicyDocuments(doc(tiered))[0]?.tiers).toEqual([
+      {
+        name: 'large',
+        when: 'context.amount > 10000',
+        requirements: [
+          { name: 'finance', approvers: ['group:finance#member'], quorum: 1 },
+          { name: 'risk', approvers: ['group:risk#member'], quorum: 2 },
+        ],
+      },
+      { name: 'medium', when: 'context.amount > 1000', requirements: [] },
+    ]);
+    expect(parsePolicyDocuments(doc(minimal))[0]?.tiers).toEqual([]);
+  });
+
+  it('rejects bad tiers with path and line: names, conditions that do not compile or cost too much, their requirements', () => {
+    const bad = `${minimal}
+tiers:
+  - name: Large
+    when: context.amount >
+  - name: medium
+    when: context.items.all(x, context.items.all(y, x < y))
+    requirements:
+      - { name: finance, approvers: ["user:bob"], quorum: 2 }
+      - { name: finance, approvers: ["user:carol"] }
+  - name: medium
+    when: "1 + 2"
+  - name: small`;
+    expect(issues(doc(bad))).toEqual([
+      'spec.tiers[0].name (line 9): "Large" must be 1-63 lowercase letters, digits or "-", starting with a letter',
+      'spec.tiers[3].when (line 18): is required',
+    ]);
+    expect(issues(doc(bad.replace('Large', 'large').replace('  - name: small', '')))).toEqual([
+      expect.stringMatching(/^spec\.tiers\[0\]\.when \(line 10\): does not compile: /),
+      expect.stringMatching(/^spec\.tiers\[1\]\.when \(line 12\): exceeds the cost limit: estimated \d+, at most 100000/),
+      'spec.tiers[1].requirements[0].quorum (line 14): cannot exceed the 1 listed approvers',
+      'spec.tiers[1].requirements[1].name (line 15): "finance" is used by another requirement',
+      'spec.tiers[2].name (line 16): "medium" is used by another tier',
+      'spec.tiers[2].when (line 17): must be a bool expression; it is int',
+    ]);
+    const many = Array.from({ length: 17 }, (_, i) => `  - { name: t${i}, when: "context.amount > ${i}" }`).join('\n');
+    expect(issues(doc(`${minimal}\ntiers:\n${many}`))).toEqual(['spec.tiers (line 9): must list at most 16']);
+  });
+
   it('defaults quorum to 1 and flags to false, and takes grantDurationSeconds as given', () => {
     const [p] = parsePolicyDocuments(doc(minimal.replace('grantDuration: 30m', 'grantDurationSeconds: 7200')));
     expect(p).toMatchObject({ quorum: 1, allowSelfApproval: false, requireJustification: false, grantDurationSeconds: '7200', slackChannel: '' });
@@ -258,7 +311,7 @@ ${properties}
 
   it('rejects an unknown key, naming its path and line and suggesting the right one', () => {
     expect(issues(doc(`${minimal}\nquorom: 2`))).toEqual([
-      'spec.quorom (line 8): unknown key (did you mean quorum?); allowed: id, action, approvers, quorum, requirements, allowSelfApproval, allowBreakGlass, requireJustification, requireStepUpToAct, requireStepUpToApprove, extensionRequiresApproval, grantDuration, grantDurationSeconds, maxGrantDuration, slackChannel, sla, reminders, escalation, expireAfter, acknowledgements, approverEditable, parametersSchema, rerequestCooldown, maxRequestsPerDay',
+      'spec.quorom (line 8): unknown key (did you mean quorum?); allowed: id, action, approvers, quorum, requirements, tiers, allowSelfApproval, allowBreakGlass, requireJustification, requireStepUpToAct, requireStepUpToApprove, extensionRequiresApproval, grantDuration, grantDurationSeconds, maxGrantDuration, slackChannel, sla, reminders, escalation, expireAfter, acknowledgements, approverEditable, parametersSchema, rerequestCooldown, maxRequestsPerDay',
     ]);
     expect(issues(`metadata: {name: x}\n${doc(minimal)}`)[0]).toMatch(/^metadata \(line 1\): unknown key; allowed: apiVersion, kind, spec$/);
   });

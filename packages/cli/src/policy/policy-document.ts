@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { compileCondition } from '@assent/platform/domain';
 import { approvalsv1 } from '@assent/proto';
 import schema from '../../schemas/policy.v1.schema.json' with { type: 'json' };
 import { closest } from './closest.js';
@@ -42,12 +43,20 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
+interface SpecRequirement {
+  name: string;
+  approvers: string[];
+  quorum?: number;
+}
+
 interface Spec {
   id: string;
   action: string;
   approvers?: string[];
   quorum?: number;
-  requirements?: { name: string; approvers: string[]; quorum?: number }[];
+  requirements?: SpecRequirement[];
+  /** Protection tiers, strictest first; a tier without requirements uses the policy's. */
+  tiers?: { name: string; when: string; requirements?: SpecRequirement[] }[];
   allowSelfApproval?: boolean;
   allowBreakGlass?: boolean;
   extensionRequiresApproval?: boolean;
@@ -198,11 +207,26 @@ const typeName = (t: string) => (t === 'boolean' ? 'true or false' : t === 'inte
 function semanticIssues(spec: Spec, at: Locator): PolicyIssue[] {
   const out: PolicyIssue[] = [];
   const add = (path: Path, message: string) => out.push({ path: formatPath(path), message, line: at.valueLine(path) });
-  const names = new Set<string>();
-  spec.requirements?.forEach((q, i) => {
-    if (names.has(q.name)) add(['spec', 'requirements', i, 'name'], `"${q.name}" is used by another requirement`);
-    names.add(q.name);
-    if (!q.approvers.some((a) => a.startsWith('group:')) && (q.quorum ?? 1) > q.approvers.length) add(['spec', 'requirements', i, 'quorum'], `cannot exceed the ${q.approvers.length} listed approvers`);
+  const requirementIssues = (path: Path, requirements: SpecRequirement[] | undefined) => {
+    const names = new Set<string>();
+    requirements?.forEach((q, i) => {
+      if (names.has(q.name)) add([...path, i, 'name'], `"${q.name}" is used by another requirement`);
+      names.add(q.name);
+      if (!q.approvers.some((a) => a.startsWith('group:')) && (q.quorum ?? 1) > q.approvers.length) add([...path, i, 'quorum'], `cannot exceed the ${q.approvers.length} listed approvers`);
+    });
+  };
+  requirementIssues(['spec', 'requirements'], spec.requirements);
+  const tierNames = new Set<string>();
+  spec.tiers?.forEach((t, i) => {
+    if (tierNames.has(t.name)) add(['spec', 'tiers', i, 'name'], `"${t.name}" is used by another tier`);
+    tierNames.add(t.name);
+    // The server compiles conditions with the same library and limits; a file that fails here would fail there.
+    try {
+      compileCondition(t.when);
+    } catch (err) {
+      add(['spec', 'tiers', i, 'when'], (err as Error).message);
+    }
+    requirementIssues(['spec', 'tiers', i, 'requirements'], t.requirements);
   });
   if (spec.approvers && !spec.approvers.some((a) => a.startsWith('group:')) && (spec.quorum ?? 1) > spec.approvers.length) add(['spec', 'quorum'], `cannot exceed the ${spec.approvers.length} listed approvers`);
   const grant = spec.grantDurationSeconds ?? (spec.grantDuration === undefined ? undefined : parseDuration(spec.grantDuration));
@@ -311,6 +335,8 @@ function findKey(value: unknown, key: string): Path | undefined {
 
 const seconds = (d: string | number | undefined) => String(d === undefined ? 0 : parseDuration(d));
 
+const toRequirement = (q: SpecRequirement) => ({ name: q.name, approvers: q.approvers, quorum: q.quorum ?? 1 });
+
 function toPolicy(spec: Spec): approvalsv1.Policy {
   const grant = spec.grantDurationSeconds ?? parseDuration(spec.grantDuration as string | number);
   return approvalsv1.Policy.fromPartial({
@@ -318,7 +344,8 @@ function toPolicy(spec: Spec): approvalsv1.Policy {
     action: spec.action,
     approvers: spec.requirements ? [] : (spec.approvers ?? []),
     quorum: spec.requirements ? 0 : (spec.quorum ?? 1),
-    requirements: (spec.requirements ?? []).map((q) => ({ name: q.name, approvers: q.approvers, quorum: q.quorum ?? 1 })),
+    requirements: (spec.requirements ?? []).map(toRequirement),
+    tiers: (spec.tiers ?? []).map((t) => ({ name: t.name, when: t.when, requirements: (t.requirements ?? []).map(toRequirement) })),
     allowSelfApproval: spec.allowSelfApproval ?? false,
     allowBreakGlass: spec.allowBreakGlass ?? false,
     extensionRequiresApproval: spec.extensionRequiresApproval ?? false,
