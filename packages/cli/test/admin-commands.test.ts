@@ -63,6 +63,15 @@ beforeAll(async () => {
       sent.push({ method: 'listApprovers', request: req });
       return { users: ['bob', 'okta:erin'] };
     },
+    async listAccess(req) {
+      sent.push({ method: 'listAccess', request: req });
+      return {
+        member: true,
+        grants: [{ action: 'payouts.change_details', resource: 'payout-account/42', condition: 'large', startsAt: createdAt, expiresAt: new Date(createdAt.getTime() + 3_600_000), requestId: '' }],
+        requestableActions: ['payouts.change_details', 'refunds.issue'],
+        approvableActions: ['refunds.issue'],
+      };
+    },
     async explain(req) {
       sent.push({ method: 'explain', request: req });
       return {
@@ -172,6 +181,24 @@ describe('tenant, authz, audit and webhook commands', () => {
     expect(stdout).toMatch(/^decision: +needs_approval$/m);
     expect(stdout).toMatch(/^because: +grant expired at 2025-03-04T06:06:07\.000Z/m);
     expect(stdout).toMatch(/^ +grant +no +grant expired at 2025-03-04T06:06:07\.000Z$/m);
+  });
+
+  it('authz explain sends the context from --context and --ctx, --ctx winning', async () => {
+    const { code } = await runCli(['authz', 'explain', '--action', 'refunds.issue', '--resource', 'refund/1', '--context', '{"amount": 5, "currency": "EUR"}', '--ctx', 'amount=15000'], { env });
+    expect(code).toBe(0);
+    expect(sent.at(-1)).toEqual({ method: 'explain', request: { tenant: 'acme', principal: '', action: 'refunds.issue', resource: 'refund/1', context: { amount: 15000, currency: 'EUR' } } });
+    const bad = await runCli(['authz', 'explain', '--action', 'refunds.issue', '--resource', 'refund/1', '--context', '[1]'], { env });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('must be a JSON object');
+  });
+
+  it('authz access lists what may be requested and approved, and the grants with their windows', async () => {
+    const { code, stdout } = await runCli(['authz', 'access', '--principal', 'alice'], { env });
+    expect(code).toBe(0);
+    expect(sent.at(-1)).toEqual({ method: 'listAccess', request: { tenant: 'acme', principal: 'alice' } });
+    expect(stdout).toMatch(/^may request: +payouts\.change_details, refunds\.issue$/m);
+    expect(stdout).toMatch(/^may approve: +refunds\.issue$/m);
+    expect(stdout).toMatch(/^ +payouts\.change_details +payout-account\/42 +large +\S+ +\S+$/m);
   });
 
   it('authz step-up sends a token that vouches for a second factor just now with --mfa, and is refused without', async () => {

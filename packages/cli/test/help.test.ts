@@ -8,7 +8,7 @@ const tree: Record<string, string[]> = {
   request: ['create', 'get', 'list', 'break-glass', 'review', 'revoke', 'extend', 'reassign', 'snooze', 'approve', 'decline', 'request-changes', 'comment', 'resubmit', 'cancel'],
   inbox: ['list', 'approve', 'decline', 'snooze'],
   delegation: ['set', 'end', 'list'],
-  authz: ['check', 'approvers', 'explain', 'step-up', 'step-up-status', 'actions'],
+  authz: ['check', 'approvers', 'access', 'explain', 'step-up', 'step-up-status', 'actions'],
   audit: ['list', 'verify'],
   webhook: ['create', 'list', 'attempts'],
   notifications: ['list'],

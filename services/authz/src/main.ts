@@ -52,6 +52,7 @@ export async function startAuthz(config: AuthzConfig): Promise<RunningAuthz> {
       trustedServices: [...config.trustedServices],
       stepUps: new RedisStepUpStore(rt.redis),
       stepUpRules: config.stepUp,
+      grantCatalog: repos.grantCatalog,
     };
     rt.grpc.server.add(authzv1.AuthzServiceDefinition, authzService(deps));
     // Only approvals calls authz, and only for these; no service creates tenants or members.

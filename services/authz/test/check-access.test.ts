@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, NotFoundError, PermissionDeniedError, newEvent, type Principal } from '@assent/platform';
 import { eventsv1 } from '@assent/proto';
 import { MemoryRelationStore } from '../src/adapters/memory/relation-store.js';
-import { MemoryEventSink, MemoryProtectedActionRepository, MemoryTenantRepository } from '../src/adapters/memory/repositories.js';
+import { MemoryEventSink, MemoryGrantCatalog, MemoryProtectedActionRepository, MemoryTenantRepository } from '../src/adapters/memory/repositories.js';
+import { listAccess } from '../src/domain/commands/list-access.js';
 import { checkAccess } from '../src/domain/commands/check-access.js';
 import { registerProtectedAction } from '../src/domain/commands/register-protected-action.js';
 import { MemoryStepUpStore } from '../src/adapters/memory/step-up-store.js';
@@ -41,6 +42,7 @@ async function setup() {
     trustedServices: ['service:approvals'],
     stepUps: new MemoryStepUpStore(() => clock.now()),
     stepUpRules: { maxAgeSeconds: 300, acr: ['mfa'], amr: ['hwk', 'otp'], windowSeconds: 900 },
+    grantCatalog: new MemoryGrantCatalog(),
   };
   await deps.tenants.create({ id: 'acme', displayName: 'Acme', createdAt: clock.now() });
   await relations.addMember('acme', 'alice');
@@ -334,5 +336,28 @@ describe('conditional protection', () => {
     await expect(batchCheck(deps, user('alice'), { tenant: 'acme', items })).rejects.toThrow(/items\[1\]\.context: condition "large"/);
     const ok = await batchCheck(deps, user('alice'), { tenant: 'acme', items: [items[0]!, { ...items[0]!, correlationId: 'c', context: { amount: 2_000 } }] });
     expect(ok.map((r) => r.result?.decision)).toEqual(['ALLOW', 'NEEDS_APPROVAL']);
+  });
+});
+
+describe('listAccess', () => {
+  it('lists the active grants a member holds by what they are about, what it may request and approve; nothing for a non-member', async () => {
+    const { deps, clock } = await setup();
+    await registerProtectedAction(deps, approvalsSvc, { ...tiered, tenant: 'acme', action: 'refunds.issue', policy, approvers: ['user:alice'] });
+    await writeGrant(deps, approvalsSvc, { ...req, principal: 'alice', durationSeconds: 600, requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA' });
+    await writeGrant(deps, approvalsSvc, { ...req, action: 'refunds.issue', resource: 'refund/9', principal: 'alice', durationSeconds: 60, requestId: '01JBBBBBBBBBBBBBBBBBBBBBBB', condition: 'large' });
+    // Ended already: not listed.
+    await writeGrant(deps, approvalsSvc, { ...req, resource: 'acct/old', principal: 'alice', durationSeconds: 60, requestId: '01JCCCCCCCCCCCCCCCCCCCCCCC', grantedAt: new Date(clock.t.getTime() - 120_000) });
+    const access = await listAccess(deps, user('alice'), { tenant: 'acme', principal: '' });
+    expect(access).toEqual({
+      member: true,
+      grants: [
+        { action: 'refunds.issue', resource: 'refund/9', condition: 'large', startsAt: clock.now(), expiresAt: new Date(clock.t.getTime() + 60_000) },
+        { action: req.action, resource: 'acct/1', condition: '', startsAt: clock.now(), expiresAt: new Date(clock.t.getTime() + 600_000) },
+      ],
+      requestableActions: [req.action, 'refunds.issue'],
+      approvableActions: ['refunds.issue'],
+    });
+    expect(await listAccess(deps, approvalsSvc, { tenant: 'acme', principal: 'mallory' })).toEqual({ member: false, grants: [], requestableActions: [], approvableActions: [] });
+    await expect(listAccess(deps, user('alice'), { tenant: 'acme', principal: 'bob' })).rejects.toThrow(/only list its own access/);
   });
 });

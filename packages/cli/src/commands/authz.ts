@@ -1,8 +1,17 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { authzv1 } from '@assent/proto';
 import type { Session } from '../session.js';
 import { indent, renderFields, renderTable } from '../output/table.js';
 import { enumLabel, iso, list } from '../output/values.js';
+import { collectParam, jsonObject, type Params } from '../options/params.js';
+
+/** The context a check is asked with: --context JSON, then each --ctx key=value over it. */
+const contextOptions = [
+  new Option('--context <json>', 'the context as one JSON object, e.g. \'{"amount": 1500}\' (the action\'s protection conditions are evaluated against it)').argParser(jsonObject),
+  new Option('--ctx <key=value>', 'one context entry (repeatable; value as JSON, else a string: amount=1500 currency=EUR); wins over --context').argParser(collectParam),
+];
+const contextOf = (opts: { context?: Params; ctx?: Params }): Params | undefined => (opts.context || opts.ctx ? { ...opts.context, ...opts.ctx } : undefined);
+const conditionLabel = (c: authzv1.ProtectionCondition | undefined) => (c ? `${c.name}: ${c.when}` : '');
 
 export function registerAuthzCommands(program: Command, session: Session): void {
   const authz = program.command('authz').description('ask the decision point and list protected actions');
@@ -13,16 +22,30 @@ export function registerAuthzCommands(program: Command, session: Session): void 
     .requiredOption('--action <action>', 'protected action, e.g. payouts.change_details')
     .requiredOption('--resource <resource>', 'resource the action targets, e.g. payout-account/42')
     .option('--principal <subject>', 'who is asking (defaults to the caller)')
-    .action(async (opts: { action: string; resource: string; principal?: string }, command: Command) => {
+    .addOption(contextOptions[0] as Option)
+    .addOption(contextOptions[1] as Option)
+    .option('--fresh', 'bypass the decision cache: read every fact from OpenFGA at full consistency')
+    .action(async (opts: { action: string; resource: string; principal?: string; context?: Params; ctx?: Params; fresh?: boolean }, command: Command) => {
       const ctx = session.context(command);
       const res = await ctx.call('authz', (c, o) =>
-        c.check({ tenant: ctx.tenant, principal: opts.principal ?? '', action: opts.action, resource: opts.resource }, o),
+        c.check(
+          {
+            tenant: ctx.tenant,
+            principal: opts.principal ?? '',
+            action: opts.action,
+            resource: opts.resource,
+            context: contextOf(opts),
+            consistency: opts.fresh ? authzv1.Consistency.CONSISTENCY_FULL : authzv1.Consistency.CONSISTENCY_UNSPECIFIED,
+          },
+          o,
+        ),
       );
       if (ctx.json) return ctx.printJson(authzv1.CheckResponse.toJSON(res));
       ctx.print(renderFields([
         ['decision', enumLabel(authzv1.decisionToJSON(res.decision), 'DECISION_')],
         ['reason', res.reason],
         ['policy', res.policy?.id ? `${res.policy.id} (sha256 ${res.policy.hash.slice(0, 12)})` : ''],
+        ['condition', conditionLabel(res.matchedCondition)],
         ['grant expires', iso(res.grantExpiresAt)],
         ['model', res.modelId],
         ['decision id', res.decisionId],
@@ -41,19 +64,42 @@ export function registerAuthzCommands(program: Command, session: Session): void 
     });
 
   authz
+    .command('access')
+    .description('list what a principal may do now: the grants it holds (with their windows), the actions it may request and approve')
+    .option('--principal <subject>', 'whose access (defaults to the caller; tenant admins may name anyone)')
+    .action(async (opts: { principal?: string }, command: Command) => {
+      const ctx = session.context(command);
+      const res = await ctx.call('authz', (c, o) => c.listAccess({ tenant: ctx.tenant, principal: opts.principal ?? '' }, o));
+      if (ctx.json) return ctx.printJson(authzv1.ListAccessResponse.toJSON(res));
+      if (!res.member) return ctx.print(`not a member of tenant ${ctx.tenant}: no access`);
+      ctx.print(renderFields([
+        ['may request', list(res.requestableActions)],
+        ['may approve', list(res.approvableActions)],
+      ]));
+      ctx.print(res.grants.length
+        ? `grants:\n${indent(renderTable(['ACTION', 'RESOURCE', 'CONDITION', 'FROM', 'UNTIL'], res.grants.map((g) => [g.action, g.resource, g.condition || '-', iso(g.startsAt), iso(g.expiresAt)])))}`
+        : 'grants: none active');
+    });
+
+  authz
     .command('explain')
     .description('say why a check decides what it does: membership, the policy, the grant and its window, the step-up session (read fresh, nothing changes)')
     .requiredOption('--action <action>', 'protected action, e.g. payouts.change_details')
     .requiredOption('--resource <resource>', 'resource the action targets, e.g. payout-account/42')
     .option('--principal <subject>', 'whose access (defaults to the caller; tenant admins may name anyone)')
-    .action(async (opts: { action: string; resource: string; principal?: string }, command: Command) => {
+    .addOption(contextOptions[0] as Option)
+    .addOption(contextOptions[1] as Option)
+    .action(async (opts: { action: string; resource: string; principal?: string; context?: Params; ctx?: Params }, command: Command) => {
       const ctx = session.context(command);
-      const res = await ctx.call('authz', (c, o) => c.explain({ tenant: ctx.tenant, principal: opts.principal ?? '', action: opts.action, resource: opts.resource }, o));
+      const res = await ctx.call('authz', (c, o) =>
+        c.explain({ tenant: ctx.tenant, principal: opts.principal ?? '', action: opts.action, resource: opts.resource, context: contextOf(opts) }, o),
+      );
       if (ctx.json) return ctx.printJson(authzv1.ExplainResponse.toJSON(res));
       ctx.print(renderFields([
         ['decision', enumLabel(authzv1.decisionToJSON(res.decision), 'DECISION_')],
         ['because', res.reason],
         ['policy', res.policy?.id ? `${res.policy.id} (sha256 ${res.policy.hash.slice(0, 12)})` : ''],
+        ['condition', conditionLabel(res.matchedCondition)],
         ['model', res.modelId],
       ]));
       ctx.print(`facts:\n${indent(renderTable(['FACT', 'HOLDS', 'DETAIL'], res.facts.map((f) => [f.name, f.holds ? 'yes' : 'no', f.detail])))}`);
@@ -96,8 +142,16 @@ export function registerAuthzCommands(program: Command, session: Session): void 
       if (!res.protectedActions.length) return ctx.print('no protected actions');
       const stepUp = (a: authzv1.ProtectedAction) => [a.stepUpToAct ? 'to act' : '', a.stepUpToApprove ? 'to approve' : ''].filter(Boolean).join(', ') || '-';
       ctx.print(renderTable(
-        ['ACTION', 'POLICY', 'APPROVERS', 'STEP-UP', 'UPDATED'],
-        res.protectedActions.map((a) => [a.action, a.policy?.id ?? '-', list(a.approvers), stepUp(a), iso(a.updatedAt)]),
+        ['ACTION', 'POLICY', 'APPROVERS', 'STEP-UP', 'PROTECTED WHEN', 'VERSION', 'UPDATED'],
+        res.protectedActions.map((a) => [
+          a.action,
+          a.policy?.id ?? '-',
+          list(a.approvers),
+          stepUp(a),
+          a.conditions.length ? a.conditions.map(conditionLabel).join('; ') : 'always',
+          String(a.version),
+          iso(a.updatedAt),
+        ]),
       ));
     });
 }

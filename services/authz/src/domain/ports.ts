@@ -40,8 +40,26 @@ export interface RelationStore {
   activeGrant(tenant: string, user: string, action: string, resource: string, now: Date, condition: string): Promise<Date | undefined>;
   /** Users who may approve the action now (named, or through a group), members of the tenant only. */
   listApprovers(tenant: string, action: string): Promise<string[]>;
+  /** Every grant tuple the user holds in the tenant (active or not), by grant key (domain/grant-key.ts), read now. */
+  grantsOf(tenant: string, user: string): Promise<{ key: string; start: Date; end: Date }[]>;
+  /** The tenant's actions the user is an approver of (named or through a group), read now; membership is the caller's to check. */
+  approvableActions(tenant: string, user: string): Promise<string[]>;
   /** For Explain, read now and never from a cache: membership, and the grant tuple's window whether or not it is active. */
   grantFacts(tenant: string, user: string, action: string, resource: string, condition: string): Promise<{ member: boolean; window: { start: Date; end: Date } | undefined }>;
+}
+
+/** What a grant key (domain/grant-key.ts) is about: written with each grant, read to list a principal's access. */
+export interface GrantCatalogEntry {
+  action: string;
+  resource: string;
+  condition: string;
+}
+
+export interface GrantCatalog {
+  /** Idempotent: a key always describes the same (action, resource, condition). */
+  record(tenant: string, key: string, entry: GrantCatalogEntry): Promise<void>;
+  /** The entries found for the keys (grants written before the catalog existed have none). */
+  lookup(tenant: string, keys: string[]): Promise<Map<string, GrantCatalogEntry>>;
 }
 
 export interface TenantRepository {
@@ -95,4 +113,5 @@ export interface AuthzDeps {
   trustedServices: string[];
   stepUps: StepUpStore;
   stepUpRules: StepUpRules;
+  grantCatalog: GrantCatalog;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { grantKey } from '../../src/domain/grant-key.js';
 import type { RelationStore } from '../../src/domain/ports.js';
 
 /** One contract for every RelationStore: the OpenFGA adapter and its in-memory twin. */
@@ -121,6 +122,28 @@ export function relationStoreContract(name: string, make: () => Promise<Relation
       await store.writeGrant({ ...base, grantedAt: new Date('2030-01-01T00:00:00Z'), expiresAt: new Date('2030-01-01T00:10:00Z') });
       await store.writeGrant({ ...base, grantedAt: new Date('2030-01-01T00:05:00Z'), expiresAt: new Date('2030-01-01T02:00:00Z') });
       expect((await store.activeGrant(t, 'alice', 'keys.rotate', 'key/1', new Date('2030-01-01T01:00:00Z'), ''))?.toISOString()).toBe('2030-01-01T02:00:00.000Z');
+    });
+
+    it('lists a user\'s grants in a tenant by key, and the actions it may approve', async () => {
+      const store = await make();
+      const [t, other] = [tenantOf(), tenantOf()];
+      await Promise.all([store.addMember(t, 'alice'), store.addMember(other, 'alice')]);
+      await store.setApprovers(t, 'refunds.issue', ['user:bob', 'group:finance#member']);
+      await store.setApprovers(t, 'keys.rotate', ['user:alice']);
+      await store.setApprovers(other, 'refunds.issue', ['user:alice']);
+      await store.addGroupMember(t, 'finance', 'alice');
+      const window = { grantedAt: new Date('2030-01-01T00:00:00Z'), expiresAt: new Date('2030-01-01T01:00:00Z') };
+      const base = { tenant: t, principal: 'alice', requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA', ...window };
+      await store.writeGrant({ ...base, action: 'refunds.issue', resource: 'refund/1', condition: 'large' });
+      await store.writeGrant({ ...base, action: 'keys.rotate', resource: 'key/1', condition: '' });
+      await store.writeGrant({ ...base, tenant: other, action: 'refunds.issue', resource: 'refund/1', condition: '' });
+      const grants = (await store.grantsOf(t, 'alice')).sort((a, b) => a.key.localeCompare(b.key));
+      expect(grants).toEqual(
+        [grantKey('refunds.issue', 'refund/1', 'large'), grantKey('keys.rotate', 'key/1', '')].sort().map((key) => ({ key, start: window.grantedAt, end: window.expiresAt })),
+      );
+      expect(await store.grantsOf(t, 'bob')).toEqual([]);
+      expect(await store.approvableActions(t, 'alice')).toEqual(['keys.rotate', 'refunds.issue']);
+      expect(await store.approvableActions(t, 'bob')).toEqual(['refunds.issue']);
     });
 
     it('keeps grants under different protection conditions apart', async () => {

@@ -1,7 +1,8 @@
 import { KvMirror, names, type Logger, streamReplicas, openKvBucket } from '@assent/platform';
 import { type KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { ProtectedActionRepository, TenantRepository } from '../../domain/ports.js';
+import type { KV } from '@nats-io/kv';
+import type { GrantCatalog, GrantCatalogEntry, ProtectedActionRepository, TenantRepository } from '../../domain/ports.js';
 import type { ProtectedAction, Tenant } from '../../domain/types.js';
 
 type TenantJson = Omit<Tenant, 'createdAt'> & { createdAt: string };
@@ -39,13 +40,14 @@ export async function openAuthzRepositories(
   nc: NatsConnection,
   root: string,
   logger: Logger,
-): Promise<{ tenants: KvTenantRepository; actions: KvProtectedActionRepository; live(): boolean; stop(): Promise<void> }> {
+): Promise<{ tenants: KvTenantRepository; actions: KvProtectedActionRepository; grantCatalog: KvGrantCatalog; live(): boolean; stop(): Promise<void> }> {
   const upper = root.toUpperCase();
   const tenants = await KvMirror.start(await openKvBucket(nc, names(root).tenantsBucket, { history: 5, replicas: streamReplicas() }), decodeTenant, logger);
   const actions = await KvMirror.start(await openKvBucket(nc, `${upper}_authz_actions`, { history: 5, replicas: streamReplicas() }), decodeAction, logger);
   return {
     tenants: new KvTenantRepository(tenants),
     actions: new KvProtectedActionRepository(actions),
+    grantCatalog: new KvGrantCatalog(await openKvBucket(nc, `${upper}_authz_grants`, { history: 1, replicas: streamReplicas() })),
     live: () => tenants.live() && actions.live(),
     stop: async () => {
       await Promise.all([tenants.stop(), actions.stop()]);
@@ -88,3 +90,27 @@ export class KvProtectedActionRepository implements ProtectedActionRepository {
   }
 }
 
+
+/**
+ * `<ROOT>_authz_grants`, key `<tenant>.<grant key>`: what each grant key is about
+ * (action, resource, condition). Read directly, not mirrored: it grows with every
+ * distinct thing ever granted and is read only to list a principal's access.
+ */
+export class KvGrantCatalog implements GrantCatalog {
+  constructor(private readonly kv: KV) {}
+
+  async record(tenant: string, key: string, entry: GrantCatalogEntry): Promise<void> {
+    await this.kv.put(`${tenant}.${key}`, JSON.stringify(entry));
+  }
+
+  async lookup(tenant: string, keys: string[]): Promise<Map<string, GrantCatalogEntry>> {
+    const found = new Map<string, GrantCatalogEntry>();
+    await Promise.all(
+      keys.map(async (k) => {
+        const e = await this.kv.get(`${tenant}.${k}`);
+        if (e && e.operation === 'PUT') found.set(k, e.json<GrantCatalogEntry>());
+      }),
+    );
+    return found;
+  }
+}

@@ -1,5 +1,6 @@
 import type { RelationStore } from '../../domain/ports.js';
 import type { Grant } from '../../domain/types.js';
+import { grantKey } from '../../domain/grant-key.js';
 
 /** In-memory twin of the OpenFGA relation store; same contract (test/contract/relation-store.contract.ts). */
 export class MemoryRelationStore implements RelationStore {
@@ -85,6 +86,21 @@ export class MemoryRelationStore implements RelationStore {
     if (this.grants.get(key)?.grantedAt.getTime() !== grantedAt.getTime()) return false;
     this.grants.delete(key);
     return true;
+  }
+
+  async grantsOf(tenant: string, user: string) {
+    return [...this.grants.values()]
+      .filter((g) => g.tenant === tenant && g.principal === user)
+      .map((g) => ({ key: grantKey(g.action, g.resource, g.condition), start: g.grantedAt, end: g.expiresAt }));
+  }
+
+  async approvableActions(tenant: string, user: string): Promise<string[]> {
+    const actions: string[] = [];
+    for (const key of this.approvers.keys()) {
+      const [t, action] = key.split('|') as [string, string];
+      if (t === tenant && (await this.isApprover(tenant, action, user))) actions.push(action);
+    }
+    return actions.sort();
   }
 
   async grantFacts(tenant: string, user: string, action: string, resource: string, condition: string) {

@@ -1,4 +1,4 @@
-import type { EventSink, ProtectedActionRepository, TenantRepository } from '../../domain/ports.js';
+import type { EventSink, GrantCatalog, GrantCatalogEntry, ProtectedActionRepository, TenantRepository } from '../../domain/ports.js';
 import type { ProtectedAction, Tenant } from '../../domain/types.js';
 import type { AssentEvent } from '@assent/platform/domain';
 
@@ -30,6 +30,23 @@ export class MemoryProtectedActionRepository implements ProtectedActionRepositor
 
   async list(tenant: string): Promise<ProtectedAction[]> {
     return [...this.actions.values()].filter((a) => a.tenant === tenant).sort((a, b) => a.action.localeCompare(b.action));
+  }
+}
+
+export class MemoryGrantCatalog implements GrantCatalog {
+  private readonly entries = new Map<string, GrantCatalogEntry>();
+
+  async record(tenant: string, key: string, entry: GrantCatalogEntry): Promise<void> {
+    this.entries.set(`${tenant}|${key}`, { ...entry });
+  }
+
+  async lookup(tenant: string, keys: string[]): Promise<Map<string, GrantCatalogEntry>> {
+    const found = new Map<string, GrantCatalogEntry>();
+    for (const k of keys) {
+      const e = this.entries.get(`${tenant}|${k}`);
+      if (e) found.set(k, e);
+    }
+    return found;
   }
 }
 

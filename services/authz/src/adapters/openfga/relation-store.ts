@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   ClientWriteRequestOnDuplicateWrites,
   ClientWriteRequestOnMissingDeletes,
@@ -13,7 +12,8 @@ import { UnavailableError } from '@assent/platform';
 import type { RelationStore } from '../../domain/ports.js';
 import type { Grant } from '../../domain/types.js';
 import { ExpiredGrantReaper, type ExpiredGrantReaperOptions } from './expired-grant-reaper.js';
-import { GrantTuples, granteeTuple, stampTuple, type GrantWindow } from './grant-tuples.js';
+import { GrantTuples, granteeTuple, stampTuple, windowEndMs, windowOf, type GrantWindow } from './grant-tuples.js';
+import { grantKey } from '../../domain/grant-key.js';
 import { GrantWriteBatcher } from './grant-write-batcher.js';
 
 const ignoreDuplicates = { conflict: { onDuplicateWrites: ClientWriteRequestOnDuplicateWrites.Ignore } };
@@ -37,13 +37,11 @@ const fgaApprover = (tenant: string, approver: string) => {
 };
 const actionObj = (t: string, a: string) => `action:${t}/${a}`;
 /**
- * Resources are free-form; hashing keeps the object id within OpenFGA's id rules.
- * A grant approved under a protection condition `c` is its own object (an approval
- * for a small refund is not one for a large one); without one ("") the id is as it
- * always was, so grants written before conditions existed still count.
+ * A grant is `grant:<tenant>/<grantKey>` (domain/grant-key.ts): a grant approved
+ * under a protection condition is its own object, so an approval for a small refund
+ * is not one for a large one; without one the id is as it always was.
  */
-const grantObj = (t: string, a: string, r: string, c: string) =>
-  `grant:${t}/${createHash('sha256').update(c ? `${a}\n${r}\n${c}` : `${a}\n${r}`).digest('hex').slice(0, 40)}`;
+const grantObj = (t: string, a: string, r: string, c: string) => `grant:${t}/${grantKey(a, r, c)}`;
 
 /**
  * OpenFGA down, slow or overloaded is UNAVAILABLE for the caller (never an answer);
@@ -246,13 +244,42 @@ export class OpenFgaRelationStore implements RelationStore {
     return { member, window: { start, end: new Date(start.getTime() + seconds * 1000) } };
   }
 
+  /**
+   * One round trip: the grantee tuple (its window) and membership are read at once,
+   * and the window is judged here exactly as the model's `active_grant` condition
+   * judges it (start ≤ now < start + duration). That is `can_perform` (grantee and
+   * requester from action), since the action link is written in the same Write as
+   * the grantee tuple; asking `can_perform` first and then reading the window was
+   * two round trips in a row.
+   */
   async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date, condition: string): Promise<Date | undefined> {
     const object = grantObj(tenant, action, resource, condition);
-    if (!(await this.check(fgaUser(user), 'can_perform', object, { current_time: now.toISOString() }))) return undefined;
-    const res = await guard(() => this.fga.read({ user: fgaUser(user), relation: 'grantee', object }));
-    const ctx = res.tuples[0]?.key.condition?.context as { grant_start?: string; grant_duration?: string } | undefined;
-    if (!ctx?.grant_start || !ctx.grant_duration) return undefined;
-    const seconds = Number(/^(\d+)s$/.exec(ctx.grant_duration)?.[1] ?? NaN);
-    return Number.isFinite(seconds) ? new Date(new Date(ctx.grant_start).getTime() + seconds * 1000) : undefined;
+    const [member, res] = await Promise.all([this.isMember(tenant, user), guard(() => this.fga.read({ user: fgaUser(user), relation: 'grantee', object }))]);
+    const w = res.tuples[0] && windowOf(res.tuples[0].key);
+    if (!member || !w) return undefined;
+    const end = windowEndMs(w);
+    return w.startMs <= now.getTime() && now.getTime() < end ? new Date(end) : undefined;
+  }
+
+  async grantsOf(tenant: string, user: string): Promise<{ key: string; start: Date; end: Date }[]> {
+    const prefix = `grant:${tenant}/`;
+    const found: { key: string; start: Date; end: Date }[] = [];
+    let token: string | undefined;
+    do {
+      // A user and a type-only object: every grantee tuple of the user (OpenFGA's Read needs the user for that).
+      const page = await guard(() => this.fga.read({ user: fgaUser(user), relation: 'grantee', object: 'grant:' }, { pageSize: 100, ...(token ? { continuationToken: token } : {}) }));
+      for (const t of page.tuples) {
+        const w = windowOf(t.key);
+        if (w && t.key.object.startsWith(prefix)) found.push({ key: t.key.object.slice(prefix.length), start: new Date(w.startMs), end: new Date(windowEndMs(w)) });
+      }
+      token = page.continuation_token || undefined;
+    } while (token);
+    return found;
+  }
+
+  async approvableActions(tenant: string, user: string): Promise<string[]> {
+    const res = await guard(() => this.fga.listObjects({ user: fgaUser(user), relation: 'approver', type: 'action' }, { consistency: ConsistencyPreference.HigherConsistency }));
+    const prefix = actionObj(tenant, '');
+    return res.objects.filter((o) => o.startsWith(prefix)).map((o) => o.slice(prefix.length)).sort();
   }
 }

@@ -124,6 +124,14 @@ export class CachedRelationStore implements RelationStore {
     return this.inner.listApprovers(tenant, action);
   }
 
+  grantsOf(tenant: string, user: string) {
+    return this.inner.grantsOf(tenant, user);
+  }
+
+  approvableActions(tenant: string, user: string) {
+    return this.inner.approvableActions(tenant, user);
+  }
+
   grantFacts(tenant: string, user: string, action: string, resource: string, condition: string) {
     return this.inner.grantFacts(tenant, user, action, resource, condition);
   }

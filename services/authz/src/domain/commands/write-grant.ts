@@ -2,6 +2,7 @@ import { InvalidArgumentError, NotFoundError, PermissionDeniedError, Violations,
 import { eventTypes, grantIssuedData } from '../events.js';
 import type { AuthzDeps } from '../ports.js';
 import type { Grant } from '../types.js';
+import { grantKey } from '../grant-key.js';
 import { requireTenant } from './require-tenant.js';
 import { requireTrustedService } from './require-service.js';
 
@@ -61,6 +62,12 @@ export async function writeGrant(
     requestId: input.requestId,
     condition,
   };
+  // Named first, so a grant that exists can always be listed by what it is about.
+  await deps.grantCatalog.record(grant.tenant, grantKey(grant.action, grant.resource, grant.condition), {
+    action: grant.action,
+    resource: grant.resource,
+    condition: grant.condition,
+  });
   await deps.relations.writeGrant(grant);
   await deps.events.emit(
     deps.eventFactory.create({

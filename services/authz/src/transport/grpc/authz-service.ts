@@ -15,6 +15,7 @@ import { writeGrant } from '../../domain/commands/write-grant.js';
 import { checkStepUp, stepUp } from '../../domain/commands/step-up.js';
 import { explainAccess } from '../../domain/commands/explain-access.js';
 import { listApprovers } from '../../domain/commands/list-approvers.js';
+import { listAccess } from '../../domain/commands/list-access.js';
 import { batchCheck } from '../../domain/commands/batch-check.js';
 import type { AuthzDeps } from '../../domain/ports.js';
 import { fromProtoConsistency, toProtoCheck, toProtoStepUp, toProtoAction, toProtoDecision, toProtoGrant, toProtoTenant } from './mapping.js';
@@ -75,6 +76,9 @@ export function authzService(deps: AuthzDeps): authzv1.AuthzServiceImplementatio
           errorMessage: r.error?.message ?? '',
         })),
       };
+    },
+    async listAccess(req, ctx: Ctx) {
+      return listAccess(deps, ctx.principal, req);
     },
     async listApprovers(req, ctx: Ctx) {
       return { users: await listApprovers(deps, ctx.principal, req) };

@@ -109,6 +109,87 @@ export function consistencyToJSON(object: Consistency): string {
   }
 }
 
+export interface ListAccessRequest {
+  tenant: string;
+  /** Empty: the caller. */
+  principal: string;
+}
+
+export interface AccessGrant {
+  action: string;
+  resource: string;
+  /** The protection condition it was approved under; empty when none. */
+  condition: string;
+  startsAt: Date | undefined;
+  expiresAt: Date | undefined;
+  requestId: string;
+}
+
+export interface ListAccessResponse {
+  member: boolean;
+  /** Active grants, soonest ending first. */
+  grants: AccessGrant[];
+  /** Protected actions the principal may ask approval for (sorted). */
+  requestableActions: string[];
+  /** Protected actions the principal may approve requests for (sorted). */
+  approvableActions: string[];
+}
+
+export interface GetModelRequest {
+}
+
+export interface GetModelResponse {
+  modelId: string;
+  /** The model in OpenFGA's DSL. */
+  dsl: string;
+  /** "builtin" (written by authz at boot from its release) or "applied" (ApplyModel). */
+  source: string;
+  appliedAt: Date | undefined;
+  appliedBy: string;
+}
+
+export interface ApplyModelRequest {
+  /** The model in OpenFGA's DSL (schema 1.1). */
+  dsl: string;
+}
+
+export interface ApplyModelResponse {
+  modelId: string;
+  previousModelId: string;
+  /** False when the DSL is the current model already. */
+  changed: boolean;
+}
+
+export interface SimulateModelRequest {
+  dsl: string;
+  /** Recorded decisions to replay, newest first; at most 10,000, default 1,000. */
+  limit: number;
+}
+
+export interface DecisionChange {
+  decisionId: string;
+  tenant: string;
+  principal: string;
+  action: string;
+  resource: string;
+  decidedAt:
+    | Date
+    | undefined;
+  /** As recorded, as the current model answers it now, and as the draft would. */
+  recorded: Decision;
+  current: Decision;
+  draft: Decision;
+}
+
+export interface SimulateModelResponse {
+  draftModelId: string;
+  /** Decisions replayed, and how many the draft would change. */
+  replayed: number;
+  changes: DecisionChange[];
+  /** Recorded decisions that could not be replayed (e.g. their action is gone), with why. */
+  skipped: number;
+}
+
 export interface BatchCheckItem {
   /** Empty: the caller. */
   principal: string;
@@ -482,6 +563,1173 @@ export interface RemoveGrantResponse {
   /** False when no grant with that start was there (already removed, or replaced). */
   removed: boolean;
 }
+
+function createBaseListAccessRequest(): ListAccessRequest {
+  return { tenant: "", principal: "" };
+}
+
+export const ListAccessRequest: MessageFns<ListAccessRequest> = {
+  encode(message: ListAccessRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.principal !== "") {
+      writer.uint32(18).string(message.principal);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAccessRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAccessRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.principal = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAccessRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
+    };
+  },
+
+  toJSON(message: ListAccessRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.principal !== "") {
+      obj.principal = message.principal;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListAccessRequest>): ListAccessRequest {
+    return ListAccessRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListAccessRequest>): ListAccessRequest {
+    const message = createBaseListAccessRequest();
+    message.tenant = object.tenant ?? "";
+    message.principal = object.principal ?? "";
+    return message;
+  },
+};
+
+function createBaseAccessGrant(): AccessGrant {
+  return { action: "", resource: "", condition: "", startsAt: undefined, expiresAt: undefined, requestId: "" };
+}
+
+export const AccessGrant: MessageFns<AccessGrant> = {
+  encode(message: AccessGrant, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.action !== "") {
+      writer.uint32(10).string(message.action);
+    }
+    if (message.resource !== "") {
+      writer.uint32(18).string(message.resource);
+    }
+    if (message.condition !== "") {
+      writer.uint32(26).string(message.condition);
+    }
+    if (message.startsAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.startsAt), writer.uint32(34).fork()).join();
+    }
+    if (message.expiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.expiresAt), writer.uint32(42).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(50).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AccessGrant {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAccessGrant();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.resource = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.condition = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.startsAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.expiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AccessGrant {
+    return {
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      resource: isSet(object.resource) ? globalThis.String(object.resource) : "",
+      condition: isSet(object.condition) ? globalThis.String(object.condition) : "",
+      startsAt: isSet(object.startsAt)
+        ? fromJsonTimestamp(object.startsAt)
+        : isSet(object.starts_at)
+        ? fromJsonTimestamp(object.starts_at)
+        : undefined,
+      expiresAt: isSet(object.expiresAt)
+        ? fromJsonTimestamp(object.expiresAt)
+        : isSet(object.expires_at)
+        ? fromJsonTimestamp(object.expires_at)
+        : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: AccessGrant): unknown {
+    const obj: any = {};
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.resource !== "") {
+      obj.resource = message.resource;
+    }
+    if (message.condition !== "") {
+      obj.condition = message.condition;
+    }
+    if (message.startsAt !== undefined) {
+      obj.startsAt = message.startsAt.toISOString();
+    }
+    if (message.expiresAt !== undefined) {
+      obj.expiresAt = message.expiresAt.toISOString();
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AccessGrant>): AccessGrant {
+    return AccessGrant.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AccessGrant>): AccessGrant {
+    const message = createBaseAccessGrant();
+    message.action = object.action ?? "";
+    message.resource = object.resource ?? "";
+    message.condition = object.condition ?? "";
+    message.startsAt = object.startsAt ?? undefined;
+    message.expiresAt = object.expiresAt ?? undefined;
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseListAccessResponse(): ListAccessResponse {
+  return { member: false, grants: [], requestableActions: [], approvableActions: [] };
+}
+
+export const ListAccessResponse: MessageFns<ListAccessResponse> = {
+  encode(message: ListAccessResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.member !== false) {
+      writer.uint32(8).bool(message.member);
+    }
+    for (const v of message.grants) {
+      AccessGrant.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.requestableActions) {
+      writer.uint32(26).string(v!);
+    }
+    for (const v of message.approvableActions) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAccessResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAccessResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.member = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.grants.push(AccessGrant.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestableActions.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.approvableActions.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAccessResponse {
+    return {
+      member: isSet(object.member) ? globalThis.Boolean(object.member) : false,
+      grants: globalThis.Array.isArray(object?.grants) ? object.grants.map((e: any) => AccessGrant.fromJSON(e)) : [],
+      requestableActions: globalThis.Array.isArray(object?.requestableActions)
+        ? object.requestableActions.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.requestable_actions)
+        ? object.requestable_actions.map((e: any) => globalThis.String(e))
+        : [],
+      approvableActions: globalThis.Array.isArray(object?.approvableActions)
+        ? object.approvableActions.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.approvable_actions)
+        ? object.approvable_actions.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListAccessResponse): unknown {
+    const obj: any = {};
+    if (message.member !== false) {
+      obj.member = message.member;
+    }
+    if (message.grants?.length) {
+      obj.grants = message.grants.map((e) => AccessGrant.toJSON(e));
+    }
+    if (message.requestableActions?.length) {
+      obj.requestableActions = message.requestableActions;
+    }
+    if (message.approvableActions?.length) {
+      obj.approvableActions = message.approvableActions;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListAccessResponse>): ListAccessResponse {
+    return ListAccessResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListAccessResponse>): ListAccessResponse {
+    const message = createBaseListAccessResponse();
+    message.member = object.member ?? false;
+    message.grants = object.grants?.map((e) => AccessGrant.fromPartial(e)) || [];
+    message.requestableActions = object.requestableActions?.map((e) => e) || [];
+    message.approvableActions = object.approvableActions?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseGetModelRequest(): GetModelRequest {
+  return {};
+}
+
+export const GetModelRequest: MessageFns<GetModelRequest> = {
+  encode(_: GetModelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetModelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetModelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetModelRequest {
+    return {};
+  },
+
+  toJSON(_: GetModelRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetModelRequest>): GetModelRequest {
+    return GetModelRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<GetModelRequest>): GetModelRequest {
+    const message = createBaseGetModelRequest();
+    return message;
+  },
+};
+
+function createBaseGetModelResponse(): GetModelResponse {
+  return { modelId: "", dsl: "", source: "", appliedAt: undefined, appliedBy: "" };
+}
+
+export const GetModelResponse: MessageFns<GetModelResponse> = {
+  encode(message: GetModelResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelId !== "") {
+      writer.uint32(10).string(message.modelId);
+    }
+    if (message.dsl !== "") {
+      writer.uint32(18).string(message.dsl);
+    }
+    if (message.source !== "") {
+      writer.uint32(26).string(message.source);
+    }
+    if (message.appliedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.appliedAt), writer.uint32(34).fork()).join();
+    }
+    if (message.appliedBy !== "") {
+      writer.uint32(42).string(message.appliedBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetModelResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetModelResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.dsl = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.appliedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.appliedBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetModelResponse {
+    return {
+      modelId: isSet(object.modelId)
+        ? globalThis.String(object.modelId)
+        : isSet(object.model_id)
+        ? globalThis.String(object.model_id)
+        : "",
+      dsl: isSet(object.dsl) ? globalThis.String(object.dsl) : "",
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      appliedAt: isSet(object.appliedAt)
+        ? fromJsonTimestamp(object.appliedAt)
+        : isSet(object.applied_at)
+        ? fromJsonTimestamp(object.applied_at)
+        : undefined,
+      appliedBy: isSet(object.appliedBy)
+        ? globalThis.String(object.appliedBy)
+        : isSet(object.applied_by)
+        ? globalThis.String(object.applied_by)
+        : "",
+    };
+  },
+
+  toJSON(message: GetModelResponse): unknown {
+    const obj: any = {};
+    if (message.modelId !== "") {
+      obj.modelId = message.modelId;
+    }
+    if (message.dsl !== "") {
+      obj.dsl = message.dsl;
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.appliedAt !== undefined) {
+      obj.appliedAt = message.appliedAt.toISOString();
+    }
+    if (message.appliedBy !== "") {
+      obj.appliedBy = message.appliedBy;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetModelResponse>): GetModelResponse {
+    return GetModelResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetModelResponse>): GetModelResponse {
+    const message = createBaseGetModelResponse();
+    message.modelId = object.modelId ?? "";
+    message.dsl = object.dsl ?? "";
+    message.source = object.source ?? "";
+    message.appliedAt = object.appliedAt ?? undefined;
+    message.appliedBy = object.appliedBy ?? "";
+    return message;
+  },
+};
+
+function createBaseApplyModelRequest(): ApplyModelRequest {
+  return { dsl: "" };
+}
+
+export const ApplyModelRequest: MessageFns<ApplyModelRequest> = {
+  encode(message: ApplyModelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.dsl !== "") {
+      writer.uint32(10).string(message.dsl);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApplyModelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplyModelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.dsl = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApplyModelRequest {
+    return { dsl: isSet(object.dsl) ? globalThis.String(object.dsl) : "" };
+  },
+
+  toJSON(message: ApplyModelRequest): unknown {
+    const obj: any = {};
+    if (message.dsl !== "") {
+      obj.dsl = message.dsl;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ApplyModelRequest>): ApplyModelRequest {
+    return ApplyModelRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ApplyModelRequest>): ApplyModelRequest {
+    const message = createBaseApplyModelRequest();
+    message.dsl = object.dsl ?? "";
+    return message;
+  },
+};
+
+function createBaseApplyModelResponse(): ApplyModelResponse {
+  return { modelId: "", previousModelId: "", changed: false };
+}
+
+export const ApplyModelResponse: MessageFns<ApplyModelResponse> = {
+  encode(message: ApplyModelResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelId !== "") {
+      writer.uint32(10).string(message.modelId);
+    }
+    if (message.previousModelId !== "") {
+      writer.uint32(18).string(message.previousModelId);
+    }
+    if (message.changed !== false) {
+      writer.uint32(24).bool(message.changed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApplyModelResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplyModelResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.previousModelId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApplyModelResponse {
+    return {
+      modelId: isSet(object.modelId)
+        ? globalThis.String(object.modelId)
+        : isSet(object.model_id)
+        ? globalThis.String(object.model_id)
+        : "",
+      previousModelId: isSet(object.previousModelId)
+        ? globalThis.String(object.previousModelId)
+        : isSet(object.previous_model_id)
+        ? globalThis.String(object.previous_model_id)
+        : "",
+      changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false,
+    };
+  },
+
+  toJSON(message: ApplyModelResponse): unknown {
+    const obj: any = {};
+    if (message.modelId !== "") {
+      obj.modelId = message.modelId;
+    }
+    if (message.previousModelId !== "") {
+      obj.previousModelId = message.previousModelId;
+    }
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ApplyModelResponse>): ApplyModelResponse {
+    return ApplyModelResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ApplyModelResponse>): ApplyModelResponse {
+    const message = createBaseApplyModelResponse();
+    message.modelId = object.modelId ?? "";
+    message.previousModelId = object.previousModelId ?? "";
+    message.changed = object.changed ?? false;
+    return message;
+  },
+};
+
+function createBaseSimulateModelRequest(): SimulateModelRequest {
+  return { dsl: "", limit: 0 };
+}
+
+export const SimulateModelRequest: MessageFns<SimulateModelRequest> = {
+  encode(message: SimulateModelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.dsl !== "") {
+      writer.uint32(10).string(message.dsl);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).uint32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SimulateModelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSimulateModelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.dsl = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SimulateModelRequest {
+    return {
+      dsl: isSet(object.dsl) ? globalThis.String(object.dsl) : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: SimulateModelRequest): unknown {
+    const obj: any = {};
+    if (message.dsl !== "") {
+      obj.dsl = message.dsl;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SimulateModelRequest>): SimulateModelRequest {
+    return SimulateModelRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SimulateModelRequest>): SimulateModelRequest {
+    const message = createBaseSimulateModelRequest();
+    message.dsl = object.dsl ?? "";
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseDecisionChange(): DecisionChange {
+  return {
+    decisionId: "",
+    tenant: "",
+    principal: "",
+    action: "",
+    resource: "",
+    decidedAt: undefined,
+    recorded: 0,
+    current: 0,
+    draft: 0,
+  };
+}
+
+export const DecisionChange: MessageFns<DecisionChange> = {
+  encode(message: DecisionChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.decisionId !== "") {
+      writer.uint32(10).string(message.decisionId);
+    }
+    if (message.tenant !== "") {
+      writer.uint32(18).string(message.tenant);
+    }
+    if (message.principal !== "") {
+      writer.uint32(26).string(message.principal);
+    }
+    if (message.action !== "") {
+      writer.uint32(34).string(message.action);
+    }
+    if (message.resource !== "") {
+      writer.uint32(42).string(message.resource);
+    }
+    if (message.decidedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.decidedAt), writer.uint32(50).fork()).join();
+    }
+    if (message.recorded !== 0) {
+      writer.uint32(56).int32(message.recorded);
+    }
+    if (message.current !== 0) {
+      writer.uint32(64).int32(message.current);
+    }
+    if (message.draft !== 0) {
+      writer.uint32(72).int32(message.draft);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DecisionChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDecisionChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.decisionId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.principal = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.resource = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.decidedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.recorded = reader.int32() as any;
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.current = reader.int32() as any;
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.draft = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DecisionChange {
+    return {
+      decisionId: isSet(object.decisionId)
+        ? globalThis.String(object.decisionId)
+        : isSet(object.decision_id)
+        ? globalThis.String(object.decision_id)
+        : "",
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      resource: isSet(object.resource) ? globalThis.String(object.resource) : "",
+      decidedAt: isSet(object.decidedAt)
+        ? fromJsonTimestamp(object.decidedAt)
+        : isSet(object.decided_at)
+        ? fromJsonTimestamp(object.decided_at)
+        : undefined,
+      recorded: isSet(object.recorded) ? decisionFromJSON(object.recorded) : 0,
+      current: isSet(object.current) ? decisionFromJSON(object.current) : 0,
+      draft: isSet(object.draft) ? decisionFromJSON(object.draft) : 0,
+    };
+  },
+
+  toJSON(message: DecisionChange): unknown {
+    const obj: any = {};
+    if (message.decisionId !== "") {
+      obj.decisionId = message.decisionId;
+    }
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.principal !== "") {
+      obj.principal = message.principal;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.resource !== "") {
+      obj.resource = message.resource;
+    }
+    if (message.decidedAt !== undefined) {
+      obj.decidedAt = message.decidedAt.toISOString();
+    }
+    if (message.recorded !== 0) {
+      obj.recorded = decisionToJSON(message.recorded);
+    }
+    if (message.current !== 0) {
+      obj.current = decisionToJSON(message.current);
+    }
+    if (message.draft !== 0) {
+      obj.draft = decisionToJSON(message.draft);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DecisionChange>): DecisionChange {
+    return DecisionChange.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DecisionChange>): DecisionChange {
+    const message = createBaseDecisionChange();
+    message.decisionId = object.decisionId ?? "";
+    message.tenant = object.tenant ?? "";
+    message.principal = object.principal ?? "";
+    message.action = object.action ?? "";
+    message.resource = object.resource ?? "";
+    message.decidedAt = object.decidedAt ?? undefined;
+    message.recorded = object.recorded ?? 0;
+    message.current = object.current ?? 0;
+    message.draft = object.draft ?? 0;
+    return message;
+  },
+};
+
+function createBaseSimulateModelResponse(): SimulateModelResponse {
+  return { draftModelId: "", replayed: 0, changes: [], skipped: 0 };
+}
+
+export const SimulateModelResponse: MessageFns<SimulateModelResponse> = {
+  encode(message: SimulateModelResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.draftModelId !== "") {
+      writer.uint32(10).string(message.draftModelId);
+    }
+    if (message.replayed !== 0) {
+      writer.uint32(16).uint32(message.replayed);
+    }
+    for (const v of message.changes) {
+      DecisionChange.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.skipped !== 0) {
+      writer.uint32(32).uint32(message.skipped);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SimulateModelResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSimulateModelResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.draftModelId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.replayed = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.changes.push(DecisionChange.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.skipped = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SimulateModelResponse {
+    return {
+      draftModelId: isSet(object.draftModelId)
+        ? globalThis.String(object.draftModelId)
+        : isSet(object.draft_model_id)
+        ? globalThis.String(object.draft_model_id)
+        : "",
+      replayed: isSet(object.replayed) ? globalThis.Number(object.replayed) : 0,
+      changes: globalThis.Array.isArray(object?.changes)
+        ? object.changes.map((e: any) => DecisionChange.fromJSON(e))
+        : [],
+      skipped: isSet(object.skipped) ? globalThis.Number(object.skipped) : 0,
+    };
+  },
+
+  toJSON(message: SimulateModelResponse): unknown {
+    const obj: any = {};
+    if (message.draftModelId !== "") {
+      obj.draftModelId = message.draftModelId;
+    }
+    if (message.replayed !== 0) {
+      obj.replayed = Math.round(message.replayed);
+    }
+    if (message.changes?.length) {
+      obj.changes = message.changes.map((e) => DecisionChange.toJSON(e));
+    }
+    if (message.skipped !== 0) {
+      obj.skipped = Math.round(message.skipped);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SimulateModelResponse>): SimulateModelResponse {
+    return SimulateModelResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SimulateModelResponse>): SimulateModelResponse {
+    const message = createBaseSimulateModelResponse();
+    message.draftModelId = object.draftModelId ?? "";
+    message.replayed = object.replayed ?? 0;
+    message.changes = object.changes?.map((e) => DecisionChange.fromPartial(e)) || [];
+    message.skipped = object.skipped ?? 0;
+    return message;
+  },
+};
 
 function createBaseBatchCheckItem(): BatchCheckItem {
   return { principal: "", action: "", resource: "", correlationId: "", context: undefined };
@@ -5445,6 +6693,59 @@ export const AuthzServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /**
+     * ListAccess answers what a principal may do in a tenant now: the grants it holds
+     * (action, resource, condition and window, from OpenFGA ListObjects at higher
+     * consistency), the protected actions it may request (a member: all of them) and
+     * those it may approve. A person asks about themselves; tenant admins and
+     * services about anyone in the tenant.
+     */
+    listAccess: {
+      name: "ListAccess",
+      requestType: ListAccessRequest as typeof ListAccessRequest,
+      requestStream: false,
+      responseType: ListAccessResponse as typeof ListAccessResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /** GetModel returns the authorization model every decision is made with now. */
+    getModel: {
+      name: "GetModel",
+      requestType: GetModelRequest as typeof GetModelRequest,
+      requestStream: false,
+      responseType: GetModelResponse as typeof GetModelResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /**
+     * ApplyModel writes a new model version and makes it current on every replica
+     * (platform admins only). The DSL must parse and keep every type and relation
+     * authz relies on; anything else is INVALID_ARGUMENT naming what is missing.
+     * Applying the current model again changes nothing.
+     */
+    applyModel: {
+      name: "ApplyModel",
+      requestType: ApplyModelRequest as typeof ApplyModelRequest,
+      requestStream: false,
+      responseType: ApplyModelResponse as typeof ApplyModelResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * SimulateModel writes the draft as a new model version that is never made
+     * current, replays up to `limit` recorded decisions (the newest
+     * assent.authz.checked.v1 events) under the current model and under the draft
+     * with the same tuples and the decision's own time, and lists the decisions the
+     * draft would change (platform admins only).
+     */
+    simulateModel: {
+      name: "SimulateModel",
+      requestType: SimulateModelRequest as typeof SimulateModelRequest,
+      requestStream: false,
+      responseType: SimulateModelResponse as typeof SimulateModelResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -5559,6 +6860,40 @@ export interface AuthzServiceImplementation<CallContextExt = {}> {
     request: BatchCheckRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<BatchCheckResponse>>;
+  /**
+   * ListAccess answers what a principal may do in a tenant now: the grants it holds
+   * (action, resource, condition and window, from OpenFGA ListObjects at higher
+   * consistency), the protected actions it may request (a member: all of them) and
+   * those it may approve. A person asks about themselves; tenant admins and
+   * services about anyone in the tenant.
+   */
+  listAccess(
+    request: ListAccessRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListAccessResponse>>;
+  /** GetModel returns the authorization model every decision is made with now. */
+  getModel(request: GetModelRequest, context: CallContext & CallContextExt): Promise<DeepPartial<GetModelResponse>>;
+  /**
+   * ApplyModel writes a new model version and makes it current on every replica
+   * (platform admins only). The DSL must parse and keep every type and relation
+   * authz relies on; anything else is INVALID_ARGUMENT naming what is missing.
+   * Applying the current model again changes nothing.
+   */
+  applyModel(
+    request: ApplyModelRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ApplyModelResponse>>;
+  /**
+   * SimulateModel writes the draft as a new model version that is never made
+   * current, replays up to `limit` recorded decisions (the newest
+   * assent.authz.checked.v1 events) under the current model and under the draft
+   * with the same tuples and the decision's own time, and lists the decisions the
+   * draft would change (platform admins only).
+   */
+  simulateModel(
+    request: SimulateModelRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<SimulateModelResponse>>;
 }
 
 export interface AuthzServiceClient<CallOptionsExt = {}> {
@@ -5672,6 +7007,40 @@ export interface AuthzServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<BatchCheckRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<BatchCheckResponse>;
+  /**
+   * ListAccess answers what a principal may do in a tenant now: the grants it holds
+   * (action, resource, condition and window, from OpenFGA ListObjects at higher
+   * consistency), the protected actions it may request (a member: all of them) and
+   * those it may approve. A person asks about themselves; tenant admins and
+   * services about anyone in the tenant.
+   */
+  listAccess(
+    request: DeepPartial<ListAccessRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListAccessResponse>;
+  /** GetModel returns the authorization model every decision is made with now. */
+  getModel(request: DeepPartial<GetModelRequest>, options?: CallOptions & CallOptionsExt): Promise<GetModelResponse>;
+  /**
+   * ApplyModel writes a new model version and makes it current on every replica
+   * (platform admins only). The DSL must parse and keep every type and relation
+   * authz relies on; anything else is INVALID_ARGUMENT naming what is missing.
+   * Applying the current model again changes nothing.
+   */
+  applyModel(
+    request: DeepPartial<ApplyModelRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ApplyModelResponse>;
+  /**
+   * SimulateModel writes the draft as a new model version that is never made
+   * current, replays up to `limit` recorded decisions (the newest
+   * assent.authz.checked.v1 events) under the current model and under the draft
+   * with the same tuples and the decision's own time, and lists the decisions the
+   * draft would change (platform admins only).
+   */
+  simulateModel(
+    request: DeepPartial<SimulateModelRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<SimulateModelResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
