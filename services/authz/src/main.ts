@@ -1,4 +1,4 @@
-import { createRuntime, newEvent } from '@assent/platform';
+import { createRuntime, newEvent, type ServiceRuntime } from '@assent/platform';
 import { authzv1 } from '@assent/proto';
 import type { AuthzConfig } from './config.js';
 import type { AuthzDeps } from './domain/ports.js';
@@ -21,39 +21,48 @@ export interface RunningAuthz {
   stop(): Promise<void>;
 }
 
-/** Composition root: the only place authz adapters are built and wired. */
+/**
+ * Composition root: the only place authz adapters are built and wired. Builds the
+ * domain's dependencies on a service runtime (startAuthz serves them over gRPC; the
+ * in-process benchmark calls the domain with them directly).
+ */
+export async function composeAuthz(rt: ServiceRuntime, config: AuthzConfig): Promise<{ deps: AuthzDeps; openFga: Awaited<ReturnType<typeof connectOpenFga>> }> {
+  const openFga = await connectOpenFga({
+    ...config.openFga,
+    presharedKey: readPresharedKey(config.openFga.presharedKeyFile),
+    registry: await KvIdRegistry.open(rt.nats.nc, config.subjectRoot),
+  });
+  const relations = new CachedRelationStore(openFga, rt.redis, new NatsInvalidationBus(rt.nats.nc, config.subjectRoot, rt.logger), rt.logger);
+  rt.onStop('decision cache', () => relations.stop());
+  // One replica at a time deletes expired grant tuples (OpenFGA keeps them forever).
+  const grantReaper = await startGrantReaper({ nats: rt.nats, names: rt.names, logger: rt.logger, registry: rt.metrics.registry, reaper: openFga.grantReaper(config.grantReaper), intervalMs: config.grantReaper.intervalSeconds * 1000 });
+  rt.onStop('grant reaper', () => grantReaper.stop());
+  const events = new NatsEventSink(rt.publisher);
+  const clock = { now: () => new Date() };
+  const repos = await openAuthzRepositories(rt.nats.nc, config.subjectRoot, rt.logger);
+  rt.onStop('kv mirrors', () => repos.stop());
+  rt.readiness('tenant and action mirrors', () => repos.live());
+  const deps: AuthzDeps = {
+    relations,
+    freshRelations: openFga,
+    tenants: repos.tenants,
+    actions: repos.actions,
+    events,
+    decisions: new DecisionRecorder(events, clock, config.decisionRepeatWindowMs),
+    eventFactory: { create: (e) => newEvent({ ...e, service: 'authz' }) },
+    clock,
+    trustedServices: [...config.trustedServices],
+    stepUps: new RedisStepUpStore(rt.redis),
+    stepUpRules: config.stepUp,
+    grantCatalog: repos.grantCatalog,
+  };
+  return { deps, openFga };
+}
+
 export async function startAuthz(config: AuthzConfig): Promise<RunningAuthz> {
   const rt = await createRuntime('authz', config, { otlpEndpoint: config.otlpEndpoint });
   try {
-    const openFga = await connectOpenFga({
-      ...config.openFga,
-      presharedKey: readPresharedKey(config.openFga.presharedKeyFile),
-      registry: await KvIdRegistry.open(rt.nats.nc, config.subjectRoot),
-    });
-    const relations = new CachedRelationStore(openFga, rt.redis, new NatsInvalidationBus(rt.nats.nc, config.subjectRoot, rt.logger), rt.logger);
-    rt.onStop('decision cache', () => relations.stop());
-    // One replica at a time deletes expired grant tuples (OpenFGA keeps them forever).
-    const grantReaper = await startGrantReaper({ nats: rt.nats, names: rt.names, logger: rt.logger, registry: rt.metrics.registry, reaper: openFga.grantReaper(config.grantReaper), intervalMs: config.grantReaper.intervalSeconds * 1000 });
-    rt.onStop('grant reaper', () => grantReaper.stop());
-    const events = new NatsEventSink(rt.publisher);
-    const clock = { now: () => new Date() };
-    const repos = await openAuthzRepositories(rt.nats.nc, config.subjectRoot, rt.logger);
-    rt.onStop('kv mirrors', () => repos.stop());
-    rt.readiness('tenant and action mirrors', () => repos.live());
-    const deps: AuthzDeps = {
-      relations,
-      freshRelations: openFga,
-      tenants: repos.tenants,
-      actions: repos.actions,
-      events,
-      decisions: new DecisionRecorder(events, clock, config.decisionRepeatWindowMs),
-      eventFactory: { create: (e) => newEvent({ ...e, service: 'authz' }) },
-      clock,
-      trustedServices: [...config.trustedServices],
-      stepUps: new RedisStepUpStore(rt.redis),
-      stepUpRules: config.stepUp,
-      grantCatalog: repos.grantCatalog,
-    };
+    const { deps, openFga } = await composeAuthz(rt, config);
     rt.grpc.server.add(authzv1.AuthzServiceDefinition, authzService(deps));
     // Only approvals calls authz, and only for these; no service creates tenants or members.
     rt.grpc.allowServiceCallers({ Check: ['approvals'], CheckApprover: ['approvals'], ListGroupMembers: ['approvals'], ListUserGroups: ['approvals'], RegisterProtectedAction: ['approvals'], WriteGrant: ['approvals'], RemoveGrant: ['approvals'], CheckStepUp: ['approvals'], Explain: ['approvals'], ListApprovers: ['approvals', 'notifier'], BatchCheck: ['approvals'] });
