@@ -5,6 +5,7 @@
  *   make bench BENCH_ARGS="--concurrency 32 --duration 30"    closed loop: N lifecycles in flight
  *   make bench BENCH_ARGS="--rate 100 --duration 30"          open loop: 100 lifecycle starts/s
  *   make bench BENCH_ARGS="--mode check --concurrency 32"     authz Check vs OpenFGA's own Check, and BatchCheck of 100
+ *   make bench BENCH_ARGS="--mode check-inproc"                 authz's decision path in this process (cache hits, no gRPC)
  *   make bench BENCH_ARGS="--mode timers --count 10000"       10,000 pending expiry timers: drift, each fires once
  * A lifecycle is create → approve → grant written (or → approve with --no-wait-grant).
  */
@@ -16,6 +17,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { ClientError, Status } from 'nice-grpc';
 import { connectNats, createGrpcClient, createLogger, devTokenSource, openChannel, type Nats } from '@assent/platform';
 import { approvalsv1, authzv1 } from '@assent/proto';
+import { inProcessCheckBench } from './check-inproc.js';
 import { closedLoop, openFgaCheck, openFgaGrantCheck, openFgaStoreId } from './check-bench.js';
 import { cpuReport, platformProcesses, sampleCpu } from './cpu.js';
 import { Latency } from './histogram.js';
@@ -43,7 +45,7 @@ async function platformNats(o: Opts): Promise<Nats | undefined> {
 
 const program = new Command('assent-bench')
   .description('Load-test a running Assent: the approval lifecycle (closed or open loop) or authz Check; CPU per process per operation')
-  .addOption(new Option('--mode <mode>', 'what to load').choices(['lifecycle', 'check', 'timers']).default('lifecycle'))
+  .addOption(new Option('--mode <mode>', 'what to load').choices(['lifecycle', 'check', 'check-inproc', 'timers']).default('lifecycle'))
   .addOption(new Option('--count <n>', 'timers mode: requests (each with one expiry timer)').default(10_000).argParser(Number))
   .addOption(new Option('--expire-after <seconds>', 'timers mode: the policy expiry; long enough that every request is pending before the first expires').default(120).argParser(Number))
   .addOption(new Option('-c, --concurrency <n>', 'concurrent calls in flight (with --rate: the in-flight cap, default 1024)').default(16).argParser(Number))
@@ -66,7 +68,7 @@ const program = new Command('assent-bench')
   .option('--json', 'print the report as JSON');
 
 type Opts = {
-  mode: 'lifecycle' | 'check' | 'timers';
+  mode: 'lifecycle' | 'check' | 'check-inproc' | 'timers';
   count: number;
   expireAfter: number;
   concurrency: number;
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
   try {
     // Start from an idle platform: an earlier run's backlog would be measured as this one's.
     if (nats) await waitForDrain(nats, STREAM_PREFIX);
-    const out = o.mode === 'check' ? await checkMode(o, clients, run) : o.mode === 'timers' ? await timers(o, channel, clients, run, nats) : await lifecycleMode(o, clients, run, nats);
+    const out = o.mode === 'check-inproc' ? await checkInProcessMode(o) : o.mode === 'check' ? await checkMode(o, channel, clients, run) : o.mode === 'timers' ? await timers(o, channel, clients, run, nats) : await lifecycleMode(o, clients, run, nats);
     process.stdout.write(`${out}\n`);
   } finally {
     channel.close();
@@ -219,18 +221,43 @@ async function lifecycleMode(o: Opts, c: { requester: ApprovalsClient; approver:
 }
 
 /**
- * The same (principal, action, resource) asked repeatedly of authz over gRPC, then of
- * OpenFGA directly (HTTP Check) as the peer figure. The resource gets a grant first,
- * so authz answers ALLOW by a grant: the decision a protected action repeats.
+ * The same questions asked repeatedly of authz over gRPC, and of OpenFGA directly
+ * (HTTP Check) as the peer, against the same OpenFGA in one run:
+ * - cached, protected: ALLOW by a grant (a protected action; every one audited);
+ * - cached, routine: ALLOW below every protection condition (audit sampled);
+ * - uncached: CONSISTENCY_FULL, every fact from OpenFGA (compare with the peer);
+ * - BatchCheck of 100 protected items.
  */
-async function checkMode(o: Opts, c: { requester: ApprovalsClient; approver: ApprovalsClient }, run: string): Promise<string> {
+async function checkMode(o: Opts, channel: ReturnType<typeof openChannel>, c: { requester: ApprovalsClient; approver: ApprovalsClient }, run: string): Promise<string> {
   const resource = `bench-check/${run}`;
   await lifecycle({ ...o, waitGrant: true }, c, resource);
+  // A conditional action: below its threshold it is not protected (routine ALLOWs).
+  const routineAction = `bench.routine_${run}`;
+  const admin = createGrpcClient(approvalsv1.ApprovalsServiceDefinition, channel, devTokenSource(o.devKey, { subject: 'bench-admin', tenant: o.tenant, roles: ['admin'] }));
+  await admin.putPolicy({
+    tenant: o.tenant,
+    policy: approvalsv1.Policy.fromPartial({
+      id: `bench-routine-${run}`,
+      action: routineAction,
+      approvers: [`user:${o.approver}`],
+      grantDurationSeconds: '600',
+      parametersSchema: { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] },
+      tiers: [{ name: 'large', when: 'context.amount > 10000' }],
+    }),
+  });
   const authzChannel = openChannel(o.authz);
   const authz = createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, devTokenSource(o.devKey, { subject: o.requester, tenant: o.tenant }));
   const question = { tenant: o.tenant, principal: o.requester, action: o.action, resource };
-  const first = await authz.check(question);
-  const decision = authzv1.Decision[first.decision] ?? String(first.decision);
+  const routine = { tenant: o.tenant, principal: o.requester, action: routineAction, resource, context: { amount: 1 } };
+  const fresh = { ...question, consistency: authzv1.Consistency.CONSISTENCY_FULL };
+  const expect = async (q: Parameters<typeof authz.check>[0], want: authzv1.Decision) => {
+    const got = (await authz.check(q)).decision;
+    if (got !== want) throw new Error(`authz answers ${authzv1.Decision[got]} to ${JSON.stringify(q)}, not ${authzv1.Decision[want]}`);
+  };
+  await expect(question, authzv1.Decision.DECISION_ALLOW);
+  await expect(routine, authzv1.Decision.DECISION_ALLOW);
+  await expect(fresh, authzv1.Decision.DECISION_ALLOW);
+  const decision = 'DECISION_ALLOW';
   const fgaKey = existsSync(o.openfgaKeyFile) ? readFileSync(o.openfgaKeyFile, 'utf8').trim() : undefined;
   const storeId = await openFgaStoreId(o.openfga, o.fgaStore, fgaKey);
   const tuple = openFgaGrantCheck(o.tenant, o.requester, o.action, resource);
@@ -248,8 +275,14 @@ async function checkMode(o: Opts, c: { requester: ApprovalsClient; approver: App
   };
   const batch = { tenant: o.tenant, items: Array.from({ length: 100 }, (_, i) => ({ principal: o.requester, action: o.action, resource, correlationId: String(i) })) };
   const phases = [
-    await phase('authz Check (gRPC)', async () => {
+    await phase('authz Check, cached, protected (gRPC)', async () => {
       await authz.check(question);
+    }),
+    await phase('authz Check, cached, routine (gRPC)', async () => {
+      await authz.check(routine);
+    }),
+    await phase('authz Check, uncached: CONSISTENCY_FULL (gRPC)', async () => {
+      await authz.check(fresh);
     }),
     await phase(`OpenFGA Check (HTTP, ${o.fgaConsistency})`, async () => {
       await openFgaCheck(o.openfga, storeId, tuple, o.fgaConsistency, fgaKey);
@@ -263,6 +296,7 @@ async function checkMode(o: Opts, c: { requester: ApprovalsClient; approver: App
       100,
     ),
   ];
+  const ratio = (phases[2]?.latency.p(50) ?? NaN) / (phases[3]?.latency.p(50) ?? NaN);
   authzChannel.close();
 
   if (o.json) {
@@ -270,7 +304,8 @@ async function checkMode(o: Opts, c: { requester: ApprovalsClient; approver: App
       {
         mode: 'check',
         concurrency: o.concurrency,
-        question: { ...question, decision, openfga: { storeId, ...tuple, consistency: o.fgaConsistency } },
+        question: { ...question, decision, routineAction, openfga: { storeId, ...tuple, consistency: o.fgaConsistency } },
+        uncachedToOpenFgaMedian: ratio,
         phases: phases.map((p) => ({ name: p.name, seconds: p.seconds, checksPerSecond: p.checks / p.seconds, ...stepsJson([{ step: 'check', latency: p.latency }], p.seconds), cpu: p.cpu })),
         errors: Object.fromEntries(errors),
       },
@@ -283,8 +318,42 @@ async function checkMode(o: Opts, c: { requester: ApprovalsClient; approver: App
     `Check ${o.requester} ${o.action} ${resource} (authz decision ${decision}), ${o.concurrency} concurrent callers, ${o.duration} s per phase`,
     ...formatTable([latencyHeader, ...phases.flatMap((p) => latencyRows([{ step: p.name, latency: p.latency }], p.seconds))]),
     ...phases.map((p) => `${p.name}: ${(p.checks / p.seconds).toFixed(0)} checks/s`),
+    `uncached authz Check median / OpenFGA Check median: ${ratio.toFixed(2)}×`,
     `errors: ${errorText}`,
     ...phases.flatMap((p) => (p.cpu ? [`${p.name} — ${formatCpu(p.cpu)}`] : [])),
+  ].join('\n');
+}
+
+/** authz's decision path in this process (check-inproc.ts): the cache hit without gRPC. */
+async function checkInProcessMode(o: Opts): Promise<string> {
+  const phases = await inProcessCheckBench(
+    {
+      concurrency: o.concurrency,
+      seconds: o.duration,
+      natsUrl: process.env['ASSENT_BENCH_NATS_URL'] ?? 'nats://127.0.0.1:4222',
+      redisUrl: process.env['ASSENT_BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      openfgaUrl: o.openfga,
+      openfgaKeyFile: existsSync(o.openfgaKeyFile) ? o.openfgaKeyFile : undefined,
+    },
+    fail,
+  );
+  if (o.json) {
+    return JSON.stringify(
+      {
+        mode: 'check-inproc',
+        concurrency: o.concurrency,
+        phases: phases.map((p) => ({ name: p.name, seconds: p.seconds, checksPerSecond: p.checks / p.seconds, cpuMicrosPerCheck: (p.cpuSeconds * 1e6) / p.checks, ...stepsJson([{ step: 'check', latency: p.latency }], p.seconds) })),
+        errors: Object.fromEntries(errors),
+      },
+      null,
+      2,
+    );
+  }
+  return [
+    `authz decision path in process (no gRPC), ${o.concurrency} concurrent callers, ${o.duration} s per phase`,
+    ...formatTable([latencyHeader, ...phases.flatMap((p) => latencyRows([{ step: p.name, latency: p.latency }], p.seconds))]),
+    ...phases.map((p) => `${p.name}: ${(p.checks / p.seconds).toFixed(0)} checks/s, ${((p.cpuSeconds * 1e6) / p.checks).toFixed(0)} µs CPU per check (this process)`),
+    `errors: ${[...errors.entries()].map(([k, v]) => `${k}=${v}`).join(', ') || 'none'}`,
   ].join('\n');
 }
 

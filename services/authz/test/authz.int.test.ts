@@ -8,10 +8,10 @@ import { HealthDefinition } from 'nice-grpc-server-health';
 // grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING
 const SERVING = 1;
 import { BadRequest, RichClientError } from 'nice-grpc-error-details';
-import { createGrpcClient, openChannel, staticToken, type Channel } from '@assent/platform';
-import { authzv1 } from '@assent/proto';
+import { connectNats, createGrpcClient, createLogger, names, openChannel, staticToken, type Channel } from '@assent/platform';
+import { authzv1, eventsv1 } from '@assent/proto';
 import { OpenFgaClient } from '@openfga/sdk';
-import { cleanupNats, cleanupRedis, commonTestEnv, startOpenFga, startTestIssuer, uniqueRoot, type RunningOpenFga, type TestIssuer } from '@assent/testkit';
+import { cleanupNats, cleanupRedis, commonTestEnv, startOpenFga, startTestIssuer, testEnv, uniqueRoot, type RunningOpenFga, type TestIssuer } from '@assent/testkit';
 import { loadConfig } from '../src/config.js';
 import { startAuthz, type RunningAuthz } from '../src/main.js';
 
@@ -125,6 +125,71 @@ describe('authz over gRPC', () => {
     const outsider = await svc.explain({ tenant: 'explain', principal: 'mallory', action: 'keys.rotate', resource: 'key/new' });
     expect(outsider.decision).toBe(authzv1.Decision.DECISION_DENY);
     expect(outsider.facts.find((f) => f.name === 'tenant_member')).toMatchObject({ holds: false, detail: expect.stringContaining('missing relation: user:mallory') });
+  });
+
+  it('protects under a condition end to end: ALLOW below, NEEDS_APPROVAL above naming it, ALLOW until a short grant ends and not after, each decision audited', async () => {
+    const admin = client(await issuer.token({ subject: 'root', roles: ['platform-admin'] }));
+    const svc = client(await issuer.token({ subject: 'service:approvals', audience: 'assent:authz' }));
+    const dana = client(await issuer.token({ subject: 'dana', tenant: 'cond' }));
+    await admin.createTenant({ id: 'cond', displayName: 'Conditions' });
+    await admin.addTenantMember({ tenant: 'cond', user: 'dana' });
+    const conditions = [
+      { name: 'large', when: 'context.amount > 10000' },
+      { name: 'medium', when: 'context.amount > 1000' },
+    ];
+    const registered = await svc.registerProtectedAction({ tenant: 'cond', action: 'refunds.issue', policy, approvers: ['user:bob'], conditions });
+    expect(registered.protectedAction).toMatchObject({ conditions, version: 1 });
+    const ask = (amount: number, consistency = authzv1.Consistency.CONSISTENCY_UNSPECIFIED) =>
+      dana.check({ tenant: 'cond', principal: '', action: 'refunds.issue', resource: 'refund/77', context: { amount }, consistency });
+
+    const below = await ask(999);
+    expect(below).toMatchObject({ decision: authzv1.Decision.DECISION_ALLOW, matchedCondition: undefined });
+    const medium = await ask(5_000);
+    expect(medium).toMatchObject({ decision: authzv1.Decision.DECISION_NEEDS_APPROVAL, matchedCondition: conditions[1], policy });
+    // Approved under "medium" for two seconds.
+    const { grant } = await svc.writeGrant({ tenant: 'cond', principal: 'dana', action: 'refunds.issue', resource: 'refund/77', durationSeconds: '2', requestId: '01JEEEEEEEEEEEEEEEEEEEEEEE', condition: 'medium' });
+    expect(grant?.condition).toBe('medium');
+    const allowed = await ask(5_000);
+    expect(allowed).toMatchObject({ decision: authzv1.Decision.DECISION_ALLOW, matchedCondition: conditions[1] });
+    expect(allowed.grantExpiresAt?.toISOString()).toBe(grant?.expiresAt?.toISOString());
+    expect((await ask(5_000, authzv1.Consistency.CONSISTENCY_FULL)).decision).toBe(authzv1.Decision.DECISION_ALLOW);
+    // The approval for 5,000 is not one for 50,000.
+    expect(await ask(50_000)).toMatchObject({ decision: authzv1.Decision.DECISION_NEEDS_APPROVAL, matchedCondition: conditions[0] });
+    const access = await dana.listAccess({ tenant: 'cond', principal: '' });
+    expect(access.grants).toEqual([{ action: 'refunds.issue', resource: 'refund/77', condition: 'medium', startsAt: grant?.grantedAt, expiresAt: grant?.expiresAt, requestId: '' }]);
+    // After the grant ends the cached answer ends with it: approval is needed again.
+    await new Promise((r) => setTimeout(r, Math.max(0, (grant?.expiresAt?.getTime() ?? 0) - Date.now() + 50)));
+    expect((await ask(5_000)).decision).toBe(authzv1.Decision.DECISION_NEEDS_APPROVAL);
+    expect((await dana.explain({ tenant: 'cond', principal: '', action: 'refunds.issue', resource: 'refund/77', context: { amount: 5_000 } })).reason).toMatch(
+      /^condition "medium" \(context.amount > 1000\) holds; grant expired at /,
+    );
+    await expect(dana.check({ tenant: 'cond', principal: '', action: 'refunds.issue', resource: 'refund/77', context: { amount: 'lots' } })).rejects.toMatchObject({ code: Status.INVALID_ARGUMENT });
+    await expect(dana.check({ tenant: 'cond', principal: '', action: 'refunds.issue', resource: 'refund/77', context: {} })).rejects.toMatchObject({
+      code: Status.INVALID_ARGUMENT,
+      details: expect.stringContaining('context: condition "large" (context.amount > 10000) cannot be decided'),
+    });
+
+    // Every protected decision is its own audit record, naming the condition that matched.
+    const nats = await connectNats(testEnv.natsUrl, 'authz-test-reader', createLogger('test', 'silent'));
+    try {
+      const n = names(root);
+      const consumer = await nats.js.consumers.get(n.eventsStream, { filter_subjects: [n.event('cond', 'authz', 'checked')] });
+      const recorded: eventsv1.AuthzChecked[] = [];
+      for await (const m of await consumer.fetch({ max_messages: 100, expires: 2_000 })) {
+        recorded.push(eventsv1.AuthzChecked.fromJSON((m.json() as { data: unknown }).data));
+        if (m.info.pending === 0) break;
+      }
+      expect(recorded.map((r) => [r.decision, r.matchedCondition?.name ?? ''])).toEqual([
+        [authzv1.Decision.DECISION_ALLOW, ''],
+        [authzv1.Decision.DECISION_NEEDS_APPROVAL, 'medium'],
+        [authzv1.Decision.DECISION_ALLOW, 'medium'],
+        [authzv1.Decision.DECISION_ALLOW, 'medium'],
+        [authzv1.Decision.DECISION_NEEDS_APPROVAL, 'large'],
+        [authzv1.Decision.DECISION_NEEDS_APPROVAL, 'medium'],
+      ]);
+    } finally {
+      await nats.drain();
+    }
   });
 
   it('answers a BatchCheck of 100 items against OpenFGA, each as Check would', async () => {
