@@ -428,7 +428,8 @@ async function main(): Promise<void> {
   };
   hooks.setSecret(endpoint.endpoint.secret);
   log('  seeded tenant "acme" (members alice, bob, carol, dave, erin; groups finance-leads, security, oncall),');
-  log('  policies payout-details-change (bob or carol) and vendor-payout (finance-leads AND security, with timers)');
+  log('  policies payout-details-change (bob or carol), vendor-payout (finance-leads AND security, with timers),');
+  log('  refund-issue (checklist, parameters) and payments-wire (tiers: approval only above 1,000 EUR)');
   log(`  and webhook endpoint ${endpoint.endpoint.id} → the demo receiver (approval requested and decided events)`);
 
   const replicaLines =
