@@ -150,6 +150,18 @@ export interface ProtectedActionRegistered {
   actor: string;
 }
 
+/**
+ * type: assent.authz.model_applied.v1: a platform admin made another authorization
+ * model current (ApplyModel). It concerns every tenant, so its tenantid is
+ * "platform", a tenant id reserved for platform-wide events (CreateTenant refuses it).
+ */
+export interface AuthzModelApplied {
+  modelId: string;
+  previousModelId: string;
+  /** Who applied it. */
+  actor: string;
+}
+
 /** types: assent.authz.group_member_added.v1, assent.authz.group_member_removed.v1 */
 export interface GroupMemberChanged {
   tenant: string;
@@ -1327,6 +1339,115 @@ export const ProtectedActionRegistered: MessageFns<ProtectedActionRegistered> = 
     message.protectedAction = (object.protectedAction !== undefined && object.protectedAction !== null)
       ? ProtectedAction.fromPartial(object.protectedAction)
       : undefined;
+    message.actor = object.actor ?? "";
+    return message;
+  },
+};
+
+function createBaseAuthzModelApplied(): AuthzModelApplied {
+  return { modelId: "", previousModelId: "", actor: "" };
+}
+
+export const AuthzModelApplied: MessageFns<AuthzModelApplied> = {
+  encode(message: AuthzModelApplied, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelId !== "") {
+      writer.uint32(10).string(message.modelId);
+    }
+    if (message.previousModelId !== "") {
+      writer.uint32(18).string(message.previousModelId);
+    }
+    if (message.actor !== "") {
+      writer.uint32(26).string(message.actor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuthzModelApplied {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuthzModelApplied();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.previousModelId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuthzModelApplied {
+    return {
+      modelId: isSet(object.modelId)
+        ? globalThis.String(object.modelId)
+        : isSet(object.model_id)
+        ? globalThis.String(object.model_id)
+        : "",
+      previousModelId: isSet(object.previousModelId)
+        ? globalThis.String(object.previousModelId)
+        : isSet(object.previous_model_id)
+        ? globalThis.String(object.previous_model_id)
+        : "",
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+    };
+  },
+
+  toJSON(message: AuthzModelApplied): unknown {
+    const obj: any = {};
+    if (message.modelId !== "") {
+      obj.modelId = message.modelId;
+    }
+    if (message.previousModelId !== "") {
+      obj.previousModelId = message.previousModelId;
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AuthzModelApplied>): AuthzModelApplied {
+    return AuthzModelApplied.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AuthzModelApplied>): AuthzModelApplied {
+    const message = createBaseAuthzModelApplied();
+    message.modelId = object.modelId ?? "";
+    message.previousModelId = object.previousModelId ?? "";
     message.actor = object.actor ?? "";
     return message;
   },
