@@ -99,6 +99,8 @@ export function natsServicePermissions(root: string, service: NatsServiceUser, o
 export const eventConsumerNames = {
   approvalsGrants: 'approvals-grants',
   audit: 'audit',
+  // Not a durable: made and deleted around each read of recorded decisions (authz SimulateModel).
+  authzDecisionReplay: 'authz-decision-replay',
   deliveryFanout: 'delivery-fanout',
   deliveryGatewayBridge: 'delivery-gateway-bridge',
   notifier: 'notifier',
@@ -107,7 +109,7 @@ export const eventConsumerNames = {
 /** The durable consumers each service keeps on the shared events stream (its only consumers there). */
 export const eventConsumers: Readonly<Record<NatsServiceUser, readonly string[]>> = {
   approvals: [eventConsumerNames.approvalsGrants],
-  authz: [],
+  authz: [eventConsumerNames.authzDecisionReplay],
   audit: [eventConsumerNames.audit],
   delivery: [eventConsumerNames.deliveryFanout, eventConsumerNames.deliveryGatewayBridge],
   notifier: [eventConsumerNames.notifier],
