@@ -1,5 +1,7 @@
 import type { AssentEvent } from '@assent/platform/domain';
 import type { DecisionRecorder } from './decision-recorder.js';
+import type { RecordedDecision } from './decision-replay.js';
+import type { ModelDefinition } from './model-definition.js';
 import type { Grant, ProtectedAction, StepUpRules, StepUpSession, Tenant } from './types.js';
 
 /** Relationship facts, backed by OpenFGA (adapters/openfga) or memory (adapters/memory). */
@@ -114,4 +116,52 @@ export interface AuthzDeps {
   stepUps: StepUpStore;
   stepUpRules: StepUpRules;
   grantCatalog: GrantCatalog;
+}
+
+/** The authorization model every decision is made with now, as the registry's current-model pointer says. */
+export interface CurrentModel {
+  modelId: string;
+  /** The model's digest (model-definition.ts modelSha): how "the same model" is told. */
+  sha: string;
+  dsl: string;
+  /** builtin: written by authz at boot from its release; applied: by ApplyModel. */
+  source: 'builtin' | 'applied';
+  appliedAt: Date | undefined;
+  appliedBy: string;
+  /** An applied model: the one it replaced, and the id of its model_applied event. */
+  previousModelId: string;
+  eventId: string;
+  /** Whether that event is published (it is published after the pointer moves, so a failed publish is retried by the next identical apply). */
+  announced: boolean;
+}
+
+/**
+ * The model's lifecycle in OpenFGA and the current-model pointer every replica
+ * follows (adapters/openfga/openfga-models.ts; memory twin adapters/memory/model-store.ts).
+ */
+export interface ModelStore {
+  /** The current model, read now; `revision` is its compare-and-set token. */
+  current(): Promise<{ model: CurrentModel; revision: number }>;
+  /** The model's id in OpenFGA: the registered one for the same model, else a new version. Never makes it current. */
+  write(model: ModelDefinition): Promise<string>;
+  /** Makes `next` current on every replica if the pointer is still at `revision`: its new revision, or undefined when it moved meanwhile. */
+  makeCurrent(next: CurrentModel, revision: number): Promise<number | undefined>;
+  /** The facts Check asks, answered by OpenFGA under the given model (same tuples, that model's rules). */
+  under(modelId: string): Pick<RelationStore, 'isMember' | 'activeGrant'>;
+}
+
+/** Recorded Check decisions (assent.authz.checked.v1 on the event stream). */
+export interface RecordedDecisions {
+  /** Up to `limit` of the newest, newest first; `unreadable`: records among them that are not a decision authz can read. */
+  newest(limit: number): Promise<{ decisions: RecordedDecision[]; unreadable: number }>;
+}
+
+export interface ModelLifecycleDeps {
+  models: ModelStore;
+  recorded: RecordedDecisions;
+  actions: ProtectedActionRepository;
+  events: EventSink;
+  eventFactory: EventFactory;
+  clock: Clock;
+  log: { info(fields: object, msg: string): void; warn(fields: object, msg: string): void };
 }
