@@ -1,7 +1,7 @@
 import { createRuntime, newEvent, type ServiceRuntime } from '@assent/platform';
 import { authzv1 } from '@assent/proto';
 import type { AuthzConfig } from './config.js';
-import type { AuthzDeps } from './domain/ports.js';
+import type { AuthzDeps, ModelLifecycleDeps } from './domain/ports.js';
 import { DecisionRecorder } from './domain/decision-recorder.js';
 import { openAuthzRepositories } from './adapters/jetstream/repositories.js';
 import { NatsEventSink } from './adapters/nats/event-sink.js';
@@ -9,7 +9,8 @@ import { NatsInvalidationBus } from './adapters/nats/invalidation-bus.js';
 import { CachedRelationStore } from './adapters/redis/cached-relation-store.js';
 import { RedisStepUpStore } from './adapters/redis/step-up-store.js';
 import { KvIdRegistry } from './adapters/jetstream/kv-id-registry.js';
-import { connectOpenFga, readPresharedKey } from './adapters/openfga/connect.js';
+import { connectOpenFgaModels, readPresharedKey, type connectOpenFga } from './adapters/openfga/connect.js';
+import { JetStreamRecordedDecisions } from './adapters/jetstream/recorded-decisions.js';
 import { startGrantReaper } from './adapters/openfga/grant-reaper-schedule.js';
 import { authzService } from './transport/grpc/authz-service.js';
 
@@ -26,14 +27,22 @@ export interface RunningAuthz {
  * domain's dependencies on a service runtime (startAuthz serves them over gRPC; the
  * in-process benchmark calls the domain with them directly).
  */
-export async function composeAuthz(rt: ServiceRuntime, config: AuthzConfig): Promise<{ deps: AuthzDeps; openFga: Awaited<ReturnType<typeof connectOpenFga>> }> {
-  const openFga = await connectOpenFga({
+export async function composeAuthz(
+  rt: ServiceRuntime,
+  config: AuthzConfig,
+): Promise<{ deps: AuthzDeps; lifecycle: ModelLifecycleDeps; openFga: Awaited<ReturnType<typeof connectOpenFga>> }> {
+  const connection = await connectOpenFgaModels({
     ...config.openFga,
     presharedKey: readPresharedKey(config.openFga.presharedKeyFile),
     registry: await KvIdRegistry.open(rt.nats.nc, config.subjectRoot),
+    logger: rt.logger,
   });
+  const openFga = connection.store;
   const relations = new CachedRelationStore(openFga, rt.redis, new NatsInvalidationBus(rt.nats.nc, config.subjectRoot, rt.logger), rt.logger);
   rt.onStop('decision cache', () => relations.stop());
+  // Every replica decides with the model the current-model pointer names, from the moment it moves.
+  const following = await connection.follow(() => relations.modelChanged());
+  rt.onStop('current-model watch', () => following.stop());
   // One replica at a time deletes expired grant tuples (OpenFGA keeps them forever).
   const grantReaper = await startGrantReaper({ nats: rt.nats, names: rt.names, logger: rt.logger, registry: rt.metrics.registry, reaper: openFga.grantReaper(config.grantReaper), intervalMs: config.grantReaper.intervalSeconds * 1000 });
   rt.onStop('grant reaper', () => grantReaper.stop());
@@ -56,14 +65,23 @@ export async function composeAuthz(rt: ServiceRuntime, config: AuthzConfig): Pro
     stepUpRules: config.stepUp,
     grantCatalog: repos.grantCatalog,
   };
-  return { deps, openFga };
+  const lifecycle: ModelLifecycleDeps = {
+    models: connection.models,
+    recorded: new JetStreamRecordedDecisions(rt.nats, rt.names, rt.logger),
+    actions: repos.actions,
+    events,
+    eventFactory: deps.eventFactory,
+    clock,
+    log: rt.logger,
+  };
+  return { deps, lifecycle, openFga };
 }
 
 export async function startAuthz(config: AuthzConfig): Promise<RunningAuthz> {
   const rt = await createRuntime('authz', config, { otlpEndpoint: config.otlpEndpoint });
   try {
-    const { deps, openFga } = await composeAuthz(rt, config);
-    rt.grpc.server.add(authzv1.AuthzServiceDefinition, authzService(deps));
+    const { deps, lifecycle, openFga } = await composeAuthz(rt, config);
+    rt.grpc.server.add(authzv1.AuthzServiceDefinition, authzService(deps, lifecycle));
     // Only approvals calls authz, and only for these; no service creates tenants or members.
     rt.grpc.allowServiceCallers({ Check: ['approvals'], CheckApprover: ['approvals'], ListGroupMembers: ['approvals'], ListUserGroups: ['approvals'], RegisterProtectedAction: ['approvals'], WriteGrant: ['approvals'], RemoveGrant: ['approvals'], CheckStepUp: ['approvals'], Explain: ['approvals'], ListApprovers: ['approvals', 'notifier'], BatchCheck: ['approvals'] });
     const ports = await rt.listen({ grpcPort: config.grpcPort, httpPort: config.httpPort, serviceNames: [authzv1.AuthzServiceDefinition.fullName] });

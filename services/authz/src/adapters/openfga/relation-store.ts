@@ -75,7 +75,7 @@ export class OpenFgaRelationStore implements RelationStore {
 
   constructor(
     private readonly fga: OpenFgaClient,
-    private readonly model: string,
+    private model: string,
     readonly storeId: string,
   ) {
     this.grantTuples = new GrantTuples(fga);
@@ -90,6 +90,16 @@ export class OpenFgaRelationStore implements RelationStore {
 
   modelId(): string {
     return this.model;
+  }
+
+  /**
+   * Decides with another model from now on (the current-model pointer moved,
+   * connect.ts). Every call of this store, its grant writes and its reaper, goes
+   * through the one client, whose default model id the SDK sends with each call.
+   */
+  useModel(modelId: string): void {
+    this.model = modelId;
+    this.fga.authorizationModelId = modelId;
   }
 
   /** The sweep that deletes this store's expired grants (run by grant-reaper-schedule.ts). */

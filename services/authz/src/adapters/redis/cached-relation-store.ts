@@ -100,6 +100,15 @@ export class CachedRelationStore implements RelationStore {
     this.subscription.stop();
   }
 
+  /**
+   * The wrapped store decides with another model now (connect.ts follows the
+   * current-model pointer): the in-process answers, which carry no model id, go;
+   * Redis answers are keyed by model id and simply stop being read.
+   */
+  modelChanged(): void {
+    this.dropAllLocal();
+  }
+
   modelId(): string {
     return this.inner.modelId();
   }

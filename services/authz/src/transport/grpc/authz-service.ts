@@ -17,14 +17,43 @@ import { explainAccess } from '../../domain/commands/explain-access.js';
 import { listApprovers } from '../../domain/commands/list-approvers.js';
 import { listAccess } from '../../domain/commands/list-access.js';
 import { batchCheck } from '../../domain/commands/batch-check.js';
-import type { AuthzDeps } from '../../domain/ports.js';
+import { getModel } from '../../domain/commands/get-model.js';
+import { applyModel } from '../../domain/commands/apply-model.js';
+import { simulateModel } from '../../domain/commands/simulate-model.js';
+import type { AuthzDeps, ModelLifecycleDeps } from '../../domain/ports.js';
 import { fromProtoConsistency, toProtoCheck, toProtoStepUp, toProtoAction, toProtoDecision, toProtoGrant, toProtoTenant } from './mapping.js';
 
 type Ctx = CallContext & AuthContext;
 
 /** Thin handlers: map proto → domain, call one command, map back. */
-export function authzService(deps: AuthzDeps): authzv1.AuthzServiceImplementation<AuthContext> {
+export function authzService(deps: AuthzDeps, lifecycle: ModelLifecycleDeps): authzv1.AuthzServiceImplementation<AuthContext> {
   return {
+    async getModel(_req, ctx: Ctx) {
+      const m = await getModel(lifecycle, ctx.principal);
+      return { modelId: m.modelId, dsl: m.dsl, source: m.source, appliedAt: m.appliedAt, appliedBy: m.appliedBy };
+    },
+    async applyModel(req, ctx: Ctx) {
+      return applyModel(lifecycle, ctx.principal, req);
+    },
+    async simulateModel(req, ctx: Ctx) {
+      const r = await simulateModel(lifecycle, ctx.principal, req);
+      return {
+        draftModelId: r.draftModelId,
+        replayed: r.replayed,
+        skipped: r.skipped,
+        changes: r.changes.map(({ recorded: d, current, draft }) => ({
+          decisionId: d.id,
+          tenant: d.tenant,
+          principal: d.principal,
+          action: d.action,
+          resource: d.resource,
+          decidedAt: d.decidedAt,
+          recorded: toProtoDecision(d.decision),
+          current: toProtoDecision(current),
+          draft: toProtoDecision(draft),
+        })),
+      };
+    },
     async check(req, ctx: Ctx) {
       return toProtoCheck(await checkAccess(deps, ctx.principal, { ...req, consistency: fromProtoConsistency(req.consistency) }));
     },
