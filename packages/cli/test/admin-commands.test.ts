@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,23 @@ beforeAll(async () => {
         ],
         grantStartsAt: createdAt,
         grantEndsAt: new Date(createdAt.getTime() + 3_600_000),
+      };
+    },
+    async getModel() {
+      return { modelId: '01MODELAPPLIED', dsl: 'model\n  schema 1.1\n', source: 'applied', appliedAt: createdAt, appliedBy: 'root' };
+    },
+    async applyModel(req) {
+      sent.push({ method: 'applyModel', request: req });
+      return req.dsl.includes('unchanged') ? { modelId: '01MODELAPPLIED', previousModelId: '01MODELAPPLIED', changed: false } : { modelId: '01MODELNEW', previousModelId: '01MODELAPPLIED', changed: true };
+    },
+    async simulateModel(req) {
+      sent.push({ method: 'simulateModel', request: req });
+      const change = { decisionId: '01DECISION', tenant: 'acme', principal: 'ann', action: 'payouts.change_details', resource: 'acct/1', decidedAt: createdAt };
+      return {
+        draftModelId: '01MODELDRAFT',
+        replayed: 12,
+        skipped: 1,
+        changes: [{ ...change, recorded: authzv1.Decision.DECISION_NEEDS_APPROVAL, current: authzv1.Decision.DECISION_NEEDS_APPROVAL, draft: authzv1.Decision.DECISION_DENY }],
       };
     },
   } satisfies authzv1.AuthzServiceImplementation);
@@ -220,6 +237,36 @@ describe('tenant, authz, audit and webhook commands', () => {
       expect(at).toBeGreaterThanOrEqual(before);
       const status = await runCli(['authz', 'step-up-status'], { env });
       expect(status.stdout).toBe('no step-up session; one needs a sign-in within the last 300 s with acr mfa\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('authz model get, apply and simulate: the current model, an apply that changes it or not, and the decisions a draft changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assentctl-model-'));
+    try {
+      const got = await runCli(['authz', 'model', 'get'], { env });
+      expect(got.stdout).toMatch(/^model: +01MODELAPPLIED\nsource: +applied\napplied: +2025-03-04T05:06:07\.000Z\napplied by: +root\n$/);
+      expect((await runCli(['authz', 'model', 'get', '--dsl'], { env })).stdout).toBe('model\n  schema 1.1\n');
+      const file = join(dir, 'draft.fga');
+      writeFileSync(file, 'model\n  schema 1.1\ntype user\n');
+      const applied = await runCli(['authz', 'model', 'apply', '-f', file], { env });
+      expect(applied).toMatchObject({ code: 0, stdout: 'model 01MODELNEW is current (it replaced 01MODELAPPLIED)\n' });
+      expect(sent.at(-1)).toEqual({ method: 'applyModel', request: { dsl: 'model\n  schema 1.1\ntype user\n' } });
+      writeFileSync(file, '# unchanged\n');
+      expect((await runCli(['authz', 'model', 'apply', '-f', file], { env })).stdout).toBe('model 01MODELAPPLIED is current already (unchanged)\n');
+      const simulated = await runCli(['authz', 'model', 'simulate', '-f', file, '--limit', '50'], { env });
+      expect(simulated.code).toBe(0);
+      expect(sent.at(-1)).toEqual({ method: 'simulateModel', request: { dsl: '# unchanged\n', limit: 50 } });
+      expect(simulated.stdout).toMatch(/^DECISION +TENANT +PRINCIPAL +ACTION +RESOURCE +RECORDED +CURRENT +DRAFT$/m);
+      expect(simulated.stdout).toMatch(/^01DECISION +acme +ann +payouts\.change_details +acct\/1 +needs_approval +needs_approval +deny$/m);
+      expect(simulated.stdout).toMatch(/^1 of 12 replayed decisions would change under draft model 01MODELDRAFT; 1 skipped \(authz logs why\)$/m);
+      const json = await runCli(['-o', 'json', 'authz', 'model', 'simulate', '-f', file], { env });
+      expect(sent.at(-1)).toEqual({ method: 'simulateModel', request: { dsl: '# unchanged\n', limit: 0 } });
+      expect(JSON.parse(json.stdout)).toMatchObject({ draftModelId: '01MODELDRAFT', replayed: 12, changes: [{ decisionId: '01DECISION', draft: 'DECISION_DENY' }] });
+      const missing = await runCli(['authz', 'model', 'apply', '-f', join(dir, 'nope.fga')], { env });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('cannot read');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

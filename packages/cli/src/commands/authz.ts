@@ -1,9 +1,12 @@
+import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { authzv1 } from '@assent/proto';
 import type { Session } from '../session.js';
 import { indent, renderFields, renderTable } from '../output/table.js';
 import { enumLabel, iso, list } from '../output/values.js';
 import { collectParam, jsonObject, type Params } from '../options/params.js';
+import { positiveInt } from '../options/positive-int.js';
+import { UsageError } from '../errors/usage-error.js';
 
 /** The context a check is asked with: --context JSON, then each --ctx key=value over it. */
 const contextOptions = [
@@ -153,5 +156,65 @@ export function registerAuthzCommands(program: Command, session: Session): void 
           iso(a.updatedAt),
         ]),
       ));
+    });
+
+  // The authorization model: shown to admins, applied and simulated by platform admins.
+  const model = authz.command('model').description('the authorization model every decision is made with: show it, apply another, or simulate one against recorded decisions');
+  const readModel = async (file: string): Promise<string> => {
+    try {
+      return await readFile(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+    }
+  };
+  const decisionLabel = (d: authzv1.Decision) => enumLabel(authzv1.decisionToJSON(d), 'DECISION_');
+
+  model
+    .command('get')
+    .description('show the current model: its id and where it came from (built in, or applied by whom and when); tenant and platform admins')
+    .option('--dsl', "print only the model itself, in OpenFGA's DSL")
+    .action(async (opts: { dsl?: boolean }, command: Command) => {
+      const ctx = session.context(command);
+      const res = await ctx.call('authz', (c, o) => c.getModel({}, o));
+      if (ctx.json) return ctx.printJson(authzv1.GetModelResponse.toJSON(res));
+      if (opts.dsl) return ctx.print(res.dsl.replace(/\n$/, ''));
+      ctx.print(renderFields([
+        ['model', res.modelId],
+        ['source', res.source === 'builtin' ? "built in (this release's model)" : 'applied'],
+        [res.source === 'builtin' ? 'current since' : 'applied', iso(res.appliedAt)],
+        ['applied by', res.source === 'builtin' ? '' : res.appliedBy],
+      ]));
+    });
+
+  model
+    .command('apply')
+    .description('make a model current on every replica (platform admins); it must keep every type and relation authz relies on, and applying the current model changes nothing')
+    .requiredOption('-f, --file <path>', "the model in OpenFGA's DSL (schema 1.1), e.g. services/authz/model/assent.fga")
+    .action(async (opts: { file: string }, command: Command) => {
+      const ctx = session.context(command);
+      const dsl = await readModel(opts.file);
+      const res = await ctx.call('authz', (c, o) => c.applyModel({ dsl }, o));
+      if (ctx.json) return ctx.printJson(authzv1.ApplyModelResponse.toJSON(res));
+      ctx.print(res.changed ? `model ${res.modelId} is current (it replaced ${res.previousModelId})` : `model ${res.modelId} is current already (unchanged)`);
+    });
+
+  model
+    .command('simulate')
+    .description('replay recorded decisions under the current model and under a draft, and list those the draft would change (platform admins; nothing is applied)')
+    .requiredOption('-f, --file <path>', "the draft model in OpenFGA's DSL (schema 1.1)")
+    .option('--limit <n>', 'how many of the newest recorded decisions to replay (default 1000, at most 10000)', positiveInt)
+    .action(async (opts: { file: string; limit?: number }, command: Command) => {
+      const ctx = session.context(command);
+      const dsl = await readModel(opts.file);
+      const res = await ctx.call('authz', (c, o) => c.simulateModel({ dsl, limit: opts.limit ?? 0 }, o));
+      if (ctx.json) return ctx.printJson(authzv1.SimulateModelResponse.toJSON(res));
+      if (res.changes.length) {
+        ctx.print(renderTable(
+          ['DECISION', 'TENANT', 'PRINCIPAL', 'ACTION', 'RESOURCE', 'RECORDED', 'CURRENT', 'DRAFT'],
+          res.changes.map((c) => [c.decisionId, c.tenant, c.principal, c.action, c.resource, decisionLabel(c.recorded), decisionLabel(c.current), decisionLabel(c.draft)]),
+        ));
+      }
+      const skipped = res.skipped ? `; ${res.skipped} skipped (authz logs why)` : '';
+      ctx.print(`${res.changes.length} of ${res.replayed} replayed decisions would change under draft model ${res.draftModelId}${skipped}`);
     });
 }
