@@ -45,7 +45,7 @@ beforeAll(async () => {
     },
     async registerProtectedAction() { return {}; },
     async listProtectedActions() {
-      return { protectedActions: [{ tenant: 'acme', action: 'payouts.change_details', policy: { id: 'payout-details-change', hash: 'a'.repeat(64) }, approvers: ['user:bob', 'user:carol'], updatedAt: createdAt }] };
+      return { protectedActions: [{ tenant: 'acme', action: 'payouts.change_details', policy: { id: 'payout-details-change', hash: 'a'.repeat(64) }, approvers: ['user:bob', 'user:carol'], updatedAt: createdAt, conditions: [{ name: 'large', when: 'context.amount > 10000' }], version: 3 }] };
     },
     async writeGrant() { return {}; },
     async removeGrant() { return { removed: false }; },
@@ -179,8 +179,8 @@ describe('tenant, authz, audit and webhook commands', () => {
     const { code, stdout } = await runCli(['authz', 'actions'], { env });
     expect(code).toBe(0);
     expect(stdout).toBe(
-      'ACTION                  POLICY                 APPROVERS             STEP-UP  UPDATED\n' +
-        'payouts.change_details  payout-details-change  user:bob, user:carol  -        2025-03-04T05:06:07.000Z\n',
+      'ACTION                  POLICY                 APPROVERS             STEP-UP  PROTECTED WHEN                 VERSION  UPDATED\n' +
+        'payouts.change_details  payout-details-change  user:bob, user:carol  -        large: context.amount > 10000  3        2025-03-04T05:06:07.000Z\n',
     );
   });
 

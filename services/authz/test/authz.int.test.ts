@@ -173,7 +173,7 @@ describe('authz over gRPC', () => {
     const nats = await connectNats(testEnv.natsUrl, 'authz-test-reader', createLogger('test', 'silent'));
     try {
       const n = names(root);
-      const consumer = await nats.js.consumers.get(n.eventsStream, { filter_subjects: [n.event('cond', 'authz', 'checked')] });
+      const consumer = await nats.js.consumers.get(n.eventsStream, { filter_subjects: n.event('cond', 'authz', 'checked') });
       const recorded: eventsv1.AuthzChecked[] = [];
       for await (const m of await consumer.fetch({ max_messages: 100, expires: 2_000 })) {
         recorded.push(eventsv1.AuthzChecked.fromJSON((m.json() as { data: unknown }).data));
