@@ -322,6 +322,10 @@ describe('conditional protection', () => {
       { name: 'condition:medium', holds: true, detail: 'context.amount > 1000 holds for this context' },
     ]);
     expect(medium.reason).toMatch(/^condition "medium" \(context.amount > 1000\) holds; no grant for alice/);
+    await writeGrant(deps, approvalsSvc, { ...req, principal: 'alice', durationSeconds: 600, requestId: '01JAAAAAAAAAAAAAAAAAAAAAAA', condition: 'medium' });
+    expect((await explainAccess(deps, user('alice'), at(50_000))).reason).toBe(
+      'condition "large" (context.amount > 10000) holds; no grant for alice on acct/1 that covers condition "large": the active grant under "medium" covers only that condition and the laxer ones',
+    );
     const below = await explainAccess(deps, user('alice'), at(3));
     expect(below).toMatchObject({ decision: 'ALLOW', reason: 'no protection condition of payouts.change_details holds for this context: allowed without approval' });
   });

@@ -50,6 +50,11 @@ export async function explainAccess(deps: AuthzDeps, caller: Principal, input: C
   const isActive = (w: { start: Date; end: Date }) => w.start <= now && now < w.end;
   const byEnd = (a: { end: Date }, b: { end: Date }) => b.end.getTime() - a.end.getTime();
   const window = found.filter(isActive).sort(byEnd)[0] ?? found.sort(byEnd)[0];
+  // A grant under a laxer condition exists but does not cover this one: say so.
+  const laxer = protection.protected && protection.matched ? action.conditions.slice(protection.covering.length).map((c) => c.name) : [];
+  const laxerActive = window && isActive(window) ? [] : (
+    await Promise.all(laxer.map(async (c) => ({ c, w: (await deps.freshRelations.grantFacts(input.tenant, principal, input.action, input.resource, c)).window })))
+  ).filter((x) => x.w && isActive(x.w)).map((x) => x.c);
   const facts: ExplainFact[] = [
     {
       name: 'tenant_member',
@@ -86,7 +91,9 @@ export async function explainAccess(deps: AuthzDeps, caller: Principal, input: C
     name: 'grant',
     holds: active,
     detail: !window
-      ? `no grant for ${principal} on ${input.resource}: no approved request, or its grant was revoked or removed at its end`
+      ? laxerActive.length
+        ? `no grant for ${principal} on ${input.resource} that covers condition "${protection.protected && protection.matched ? protection.matched.name : ''}": the active grant under ${laxerActive.map((c) => `"${c}"`).join(', ')} covers only that condition and the laxer ones`
+        : `no grant for ${principal} on ${input.resource}: no approved request, or its grant was revoked or removed at its end`
       : now < window.start
         ? `granted ${range}: not started yet (an approved request with a later start)`
         : now >= window.end
