@@ -35,9 +35,11 @@ export interface RelationStore {
    */
   removeGrant(tenant: string, user: string, action: string, resource: string, grantedAt: Date, condition: string): Promise<boolean>;
   /**
-   * Expiry of the user's grant under `condition` if one is active at `now` (and the
-   * user may still request the action). Grants under different conditions of one
-   * action are different grants: an approval for a small refund is not one for a large one.
+   * Expiry of the user's grant under `condition` if one is active at `now`. Grants
+   * under different conditions of one action are different grants: an approval for
+   * a small refund is not one for a large one. It does not ask whether the user is
+   * still a member: a grant counts only for a member, and every caller asks
+   * `isMember` alongside (in parallel, so an uncached Check is one round trip).
    */
   activeGrant(tenant: string, user: string, action: string, resource: string, now: Date, condition: string): Promise<Date | undefined>;
   /** Users who may approve the action now (named, or through a group), members of the tenant only. */

@@ -83,7 +83,7 @@ export function relationStoreContract(name: string, make: () => Promise<Relation
       expect(seen.sort()).toEqual(users);
     });
 
-    it('honours a grant only inside its window, for its resource, while the grantee is a member', async () => {
+    it('honours a grant only inside its window, for its resource and its grantee', async () => {
       const store = await make();
       const t = tenantOf();
       await store.addMember(t, 'alice');

@@ -255,18 +255,17 @@ export class OpenFgaRelationStore implements RelationStore {
   }
 
   /**
-   * One round trip: the grantee tuple (its window) and membership are read at once,
-   * and the window is judged here exactly as the model's `active_grant` condition
-   * judges it (start ≤ now < start + duration). That is `can_perform` (grantee and
-   * requester from action), since the action link is written in the same Write as
-   * the grantee tuple; asking `can_perform` first and then reading the window was
-   * two round trips in a row.
+   * One OpenFGA Read: the grantee tuple's window, judged here exactly as the model's
+   * `active_grant` condition judges it (start ≤ now < start + duration). Membership
+   * is the caller's to ask, in parallel (the port says so): checkAccess asks it anyway
+   * for DENY, so asking `can_perform` (grantee and requester from action) would ask
+   * it twice, and then the window would still need this Read.
    */
   async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date, condition: string): Promise<Date | undefined> {
     const object = grantObj(tenant, action, resource, condition);
-    const [member, res] = await Promise.all([this.isMember(tenant, user), guard(() => this.fga.read({ user: fgaUser(user), relation: 'grantee', object }))]);
+    const res = await guard(() => this.fga.read({ user: fgaUser(user), relation: 'grantee', object }));
     const w = res.tuples[0] && windowOf(res.tuples[0].key);
-    if (!member || !w) return undefined;
+    if (!w) return undefined;
     const end = windowEndMs(w);
     return w.startMs <= now.getTime() && now.getTime() < end ? new Date(end) : undefined;
   }
