@@ -302,7 +302,8 @@ describe('policy validate', () => {
       'examples/payouts-policy.yaml: policy payout-details-change (payouts.change_details) is valid\n' +
         'examples/refund-policy.yaml: policy refund-issue (refunds.issue) is valid\n' +
         'examples/vendor-payout-policy.yaml: policy vendor-payout (payouts.approve_vendor) is valid\n' +
-        '3 policies in 3 files are valid\n',
+        'examples/wire-policy.yaml: policy payments-wire (payments.wire) is valid\n' +
+        '4 policies in 4 files are valid\n',
     );
   });
 
