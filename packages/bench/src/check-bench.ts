@@ -69,3 +69,14 @@ export async function openFgaCheck(
   if (!res.ok) throw new Error(`OpenFGA check: HTTP ${res.status} ${await res.text()}`);
   return ((await res.json()) as { allowed?: boolean }).allowed === true;
 }
+
+/** One HTTP Read of tuples (POST /stores/{id}/read); resolves with how many came back. */
+export async function openFgaRead(apiUrl: string, storeId: string, tuple: { user: string; relation: string; object: string }, key?: string): Promise<number> {
+  const res = await fetch(`${apiUrl}/stores/${storeId}/read`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...auth(key) },
+    body: JSON.stringify({ tuple_key: tuple, page_size: 1 }),
+  });
+  if (!res.ok) throw new Error(`OpenFGA read: HTTP ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { tuples?: unknown[] }).tuples?.length ?? 0;
+}

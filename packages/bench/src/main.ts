@@ -18,7 +18,7 @@ import { ClientError, Status } from 'nice-grpc';
 import { connectNats, createGrpcClient, createLogger, devTokenSource, openChannel, type Nats } from '@assent/platform';
 import { approvalsv1, authzv1 } from '@assent/proto';
 import { inProcessCheckBench } from './check-inproc.js';
-import { closedLoop, openFgaCheck, openFgaGrantCheck, openFgaStoreId } from './check-bench.js';
+import { closedLoop, openFgaCheck, openFgaGrantCheck, openFgaRead, openFgaStoreId } from './check-bench.js';
 import { cpuReport, platformProcesses, sampleCpu } from './cpu.js';
 import { Latency } from './histogram.js';
 import { openLoop } from './open-loop.js';
@@ -287,6 +287,14 @@ async function checkMode(o: Opts, channel: ReturnType<typeof openChannel>, c: { 
     await phase(`OpenFGA Check (HTTP, ${o.fgaConsistency})`, async () => {
       await openFgaCheck(o.openfga, storeId, tuple, o.fgaConsistency, fgaKey);
     }),
+    // The facts authz's uncached Check reads, asked of OpenFGA directly the same way:
+    // membership (Check) and the grant's window (Read), in parallel.
+    await phase(`OpenFGA membership Check + grant Read in parallel (HTTP)`, async () => {
+      await Promise.all([
+        openFgaCheck(o.openfga, storeId, { user: tuple.user, relation: 'member', object: `tenant:${o.tenant}` }, o.fgaConsistency, fgaKey),
+        openFgaRead(o.openfga, storeId, { user: tuple.user, relation: 'grantee', object: tuple.object }, fgaKey),
+      ]);
+    }),
     await phase(
       'authz BatchCheck of 100 (gRPC)',
       async () => {
@@ -297,6 +305,7 @@ async function checkMode(o: Opts, channel: ReturnType<typeof openChannel>, c: { 
     ),
   ];
   const ratio = (phases[2]?.latency.p(50) ?? NaN) / (phases[3]?.latency.p(50) ?? NaN);
+  const sameFactsRatio = (phases[2]?.latency.p(50) ?? NaN) / (phases[4]?.latency.p(50) ?? NaN);
   authzChannel.close();
 
   if (o.json) {
@@ -306,6 +315,7 @@ async function checkMode(o: Opts, channel: ReturnType<typeof openChannel>, c: { 
         concurrency: o.concurrency,
         question: { ...question, decision, routineAction, openfga: { storeId, ...tuple, consistency: o.fgaConsistency } },
         uncachedToOpenFgaMedian: ratio,
+        uncachedToSameFactsMedian: sameFactsRatio,
         phases: phases.map((p) => ({ name: p.name, seconds: p.seconds, checksPerSecond: p.checks / p.seconds, ...stepsJson([{ step: 'check', latency: p.latency }], p.seconds), cpu: p.cpu })),
         errors: Object.fromEntries(errors),
       },
@@ -319,6 +329,7 @@ async function checkMode(o: Opts, channel: ReturnType<typeof openChannel>, c: { 
     ...formatTable([latencyHeader, ...phases.flatMap((p) => latencyRows([{ step: p.name, latency: p.latency }], p.seconds))]),
     ...phases.map((p) => `${p.name}: ${(p.checks / p.seconds).toFixed(0)} checks/s`),
     `uncached authz Check median / OpenFGA Check median: ${ratio.toFixed(2)}×`,
+    `uncached authz Check median / OpenFGA membership Check + grant Read median: ${sameFactsRatio.toFixed(2)}×`,
     `errors: ${errorText}`,
     ...phases.flatMap((p) => (p.cpu ? [`${p.name} — ${formatCpu(p.cpu)}`] : [])),
   ].join('\n');
