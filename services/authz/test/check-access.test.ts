@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InvalidArgumentError, NotFoundError, PermissionDeniedError, newEvent, type Principal } from '@assent/platform';
 import { eventsv1 } from '@assent/proto';
 import { MemoryRelationStore } from '../src/adapters/memory/relation-store.js';
@@ -228,6 +228,21 @@ describe('batchCheck', () => {
     expect((bad as InvalidArgumentError).violations.map((v) => v.field)).toEqual(['items[4].action', 'items[4].resource']);
     const many = Array.from({ length: 101 }, (_, i) => ({ ...items[0]!, correlationId: String(i) }));
     await expect(batchCheck(deps, user('alice'), { tenant: 'acme', items: many })).rejects.toThrow(/at most 100/);
+  });
+});
+
+describe('batchCheck membership', () => {
+  it('asks membership once per principal for a whole batch, and still denies a non-member in it', async () => {
+    const { deps } = await setup();
+    const spy = vi.spyOn(deps.freshRelations, 'isMember');
+    const items = [
+      ...Array.from({ length: 5 }, (_, i) => ({ principal: 'alice', action: req.action, resource: `acct/${i}`, correlationId: String(i) })),
+      { principal: 'mallory', action: req.action, resource: 'acct/1', correlationId: 'm' },
+    ];
+    const results = await batchCheck(deps, approvalsSvc, { tenant: 'acme', items, consistency: 'FULL' });
+    expect(results.map((r) => r.result?.decision)).toEqual([...Array(5).fill('NEEDS_APPROVAL'), 'DENY']);
+    expect(spy.mock.calls.map((c) => c[1]).sort()).toEqual(['alice', 'mallory']);
+    spy.mockRestore();
   });
 });
 

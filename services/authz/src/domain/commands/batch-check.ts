@@ -1,7 +1,7 @@
 import { DomainError, InvalidArgumentError, Violations, assertTenantAccess, contextProblem, patterns, type Principal } from '@assent/platform/domain';
 import type { AuthzDeps } from '../ports.js';
 import type { CheckResult } from '../types.js';
-import { checkAccess } from './check-access.js';
+import { checkAccess, type MembershipMemo } from './check-access.js';
 
 export const MAX_BATCH_CHECK = 100;
 /** Items decided at once: bounds the OpenFGA calls one batch can have in flight (cache misses). */
@@ -47,6 +47,7 @@ export async function batchCheck(
   v.throwIfAny();
   assertTenantAccess(caller, input.tenant);
   const results: BatchCheckItemResult[] = new Array(input.items.length);
+  const memberships: MembershipMemo = new Map();
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < input.items.length; i = next++) {
@@ -59,7 +60,7 @@ export async function batchCheck(
           resource: item.resource,
           context: item.context,
           consistency: input.consistency,
-        });
+        }, memberships);
         results[i] = { correlationId: item.correlationId, result, error: undefined };
       } catch (err) {
         // A context one of the item's conditions cannot decide is that item's problem, named for it.

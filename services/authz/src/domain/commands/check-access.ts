@@ -82,7 +82,14 @@ export function protectionOf(
   return { protected: true, matched: { name: hit.condition.name, when: hit.condition.when }, covering: action.conditions.slice(0, hit.index + 1).map((c) => c.name) };
 }
 
-export async function checkAccess(deps: AuthzDeps, caller: Principal, input: CheckAccessInput): Promise<CheckResult> {
+/**
+ * Membership answers shared by the checks of one BatchCheck: the batch is one
+ * question at one moment, so its items need one membership answer per principal,
+ * not one OpenFGA call each (an uncached batch of 100 for one person made 100).
+ */
+export type MembershipMemo = Map<string, Promise<boolean>>;
+
+export async function checkAccess(deps: AuthzDeps, caller: Principal, input: CheckAccessInput, memberships?: MembershipMemo): Promise<CheckResult> {
   const principal = accessQuestion(caller, input);
   if (caller.kind === 'user' && principal !== caller.subject) {
     throw new PermissionDeniedError(`${caller.subject} may only check its own access`);
@@ -93,11 +100,21 @@ export async function checkAccess(deps: AuthzDeps, caller: Principal, input: Che
   const protection = protectionOf(protectedAction, principal, input);
   const relations = input.consistency === 'FULL' ? deps.freshRelations : deps.relations;
   const now = deps.clock.now();
+  const isMember = () => {
+    if (!memberships) return relations.isMember(input.tenant, principal);
+    const key = `${input.tenant}\n${principal}`;
+    let asked = memberships.get(key);
+    if (!asked) {
+      asked = relations.isMember(input.tenant, principal);
+      memberships.set(key, asked);
+    }
+    return asked;
+  };
   const base = { modelId: relations.modelId(), decisionId: '', policy: protectedAction.policy, matchedCondition: protection.protected ? protection.matched : undefined };
 
   let result: CheckResult;
   if (!protection.protected) {
-    const member = await relations.isMember(input.tenant, principal);
+    const member = await isMember();
     const names = protectedAction.conditions.map((c) => c.name).join(', ');
     result = member
       ? { ...base, decision: 'ALLOW', reason: `no protection condition of ${input.action} holds for this context (${names}): allowed without approval`, grantExpiresAt: undefined }
@@ -105,7 +122,7 @@ export async function checkAccess(deps: AuthzDeps, caller: Principal, input: Che
   } else {
     // Every question goes to OpenFGA at once; a grant only counts for a current member.
     const [member, ...ends] = await Promise.all([
-      relations.isMember(input.tenant, principal),
+      isMember(),
       ...protection.covering.map((c) => relations.activeGrant(input.tenant, principal, input.action, input.resource, now, c)),
     ]);
     const expiresAt = ends.reduce<Date | undefined>((latest, end) => (end && (!latest || end > latest) ? end : latest), undefined);
