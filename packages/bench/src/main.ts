@@ -53,6 +53,8 @@ const program = new Command('assent-bench')
   .addOption(new Option('--rate <per-second>', 'open loop: start this many lifecycles per second on a fixed schedule').argParser(Number))
   .option('--approvals <addr>', 'approvals gRPC target (default: from make up)', process.env['ASSENT_APPROVALS_ADDR'] ?? targets.approvals)
   .option('--authz <addr>', 'authz gRPC target (check mode)', process.env['ASSENT_AUTHZ_ADDR'] ?? targets.authz)
+  .option('--inproc-nats <url>', 'NATS for check-inproc (a fresh subject root, removed after)', process.env['ASSENT_BENCH_NATS_URL'] ?? 'nats://127.0.0.1:4222')
+  .option('--inproc-redis <url>', 'Redis for check-inproc (keys under a fresh root, removed after)', process.env['ASSENT_BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379')
   .option('--openfga <url>', 'OpenFGA HTTP API (check mode)', targets.openfgaUrl)
   .option('--nats <url>', "the platform's NATS, to wait until its consumers are idle before and after a run (default: make up's operator URL)", localNats())
   .option('--no-drain', 'do not wait for the platform to finish the work a run caused')
@@ -76,6 +78,8 @@ type Opts = {
   rate?: number;
   approvals: string;
   authz: string;
+  inprocNats: string;
+  inprocRedis: string;
   openfga: string;
   openfgaKeyFile: string;
   nats: string;
@@ -341,8 +345,8 @@ async function checkInProcessMode(o: Opts): Promise<string> {
     {
       concurrency: o.concurrency,
       seconds: o.duration,
-      natsUrl: process.env['ASSENT_BENCH_NATS_URL'] ?? 'nats://127.0.0.1:4222',
-      redisUrl: process.env['ASSENT_BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      natsUrl: o.inprocNats,
+      redisUrl: o.inprocRedis,
       openfgaUrl: o.openfga,
       openfgaKeyFile: existsSync(o.openfgaKeyFile) ? o.openfgaKeyFile : undefined,
     },

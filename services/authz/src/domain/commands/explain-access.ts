@@ -1,4 +1,4 @@
-import { NotFoundError, PermissionDeniedError, compileCondition, hasRole, type NamedCondition, type Principal } from '@assent/platform/domain';
+import { NotFoundError, PermissionDeniedError, hasRole, type NamedCondition, type Principal } from '@assent/platform/domain';
 import { accessQuestion, protectionOf, type CheckAccessInput } from './check-access.js';
 import type { AuthzDeps } from '../ports.js';
 import type { Decision, PolicyRef } from '../types.js';
@@ -72,12 +72,12 @@ export async function explainAccess(deps: AuthzDeps, caller: Principal, input: C
         (action.stepUpToAct ? '; acting needs a step-up session' : ''),
     },
   ];
-  const vars = { context: input.context ?? {}, principal, action: input.action, resource: input.resource };
-  for (const c of action.conditions) {
-    const holds = compileCondition(c.when).evaluate(vars);
+  // protectionOf evaluated them in order: those before the match did not hold, the match did (none did when unprotected).
+  const evaluated = protection.protected && protection.matched ? protection.covering.length : action.conditions.length;
+  action.conditions.slice(0, evaluated).forEach((c, i) => {
+    const holds = protection.protected && i === evaluated - 1;
     facts.push({ name: `condition:${c.name}`, holds, detail: `${c.when} ${holds ? 'holds' : 'does not hold'} for this context` });
-    if (holds) break;
-  }
+  });
   if (!protection.protected) {
     const decision = member ? 'ALLOW' : 'DENY';
     const reason = member
