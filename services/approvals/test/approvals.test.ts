@@ -107,10 +107,10 @@ describe('createRequest', () => {
     expect(m.requests.emitted[0]).toMatchObject({ subject: `request/${r.request.id}`, tenantid: 'acme', source: '/assent/approvals' });
   });
 
-  it('refuses non-members with the authz reason, unknown actions with NOT_FOUND, missing justification', async () => {
+  it('refuses non-members with the authz reason, unregistered actions naming `action`, missing justification', async () => {
     const m = await setup();
     await expect(createRequest(m.deps, user('mallory'), create)).rejects.toThrow(/not a member/);
-    await expect(createRequest(m.deps, user('alice'), { ...create, action: 'keys.rotate' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(createRequest(m.deps, user('alice'), { ...create, action: 'keys.rotate' })).rejects.toMatchObject({ kind: 'invalid_argument', violations: [{ field: 'action' }] });
     await expect(createRequest(m.deps, user('alice'), { ...create, justification: '  ' })).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(createRequest(m.deps, user('alice', 'globex'), create)).rejects.toBeInstanceOf(PermissionDeniedError);
     expect(m.requests.emitted).toHaveLength(0);

@@ -50,7 +50,7 @@ describe('authz over gRPC', () => {
     await expect(client('not-a-jwt').listProtectedActions({ tenant: 'acme' })).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
   });
 
-  it('walks NEEDS_APPROVAL → grant → ALLOW, DENY for non-members, NOT_FOUND for unknown tenant/action', async () => {
+  it('walks NEEDS_APPROVAL → grant → ALLOW, DENY for non-members, NOT_FOUND for an unknown tenant, INVALID_ARGUMENT for an unregistered action', async () => {
     const admin = client(await issuer.token({ subject: 'root', roles: ['platform-admin'] }));
     const svc = client(await issuer.token({ subject: 'service:approvals', audience: 'assent:authz' }));
     const alice = client(await issuer.token({ subject: 'alice', tenant: 'acme' }));
@@ -79,7 +79,7 @@ describe('authz over gRPC', () => {
     expect(after.grantExpiresAt?.toISOString()).toBe(grant?.expiresAt?.toISOString());
     expect((await alice.check({ ...req, resource: 'payout-account/43' })).decision).toBe(authzv1.Decision.DECISION_NEEDS_APPROVAL);
 
-    await expect(alice.check({ ...req, action: 'nope.nope' })).rejects.toMatchObject({ code: Status.NOT_FOUND });
+    await expect(alice.check({ ...req, action: 'nope.nope' })).rejects.toMatchObject({ code: Status.INVALID_ARGUMENT, details: expect.stringContaining('action: "nope.nope" is not a registered action') });
     const other = client(await issuer.token({ subject: 'alice', tenant: 'ghost' }));
     await expect(other.check({ ...req, tenant: 'ghost' })).rejects.toMatchObject({ code: Status.NOT_FOUND });
     await expect(alice.check({ ...req, tenant: 'ghost' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });

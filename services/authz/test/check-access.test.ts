@@ -94,7 +94,10 @@ describe('checkAccess', () => {
     await expect(checkAccess(deps, user('alice'), { ...req, action: 'Nope' })).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(checkAccess(deps, user('alice', 'globex'), req)).rejects.toBeInstanceOf(PermissionDeniedError);
     await expect(checkAccess(deps, user('alice'), { ...req, principal: 'bob' })).rejects.toBeInstanceOf(PermissionDeniedError);
-    await expect(checkAccess(deps, user('alice'), { ...req, action: 'keys.rotate' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(checkAccess(deps, user('alice'), { ...req, action: 'keys.rotate' })).rejects.toMatchObject({
+      kind: 'invalid_argument',
+      violations: [{ field: 'action', description: expect.stringContaining('not a registered action') }],
+    });
     await expect(checkAccess(deps, user('alice', 'ghost'), { ...req, tenant: 'ghost' })).rejects.toBeInstanceOf(NotFoundError);
     expect(events.events).toHaveLength(0);
   });
@@ -203,7 +206,7 @@ describe('explainAccess', () => {
     expect(needs.decision).toBe('NEEDS_STEP_UP');
     expect(facts(needs)).toMatchObject({ grant: true, step_up: false });
     await expect(explainAccess(deps, user('alice'), { ...req, principal: 'bob' })).rejects.toThrow(/only explain its own/);
-    await expect(explainAccess(deps, user('alice'), { ...req, action: 'keys.unknown' })).rejects.toThrow(/not registered/);
+    await expect(explainAccess(deps, user('alice'), { ...req, action: 'keys.unknown' })).rejects.toThrow(/action: "keys.unknown" is not a registered action/);
   });
 });
 
@@ -221,9 +224,10 @@ describe('batchCheck', () => {
     expect(results.map((r) => [r.correlationId, r.result?.decision ?? r.error?.kind])).toEqual([
       ['a', 'NEEDS_APPROVAL'],
       ['b', 'ALLOW'],
-      ['c', 'not_found'],
+      ['c', 'invalid_argument'],
       ['d', 'permission_denied'],
     ]);
+    expect(results[2]?.error?.message).toBe('items[2].action: "keys.unknown" is not a registered action in tenant "acme" (see ListProtectedActions)');
     const bad = await batchCheck(deps, user('alice'), { tenant: 'acme', items: [...items, { principal: '', action: 'BAD', resource: '', correlationId: 'e' }] }).catch((e: unknown) => e);
     expect((bad as InvalidArgumentError).violations.map((v) => v.field)).toEqual(['items[4].action', 'items[4].resource']);
     const many = Array.from({ length: 101 }, (_, i) => ({ ...items[0]!, correlationId: String(i) }));

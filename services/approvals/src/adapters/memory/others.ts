@@ -42,7 +42,7 @@ export class MemoryAuthzGateway implements AuthzGateway {
     const tooBig = context && contextProblem(context);
     if (tooBig) throw InvalidArgumentError.field('context', tooBig);
     const pa = this.actions.get(`${tenant}|${action}`);
-    if (!pa) throw new NotFoundError('action', action);
+    if (!pa) throw InvalidArgumentError.field('action', `"${action}" is not a registered action in tenant "${tenant}"`);
     // As authz: the first condition that holds protects the action; its grant and those of stricter (earlier) ones count.
     let hit: { condition: NamedCondition; index: number } | undefined;
     try {
@@ -76,7 +76,7 @@ export class MemoryAuthzGateway implements AuthzGateway {
 
   async matchApprover(tenant: string, principal: string, action: string, subjects: string[]) {
     const includes = (s: string) => s === `user:${principal}` || Boolean(this.groups.get(tenant)?.get(/^group:(.+)#member$/.exec(s)?.[1] ?? '')?.has(principal));
-    if (!this.actions.has(`${tenant}|${action}`)) throw new NotFoundError('action', action);
+    if (!this.actions.has(`${tenant}|${action}`)) throw InvalidArgumentError.field('action', `"${action}" is not a registered action in tenant "${tenant}"`);
     return this.members.has(`${tenant}|${principal}`) ? subjects.filter(includes) : [];
   }
 
@@ -121,7 +121,7 @@ export class MemoryAuthzGateway implements AuthzGateway {
 
   async writeGrant(input: Parameters<AuthzGateway['writeGrant']>[0]) {
     const pa = this.actions.get(`${input.tenant}|${input.action}`);
-    if (!pa) throw new NotFoundError('action', input.action);
+    if (!pa) throw InvalidArgumentError.field('action', `"${input.action}" is not a registered action in tenant "${input.tenant}"`);
     if (input.condition && !pa.conditions.some((c) => c.name === input.condition)) {
       throw InvalidArgumentError.field('condition', `"${input.condition}" is not a protection condition of ${input.action} (${pa.conditions.map((c) => c.name).join(', ') || 'it has none'})`);
     }

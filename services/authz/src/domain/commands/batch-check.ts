@@ -25,7 +25,7 @@ export interface BatchCheckItemResult {
  * Up to 100 checks in one tenant, each exactly checkAccess (the decision cache,
  * the audit record), `BATCH_CONCURRENCY` at a time so a batch of cache misses sends
  * OpenFGA a bounded number of calls. A malformed item fails the whole call naming
- * it; a refused item (unknown action, another person's access) gets its own
+ * it; a refused item (an unregistered action, another person's access) gets its own
  * error; an outage fails the call (every item is safe to ask again).
  */
 export async function batchCheck(
@@ -66,6 +66,11 @@ export async function batchCheck(
         // A context one of the item's conditions cannot decide is that item's problem, named for it.
         if (err instanceof InvalidArgumentError && err.violations.every((x) => x.field === 'context')) {
           throw new InvalidArgumentError(err.violations.map((x) => ({ field: `items[${i}].context`, description: x.description })));
+        }
+        // So is an action the tenant never registered: the other items are still answered.
+        if (err instanceof InvalidArgumentError && err.violations.every((x) => x.field === 'action')) {
+          results[i] = { correlationId: item.correlationId, result: undefined, error: { kind: err.kind, message: err.violations.map((x) => `items[${i}].action: ${x.description}`).join('; ') } };
+          continue;
         }
         if (!(err instanceof DomainError) || err.kind === 'unavailable' || err instanceof InvalidArgumentError) throw err;
         results[i] = { correlationId: item.correlationId, result: undefined, error: { kind: err.kind, message: err.message } };

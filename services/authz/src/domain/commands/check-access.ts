@@ -1,7 +1,6 @@
 import {
   ConditionEvaluationError,
   InvalidArgumentError,
-  NotFoundError,
   PermissionDeniedError,
   Violations,
   assertTenantAccess,
@@ -13,6 +12,7 @@ import {
 import { authzCheckedData, eventTypes } from '../events.js';
 import type { AuthzDeps } from '../ports.js';
 import type { CheckResult, ProtectedAction } from '../types.js';
+import { requireAction } from './require-action.js';
 import { requireTenant } from './require-tenant.js';
 import { stepUpRequirement } from './step-up.js';
 
@@ -95,8 +95,7 @@ export async function checkAccess(deps: AuthzDeps, caller: Principal, input: Che
     throw new PermissionDeniedError(`${caller.subject} may only check its own access`);
   }
   await requireTenant(deps.tenants, input.tenant);
-  const protectedAction = await deps.actions.get(input.tenant, input.action);
-  if (!protectedAction) throw new NotFoundError('action', input.action, `action "${input.action}" is not registered in tenant "${input.tenant}"`);
+  const protectedAction = await requireAction(deps.actions, input.tenant, input.action);
   const protection = protectionOf(protectedAction, principal, input);
   const relations = input.consistency === 'FULL' ? deps.freshRelations : deps.relations;
   const now = deps.clock.now();

@@ -1,5 +1,6 @@
-import { NotFoundError, PermissionDeniedError, Violations, assertTenantAccess, type Principal } from '@assent/platform/domain';
+import { PermissionDeniedError, Violations, assertTenantAccess, type Principal } from '@assent/platform/domain';
 import type { AuthzDeps } from '../ports.js';
+import { requireAction } from './require-action.js';
 import { requireTenant } from './require-tenant.js';
 
 const MAX_AMONG = 200;
@@ -22,7 +23,7 @@ export async function checkApprover(
   assertTenantAccess(caller, input.tenant);
   if (caller.kind === 'user' && principal !== caller.subject) throw new PermissionDeniedError(`${caller.subject} may only check itself`);
   await requireTenant(deps.tenants, input.tenant);
-  if (!(await deps.actions.get(input.tenant, input.action))) throw new NotFoundError('action', input.action);
+  await requireAction(deps.actions, input.tenant, input.action);
   const allowed = await deps.relations.isApprover(input.tenant, input.action, principal);
   const matched = among.length ? await deps.relations.matchSubjects(input.tenant, principal, among) : [];
   return {

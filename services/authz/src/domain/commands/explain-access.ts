@@ -1,7 +1,8 @@
-import { NotFoundError, PermissionDeniedError, hasRole, type NamedCondition, type Principal } from '@assent/platform/domain';
+import { PermissionDeniedError, hasRole, type NamedCondition, type Principal } from '@assent/platform/domain';
 import { accessQuestion, protectionOf, type CheckAccessInput } from './check-access.js';
 import type { AuthzDeps } from '../ports.js';
 import type { Decision, PolicyRef } from '../types.js';
+import { requireAction } from './require-action.js';
 import { requireTenant } from './require-tenant.js';
 import { stepUpRequirement } from './step-up.js';
 
@@ -35,8 +36,7 @@ export async function explainAccess(deps: AuthzDeps, caller: Principal, input: C
     throw new PermissionDeniedError(`${caller.subject} may only explain its own access (tenant admins may explain anyone's)`);
   }
   await requireTenant(deps.tenants, input.tenant);
-  const action = await deps.actions.get(input.tenant, input.action);
-  if (!action) throw new NotFoundError('action', input.action, `action "${input.action}" is not registered in tenant "${input.tenant}"`);
+  const action = await requireAction(deps.actions, input.tenant, input.action);
   const now = deps.clock.now();
   const protection = protectionOf(action, principal, input);
   const covering = protection.protected ? protection.covering : [];

@@ -1,5 +1,6 @@
-import { NotFoundError, Violations, assertTenantAccess, type Principal } from '@assent/platform/domain';
+import { Violations, assertTenantAccess, type Principal } from '@assent/platform/domain';
 import type { AuthzDeps } from '../ports.js';
+import { requireAction } from './require-action.js';
 import { requireTenant } from './require-tenant.js';
 
 /**
@@ -12,6 +13,6 @@ export async function listApprovers(deps: AuthzDeps, caller: Principal, input: {
   new Violations().check('tenant', input.tenant, 'tenant').check('action', input.action, 'action').throwIfAny();
   assertTenantAccess(caller, input.tenant);
   await requireTenant(deps.tenants, input.tenant);
-  if (!(await deps.actions.get(input.tenant, input.action))) throw new NotFoundError('action', input.action, `action "${input.action}" is not registered in tenant "${input.tenant}"`);
+  await requireAction(deps.actions, input.tenant, input.action);
   return deps.relations.listApprovers(input.tenant, input.action);
 }

@@ -1,8 +1,9 @@
-import { InvalidArgumentError, NotFoundError, PermissionDeniedError, Violations, type Principal } from '@assent/platform/domain';
+import { InvalidArgumentError, PermissionDeniedError, Violations, type Principal } from '@assent/platform/domain';
 import { eventTypes, grantIssuedData } from '../events.js';
 import type { AuthzDeps } from '../ports.js';
 import type { Grant } from '../types.js';
 import { grantKey } from '../grant-key.js';
+import { requireAction } from './require-action.js';
 import { requireTenant } from './require-tenant.js';
 import { requireTrustedService } from './require-service.js';
 
@@ -42,8 +43,7 @@ export async function writeGrant(
   v.throwIfAny();
   requireTrustedService(deps.trustedServices, caller, 'WriteGrant');
   await requireTenant(deps.tenants, input.tenant);
-  const action = await deps.actions.get(input.tenant, input.action);
-  if (!action) throw new NotFoundError('action', input.action);
+  const action = await requireAction(deps.actions, input.tenant, input.action);
   const condition = input.condition ?? '';
   if (condition && !action.conditions.some((c) => c.name === condition)) {
     throw InvalidArgumentError.field('condition', `"${condition}" is not a protection condition of ${input.action} (${action.conditions.map((c) => c.name).join(', ') || 'it has none'})`);
