@@ -128,6 +128,15 @@ export const commonEnvSpec = {
     }),
   /** Token subjects that are Assent services (act for any tenant). */
   ASSENT_SERVICE_SUBJECTS: env.list(defaultServiceSubjects),
+  /**
+   * Service subjects that may act for a person they verified themselves (Slack, email
+   * links, the portal) with the assent-acting-for headers. Unset: the notifier's
+   * subject(s) among ASSENT_SERVICE_SUBJECTS (`service:notifier` locally).
+   */
+  ASSENT_CHANNEL_SERVICES: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean))),
   // gRPC TLS (PEM files, e.g. a mounted cert-manager Secret). With CERT and KEY the
   // server speaks TLS; with CLIENT_CA it also requires client certificates (mTLS).
   // Calls to other services verify them against CA and present CERT/KEY if set.
@@ -217,6 +226,8 @@ export interface CommonConfig {
     audience: string;
     algorithms: string[];
     serviceSubjects: string[];
+    /** Service subjects that may act for a person (assent-acting-for); each must also be a service subject. */
+    channelServices: string[];
     serviceTokenFile: string | undefined;
     devIssuerKeyFile: string | undefined;
   };
@@ -226,6 +237,12 @@ export function commonConfig(parsed: { [K in keyof typeof commonEnvSpec]: z.outp
   const redisTlsSet = parsed.ASSENT_REDIS_TLS_CA_FILE ?? parsed.ASSENT_REDIS_TLS_CERT_FILE ?? parsed.ASSENT_REDIS_TLS_KEY_FILE;
   if (redisTlsSet && !parsed.ASSENT_REDIS_URL.startsWith('rediss://')) {
     throw new ConfigError([{ variable: 'ASSENT_REDIS_URL', message: 'must be rediss:// when ASSENT_REDIS_TLS_* files are set' }]);
+  }
+  // Only a verified service identity may act for people: a user subject here would be a hole.
+  const channelServices = parsed.ASSENT_CHANNEL_SERVICES ?? parsed.ASSENT_SERVICE_SUBJECTS.filter((s) => s.slice(s.lastIndexOf(':') + 1) === 'notifier');
+  const notServices = channelServices.filter((s) => !parsed.ASSENT_SERVICE_SUBJECTS.includes(s));
+  if (notServices.length) {
+    throw new ConfigError([{ variable: 'ASSENT_CHANNEL_SERVICES', message: `${notServices.join(', ')} not in ASSENT_SERVICE_SUBJECTS: only services may act for people` }]);
   }
   return {
     natsUrl: parsed.ASSENT_NATS_URL,
@@ -264,6 +281,7 @@ export function commonConfig(parsed: { [K in keyof typeof commonEnvSpec]: z.outp
       audience: parsed.ASSENT_JWT_AUDIENCE,
       algorithms: parsed.ASSENT_JWT_ALGORITHMS,
       serviceSubjects: parsed.ASSENT_SERVICE_SUBJECTS,
+      channelServices,
       serviceTokenFile: parsed.ASSENT_SERVICE_TOKEN_FILE,
       devIssuerKeyFile: parsed.ASSENT_DEV_ISSUER_KEY_FILE,
     },

@@ -15,7 +15,7 @@ export type { FieldViolation } from './errors.js';
 export { Violations, patterns } from './validation.js';
 export { assertTenantAccess, hasRole, MemoryTenantDirectory, requireTenantExists } from './auth/tenant-access.js';
 export type { TenantDirectory } from './auth/tenant-access.js';
-export type { Principal } from './auth/principal.js';
+export type { ActingChannel, Principal } from './auth/principal.js';
 export type { AssentEvent } from './nats/events.js';
 export { canonicalJson } from './canonical-json.js';
 export { LruCache } from './lru-cache.js';

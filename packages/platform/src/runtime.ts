@@ -75,7 +75,7 @@ export async function createRuntime(service: string, config: CommonConfig, opts:
     await admit(principal, method);
     return principal;
   };
-  const grpc = createGrpcServer({ logger, metrics, verifier, descriptorSetPath, maxConnectionAgeMs: config.grpcMaxConnectionAgeMs, tls: config.grpcTls, admit });
+  const grpc = createGrpcServer({ logger, metrics, verifier, descriptorSetPath, maxConnectionAgeMs: config.grpcMaxConnectionAgeMs, tls: config.grpcTls, admit, actingFor: { channelServices: config.auth.channelServices, serviceSubjects: config.auth.serviceSubjects } });
   const publisher = new EventPublisher(nats.js, n, metrics);
 
   const stopHooks: { name: string; fn: () => Promise<void> | void }[] = [];

@@ -36,6 +36,13 @@ describe('parseEnv', () => {
     expect(() => parseEnv(commonEnvSpec, { ...valid, ASSENT_GRPC_MAX_CONNECTION_AGE_MS: '-1' })).toThrow(/ASSENT_GRPC_MAX_CONNECTION_AGE_MS/);
   });
 
+  it('lets the notifier act for people by default (its subject among the services), and only services', () => {
+    expect(commonConfig(parseEnv(commonEnvSpec, valid)).auth.channelServices).toEqual(['service:notifier']);
+    const cluster = { ...valid, ASSENT_SERVICE_SUBJECTS: 'system:serviceaccount:assent:approvals,system:serviceaccount:assent:notifier' };
+    expect(commonConfig(parseEnv(commonEnvSpec, cluster)).auth.channelServices).toEqual(['system:serviceaccount:assent:notifier']);
+    expect(() => commonConfig(parseEnv(commonEnvSpec, { ...valid, ASSENT_CHANNEL_SERVICES: 'alice' }))).toThrow(/ASSENT_CHANNEL_SERVICES: alice not in ASSENT_SERVICE_SUBJECTS/);
+  });
+
   it('binds every interface by default, or the one given', () => {
     expect(commonConfig(parseEnv(commonEnvSpec, valid)).bindHost).toBe('0.0.0.0');
     expect(commonConfig(parseEnv(commonEnvSpec, { ...valid, ASSENT_BIND_HOST: '127.0.0.1' })).bindHost).toBe('127.0.0.1');

@@ -109,6 +109,10 @@ export async function startApprovals(config: ApprovalsConfig): Promise<RunningAp
     // Ends open WatchRequest streams first: the gRPC drain would otherwise wait for them.
     const stopping = new AbortController();
     rt.grpc.server.add(approvalsv1.ApprovalsServiceDefinition, approvalsService(deps, stopping.signal));
+    // The notifier calls for the people it verified (Slack, email links, the portal;
+    // assent-acting-for), so each call is judged as that person's.
+    const channel = ['notifier'];
+    rt.grpc.allowServiceCallers({ GetRequest: channel, Approve: channel, Decline: channel, RequestChanges: channel, Comment: channel });
     const sse = watchSseHandler(deps, {
       // The same rate class and counters as the RPC it mirrors.
       authenticate: (authorization) =>

@@ -38,7 +38,7 @@ describe('approval event handler', () => {
       service: 'approvals',
       subject: `request/${request.id}`,
       tenant: 'acme',
-      data: eventsv1.ApprovalDecided.toJSON({ request, outcome: approvalsv1.Outcome.OUTCOME_DECLINE, decidedBy: 'carol' }),
+      data: eventsv1.ApprovalDecided.toJSON(eventsv1.ApprovalDecided.fromPartial({ request, outcome: approvalsv1.Outcome.OUTCOME_DECLINE, decidedBy: 'carol' })),
     });
     expect(json(event)).toContain('"OUTCOME_DECLINE"');
     await handleApprovalEvent(deps, logger, json(event));

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/jwt-verifier.js';
+import { actingPrincipal } from '../auth/acting-for.js';
 import { PermissionDeniedError, UnauthenticatedError } from '../errors.js';
 import { tracingEnabled } from '../telemetry.js';
 import type { GrpcTlsFiles } from '../config.js';
@@ -60,10 +61,17 @@ export function createGrpcServer(opts: {
   tls?: GrpcTlsFiles;
   /** Inbound rate limits: admits each authenticated call or throws RateLimitedError. */
   admit?: RpcAdmission;
+  /**
+   * Services (subjects) that may act for a person they verified (`assent-acting-for`
+   * headers, see auth/acting-for.ts); none when absent. `serviceSubjects` are never
+   * acted for.
+   */
+  actingFor?: { channelServices: readonly string[]; serviceSubjects: readonly string[] };
 }): GrpcServer {
   const credentials = serverCredentials(opts.tls ?? { certFile: undefined, keyFile: undefined, clientCaFile: undefined, caFile: undefined });
   const { logger, metrics, verifier } = opts;
   let serviceCallers: ServiceCallers = {};
+  const acting = { channelServices: new Set(opts.actingFor?.channelServices ?? []), serviceSubjects: new Set(opts.actingFor?.serviceSubjects ?? []) };
 
   async function principalOf(method: string, context: CallContext): Promise<Principal> {
     if (ANONYMOUS_PREFIXES.some((p) => method.startsWith(p))) return ANONYMOUS;
@@ -76,7 +84,9 @@ export function createGrpcServer(opts: {
       const name = serviceName(principal.subject);
       if (!serviceCallers[rpc]?.includes(name)) throw new PermissionDeniedError(`service ${name} may not call ${rpc}`);
     }
-    return principal;
+    // A channel service calling for a person it verified becomes that person (after
+    // its own right to the RPC was checked above); anyone else sending it is refused.
+    return actingPrincipal(principal, (key) => context.metadata.getAll(key).filter((v): v is string => typeof v === 'string'), acting);
   }
 
   async function* serve<Req, Res>(call: ServerMiddlewareCall<Req, Res, AuthContext>, context: CallContext) {

@@ -1,5 +1,5 @@
 import { awaiting, type FiredTimer } from './schedule.js';
-import type { Acknowledgement, ApprovalRequest, Delegation, Outcome, Policy, RequestEdit, Requirement, Schedule, Vote } from './types.js';
+import type { Acknowledgement, ActedVia, ApprovalRequest, Delegation, Outcome, Policy, RequestEdit, Requirement, Schedule, Vote } from './types.js';
 import { approverSubjects } from './request-approvers.js';
 
 /**
@@ -54,8 +54,12 @@ function voteJson(v: Vote) {
     eligibleFor: [...v.eligibleFor],
     acknowledged: [...v.acknowledged],
     onBehalfOf: v.onBehalfOf ?? '',
+    ...viaJson(v.via),
   };
 }
+
+/** `via` of a vote or an event: only when a channel service acted for the person. */
+export const viaJson = (via: ActedVia | undefined) => (via ? { via: { service: via.service, channel: `ACTING_CHANNEL_${via.channel.toUpperCase()}` } } : {});
 
 const ackJson = (a: Acknowledgement) => ({ id: a.id, text: a.text });
 
@@ -148,13 +152,14 @@ export function requestJson(r: ApprovalRequest) {
 
 export const requestedData = (r: ApprovalRequest) => ({ request: requestJson(r), slackChannel: r.slackChannel });
 export const votedData = (r: ApprovalRequest, v: Vote) => ({ request: requestJson(r), vote: voteJson(v) });
-export const decidedData = (r: ApprovalRequest, outcome: Outcome, decidedBy: string) => ({
+export const decidedData = (r: ApprovalRequest, outcome: Outcome, decidedBy: string, via?: ActedVia) => ({
   request: requestJson(r),
   outcome: `OUTCOME_${outcome}`,
   decidedBy,
+  ...viaJson(via),
 });
 export const breakGlassData = (r: ApprovalRequest, actor: string, reason: string, severity: 'high' | 'info') => ({ request: requestJson(r), actor, reason, severity });
-export const actedData = (r: ApprovalRequest, actor: string, reason: string) => ({ request: requestJson(r), actor, reason });
+export const actedData = (r: ApprovalRequest, actor: string, reason: string, via?: ActedVia) => ({ request: requestJson(r), actor, reason, ...viaJson(via) });
 /** assent.approval.edited.v1: the request after the edit (its last entry in `edits` is this one). */
 export const editedData = (r: ApprovalRequest, e: RequestEdit) => actedData(r, e.by, e.reason);
 export const timerFiredData = (r: ApprovalRequest, f: FiredTimer) => ({
@@ -165,13 +170,14 @@ export const timerFiredData = (r: ApprovalRequest, f: FiredTimer) => ({
   escalationTier: f.timer === 'escalation' ? f.tier : 0,
   reminders: f.timer === 'reminder' ? f.missed : 0,
 });
-export const voteRefusedData = (input: { tenant: string; requestId: string; principal: string; outcome: Outcome; reason: string; code: string }) => ({
+export const voteRefusedData = (input: { tenant: string; requestId: string; principal: string; outcome: Outcome; reason: string; code: string; via?: ActedVia | undefined }) => ({
   tenant: input.tenant,
   requestId: input.requestId,
   principal: input.principal,
   outcome: `OUTCOME_${input.outcome}`,
   reason: input.reason,
   code: input.code,
+  ...viaJson(input.via),
 });
 
 export function policyJson(p: Policy) {

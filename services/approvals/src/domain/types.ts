@@ -116,6 +116,14 @@ export interface Vote {
   acknowledged: string[];
   /** Set when a delegate voted: the away approver whose eligibility and quorum slot it used. */
   onBehalfOf?: string;
+  /** Set when a channel service (Slack, email, portal) acted for the approver. */
+  via?: ActedVia;
+}
+
+/** The channel service that acted for a person, and where it verified them (Principal.via). */
+export interface ActedVia {
+  service: string;
+  channel: 'slack' | 'email' | 'portal';
 }
 
 /** Out of office: `to` acts for `from` on requests `from` could approve, from startsAt until endsAt. */

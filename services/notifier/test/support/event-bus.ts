@@ -37,7 +37,7 @@ export async function openEventBus(root: string) {
         service: 'approvals',
         subject: `request/${id}`,
         tenant: 'acme',
-        data: eventsv1.ApprovalDecided.toJSON({ request: request(id, { state: approvalsv1.RequestState.REQUEST_STATE_APPROVED, decidedAt: new Date() }), outcome, decidedBy }),
+        data: eventsv1.ApprovalDecided.toJSON(eventsv1.ApprovalDecided.fromPartial({ request: request(id, { state: approvalsv1.RequestState.REQUEST_STATE_APPROVED, decidedAt: new Date() }), outcome, decidedBy })),
       }),
     publish: (event: AssentEvent) => publisher.publish(event),
     /** The same event stored again under another message id: what a redelivery looks like once JetStream and Redis dedupe are past. */

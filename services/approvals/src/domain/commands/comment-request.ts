@@ -22,10 +22,11 @@ export async function commentRequest(deps: ApprovalsDeps, caller: Principal, inp
       allowed ??= await isRequestApprover(deps, current, caller.subject);
       if (!allowed) throw new PermissionDeniedError(`${caller.subject} is neither the requester nor an approver of request ${current.id}`);
     }
-    const note: Vote = { approver: caller.subject, outcome: 'COMMENT', comment, at: now, submission: current.submission, eligibleFor: [], acknowledged: [] };
+    const via = caller.via ? { service: caller.via.service, channel: caller.via.channel } : undefined;
+    const note: Vote = { approver: caller.subject, outcome: 'COMMENT', comment, at: now, submission: current.submission, eligibleFor: [], acknowledged: [], ...(via ? { via } : {}) };
     return {
       next: { ...current, votes: [...current.votes, note] },
-      events: (n) => [deps.newEvent({ type: eventTypes.commented, subject: `request/${n.id}`, tenant: n.tenant, data: actedData(n, caller.subject, comment) })],
+      events: (n) => [deps.newEvent({ type: eventTypes.commented, subject: `request/${n.id}`, tenant: n.tenant, data: actedData(n, caller.subject, comment, via) })],
     };
   });
 }

@@ -76,7 +76,7 @@ export async function decideRequest(
         type: eventTypes.voteRefused,
         subject: `request/${input.id}`,
         tenant: input.tenant,
-        data: voteRefusedData({ tenant: input.tenant, requestId: input.id, principal: caller.subject, outcome, reason, code }),
+        data: voteRefusedData({ tenant: input.tenant, requestId: input.id, principal: caller.subject, outcome, reason, code, via: caller.via }),
       }),
     );
     return new PermissionDeniedError(reason);
@@ -107,6 +107,15 @@ export async function decideRequest(
     if (eligible.eligibleFor.length === 0) throw await refuse('NOT_ELIGIBLE', eligible.reason);
 
     if (outcome === 'APPROVE' && current.requireStepUpToApprove) {
+      // A channel (Slack, an email link) vouches for who the person is, never for a
+      // fresh strong sign-in, so a step-up session cannot be used through one.
+      if (caller.via) {
+        await refuse('STEP_UP_REQUIRED', `policy ${current.policyId} needs a step-up to approve, which ${caller.via.channel} cannot give`);
+        throw new FailedPreconditionError(
+          `approving request ${current.id} needs a step-up, which ${caller.via.channel} cannot give: sign in strongly, step up (assentctl authz step-up) and approve with your own token`,
+          'STEP_UP_REQUIRED',
+        );
+      }
       const stepUp = await deps.authz.stepUpActive(current.tenant, approver);
       if (!stepUp.active) {
         await refuse('STEP_UP_REQUIRED', `policy ${current.policyId} needs a step-up to approve`);
@@ -128,6 +137,7 @@ export async function decideRequest(
       eligibleFor: eligible.eligibleFor,
       acknowledged: outcome === 'APPROVE' ? acknowledged.filter((a) => current.acknowledgements.some((x) => x.id === a)) : [],
       ...(eligible.onBehalfOf ? { onBehalfOf: eligible.onBehalfOf } : {}),
+      ...(caller.via ? { via: { service: caller.via.service, channel: caller.via.channel } } : {}),
     };
     const votes = [...base.votes, vote];
     const approvals = votes.filter((x) => x.submission === base.submission && x.outcome === 'APPROVE');
@@ -143,8 +153,8 @@ export async function decideRequest(
           state === 'PENDING'
             ? { type: eventTypes.voted, subject: `request/${n.id}`, tenant: n.tenant, data: votedData(n, vote) }
             : state === 'CHANGES_REQUESTED'
-              ? { type: eventTypes.changesRequested, subject: `request/${n.id}`, tenant: n.tenant, data: actedData(n, approver, reason) }
-              : { type: eventTypes.decided, subject: `request/${n.id}`, tenant: n.tenant, data: decidedData(n, outcome, approver) },
+              ? { type: eventTypes.changesRequested, subject: `request/${n.id}`, tenant: n.tenant, data: actedData(n, approver, reason, vote.via) }
+              : { type: eventTypes.decided, subject: `request/${n.id}`, tenant: n.tenant, data: decidedData(n, outcome, approver, vote.via) },
         ),
       ],
     };

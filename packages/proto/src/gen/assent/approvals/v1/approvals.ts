@@ -183,6 +183,51 @@ export function escalationModeToJSON(object: EscalationMode): string {
   }
 }
 
+export enum ActingChannel {
+  ACTING_CHANNEL_UNSPECIFIED = 0,
+  ACTING_CHANNEL_SLACK = 1,
+  ACTING_CHANNEL_EMAIL = 2,
+  ACTING_CHANNEL_PORTAL = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function actingChannelFromJSON(object: any): ActingChannel {
+  switch (object) {
+    case 0:
+    case "ACTING_CHANNEL_UNSPECIFIED":
+      return ActingChannel.ACTING_CHANNEL_UNSPECIFIED;
+    case 1:
+    case "ACTING_CHANNEL_SLACK":
+      return ActingChannel.ACTING_CHANNEL_SLACK;
+    case 2:
+    case "ACTING_CHANNEL_EMAIL":
+      return ActingChannel.ACTING_CHANNEL_EMAIL;
+    case 3:
+    case "ACTING_CHANNEL_PORTAL":
+      return ActingChannel.ACTING_CHANNEL_PORTAL;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ActingChannel.UNRECOGNIZED;
+  }
+}
+
+export function actingChannelToJSON(object: ActingChannel): string {
+  switch (object) {
+    case ActingChannel.ACTING_CHANNEL_UNSPECIFIED:
+      return "ACTING_CHANNEL_UNSPECIFIED";
+    case ActingChannel.ACTING_CHANNEL_SLACK:
+      return "ACTING_CHANNEL_SLACK";
+    case ActingChannel.ACTING_CHANNEL_EMAIL:
+      return "ACTING_CHANNEL_EMAIL";
+    case ActingChannel.ACTING_CHANNEL_PORTAL:
+      return "ACTING_CHANNEL_PORTAL";
+    case ActingChannel.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export enum BreakGlassVerdict {
   BREAK_GLASS_VERDICT_UNSPECIFIED = 0,
   /** BREAK_GLASS_VERDICT_ACCEPTED - The emergency use was justified. */
@@ -543,6 +588,22 @@ export interface Vote {
    * (and place in the quorum) the vote used.
    */
   onBehalfOf: string;
+  /**
+   * Set when a channel service acted for the approver (Slack, an email link, the
+   * portal); unset when they called with their own token.
+   */
+  via: ActedVia | undefined;
+}
+
+/**
+ * How a person reached Assent when a channel service acted for them: the service
+ * verified them (a signed Slack request from a mapped user, a signed email link, a
+ * portal session) and called with the assent-acting-for headers.
+ */
+export interface ActedVia {
+  /** The channel service's subject, e.g. "service:notifier". */
+  service: string;
+  channel: ActingChannel;
 }
 
 /** One version of what the requester asked for. */
@@ -2235,6 +2296,7 @@ function createBaseVote(): Vote {
     eligibleFor: [],
     acknowledged: [],
     onBehalfOf: "",
+    via: undefined,
   };
 }
 
@@ -2263,6 +2325,9 @@ export const Vote: MessageFns<Vote> = {
     }
     if (message.onBehalfOf !== "") {
       writer.uint32(66).string(message.onBehalfOf);
+    }
+    if (message.via !== undefined) {
+      ActedVia.encode(message.via, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -2344,6 +2409,14 @@ export const Vote: MessageFns<Vote> = {
             message.onBehalfOf = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.via = ActedVia.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2376,6 +2449,7 @@ export const Vote: MessageFns<Vote> = {
         : isSet(object.on_behalf_of)
         ? globalThis.String(object.on_behalf_of)
         : "",
+      via: isSet(object.via) ? ActedVia.fromJSON(object.via) : undefined,
     };
   },
 
@@ -2405,6 +2479,9 @@ export const Vote: MessageFns<Vote> = {
     if (message.onBehalfOf !== "") {
       obj.onBehalfOf = message.onBehalfOf;
     }
+    if (message.via !== undefined) {
+      obj.via = ActedVia.toJSON(message.via);
+    }
     return obj;
   },
 
@@ -2421,6 +2498,92 @@ export const Vote: MessageFns<Vote> = {
     message.eligibleFor = object.eligibleFor?.map((e) => e) || [];
     message.acknowledged = object.acknowledged?.map((e) => e) || [];
     message.onBehalfOf = object.onBehalfOf ?? "";
+    message.via = (object.via !== undefined && object.via !== null) ? ActedVia.fromPartial(object.via) : undefined;
+    return message;
+  },
+};
+
+function createBaseActedVia(): ActedVia {
+  return { service: "", channel: 0 };
+}
+
+export const ActedVia: MessageFns<ActedVia> = {
+  encode(message: ActedVia, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.service !== "") {
+      writer.uint32(10).string(message.service);
+    }
+    if (message.channel !== 0) {
+      writer.uint32(16).int32(message.channel);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ActedVia {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseActedVia();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.service = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ActedVia {
+    return {
+      service: isSet(object.service) ? globalThis.String(object.service) : "",
+      channel: isSet(object.channel) ? actingChannelFromJSON(object.channel) : 0,
+    };
+  },
+
+  toJSON(message: ActedVia): unknown {
+    const obj: any = {};
+    if (message.service !== "") {
+      obj.service = message.service;
+    }
+    if (message.channel !== 0) {
+      obj.channel = actingChannelToJSON(message.channel);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ActedVia>): ActedVia {
+    return ActedVia.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ActedVia>): ActedVia {
+    const message = createBaseActedVia();
+    message.service = object.service ?? "";
+    message.channel = object.channel ?? 0;
     return message;
   },
 };

@@ -8,6 +8,7 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
 import {
+  ActedVia,
   ApprovalRequest,
   Delegation,
   Outcome,
@@ -52,6 +53,8 @@ export interface ApprovalDecided {
   outcome: Outcome;
   /** Approver whose vote decided the request. */
   decidedBy: string;
+  /** Set when a channel service acted for decided_by (Slack, email, portal). */
+  via: ActedVia | undefined;
 }
 
 /**
@@ -70,6 +73,8 @@ export interface ApprovalActed {
   actor: string;
   /** Their reason, comment or amended justification. */
   reason: string;
+  /** Set when a channel service acted for the actor (Slack, email, portal). */
+  via: ActedVia | undefined;
 }
 
 /**
@@ -118,8 +123,10 @@ export interface ApprovalVoteRefused {
   principal: string;
   outcome: Outcome;
   reason: string;
-  /** Why, as a code: NOT_ELIGIBLE, SELF_APPROVAL, WRONG_TENANT. */
+  /** Why, as a code: NOT_ELIGIBLE, SELF_APPROVAL, WRONG_TENANT, STEP_UP_REQUIRED. */
   code: string;
+  /** Set when a channel service tried for the principal (Slack, email, portal). */
+  via: ActedVia | undefined;
 }
 
 /** type: assent.authz.checked.v1 (every authz decision is audited) */
@@ -394,7 +401,7 @@ export const ApprovalVoted: MessageFns<ApprovalVoted> = {
 };
 
 function createBaseApprovalDecided(): ApprovalDecided {
-  return { request: undefined, outcome: 0, decidedBy: "" };
+  return { request: undefined, outcome: 0, decidedBy: "", via: undefined };
 }
 
 export const ApprovalDecided: MessageFns<ApprovalDecided> = {
@@ -407,6 +414,9 @@ export const ApprovalDecided: MessageFns<ApprovalDecided> = {
     }
     if (message.decidedBy !== "") {
       writer.uint32(26).string(message.decidedBy);
+    }
+    if (message.via !== undefined) {
+      ActedVia.encode(message.via, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -448,6 +458,14 @@ export const ApprovalDecided: MessageFns<ApprovalDecided> = {
             message.decidedBy = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.via = ActedVia.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -469,6 +487,7 @@ export const ApprovalDecided: MessageFns<ApprovalDecided> = {
         : isSet(object.decided_by)
         ? globalThis.String(object.decided_by)
         : "",
+      via: isSet(object.via) ? ActedVia.fromJSON(object.via) : undefined,
     };
   },
 
@@ -483,6 +502,9 @@ export const ApprovalDecided: MessageFns<ApprovalDecided> = {
     if (message.decidedBy !== "") {
       obj.decidedBy = message.decidedBy;
     }
+    if (message.via !== undefined) {
+      obj.via = ActedVia.toJSON(message.via);
+    }
     return obj;
   },
 
@@ -496,12 +518,13 @@ export const ApprovalDecided: MessageFns<ApprovalDecided> = {
       : undefined;
     message.outcome = object.outcome ?? 0;
     message.decidedBy = object.decidedBy ?? "";
+    message.via = (object.via !== undefined && object.via !== null) ? ActedVia.fromPartial(object.via) : undefined;
     return message;
   },
 };
 
 function createBaseApprovalActed(): ApprovalActed {
-  return { request: undefined, actor: "", reason: "" };
+  return { request: undefined, actor: "", reason: "", via: undefined };
 }
 
 export const ApprovalActed: MessageFns<ApprovalActed> = {
@@ -514,6 +537,9 @@ export const ApprovalActed: MessageFns<ApprovalActed> = {
     }
     if (message.reason !== "") {
       writer.uint32(26).string(message.reason);
+    }
+    if (message.via !== undefined) {
+      ActedVia.encode(message.via, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -555,6 +581,14 @@ export const ApprovalActed: MessageFns<ApprovalActed> = {
             message.reason = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.via = ActedVia.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -572,6 +606,7 @@ export const ApprovalActed: MessageFns<ApprovalActed> = {
       request: isSet(object.request) ? ApprovalRequest.fromJSON(object.request) : undefined,
       actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      via: isSet(object.via) ? ActedVia.fromJSON(object.via) : undefined,
     };
   },
 
@@ -586,6 +621,9 @@ export const ApprovalActed: MessageFns<ApprovalActed> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.via !== undefined) {
+      obj.via = ActedVia.toJSON(message.via);
+    }
     return obj;
   },
 
@@ -599,6 +637,7 @@ export const ApprovalActed: MessageFns<ApprovalActed> = {
       : undefined;
     message.actor = object.actor ?? "";
     message.reason = object.reason ?? "";
+    message.via = (object.via !== undefined && object.via !== null) ? ActedVia.fromPartial(object.via) : undefined;
     return message;
   },
 };
@@ -882,7 +921,7 @@ export const ApprovalTimerFired: MessageFns<ApprovalTimerFired> = {
 };
 
 function createBaseApprovalVoteRefused(): ApprovalVoteRefused {
-  return { tenant: "", requestId: "", principal: "", outcome: 0, reason: "", code: "" };
+  return { tenant: "", requestId: "", principal: "", outcome: 0, reason: "", code: "", via: undefined };
 }
 
 export const ApprovalVoteRefused: MessageFns<ApprovalVoteRefused> = {
@@ -904,6 +943,9 @@ export const ApprovalVoteRefused: MessageFns<ApprovalVoteRefused> = {
     }
     if (message.code !== "") {
       writer.uint32(50).string(message.code);
+    }
+    if (message.via !== undefined) {
+      ActedVia.encode(message.via, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -969,6 +1011,14 @@ export const ApprovalVoteRefused: MessageFns<ApprovalVoteRefused> = {
             message.code = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.via = ActedVia.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -993,6 +1043,7 @@ export const ApprovalVoteRefused: MessageFns<ApprovalVoteRefused> = {
       outcome: isSet(object.outcome) ? outcomeFromJSON(object.outcome) : 0,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
       code: isSet(object.code) ? globalThis.String(object.code) : "",
+      via: isSet(object.via) ? ActedVia.fromJSON(object.via) : undefined,
     };
   },
 
@@ -1016,6 +1067,9 @@ export const ApprovalVoteRefused: MessageFns<ApprovalVoteRefused> = {
     if (message.code !== "") {
       obj.code = message.code;
     }
+    if (message.via !== undefined) {
+      obj.via = ActedVia.toJSON(message.via);
+    }
     return obj;
   },
 
@@ -1030,6 +1084,7 @@ export const ApprovalVoteRefused: MessageFns<ApprovalVoteRefused> = {
     message.outcome = object.outcome ?? 0;
     message.reason = object.reason ?? "";
     message.code = object.code ?? "";
+    message.via = (object.via !== undefined && object.via !== null) ? ActedVia.fromPartial(object.via) : undefined;
     return message;
   },
 };
