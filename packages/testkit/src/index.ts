@@ -24,3 +24,5 @@ export { startNatsCluster } from './nats-cluster.js';
 export type { RunningNatsCluster } from './nats-cluster.js';
 export { startRedisFailover } from './redis-failover.js';
 export type { RunningRedisFailover } from './redis-failover.js';
+export { startSmtpSink } from './smtp-server.js';
+export type { ReceivedMail, SmtpSink } from './smtp-server.js';

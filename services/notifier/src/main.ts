@@ -2,7 +2,10 @@ import { createRuntime, type Logger } from '@assent/platform';
 import { notifierv1 } from '@assent/proto';
 import type { NotifierConfig } from './config.js';
 import type { NotifierDeps } from './domain/ports.js';
+import { KvEmailDirectory, openEmailDirectoryBucket } from './adapters/jetstream/email-directory.js';
 import { KvNotificationRepository, notificationBucket, openNotificationBucket } from './adapters/jetstream/notification-repository.js';
+import { JoseLinkTokens } from './adapters/jose/jose-link-tokens.js';
+import { SmtpMailer } from './adapters/smtp/smtp-mailer.js';
 import { WebSlackGateway, createSlackClient } from './adapters/slack/web-slack-gateway.js';
 import { notifierService } from './transport/grpc/notifier-service.js';
 import { portalHandler } from './transport/http/portal.js';
@@ -26,6 +29,12 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
     if (slack && !config.slack.defaultChannel) {
       rt.logger.info('NOTIFIER_SLACK_DEFAULT_CHANNEL is not set: requests whose policy names no Slack channel are not posted');
     }
+    const directory = await KvEmailDirectory.open(await openEmailDirectoryBucket(rt.nats.nc, config.subjectRoot), rt.logger);
+    rt.readiness('email directory', () => directory.live());
+    rt.onStop('email directory', () => directory.stop());
+    const email = config.email ? emailChannel(config.email, config.portalBaseUrl, directory, rt.logger) : undefined;
+    if (email) rt.onStop('smtp', () => email.mailer.close());
+    else rt.logger.warn('Email notifications are DISABLED: NOTIFIER_SMTP_HOST is not set. Approval events are consumed and acknowledged, nothing is mailed.');
     const deps: NotifierDeps = {
       slack,
       notifications: new KvNotificationRepository(await openNotificationBucket(rt.nats.nc, config.subjectRoot), rt.nats.jsm, notificationBucket(config.subjectRoot)),
@@ -33,6 +42,7 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
       defaultSlackChannel: config.slack.defaultChannel,
       portalBaseUrl: config.portalBaseUrl,
       tenants: await rt.tenants(),
+      email,
     };
     rt.grpc.server.add(notifierv1.NotifierServiceDefinition, notifierService(deps));
     const consumer = await startEventConsumer(rt, deps);
@@ -56,4 +66,15 @@ function checkSlack(slack: WebSlackGateway, logger: Logger, apiUrl: string): voi
     (id) => logger.info({ team: id.team, user: id.user, apiUrl }, 'Slack notifications enabled'),
     (err: Error) => logger.error({ err, apiUrl }, 'Slack notifications enabled but auth.test failed: messages will be parked until the token works'),
   );
+}
+
+/** SMTP, links and the address directory; says at boot whether the server answers, without making it a boot dependency. */
+function emailChannel(c: NonNullable<NotifierConfig['email']>, publicBaseUrl: string, directory: KvEmailDirectory, logger: Logger) {
+  const mailer = new SmtpMailer({ ...c.smtp, from: c.from });
+  const server = `${c.smtp.host}:${c.smtp.port}`;
+  mailer.verify().then(
+    () => logger.info({ server }, 'Email notifications enabled'),
+    (err: Error) => logger.error({ err, server }, 'Email notifications enabled but the SMTP server did not accept a connection: emails wait until it does'),
+  );
+  return { mailer, directory, links: new JoseLinkTokens(c.linkSecret), publicBaseUrl, linkTtlSeconds: c.linkTtlSeconds };
 }

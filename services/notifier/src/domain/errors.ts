@@ -25,3 +25,13 @@ export class DeliveryRetryableError extends Error {
     this.name = 'DeliveryRetryableError';
   }
 }
+
+/** Why an email link or its session cannot be used; nothing was changed. */
+export type EmailLinkProblem = 'invalid' | 'expired' | 'used' | 'other-request';
+
+export class EmailLinkError extends Error {
+  constructor(readonly problem: EmailLinkProblem) {
+    super(`email link ${problem}`);
+    this.name = 'EmailLinkError';
+  }
+}

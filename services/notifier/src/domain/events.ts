@@ -3,4 +3,6 @@ export const eventTypes = {
   approvalRequested: 'assent.approval.requested.v1',
   approvalVoted: 'assent.approval.voted.v1',
   approvalDecided: 'assent.approval.decided.v1',
+  approvalCancelled: 'assent.approval.cancelled.v1',
+  approvalExpired: 'assent.approval.expired.v1',
 } as const;

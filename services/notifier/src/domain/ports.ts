@@ -1,6 +1,6 @@
 import type { TenantDirectory } from '@assent/platform/domain';
 import type { SlackBlock } from './slack/blocks.js';
-import type { Notification, RequestNotifications } from './types.js';
+import type { ApprovalRequestView, Notification, Outcome, RequestNotifications } from './types.js';
 
 export interface SlackMessage {
   /** Channel name or id for posts; the id (from a post's reply) for updates. */
@@ -38,6 +38,104 @@ export interface NotificationRepository {
   list(tenant: string, opts: { requestId?: string; limit: number }): Promise<Notification[]>;
 }
 
+/** One email to one person; `messageId` is deterministic so a resent copy is recognisably the same message. */
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+}
+
+/** SMTP (adapters/smtp) or its twin (adapters/memory). Throws DeliveryRejectedError / DeliveryRetryableError. */
+export interface Mailer {
+  /** Sends one message; answers the Message-ID it was sent with. */
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+/** Where each person of a tenant receives email (a per-tenant principal → address map). */
+export interface EmailDirectory {
+  addressOf(tenant: string, principal: string): Promise<string | undefined>;
+  set(tenant: string, principal: string, address: string): Promise<void>;
+  /** Answers false when the person had no address. */
+  remove(tenant: string, principal: string): Promise<boolean>;
+  /** The tenant's entries, by principal. */
+  list(tenant: string): Promise<{ principal: string; address: string }[]>;
+}
+
+/** What an email link (and the session it is exchanged for) stands for: one person, one request. */
+export interface EmailLinkClaims {
+  tenant: string;
+  requestId: string;
+  principal: string;
+  /** The link's id: the single-use guard is keyed by it. */
+  linkId: string;
+  /** When the link stops working. */
+  expiresAt: Date;
+}
+
+/** Signs and checks email links and sessions. Verification failures throw EmailLinkError. */
+export interface LinkTokens {
+  issueLink(claims: EmailLinkClaims): Promise<string>;
+  verifyLink(token: string, now: Date): Promise<EmailLinkClaims>;
+  /** A short session for the confirmation page, carrying the link's claims; ends at `until`. */
+  issueSession(claims: EmailLinkClaims, until: Date): Promise<string>;
+  verifySession(token: string, now: Date): Promise<EmailLinkClaims>;
+  /** The form token bound to a session's link (synchronizer token). */
+  csrfToken(claims: EmailLinkClaims): string;
+  csrfValid(claims: EmailLinkClaims, token: string): boolean;
+}
+
+/** The single-use guard of email links, shared by every replica (Redis). */
+export interface LinkGuard {
+  used(tenant: string, linkId: string): Promise<boolean>;
+  /** Marks the link used until `until`; answers false when it already was (another submit won). */
+  claim(tenant: string, linkId: string, until: Date): Promise<boolean>;
+  /** Gives the link back after an attempt that changed nothing. */
+  release(tenant: string, linkId: string): Promise<void>;
+}
+
+/** A request as the person acting by email may see it. */
+export interface RequestForApprover {
+  request: ApprovalRequestView;
+  /** 'PENDING', 'APPROVED', 'DECLINED', 'CHANGES_REQUESTED', 'CANCELLED', 'EXPIRED' or 'DEFERRED'. */
+  state: string;
+}
+
+export interface ActingPerson {
+  tenant: string;
+  principal: string;
+}
+
+/**
+ * approvals over gRPC, called for a person the notifier verified itself (the email
+ * link): the call is theirs, not the notifier's. Throws the platform's domain
+ * errors (NotFoundError, PermissionDeniedError, FailedPreconditionError, UnavailableError…).
+ */
+export interface ApprovalsGateway {
+  getRequest(person: ActingPerson, requestId: string): Promise<RequestForApprover>;
+  decide(person: ActingPerson, requestId: string, decision: Outcome, reason: string): Promise<RequestForApprover>;
+}
+
+/** What the email confirmation pages need. */
+export interface EmailPagesDeps {
+  links: LinkTokens;
+  guard: LinkGuard;
+  approvals: ApprovalsGateway;
+  clock: Clock;
+  portalBaseUrl: string;
+}
+
+/** The email channel: absent when SMTP is not configured. */
+export interface EmailChannel {
+  mailer: Mailer;
+  directory: EmailDirectory;
+  links: LinkTokens;
+  /** Base of the notifier's public HTTP address: links are `${publicBaseUrl}/email/open?token=…`. */
+  publicBaseUrl: string;
+  linkTtlSeconds: number;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -52,4 +150,6 @@ export interface NotifierDeps {
   portalBaseUrl: string;
   /** Which tenants exist: listing another's notifications is NOT_FOUND. */
   tenants: TenantDirectory;
+  /** Undefined when SMTP is not configured: emails are skipped, not failed. */
+  email?: EmailChannel | undefined;
 }

@@ -39,6 +39,20 @@ export interface ApprovalRequestView {
   /** Approvals needed (N of M). */
   quorum: number;
   approvers: string[];
+  /** Votes cast so far (who, and for whom when a delegate voted). */
+  votes: VoteView[];
+  /** SLA due time, when the policy sets one. */
+  dueAt: Date | undefined;
+  /** Approving needs a step-up session, which no email or chat link can give. */
+  requireStepUpToApprove: boolean;
+}
+
+export interface VoteView {
+  approver: string;
+  /** 'APPROVE', 'DECLINE', 'REQUEST_CHANGES' or 'COMMENT'. */
+  outcome: string;
+  /** Set when `approver` voted as a delegate of this person. */
+  onBehalfOf: string;
 }
 
 /** The event a command reacts to: its id makes the command idempotent. */
@@ -49,6 +63,6 @@ export interface EventRef {
 
 /** What a notify command did, for logs and tests. */
 export type NotifyResult =
-  | { status: 'sent'; notifications: Notification[] }
-  | { status: 'duplicate'; notifications: Notification[] }
+  | { status: 'sent'; notifications: Notification[]; unreachable?: string[] }
+  | { status: 'duplicate'; notifications: Notification[]; unreachable?: string[] }
   | { status: 'skipped'; reason: string };

@@ -23,6 +23,9 @@ export function requestView(overrides: Partial<ApprovalRequestView> = {}): Appro
     policyId: 'payout-details-change',
     quorum: 2,
     approvers: ['user:bob', 'user:carol', 'group:finance#member'],
+    votes: [],
+    dueAt: undefined,
+    requireStepUpToApprove: false,
     ...overrides,
   };
 }

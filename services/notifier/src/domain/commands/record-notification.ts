@@ -1,15 +1,17 @@
 import { notificationId } from '../notification-id.js';
 import type { NotifierDeps } from '../ports.js';
-import type { EventRef, Notification, RequestNotifications } from '../types.js';
+import type { EventRef, Notification, NotificationChannel, RequestNotifications } from '../types.js';
 
 export interface SlackTarget {
   tenant: string;
   requestId: string;
   event: EventRef;
   destination: string;
+  /** Defaults to SLACK. */
+  channel?: NotificationChannel;
 }
 
-const idOf = (t: SlackTarget): string => notificationId(t.event.id, 'SLACK', t.destination);
+const idOf = (t: SlackTarget): string => notificationId(t.event.id, t.channel ?? 'SLACK', t.destination);
 
 /** The notification this event already produced for this destination, if any (checked before sending). */
 export function findSent(record: RequestNotifications, t: SlackTarget): Notification | undefined {
@@ -18,7 +20,7 @@ export function findSent(record: RequestNotifications, t: SlackTarget): Notifica
 }
 
 /**
- * Records a sent Slack message on top of `basis` (the request's record this command
+ * Records a sent Slack message (or email) on top of `basis` (the request's record this command
  * read); if a concurrent delivery recorded it first, that record wins.
  */
 export async function recordSent(
@@ -30,7 +32,7 @@ export async function recordSent(
   const n: Notification = {
     id: idOf(t),
     tenant: t.tenant,
-    channel: 'SLACK',
+    channel: t.channel ?? 'SLACK',
     destination: t.destination,
     requestId: t.requestId,
     eventId: t.event.id,

@@ -1,11 +1,13 @@
 import { InvalidArgumentError, PoisonMessageError, RetryLaterError, parseEvent, type AssentEvent, type Logger } from '@assent/platform';
+import { emailApprovalCompleted } from '../../domain/commands/email-approval-completed.js';
+import { emailApprovalRequested } from '../../domain/commands/email-approval-requested.js';
 import { notifyApprovalDecided } from '../../domain/commands/notify-approval-decided.js';
 import { notifyApprovalRequested } from '../../domain/commands/notify-approval-requested.js';
 import { DeliveryRejectedError, DeliveryRetryableError } from '../../domain/errors.js';
 import { eventTypes } from '../../domain/events.js';
 import type { NotifierDeps } from '../../domain/ports.js';
 import type { NotifyResult } from '../../domain/types.js';
-import { parseApprovalDecided, parseApprovalRequested } from './mapping.js';
+import { parseApprovalActed, parseApprovalDecided, parseApprovalRequested, parseApprovalTimerFired } from './mapping.js';
 
 /**
  * One approval event → one command → ack (return), retry (throw) or park
@@ -41,17 +43,54 @@ async function dispatch(deps: NotifierDeps, event: AssentEvent): Promise<NotifyR
     case eventTypes.approvalRequested: {
       const input = parseApprovalRequested(event.data);
       sameTenant(event, input.request.tenant);
-      return notifyApprovalRequested(deps, ref, input);
+      return everyChannel(notifyApprovalRequested(deps, ref, input), emailApprovalRequested(deps, ref, input));
     }
     case eventTypes.approvalDecided: {
       const input = parseApprovalDecided(event.data);
       sameTenant(event, input.request.tenant);
-      return notifyApprovalDecided(deps, ref, input);
+      const completion = input.outcome === 'APPROVE' ? 'APPROVED' : input.outcome === 'DECLINE' ? 'DECLINED' : undefined;
+      return everyChannel(notifyApprovalDecided(deps, ref, input), emailApprovalCompleted(deps, ref, { request: input.request, completion, by: input.decidedBy }));
+    }
+    case eventTypes.approvalCancelled: {
+      const input = parseApprovalActed(event.data);
+      sameTenant(event, input.request.tenant);
+      return emailApprovalCompleted(deps, ref, { request: input.request, completion: 'CANCELLED', by: input.actor });
+    }
+    case eventTypes.approvalExpired: {
+      const input = parseApprovalTimerFired(event.data);
+      sameTenant(event, input.request.tenant);
+      return emailApprovalCompleted(deps, ref, { request: input.request, completion: 'EXPIRED', by: '' });
     }
     default:
       // Votes short of quorum and future approval events: nothing to tell humans yet.
       return undefined;
   }
+}
+
+/**
+ * Runs each channel's command to the end even when another fails, so a Slack outage
+ * never holds back email (or the reverse). Each is idempotent, so when one failed the
+ * redelivery repeats only what is missing. A transient failure wins over a permanent
+ * one: parking would stop the other channel's retry.
+ */
+async function everyChannel(...commands: Promise<NotifyResult>[]): Promise<NotifyResult> {
+  const settled = await Promise.allSettled(commands);
+  const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  const permanent = (e: unknown) => e instanceof InvalidArgumentError || e instanceof DeliveryRejectedError;
+  const transient = failures.find((e) => !permanent(e));
+  if (transient !== undefined) throw transient;
+  if (failures.length) throw failures[0];
+  return mergeResults(settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])));
+}
+
+function mergeResults(results: NotifyResult[]): NotifyResult {
+  const done = results.filter((r) => r.status !== 'skipped');
+  const notifications = done.flatMap((r) => r.notifications);
+  const unreachable = done.flatMap((r) => r.unreachable ?? []);
+  const extra = unreachable.length ? { unreachable } : {};
+  if (done.some((r) => r.status === 'sent')) return { status: 'sent', notifications, ...extra };
+  if (done.length) return { status: 'duplicate', notifications, ...extra };
+  return { status: 'skipped', reason: results.map((r) => (r.status === 'skipped' ? r.reason : '')).join('; ') };
 }
 
 /** The tenant in the payload must be the one the event (and its subject) is scoped to. */
@@ -62,7 +101,8 @@ function sameTenant(event: AssentEvent, tenant: string): void {
 }
 
 function logResult(log: Logger, result: NotifyResult): void {
-  if (result.status === 'sent') log.info({ notifications: result.notifications.map((n) => ({ id: n.id, destination: n.destination, providerRef: n.providerRef })) }, 'notification sent');
+  if (result.status !== 'skipped' && result.unreachable?.length) log.warn({ unreachable: result.unreachable }, 'some approvers could not be notified');
+  if (result.status === 'sent') log.info({ notifications: result.notifications.map((n) => ({ id: n.id, channel: n.channel, destination: n.destination, providerRef: n.providerRef })) }, 'notification sent');
   else if (result.status === 'duplicate') log.info('already notified; nothing sent');
   else log.warn({ reason: result.reason }, 'notification skipped');
 }

@@ -13,6 +13,9 @@ export function toRequestView(r: approvalsv1.ApprovalRequest | undefined): Appro
     policyId: r?.policyId ?? '',
     quorum: r?.quorum ?? 0,
     approvers: [...(r?.approvers ?? [])],
+    votes: (r?.votes ?? []).map((v) => ({ approver: v.approver, outcome: approvalsv1.outcomeToJSON(v.outcome).replace(/^OUTCOME_/, ''), onBehalfOf: v.onBehalfOf })),
+    dueAt: r?.timers?.dueAt,
+    requireStepUpToApprove: r?.requireStepUpToApprove ?? false,
   };
 }
 
@@ -30,4 +33,14 @@ export const parseApprovalRequested = (data: unknown) => {
 export const parseApprovalDecided = (data: unknown) => {
   const d = eventsv1.ApprovalDecided.fromJSON(data);
   return { request: toRequestView(d.request), outcome: toOutcome(d.outcome), decidedBy: d.decidedBy };
+};
+
+export const parseApprovalActed = (data: unknown) => {
+  const d = eventsv1.ApprovalActed.fromJSON(data);
+  return { request: toRequestView(d.request), actor: d.actor };
+};
+
+export const parseApprovalTimerFired = (data: unknown) => {
+  const d = eventsv1.ApprovalTimerFired.fromJSON(data);
+  return { request: toRequestView(d.request), timer: d.timer };
 };
