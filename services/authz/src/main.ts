@@ -38,6 +38,7 @@ export async function composeAuthz(
     logger: rt.logger,
   });
   const openFga = connection.store;
+  rt.onStop('openfga connections', () => openFga.close());
   const relations = new CachedRelationStore(openFga, rt.redis, new NatsInvalidationBus(rt.nats.nc, config.subjectRoot, rt.logger), rt.logger);
   rt.onStop('decision cache', () => relations.stop());
   // Every replica decides with the model the current-model pointer names, from the moment it moves.

@@ -3,6 +3,7 @@ import { OpenFgaClient, type TupleKey } from '@openfga/sdk';
 import { startOpenFga, type RunningOpenFga } from '@assent/testkit';
 import { MemoryIdRegistry } from '../src/adapters/memory/id-registry.js';
 import { connectOpenFga } from '../src/adapters/openfga/connect.js';
+import { OpenFgaHttpReads } from '../src/adapters/openfga/decision-reads.js';
 import type { ExpiredGrant, ExpiredGrantReaperOptions } from '../src/adapters/openfga/expired-grant-reaper.js';
 import { GrantTuples, windowOf } from '../src/adapters/openfga/grant-tuples.js';
 import { OpenFgaRelationStore } from '../src/adapters/openfga/relation-store.js';
@@ -165,7 +166,7 @@ function storeWithHook(f: Awaited<ReturnType<typeof fixture>>, between: () => Pr
       };
     },
   });
-  return new OpenFgaRelationStore(client, f.store.modelId(), f.store.storeId);
+  return new OpenFgaRelationStore(client, f.store.modelId(), f.store.storeId, new OpenFgaHttpReads({ apiUrl: fga.apiUrl, storeId: f.store.storeId, presharedKey: fga.presharedKey }));
 }
 
 describe('removing and replacing grants by compare-and-delete', () => {

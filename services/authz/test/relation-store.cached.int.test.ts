@@ -5,6 +5,7 @@ import { cleanupNats, cleanupRedis, startOpenFga, testEnv, uniqueRoot, type Runn
 import { MemoryIdRegistry } from '../src/adapters/memory/id-registry.js';
 import { NatsInvalidationBus } from '../src/adapters/nats/invalidation-bus.js';
 import { connectOpenFga } from '../src/adapters/openfga/connect.js';
+import { OpenFgaHttpReads } from '../src/adapters/openfga/decision-reads.js';
 import { OpenFgaRelationStore } from '../src/adapters/openfga/relation-store.js';
 import { CachedRelationStore } from '../src/adapters/redis/cached-relation-store.js';
 import { relationStoreContract } from './contract/relation-store.contract.js';
@@ -115,7 +116,12 @@ describe('decision cache across replicas', () => {
   });
 
   it('reports OpenFGA unreachable as unavailable, never as an answer', async () => {
-    const dead = new OpenFgaRelationStore(new OpenFgaClient({ apiUrl: 'http://127.0.0.1:9', storeId: openFga.storeId, authorizationModelId: openFga.modelId() }), openFga.modelId(), openFga.storeId);
+    const dead = new OpenFgaRelationStore(
+      new OpenFgaClient({ apiUrl: 'http://127.0.0.1:9', storeId: openFga.storeId, authorizationModelId: openFga.modelId() }),
+      openFga.modelId(),
+      openFga.storeId,
+      new OpenFgaHttpReads({ apiUrl: 'http://127.0.0.1:9', storeId: openFga.storeId }),
+    );
     const cached = new CachedRelationStore(dead, redisA, new NatsInvalidationBus(natsA.nc, root, logger), logger);
     replicas.push(cached);
     await expect(cached.isMember(`dead-${++n}`, 'alice')).rejects.toBeInstanceOf(UnavailableError);

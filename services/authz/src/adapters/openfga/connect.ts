@@ -6,6 +6,7 @@ import { parseModel, type ModelDefinition } from '../../domain/model-definition.
 import { agreeOnId, type IdRegistry } from './id-registry.js';
 import { assentModelDsl } from './model.js';
 import { currentModelKey, decodePointer, encodePointer, type ModelPointer, type ModelRegistry } from './model-pointer.js';
+import { OpenFgaHttpReads } from './decision-reads.js';
 import { OpenFgaModels, modelExists, registerModel } from './openfga-models.js';
 import { OpenFgaRelationStore } from './relation-store.js';
 
@@ -87,8 +88,10 @@ export async function connectOpenFgaModels(opts: ConnectOpenFgaOptions): Promise
     throw new UnavailableError(`OpenFGA at ${opts.apiUrl} unavailable: ${(err as Error).message}`, { cause: err });
   }
   const forModel = (modelId: string) => new OpenFgaClient(config({ storeId, authorizationModelId: modelId }));
-  const store = new OpenFgaRelationStore(forModel(pointer.modelId), pointer.modelId, storeId);
-  const models = new OpenFgaModels(client, opts.registry, storeId, builtin.sha, forModel);
+  // One pool for the decision path's calls under any model (each call names its model).
+  const reads = new OpenFgaHttpReads({ apiUrl: opts.apiUrl, storeId, presharedKey: opts.presharedKey });
+  const store = new OpenFgaRelationStore(forModel(pointer.modelId), pointer.modelId, storeId, reads);
+  const models = new OpenFgaModels(client, opts.registry, storeId, builtin.sha, (modelId) => new OpenFgaRelationStore(forModel(modelId), modelId, storeId, reads));
   return {
     store,
     models,

@@ -4,7 +4,7 @@ import { modelSha, type ModelDefinition } from '../../domain/model-definition.js
 import type { CurrentModel, ModelStore } from '../../domain/ports.js';
 import { agreeOnId } from './id-registry.js';
 import { currentModelKey, decodePointer, encodePointer, type ModelRegistry } from './model-pointer.js';
-import { OpenFgaRelationStore } from './relation-store.js';
+import type { OpenFgaRelationStore } from './relation-store.js';
 
 const gone = (err: unknown) => err instanceof FgaApiNotFoundError || err instanceof FgaApiValidationError;
 
@@ -58,8 +58,8 @@ export class OpenFgaModels implements ModelStore {
     readonly storeId: string,
     /** The digest of this release's built-in model, recorded with each pointer written. */
     private readonly builtinSha: string,
-    /** A client whose calls are made under the given model (the SDK sends its default model id with each call). */
-    private readonly clientFor: (modelId: string) => OpenFgaClient,
+    /** The store's facts as the given model decides them (sharing the current store's connections). */
+    private readonly storeFor: (modelId: string) => OpenFgaRelationStore,
   ) {}
 
   async current(): Promise<{ model: CurrentModel; revision: number }> {
@@ -85,7 +85,7 @@ export class OpenFgaModels implements ModelStore {
   }
 
   under(modelId: string): OpenFgaRelationStore {
-    return new OpenFgaRelationStore(this.clientFor(modelId), modelId, this.storeId);
+    return this.storeFor(modelId);
   }
 
   private async read<T>(fn: () => Promise<T>): Promise<T> {

@@ -11,6 +11,7 @@ import {
 import { UnavailableError } from '@assent/platform';
 import type { RelationStore } from '../../domain/ports.js';
 import type { Grant } from '../../domain/types.js';
+import { OpenFgaCallError, type DecisionReads } from './decision-reads.js';
 import { ExpiredGrantReaper, type ExpiredGrantReaperOptions } from './expired-grant-reaper.js';
 import { GrantTuples, granteeTuple, stampTuple, windowEndMs, windowOf, type GrantWindow } from './grant-tuples.js';
 import { grantKey } from '../../domain/grant-key.js';
@@ -51,7 +52,7 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof FgaApiValidationError || err instanceof FgaValidationError || err instanceof FgaApiAuthenticationError) throw err;
+    if (err instanceof FgaApiValidationError || err instanceof FgaValidationError || err instanceof FgaApiAuthenticationError || err instanceof OpenFgaCallError) throw err;
     if (err instanceof UnavailableError) throw err;
     throw new UnavailableError('OpenFGA unavailable', { cause: err });
   }
@@ -73,10 +74,15 @@ export class OpenFgaRelationStore implements RelationStore {
   private readonly grants: GrantWriteBatcher<Grant>;
   private readonly grantTuples: GrantTuples;
 
+  /**
+   * `reads` makes the uncached decision's two calls (membership Check, grant Read);
+   * `fga` everything else (decision-reads.ts says why they differ).
+   */
   constructor(
     private readonly fga: OpenFgaClient,
     private model: string,
     readonly storeId: string,
+    private readonly reads: DecisionReads,
   ) {
     this.grantTuples = new GrantTuples(fga);
     // Concurrent grants (approvals under load) share one OpenFGA Write.
@@ -107,11 +113,13 @@ export class OpenFgaRelationStore implements RelationStore {
     return new ExpiredGrantReaper(this.fga, opts);
   }
 
-  private async check(user: string, relation: string, object: string, context?: Record<string, unknown>): Promise<boolean> {
-    const res = await guard(() =>
-      this.fga.check({ user, relation, object, ...(context ? { context } : {}) }, { consistency: ConsistencyPreference.HigherConsistency }),
-    );
-    return res.allowed === true;
+  private check(user: string, relation: string, object: string, context?: Record<string, unknown>): Promise<boolean> {
+    return guard(() => this.reads.check(this.model, { user, relation, object }, context));
+  }
+
+  /** Stops the decision path's connections to OpenFGA. */
+  close(): Promise<void> {
+    return this.reads.close();
   }
 
   isMember(tenant: string, user: string): Promise<boolean> {
@@ -246,8 +254,8 @@ export class OpenFgaRelationStore implements RelationStore {
 
   async grantFacts(tenant: string, user: string, action: string, resource: string, condition: string) {
     const object = grantObj(tenant, action, resource, condition);
-    const [member, res] = await Promise.all([this.isMember(tenant, user), guard(() => this.fga.read({ user: fgaUser(user), relation: 'grantee', object }))]);
-    const ctx = res.tuples[0]?.key.condition?.context as { grant_start?: string; grant_duration?: string } | undefined;
+    const [member, tuples] = await Promise.all([this.isMember(tenant, user), guard(() => this.reads.read({ user: fgaUser(user), relation: 'grantee', object }))]);
+    const ctx = tuples[0]?.condition?.context as { grant_start?: string; grant_duration?: string } | undefined;
     const seconds = Number(/^(\d+)s$/.exec(ctx?.grant_duration ?? '')?.[1] ?? NaN);
     if (!ctx?.grant_start || !Number.isFinite(seconds)) return { member, window: undefined };
     const start = new Date(ctx.grant_start);
@@ -263,8 +271,8 @@ export class OpenFgaRelationStore implements RelationStore {
    */
   async activeGrant(tenant: string, user: string, action: string, resource: string, now: Date, condition: string): Promise<Date | undefined> {
     const object = grantObj(tenant, action, resource, condition);
-    const res = await guard(() => this.fga.read({ user: fgaUser(user), relation: 'grantee', object }));
-    const w = res.tuples[0] && windowOf(res.tuples[0].key);
+    const tuples = await guard(() => this.reads.read({ user: fgaUser(user), relation: 'grantee', object }));
+    const w = tuples[0] && windowOf(tuples[0]);
     if (!w) return undefined;
     const end = windowEndMs(w);
     return w.startMs <= now.getTime() && now.getTime() < end ? new Date(end) : undefined;
