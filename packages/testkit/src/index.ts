@@ -26,3 +26,4 @@ export { startRedisFailover } from './redis-failover.js';
 export type { RunningRedisFailover } from './redis-failover.js';
 export { startSmtpSink } from './smtp-server.js';
 export type { ReceivedMail, SmtpSink } from './smtp-server.js';
+export { signedSlackInteraction } from './slack-interaction.js';

@@ -21,6 +21,25 @@ export interface SlackMessage {
   edited: boolean;
 }
 
+/** A modal opened with views.open. */
+export interface SlackView {
+  triggerId: string;
+  view: Record<string, unknown>;
+}
+
+/** A message only `user` sees (chat.postEphemeral, or a response_url answer with no `response_type`). */
+export interface SlackEphemeral {
+  channel: string;
+  user: string;
+  text: string;
+}
+
+/** What the app POSTed to a response_url. */
+export interface SlackResponse {
+  key: string;
+  body: Record<string, unknown>;
+}
+
 export interface SlackServer {
   /** API base for WebClient's `slackApiUrl`, e.g. http://127.0.0.1:PORT/api/ */
   url: string;
@@ -28,6 +47,16 @@ export interface SlackServer {
   calls: SlackCall[];
   /** Current messages per channel id, oldest first (chat.update replaces in place). */
   messages: Map<string, SlackMessage[]>;
+  /** Modals opened (views.open), oldest first. */
+  views: SlackView[];
+  /** Ephemeral messages (chat.postEphemeral), oldest first. */
+  ephemerals: SlackEphemeral[];
+  /** Answers POSTed to response URLs, oldest first. */
+  responses: SlackResponse[];
+  /** A response_url Slack would put in an interaction payload; answers POSTed to it land in `responses` under `key`. */
+  responseUrl(key: string): string;
+  /** The DM channel id conversations.open answers for a user. */
+  dmChannel(user: string): string;
   /** Channel id the server assigned to a channel name (or the id itself). */
   channelId(nameOrId: string): string;
   /** The next `n` calls answer HTTP 429, Retry-After: 1, `{ok:false,error:'ratelimited'}`. */
@@ -49,7 +78,8 @@ const MAX_BODY = 1024 * 1024;
  * A local HTTP server speaking enough of the Slack Web API (POST /api/<method>,
  * JSON or form-encoded bodies, bearer auth, `{ok, error}` envelopes, 429 with
  * Retry-After) for the real `@slack/web-api` client: chat.postMessage, chat.update
- * and auth.test. Channels may be given by name or id; like Slack, chat.postMessage
+ * auth.test, views.open (modals), chat.postEphemeral, conversations.open (DMs, channel
+ * `D<user>`) and response URLs (POST /response/<key>). Channels may be given by name or id; like Slack, chat.postMessage
  * accepts either and answers with the id, while chat.update needs the id.
  * Without `channels` any channel is accepted and created on first use.
  */
@@ -88,6 +118,10 @@ export async function startSlackServer(
   /** `<channel> <ts>` → message: updates and thread replies find theirs without a scan (make up posts thousands). */
   const byTs = new Map<string, SlackMessage>();
   const calls: SlackCall[] = [];
+  const views: SlackView[] = [];
+  const ephemerals: SlackEphemeral[] = [];
+  const responses: SlackResponse[] = [];
+  const dmChannel = (user: string) => `D${user.replace(/[^A-Z0-9]/gi, '').toUpperCase().padEnd(8, '0')}`;
   let rateLimited = 0;
   let tsCounter = 0;
   const nextTs = () => `1700000000.${String(++tsCounter * 100).padStart(6, '0')}`;
@@ -119,6 +153,26 @@ export async function startSlackServer(
         msg.edited = true;
         return { ok: true, channel, ts: msg.ts, text: msg.text, message: wire(msg) };
       }
+      case 'views.open': {
+        const triggerId = body['trigger_id'];
+        const view = typeof body['view'] === 'string' ? (JSON.parse(body['view']) as Record<string, unknown>) : body['view'];
+        if (typeof triggerId !== 'string' || !triggerId) return { ok: false, error: 'invalid_trigger_id' };
+        if (!view || typeof view !== 'object' || (view as Record<string, unknown>)['type'] !== 'modal') return { ok: false, error: 'invalid_arguments' };
+        views.push({ triggerId, view: view as Record<string, unknown> });
+        return { ok: true, view: { id: `V${String(views.length).padStart(10, '0')}`, ...(view as Record<string, unknown>) } };
+      }
+      case 'chat.postEphemeral': {
+        const channel = lookup(body['channel'], false);
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        if (typeof body['user'] !== 'string' || !body['user']) return { ok: false, error: 'user_not_in_channel' };
+        ephemerals.push({ channel, user: body['user'], text: String(body['text'] ?? '') });
+        return { ok: true, message_ts: nextTs() };
+      }
+      case 'conversations.open': {
+        const users = typeof body['users'] === 'string' ? body['users'].split(',').filter(Boolean) : [];
+        if (users.length !== 1 || !users[0]) return { ok: false, error: 'users_list_not_supplied' };
+        return { ok: true, channel: { id: register(dmChannel(users[0])) } };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -129,6 +183,13 @@ export async function startSlackServer(
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const response = /^\/response\/([A-Za-z0-9_-]+)$/.exec(req.url ?? '');
+    if (response?.[1] && req.method === 'POST') {
+      const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
+      responses.push({ key: response[1], body });
+      opts.log?.(`response_url ${response[1]}: ${String(body['text'] ?? '')}`, 'response_url ok');
+      return answer(res, 200, { ok: true });
+    }
     const m = /^\/api\/([A-Za-z][A-Za-z0-9.]*)$/.exec((req.url ?? '/').split('?')[0] ?? '/');
     if (req.method !== 'POST' || !m?.[1]) return answer(res, 404, { ok: false, error: 'unknown_method' });
     const method = m[1];
@@ -163,6 +224,11 @@ export async function startSlackServer(
     token,
     calls,
     messages,
+    views,
+    ephemerals,
+    responses,
+    responseUrl: (key) => `http://127.0.0.1:${port}/response/${key}`,
+    dmChannel,
     channelId: (nameOrId) => {
       const id = lookup(nameOrId, false);
       if (!id) throw new Error(`unknown Slack channel ${nameOrId}`);
@@ -221,7 +287,7 @@ function parseBody(raw: string, contentType: string | undefined): Record<string,
   if (contentType?.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
   const body: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(raw)) {
-    body[key] = (key === 'blocks' || key === 'attachments' || key === 'metadata') && /^[[{]/.test(value) ? JSON.parse(value) : value;
+    body[key] = (key === 'blocks' || key === 'attachments' || key === 'metadata' || key === 'view') && /^[[{]/.test(value) ? JSON.parse(value) : value;
   }
   return body;
 }
