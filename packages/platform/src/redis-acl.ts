@@ -9,8 +9,8 @@ export const redisKeyPatterns = {
   authz: ['authz:*'],
   audit: ['audit:*'],
   delivery: ['seen:delivery-worker:*'],
-  // Keeps only its rate-limit buckets (below) in Redis.
-  notifier: [],
+  // The single-use guard of email links (and its rate-limit buckets, below).
+  notifier: ['elink:notifier:*'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type RedisServiceUser = keyof typeof redisKeyPatterns;

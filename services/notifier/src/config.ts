@@ -13,6 +13,9 @@ export interface NotifierConfig extends CommonConfig {
   };
   /** Base of the approver portal links put in messages (the notifier's public HTTP address; email links too). */
   portalBaseUrl: string;
+  /** approvals' gRPC address: the email pages call it for the person who opened the link. */
+  approvalsAddr: string;
+  approvalsDeadlineMs: number;
   /** Unset (no NOTIFIER_SMTP_HOST) disables email: events are still consumed, nothing is mailed. */
   email:
     | {
@@ -34,6 +37,8 @@ const spec = {
   NOTIFIER_SLACK_BOT_TOKEN: env.optionalString(),
   NOTIFIER_SLACK_DEFAULT_CHANNEL: env.optionalString(),
   NOTIFIER_PORTAL_BASE_URL: env.url('http://127.0.0.1:9105'),
+  NOTIFIER_APPROVALS_ADDR: env.string('127.0.0.1:50051'),
+  NOTIFIER_APPROVALS_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   NOTIFIER_SMTP_HOST: env.optionalString(),
   NOTIFIER_SMTP_PORT: env.port(587),
   NOTIFIER_SMTP_SECURE: env.bool(false),
@@ -61,6 +66,8 @@ export function loadConfig(source: Env = process.env): Readonly<NotifierConfig> 
       defaultChannel: e.NOTIFIER_SLACK_DEFAULT_CHANNEL,
     },
     portalBaseUrl: e.NOTIFIER_PORTAL_BASE_URL.replace(/\/+$/, ''),
+    approvalsAddr: e.NOTIFIER_APPROVALS_ADDR,
+    approvalsDeadlineMs: e.NOTIFIER_APPROVALS_DEADLINE_MS,
     email,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
   });

@@ -1,13 +1,16 @@
-import { createRuntime, type Logger } from '@assent/platform';
-import { notifierv1 } from '@assent/proto';
+import { channelCredentials, createGrpcClient, createRuntime, openChannel, type Logger } from '@assent/platform';
+import { approvalsv1, notifierv1 } from '@assent/proto';
 import type { NotifierConfig } from './config.js';
 import type { NotifierDeps } from './domain/ports.js';
 import { KvEmailDirectory, openEmailDirectoryBucket } from './adapters/jetstream/email-directory.js';
 import { KvNotificationRepository, notificationBucket, openNotificationBucket } from './adapters/jetstream/notification-repository.js';
+import { GrpcApprovalsGateway } from './adapters/grpc/approvals-gateway.js';
 import { JoseLinkTokens } from './adapters/jose/jose-link-tokens.js';
+import { RedisLinkGuard } from './adapters/redis/redis-link-guard.js';
 import { SmtpMailer } from './adapters/smtp/smtp-mailer.js';
 import { WebSlackGateway, createSlackClient } from './adapters/slack/web-slack-gateway.js';
 import { notifierService } from './transport/grpc/notifier-service.js';
+import { emailPagesHandler } from './transport/http/email-pages.js';
 import { portalHandler } from './transport/http/portal.js';
 import { startEventConsumer } from './transport/nats/event-consumer.js';
 
@@ -45,13 +48,22 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
       email,
     };
     rt.grpc.server.add(notifierv1.NotifierServiceDefinition, notifierService(deps));
+    let http = portalHandler();
+    if (email) {
+      const approvalsChannel = openChannel(config.approvalsAddr, channelCredentials(config.grpcTls));
+      rt.onStop('approvals channel', () => approvalsChannel.close());
+      const approvals = new GrpcApprovalsGateway(createGrpcClient(approvalsv1.ApprovalsServiceDefinition, approvalsChannel, rt.serviceTokens('approvals'), { deadlineMs: config.approvalsDeadlineMs }));
+      const pages = emailPagesHandler({ links: email.links, guard: new RedisLinkGuard(rt.redis), approvals, clock: deps.clock, portalBaseUrl: config.portalBaseUrl }, { publicBaseUrl: config.portalBaseUrl, logger: rt.logger });
+      const portal = http;
+      http = async (req, res) => (await pages(req, res)) || portal(req, res);
+    }
     const consumer = await startEventConsumer(rt, deps);
     rt.onStop('event consumer', () => consumer.stop());
     const ports = await rt.listen({
       grpcPort: config.grpcPort,
       httpPort: config.httpPort,
       serviceNames: [notifierv1.NotifierServiceDefinition.fullName],
-      http: portalHandler(),
+      http,
     });
     return { ...ports, stop: () => rt.stop() };
   } catch (err) {

@@ -100,6 +100,8 @@ export interface RequestForApprover {
   request: ApprovalRequestView;
   /** 'PENDING', 'APPROVED', 'DECLINED', 'CHANGES_REQUESTED', 'CANCELLED', 'EXPIRED' or 'DEFERRED'. */
   state: string;
+  /** Statements an approver must tick to approve. */
+  acknowledgements: { id: string; text: string }[];
 }
 
 export interface ActingPerson {
@@ -114,7 +116,8 @@ export interface ActingPerson {
  */
 export interface ApprovalsGateway {
   getRequest(person: ActingPerson, requestId: string): Promise<RequestForApprover>;
-  decide(person: ActingPerson, requestId: string, decision: Outcome, reason: string): Promise<RequestForApprover>;
+  /** `acknowledged`: the acknowledgement ids the person ticked (approvals requires all of them to approve). */
+  decide(person: ActingPerson, requestId: string, decision: Outcome, reason: string, acknowledged: string[]): Promise<RequestForApprover>;
 }
 
 /** What the email confirmation pages need. */

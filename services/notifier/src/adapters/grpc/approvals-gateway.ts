@@ -1,0 +1,51 @@
+import { actingForMetadata, fromClientError, type createGrpcClient } from '@assent/platform';
+import { approvalsv1 } from '@assent/proto';
+import type { ActingPerson, ApprovalsGateway, RequestForApprover } from '../../domain/ports.js';
+import type { Outcome } from '../../domain/types.js';
+import { toRequestView } from '../../transport/nats/mapping.js';
+
+export type ApprovalsClient = ReturnType<typeof createGrpcClient<typeof approvalsv1.ApprovalsServiceDefinition>>;
+
+/**
+ * approvals over gRPC with the notifier's own service token plus the acting-for
+ * headers (packages/platform auth/acting-for.ts, channel `email`): approvals treats
+ * the call as the person's (their eligibility, their vote, no step-up), and records
+ * that it came by email. Errors come back as the platform's domain errors.
+ */
+export class GrpcApprovalsGateway implements ApprovalsGateway {
+  constructor(private readonly client: ApprovalsClient) {}
+
+  async getRequest(person: ActingPerson, requestId: string): Promise<RequestForApprover> {
+    const res = await this.call(() => this.client.getRequest({ tenant: person.tenant, id: requestId }, this.as(person)));
+    return view(res.request);
+  }
+
+  async decide(person: ActingPerson, requestId: string, decision: Outcome, reason: string, acknowledged: string[] = []): Promise<RequestForApprover> {
+    const req = { tenant: person.tenant, id: requestId, comment: reason };
+    const res =
+      decision === 'APPROVE'
+        ? await this.call(() => this.client.approve({ ...req, acknowledged }, this.as(person)))
+        : await this.call(() => this.client.decline(req, this.as(person)));
+    return view(res.request);
+  }
+
+  private as(person: ActingPerson) {
+    return { metadata: actingForMetadata({ subject: person.principal, tenant: person.tenant, channel: 'email' }) };
+  }
+
+  private async call<R>(fn: () => Promise<R>): Promise<R> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw fromClientError(err, 'approvals');
+    }
+  }
+}
+
+function view(r: approvalsv1.ApprovalRequest | undefined): RequestForApprover {
+  return {
+    request: toRequestView(r),
+    state: approvalsv1.requestStateToJSON(r?.state ?? approvalsv1.RequestState.REQUEST_STATE_UNSPECIFIED).replace(/^REQUEST_STATE_/, ''),
+    acknowledgements: (r?.acknowledgements ?? []).map((a) => ({ id: a.id, text: a.text })),
+  };
+}
