@@ -17,7 +17,9 @@ import { join, resolve } from 'node:path';
 import { createChannel, createClient } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { createDevIssuerKey, createGatewayOperator, gatewayFiles, natsAuthorizationConfig, natsServiceUsers, readDevIssuerKey, redisAclLines, redisServiceUsers, serveJwks, writeDevIssuerKey, type DevIssuerKey, type NatsServiceUser, type RedisServiceUser } from '@assent/platform';
-import { cleanupNats, cleanupRedis, openFgaBinary, startSlackServer, startWebhookReceiver, tcpReachable as listening } from '@assent/testkit';
+import { cleanupNats, cleanupRedis, openFgaBinary, startSlackServer, startSmtpSink, startWebhookReceiver, tcpReachable as listening } from '@assent/testkit';
+import { connectNats, createLogger } from '@assent/platform';
+import { KvEmailDirectory, openEmailDirectoryBucket } from '../services/notifier/src/adapters/jetstream/email-directory.js';
 import { run as assentctl } from '@assent/cli';
 import { listeningPid } from './local/listening-pid.js';
 import { sinkLog } from './local/sink-log.js';
@@ -48,6 +50,7 @@ const ports = {
   jwks: port('ASSENT_JWKS_PORT', 9100),
   slack: port('ASSENT_SLACK_SINK_PORT', 9110),
   webhook: port('ASSENT_WEBHOOK_SINK_PORT', 9111),
+  smtp: port('ASSENT_SMTP_SINK_PORT', 9125),
   /** The platform's own NATS, with a user per service. */
   nats: port('ASSENT_NATS_PORT', 4223),
   /** The platform's own Redis, with an ACL user per service. */
@@ -334,6 +337,28 @@ async function main(): Promise<void> {
         return slack.close();
       },
     });
+  // A local SMTP server that prints each email (subject, recipient, the text part with its
+  // link) here and in .assent/logs/smtp-sink.log; NOTIFIER_SMTP_HOST set points at a real one.
+  const realSmtp = env['NOTIFIER_SMTP_HOST'];
+  const smtpFile = join(logDir, 'smtp-sink.log');
+  const smtpLog = sinkLog('  [email]', log);
+  const smtp = realSmtp
+    ? undefined
+    : await startSmtpSink({
+        port: ports.smtp,
+        onMessage: (m) => {
+          writeFileSync(smtpFile, `--- ${new Date().toISOString()} to ${m.envelope.to.join(', ')}\nSubject: ${m.subject}\n\n${m.text}\n`, { flag: 'a' });
+          smtpLog(`to ${m.envelope.to.join(', ')}: ${m.subject} (text part with its link in ${smtpFile})`, 'mail');
+        },
+      });
+  if (smtp) started.push({
+      name: 'smtp sink',
+      stage: stage.sinks,
+      stop: () => {
+        smtpLog.stop();
+        return smtp.close();
+      },
+    });
   const hooksLog = sinkLog('  [webhook]', log);
   const hooks = await startWebhookReceiver({ port: ports.webhook, log: hooksLog });
   started.push({
@@ -370,6 +395,15 @@ async function main(): Promise<void> {
     audit: {},
     delivery: { DELIVERY_ALLOW_PRIVATE_TARGETS: 'true', DELIVERY_SECRET_KEYS_FILE: files.deliveryKeys, ...gateway.deliveryEnv },
     notifier: {
+      ...(smtp
+        ? {
+            NOTIFIER_SMTP_HOST: smtp.host,
+            NOTIFIER_SMTP_PORT: String(smtp.port),
+            NOTIFIER_EMAIL_FROM: 'Assent <assent@acme.local>',
+            // Fresh each run, like the other local secrets: links from an earlier run stop working.
+            NOTIFIER_EMAIL_LINK_SECRET: randomBytes(32).toString('base64url'),
+          }
+        : {}),
       NOTIFIER_SLACK_API_URL: realSlack ? (env['NOTIFIER_SLACK_API_URL'] as string) : (slack?.url as string),
       NOTIFIER_SLACK_BOT_TOKEN: realSlack ? (env['NOTIFIER_SLACK_BOT_TOKEN'] as string) : (slack?.token as string),
     },
@@ -414,6 +448,7 @@ async function main(): Promise<void> {
     await seed('group', 'add-member', group, user, '--as', 'admin', '--roles', 'admin');
   }
   await seed('policy', 'apply', '-f', 'packages/cli/examples', '--as', 'platform-admin', '--roles', 'platform-admin');
+  await seedEmailAddresses(nats.operatorUrl, ['alice', 'bob', 'carol', 'dave', 'erin']);
   // The demo receiver verifies Standard Webhooks signatures with the endpoint's secret. It
   // subscribes to the approval lifecycle (requested, decided), as an integration would;
   // every authz decision as a webhook would be noise, and at load a cost nobody asked for.
@@ -446,6 +481,7 @@ Assent is up.
   audit gRPC         127.0.0.1:50053     delivery     127.0.0.1:50054
   notifier gRPC      127.0.0.1:50055     portal       http://127.0.0.1:9105/requests/acme/<id> (placeholder page)${replicaLines}
   OpenFGA            http://127.0.0.1:${ports.openfgaHttp} (sqlite)     JWKS         ${jwks.url}
+  email              ${smtp ? `local SMTP sink ${smtp.host}:${smtp.port} (each email printed below, in full in ${smtpFile}; acme's members are <name>@acme.local)` : `SMTP ${env['NOTIFIER_SMTP_HOST']}`}
   Slack              ${slack ? `local sink ${slack.url} (messages are printed below; a summary per second under load)` : env['NOTIFIER_SLACK_API_URL']}
   demo webhook       ${hooks.url}  (registered; deliveries are printed below, summarised under load)
   event gateway      ${gateway.deliveryEnv['DELIVERY_EVENT_GATEWAY_URL'] ?? 'not started (install nats-server)'}  (outside consumers: README "Event streams")
@@ -459,6 +495,22 @@ Try it (README "Demo walk-through"):
   npx assentctl events watch --as alice          # watch events live
 Stop with Ctrl-C or \`make down\`.
 `);
+}
+
+/**
+ * The demo members' email addresses (<name>@acme.local) in the notifier's directory.
+ * Written straight into its KV bucket: there is no RPC or assentctl command to manage
+ * addresses yet (issue 9 follow-up); this is the only place outside the notifier that does.
+ */
+async function seedEmailAddresses(natsUrl: string, users: string[]): Promise<void> {
+  const nats = await connectNats(natsUrl, 'make-up-seed', createLogger('make-up', 'silent'));
+  try {
+    const directory = await KvEmailDirectory.open(await openEmailDirectoryBucket(nats.nc, 'assent'), createLogger('make-up', 'silent'));
+    for (const user of users) await directory.set('acme', user, `${user}@acme.local`);
+    await directory.stop();
+  } finally {
+    await nats.drain();
+  }
 }
 
 main().catch(async (err: Error) => {

@@ -35,4 +35,26 @@ describe('notifier config', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['NOTIFIER_GRPC_PORT', 'NOTIFIER_SLACK_API_URL']);
   });
+
+  it('turns email on with an SMTP host, and then requires a link secret of at least 32 bytes', () => {
+    expect(loadConfig(base).email).toBeUndefined();
+    const c = loadConfig({ ...base, NOTIFIER_SMTP_HOST: 'smtp.example.com', NOTIFIER_SMTP_USER: 'u', NOTIFIER_SMTP_PASS: 'p', NOTIFIER_EMAIL_LINK_SECRET: 'x'.repeat(32) });
+    expect(c.email).toEqual({
+      smtp: { host: 'smtp.example.com', port: 587, secure: false, user: 'u', pass: 'p' },
+      from: 'Assent <assent@localhost>',
+      linkSecret: 'x'.repeat(32),
+      linkTtlSeconds: 259200,
+    });
+    for (const secret of [undefined, 'short']) {
+      const err = (() => {
+        try {
+          loadConfig({ ...base, NOTIFIER_SMTP_HOST: 'smtp.example.com', ...(secret ? { NOTIFIER_EMAIL_LINK_SECRET: secret } : {}) });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).problems.map((p) => p.variable)).toEqual(['NOTIFIER_EMAIL_LINK_SECRET']);
+    }
+  });
 });
