@@ -41,7 +41,7 @@ export function natsServicePermissions(root: string, service: NatsServiceUser, o
     authz: [`${R}.evt.*.authz.>`, `${R}.evt.*.grant.>`, `${R}.authz.invalidate.>`, ...kv(n.tenantsBucket), ...kv(`${U}_authz_actions`), ...kv(`${U}_authz_openfga`), ...kv(`${U}_authz_grants`)],
     audit: [`${R}.audit.>`],
     delivery: [`${R}.delivery.>`, ...kv(`${U}_delivery_endpoints`), ...kv(`${U}_delivery_gateway`)],
-    notifier: [...kv(`${U}_notifier_notifications`), ...kv(`${U}_notifier_email_directory`), ...kv(`${U}_notifier_slack_users`)],
+    notifier: [`${R}.evt.*.notifier.>`, ...kv(`${U}_notifier_notifications`), ...kv(`${U}_notifier_email_directory`), ...kv(`${U}_notifier_slack_users`)],
   };
   const leaseBuckets = (opts.leaseTtlsMs ?? [DEFAULT_LEASE_TTL_MS]).map((ttl) => `${U}_leases_${ttl}`);
   const streams = streamsOf(root, service, leaseBuckets);

@@ -27,6 +27,8 @@ describe('actorOf', () => {
     ['assent.approval.effective.v1', { request, timer: 'effective' }, '/assent/approvals'],
     ['assent.approval.requested.v1', { request: { requester: 42 } }, '/assent/approvals'],
     ['assent.authz.checked.v1', null, '/assent/approvals'],
+    ['assent.notifier.interaction_refused.v1', { tenant: 'acme', requestId: 'r1', channel: 'slack', externalTeam: 'T1', externalUser: 'U9', attempted: 'APPROVE' }, 'slack:T1/U9'],
+    ['assent.notifier.interaction_refused.v1', { tenant: 'acme', requestId: 'r1', channel: 'slack' }, '/assent/approvals'],
   ])('%s %j → %s', (type, data, actor) => {
     expect(actorOf(sourceEvent({ type, data }))).toBe(actor);
   });

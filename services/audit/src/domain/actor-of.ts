@@ -33,6 +33,11 @@ export function actorOf(event: SourceEvent): string {
     actor = stringAt(data, 'principal');
   } else if (type.startsWith('assent.authz.stepped_up.')) {
     actor = stringAt(data, 'session', 'principal');
+  } else if (type.startsWith('assent.notifier.interaction_refused.')) {
+    // Nobody Assent knows: the chat identity that tried.
+    const team = stringAt(data, 'externalTeam');
+    const user = stringAt(data, 'externalUser');
+    actor = user ? `${stringAt(data, 'channel') ?? 'chat'}:${team ? `${team}/` : ''}${user}` : undefined;
   } else if (type.startsWith('assent.grant.issued.')) {
     actor = stringAt(data, 'grant', 'principal');
   }

@@ -222,6 +222,26 @@ export interface SteppedUp {
   session: StepUpSession | undefined;
 }
 
+/**
+ * type: assent.notifier.interaction_refused.v1: an attempt to act from a chat
+ * channel that the notifier refused before it reached approvals (the Slack user is
+ * not mapped to a person of the tenant, or belongs to another workspace). Attempts
+ * by mapped people that approvals refuses are assent.approval.vote_refused.v1.
+ */
+export interface NotifierInteractionRefused {
+  tenant: string;
+  requestId: string;
+  /** "slack" */
+  channel: string;
+  /** The chat identity that tried: Slack team (workspace) id and user id. */
+  externalTeam: string;
+  externalUser: string;
+  /** What was attempted: APPROVE, DECLINE, REQUEST_CHANGES or COMMENT. */
+  attempted: string;
+  /** Why it was refused. */
+  reason: string;
+}
+
 function createBaseApprovalRequested(): ApprovalRequested {
   return { request: undefined, slackChannel: "" };
 }
@@ -2110,6 +2130,183 @@ export const SteppedUp: MessageFns<SteppedUp> = {
     message.session = (object.session !== undefined && object.session !== null)
       ? StepUpSession.fromPartial(object.session)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseNotifierInteractionRefused(): NotifierInteractionRefused {
+  return { tenant: "", requestId: "", channel: "", externalTeam: "", externalUser: "", attempted: "", reason: "" };
+}
+
+export const NotifierInteractionRefused: MessageFns<NotifierInteractionRefused> = {
+  encode(message: NotifierInteractionRefused, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    if (message.channel !== "") {
+      writer.uint32(26).string(message.channel);
+    }
+    if (message.externalTeam !== "") {
+      writer.uint32(34).string(message.externalTeam);
+    }
+    if (message.externalUser !== "") {
+      writer.uint32(42).string(message.externalUser);
+    }
+    if (message.attempted !== "") {
+      writer.uint32(50).string(message.attempted);
+    }
+    if (message.reason !== "") {
+      writer.uint32(58).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NotifierInteractionRefused {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNotifierInteractionRefused();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.externalTeam = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.externalUser = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.attempted = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NotifierInteractionRefused {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      externalTeam: isSet(object.externalTeam)
+        ? globalThis.String(object.externalTeam)
+        : isSet(object.external_team)
+        ? globalThis.String(object.external_team)
+        : "",
+      externalUser: isSet(object.externalUser)
+        ? globalThis.String(object.externalUser)
+        : isSet(object.external_user)
+        ? globalThis.String(object.external_user)
+        : "",
+      attempted: isSet(object.attempted) ? globalThis.String(object.attempted) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: NotifierInteractionRefused): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.externalTeam !== "") {
+      obj.externalTeam = message.externalTeam;
+    }
+    if (message.externalUser !== "") {
+      obj.externalUser = message.externalUser;
+    }
+    if (message.attempted !== "") {
+      obj.attempted = message.attempted;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<NotifierInteractionRefused>): NotifierInteractionRefused {
+    return NotifierInteractionRefused.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<NotifierInteractionRefused>): NotifierInteractionRefused {
+    const message = createBaseNotifierInteractionRefused();
+    message.tenant = object.tenant ?? "";
+    message.requestId = object.requestId ?? "";
+    message.channel = object.channel ?? "";
+    message.externalTeam = object.externalTeam ?? "";
+    message.externalUser = object.externalUser ?? "";
+    message.attempted = object.attempted ?? "";
+    message.reason = object.reason ?? "";
     return message;
   },
 };
