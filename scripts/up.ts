@@ -406,6 +406,10 @@ async function main(): Promise<void> {
         : {}),
       NOTIFIER_SLACK_API_URL: realSlack ? (env['NOTIFIER_SLACK_API_URL'] as string) : (slack?.url as string),
       NOTIFIER_SLACK_BOT_TOKEN: realSlack ? (env['NOTIFIER_SLACK_BOT_TOKEN'] as string) : (slack?.token as string),
+      // POST /slack/interactivity is served with a signing secret: a real Slack app's, or a fresh one per run locally.
+      ...(realSlack
+        ? env['NOTIFIER_SLACK_SIGNING_SECRET'] && { NOTIFIER_SLACK_SIGNING_SECRET: env['NOTIFIER_SLACK_SIGNING_SECRET'] }
+        : { NOTIFIER_SLACK_SIGNING_SECRET: randomBytes(16).toString('hex') }),
     },
   };
   for (const i of instances) {

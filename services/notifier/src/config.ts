@@ -10,6 +10,11 @@ export interface NotifierConfig extends CommonConfig {
     botToken: string | undefined;
     /** Where requests go when their policy names no channel, and decisions with no original message. */
     defaultChannel: string | undefined;
+    /**
+     * The Slack app's signing secret: set, POST /slack/interactivity takes button
+     * clicks and modal submissions (signed by Slack with it); unset, it is not served.
+     */
+    signingSecret: string | undefined;
   };
   /** Base of the approver portal links put in messages (the notifier's public HTTP address; email links too). */
   portalBaseUrl: string;
@@ -36,6 +41,7 @@ const spec = {
   NOTIFIER_SLACK_API_URL: env.url('https://slack.com/api/'),
   NOTIFIER_SLACK_BOT_TOKEN: env.optionalString(),
   NOTIFIER_SLACK_DEFAULT_CHANNEL: env.optionalString(),
+  NOTIFIER_SLACK_SIGNING_SECRET: env.optionalString(),
   NOTIFIER_PORTAL_BASE_URL: env.url('http://127.0.0.1:9105'),
   NOTIFIER_APPROVALS_ADDR: env.string('127.0.0.1:50051'),
   NOTIFIER_APPROVALS_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
@@ -55,6 +61,10 @@ const spec = {
 export function loadConfig(source: Env = process.env): Readonly<NotifierConfig> {
   const e = parseEnv(spec, source);
   const email = e.NOTIFIER_SMTP_HOST ? emailConfig(e.NOTIFIER_SMTP_HOST, e) : undefined;
+  if (e.NOTIFIER_SLACK_SIGNING_SECRET && !e.NOTIFIER_SLACK_BOT_TOKEN) {
+    // Answering a click opens a modal (views.open), which needs the bot token.
+    throw new ConfigError([{ variable: 'NOTIFIER_SLACK_SIGNING_SECRET', message: 'needs NOTIFIER_SLACK_BOT_TOKEN: Slack interactivity answers through the Web API' }]);
+  }
   return freeze({
     ...commonConfig(e),
     grpcPort: e.NOTIFIER_GRPC_PORT,
@@ -64,6 +74,7 @@ export function loadConfig(source: Env = process.env): Readonly<NotifierConfig> 
       apiUrl: e.NOTIFIER_SLACK_API_URL.endsWith('/') ? e.NOTIFIER_SLACK_API_URL : `${e.NOTIFIER_SLACK_API_URL}/`,
       botToken: e.NOTIFIER_SLACK_BOT_TOKEN,
       defaultChannel: e.NOTIFIER_SLACK_DEFAULT_CHANNEL,
+      signingSecret: e.NOTIFIER_SLACK_SIGNING_SECRET,
     },
     portalBaseUrl: e.NOTIFIER_PORTAL_BASE_URL.replace(/\/+$/, ''),
     approvalsAddr: e.NOTIFIER_APPROVALS_ADDR,

@@ -1,8 +1,13 @@
-import { channelCredentials, createGrpcClient, createRuntime, openChannel, type Logger } from '@assent/platform';
+import { channelCredentials, createGrpcClient, createRuntime, openChannel, type HttpHandler, type Logger } from '@assent/platform';
 import { approvalsv1, notifierv1 } from '@assent/proto';
 import type { NotifierConfig } from './config.js';
 import type { NotifierDeps } from './domain/ports.js';
 import { KvEmailDirectory, openEmailDirectoryBucket } from './adapters/jetstream/email-directory.js';
+import { KvSlackUserDirectory, openSlackUserBucket } from './adapters/jetstream/slack-user-directory.js';
+import { NatsSlackAttemptAudit } from './adapters/nats/slack-attempt-audit.js';
+import { RedisReplayGuard } from './adapters/redis/redis-replay-guard.js';
+import { WebSlackInteractionApi } from './adapters/slack/web-slack-interaction-api.js';
+import { SLACK_INTERACTIVITY_PATH, slackInteractivityHandler } from './transport/http/slack-interactivity.js';
 import { KvNotificationRepository, notificationBucket, openNotificationBucket } from './adapters/jetstream/notification-repository.js';
 import { GrpcApprovalsGateway } from './adapters/grpc/approvals-gateway.js';
 import { JoseLinkTokens } from './adapters/jose/jose-link-tokens.js';
@@ -14,6 +19,8 @@ import { emailPagesHandler } from './transport/http/email-pages.js';
 import { portalHandler } from './transport/http/portal.js';
 import { startEventConsumer } from './transport/nats/event-consumer.js';
 
+const SLACK_APPROVALS_DEADLINE_MS = 2_500;
+
 export interface RunningNotifier {
   grpcPort: number;
   httpPort: number;
@@ -24,9 +31,8 @@ export interface RunningNotifier {
 export async function startNotifier(config: NotifierConfig): Promise<RunningNotifier> {
   const rt = await createRuntime('notifier', config, { otlpEndpoint: config.otlpEndpoint });
   try {
-    const slack = config.slack.botToken
-      ? new WebSlackGateway(createSlackClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, logger: rt.logger }))
-      : undefined;
+    const slackClient = config.slack.botToken ? createSlackClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, logger: rt.logger }) : undefined;
+    const slack = slackClient ? new WebSlackGateway(slackClient) : undefined;
     if (slack) checkSlack(slack, rt.logger, config.slack.apiUrl);
     else rt.logger.warn('Slack notifications are DISABLED: NOTIFIER_SLACK_BOT_TOKEN is not set. Approval events are consumed and acknowledged, nothing is posted to Slack.');
     if (slack && !config.slack.defaultChannel) {
@@ -48,15 +54,37 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
       email,
     };
     rt.grpc.server.add(notifierv1.NotifierServiceDefinition, notifierService(deps));
-    let http = portalHandler();
+    // People act from email pages and Slack through approvals, for the person each verified (acting-for).
+    const handlers: HttpHandler[] = [];
+    const approvalsChannel = email || config.slack.signingSecret ? openChannel(config.approvalsAddr, channelCredentials(config.grpcTls)) : undefined;
+    if (approvalsChannel) rt.onStop('approvals channel', () => approvalsChannel.close());
+    const approvalsClient = (deadlineMs: number) =>
+      approvalsChannel && createGrpcClient(approvalsv1.ApprovalsServiceDefinition, approvalsChannel, rt.serviceTokens('approvals'), { deadlineMs });
     if (email) {
-      const approvalsChannel = openChannel(config.approvalsAddr, channelCredentials(config.grpcTls));
-      rt.onStop('approvals channel', () => approvalsChannel.close());
-      const approvals = new GrpcApprovalsGateway(createGrpcClient(approvalsv1.ApprovalsServiceDefinition, approvalsChannel, rt.serviceTokens('approvals'), { deadlineMs: config.approvalsDeadlineMs }));
-      const pages = emailPagesHandler({ links: email.links, guard: new RedisLinkGuard(rt.redis), approvals, clock: deps.clock, portalBaseUrl: config.portalBaseUrl }, { publicBaseUrl: config.portalBaseUrl, logger: rt.logger });
-      const portal = http;
-      http = async (req, res) => (await pages(req, res)) || portal(req, res);
+      const approvals = new GrpcApprovalsGateway(approvalsClient(config.approvalsDeadlineMs)!, 'email');
+      handlers.push(emailPagesHandler({ links: email.links, guard: new RedisLinkGuard(rt.redis), approvals, clock: deps.clock, portalBaseUrl: config.portalBaseUrl }, { publicBaseUrl: config.portalBaseUrl, logger: rt.logger }));
     }
+    if (config.slack.signingSecret && slackClient) {
+      const users = new KvSlackUserDirectory(await openSlackUserBucket(rt.nats.nc, config.subjectRoot));
+      // Slack waits 3 s for an answer to a modal submission: approvals gets at most 2.5 of them.
+      const approvals = new GrpcApprovalsGateway(approvalsClient(Math.min(config.approvalsDeadlineMs, SLACK_APPROVALS_DEADLINE_MS))!, 'slack');
+      handlers.push(
+        slackInteractivityHandler({
+          signingSecret: config.slack.signingSecret,
+          deps: { users, api: new WebSlackInteractionApi(slackClient, config.slack.apiUrl), approvals, audit: new NatsSlackAttemptAudit(rt.publisher) },
+          replay: new RedisReplayGuard(rt.redis),
+          logger: rt.logger,
+        }),
+      );
+      rt.logger.info({ path: SLACK_INTERACTIVITY_PATH }, 'Slack interactivity enabled');
+    } else if (slack) {
+      rt.logger.info('Slack interactivity is off (NOTIFIER_SLACK_SIGNING_SECRET is not set): message buttons link to the portal only');
+    }
+    handlers.push(portalHandler());
+    const http: HttpHandler = async (req, res) => {
+      for (const handle of handlers) if (await handle(req, res)) return true;
+      return false;
+    };
     const consumer = await startEventConsumer(rt, deps);
     rt.onStop('event consumer', () => consumer.stop());
     const ports = await rt.listen({

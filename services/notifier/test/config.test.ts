@@ -8,7 +8,7 @@ describe('notifier config', () => {
   it('defaults to the public Slack API with Slack off until a token is given', () => {
     const c = loadConfig(base);
     expect(c).toMatchObject({ grpcPort: 50055, httpPort: 9105, portalBaseUrl: 'http://127.0.0.1:9105' });
-    expect(c.slack).toEqual({ apiUrl: 'https://slack.com/api/', botToken: undefined, defaultChannel: undefined });
+    expect(c.slack).toEqual({ apiUrl: 'https://slack.com/api/', botToken: undefined, defaultChannel: undefined, signingSecret: undefined });
     expect(Object.isFrozen(c.slack)).toBe(true);
   });
 
@@ -20,8 +20,13 @@ describe('notifier config', () => {
       NOTIFIER_SLACK_DEFAULT_CHANNEL: '#approvals',
       NOTIFIER_PORTAL_BASE_URL: 'https://assent.example.com/',
     });
-    expect(c.slack).toEqual({ apiUrl: 'http://127.0.0.1:8080/api/', botToken: 'xoxb-1', defaultChannel: '#approvals' });
+    expect(c.slack).toEqual({ apiUrl: 'http://127.0.0.1:8080/api/', botToken: 'xoxb-1', defaultChannel: '#approvals', signingSecret: undefined });
     expect(c.portalBaseUrl).toBe('https://assent.example.com');
+  });
+
+  it('serves Slack interactivity only with a signing secret, and refuses one without the bot token', () => {
+    expect(loadConfig({ ...base, NOTIFIER_SLACK_BOT_TOKEN: 'xoxb-1', NOTIFIER_SLACK_SIGNING_SECRET: 'shh' }).slack.signingSecret).toBe('shh');
+    expect(() => loadConfig({ ...base, NOTIFIER_SLACK_SIGNING_SECRET: 'shh' })).toThrow(/NOTIFIER_SLACK_SIGNING_SECRET: needs NOTIFIER_SLACK_BOT_TOKEN/);
   });
 
   it('names every bad variable', () => {

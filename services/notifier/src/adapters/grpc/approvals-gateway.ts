@@ -1,6 +1,7 @@
-import { actingForMetadata, fromClientError, type createGrpcClient } from '@assent/platform';
+import { actingForMetadata, fromClientError, type ActingChannel, type createGrpcClient } from '@assent/platform';
 import { approvalsv1 } from '@assent/proto';
 import type { ActingPerson, ApprovalsGateway, RequestForApprover } from '../../domain/ports.js';
+import type { SlackApprovals, SlackDecision } from '../../domain/slack/interaction-ports.js';
 import type { Outcome } from '../../domain/types.js';
 import { toRequestView } from '../../transport/nats/mapping.js';
 
@@ -8,12 +9,17 @@ export type ApprovalsClient = ReturnType<typeof createGrpcClient<typeof approval
 
 /**
  * approvals over gRPC with the notifier's own service token plus the acting-for
- * headers (packages/platform auth/acting-for.ts, channel `email`): approvals treats
- * the call as the person's (their eligibility, their vote, no step-up), and records
- * that it came by email. Errors come back as the platform's domain errors.
+ * headers (packages/platform auth/acting-for.ts): approvals treats the call as the
+ * person's (their eligibility, their vote, never a step-up) and records the channel it
+ * came by, this gateway's `channel` (one instance per channel: email pages, Slack).
+ * Errors come back as the platform's domain errors; the client's deadline keeps a
+ * Slack modal submission inside Slack's 3 s.
  */
-export class GrpcApprovalsGateway implements ApprovalsGateway {
-  constructor(private readonly client: ApprovalsClient) {}
+export class GrpcApprovalsGateway implements ApprovalsGateway, SlackApprovals {
+  constructor(
+    private readonly client: ApprovalsClient,
+    private readonly channel: ActingChannel,
+  ) {}
 
   async getRequest(person: ActingPerson, requestId: string): Promise<RequestForApprover> {
     const res = await this.call(() => this.client.getRequest({ tenant: person.tenant, id: requestId }, this.as(person)));
@@ -29,8 +35,16 @@ export class GrpcApprovalsGateway implements ApprovalsGateway {
     return view(res.request);
   }
 
+  async act(person: ActingPerson, requestId: string, decision: SlackDecision, reason: string): Promise<void> {
+    const req = { tenant: person.tenant, id: requestId, comment: reason };
+    const opts = this.as(person);
+    if (decision === 'APPROVE' || decision === 'DECLINE') await this.decide(person, requestId, decision, reason);
+    else if (decision === 'REQUEST_CHANGES') await this.call(() => this.client.requestChanges(req, opts));
+    else await this.call(() => this.client.comment(req, opts));
+  }
+
   private as(person: ActingPerson) {
-    return { metadata: actingForMetadata({ subject: person.principal, tenant: person.tenant, channel: 'email' }) };
+    return { metadata: actingForMetadata({ subject: person.principal, tenant: person.tenant, channel: this.channel }) };
   }
 
   private async call<R>(fn: () => Promise<R>): Promise<R> {
