@@ -25,6 +25,8 @@ describe('approval requested message', () => {
     expect(actions?.elements).toEqual([
       { type: 'button', action_id: 'approve', text: { type: 'plain_text', text: 'Approve' }, value: `acme/${r.id}`, style: 'primary' },
       { type: 'button', action_id: 'decline', text: { type: 'plain_text', text: 'Decline' }, value: `acme/${r.id}`, style: 'danger' },
+      { type: 'button', action_id: 'request_changes', text: { type: 'plain_text', text: 'Request changes' }, value: `acme/${r.id}` },
+      { type: 'button', action_id: 'comment', text: { type: 'plain_text', text: 'Comment' }, value: `acme/${r.id}` },
     ]);
     expect(ofType(blocks, 'context')[0]?.elements[0]?.text).toContain(`<${portal}/requests/acme/${r.id}|${r.id}>`);
     expect(text).toBe(`Approval requested: alice wants payouts.change_details on payout-account/42 (request ${r.id})`);

@@ -54,6 +54,8 @@ export function approvalRequestedMessage(r: ApprovalRequestView, portalBaseUrl: 
         elements: [
           { type: 'button', action_id: 'approve', text: { type: 'plain_text', text: 'Approve' }, value: buttonValue(r), style: 'primary' },
           { type: 'button', action_id: 'decline', text: { type: 'plain_text', text: 'Decline' }, value: buttonValue(r), style: 'danger' },
+          { type: 'button', action_id: 'request_changes', text: { type: 'plain_text', text: 'Request changes' }, value: buttonValue(r) },
+          { type: 'button', action_id: 'comment', text: { type: 'plain_text', text: 'Comment' }, value: buttonValue(r) },
         ],
       },
       contextBlock(r, portalBaseUrl),
