@@ -1,0 +1,174 @@
+// System test: approving where people already are, through the whole platform. The
+// notifier mails a routed approver and posts to Slack; bob approves from the email's
+// link (confirmation page, then the form), carol from Slack (button, modal, submit),
+// each as themselves at approvals (acting-for), with real authz, OpenFGA, NATS and Redis,
+// a real SMTP server and the local Slack-compatible server. An unmapped Slack user's
+// attempt changes nothing and is on the event stream for audit.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGrpcClient, createLogger, openChannel, parseEvent, staticToken, type Channel } from '@assent/platform';
+import { approvalsv1, authzv1 } from '@assent/proto';
+import {
+  signedSlackInteraction,
+  startOpenFga,
+  startSlackServer,
+  startSmtpSink,
+  startTestIssuer,
+  uniqueRoot,
+  type RunningOpenFga,
+  type SlackServer,
+  type SmtpSink,
+  type TestIssuer,
+} from '@assent/testkit';
+import { KvEmailDirectory, openEmailDirectoryBucket } from '../../services/notifier/src/adapters/jetstream/email-directory.js';
+import { KvSlackUserDirectory, openSlackUserBucket } from '../../services/notifier/src/adapters/jetstream/slack-user-directory.js';
+import { startPlatform, type Platform } from './support/platform.js';
+
+const root = uniqueRoot();
+const tenant = 'acme';
+const SIGNING_SECRET = 'system-test-slack-signing-secret';
+const TEAM = 'T0ACME';
+const { APPROVED, PENDING } = { APPROVED: approvalsv1.RequestState.REQUEST_STATE_APPROVED, PENDING: approvalsv1.RequestState.REQUEST_STATE_PENDING };
+
+let fga: RunningOpenFga | undefined;
+let issuer: TestIssuer | undefined;
+let slack: SlackServer | undefined;
+let smtp: SmtpSink | undefined;
+let platform: Platform | undefined;
+let emailDirectory: KvEmailDirectory | undefined;
+const channels: Channel[] = [];
+
+const approvalsAs = async (subject: string, roles: string[] = []) => {
+  const channel = openChannel((platform as Platform).addr('approvals'));
+  channels.push(channel);
+  return createGrpcClient(approvalsv1.ApprovalsServiceDefinition, channel, staticToken(await (issuer as TestIssuer).token({ subject, tenant, roles })));
+};
+const notifierBase = () => `http://127.0.0.1:${(platform as Platform).replicas.notifier[0]?.httpPort}`;
+
+beforeAll(async () => {
+  [fga, issuer, slack, smtp] = await Promise.all([startOpenFga(), startTestIssuer(), startSlackServer({ token: 'xoxb-channels' }), startSmtpSink()]);
+  platform = await startPlatform({
+    root,
+    replicas: 1,
+    openFgaEnv: fga.authzEnv,
+    issuer,
+    slackUrl: slack.url,
+    slackToken: slack.token,
+    env: {
+      notifier: {
+        NOTIFIER_SMTP_HOST: smtp.host,
+        NOTIFIER_SMTP_PORT: String(smtp.port),
+        NOTIFIER_EMAIL_LINK_SECRET: 'system-test-email-link-secret-0123456789',
+        NOTIFIER_SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        NOTIFIER_SLACK_DEFAULT_CHANNEL: 'approvals',
+      },
+    },
+  });
+  const p = platform;
+  const authzChannel = openChannel(p.addr('authz'));
+  channels.push(authzChannel);
+  const platformAdmin = createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, staticToken(await issuer.token({ subject: 'root', roles: ['platform-admin'] })));
+  await platformAdmin.createTenant({ id: tenant, displayName: 'Acme' });
+  for (const user of ['alice', 'bob', 'carol']) await platformAdmin.addTenantMember({ tenant, user });
+  // The directories the notifier reads (no RPC manages them yet): bob's address, carol's Slack user.
+  emailDirectory = await KvEmailDirectory.open(await openEmailDirectoryBucket(p.nats.nc, root), createLogger('channels-test', 'silent'));
+  await emailDirectory.set(tenant, 'bob', 'bob@acme.test');
+  await new KvSlackUserDirectory(await openSlackUserBucket(p.nats.nc, root)).set(tenant, TEAM, 'U0CAROL', 'carol');
+  const admin = await approvalsAs('root', ['admin']);
+  await admin.putPolicy({ tenant, policy: { id: 'payouts', action: 'payouts.change_details', approvers: ['user:bob', 'user:carol'], quorum: 1, grantDurationSeconds: '600' } });
+}, 90_000);
+
+afterAll(async () => {
+  channels.forEach((c) => c.close());
+  await emailDirectory?.stop();
+  await platform?.stop();
+  await Promise.allSettled([fga?.stop(), issuer?.stop(), slack?.close(), smtp?.close()]);
+}, 60_000);
+
+async function newRequest(resource: string): Promise<string> {
+  const alice = await approvalsAs('alice');
+  const { request } = await alice.createRequest({ tenant, action: 'payouts.change_details', resource, justification: 'new bank details' });
+  return request?.id as string;
+}
+
+const stateOf = async (id: string) => (await (await approvalsAs('alice')).getRequest({ tenant, id })).request;
+
+describe('approving from email and Slack through the platform', () => {
+  it('bob approves from his email: opening the link decides nothing, the form approves as bob', async () => {
+    const id = await newRequest('acct/email');
+    const s = smtp as SmtpSink;
+    await s.waitFor((x) => x.received.some((m) => m.to.includes('bob@acme.test')), 20_000);
+    const mail = s.received.find((m) => m.to.includes('bob@acme.test'));
+    const link = /https?:\/\/\S+\/email\/open\?token=[^\s"<>]+/.exec(mail?.text ?? '')?.[0];
+    expect(link, 'the email carries a link').toBeDefined();
+    const opened = await fetch(`${notifierBase()}${new URL(link as string).pathname}${new URL(link as string).search}`, { redirect: 'manual' });
+    const cookie = (opened.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const to = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(await opened.text())?.[1] as string;
+    expect(cookie).not.toBe('');
+    const page = await fetch(`${notifierBase()}${new URL(to, notifierBase()).pathname}`, { headers: { cookie } });
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain('payouts.change_details');
+    expect((await stateOf(id))?.state, 'opening the link and the page changes nothing').toBe(PENDING);
+
+    const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const res = await fetch(`${notifierBase()}${new URL(to, notifierBase()).pathname}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf, decision: 'approve', reason: 'matches the ticket' }).toString(),
+    });
+    expect(res.status).toBeLessThan(400);
+    const decided = await stateOf(id);
+    expect(decided?.state).toBe(APPROVED);
+    expect(decided?.votes[0]).toMatchObject({ approver: 'bob', comment: 'matches the ticket', via: { service: 'service:notifier', channel: approvalsv1.ActingChannel.ACTING_CHANNEL_EMAIL } });
+  }, 60_000);
+
+  it('carol approves from Slack: the button opens a modal, its submission approves as carol; an unmapped user changes nothing and is audited', async () => {
+    const id = await newRequest('acct/slack');
+    const sl = slack as SlackServer;
+    await sl.waitFor((x) => [...x.messages.values()].flat().some((m) => JSON.stringify(m.blocks ?? []).includes(id)), 20_000);
+    const message = [...sl.messages.values()].flat().find((m) => JSON.stringify(m.blocks ?? []).includes(id));
+    const buttons = ((message?.blocks ?? []) as { elements?: { action_id?: string; value?: string }[] }[]).flatMap((b) => b.elements ?? []);
+    const value = buttons.find((b) => b.action_id === 'approve')?.value;
+    expect(value, 'the message has an Approve button naming the request').toBe(`${tenant}/${id}`);
+    const post = (payload: unknown) => {
+      const signed = signedSlackInteraction(SIGNING_SECRET, payload);
+      return fetch(`${notifierBase()}/slack/interactivity`, { method: 'POST', headers: signed.headers, body: signed.body });
+    };
+    const click = (user: string, key: string) => ({
+      type: 'block_actions',
+      team: { id: TEAM },
+      user: { id: user },
+      trigger_id: `trigger-${user}`,
+      response_url: sl.responseUrl(key),
+      actions: [{ action_id: 'approve', block_id: 'assent_approval', value }],
+    });
+
+    // mallory's Slack account is linked to nobody in acme.
+    const events = (platform as Platform).nats.nc.subscribe(`${root}.evt.${tenant}.notifier.>`, { max: 1 });
+    expect((await post(click('U0MALLORY', 'mallory'))).status).toBe(200);
+    for await (const m of events) {
+      expect(parseEvent(m.data)).toMatchObject({ type: 'assent.notifier.interaction_refused.v1', data: { requestId: id, externalTeam: TEAM, externalUser: 'U0MALLORY', attempted: 'APPROVE' } });
+    }
+    await sl.waitFor((x) => x.responses.some((r) => r.key === 'mallory'), 5_000);
+    expect(sl.views).toHaveLength(0);
+    expect((await stateOf(id))?.state).toBe(PENDING);
+
+    expect((await post(click('U0CAROL', 'carol'))).status).toBe(200);
+    expect(sl.views).toHaveLength(1);
+    const view = sl.views[0]?.view as { callback_id: string; private_metadata: string };
+    const submitted = await post({
+      type: 'view_submission',
+      team: { id: TEAM },
+      user: { id: 'U0CAROL' },
+      view: { callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: { reason: { reason: { type: 'plain_text_input', value: 'called the vendor' } } } } },
+    });
+    expect(submitted.status).toBe(200);
+    expect(await submitted.text(), 'no errors shown in the modal').toBe('');
+    const decided = await stateOf(id);
+    expect(decided?.state).toBe(APPROVED);
+    expect(decided?.votes[0]).toMatchObject({ approver: 'carol', comment: 'called the vendor', via: { channel: approvalsv1.ActingChannel.ACTING_CHANNEL_SLACK } });
+    // The message is updated: no live Approve button on a decided request.
+    await sl.waitFor((x) => [...x.messages.values()].flat().some((m) => JSON.stringify(m.blocks ?? []).includes(id) && !JSON.stringify(m.blocks ?? []).includes('"action_id":"approve"')), 10_000);
+  }, 60_000);
+});
