@@ -242,6 +242,25 @@ export interface NotifierInteractionRefused {
   reason: string;
 }
 
+/**
+ * type: assent.notifier.contact_changed.v1: how a person is reached changed (an email
+ * address set or removed, a Slack account linked or unlinked), and by whom.
+ */
+export interface NotifierContactChanged {
+  tenant: string;
+  principal: string;
+  /** "email" or "slack" */
+  channel: string;
+  /** "set" or "removed" */
+  change: string;
+  /** The address, or the Slack team and user id (for a removal: what was removed). */
+  address: string;
+  slackTeam: string;
+  slackUser: string;
+  /** Who made the change. */
+  actor: string;
+}
+
 function createBaseApprovalRequested(): ApprovalRequested {
   return { request: undefined, slackChannel: "" };
 }
@@ -2307,6 +2326,195 @@ export const NotifierInteractionRefused: MessageFns<NotifierInteractionRefused> 
     message.externalUser = object.externalUser ?? "";
     message.attempted = object.attempted ?? "";
     message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseNotifierContactChanged(): NotifierContactChanged {
+  return { tenant: "", principal: "", channel: "", change: "", address: "", slackTeam: "", slackUser: "", actor: "" };
+}
+
+export const NotifierContactChanged: MessageFns<NotifierContactChanged> = {
+  encode(message: NotifierContactChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.principal !== "") {
+      writer.uint32(18).string(message.principal);
+    }
+    if (message.channel !== "") {
+      writer.uint32(26).string(message.channel);
+    }
+    if (message.change !== "") {
+      writer.uint32(34).string(message.change);
+    }
+    if (message.address !== "") {
+      writer.uint32(42).string(message.address);
+    }
+    if (message.slackTeam !== "") {
+      writer.uint32(50).string(message.slackTeam);
+    }
+    if (message.slackUser !== "") {
+      writer.uint32(58).string(message.slackUser);
+    }
+    if (message.actor !== "") {
+      writer.uint32(66).string(message.actor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NotifierContactChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNotifierContactChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.principal = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.change = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.slackTeam = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.slackUser = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NotifierContactChanged {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      change: isSet(object.change) ? globalThis.String(object.change) : "",
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      slackTeam: isSet(object.slackTeam)
+        ? globalThis.String(object.slackTeam)
+        : isSet(object.slack_team)
+        ? globalThis.String(object.slack_team)
+        : "",
+      slackUser: isSet(object.slackUser)
+        ? globalThis.String(object.slackUser)
+        : isSet(object.slack_user)
+        ? globalThis.String(object.slack_user)
+        : "",
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+    };
+  },
+
+  toJSON(message: NotifierContactChanged): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.principal !== "") {
+      obj.principal = message.principal;
+    }
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.change !== "") {
+      obj.change = message.change;
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.slackTeam !== "") {
+      obj.slackTeam = message.slackTeam;
+    }
+    if (message.slackUser !== "") {
+      obj.slackUser = message.slackUser;
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<NotifierContactChanged>): NotifierContactChanged {
+    return NotifierContactChanged.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<NotifierContactChanged>): NotifierContactChanged {
+    const message = createBaseNotifierContactChanged();
+    message.tenant = object.tenant ?? "";
+    message.principal = object.principal ?? "";
+    message.channel = object.channel ?? "";
+    message.change = object.change ?? "";
+    message.address = object.address ?? "";
+    message.slackTeam = object.slackTeam ?? "";
+    message.slackUser = object.slackUser ?? "";
+    message.actor = object.actor ?? "";
     return message;
   },
 };

@@ -79,6 +79,89 @@ export interface ListNotificationsResponse {
   notifications: Notification[];
 }
 
+export interface EmailAddress {
+  /** The person (a user id of the tenant). */
+  principal: string;
+  address: string;
+}
+
+export interface SetEmailAddressRequest {
+  tenant: string;
+  principal: string;
+  /** One mailbox, e.g. bob@example.com (at most 254 characters). */
+  address: string;
+}
+
+export interface SetEmailAddressResponse {
+  emailAddress:
+    | EmailAddress
+    | undefined;
+  /** False when the person already had exactly this address (nothing changed). */
+  changed: boolean;
+}
+
+export interface RemoveEmailAddressRequest {
+  tenant: string;
+  principal: string;
+}
+
+export interface RemoveEmailAddressResponse {
+  /** False when the person had no address (nothing changed). */
+  removed: boolean;
+}
+
+export interface ListEmailAddressesRequest {
+  tenant: string;
+}
+
+export interface ListEmailAddressesResponse {
+  /** By principal. */
+  emailAddresses: EmailAddress[];
+}
+
+export interface SlackUserLink {
+  /** Slack user id, e.g. U024BE7LH. */
+  slackUser: string;
+  principal: string;
+}
+
+export interface LinkSlackUserRequest {
+  tenant: string;
+  /** The tenant's Slack workspace (team id, e.g. T024BE7LD). */
+  slackTeam: string;
+  slackUser: string;
+  principal: string;
+}
+
+export interface LinkSlackUserResponse {
+  slackTeam: string;
+  link:
+    | SlackUserLink
+    | undefined;
+  /** False when exactly this link existed (nothing changed). */
+  changed: boolean;
+}
+
+export interface UnlinkSlackUserRequest {
+  tenant: string;
+  slackUser: string;
+}
+
+export interface UnlinkSlackUserResponse {
+  removed: boolean;
+}
+
+export interface ListSlackUsersRequest {
+  tenant: string;
+}
+
+export interface ListSlackUsersResponse {
+  /** Empty when the tenant has linked no workspace. */
+  slackTeam: string;
+  /** By principal. */
+  links: SlackUserLink[];
+}
+
 function createBaseNotification(): Notification {
   return {
     id: "",
@@ -486,7 +569,1214 @@ export const ListNotificationsResponse: MessageFns<ListNotificationsResponse> = 
   },
 };
 
-/** NotifierService shows what was sent to humans. */
+function createBaseEmailAddress(): EmailAddress {
+  return { principal: "", address: "" };
+}
+
+export const EmailAddress: MessageFns<EmailAddress> = {
+  encode(message: EmailAddress, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.principal !== "") {
+      writer.uint32(10).string(message.principal);
+    }
+    if (message.address !== "") {
+      writer.uint32(18).string(message.address);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EmailAddress {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEmailAddress();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principal = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EmailAddress {
+    return {
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+    };
+  },
+
+  toJSON(message: EmailAddress): unknown {
+    const obj: any = {};
+    if (message.principal !== "") {
+      obj.principal = message.principal;
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EmailAddress>): EmailAddress {
+    return EmailAddress.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EmailAddress>): EmailAddress {
+    const message = createBaseEmailAddress();
+    message.principal = object.principal ?? "";
+    message.address = object.address ?? "";
+    return message;
+  },
+};
+
+function createBaseSetEmailAddressRequest(): SetEmailAddressRequest {
+  return { tenant: "", principal: "", address: "" };
+}
+
+export const SetEmailAddressRequest: MessageFns<SetEmailAddressRequest> = {
+  encode(message: SetEmailAddressRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.principal !== "") {
+      writer.uint32(18).string(message.principal);
+    }
+    if (message.address !== "") {
+      writer.uint32(26).string(message.address);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetEmailAddressRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetEmailAddressRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.principal = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetEmailAddressRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+    };
+  },
+
+  toJSON(message: SetEmailAddressRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.principal !== "") {
+      obj.principal = message.principal;
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SetEmailAddressRequest>): SetEmailAddressRequest {
+    return SetEmailAddressRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetEmailAddressRequest>): SetEmailAddressRequest {
+    const message = createBaseSetEmailAddressRequest();
+    message.tenant = object.tenant ?? "";
+    message.principal = object.principal ?? "";
+    message.address = object.address ?? "";
+    return message;
+  },
+};
+
+function createBaseSetEmailAddressResponse(): SetEmailAddressResponse {
+  return { emailAddress: undefined, changed: false };
+}
+
+export const SetEmailAddressResponse: MessageFns<SetEmailAddressResponse> = {
+  encode(message: SetEmailAddressResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.emailAddress !== undefined) {
+      EmailAddress.encode(message.emailAddress, writer.uint32(10).fork()).join();
+    }
+    if (message.changed !== false) {
+      writer.uint32(16).bool(message.changed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetEmailAddressResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetEmailAddressResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.emailAddress = EmailAddress.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetEmailAddressResponse {
+    return {
+      emailAddress: isSet(object.emailAddress)
+        ? EmailAddress.fromJSON(object.emailAddress)
+        : isSet(object.email_address)
+        ? EmailAddress.fromJSON(object.email_address)
+        : undefined,
+      changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false,
+    };
+  },
+
+  toJSON(message: SetEmailAddressResponse): unknown {
+    const obj: any = {};
+    if (message.emailAddress !== undefined) {
+      obj.emailAddress = EmailAddress.toJSON(message.emailAddress);
+    }
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SetEmailAddressResponse>): SetEmailAddressResponse {
+    return SetEmailAddressResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetEmailAddressResponse>): SetEmailAddressResponse {
+    const message = createBaseSetEmailAddressResponse();
+    message.emailAddress = (object.emailAddress !== undefined && object.emailAddress !== null)
+      ? EmailAddress.fromPartial(object.emailAddress)
+      : undefined;
+    message.changed = object.changed ?? false;
+    return message;
+  },
+};
+
+function createBaseRemoveEmailAddressRequest(): RemoveEmailAddressRequest {
+  return { tenant: "", principal: "" };
+}
+
+export const RemoveEmailAddressRequest: MessageFns<RemoveEmailAddressRequest> = {
+  encode(message: RemoveEmailAddressRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.principal !== "") {
+      writer.uint32(18).string(message.principal);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveEmailAddressRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveEmailAddressRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.principal = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveEmailAddressRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
+    };
+  },
+
+  toJSON(message: RemoveEmailAddressRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.principal !== "") {
+      obj.principal = message.principal;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RemoveEmailAddressRequest>): RemoveEmailAddressRequest {
+    return RemoveEmailAddressRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RemoveEmailAddressRequest>): RemoveEmailAddressRequest {
+    const message = createBaseRemoveEmailAddressRequest();
+    message.tenant = object.tenant ?? "";
+    message.principal = object.principal ?? "";
+    return message;
+  },
+};
+
+function createBaseRemoveEmailAddressResponse(): RemoveEmailAddressResponse {
+  return { removed: false };
+}
+
+export const RemoveEmailAddressResponse: MessageFns<RemoveEmailAddressResponse> = {
+  encode(message: RemoveEmailAddressResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.removed !== false) {
+      writer.uint32(8).bool(message.removed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveEmailAddressResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveEmailAddressResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.removed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveEmailAddressResponse {
+    return { removed: isSet(object.removed) ? globalThis.Boolean(object.removed) : false };
+  },
+
+  toJSON(message: RemoveEmailAddressResponse): unknown {
+    const obj: any = {};
+    if (message.removed !== false) {
+      obj.removed = message.removed;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RemoveEmailAddressResponse>): RemoveEmailAddressResponse {
+    return RemoveEmailAddressResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RemoveEmailAddressResponse>): RemoveEmailAddressResponse {
+    const message = createBaseRemoveEmailAddressResponse();
+    message.removed = object.removed ?? false;
+    return message;
+  },
+};
+
+function createBaseListEmailAddressesRequest(): ListEmailAddressesRequest {
+  return { tenant: "" };
+}
+
+export const ListEmailAddressesRequest: MessageFns<ListEmailAddressesRequest> = {
+  encode(message: ListEmailAddressesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListEmailAddressesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListEmailAddressesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListEmailAddressesRequest {
+    return { tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "" };
+  },
+
+  toJSON(message: ListEmailAddressesRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListEmailAddressesRequest>): ListEmailAddressesRequest {
+    return ListEmailAddressesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListEmailAddressesRequest>): ListEmailAddressesRequest {
+    const message = createBaseListEmailAddressesRequest();
+    message.tenant = object.tenant ?? "";
+    return message;
+  },
+};
+
+function createBaseListEmailAddressesResponse(): ListEmailAddressesResponse {
+  return { emailAddresses: [] };
+}
+
+export const ListEmailAddressesResponse: MessageFns<ListEmailAddressesResponse> = {
+  encode(message: ListEmailAddressesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.emailAddresses) {
+      EmailAddress.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListEmailAddressesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListEmailAddressesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.emailAddresses.push(EmailAddress.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListEmailAddressesResponse {
+    return {
+      emailAddresses: globalThis.Array.isArray(object?.emailAddresses)
+        ? object.emailAddresses.map((e: any) => EmailAddress.fromJSON(e))
+        : globalThis.Array.isArray(object?.email_addresses)
+        ? object.email_addresses.map((e: any) => EmailAddress.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListEmailAddressesResponse): unknown {
+    const obj: any = {};
+    if (message.emailAddresses?.length) {
+      obj.emailAddresses = message.emailAddresses.map((e) => EmailAddress.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListEmailAddressesResponse>): ListEmailAddressesResponse {
+    return ListEmailAddressesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListEmailAddressesResponse>): ListEmailAddressesResponse {
+    const message = createBaseListEmailAddressesResponse();
+    message.emailAddresses = object.emailAddresses?.map((e) => EmailAddress.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSlackUserLink(): SlackUserLink {
+  return { slackUser: "", principal: "" };
+}
+
+export const SlackUserLink: MessageFns<SlackUserLink> = {
+  encode(message: SlackUserLink, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.slackUser !== "") {
+      writer.uint32(10).string(message.slackUser);
+    }
+    if (message.principal !== "") {
+      writer.uint32(18).string(message.principal);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SlackUserLink {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSlackUserLink();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.slackUser = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.principal = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SlackUserLink {
+    return {
+      slackUser: isSet(object.slackUser)
+        ? globalThis.String(object.slackUser)
+        : isSet(object.slack_user)
+        ? globalThis.String(object.slack_user)
+        : "",
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
+    };
+  },
+
+  toJSON(message: SlackUserLink): unknown {
+    const obj: any = {};
+    if (message.slackUser !== "") {
+      obj.slackUser = message.slackUser;
+    }
+    if (message.principal !== "") {
+      obj.principal = message.principal;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SlackUserLink>): SlackUserLink {
+    return SlackUserLink.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SlackUserLink>): SlackUserLink {
+    const message = createBaseSlackUserLink();
+    message.slackUser = object.slackUser ?? "";
+    message.principal = object.principal ?? "";
+    return message;
+  },
+};
+
+function createBaseLinkSlackUserRequest(): LinkSlackUserRequest {
+  return { tenant: "", slackTeam: "", slackUser: "", principal: "" };
+}
+
+export const LinkSlackUserRequest: MessageFns<LinkSlackUserRequest> = {
+  encode(message: LinkSlackUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.slackTeam !== "") {
+      writer.uint32(18).string(message.slackTeam);
+    }
+    if (message.slackUser !== "") {
+      writer.uint32(26).string(message.slackUser);
+    }
+    if (message.principal !== "") {
+      writer.uint32(34).string(message.principal);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LinkSlackUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLinkSlackUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.slackTeam = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.slackUser = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.principal = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LinkSlackUserRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      slackTeam: isSet(object.slackTeam)
+        ? globalThis.String(object.slackTeam)
+        : isSet(object.slack_team)
+        ? globalThis.String(object.slack_team)
+        : "",
+      slackUser: isSet(object.slackUser)
+        ? globalThis.String(object.slackUser)
+        : isSet(object.slack_user)
+        ? globalThis.String(object.slack_user)
+        : "",
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
+    };
+  },
+
+  toJSON(message: LinkSlackUserRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.slackTeam !== "") {
+      obj.slackTeam = message.slackTeam;
+    }
+    if (message.slackUser !== "") {
+      obj.slackUser = message.slackUser;
+    }
+    if (message.principal !== "") {
+      obj.principal = message.principal;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<LinkSlackUserRequest>): LinkSlackUserRequest {
+    return LinkSlackUserRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<LinkSlackUserRequest>): LinkSlackUserRequest {
+    const message = createBaseLinkSlackUserRequest();
+    message.tenant = object.tenant ?? "";
+    message.slackTeam = object.slackTeam ?? "";
+    message.slackUser = object.slackUser ?? "";
+    message.principal = object.principal ?? "";
+    return message;
+  },
+};
+
+function createBaseLinkSlackUserResponse(): LinkSlackUserResponse {
+  return { slackTeam: "", link: undefined, changed: false };
+}
+
+export const LinkSlackUserResponse: MessageFns<LinkSlackUserResponse> = {
+  encode(message: LinkSlackUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.slackTeam !== "") {
+      writer.uint32(10).string(message.slackTeam);
+    }
+    if (message.link !== undefined) {
+      SlackUserLink.encode(message.link, writer.uint32(18).fork()).join();
+    }
+    if (message.changed !== false) {
+      writer.uint32(24).bool(message.changed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LinkSlackUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLinkSlackUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.slackTeam = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.link = SlackUserLink.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LinkSlackUserResponse {
+    return {
+      slackTeam: isSet(object.slackTeam)
+        ? globalThis.String(object.slackTeam)
+        : isSet(object.slack_team)
+        ? globalThis.String(object.slack_team)
+        : "",
+      link: isSet(object.link) ? SlackUserLink.fromJSON(object.link) : undefined,
+      changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false,
+    };
+  },
+
+  toJSON(message: LinkSlackUserResponse): unknown {
+    const obj: any = {};
+    if (message.slackTeam !== "") {
+      obj.slackTeam = message.slackTeam;
+    }
+    if (message.link !== undefined) {
+      obj.link = SlackUserLink.toJSON(message.link);
+    }
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<LinkSlackUserResponse>): LinkSlackUserResponse {
+    return LinkSlackUserResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<LinkSlackUserResponse>): LinkSlackUserResponse {
+    const message = createBaseLinkSlackUserResponse();
+    message.slackTeam = object.slackTeam ?? "";
+    message.link = (object.link !== undefined && object.link !== null)
+      ? SlackUserLink.fromPartial(object.link)
+      : undefined;
+    message.changed = object.changed ?? false;
+    return message;
+  },
+};
+
+function createBaseUnlinkSlackUserRequest(): UnlinkSlackUserRequest {
+  return { tenant: "", slackUser: "" };
+}
+
+export const UnlinkSlackUserRequest: MessageFns<UnlinkSlackUserRequest> = {
+  encode(message: UnlinkSlackUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.slackUser !== "") {
+      writer.uint32(18).string(message.slackUser);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnlinkSlackUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnlinkSlackUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.slackUser = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UnlinkSlackUserRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      slackUser: isSet(object.slackUser)
+        ? globalThis.String(object.slackUser)
+        : isSet(object.slack_user)
+        ? globalThis.String(object.slack_user)
+        : "",
+    };
+  },
+
+  toJSON(message: UnlinkSlackUserRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.slackUser !== "") {
+      obj.slackUser = message.slackUser;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<UnlinkSlackUserRequest>): UnlinkSlackUserRequest {
+    return UnlinkSlackUserRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UnlinkSlackUserRequest>): UnlinkSlackUserRequest {
+    const message = createBaseUnlinkSlackUserRequest();
+    message.tenant = object.tenant ?? "";
+    message.slackUser = object.slackUser ?? "";
+    return message;
+  },
+};
+
+function createBaseUnlinkSlackUserResponse(): UnlinkSlackUserResponse {
+  return { removed: false };
+}
+
+export const UnlinkSlackUserResponse: MessageFns<UnlinkSlackUserResponse> = {
+  encode(message: UnlinkSlackUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.removed !== false) {
+      writer.uint32(8).bool(message.removed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnlinkSlackUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnlinkSlackUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.removed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UnlinkSlackUserResponse {
+    return { removed: isSet(object.removed) ? globalThis.Boolean(object.removed) : false };
+  },
+
+  toJSON(message: UnlinkSlackUserResponse): unknown {
+    const obj: any = {};
+    if (message.removed !== false) {
+      obj.removed = message.removed;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<UnlinkSlackUserResponse>): UnlinkSlackUserResponse {
+    return UnlinkSlackUserResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UnlinkSlackUserResponse>): UnlinkSlackUserResponse {
+    const message = createBaseUnlinkSlackUserResponse();
+    message.removed = object.removed ?? false;
+    return message;
+  },
+};
+
+function createBaseListSlackUsersRequest(): ListSlackUsersRequest {
+  return { tenant: "" };
+}
+
+export const ListSlackUsersRequest: MessageFns<ListSlackUsersRequest> = {
+  encode(message: ListSlackUsersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSlackUsersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSlackUsersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSlackUsersRequest {
+    return { tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "" };
+  },
+
+  toJSON(message: ListSlackUsersRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListSlackUsersRequest>): ListSlackUsersRequest {
+    return ListSlackUsersRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListSlackUsersRequest>): ListSlackUsersRequest {
+    const message = createBaseListSlackUsersRequest();
+    message.tenant = object.tenant ?? "";
+    return message;
+  },
+};
+
+function createBaseListSlackUsersResponse(): ListSlackUsersResponse {
+  return { slackTeam: "", links: [] };
+}
+
+export const ListSlackUsersResponse: MessageFns<ListSlackUsersResponse> = {
+  encode(message: ListSlackUsersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.slackTeam !== "") {
+      writer.uint32(10).string(message.slackTeam);
+    }
+    for (const v of message.links) {
+      SlackUserLink.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSlackUsersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSlackUsersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.slackTeam = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.links.push(SlackUserLink.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSlackUsersResponse {
+    return {
+      slackTeam: isSet(object.slackTeam)
+        ? globalThis.String(object.slackTeam)
+        : isSet(object.slack_team)
+        ? globalThis.String(object.slack_team)
+        : "",
+      links: globalThis.Array.isArray(object?.links) ? object.links.map((e: any) => SlackUserLink.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListSlackUsersResponse): unknown {
+    const obj: any = {};
+    if (message.slackTeam !== "") {
+      obj.slackTeam = message.slackTeam;
+    }
+    if (message.links?.length) {
+      obj.links = message.links.map((e) => SlackUserLink.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListSlackUsersResponse>): ListSlackUsersResponse {
+    return ListSlackUsersResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListSlackUsersResponse>): ListSlackUsersResponse {
+    const message = createBaseListSlackUsersResponse();
+    message.slackTeam = object.slackTeam ?? "";
+    message.links = object.links?.map((e) => SlackUserLink.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+/**
+ * NotifierService shows what was sent to humans, and keeps how each of a tenant's
+ * people is reached: an email address, a Slack account. The contact RPCs are for the
+ * tenant's admins (role admin) and platform admins; each change is an event on the
+ * stream (assent.notifier.contact_changed.v1), so audit records who changed what.
+ */
 export type NotifierServiceDefinition = typeof NotifierServiceDefinition;
 export const NotifierServiceDefinition = {
   name: "NotifierService",
@@ -500,6 +1790,60 @@ export const NotifierServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /** Sets (or replaces) the address a person's approval emails go to. */
+    setEmailAddress: {
+      name: "SetEmailAddress",
+      requestType: SetEmailAddressRequest as typeof SetEmailAddressRequest,
+      requestStream: false,
+      responseType: SetEmailAddressResponse as typeof SetEmailAddressResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    removeEmailAddress: {
+      name: "RemoveEmailAddress",
+      requestType: RemoveEmailAddressRequest as typeof RemoveEmailAddressRequest,
+      requestStream: false,
+      responseType: RemoveEmailAddressResponse as typeof RemoveEmailAddressResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    listEmailAddresses: {
+      name: "ListEmailAddresses",
+      requestType: ListEmailAddressesRequest as typeof ListEmailAddressesRequest,
+      requestStream: false,
+      responseType: ListEmailAddressesResponse as typeof ListEmailAddressesResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /**
+     * Links a Slack account of the tenant's workspace to a person: their button clicks
+     * act as that person, and their outcome messages reach them. A tenant has one
+     * workspace: linking a user of another workspace replaces the tenant's links.
+     */
+    linkSlackUser: {
+      name: "LinkSlackUser",
+      requestType: LinkSlackUserRequest as typeof LinkSlackUserRequest,
+      requestStream: false,
+      responseType: LinkSlackUserResponse as typeof LinkSlackUserResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    unlinkSlackUser: {
+      name: "UnlinkSlackUser",
+      requestType: UnlinkSlackUserRequest as typeof UnlinkSlackUserRequest,
+      requestStream: false,
+      responseType: UnlinkSlackUserResponse as typeof UnlinkSlackUserResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    listSlackUsers: {
+      name: "ListSlackUsers",
+      requestType: ListSlackUsersRequest as typeof ListSlackUsersRequest,
+      requestStream: false,
+      responseType: ListSlackUsersResponse as typeof ListSlackUsersResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
   },
 } as const;
 
@@ -508,6 +1852,36 @@ export interface NotifierServiceImplementation<CallContextExt = {}> {
     request: ListNotificationsRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ListNotificationsResponse>>;
+  /** Sets (or replaces) the address a person's approval emails go to. */
+  setEmailAddress(
+    request: SetEmailAddressRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<SetEmailAddressResponse>>;
+  removeEmailAddress(
+    request: RemoveEmailAddressRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RemoveEmailAddressResponse>>;
+  listEmailAddresses(
+    request: ListEmailAddressesRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListEmailAddressesResponse>>;
+  /**
+   * Links a Slack account of the tenant's workspace to a person: their button clicks
+   * act as that person, and their outcome messages reach them. A tenant has one
+   * workspace: linking a user of another workspace replaces the tenant's links.
+   */
+  linkSlackUser(
+    request: LinkSlackUserRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<LinkSlackUserResponse>>;
+  unlinkSlackUser(
+    request: UnlinkSlackUserRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<UnlinkSlackUserResponse>>;
+  listSlackUsers(
+    request: ListSlackUsersRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListSlackUsersResponse>>;
 }
 
 export interface NotifierServiceClient<CallOptionsExt = {}> {
@@ -515,6 +1889,36 @@ export interface NotifierServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<ListNotificationsRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ListNotificationsResponse>;
+  /** Sets (or replaces) the address a person's approval emails go to. */
+  setEmailAddress(
+    request: DeepPartial<SetEmailAddressRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<SetEmailAddressResponse>;
+  removeEmailAddress(
+    request: DeepPartial<RemoveEmailAddressRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RemoveEmailAddressResponse>;
+  listEmailAddresses(
+    request: DeepPartial<ListEmailAddressesRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListEmailAddressesResponse>;
+  /**
+   * Links a Slack account of the tenant's workspace to a person: their button clicks
+   * act as that person, and their outcome messages reach them. A tenant has one
+   * workspace: linking a user of another workspace replaces the tenant's links.
+   */
+  linkSlackUser(
+    request: DeepPartial<LinkSlackUserRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<LinkSlackUserResponse>;
+  unlinkSlackUser(
+    request: DeepPartial<UnlinkSlackUserRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<UnlinkSlackUserResponse>;
+  listSlackUsers(
+    request: DeepPartial<ListSlackUsersRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListSlackUsersResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
