@@ -18,8 +18,6 @@ import { createChannel, createClient } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { createDevIssuerKey, createGatewayOperator, gatewayFiles, natsAuthorizationConfig, natsServiceUsers, readDevIssuerKey, redisAclLines, redisServiceUsers, serveJwks, writeDevIssuerKey, type DevIssuerKey, type NatsServiceUser, type RedisServiceUser } from '@assent/platform';
 import { cleanupNats, cleanupRedis, openFgaBinary, startSlackServer, startSmtpSink, startWebhookReceiver, tcpReachable as listening } from '@assent/testkit';
-import { connectNats, createLogger } from '@assent/platform';
-import { KvEmailDirectory, openEmailDirectoryBucket } from '../services/notifier/src/adapters/jetstream/email-directory.js';
 import { run as assentctl } from '@assent/cli';
 import { listeningPid } from './local/listening-pid.js';
 import { sinkLog } from './local/sink-log.js';
@@ -452,7 +450,8 @@ async function main(): Promise<void> {
     await seed('group', 'add-member', group, user, '--as', 'admin', '--roles', 'admin');
   }
   await seed('policy', 'apply', '-f', 'packages/cli/examples', '--as', 'platform-admin', '--roles', 'platform-admin');
-  await seedEmailAddresses(nats.operatorUrl, ['alice', 'bob', 'carol', 'dave', 'erin']);
+  // Where each demo person's approval emails go (the SMTP sink prints them).
+  for (const user of ['alice', 'bob', 'carol', 'dave', 'erin']) await seed('contacts', 'email', 'set', user, `${user}@acme.local`, '--as', 'admin', '--roles', 'admin');
   // The demo receiver verifies Standard Webhooks signatures with the endpoint's secret. It
   // subscribes to the approval lifecycle (requested, decided), as an integration would;
   // every authz decision as a webhook would be noise, and at load a cost nobody asked for.
@@ -499,22 +498,6 @@ Try it (README "Demo walk-through"):
   npx assentctl events watch --as alice          # watch events live
 Stop with Ctrl-C or \`make down\`.
 `);
-}
-
-/**
- * The demo members' email addresses (<name>@acme.local) in the notifier's directory.
- * Written straight into its KV bucket: there is no RPC or assentctl command to manage
- * addresses yet (issue 9 follow-up); this is the only place outside the notifier that does.
- */
-async function seedEmailAddresses(natsUrl: string, users: string[]): Promise<void> {
-  const nats = await connectNats(natsUrl, 'make-up-seed', createLogger('make-up', 'silent'));
-  try {
-    const directory = await KvEmailDirectory.open(await openEmailDirectoryBucket(nats.nc, 'assent'), createLogger('make-up', 'silent'));
-    for (const user of users) await directory.set('acme', user, `${user}@acme.local`);
-    await directory.stop();
-  } finally {
-    await nats.drain();
-  }
 }
 
 main().catch(async (err: Error) => {

@@ -1,11 +1,12 @@
 // System test: approving where people already are, through the whole platform. The
 // notifier mails a routed approver and posts to Slack; bob approves from the email's
 // link (confirmation page, then the form), carol from Slack (button, modal, submit),
-// each as themselves at approvals (acting-for), with real authz, OpenFGA, NATS and Redis,
+// each as themselves at approvals (acting-for), after a tenant admin set bob's address
+// and linked carol's Slack account with assentctl; real authz, OpenFGA, NATS and Redis,
 // a real SMTP server and the local Slack-compatible server. An unmapped Slack user's
 // attempt changes nothing and is on the event stream for audit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGrpcClient, createLogger, openChannel, parseEvent, staticToken, type Channel } from '@assent/platform';
+import { createGrpcClient, openChannel, parseEvent, staticToken, type Channel } from '@assent/platform';
 import { approvalsv1, authzv1 } from '@assent/proto';
 import {
   signedSlackInteraction,
@@ -19,8 +20,7 @@ import {
   type SmtpSink,
   type TestIssuer,
 } from '@assent/testkit';
-import { KvEmailDirectory, openEmailDirectoryBucket } from '../../services/notifier/src/adapters/jetstream/email-directory.js';
-import { KvSlackUserDirectory, openSlackUserBucket } from '../../services/notifier/src/adapters/jetstream/slack-user-directory.js';
+import { run } from '@assent/cli';
 import { startPlatform, type Platform } from './support/platform.js';
 
 const root = uniqueRoot();
@@ -34,8 +34,23 @@ let issuer: TestIssuer | undefined;
 let slack: SlackServer | undefined;
 let smtp: SmtpSink | undefined;
 let platform: Platform | undefined;
-let emailDirectory: KvEmailDirectory | undefined;
 const channels: Channel[] = [];
+
+/** assentctl in-process against this platform; throws with what it printed on a non-zero exit. */
+async function assentctl(...args: string[]): Promise<string> {
+  const p = platform as Platform;
+  let out = '';
+  let err = '';
+  const env = {
+    ASSENT_DEV_ISSUER_KEY_FILE: (issuer as TestIssuer).keyFile,
+    ASSENT_APPROVALS_ADDR: p.addrOf('approvals', 0),
+    ASSENT_AUTHZ_ADDR: p.addrOf('authz', 0),
+    ASSENT_NOTIFIER_ADDR: p.addrOf('notifier', 0),
+  };
+  const code = await run([...args, '--tenant', tenant], { stdout: (s) => (out += s), stderr: (s) => (err += s), env, cwd: process.cwd() });
+  if (code !== 0) throw new Error(`assentctl ${args.join(' ')} exited ${code}: ${err}`);
+  return out;
+}
 
 const approvalsAs = async (subject: string, roles: string[] = []) => {
   const channel = openChannel((platform as Platform).addr('approvals'));
@@ -69,17 +84,18 @@ beforeAll(async () => {
   const platformAdmin = createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, staticToken(await issuer.token({ subject: 'root', roles: ['platform-admin'] })));
   await platformAdmin.createTenant({ id: tenant, displayName: 'Acme' });
   for (const user of ['alice', 'bob', 'carol']) await platformAdmin.addTenantMember({ tenant, user });
-  // The directories the notifier reads (no RPC manages them yet): bob's address, carol's Slack user.
-  emailDirectory = await KvEmailDirectory.open(await openEmailDirectoryBucket(p.nats.nc, root), createLogger('channels-test', 'silent'));
-  await emailDirectory.set(tenant, 'bob', 'bob@acme.test');
-  await new KvSlackUserDirectory(await openSlackUserBucket(p.nats.nc, root)).set(tenant, TEAM, 'U0CAROL', 'carol');
+  // A tenant admin says how bob and carol are reached, through assentctl and the notifier's RPCs.
+  await assentctl('contacts', 'email', 'set', 'bob', 'bob@acme.test', '--as', 'root', '--roles', 'admin');
+  await assentctl('contacts', 'slack', 'link', 'carol', '--team', TEAM, '--slack-user', 'U0CAROL', '--as', 'root', '--roles', 'admin');
+  expect(await assentctl('contacts', 'slack', 'list', '--as', 'root', '--roles', 'admin')).toContain('U0CAROL');
+  await expect(assentctl('contacts', 'email', 'set', 'bob', 'not-an-address', '--as', 'root', '--roles', 'admin')).rejects.toThrow(/address: must be one email address/);
+  await expect(assentctl('contacts', 'email', 'set', 'bob', 'mallory@evil.test', '--as', 'alice')).rejects.toThrow(/needs the admin role/);
   const admin = await approvalsAs('root', ['admin']);
   await admin.putPolicy({ tenant, policy: { id: 'payouts', action: 'payouts.change_details', approvers: ['user:bob', 'user:carol'], quorum: 1, grantDurationSeconds: '600' } });
 }, 90_000);
 
 afterAll(async () => {
   channels.forEach((c) => c.close());
-  await emailDirectory?.stop();
   await platform?.stop();
   await Promise.allSettled([fga?.stop(), issuer?.stop(), slack?.close(), smtp?.close()]);
 }, 60_000);

@@ -4,6 +4,7 @@ import type { Session } from './session.js';
 import { addGlobalOptions } from './global-options.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerAuthzCommands } from './commands/authz.js';
+import { registerContactsCommands } from './commands/contacts.js';
 import { registerDelegationCommands } from './commands/delegation.js';
 import { registerEventsCommands } from './commands/events.js';
 import { registerGroupCommands } from './commands/group.js';
@@ -57,6 +58,7 @@ Examples:
   registerAuditCommands(program, session);
   registerWebhookCommands(program, session);
   registerNotificationsCommands(program, session);
+  registerContactsCommands(program, session);
   registerEventsCommands(program, session, io.env);
   return program;
 }

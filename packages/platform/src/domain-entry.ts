@@ -13,7 +13,7 @@ export {
 } from './errors.js';
 export type { FieldViolation } from './errors.js';
 export { Violations, patterns } from './validation.js';
-export { assertTenantAccess, hasRole, MemoryTenantDirectory, requireTenantExists } from './auth/tenant-access.js';
+export { assertTenantAccess, hasRole, MemoryTenantDirectory, requireTenantAdmin, requireTenantExists } from './auth/tenant-access.js';
 export type { TenantDirectory } from './auth/tenant-access.js';
 export type { ActingChannel, Principal } from './auth/principal.js';
 export type { AssentEvent } from './nats/events.js';

@@ -27,7 +27,7 @@ export type { ServiceRuntime } from './runtime.js';
 export type { ActingChannel, Principal } from './auth/principal.js';
 export { ACTING_CHANNEL_HEADER, ACTING_CHANNELS, ACTING_FOR_HEADER, ACTING_TENANT_HEADER, actingForMetadata, actingPrincipal, parseActingFor } from './auth/acting-for.js';
 export type { ActingFor } from './auth/acting-for.js';
-export { assertTenantAccess, hasRole, MemoryTenantDirectory, requireTenantExists } from './auth/tenant-access.js';
+export { assertTenantAccess, hasRole, MemoryTenantDirectory, requireTenantAdmin, requireTenantExists } from './auth/tenant-access.js';
 export type { TenantDirectory } from './auth/tenant-access.js';
 export { Violations, patterns } from './validation.js';
 export { defaultServiceSubjects } from './auth/principal.js';

@@ -29,6 +29,7 @@ describe('actorOf', () => {
     ['assent.authz.checked.v1', null, '/assent/approvals'],
     ['assent.notifier.interaction_refused.v1', { tenant: 'acme', requestId: 'r1', channel: 'slack', externalTeam: 'T1', externalUser: 'U9', attempted: 'APPROVE' }, 'slack:T1/U9'],
     ['assent.notifier.interaction_refused.v1', { tenant: 'acme', requestId: 'r1', channel: 'slack' }, '/assent/approvals'],
+    ['assent.notifier.contact_changed.v1', { tenant: 'acme', principal: 'bob', channel: 'email', change: 'set', address: 'bob@acme.test', actor: 'root' }, 'root'],
   ])('%s %j → %s', (type, data, actor) => {
     expect(actorOf(sourceEvent({ type, data }))).toBe(actor);
   });

@@ -1,6 +1,7 @@
-import { channelCredentials, createGrpcClient, createRuntime, openChannel, type HttpHandler, type Logger } from '@assent/platform';
-import { approvalsv1, notifierv1 } from '@assent/proto';
+import { UnavailableError, channelCredentials, createGrpcClient, createRuntime, newEvent, openChannel, type HttpHandler, type Logger } from '@assent/platform';
+import { approvalsv1, eventsv1, notifierv1 } from '@assent/proto';
 import type { NotifierConfig } from './config.js';
+import type { ContactDeps } from './domain/commands/manage-contacts.js';
 import type { NotifierDeps } from './domain/ports.js';
 import { KvEmailDirectory, openEmailDirectoryBucket } from './adapters/jetstream/email-directory.js';
 import { KvSlackUserDirectory, openSlackUserBucket } from './adapters/jetstream/slack-user-directory.js';
@@ -53,7 +54,20 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
       tenants: await rt.tenants(),
       email,
     };
-    rt.grpc.server.add(notifierv1.NotifierServiceDefinition, notifierService(deps));
+    const slackUsers = new KvSlackUserDirectory(await openSlackUserBucket(rt.nats.nc, config.subjectRoot));
+    const contacts: ContactDeps = {
+      emails: directory,
+      slackUsers,
+      tenants: deps.tenants,
+      emit: async (e) => {
+        try {
+          await rt.publisher.publish(newEvent({ ...e, service: 'notifier', data: eventsv1.NotifierContactChanged.toJSON(e.data) }));
+        } catch (err) {
+          throw new UnavailableError('event stream unavailable; the contact change was not made', { cause: err });
+        }
+      },
+    };
+    rt.grpc.server.add(notifierv1.NotifierServiceDefinition, notifierService(deps, contacts));
     // People act from email pages and Slack through approvals, for the person each verified (acting-for).
     const handlers: HttpHandler[] = [];
     const approvalsChannel = email || config.slack.signingSecret ? openChannel(config.approvalsAddr, channelCredentials(config.grpcTls)) : undefined;
@@ -65,13 +79,12 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
       handlers.push(emailPagesHandler({ links: email.links, guard: new RedisLinkGuard(rt.redis), approvals, clock: deps.clock, portalBaseUrl: config.portalBaseUrl }, { publicBaseUrl: config.portalBaseUrl, logger: rt.logger }));
     }
     if (config.slack.signingSecret && slackClient) {
-      const users = new KvSlackUserDirectory(await openSlackUserBucket(rt.nats.nc, config.subjectRoot));
       // Slack waits 3 s for an answer to a modal submission: approvals gets at most 2.5 of them.
       const approvals = new GrpcApprovalsGateway(approvalsClient(Math.min(config.approvalsDeadlineMs, SLACK_APPROVALS_DEADLINE_MS))!, 'slack');
       handlers.push(
         slackInteractivityHandler({
           signingSecret: config.slack.signingSecret,
-          deps: { users, api: new WebSlackInteractionApi(slackClient, config.slack.apiUrl), approvals, audit: new NatsSlackAttemptAudit(rt.publisher) },
+          deps: { users: slackUsers, api: new WebSlackInteractionApi(slackClient, config.slack.apiUrl), approvals, audit: new NatsSlackAttemptAudit(rt.publisher) },
           replay: new RedisReplayGuard(rt.redis),
           logger: rt.logger,
         }),

@@ -23,6 +23,21 @@ export async function requireTenantExists(tenants: TenantDirectory, tenant: stri
   if (!(await tenants.exists(tenant))) throw new NotFoundError('tenant', tenant, `tenant "${tenant}" does not exist`);
 }
 
+/**
+ * Managing what a tenant sends to the outside world or how its people are reached:
+ * the tenant's admins (role admin), platform admins and services, and only for a
+ * tenant that exists (else NOT_FOUND, and nothing is changed).
+ */
+export async function requireTenantAdmin(tenants: TenantDirectory, caller: Principal, tenant: string, what: string): Promise<void> {
+  if (!hasRole(caller, 'platform-admin')) {
+    assertTenantAccess(caller, tenant);
+    if (caller.kind !== 'service' && !hasRole(caller, 'admin')) {
+      throw new PermissionDeniedError(`managing ${what} needs the admin role`);
+    }
+  }
+  await requireTenantExists(tenants, tenant);
+}
+
 /** In-memory twin of the tenant directory, for unit tests. */
 export class MemoryTenantDirectory implements TenantDirectory {
   private readonly ids: Set<string>;

@@ -27,7 +27,7 @@ export function actorOf(event: SourceEvent): string {
     actor = stringAt(data, 'principal');
   } else if (type.startsWith('assent.approval.')) {
     actor = stringAt(data, 'vote', 'approver') ?? stringAt(data, 'decidedBy') ?? stringAt(data, 'actor') ?? stringAt(data, 'request', 'requester');
-  } else if (type.startsWith('assent.policy.updated.') || type.startsWith('assent.authz.group_member_')) {
+  } else if (type.startsWith('assent.policy.updated.') || type.startsWith('assent.authz.group_member_') || type.startsWith('assent.notifier.contact_changed.')) {
     actor = stringAt(data, 'appliedBy') ?? stringAt(data, 'actor');
   } else if (type.startsWith('assent.authz.checked.')) {
     actor = stringAt(data, 'principal');

@@ -64,6 +64,13 @@ export class KvSlackUserDirectory implements SlackUserDirectory {
     return removed;
   }
 
+  async list(tenant: string): Promise<{ team: string; links: { slackUser: string; principal: string }[] } | undefined> {
+    const { value } = await this.read(tenant);
+    if (!value) return undefined;
+    const links = Object.entries(value.users).map(([slackUser, principal]) => ({ slackUser, principal }));
+    return { team: value.team, links: links.sort((a, b) => a.principal.localeCompare(b.principal)) };
+  }
+
   private async change(tenant: string, fn: (current: TenantSlack | undefined) => TenantSlack | undefined): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const { value, revision } = await this.read(tenant);

@@ -25,6 +25,12 @@ export class MemorySlackUserDirectory implements SlackUserDirectory {
   async remove(tenant: string, slackUser: string): Promise<boolean> {
     return this.tenants.get(tenant)?.users.delete(slackUser) ?? false;
   }
+
+  async list(tenant: string): Promise<{ team: string; links: { slackUser: string; principal: string }[] } | undefined> {
+    const t = this.tenants.get(tenant);
+    if (!t) return undefined;
+    return { team: t.team, links: [...t.users].map(([slackUser, principal]) => ({ slackUser, principal })).sort((a, b) => a.principal.localeCompare(b.principal)) };
+  }
 }
 
 /** In-memory twin of the Redis replay guard (expiry by the given clock). */

@@ -17,6 +17,8 @@ export interface SlackUserDirectory {
   /** Binds the tenant's workspace and maps a user (replacing an earlier mapping of either side). */
   set(tenant: string, team: string, slackUser: string, principal: string): Promise<void>;
   remove(tenant: string, slackUser: string): Promise<boolean>;
+  /** The tenant's workspace and links, by principal (no workspace: undefined). */
+  list(tenant: string): Promise<{ team: string; links: { slackUser: string; principal: string }[] } | undefined>;
 }
 
 /** Refuses a second delivery of the same signed request, across replicas (Redis). */
