@@ -9,8 +9,8 @@ export const redisKeyPatterns = {
   authz: ['authz:*'],
   audit: ['audit:*'],
   delivery: ['seen:delivery-worker:*'],
-  // The single-use guard of email links, the Slack replay guard (and its rate-limit buckets, below).
-  notifier: ['elink:notifier:*', 'slack:notifier:*'],
+  // The single-use guard of email links, the Slack replay guard, portal sessions and sign-ins (and its rate-limit buckets, below).
+  notifier: ['elink:notifier:*', 'slack:notifier:*', 'portal:notifier:*'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type RedisServiceUser = keyof typeof redisKeyPatterns;

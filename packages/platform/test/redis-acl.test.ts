@@ -7,7 +7,7 @@ describe('redisAclLines', () => {
     const lines = redisAclLines('assent', Object.fromEntries(redisServiceUsers.map((u) => [u, `pw-${u}`])) as Record<RedisServiceUser, string>);
     expect(lines[0]).toBe('user default off');
     expect(lines).toContain('user authz on >pw-authz resetkeys ~assent:authz:* ~assent:rl:authz:* resetchannels +@all -@dangerous +info');
-    expect(lines).toContain('user notifier on >pw-notifier resetkeys ~assent:elink:notifier:* ~assent:slack:notifier:* ~assent:rl:notifier:* resetchannels +@all -@dangerous +info');
+    expect(lines).toContain('user notifier on >pw-notifier resetkeys ~assent:elink:notifier:* ~assent:slack:notifier:* ~assent:portal:notifier:* ~assent:rl:notifier:* resetchannels +@all -@dangerous +info');
     expect(lines).toHaveLength(1 + redisServiceUsers.length);
   });
 

@@ -27,3 +27,6 @@ export type { RunningRedisFailover } from './redis-failover.js';
 export { startSmtpSink } from './smtp-server.js';
 export type { ReceivedMail, SmtpSink } from './smtp-server.js';
 export { signedSlackInteraction } from './slack-interaction.js';
+export { startDevOidcProvider } from './dev-oidc-provider.js';
+export type { DevOidcClient, DevOidcProvider, DevOidcUser } from './dev-oidc-provider.js';
+export { freePort } from './free-port.js';

@@ -31,7 +31,26 @@ export interface NotifierConfig extends CommonConfig {
         linkTtlSeconds: number;
       }
     | undefined;
+  /**
+   * The approver portal's sign-in (OIDC authorization code flow with PKCE). Unset (no
+   * NOTIFIER_OIDC_ISSUER): /requests/<tenant>/<id> is a placeholder page naming the request.
+   */
+  portal: PortalConfig | undefined;
   otlpEndpoint: string | undefined;
+}
+
+export interface PortalConfig {
+  /** The OpenID provider's issuer identifier: its ID tokens must name it. */
+  issuer: string;
+  /** Its discovery document; by default `<issuer>/.well-known/openid-configuration`. */
+  discoveryUrl: string;
+  clientId: string;
+  /** Unset: a public client (PKCE only, no client authentication). */
+  clientSecret: string | undefined;
+  /** Asked for at sign-in; the access token they yield must be for audience `assent` with `tenant` (see docs/decisions.md, Portal). */
+  scopes: string;
+  /** Longest a portal session lasts; never beyond the access token's expiry. */
+  sessionTtlSeconds: number;
 }
 
 const spec = {
@@ -54,6 +73,13 @@ const spec = {
   NOTIFIER_EMAIL_LINK_SECRET: env.optionalString(),
   // Three days: long enough for a weekend, short enough that an old email stops acting.
   NOTIFIER_EMAIL_LINK_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(3 * 24 * 3600),
+  NOTIFIER_OIDC_ISSUER: env.optionalString(),
+  NOTIFIER_OIDC_DISCOVERY_URL: env.optionalString(),
+  NOTIFIER_OIDC_CLIENT_ID: env.optionalString(),
+  NOTIFIER_OIDC_CLIENT_SECRET: env.optionalString(),
+  NOTIFIER_OIDC_SCOPES: env.string('openid profile'),
+  // A working day; a session never outlives the access token it holds.
+  NOTIFIER_PORTAL_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.optionalString(),
 };
 
@@ -80,6 +106,7 @@ export function loadConfig(source: Env = process.env): Readonly<NotifierConfig> 
     approvalsAddr: e.NOTIFIER_APPROVALS_ADDR,
     approvalsDeadlineMs: e.NOTIFIER_APPROVALS_DEADLINE_MS,
     email,
+    portal: e.NOTIFIER_OIDC_ISSUER ? portalConfig(e.NOTIFIER_OIDC_ISSUER, e) : undefined,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
   });
 }
@@ -94,5 +121,34 @@ function emailConfig(host: string, e: ReturnType<typeof parseEnv<typeof spec>>):
     from: e.NOTIFIER_EMAIL_FROM,
     linkSecret: secret,
     linkTtlSeconds: e.NOTIFIER_EMAIL_LINK_TTL_SECONDS,
+  };
+}
+
+function portalConfig(issuer: string, e: ReturnType<typeof parseEnv<typeof spec>>): PortalConfig {
+  const problems: { variable: string; message: string }[] = [];
+  const url = (variable: string, value: string): URL | undefined => {
+    try {
+      const u = new URL(value);
+      // Plain http only to this machine (the local dev issuer); anything else would send codes and tokens in the clear.
+      if (u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname))) return u;
+      problems.push({ variable, message: 'must be an https URL (http only for 127.0.0.1 or localhost)' });
+    } catch {
+      problems.push({ variable, message: 'must be a URL' });
+    }
+    return undefined;
+  };
+  // The issuer identifier is compared, not fetched, when a discovery URL is given.
+  if (!e.NOTIFIER_OIDC_DISCOVERY_URL) url('NOTIFIER_OIDC_ISSUER', issuer);
+  else url('NOTIFIER_OIDC_DISCOVERY_URL', e.NOTIFIER_OIDC_DISCOVERY_URL);
+  if (!e.NOTIFIER_OIDC_CLIENT_ID) problems.push({ variable: 'NOTIFIER_OIDC_CLIENT_ID', message: 'is required with NOTIFIER_OIDC_ISSUER (the portal\'s client id at the OpenID provider)' });
+  if (!e.NOTIFIER_OIDC_SCOPES.split(/\s+/).includes('openid')) problems.push({ variable: 'NOTIFIER_OIDC_SCOPES', message: 'must include openid' });
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    issuer,
+    discoveryUrl: e.NOTIFIER_OIDC_DISCOVERY_URL ?? `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`,
+    clientId: e.NOTIFIER_OIDC_CLIENT_ID as string,
+    clientSecret: e.NOTIFIER_OIDC_CLIENT_SECRET,
+    scopes: e.NOTIFIER_OIDC_SCOPES,
+    sessionTtlSeconds: e.NOTIFIER_PORTAL_SESSION_TTL_SECONDS,
   };
 }

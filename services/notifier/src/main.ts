@@ -1,6 +1,6 @@
-import { UnavailableError, channelCredentials, createGrpcClient, createRuntime, newEvent, openChannel, type HttpHandler, type Logger } from '@assent/platform';
+import { UnavailableError, channelCredentials, createGrpcClient, createRuntime, newEvent, openChannel, type HttpHandler, type Logger, type ServiceRuntime } from '@assent/platform';
 import { approvalsv1, eventsv1, notifierv1 } from '@assent/proto';
-import type { NotifierConfig } from './config.js';
+import type { NotifierConfig, PortalConfig } from './config.js';
 import type { ContactDeps } from './domain/commands/manage-contacts.js';
 import type { NotifierDeps } from './domain/ports.js';
 import { KvEmailDirectory, openEmailDirectoryBucket } from './adapters/jetstream/email-directory.js';
@@ -18,6 +18,10 @@ import { WebSlackGateway, createSlackClient } from './adapters/slack/web-slack-g
 import { notifierService } from './transport/grpc/notifier-service.js';
 import { emailPagesHandler } from './transport/http/email-pages.js';
 import { portalHandler } from './transport/http/portal.js';
+import { CALLBACK_PATH, portalHandler as approverPortal } from './transport/http/portal/portal-handler.js';
+import { OpenIdSignIn } from './adapters/oidc/openid-sign-in.js';
+import { RedisPortalSessions } from './adapters/redis/redis-portal-sessions.js';
+import { GrpcPortalApprovals } from './adapters/grpc/portal-approvals.js';
 import { startEventConsumer } from './transport/nats/event-consumer.js';
 
 const SLACK_APPROVALS_DEADLINE_MS = 2_500;
@@ -93,7 +97,8 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
     } else if (slack) {
       rt.logger.info('Slack interactivity is off (NOTIFIER_SLACK_SIGNING_SECRET is not set): message buttons link to the portal only');
     }
-    handlers.push(portalHandler());
+    if (config.portal) handlers.push(portal(config, config.portal, rt));
+    else handlers.push(portalHandler());
     const http: HttpHandler = async (req, res) => {
       for (const handle of handlers) if (await handle(req, res)) return true;
       return false;
@@ -130,4 +135,19 @@ function emailChannel(c: NonNullable<NotifierConfig['email']>, publicBaseUrl: st
     (err: Error) => logger.error({ err, server }, 'Email notifications enabled but the SMTP server did not accept a connection: emails wait until it does'),
   );
   return { mailer, directory, links: new JoseLinkTokens(c.linkSecret), publicBaseUrl, linkTtlSeconds: c.linkTtlSeconds };
+}
+
+/** The approver portal: OIDC sign-in, sessions in Redis, approvals called with the person's own token. */
+function portal(config: NotifierConfig, portalConfig: PortalConfig, rt: ServiceRuntime): HttpHandler {
+  const channel = openChannel(config.approvalsAddr, channelCredentials(config.grpcTls));
+  rt.onStop('portal approvals channel', () => channel.close());
+  rt.logger.info({ issuer: portalConfig.issuer, discovery: portalConfig.discoveryUrl, portal: `${config.portalBaseUrl}/inbox` }, 'approver portal enabled (OIDC sign-in)');
+  return approverPortal(
+    {
+      signIn: new OpenIdSignIn(portalConfig, `${config.portalBaseUrl}${CALLBACK_PATH}`),
+      sessions: new RedisPortalSessions(rt.redis),
+      approvals: new GrpcPortalApprovals(channel, config.approvalsDeadlineMs),
+    },
+    { publicBaseUrl: config.portalBaseUrl, logger: rt.logger },
+  );
 }
