@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { createChannel, createClient } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { createDevIssuerKey, createGatewayOperator, gatewayFiles, natsAuthorizationConfig, natsServiceUsers, readDevIssuerKey, redisAclLines, redisServiceUsers, serveJwks, writeDevIssuerKey, type DevIssuerKey, type NatsServiceUser, type RedisServiceUser } from '@assent/platform';
-import { cleanupNats, cleanupRedis, openFgaBinary, startSlackServer, startSmtpSink, startWebhookReceiver, tcpReachable as listening } from '@assent/testkit';
+import { cleanupNats, cleanupRedis, openFgaBinary, startDevOidcProvider, startSlackServer, startSmtpSink, startWebhookReceiver, tcpReachable as listening } from '@assent/testkit';
 import { run as assentctl } from '@assent/cli';
 import { listeningPid } from './local/listening-pid.js';
 import { sinkLog } from './local/sink-log.js';
@@ -46,6 +46,8 @@ const ports = {
   openfgaHttp: port('ASSENT_OPENFGA_HTTP_PORT', 8080),
   openfgaGrpc: port('ASSENT_OPENFGA_GRPC_PORT', 8081),
   jwks: port('ASSENT_JWKS_PORT', 9100),
+  /** The dev OpenID provider the portal signs people in with (same key and issuer as the JWKS). */
+  oidc: port('ASSENT_OIDC_PORT', 9120),
   slack: port('ASSENT_SLACK_SINK_PORT', 9110),
   webhook: port('ASSENT_WEBHOOK_SINK_PORT', 9111),
   smtp: port('ASSENT_SMTP_SINK_PORT', 9125),
@@ -323,6 +325,17 @@ async function main(): Promise<void> {
   const issuer = await devIssuer();
   const jwks = await serveJwks(issuer.key, ports.jwks);
   started.push({ name: 'dev issuer', stage: stage.sinks, stop: () => jwks.close() });
+  // The portal's sign-in: an OpenID provider with a login form to pick a demo person, signing
+  // with the dev issuer's key as its issuer, so its access tokens are the person's own everywhere.
+  const portalUrl = `http://127.0.0.1:${replicasOf('notifier', replicas)[0]?.http ?? 9105}`;
+  const portalClient = { clientId: 'assent-portal', clientSecret: randomBytes(24).toString('base64url'), redirectUris: [`${portalUrl}/auth/callback`] };
+  const oidc = await startDevOidcProvider({
+    key: issuer.key,
+    port: ports.oidc,
+    users: [...['alice', 'bob', 'carol', 'dave', 'erin'].map((subject) => ({ subject, tenant: 'acme' })), { subject: 'admin', tenant: 'acme', roles: ['admin'], name: 'admin (tenant admin)' }],
+    clients: [portalClient],
+  });
+  started.push({ name: 'dev OpenID provider', stage: stage.sinks, stop: () => oidc.close() });
 
   const realSlack = env['NOTIFIER_SLACK_API_URL'] && env['NOTIFIER_SLACK_BOT_TOKEN'];
   const slackLog = sinkLog('  [slack]', log);
@@ -393,6 +406,12 @@ async function main(): Promise<void> {
     audit: {},
     delivery: { DELIVERY_ALLOW_PRIVATE_TARGETS: 'true', DELIVERY_SECRET_KEYS_FILE: files.deliveryKeys, ...gateway.deliveryEnv },
     notifier: {
+      NOTIFIER_PORTAL_BASE_URL: portalUrl,
+      NOTIFIER_OIDC_ISSUER: oidc.issuer,
+      NOTIFIER_OIDC_DISCOVERY_URL: oidc.discoveryUrl,
+      NOTIFIER_OIDC_CLIENT_ID: portalClient.clientId,
+      NOTIFIER_OIDC_CLIENT_SECRET: portalClient.clientSecret,
+      NOTIFIER_OIDC_SCOPES: `openid profile ${oidc.apiScope}`,
       ...(smtp
         ? {
             NOTIFIER_SMTP_HOST: smtp.host,
@@ -482,7 +501,7 @@ async function main(): Promise<void> {
 Assent is up.
   approvals gRPC     127.0.0.1:50051     authz gRPC   127.0.0.1:50052
   audit gRPC         127.0.0.1:50053     delivery     127.0.0.1:50054
-  notifier gRPC      127.0.0.1:50055     portal       http://127.0.0.1:9105/requests/acme/<id> (placeholder page)${replicaLines}
+  notifier gRPC      127.0.0.1:50055     portal       ${portalUrl}/inbox (sign in as alice, bob, … at the dev OpenID provider ${oidc.url})${replicaLines}
   OpenFGA            http://127.0.0.1:${ports.openfgaHttp} (sqlite)     JWKS         ${jwks.url}
   email              ${smtp ? `local SMTP sink ${smtp.host}:${smtp.port} (each email printed below, in full in ${smtpFile}; acme's members are <name>@acme.local)` : `SMTP ${env['NOTIFIER_SMTP_HOST']}`}
   Slack              ${slack ? `local sink ${slack.url} (messages are printed below; a summary per second under load)` : env['NOTIFIER_SLACK_API_URL']}

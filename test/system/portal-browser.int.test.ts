@@ -69,7 +69,7 @@ describe('the approver portal in Chromium', () => {
       // Keyboard users reach the content first.
       await page.reload();
       await page.keyboard.press('Tab');
-      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+      expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent)).toBe('Skip to content');
 
       await link.click();
       await page.waitForURL(`${w().base}/requests/${TENANT}/${id}`);
@@ -102,7 +102,11 @@ describe('the approver portal in Chromium', () => {
       await page.getByLabel('Person').selectOption('carol');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL(`${w().base}/inbox`);
-      const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const sideways = () =>
+        page.evaluate(() => {
+          const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+          return g.document.documentElement.scrollWidth - g.innerWidth;
+        });
       expect(await sideways(), 'inbox').toBeLessThanOrEqual(0);
       await page.goto(`${w().base}/requests/${TENANT}/${id}`);
       expect(await sideways(), 'request page').toBeLessThanOrEqual(0);
