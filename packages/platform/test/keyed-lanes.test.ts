@@ -69,4 +69,54 @@ describe('KeyedLanes', () => {
     release();
     await lanes.idle();
   });
+
+  it('a resting lane gives its slot to other keys and keeps its key', async () => {
+    const log: string[] = [];
+    let release: () => void = () => undefined;
+    const wait = new Promise<void>((r) => (release = r));
+    const lanes = new KeyedLanes<string>({
+      concurrency: 1,
+      maxBatch: 1,
+      run: async (key, items, lane) => {
+        log.push(`start ${items[0]}`);
+        if (items[0] === 'a1') await lane.rest(wait);
+        log.push(`end ${items[0]}`);
+      },
+    });
+    lanes.push('a', 'a1');
+    lanes.push('a', 'a2');
+    lanes.push('b', 'b1');
+    await tick();
+    // With one slot, b ran while a1 rested; a2 did not overtake a1.
+    expect(log).toEqual(['start a1', 'start b1', 'end b1']);
+    release();
+    await lanes.idle();
+    expect(log.slice(3)).toEqual(['end a1', 'start a2', 'end a2']);
+  });
+
+  it('a rested lane goes on before keys that have not started', async () => {
+    const log: string[] = [];
+    const gates = new Map<string, () => void>();
+    const gate = (name: string) => new Promise<void>((r) => gates.set(name, r));
+    const lanes = new KeyedLanes<string>({
+      concurrency: 1,
+      maxBatch: 1,
+      run: async (_key, items, lane) => {
+        const item = items[0] as string;
+        log.push(`start ${item}`);
+        if (item === 'a1') await lane.rest(gate('a1'));
+        if (item === 'b1') await gate('b1');
+        log.push(`end ${item}`);
+      },
+    });
+    lanes.push('a', 'a1');
+    lanes.push('b', 'b1');
+    await tick();
+    lanes.push('c', 'c1');
+    gates.get('a1')?.();
+    await tick();
+    gates.get('b1')?.();
+    await lanes.idle();
+    expect(log).toEqual(['start a1', 'start b1', 'end b1', 'end a1', 'start c1', 'end c1']);
+  });
 });

@@ -6,7 +6,7 @@ import { headers as natsHeaders, nanos } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { Nats } from './connect.js';
-import { KeyedLanes } from './keyed-lanes.js';
+import { KeyedLanes, type Lane } from './keyed-lanes.js';
 import { startLease } from './lease.js';
 import { injectTrace, withConsumeSpan } from './tracing.js';
 import type { Names } from './subjects.js';
@@ -274,7 +274,7 @@ async function runConsumer(opts: ConsumerOptions, resetToFloor: boolean): Promis
     });
   }
 
-  async function run(_key: string, items: Held[]): Promise<void> {
+  async function run(_key: string, items: Held[], lane: Lane): Promise<void> {
     let msgs = items.map((h) => h.msg);
     const dedupe = opts.dedupe;
     try {
@@ -311,11 +311,12 @@ async function runConsumer(opts: ConsumerOptions, resetToFloor: boolean): Promis
           for (const m of msgs) m.nak(stopping ? 0 : delay);
           return;
         }
-        // Ordered: the key waits behind this message (kept alive by working()).
+        // Ordered: the key waits behind this message (kept alive by working()). A wait the
+        // handler named (Retry-After, a rate limit) holds no slot: other keys run meanwhile.
         retrying += msgs.length;
         metrics?.consumerRetrying.set({ consumer: opts.durable }, retrying);
         try {
-          await sleep(delay);
+          await (result instanceof RetryLaterError ? lane.rest(sleep(delay)) : sleep(delay));
         } finally {
           retrying -= msgs.length;
           metrics?.consumerRetrying.set({ consumer: opts.durable }, retrying);
