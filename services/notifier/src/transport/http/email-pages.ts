@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { DomainError, InvalidArgumentError, patterns, type HttpHandler, type Logger } from '@assent/platform';
 import { decideFromEmail } from '../../domain/commands/decide-from-email.js';
 import { openEmailLink } from '../../domain/commands/open-email-link.js';
@@ -9,11 +9,11 @@ import { escapeHtml } from '../../domain/email/html.js';
 import { EmailLinkError, type EmailLinkProblem } from '../../domain/errors.js';
 import type { EmailPagesDeps } from '../../domain/ports.js';
 import { decisionFormHtml, pageHtml, summaryHtml } from './email-page-html.js';
+import { decodeSegment, readCookie, readForm } from './http-request.js';
 
 const OPEN = '/email/open';
 const REQUEST = /^\/email\/requests\/([^/]+)\/([^/]+)$/;
 const COOKIE = 'assent_email_session';
-const MAX_FORM = 16 * 1024;
 
 const linkProblems: Record<EmailLinkProblem, { status: number; title: string; text: string }> = {
   invalid: { status: 400, title: 'This link is not valid', text: 'The link is incomplete or was changed. Open it again from your email, whole.' },
@@ -73,8 +73,8 @@ export function emailPagesHandler(deps: EmailPagesDeps, opts: { publicBaseUrl: s
       return true;
     }
 
-    const tenant = decode(m?.[1]);
-    const requestId = decode(m?.[2]);
+    const tenant = decodeSegment(m?.[1]);
+    const requestId = decodeSegment(m?.[2]);
     if (!tenant || !requestId || !patterns.tenant.test(tenant) || !patterns.id.test(requestId)) {
       send(404, 'Request not found', '<p>This is not a valid Assent request address.</p>');
       return true;
@@ -133,30 +133,3 @@ function cookie(name: string, value: string, o: { path: string; maxAge: number; 
   return `${name}=${value}; Path=${o.path}; Max-Age=${o.maxAge}; HttpOnly; SameSite=Strict${o.secure ? '; Secure' : ''}`;
 }
 
-function readCookie(req: IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim() || undefined;
-  }
-  return undefined;
-}
-
-function decode(segment: string | undefined): string | undefined {
-  try {
-    return segment === undefined ? undefined : decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-}
-
-async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) throw InvalidArgumentError.field('content-type', 'must be application/x-www-form-urlencoded (the page\'s form)');
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_FORM) throw InvalidArgumentError.field('form', `must be at most ${MAX_FORM} bytes`);
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-}

@@ -1,4 +1,5 @@
 import { patterns, type HttpHandler } from '@assent/platform';
+import { decodeSegment } from './http-request.js';
 
 const ROUTE = /^\/requests\/([^/]+)\/([^/]+)\/?$/;
 
@@ -24,7 +25,7 @@ export function portalHandler(): HttpHandler {
       res.writeHead(405, { ...headers, allow: 'GET, HEAD' }).end();
       return true;
     }
-    const [tenant, id] = [decode(m[1]), decode(m[2])];
+    const [tenant, id] = [decodeSegment(m[1]), decodeSegment(m[2])];
     if (tenant === undefined || id === undefined || !patterns.tenant.test(tenant) || !patterns.id.test(id)) {
       res.writeHead(404, headers).end(page('Request not found', '<p>This is not a valid Assent request link.</p>'));
       return true;
@@ -43,14 +44,6 @@ assentctl --tenant ${t} request decline ${r} --reason "why you decline"</pre>`,
     );
     return true;
   };
-}
-
-function decode(segment: string | undefined): string | undefined {
-  try {
-    return segment === undefined ? undefined : decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
 }
 
 /** `title` and `body` must already be escaped. */

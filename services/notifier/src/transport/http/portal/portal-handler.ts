@@ -8,12 +8,12 @@ import { SNOOZE_PRESETS, TABS, bulkResultBody, inboxBody, requestPath, type Inbo
 import { html, layout, type Html, type Viewer } from './portal-html.js';
 import type { PortalApprovals, PortalSession, PortalSessionStore, SignInFlow } from './portal-ports.js';
 import { requestBody } from './request-page.js';
+import { decodeSegment, readCookie, readForm } from '../http-request.js';
 
 export const SESSION_COOKIE = 'assent_portal';
 export const SIGN_IN_COOKIE = 'assent_portal_signin';
 export const CALLBACK_PATH = '/auth/callback';
 const SIGN_IN_TTL_SECONDS = 600;
-const MAX_FORM = 16_384;
 const REQUEST = /^\/requests\/([^/]+)\/([^/]+?)(?:\/(act|snooze|reassign))?\/?$/;
 
 export interface PortalDeps {
@@ -174,8 +174,8 @@ export function portalHandler(deps: PortalDeps, opts: { publicBaseUrl: string; l
       }
 
       // --- the request page and its forms ---
-      const tenant = decode(m?.[1]);
-      const id = decode(m?.[2]);
+      const tenant = decodeSegment(m?.[1]);
+      const id = decodeSegment(m?.[2]);
       if (!tenant || !id || !patterns.tenant.test(tenant) || !patterns.id.test(id)) throw new PortalError(404, 'Request not found', 'This is not a valid Assent request address.');
       if (tenant !== session.tenant) throw new PortalError(403, 'Another tenant', `This request belongs to tenant ${tenant}; you are signed in to ${session.tenant}.`);
       const page = requestPath({ tenant, id });
@@ -267,33 +267,5 @@ function securityHeaders(nonce: string): Record<string, string> {
     'referrer-policy': 'same-origin',
     'cache-control': 'no-store',
   };
-}
-
-function readCookie(req: IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim() || undefined;
-  }
-  return undefined;
-}
-
-function decode(segment: string | undefined): string | undefined {
-  try {
-    return segment === undefined ? undefined : decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-}
-
-async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) throw InvalidArgumentError.field('content-type', "must be application/x-www-form-urlencoded (the page's form)");
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_FORM) throw InvalidArgumentError.field('form', `must be at most ${MAX_FORM} bytes`);
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
