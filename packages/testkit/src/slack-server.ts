@@ -9,7 +9,12 @@ export interface SlackCall {
   status: number;
   /** Slack error code when the call answered `ok: false`. */
   error?: string;
+  /** When the server received it (ms since epoch). */
+  at: number;
 }
+
+/** A fault the whole API answers with for a while: Slack rate-limiting (429), failing (5xx), or both in turn. */
+export type SlackFault = 'ratelimited' | 'error' | 'mixed';
 
 export interface SlackMessage {
   channel: string;
@@ -61,6 +66,12 @@ export interface SlackServer {
   channelId(nameOrId: string): string;
   /** The next `n` calls answer HTTP 429, Retry-After: 1, `{ok:false,error:'ratelimited'}`. */
   rateLimitNext(n: number): void;
+  /**
+   * For `ms`, every Web API call answers the fault: 429 with Retry-After 1 (`ratelimited`),
+   * HTTP 500/503 (`error`), or the two in turn (`mixed`); then the server is healthy again.
+   * Out of process (the bench against `make up`): POST /_assent/fault {"fault","seconds"}.
+   */
+  fault(kind: SlackFault, ms: number): void;
   /** Calls made with this method that answered ok. */
   succeeded(method: string): SlackCall[];
   waitFor(predicate: (server: SlackServer) => boolean, timeoutMs?: number): Promise<void>;
@@ -123,6 +134,9 @@ export async function startSlackServer(
   const responses: SlackResponse[] = [];
   const dmChannel = (user: string) => `D${user.replace(/[^A-Z0-9]/gi, '').toUpperCase().padEnd(8, '0')}`;
   let rateLimited = 0;
+  let faultUntil = 0;
+  let faultKind: SlackFault = 'mixed';
+  let faultCount = 0;
   let tsCounter = 0;
   const nextTs = () => `1700000000.${String(++tsCounter * 100).padStart(6, '0')}`;
 
@@ -178,11 +192,42 @@ export async function startSlackServer(
     }
   }
 
+  /**
+   * What a process other than the one that started the server (the bench, against
+   * `make up`) needs: start a fault, and read the calls with their receive times
+   * (`GET /_assent/calls?from=<index>`, answering `next` for the following read).
+   */
+  async function handleControl(what: 'fault' | 'calls', req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (what === 'fault' && req.method === 'POST') {
+      const body = JSON.parse((await readBody(req)) || '{}') as { fault?: unknown; seconds?: unknown };
+      const kind = body.fault === 'ratelimited' || body.fault === 'error' || body.fault === 'mixed' ? body.fault : undefined;
+      if (!kind || typeof body.seconds !== 'number' || !(body.seconds >= 0)) return answer(res, 400, { ok: false, error: 'want {"fault":"ratelimited|error|mixed","seconds":n}' });
+      self.fault(kind, body.seconds * 1000);
+      return answer(res, 200, { ok: true });
+    }
+    if (what === 'calls' && req.method === 'GET') {
+      const from = Math.max(0, Number(new URL(req.url ?? '', 'http://x').searchParams.get('from') ?? 0) || 0);
+      const slice = calls.slice(from, from + 5000).map((c) => ({
+        method: c.method,
+        status: c.status,
+        ...(c.error ? { error: c.error } : {}),
+        at: c.at,
+        channel: String(c.body['channel'] ?? ''),
+        text: String(c.body['text'] ?? ''),
+        ...(c.body['thread_ts'] ? { threadTs: String(c.body['thread_ts']) } : {}),
+      }));
+      return answer(res, 200, { ok: true, next: from + slice.length, calls: slice });
+    }
+    return answer(res, 405, { ok: false, error: 'method_not_allowed' });
+  }
+
   function answer(res: ServerResponse, status: number, payload: Record<string, unknown>, headers: Record<string, string> = {}): void {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(payload));
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const control = /^\/_assent\/(fault|calls)$/.exec((req.url ?? '').split('?')[0] ?? '');
+    if (control) return handleControl(control[1] as 'fault' | 'calls', req, res);
     const response = /^\/response\/([A-Za-z0-9_-]+)$/.exec(req.url ?? '');
     if (response?.[1] && req.method === 'POST') {
       const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
@@ -195,16 +240,22 @@ export async function startSlackServer(
     const method = m[1];
     const body = parseBody(await readBody(req), req.headers['content-type']);
     const record = (status: number, error?: string) => {
-      calls.push({ method, body, status, ...(error ? { error } : {}) });
+      calls.push({ method, body, status, at: Date.now(), ...(error ? { error } : {}) });
       opts.log?.(
         `${method} ${String(body['channel'] ?? '')}${body['thread_ts'] ? ` (thread ${String(body['thread_ts'])})` : ''} → ${error ?? 'ok'}${body['text'] ? `: ${String(body['text'])}` : ''}`,
         `${method} ${error ?? 'ok'}`,
       );
     };
-    if (rateLimited > 0) {
-      rateLimited--;
-      record(429, 'ratelimited');
-      return answer(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+    if (rateLimited > 0 || Date.now() < faultUntil) {
+      const limited = rateLimited > 0 || faultKind === 'ratelimited' || (faultKind === 'mixed' && faultCount++ % 2 === 0);
+      if (rateLimited > 0) rateLimited--;
+      if (limited) {
+        record(429, 'ratelimited');
+        return answer(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+      }
+      const status = faultCount % 4 < 2 ? 500 : 503;
+      record(status, 'http_error');
+      return answer(res, status, { ok: false, error: 'internal_error' });
     }
     const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (typeof body['token'] === 'string' ? body['token'] : undefined);
     const result = !auth ? { ok: false, error: 'not_authed' } : auth !== token ? { ok: false, error: 'invalid_auth' } : methodResult(method, body);
@@ -236,6 +287,11 @@ export async function startSlackServer(
     },
     rateLimitNext(n) {
       rateLimited = n;
+    },
+    fault(kind, ms) {
+      faultKind = kind;
+      faultCount = 0;
+      faultUntil = Date.now() + ms;
     },
     succeeded: (method) => calls.filter((c) => c.method === method && c.status === 200 && !c.error),
     async waitFor(predicate, timeoutMs = 10_000) {
