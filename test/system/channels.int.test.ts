@@ -74,6 +74,7 @@ beforeAll(async () => {
         NOTIFIER_SMTP_PORT: String(smtp.port),
         NOTIFIER_EMAIL_LINK_SECRET: 'system-test-email-link-secret-0123456789',
         NOTIFIER_SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        NOTIFIER_SLACK_TENANT: tenant,
         NOTIFIER_SLACK_DEFAULT_CHANNEL: 'approvals',
       },
     },

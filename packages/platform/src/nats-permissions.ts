@@ -41,7 +41,7 @@ export function natsServicePermissions(root: string, service: NatsServiceUser, o
     authz: [`${R}.evt.*.authz.>`, `${R}.evt.*.grant.>`, `${R}.authz.invalidate.>`, ...kv(n.tenantsBucket), ...kv(`${U}_authz_actions`), ...kv(`${U}_authz_openfga`), ...kv(`${U}_authz_grants`)],
     audit: [`${R}.audit.>`],
     delivery: [`${R}.delivery.>`, ...kv(`${U}_delivery_endpoints`), ...kv(`${U}_delivery_gateway`)],
-    notifier: [`${R}.evt.*.notifier.>`, ...kv(`${U}_notifier_notifications`), ...kv(`${U}_notifier_email_directory`), ...kv(`${U}_notifier_slack_users`)],
+    notifier: [`${R}.evt.*.notifier.>`, ...kv(`${U}_notifier_notifications`), ...kv(`${U}_notifier_email_directory`), ...kv(`${U}_notifier_slack_users`), ...kv(`${U}_notifier_slack_channels`)],
   };
   const leaseBuckets = (opts.leaseTtlsMs ?? [DEFAULT_LEASE_TTL_MS]).map((ttl) => `${U}_leases_${ttl}`);
   const streams = streamsOf(root, service, leaseBuckets);
@@ -143,7 +143,7 @@ export function streamsOf(
     authz: [`KV_${U}_authz_actions`, `KV_${U}_authz_openfga`, `KV_${U}_authz_grants`],
     audit: [`${U}_AUDIT`],
     delivery: [`${U}_DELIVERY`, `${U}_DELIVERY_ATTEMPTS`, `KV_${U}_delivery_endpoints`, `KV_${U}_delivery_gateway`],
-    notifier: [`KV_${U}_notifier_notifications`, `KV_${U}_notifier_email_directory`, `KV_${U}_notifier_slack_users`],
+    notifier: [`KV_${U}_notifier_notifications`, `KV_${U}_notifier_email_directory`, `KV_${U}_notifier_slack_users`, `KV_${U}_notifier_slack_channels`],
   };
   return [
     { stream: n.eventsStream, consumers: eventConsumers[service] },

@@ -1,4 +1,5 @@
 import { ConfigError, commonConfig, commonEnvSpec, env, freeze, parseEnv, type CommonConfig, type Env } from '@assent/platform';
+import { patterns } from '@assent/platform/domain';
 import { z } from 'zod';
 
 export interface NotifierConfig extends CommonConfig {
@@ -15,6 +16,16 @@ export interface NotifierConfig extends CommonConfig {
      * clicks and modal submissions (signed by Slack with it); unset, it is not served.
      */
     signingSecret: string | undefined;
+    /**
+     * The one tenant of a single-tenant install: while it has no Slack channel record of
+     * its own, its messages may go to `defaultChannel` and `channels`. No other tenant
+     * ever uses them (unset: every tenant needs its own record).
+     */
+    tenant: string | undefined;
+    /** Channels that tenant's policies may name ("*": any channel of the bot's workspace). */
+    channels: string[];
+    /** Per channel, across replicas: Slack allows about one message a second per channel, with short bursts. */
+    perChannel: { perSecond: number; burst: number };
   };
   /** Base of the approver portal links put in messages (the notifier's public HTTP address; email links too). */
   portalBaseUrl: string;
@@ -61,6 +72,11 @@ const spec = {
   NOTIFIER_SLACK_BOT_TOKEN: env.optionalString(),
   NOTIFIER_SLACK_DEFAULT_CHANNEL: env.optionalString(),
   NOTIFIER_SLACK_SIGNING_SECRET: env.optionalString(),
+  NOTIFIER_SLACK_TENANT: env.optionalString(),
+  NOTIFIER_SLACK_CHANNELS: env.optionalString(),
+  NOTIFIER_SLACK_CHANNEL_RATE: z.coerce.number().positive().max(100).default(1),
+  // Slack lets a channel have short bursts; three lets a request's post, vote and decision go out together.
+  NOTIFIER_SLACK_CHANNEL_BURST: z.coerce.number().int().min(1).max(100).default(3),
   NOTIFIER_PORTAL_BASE_URL: env.url('http://127.0.0.1:9105'),
   NOTIFIER_APPROVALS_ADDR: env.string('127.0.0.1:50051'),
   NOTIFIER_APPROVALS_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
@@ -91,6 +107,8 @@ export function loadConfig(source: Env = process.env): Readonly<NotifierConfig> 
     // Answering a click opens a modal (views.open), which needs the bot token.
     throw new ConfigError([{ variable: 'NOTIFIER_SLACK_SIGNING_SECRET', message: 'needs NOTIFIER_SLACK_BOT_TOKEN: Slack interactivity answers through the Web API' }]);
   }
+  const slackChannels = (e.NOTIFIER_SLACK_CHANNELS ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+  slackRoutingProblems(e.NOTIFIER_SLACK_TENANT, e.NOTIFIER_SLACK_DEFAULT_CHANNEL, slackChannels);
   return freeze({
     ...commonConfig(e),
     grpcPort: e.NOTIFIER_GRPC_PORT,
@@ -101,6 +119,9 @@ export function loadConfig(source: Env = process.env): Readonly<NotifierConfig> 
       botToken: e.NOTIFIER_SLACK_BOT_TOKEN,
       defaultChannel: e.NOTIFIER_SLACK_DEFAULT_CHANNEL,
       signingSecret: e.NOTIFIER_SLACK_SIGNING_SECRET,
+      tenant: e.NOTIFIER_SLACK_TENANT,
+      channels: slackChannels,
+      perChannel: { perSecond: e.NOTIFIER_SLACK_CHANNEL_RATE, burst: e.NOTIFIER_SLACK_CHANNEL_BURST },
     },
     portalBaseUrl: e.NOTIFIER_PORTAL_BASE_URL.replace(/\/+$/, ''),
     approvalsAddr: e.NOTIFIER_APPROVALS_ADDR,
@@ -109,6 +130,15 @@ export function loadConfig(source: Env = process.env): Readonly<NotifierConfig> 
     portal: e.NOTIFIER_OIDC_ISSUER ? portalConfig(e.NOTIFIER_OIDC_ISSUER, e) : undefined,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
   });
+}
+
+/** Deploy-time channels belong to one named tenant, never to all of them (docs/decisions.md, Slack routing). */
+function slackRoutingProblems(tenant: string | undefined, defaultChannel: string | undefined, channels: string[]): void {
+  const problems: { variable: string; message: string }[] = [];
+  if (tenant !== undefined && !patterns.tenant.test(tenant)) problems.push({ variable: 'NOTIFIER_SLACK_TENANT', message: 'must be a tenant id' });
+  if (!tenant && defaultChannel) problems.push({ variable: 'NOTIFIER_SLACK_DEFAULT_CHANNEL', message: 'needs NOTIFIER_SLACK_TENANT: deploy-time channels serve one tenant (others have their own channel records)' });
+  if (!tenant && channels.length) problems.push({ variable: 'NOTIFIER_SLACK_CHANNELS', message: 'needs NOTIFIER_SLACK_TENANT' });
+  if (problems.length) throw new ConfigError(problems);
 }
 
 function emailConfig(host: string, e: ReturnType<typeof parseEnv<typeof spec>>): NonNullable<NotifierConfig['email']> {

@@ -15,6 +15,8 @@ import { JoseLinkTokens } from './adapters/jose/jose-link-tokens.js';
 import { RedisLinkGuard } from './adapters/redis/redis-link-guard.js';
 import { SmtpMailer } from './adapters/smtp/smtp-mailer.js';
 import { WebSlackGateway, createSlackClient } from './adapters/slack/web-slack-gateway.js';
+import { pacedSlack } from './adapters/slack/paced-slack.js';
+import { KvSlackChannelDirectory, openSlackChannelBucket } from './adapters/jetstream/slack-channel-directory.js';
 import { notifierService } from './transport/grpc/notifier-service.js';
 import { emailPagesHandler } from './transport/http/email-pages.js';
 import { portalHandler } from './transport/http/portal.js';
@@ -37,12 +39,20 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
   const rt = await createRuntime('notifier', config, { otlpEndpoint: config.otlpEndpoint });
   try {
     const slackClient = config.slack.botToken ? createSlackClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, logger: rt.logger }) : undefined;
-    const slack = slackClient ? new WebSlackGateway(slackClient) : undefined;
-    if (slack) checkSlack(slack, rt.logger, config.slack.apiUrl);
+    const web = slackClient ? new WebSlackGateway(slackClient) : undefined;
+    if (web) checkSlack(web, rt.logger, config.slack.apiUrl);
     else rt.logger.warn('Slack notifications are DISABLED: NOTIFIER_SLACK_BOT_TOKEN is not set. Approval events are consumed and acknowledged, nothing is posted to Slack.');
-    if (slack && !config.slack.defaultChannel) {
-      rt.logger.info('NOTIFIER_SLACK_DEFAULT_CHANNEL is not set: requests whose policy names no Slack channel are not posted');
+    // Every post and update is paced per channel across replicas (Slack: ~1 message/s per channel).
+    const slack = web && pacedSlack(web, rt.redis, { perChannel: config.slack.perChannel, fallbackReplicas: config.rateLimits.fallbackReplicas });
+    if (slack) {
+      rt.logger.info(
+        { singleTenant: config.slack.tenant, defaultChannel: config.slack.defaultChannel, channels: config.slack.channels },
+        "Slack routing: each tenant's messages go only to the channels of its own record; NOTIFIER_SLACK_TENANT (if set) may also use the deploy-time channels",
+      );
     }
+    const slackChannels = await KvSlackChannelDirectory.open(await openSlackChannelBucket(rt.nats.nc, config.subjectRoot), rt.logger);
+    rt.readiness('slack channel directory', () => slackChannels.live());
+    rt.onStop('slack channel directory', () => slackChannels.stop());
     const directory = await KvEmailDirectory.open(await openEmailDirectoryBucket(rt.nats.nc, config.subjectRoot), rt.logger);
     rt.readiness('email directory', () => directory.live());
     rt.onStop('email directory', () => directory.stop());
@@ -53,7 +63,10 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
       slack,
       notifications: new KvNotificationRepository(await openNotificationBucket(rt.nats.nc, config.subjectRoot), rt.nats.jsm, notificationBucket(config.subjectRoot)),
       clock: { now: () => new Date() },
-      defaultSlackChannel: config.slack.defaultChannel,
+      slackInstall: { tenant: config.slack.tenant, defaultChannel: config.slack.defaultChannel, channels: config.slack.channels },
+      slackChannels,
+      // The requester hears the outcome in a DM from the Slack user the tenant links them to.
+      slackUsers: new KvSlackUserDirectory(await openSlackUserBucket(rt.nats.nc, config.subjectRoot)),
       portalBaseUrl: config.portalBaseUrl,
       tenants: await rt.tenants(),
       email,

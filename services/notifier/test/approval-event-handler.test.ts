@@ -25,8 +25,8 @@ describe('approval event handler', () => {
   it('posts for assent.approval.requested.v1 and acks events it has nothing to say about', async () => {
     const { deps, slack } = memoryDeps();
     expect(await handleApprovalEvent(deps, logger, json(requestedEvent()))).toMatchObject({ status: 'sent' });
-    const voted = newEvent({ type: 'assent.approval.voted.v1', service: 'approvals', subject: 'request/x', tenant: 'acme', data: {} });
-    expect(await handleApprovalEvent(deps, logger, json(voted))).toBeUndefined();
+    const reminder = newEvent({ type: 'assent.approval.reminder.v1', service: 'approvals', subject: 'request/x', tenant: 'acme', data: {} });
+    expect(await handleApprovalEvent(deps, logger, json(reminder))).toBeUndefined();
     expect(slack.posted).toHaveLength(1);
   });
 

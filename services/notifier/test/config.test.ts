@@ -8,7 +8,15 @@ describe('notifier config', () => {
   it('defaults to the public Slack API with Slack off until a token is given', () => {
     const c = loadConfig(base);
     expect(c).toMatchObject({ grpcPort: 50055, httpPort: 9105, portalBaseUrl: 'http://127.0.0.1:9105' });
-    expect(c.slack).toEqual({ apiUrl: 'https://slack.com/api/', botToken: undefined, defaultChannel: undefined, signingSecret: undefined });
+    expect(c.slack).toEqual({
+      apiUrl: 'https://slack.com/api/',
+      botToken: undefined,
+      defaultChannel: undefined,
+      signingSecret: undefined,
+      tenant: undefined,
+      channels: [],
+      perChannel: { perSecond: 1, burst: 3 },
+    });
     expect(Object.isFrozen(c.slack)).toBe(true);
   });
 
@@ -18,10 +26,19 @@ describe('notifier config', () => {
       NOTIFIER_SLACK_API_URL: 'http://127.0.0.1:8080/api',
       NOTIFIER_SLACK_BOT_TOKEN: 'xoxb-1',
       NOTIFIER_SLACK_DEFAULT_CHANNEL: '#approvals',
+      NOTIFIER_SLACK_TENANT: 'acme',
+      NOTIFIER_SLACK_CHANNELS: ' payments , C0123456789,',
       NOTIFIER_PORTAL_BASE_URL: 'https://assent.example.com/',
     });
-    expect(c.slack).toEqual({ apiUrl: 'http://127.0.0.1:8080/api/', botToken: 'xoxb-1', defaultChannel: '#approvals', signingSecret: undefined });
+    expect(c.slack).toMatchObject({ apiUrl: 'http://127.0.0.1:8080/api/', botToken: 'xoxb-1', defaultChannel: '#approvals', tenant: 'acme', channels: ['payments', 'C0123456789'] });
     expect(c.portalBaseUrl).toBe('https://assent.example.com');
+  });
+
+  it('gives deploy-time Slack channels to one named tenant only, and refuses them without it', () => {
+    expect(() => loadConfig({ ...base, NOTIFIER_SLACK_DEFAULT_CHANNEL: '#approvals' })).toThrow(/NOTIFIER_SLACK_DEFAULT_CHANNEL: needs NOTIFIER_SLACK_TENANT/);
+    expect(() => loadConfig({ ...base, NOTIFIER_SLACK_CHANNELS: '*' })).toThrow(/NOTIFIER_SLACK_CHANNELS: needs NOTIFIER_SLACK_TENANT/);
+    expect(() => loadConfig({ ...base, NOTIFIER_SLACK_TENANT: 'Not A Tenant' })).toThrow(/NOTIFIER_SLACK_TENANT: must be a tenant id/);
+    expect(() => loadConfig({ ...base, NOTIFIER_SLACK_CHANNEL_RATE: '0' })).toThrow(/NOTIFIER_SLACK_CHANNEL_RATE/);
   });
 
   it('serves Slack interactivity only with a signing secret, and refuses one without the bot token', () => {

@@ -19,7 +19,7 @@ beforeAll(async () => {
   [issuer, slack] = await Promise.all([startTestIssuer(), startSlackServer()]);
   // Pointed at a Slack server but without a token: Slack is off.
   notifier = await startNotifier(
-    loadConfig({ ...commonTestEnv(root, issuer), NOTIFIER_GRPC_PORT: '0', NOTIFIER_HTTP_PORT: '0', NOTIFIER_SLACK_API_URL: slack.url, NOTIFIER_SLACK_DEFAULT_CHANNEL: 'approvals' }),
+    loadConfig({ ...commonTestEnv(root, issuer), NOTIFIER_GRPC_PORT: '0', NOTIFIER_HTTP_PORT: '0', NOTIFIER_SLACK_API_URL: slack.url, NOTIFIER_SLACK_TENANT: 'acme', NOTIFIER_SLACK_DEFAULT_CHANNEL: 'approvals' }),
   );
   bus = await openEventBus(root);
   channel = openChannel(`127.0.0.1:${notifier.grpcPort}`);

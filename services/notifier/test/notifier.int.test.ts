@@ -36,6 +36,9 @@ beforeAll(async () => {
       NOTIFIER_HTTP_PORT: '0',
       NOTIFIER_SLACK_API_URL: slack.url,
       NOTIFIER_SLACK_BOT_TOKEN: slack.token,
+      // acme is this install's single tenant: any channel, and the default one.
+      NOTIFIER_SLACK_TENANT: 'acme',
+      NOTIFIER_SLACK_CHANNELS: '*',
       NOTIFIER_SLACK_DEFAULT_CHANNEL: 'approvals',
       NOTIFIER_PORTAL_BASE_URL: portal,
     }),
@@ -73,6 +76,8 @@ describe('notifier: approval events → Slack', () => {
     expect(actions?.elements?.map((e) => [e.action_id, e.value, e.style])).toEqual([
       ['approve', `acme/${requestId}`, 'primary'],
       ['decline', `acme/${requestId}`, 'danger'],
+      ['request_changes', `acme/${requestId}`, undefined],
+      ['comment', `acme/${requestId}`, undefined],
     ]);
     expect(JSON.stringify(message?.blocks)).toContain(`<${portal}/requests/acme/${requestId}|${requestId}>`);
     expect(JSON.stringify(message?.blocks)).toContain('&lt;!channel&gt;');

@@ -1,5 +1,6 @@
 import type { TenantDirectory } from '@assent/platform/domain';
 import type { SlackBlock } from './slack/blocks.js';
+import type { InstallSlackRoute, SlackChannelDirectory } from './slack/slack-routes.js';
 import type { ApprovalRequestView, Notification, Outcome, RequestNotifications } from './types.js';
 
 export interface SlackMessage {
@@ -18,6 +19,8 @@ export interface SlackGateway {
   postMessage(message: SlackMessage): Promise<{ channel: string; ts: string }>;
   /** Replaces the text and blocks of the message at `ts`. */
   updateMessage(message: SlackMessage & { ts: string }): Promise<{ channel: string; ts: string }>;
+  /** The direct-message channel with a Slack user (conversations.open); answers its id. */
+  openDirectMessage(user: string): Promise<string>;
 }
 
 /**
@@ -148,7 +151,12 @@ export interface NotifierDeps {
   slack: SlackGateway | undefined;
   notifications: NotificationRepository;
   clock: Clock;
-  defaultSlackChannel: string | undefined;
+  /** The deploy-time routing of a single-tenant install (one tenant, only while it has no record). */
+  slackInstall: InstallSlackRoute;
+  /** Per-tenant allowed channels: a tenant's messages go only to its own channels. */
+  slackChannels?: SlackChannelDirectory | undefined;
+  /** The tenant's Slack user of a principal, to tell a requester the outcome directly. */
+  slackUsers?: { slackUserOf(tenant: string, principal: string): Promise<string | undefined> } | undefined;
   /** e.g. https://assent.example.com; links are `${portalBaseUrl}/requests/<tenant>/<id>`. */
   portalBaseUrl: string;
   /** Which tenants exist: listing another's notifications is NOT_FOUND. */

@@ -45,6 +45,10 @@ export interface ApprovalRequestView {
   dueAt: Date | undefined;
   /** Approving needs a step-up session, which no email or chat link can give. */
   requireStepUpToApprove: boolean;
+  /** 'PENDING', 'APPROVED', 'DECLINED', 'CHANGES_REQUESTED', 'CANCELLED', 'EXPIRED', 'DEFERRED' (empty: unknown). */
+  state?: string;
+  /** Approver subjects still asked to act. */
+  awaiting?: string[];
 }
 
 export interface VoteView {

@@ -4,6 +4,9 @@ import type { NotifierDeps } from '../../src/domain/ports.js';
 import type { ApprovalRequestView, Notification } from '../../src/domain/types.js';
 import { MemoryNotificationRepository } from '../../src/adapters/memory/notification-repository.js';
 import { MemorySlackGateway } from '../../src/adapters/memory/slack-gateway.js';
+import { MemorySlackChannelDirectory } from '../../src/adapters/memory/slack-channel-directory.js';
+import type { MemorySlackUserDirectory } from '../../src/adapters/memory/slack-interaction.js';
+import type { TenantSlackChannels } from '../../src/domain/slack/slack-routes.js';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -45,8 +48,14 @@ export function notification(overrides: Partial<Notification> = {}): Notificatio
   };
 }
 
-/** Notifier dependencies on in-memory twins, with a clock the test moves. */
-export function memoryDeps(opts: { channels?: string[]; defaultSlackChannel?: string; slack?: boolean } = {}) {
+/**
+ * Notifier dependencies on in-memory twins, with a clock the test moves. Tenant acme is
+ * the single-tenant install's tenant (any channel, `defaultSlackChannel`) unless
+ * `tenantChannels` gives tenants records of their own.
+ */
+export function memoryDeps(
+  opts: { channels?: string[]; defaultSlackChannel?: string; slack?: boolean; tenantChannels?: Record<string, TenantSlackChannels>; slackUsers?: MemorySlackUserDirectory } = {},
+) {
   const slack = new MemorySlackGateway(opts.channels ?? ['approvals', 'payments-approvals']);
   const notifications = new MemoryNotificationRepository();
   let now = new Date('2030-01-01T00:00:00Z');
@@ -54,7 +63,9 @@ export function memoryDeps(opts: { channels?: string[]; defaultSlackChannel?: st
     slack: opts.slack === false ? undefined : slack,
     notifications,
     clock: { now: () => now },
-    defaultSlackChannel: opts.defaultSlackChannel,
+    slackInstall: { tenant: 'acme', defaultChannel: opts.defaultSlackChannel, channels: ['*'] },
+    slackChannels: new MemorySlackChannelDirectory(opts.tenantChannels),
+    slackUsers: opts.slackUsers,
     portalBaseUrl: 'https://assent.example.test',
     tenants: new MemoryTenantDirectory(['acme', 'globex']),
   };

@@ -63,6 +63,14 @@ export class MemorySlackGateway implements SlackGateway {
     return { channel, ts: message.ts };
   }
 
+  async openDirectMessage(user: string): Promise<string> {
+    this.throwInjected();
+    if (!/^[UW][A-Z0-9]{2,}$/.test(user)) throw new DeliveryRejectedError('slack', 'user_not_found');
+    const id = `D${user.slice(1)}`;
+    this.ids.set(id, id);
+    return id;
+  }
+
   private throwInjected(): void {
     const err = this.failures.shift();
     if (err) throw err;

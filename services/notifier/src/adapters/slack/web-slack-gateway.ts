@@ -35,6 +35,13 @@ export class WebSlackGateway implements SlackGateway {
     return located(await this.call(() => this.client.chat.update(args)));
   }
 
+  async openDirectMessage(user: string): Promise<string> {
+    const res = await this.call(() => this.client.conversations.open({ users: user }));
+    const id = res.channel?.id;
+    if (!id) throw new Error('Slack answered ok without a channel id');
+    return id;
+  }
+
   /** Who the token belongs to (auth.test); used at boot to say whether Slack is reachable. */
   async identity(): Promise<{ team: string; user: string }> {
     const res = await this.call(() => this.client.auth.test());

@@ -17,7 +17,9 @@ export interface Button {
   type: 'button';
   action_id: string;
   text: PlainText;
-  value: string;
+  value?: string;
+  /** A link button: Slack opens it in the browser (and still sends a block_actions, which is only acknowledged). */
+  url?: string;
   style?: 'primary' | 'danger';
 }
 

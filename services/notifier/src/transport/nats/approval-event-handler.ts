@@ -1,13 +1,24 @@
 import { InvalidArgumentError, PoisonMessageError, RetryLaterError, parseEvent, type AssentEvent, type Logger } from '@assent/platform';
 import { emailApprovalCompleted } from '../../domain/commands/email-approval-completed.js';
 import { emailApprovalRequested } from '../../domain/commands/email-approval-requested.js';
+import { notifyApprovalChanged } from '../../domain/commands/notify-approval-changed.js';
 import { notifyApprovalDecided } from '../../domain/commands/notify-approval-decided.js';
 import { notifyApprovalRequested } from '../../domain/commands/notify-approval-requested.js';
 import { DeliveryRejectedError, DeliveryRetryableError } from '../../domain/errors.js';
 import { eventTypes } from '../../domain/events.js';
 import type { NotifierDeps } from '../../domain/ports.js';
 import type { NotifyResult } from '../../domain/types.js';
-import { parseApprovalActed, parseApprovalDecided, parseApprovalRequested, parseApprovalTimerFired } from './mapping.js';
+import type { RequestChange } from '../../domain/slack/request-change.js';
+import { parseApprovalActed, parseApprovalDecided, parseApprovalRequested, parseApprovalTimerFired, parseApprovalVoted } from './mapping.js';
+
+/** Events by people (ApprovalActed payloads) that change what a request's Slack messages say. */
+const actedKinds = {
+  [eventTypes.approvalChangesRequested]: 'changes_requested',
+  [eventTypes.approvalResubmitted]: 'resubmitted',
+  [eventTypes.approvalCommented]: 'commented',
+  [eventTypes.approvalReassigned]: 'reassigned',
+  [eventTypes.approvalSnoozed]: 'snoozed',
+} as const satisfies Record<string, RequestChange['kind']>;
 
 /**
  * One approval event → one command → ack (return), retry (throw) or park
@@ -51,18 +62,45 @@ async function dispatch(deps: NotifierDeps, event: AssentEvent): Promise<NotifyR
       const completion = input.outcome === 'APPROVE' ? 'APPROVED' : input.outcome === 'DECLINE' ? 'DECLINED' : undefined;
       return everyChannel(notifyApprovalDecided(deps, ref, input), emailApprovalCompleted(deps, ref, { request: input.request, completion, by: input.decidedBy }));
     }
+    case eventTypes.approvalVoted: {
+      const input = parseApprovalVoted(event.data);
+      sameTenant(event, input.request.tenant);
+      return notifyApprovalChanged(deps, ref, { request: input.request, change: { kind: 'voted', by: input.voter, outcome: input.outcome, reason: input.reason } });
+    }
     case eventTypes.approvalCancelled: {
       const input = parseApprovalActed(event.data);
       sameTenant(event, input.request.tenant);
-      return emailApprovalCompleted(deps, ref, { request: input.request, completion: 'CANCELLED', by: input.actor });
+      return everyChannel(
+        notifyApprovalChanged(deps, ref, { request: input.request, change: { kind: 'cancelled', by: input.actor, reason: input.reason } }),
+        emailApprovalCompleted(deps, ref, { request: input.request, completion: 'CANCELLED', by: input.actor }),
+      );
     }
     case eventTypes.approvalExpired: {
       const input = parseApprovalTimerFired(event.data);
       sameTenant(event, input.request.tenant);
-      return emailApprovalCompleted(deps, ref, { request: input.request, completion: 'EXPIRED', by: '' });
+      return everyChannel(
+        notifyApprovalChanged(deps, ref, { request: input.request, change: { kind: 'expired' } }),
+        emailApprovalCompleted(deps, ref, { request: input.request, completion: 'EXPIRED', by: '' }),
+      );
+    }
+    case eventTypes.approvalEscalated:
+    case eventTypes.approvalUnsnoozed: {
+      const input = parseApprovalTimerFired(event.data);
+      sameTenant(event, input.request.tenant);
+      const change: RequestChange = event.type === eventTypes.approvalEscalated ? { kind: 'escalated', tier: input.escalationTier } : { kind: 'unsnoozed' };
+      return notifyApprovalChanged(deps, ref, { request: input.request, change });
+    }
+    case eventTypes.approvalChangesRequested:
+    case eventTypes.approvalResubmitted:
+    case eventTypes.approvalCommented:
+    case eventTypes.approvalReassigned:
+    case eventTypes.approvalSnoozed: {
+      const input = parseApprovalActed(event.data);
+      sameTenant(event, input.request.tenant);
+      return notifyApprovalChanged(deps, ref, { request: input.request, change: { kind: actedKinds[event.type], by: input.actor, reason: input.reason } });
     }
     default:
-      // Votes short of quorum and future approval events: nothing to tell humans yet.
+      // Reminders, edits, grants and future approval events change nothing a message shows.
       return undefined;
   }
 }

@@ -16,6 +16,8 @@ export function toRequestView(r: approvalsv1.ApprovalRequest | undefined): Appro
     votes: (r?.votes ?? []).map((v) => ({ approver: v.approver, outcome: approvalsv1.outcomeToJSON(v.outcome).replace(/^OUTCOME_/, ''), onBehalfOf: v.onBehalfOf })),
     dueAt: r?.timers?.dueAt,
     requireStepUpToApprove: r?.requireStepUpToApprove ?? false,
+    state: r ? approvalsv1.requestStateToJSON(r.state).replace(/^REQUEST_STATE_/, '').replace('UNSPECIFIED', '') : '',
+    awaiting: [...(r?.awaiting ?? [])],
   };
 }
 
@@ -37,10 +39,17 @@ export const parseApprovalDecided = (data: unknown) => {
 
 export const parseApprovalActed = (data: unknown) => {
   const d = eventsv1.ApprovalActed.fromJSON(data);
-  return { request: toRequestView(d.request), actor: d.actor };
+  return { request: toRequestView(d.request), actor: d.actor, reason: d.reason };
 };
 
 export const parseApprovalTimerFired = (data: unknown) => {
   const d = eventsv1.ApprovalTimerFired.fromJSON(data);
-  return { request: toRequestView(d.request), timer: d.timer };
+  return { request: toRequestView(d.request), timer: d.timer, escalationTier: d.escalationTier };
+};
+
+export const parseApprovalVoted = (data: unknown) => {
+  const d = eventsv1.ApprovalVoted.fromJSON(data);
+  const v = d.vote;
+  const outcome = v ? approvalsv1.outcomeToJSON(v.outcome).replace(/^OUTCOME_/, '') : '';
+  return { request: toRequestView(d.request), voter: v?.approver ?? '', outcome, reason: v?.comment ?? '' };
 };
