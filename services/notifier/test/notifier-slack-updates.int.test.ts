@@ -72,7 +72,7 @@ describe('notifier: a request message that is never stale', () => {
     await b.publish(requested('acme', id, 'approvals'));
     await slack.waitFor(() => postsAbout(id).length === 1);
     const original = slack.messages.get(slack.channelId('approvals'))?.find((m) => m.text.includes(id));
-    const vote = { approver: 'bob', outcome: approvalsv1.Outcome.OUTCOME_APPROVE, comment: 'ok' };
+    const vote = approvalsv1.Vote.fromPartial({ approver: 'bob', outcome: approvalsv1.Outcome.OUTCOME_APPROVE, comment: 'ok' });
     await b.publish(ev('acme', id, 'voted', eventsv1.ApprovalVoted.toJSON(eventsv1.ApprovalVoted.fromPartial({ request: request('acme', id, { votes: [vote] }), vote }))));
     await b.publish(acted(id, 'commented', 'carol', 'which vendor?', { votes: [vote] }));
     await b.publish(acted(id, 'changes_requested', 'carol', 'wrong IBAN', { state: CHANGES_REQUESTED, votes: [vote] }));
