@@ -99,6 +99,28 @@ describe('portal forms', () => {
     expect(vote?.via).toBeUndefined();
   });
 
+  it('a policy that needs step-up: bob signed in normally cannot approve; after a strong sign-in the portal opens his step-up and he can', async () => {
+    const admin = await w().approvalsAs('root', ['admin']);
+    await admin.putPolicy({ tenant: TENANT, policy: { id: 'keys', action: 'keys.rotate', approvers: ['user:bob'], quorum: 1, grantDurationSeconds: '600', requireStepUpToApprove: true } });
+    const alice = await w().approvalsAs('alice');
+    const id = (await alice.createRequest({ tenant: TENANT, action: 'keys.rotate', resource: 'key/portal', justification: 'yearly rotation' })).request?.id as string;
+
+    const jar = new Jar();
+    await signIn(jar, w().base, 'bob');
+    const weak = await (await jar.fetch(`${w().base}/requests/${TENANT}/${id}`)).text();
+    expect(weak).toContain('needs a fresh strong sign-in');
+    expect(weak).not.toContain('value="approve"');
+    const refused = await jar.fetch(`${w().base}/requests/${TENANT}/${id}/act`, form({ csrf: csrfOf(weak), decision: 'approve', reason: 'rotating' }));
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect((await stateOf(id))?.state).toBe(PENDING);
+
+    const { html: strong } = await signIn(jar, w().base, 'bob', `/requests/${TENANT}/${id}`, true);
+    expect(strong).toContain('value="approve"');
+    const res = await jar.fetch(`${w().base}/requests/${TENANT}/${id}/act`, form({ csrf: csrfOf(strong), decision: 'approve', reason: 'rotating' }));
+    expect(res.status).toBe(303);
+    expect((await stateOf(id))?.state).toBe(APPROVED);
+  });
+
   it('refuses a form without the session\'s CSRF token, or from another site, and changes nothing', async () => {
     const id = await w().newRequest('acct/portal-csrf');
     const jar = new Jar();

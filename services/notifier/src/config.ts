@@ -32,6 +32,8 @@ export interface NotifierConfig extends CommonConfig {
   /** approvals' gRPC address: the email pages call it for the person who opened the link. */
   approvalsAddr: string;
   approvalsDeadlineMs: number;
+  /** authz's gRPC address: the portal opens a step-up session there after a strong sign-in. */
+  authzAddr: string;
   /** Unset (no NOTIFIER_SMTP_HOST) disables email: events are still consumed, nothing is mailed. */
   email:
     | {
@@ -79,6 +81,7 @@ const spec = {
   NOTIFIER_SLACK_CHANNEL_BURST: z.coerce.number().int().min(1).max(100).default(3),
   NOTIFIER_PORTAL_BASE_URL: env.url('http://127.0.0.1:9105'),
   NOTIFIER_APPROVALS_ADDR: env.string('127.0.0.1:50051'),
+  NOTIFIER_AUTHZ_ADDR: env.string('127.0.0.1:50052'),
   NOTIFIER_APPROVALS_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   NOTIFIER_SMTP_HOST: env.optionalString(),
   NOTIFIER_SMTP_PORT: env.port(587),
@@ -126,6 +129,7 @@ export function loadConfig(source: Env = process.env): Readonly<NotifierConfig> 
     portalBaseUrl: e.NOTIFIER_PORTAL_BASE_URL.replace(/\/+$/, ''),
     approvalsAddr: e.NOTIFIER_APPROVALS_ADDR,
     approvalsDeadlineMs: e.NOTIFIER_APPROVALS_DEADLINE_MS,
+    authzAddr: e.NOTIFIER_AUTHZ_ADDR,
     email,
     portal: e.NOTIFIER_OIDC_ISSUER ? portalConfig(e.NOTIFIER_OIDC_ISSUER, e) : undefined,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,

@@ -23,6 +23,7 @@ import { portalHandler } from './transport/http/portal.js';
 import { CALLBACK_PATH, portalHandler as approverPortal } from './transport/http/portal/portal-handler.js';
 import { OpenIdSignIn } from './adapters/oidc/openid-sign-in.js';
 import { RedisPortalSessions } from './adapters/redis/redis-portal-sessions.js';
+import { GrpcPortalStepUps } from './adapters/grpc/portal-step-ups.js';
 import { GrpcPortalApprovals } from './adapters/grpc/portal-approvals.js';
 import { startEventConsumer } from './transport/nats/event-consumer.js';
 
@@ -154,12 +155,15 @@ function emailChannel(c: NonNullable<NotifierConfig['email']>, publicBaseUrl: st
 function portal(config: NotifierConfig, portalConfig: PortalConfig, rt: ServiceRuntime): HttpHandler {
   const channel = openChannel(config.approvalsAddr, channelCredentials(config.grpcTls));
   rt.onStop('portal approvals channel', () => channel.close());
+  const authzChannel = openChannel(config.authzAddr, channelCredentials(config.grpcTls));
+  rt.onStop('portal authz channel', () => authzChannel.close());
   rt.logger.info({ issuer: portalConfig.issuer, discovery: portalConfig.discoveryUrl, portal: `${config.portalBaseUrl}/inbox` }, 'approver portal enabled (OIDC sign-in)');
   return approverPortal(
     {
       signIn: new OpenIdSignIn(portalConfig, `${config.portalBaseUrl}${CALLBACK_PATH}`),
       sessions: new RedisPortalSessions(rt.redis),
       approvals: new GrpcPortalApprovals(channel, config.approvalsDeadlineMs),
+      stepUps: new GrpcPortalStepUps(authzChannel, config.approvalsDeadlineMs),
     },
     { publicBaseUrl: config.portalBaseUrl, logger: rt.logger },
   );

@@ -118,6 +118,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
             ...(opts.slackUrl ? { NOTIFIER_SLACK_TENANT: 'acme', NOTIFIER_SLACK_CHANNELS: '*' } : {}),
             // Email pages and Slack act through approvals (only once a channel is configured).
             NOTIFIER_APPROVALS_ADDR: list('approvals'),
+            NOTIFIER_AUTHZ_ADDR: list('authz'),
             ...env,
           }),
         );

@@ -6,7 +6,7 @@ import { newPortalId } from '../../../adapters/redis/redis-portal-sessions.js';
 import { SignInError } from '../../../adapters/oidc/openid-sign-in.js';
 import { SNOOZE_PRESETS, TABS, bulkResultBody, inboxBody, requestPath, type InboxFilters, type Tab } from './inbox-page.js';
 import { html, layout, type Html, type Viewer } from './portal-html.js';
-import type { PortalApprovals, PortalSession, PortalSessionStore, SignInFlow } from './portal-ports.js';
+import type { PortalApprovals, PortalSession, PortalSessionStore, PortalStepUps, SignInFlow } from './portal-ports.js';
 import { requestBody } from './request-page.js';
 import { decodeSegment, readCookie, readForm } from '../http-request.js';
 
@@ -20,6 +20,8 @@ export interface PortalDeps {
   signIn: SignInFlow;
   sessions: PortalSessionStore;
   approvals: PortalApprovals;
+  /** Absent: a strong sign-in is only shown, never turned into a step-up session. */
+  stepUps?: PortalStepUps | undefined;
 }
 
 /** What a finished action says on the page it returns to (a fixed set: nothing from the URL is echoed). */
@@ -113,6 +115,11 @@ export function portalHandler(deps: PortalDeps, opts: { publicBaseUrl: string; l
         if (!pending) throw new PortalError(400, 'Sign-in failed', 'This sign-in was not started here, was already used or took too long. Please sign in again.');
         if (url.searchParams.get('state') !== pending.state) throw new PortalError(400, 'Sign-in failed', 'The sign-in answer does not match the sign-in started here (state). Please sign in again.');
         const signedIn = await deps.signIn.finish(new URL(`${opts.publicBaseUrl}${path}${url.search}`), pending);
+        if (signedIn.strong && deps.stepUps) {
+          // A fresh strong sign-in is what a step-up proves: authz opens the session approvals checks.
+          // If authz refuses (too old, weaker than it asks), the person is signed in without one and the page says so.
+          await deps.stepUps.open(signedIn.accessToken, signedIn.tenant).catch((err: unknown) => opts.logger.warn({ err, subject: signedIn.subject }, 'step-up after a strong sign-in was refused'));
+        }
         if (sessionId) await deps.sessions.delete(sessionId);
         const fresh = { ...signedIn, csrf: randomBytes(32).toString('base64url') };
         const sid = await deps.sessions.create(fresh);

@@ -62,3 +62,13 @@ export interface PortalApprovals {
   snooze(token: string, req: approvalsv1.SnoozeRequest): Promise<ApprovalRequest>;
   bulk(token: string, req: approvalsv1.BulkActRequest): Promise<approvalsv1.BulkActResponse>;
 }
+
+/**
+ * authz's step-up sessions, opened with the person's own token: a strong sign-in at the
+ * provider (recent auth_time, acr/amr as authz requires) becomes a step-up session that
+ * approvals honours for the window authz keeps it, like `assentctl authz step-up`.
+ */
+export interface PortalStepUps {
+  /** Opens (or refreshes) the person's step-up session; throws what authz answered. */
+  open(token: string, tenant: string): Promise<{ expiresAt: Date | undefined }>;
+}
