@@ -84,15 +84,18 @@ beforeAll(async () => {
   channels.push(authzChannel);
   const platformAdmin = createGrpcClient(authzv1.AuthzServiceDefinition, authzChannel, staticToken(await issuer.token({ subject: 'root', roles: ['platform-admin'] })));
   await platformAdmin.createTenant({ id: tenant, displayName: 'Acme' });
-  for (const user of ['alice', 'bob', 'carol']) await platformAdmin.addTenantMember({ tenant, user });
+  for (const user of ['alice', 'bob', 'carol', 'dave']) await platformAdmin.addTenantMember({ tenant, user });
+  await platformAdmin.addGroupMember({ tenant, group: 'finance', user: 'dave' });
   // A tenant admin says how bob and carol are reached, through assentctl and the notifier's RPCs.
   await assentctl('contacts', 'email', 'set', 'bob', 'bob@acme.test', '--as', 'root', '--roles', 'admin');
   await assentctl('contacts', 'slack', 'link', 'carol', '--team', TEAM, '--slack-user', 'U0CAROL', '--as', 'root', '--roles', 'admin');
   expect(await assentctl('contacts', 'slack', 'list', '--as', 'root', '--roles', 'admin')).toContain('U0CAROL');
+  await assentctl('contacts', 'email', 'set', 'dave', 'dave@acme.test', '--as', 'root', '--roles', 'admin');
   await expect(assentctl('contacts', 'email', 'set', 'bob', 'not-an-address', '--as', 'root', '--roles', 'admin')).rejects.toThrow(/address: must be one email address/);
   await expect(assentctl('contacts', 'email', 'set', 'bob', 'mallory@evil.test', '--as', 'alice')).rejects.toThrow(/needs the admin role/);
   const admin = await approvalsAs('root', ['admin']);
   await admin.putPolicy({ tenant, policy: { id: 'payouts', action: 'payouts.change_details', approvers: ['user:bob', 'user:carol'], quorum: 1, grantDurationSeconds: '600' } });
+  await admin.putPolicy({ tenant, policy: { id: 'vendors', action: 'vendors.onboard', approvers: ['group:finance#member'], quorum: 1, grantDurationSeconds: '600' } });
 }, 90_000);
 
 afterAll(async () => {
@@ -110,6 +113,16 @@ async function newRequest(resource: string): Promise<string> {
 const stateOf = async (id: string) => (await (await approvalsAs('alice')).getRequest({ tenant, id })).request;
 
 describe('approving from email and Slack through the platform', () => {
+  it('emails the members of a group the policy names (asked of authz), each with their own link', async () => {
+    const alice = await approvalsAs('alice');
+    const { request } = await alice.createRequest({ tenant, action: 'vendors.onboard', resource: 'vendor/acme-paper', justification: 'new supplier' });
+    const s = smtp as SmtpSink;
+    await s.waitFor((x) => x.received.some((m) => m.to.includes('dave@acme.test') && m.text.includes('vendors.onboard')), 20_000);
+    const mail = s.received.find((m) => m.to.includes('dave@acme.test'));
+    expect(mail?.text).toContain(request?.id as string);
+    expect(mail?.text).toMatch(/\/email\/open\?token=/);
+  }, 60_000);
+
   it('bob approves from his email: opening the link decides nothing, the form approves as bob', async () => {
     const id = await newRequest('acct/email');
     const s = smtp as SmtpSink;

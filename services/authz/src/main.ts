@@ -84,7 +84,7 @@ export async function startAuthz(config: AuthzConfig): Promise<RunningAuthz> {
     const { deps, lifecycle, openFga } = await composeAuthz(rt, config);
     rt.grpc.server.add(authzv1.AuthzServiceDefinition, authzService(deps, lifecycle));
     // Only approvals calls authz, and only for these; no service creates tenants or members.
-    rt.grpc.allowServiceCallers({ Check: ['approvals'], CheckApprover: ['approvals'], ListGroupMembers: ['approvals'], ListUserGroups: ['approvals'], RegisterProtectedAction: ['approvals'], WriteGrant: ['approvals'], RemoveGrant: ['approvals'], CheckStepUp: ['approvals'], Explain: ['approvals'], ListApprovers: ['approvals', 'notifier'], BatchCheck: ['approvals'] });
+    rt.grpc.allowServiceCallers({ Check: ['approvals'], CheckApprover: ['approvals'], ListGroupMembers: ['approvals', 'notifier'], ListUserGroups: ['approvals'], RegisterProtectedAction: ['approvals'], WriteGrant: ['approvals'], RemoveGrant: ['approvals'], CheckStepUp: ['approvals'], Explain: ['approvals'], ListApprovers: ['approvals', 'notifier'], BatchCheck: ['approvals'] });
     const ports = await rt.listen({ grpcPort: config.grpcPort, httpPort: config.httpPort, serviceNames: [authzv1.AuthzServiceDefinition.fullName] });
     rt.logger.info({ modelId: openFga.modelId(), storeId: openFga.storeId }, 'openfga model ready');
     return { ...ports, modelId: openFga.modelId(), storeId: openFga.storeId, stop: () => rt.stop() };

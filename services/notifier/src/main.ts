@@ -1,5 +1,5 @@
 import { UnavailableError, channelCredentials, createGrpcClient, createRuntime, newEvent, openChannel, type HttpHandler, type Logger, type ServiceRuntime } from '@assent/platform';
-import { approvalsv1, eventsv1, notifierv1 } from '@assent/proto';
+import { approvalsv1, authzv1, eventsv1, notifierv1 } from '@assent/proto';
 import type { NotifierConfig, PortalConfig } from './config.js';
 import type { ContactDeps } from './domain/commands/manage-contacts.js';
 import type { NotifierDeps } from './domain/ports.js';
@@ -23,6 +23,7 @@ import { portalHandler } from './transport/http/portal.js';
 import { CALLBACK_PATH, portalHandler as approverPortal } from './transport/http/portal/portal-handler.js';
 import { OpenIdSignIn } from './adapters/oidc/openid-sign-in.js';
 import { RedisPortalSessions } from './adapters/redis/redis-portal-sessions.js';
+import { AuthzGroupMembers } from './adapters/grpc/authz-group-members.js';
 import { GrpcPortalStepUps } from './adapters/grpc/portal-step-ups.js';
 import { GrpcPortalApprovals } from './adapters/grpc/portal-approvals.js';
 import { startEventConsumer } from './transport/nats/event-consumer.js';
@@ -57,7 +58,7 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
     const directory = await KvEmailDirectory.open(await openEmailDirectoryBucket(rt.nats.nc, config.subjectRoot), rt.logger);
     rt.readiness('email directory', () => directory.live());
     rt.onStop('email directory', () => directory.stop());
-    const email = config.email ? emailChannel(config.email, config.portalBaseUrl, directory, rt.logger) : undefined;
+    const email = config.email ? { ...emailChannel(config.email, config.portalBaseUrl, directory, rt.logger), groups: authzGroups(config, rt) } : undefined;
     if (email) rt.onStop('smtp', () => email.mailer.close());
     else rt.logger.warn('Email notifications are DISABLED: NOTIFIER_SMTP_HOST is not set. Approval events are consumed and acknowledged, nothing is mailed.');
     const deps: NotifierDeps = {
@@ -149,6 +150,13 @@ function emailChannel(c: NonNullable<NotifierConfig['email']>, publicBaseUrl: st
     (err: Error) => logger.error({ err, server }, 'Email notifications enabled but the SMTP server did not accept a connection: emails wait until it does'),
   );
   return { mailer, directory, links: new JoseLinkTokens(c.linkSecret), publicBaseUrl, linkTtlSeconds: c.linkTtlSeconds };
+}
+
+/** Group approvers' members, from authz with the notifier's own service token. */
+function authzGroups(config: NotifierConfig, rt: ServiceRuntime): AuthzGroupMembers {
+  const channel = openChannel(config.authzAddr, channelCredentials(config.grpcTls));
+  rt.onStop('authz channel (group members)', () => channel.close());
+  return new AuthzGroupMembers(createGrpcClient(authzv1.AuthzServiceDefinition, channel, rt.serviceTokens('authz'), { deadlineMs: config.approvalsDeadlineMs }));
 }
 
 /** The approver portal: OIDC sign-in, sessions in Redis, approvals called with the person's own token. */

@@ -27,6 +27,19 @@ describe('email when a request needs approval', () => {
     ]);
   });
 
+  it('mails each member of a named group (once each, never the requester), and fails the event when the groups cannot be read', async () => {
+    const { deps, mailer, directory, email } = emailDeps();
+    await directory.set('acme', 'dave', 'dave@acme.test');
+    const members: Record<string, string[]> = { finance: ['dave', 'bob', 'alice'] };
+    email.groups = { membersOf: async (_tenant, group) => members[group] ?? [] };
+    const r = requestView({ requester: 'alice', approvers: ['user:bob', 'group:finance#member', 'group:nobody#member'] });
+    expect(await emailApprovalRequested(deps, requested(), { request: r })).toMatchObject({ status: 'sent' });
+    expect(mailer.sent.map((m) => m.to).sort()).toEqual(['bob@acme.test', 'dave@acme.test']);
+
+    email.groups = { membersOf: async () => Promise.reject(new DeliveryRetryableError('authz', 'unavailable', undefined)) };
+    await expect(emailApprovalRequested(deps, requested(), { request: requestView({ approvers: ['group:finance#member'] }) })).rejects.toBeInstanceOf(DeliveryRetryableError);
+  });
+
   it('sends nothing again for a redelivered event, and only what is missing after a failure', async () => {
     const { deps, mailer } = emailDeps();
     const r = requestView({ approvers: ['user:bob', 'user:carol'] });

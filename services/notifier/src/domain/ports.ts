@@ -133,9 +133,17 @@ export interface EmailPagesDeps {
 }
 
 /** The email channel: absent when SMTP is not configured. */
+/** Who is in a tenant's group (authz ListGroupMembers): group approvers are emailed one by one. */
+export interface GroupMembers {
+  /** Every member; throws when authz cannot answer (the event is then retried). */
+  membersOf(tenant: string, group: string): Promise<string[]>;
+}
+
 export interface EmailChannel {
   mailer: Mailer;
   directory: EmailDirectory;
+  /** Absent: group approvers are not emailed (named in the result as unreachable). */
+  groups?: GroupMembers | undefined;
   links: LinkTokens;
   /** Base of the notifier's public HTTP address: links are `${publicBaseUrl}/email/open?token=…`. */
   publicBaseUrl: string;

@@ -1,6 +1,6 @@
 import { approvalCompletedEmail, type Completion } from '../email/approval-email.js';
 import { messageIdOf, portalUrl } from '../email/email-links.js';
-import { actedOn, namedApprovers } from '../email/recipients.js';
+import { actedOn, approverPeople } from '../email/recipients.js';
 import { DeliveryRejectedError } from '../errors.js';
 import { eventTypes } from '../events.js';
 import { notificationId } from '../notification-id.js';
@@ -36,7 +36,7 @@ export async function emailApprovalCompleted(
   const acted = actedOn(r, input.by);
   const results: Notification[] = [];
   let sentAny = false;
-  for (const person of namedApprovers(r).people.filter((p) => !acted.has(p))) {
+  for (const person of (await approverPeople(r, email.groups)).people.filter((p) => !acted.has(p))) {
     const address = await email.directory.addressOf(r.tenant, person);
     if (!address || !invited.has(address)) continue;
     const target = { tenant: r.tenant, requestId: r.id, event, destination: address, channel: 'EMAIL' as const };

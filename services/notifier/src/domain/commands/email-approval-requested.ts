@@ -1,6 +1,6 @@
 import { approvalRequestedEmail } from '../email/approval-email.js';
 import { messageIdOf, portalUrl, reviewUrl } from '../email/email-links.js';
-import { namedApprovers } from '../email/recipients.js';
+import { approverPeople } from '../email/recipients.js';
 import { DeliveryRejectedError } from '../errors.js';
 import { notificationId } from '../notification-id.js';
 import type { NotifierDeps } from '../ports.js';
@@ -10,8 +10,8 @@ import { findSent, recordSent } from './record-notification.js';
 import { requestViolations } from './validate-request.js';
 
 /**
- * Emails each approver the request names, at the address the tenant's directory
- * holds for them, with their own signed link. Idempotent per (event, address): the
+ * Emails each approver the request names (people, and each member of a named group)
+ * at the address the tenant's directory holds for them, with their own signed link. Idempotent per (event, address): the
  * request's record is read once and each sent email recorded before the next is
  * sent, so a redelivery sends only what is missing. A refused recipient (SMTP 5xx
  * for that address) is skipped and named; any other failure is thrown (retried, or
@@ -22,7 +22,7 @@ export async function emailApprovalRequested(deps: NotifierDeps, event: EventRef
   requestViolations(r).throwIfAny();
   const email = deps.email;
   if (!email) return { status: 'skipped', reason: 'email is not configured (NOTIFIER_SMTP_HOST is unset)' };
-  const { people, groups } = namedApprovers(r);
+  const { people, unexpanded: groups } = await approverPeople(r, email.groups);
 
   let record = await deps.notifications.forRequest(r.tenant, r.id);
   // Delivered after the request ended (a retry): an invitation to act would mislead.
@@ -64,7 +64,7 @@ export async function emailApprovalRequested(deps: NotifierDeps, event: EventRef
     sentAny = true;
   }
   if (!results.length) {
-    const why = [...unreachable, ...groups.map((g) => `${g} (groups are not expanded for email)`)];
+    const why = [...unreachable, ...groups.map((g) => `${g} (group members are not known to the notifier)`)];
     return { status: 'skipped', reason: why.length ? `no approver could be emailed: ${why.join(', ')}` : 'the request names no approver' };
   }
   return { status: sentAny ? 'sent' : 'duplicate', notifications: results, ...(unreachable.length || groups.length ? { unreachable: [...unreachable, ...groups] } : {}) };
