@@ -423,6 +423,11 @@ async function main(): Promise<void> {
         : {}),
       NOTIFIER_SLACK_API_URL: realSlack ? (env['NOTIFIER_SLACK_API_URL'] as string) : (slack?.url as string),
       NOTIFIER_SLACK_BOT_TOKEN: realSlack ? (env['NOTIFIER_SLACK_BOT_TOKEN'] as string) : (slack?.token as string),
+      // Locally acme is a single-tenant install for Slack: any channel its policies name goes to the sink.
+      // With a real Slack, give the tenant and its channels (NOTIFIER_SLACK_TENANT, NOTIFIER_SLACK_CHANNELS) yourself.
+      ...(realSlack
+        ? { ...(env['NOTIFIER_SLACK_TENANT'] && { NOTIFIER_SLACK_TENANT: env['NOTIFIER_SLACK_TENANT'] }), ...(env['NOTIFIER_SLACK_CHANNELS'] && { NOTIFIER_SLACK_CHANNELS: env['NOTIFIER_SLACK_CHANNELS'] }) }
+        : { NOTIFIER_SLACK_TENANT: 'acme', NOTIFIER_SLACK_CHANNELS: '*' }),
       // POST /slack/interactivity is served with a signing secret: a real Slack app's, or a fresh one per run locally.
       ...(realSlack
         ? env['NOTIFIER_SLACK_SIGNING_SECRET'] && { NOTIFIER_SLACK_SIGNING_SECRET: env['NOTIFIER_SLACK_SIGNING_SECRET'] }

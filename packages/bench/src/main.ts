@@ -7,6 +7,7 @@
  *   make bench BENCH_ARGS="--mode check --concurrency 32"     authz Check vs OpenFGA's own Check, and BatchCheck of 100
  *   make bench BENCH_ARGS="--mode check-inproc"                 authz's decision path in this process (cache hits, no gRPC)
  *   make bench BENCH_ARGS="--mode timers --count 10000"       10,000 pending expiry timers: drift, each fires once
+ *   make bench BENCH_ARGS="--mode slack --rate 200"           event → Slack message at 200 requests/s, then 60 s of Slack 429/5xx: nothing lost
  * A lifecycle is create → approve → grant written (or → approve with --no-wait-grant).
  */
 import { randomBytes } from 'node:crypto';
@@ -27,6 +28,7 @@ import { readTargets } from './targets.js';
 import { waitForGrant } from './wait-grant.js';
 import { waitForDrain } from './drain.js';
 import { formatTimers, timersMode } from './timers-bench.js';
+import { formatSlack, slackBench } from './slack-bench.js';
 
 /** make up's streams and buckets (root "assent"), whose durable consumers are the pipeline. */
 const STREAM_PREFIX = 'ASSENT_';
@@ -45,12 +47,16 @@ async function platformNats(o: Opts): Promise<Nats | undefined> {
 
 const program = new Command('assent-bench')
   .description('Load-test a running Assent: the approval lifecycle (closed or open loop) or authz Check; CPU per process per operation')
-  .addOption(new Option('--mode <mode>', 'what to load').choices(['lifecycle', 'check', 'check-inproc', 'timers']).default('lifecycle'))
+  .addOption(new Option('--mode <mode>', 'what to load').choices(['lifecycle', 'check', 'check-inproc', 'timers', 'slack']).default('lifecycle'))
   .addOption(new Option('--count <n>', 'timers mode: requests (each with one expiry timer)').default(10_000).argParser(Number))
   .addOption(new Option('--expire-after <seconds>', 'timers mode: the policy expiry; long enough that every request is pending before the first expires').default(120).argParser(Number))
   .addOption(new Option('-c, --concurrency <n>', 'concurrent calls in flight (with --rate: the in-flight cap, default 1024)').default(16).argParser(Number))
   .addOption(new Option('-d, --duration <seconds>', 'how long to run (check mode: each of the two phases)').default(20).argParser(Number))
   .addOption(new Option('--rate <per-second>', 'open loop: start this many lifecycles per second on a fixed schedule').argParser(Number))
+  .addOption(new Option('--channels <n>', 'slack mode: Slack channels the requests are spread over (Slack allows ~1 message/s per channel)').default(400).argParser(Number))
+  .addOption(new Option('--fault-seconds <s>', 'slack mode: then the Slack sink answers 429 and 5xx for this long while requests keep coming (0: skip)').default(60).argParser(Number))
+  .addOption(new Option('--settle-seconds <s>', 'slack mode: after a phase, how long to wait for its messages before counting the rest lost').default(300).argParser(Number))
+  .option('--slack-sink <url>', "slack mode: make up's local Slack server", process.env['ASSENT_SLACK_SINK_URL'] ?? 'http://127.0.0.1:9110')
   .option('--approvals <addr>', 'approvals gRPC target (default: from make up)', process.env['ASSENT_APPROVALS_ADDR'] ?? targets.approvals)
   .option('--authz <addr>', 'authz gRPC target (check mode)', process.env['ASSENT_AUTHZ_ADDR'] ?? targets.authz)
   .option('--inproc-nats <url>', 'NATS for check-inproc (a fresh subject root, removed after)', process.env['ASSENT_BENCH_NATS_URL'] ?? 'nats://127.0.0.1:4222')
@@ -70,7 +76,11 @@ const program = new Command('assent-bench')
   .option('--json', 'print the report as JSON');
 
 type Opts = {
-  mode: 'lifecycle' | 'check' | 'check-inproc' | 'timers';
+  mode: 'lifecycle' | 'check' | 'check-inproc' | 'timers' | 'slack';
+  channels: number;
+  faultSeconds: number;
+  settleSeconds: number;
+  slackSink: string;
   count: number;
   expireAfter: number;
   concurrency: number;
@@ -120,7 +130,7 @@ async function main(): Promise<void> {
   try {
     // Start from an idle platform: an earlier run's backlog would be measured as this one's.
     if (nats) await waitForDrain(nats, STREAM_PREFIX);
-    const out = o.mode === 'check-inproc' ? await checkInProcessMode(o) : o.mode === 'check' ? await checkMode(o, channel, clients, run) : o.mode === 'timers' ? await timers(o, channel, clients, run, nats) : await lifecycleMode(o, clients, run, nats);
+    const out = o.mode === 'slack' ? await slack(o, nats) : o.mode === 'check-inproc' ? await checkInProcessMode(o) : o.mode === 'check' ? await checkMode(o, channel, clients, run) : o.mode === 'timers' ? await timers(o, channel, clients, run, nats) : await lifecycleMode(o, clients, run, nats);
     process.stdout.write(`${out}\n`);
   } finally {
     channel.close();
@@ -138,6 +148,23 @@ async function timers(o: Opts, channel: ReturnType<typeof openChannel>, c: { req
   if (!o.json) return formatTimers(result);
   const { drift, ...rest } = result;
   return JSON.stringify({ mode: 'timers', ...rest, drift: { p50: drift.p(50), p95: drift.p(95), p99: drift.p(99), max: drift.max() }, errors: Object.fromEntries(errors) }, null, 2);
+}
+
+async function slack(o: Opts, nats: Nats | undefined): Promise<string> {
+  if (!nats) throw new Error('slack mode publishes events on the platform NATS: drop --no-drain');
+  if (!(o.channels >= 1 && o.channels <= 100_000)) program.error('--channels must be 1..100000');
+  const opts = { rate: o.rate ?? 200, seconds: o.duration, channels: o.channels, faultSeconds: o.faultSeconds, sinkUrl: o.slackSink, tenant: o.tenant, settleSeconds: o.settleSeconds };
+  const phases = await slackBench(opts, nats, (line) => (o.json ? undefined : process.stderr.write(`${line}\n`)));
+  if (!o.json) return formatSlack(opts, phases);
+  return JSON.stringify(
+    {
+      mode: 'slack',
+      ...opts,
+      phases: phases.map((p) => ({ name: p.name, sent: p.sent, received: p.received, lost: p.lost, duplicates: p.duplicates, p50: p.latency.p(50), p95: p.latency.p(95), p99: p.latency.p(99), max: p.latency.max() })),
+    },
+    null,
+    2,
+  );
 }
 
 /** create → approve → (grant written); returns the request id. Step latencies go to `steps` when given. */
