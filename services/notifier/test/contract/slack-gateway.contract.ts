@@ -47,5 +47,15 @@ export function slackGatewayContract(name: string, make: (channels: string[]) =>
       // chat.update addresses channels by id only.
       await expect(gateway.updateMessage({ channel: 'approvals', ts: posted.ts, text: 'y' })).rejects.toMatchObject({ code: 'channel_not_found' });
     });
+
+    it('opens a direct-message channel with a user and posts there', async () => {
+      const { gateway, messages } = await make(['approvals']);
+      const dm = await gateway.openDirectMessage('U0ALICE');
+      expect(dm).toMatch(/^D[A-Z0-9]+$/);
+      expect(await gateway.openDirectMessage('U0ALICE')).toBe(dm);
+      const posted = await gateway.postMessage({ channel: dm, text: 'your request was approved' });
+      expect(posted.channel).toBe(dm);
+      expect(messages(dm).map((m) => m.text)).toEqual(['your request was approved']);
+    });
   });
 }
