@@ -89,6 +89,8 @@ beforeAll(async () => {
   // A tenant admin says how bob and carol are reached, through assentctl and the notifier's RPCs.
   await assentctl('contacts', 'email', 'set', 'bob', 'bob@acme.test', '--as', 'root', '--roles', 'admin');
   await assentctl('contacts', 'slack', 'link', 'carol', '--team', TEAM, '--slack-user', 'U0CAROL', '--as', 'root', '--roles', 'admin');
+  // alice requests: linked, she hears the outcome in a DM.
+  await assentctl('contacts', 'slack', 'link', 'alice', '--team', TEAM, '--slack-user', 'U0ALICE', '--as', 'root', '--roles', 'admin');
   expect(await assentctl('contacts', 'slack', 'list', '--as', 'root', '--roles', 'admin')).toContain('U0CAROL');
   await assentctl('contacts', 'email', 'set', 'dave', 'dave@acme.test', '--as', 'root', '--roles', 'admin');
   await expect(assentctl('contacts', 'email', 'set', 'bob', 'not-an-address', '--as', 'root', '--roles', 'admin')).rejects.toThrow(/address: must be one email address/);
@@ -200,5 +202,8 @@ describe('approving from email and Slack through the platform', () => {
     expect(decided?.votes[0]).toMatchObject({ approver: 'carol', comment: 'called the vendor', via: { channel: approvalsv1.ActingChannel.ACTING_CHANNEL_SLACK } });
     // The message is updated: no live Approve button on a decided request.
     await sl.waitFor((x) => [...x.messages.values()].flat().some((m) => JSON.stringify(m.blocks ?? []).includes(id) && !JSON.stringify(m.blocks ?? []).includes('"action_id":"approve"')), 10_000);
+    // The requester is told directly: a DM to alice's linked Slack user.
+    await sl.waitFor((x) => (x.messages.get(x.dmChannel('U0ALICE')) ?? []).some((m) => m.text.includes(id)), 10_000);
+    expect(sl.messages.get(sl.dmChannel('U0ALICE'))?.find((m) => m.text.includes(id))?.text).toMatch(/^Approved: your request payouts\.change_details/);
   }, 60_000);
 });
