@@ -61,6 +61,8 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
     const email = config.email ? { ...emailChannel(config.email, config.portalBaseUrl, directory, rt.logger), groups: authzGroups(config, rt) } : undefined;
     if (email) rt.onStop('smtp', () => email.mailer.close());
     else rt.logger.warn('Email notifications are DISABLED: NOTIFIER_SMTP_HOST is not set. Approval events are consumed and acknowledged, nothing is mailed.');
+    // Slack user ↔ person links: the requester's DM, button clicks, and the contacts RPCs.
+    const slackUsers = new KvSlackUserDirectory(await openSlackUserBucket(rt.nats.nc, config.subjectRoot));
     const deps: NotifierDeps = {
       slack,
       notifications: new KvNotificationRepository(await openNotificationBucket(rt.nats.nc, config.subjectRoot), rt.nats.jsm, notificationBucket(config.subjectRoot)),
@@ -68,12 +70,11 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
       slackInstall: { tenant: config.slack.tenant, defaultChannel: config.slack.defaultChannel, channels: config.slack.channels },
       slackChannels,
       // The requester hears the outcome in a DM from the Slack user the tenant links them to.
-      slackUsers: new KvSlackUserDirectory(await openSlackUserBucket(rt.nats.nc, config.subjectRoot)),
+      slackUsers,
       portalBaseUrl: config.portalBaseUrl,
       tenants: await rt.tenants(),
       email,
     };
-    const slackUsers = new KvSlackUserDirectory(await openSlackUserBucket(rt.nats.nc, config.subjectRoot));
     const contacts: ContactDeps = {
       emails: directory,
       slackUsers,
