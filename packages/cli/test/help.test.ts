@@ -13,6 +13,9 @@ const tree: Record<string, string[]> = {
   audit: ['list', 'verify'],
   webhook: ['create', 'list', 'attempts'],
   notifications: ['list'],
+  contacts: ['email', 'slack'],
+  'contacts email': ['set', 'remove', 'list'],
+  'contacts slack': ['link', 'unlink', 'list'],
   events: ['watch', 'credentials'],
   'events credentials': ['create', 'list', 'revoke'],
 };
