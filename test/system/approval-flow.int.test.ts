@@ -71,7 +71,7 @@ beforeAll(async () => {
     startDelivery(deliveryConfig({ ...env, ...p('DELIVERY'), DELIVERY_ALLOW_PRIVATE_TARGETS: 'true' })),
   ]);
   notifier = await startNotifier(
-    notifierConfig({ ...env, ...p('NOTIFIER'), NOTIFIER_SLACK_API_URL: slack.url, NOTIFIER_SLACK_BOT_TOKEN: slack.token }),
+    notifierConfig({ ...env, ...p('NOTIFIER'), NOTIFIER_SLACK_API_URL: slack.url, NOTIFIER_SLACK_BOT_TOKEN: slack.token, NOTIFIER_SLACK_TENANT: 'acme', NOTIFIER_SLACK_CHANNELS: '*' }),
   );
   cliEnv = {
     ASSENT_DEV_ISSUER_KEY_FILE: issuer.keyFile,

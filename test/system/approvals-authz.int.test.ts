@@ -221,9 +221,12 @@ describe('approvals with real authz, OpenFGA, NATS and Redis', () => {
     expect(other.status).toBe(403);
   });
 
-  it('maps authz errors: unknown action NOT_FOUND, bad fields INVALID_ARGUMENT, non-member PERMISSION_DENIED', async () => {
+  it('maps authz errors: unregistered action and bad fields INVALID_ARGUMENT, non-member PERMISSION_DENIED', async () => {
     const alice = await as('alice');
-    await expect(alice.createRequest({ tenant: 'acme', action: 'keys.rotate', resource: 'k/1', justification: 'x', idempotencyKey: '' })).rejects.toMatchObject({ code: Status.NOT_FOUND });
+    await expect(alice.createRequest({ tenant: 'acme', action: 'keys.rotate', resource: 'k/1', justification: 'x', idempotencyKey: '' })).rejects.toMatchObject({
+      code: Status.INVALID_ARGUMENT,
+      details: expect.stringContaining('"keys.rotate" is not a registered action'),
+    });
     await expect(alice.createRequest({ tenant: 'acme', action: 'BAD', resource: '', justification: '', idempotencyKey: '' })).rejects.toMatchObject({ code: Status.INVALID_ARGUMENT });
     const mallory = await as('mallory');
     await expect(mallory.createRequest({ tenant: 'acme', action: 'payouts.change_details', resource: 'acct/2', justification: 'x', idempotencyKey: '' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });

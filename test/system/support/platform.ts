@@ -115,7 +115,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
             ...(opts.slackUrl ? { NOTIFIER_SLACK_API_URL: opts.slackUrl } : {}),
             ...(opts.slackToken ? { NOTIFIER_SLACK_BOT_TOKEN: opts.slackToken } : {}),
             // The system tests' one tenant is a single-tenant install for Slack: any channel its policies name.
-            ...(opts.slackUrl ? { NOTIFIER_SLACK_TENANT: 'acme', NOTIFIER_SLACK_CHANNELS: '*' } : {}),
+            // The local Slack server has no rate limit: these tests are about exactly-once under load
+            // and outages, not Slack's pacing (notifier-slack-updates tests that), so pace at its ceiling.
+            ...(opts.slackUrl ? { NOTIFIER_SLACK_TENANT: 'acme', NOTIFIER_SLACK_CHANNELS: '*', NOTIFIER_SLACK_CHANNEL_RATE: '100', NOTIFIER_SLACK_CHANNEL_BURST: '100' } : {}),
             // Email pages and Slack act through approvals (only once a channel is configured).
             NOTIFIER_APPROVALS_ADDR: list('approvals'),
             NOTIFIER_AUTHZ_ADDR: list('authz'),
