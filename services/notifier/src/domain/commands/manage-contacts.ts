@@ -52,7 +52,7 @@ export async function setEmailAddress(deps: ContactDeps, caller: Principal, inpu
   checkAddress(v, input.address);
   v.throwIfAny();
   await requireTenantAdmin(deps.tenants, caller, input.tenant, WHAT);
-  // Addresses compare case-insensitively in their domain only; kept as given.
+  // Kept exactly as given; only the identical address counts as unchanged.
   const before = await deps.emails.addressOf(input.tenant, input.principal);
   if (before === input.address) return { principal: input.principal, address: input.address, changed: false };
   await deps.emit(event({ tenant: input.tenant, principal: input.principal, channel: 'email', change: 'set', address: input.address, slackTeam: '', slackUser: '', actor: caller.subject }));
