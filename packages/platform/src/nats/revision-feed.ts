@@ -32,6 +32,8 @@ export class RevisionFeed {
   private stopped = false;
   private closeMessages: () => void = () => undefined;
   private consumer: { delete(): Promise<boolean> } | undefined;
+  private reconnected = false;
+  private statusEvents: { stop(): void } | undefined;
 
   constructor(
     private readonly nats: Nats,
@@ -67,8 +69,27 @@ export class RevisionFeed {
     return this.running;
   }
 
+  /**
+   * After a reconnect the client library re-checks its consumer, and when JetStream
+   * is not ready yet it backs off for up to the pull expiry (30 s), during which
+   * nothing is delivered. The feed instead closes its consumer on every reconnect and
+   * recreates it from its position, retrying quickly.
+   */
+  private async restartOnReconnect(): Promise<void> {
+    // The client's status iterator has stop() (not in its declared type): ending it at stop() unregisters it.
+    const events = this.nats.nc.status() as AsyncIterable<{ type: string }> & { stop?: () => void };
+    this.statusEvents = { stop: () => events.stop?.() };
+    for await (const s of events) {
+      if (this.stopped) return;
+      if (s.type !== 'reconnect') continue;
+      this.reconnected = true;
+      this.closeMessages();
+    }
+  }
+
   private async run(ready: () => void, failed: (err: unknown) => void): Promise<void> {
     let started = false;
+    void this.restartOnReconnect();
     for (let attempt = 0; !this.stopped; attempt++) {
       try {
         if (!started) this.position = (await this.nats.jsm.streams.info(this.stream)).state.last_seq;
@@ -93,6 +114,10 @@ export class RevisionFeed {
           const msg = { subject: m.subject, seq: m.seq, data: m.data };
           for (const l of set) l(msg);
         }
+        if (this.reconnected) {
+          this.reconnected = false;
+          attempt = 0;
+        }
       } catch (err) {
         if (this.stopped) return;
         // A first start that fails is the caller's error (e.g. NATS down): it retries.
@@ -108,6 +133,7 @@ export class RevisionFeed {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.statusEvents?.stop();
     this.closeMessages();
     await this.loop;
     // An ordered consumer otherwise lingers on the server until its inactivity threshold.
