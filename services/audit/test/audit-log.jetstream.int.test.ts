@@ -100,6 +100,19 @@ describe('JetStreamAuditLog', () => {
     expect(await reader.hasEvent(tenant, 'evt-never')).toBe(false);
   });
 
+  it('indexes more entries than one script call takes, and moves the watermark only with the last', async () => {
+    const tenant = tenantOf();
+    const index = new RedisEventIndex(redis);
+    const entries = Array.from({ length: 2_500 }, (_, i) => ({ eventId: `bulk-${i}`, sequence: i + 1 }));
+    expect(await index.add(tenant, entries, 0, 7)).toBe(true);
+    expect(await index.indexedThrough(tenant)).toBe(7);
+    expect(await index.known(tenant, ['bulk-0', 'bulk-1023', 'bulk-1024', 'bulk-2499', 'bulk-2500'])).toEqual(new Set(['bulk-0', 'bulk-1023', 'bulk-1024', 'bulk-2499']));
+    // A writer that starts from a stale watermark indexes its entries but leaves the watermark alone.
+    expect(await index.add(tenant, [{ eventId: 'late', sequence: 2_501 }], 3, 9)).toBe(false);
+    expect(await index.indexedThrough(tenant)).toBe(7);
+    expect(await index.has(tenant, 'late')).toBe(true);
+  });
+
   it('refuses to delete or purge records through the JetStream API', async () => {
     const tenant = tenantOf();
     const log = await open(natsA);

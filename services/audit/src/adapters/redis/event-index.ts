@@ -17,17 +17,21 @@ export const MAX_INDEXED = 1_000_000;
 // watermark from `from` to `to` only if it is still at `from`, so it never jumps over a
 // record nobody indexed (a writer that died between its append and its index update
 // leaves the watermark behind for catch-up to fix). Returns 1 when the watermark moved.
+// ARGV[4] is the highest sequence; ARGV[5..] are score, member pairs (one ZADD).
 const ADD = `
 local current = redis.call('GET', KEYS[2]) or '0'
-local top = 0
-for i = 4, #ARGV, 2 do
-  redis.call('ZADD', KEYS[1], ARGV[i + 1], ARGV[i])
-  top = math.max(top, tonumber(ARGV[i + 1]))
-end
+if #ARGV > 4 then redis.call('ZADD', KEYS[1], unpack(ARGV, 5)) end
+local top = tonumber(ARGV[4])
 if top > tonumber(ARGV[3]) then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', top - tonumber(ARGV[3])) end
 if current == ARGV[1] then redis.call('SET', KEYS[2], ARGV[2]) return 1 end
 return 0
 `;
+
+/** At most this many entries per script call (Lua's unpack has a stack limit of about 8,000 values). */
+const ADD_CHUNK = 1_024;
+
+/** Sent once per connection and then called by its SHA (EVALSHA): the script text is not resent with every append. */
+type WithAdd = Redis & { auditIndexAdd(numKeys: number, ...args: string[]): Promise<number> };
 
 export interface IndexEntry {
   eventId: string;
@@ -41,7 +45,12 @@ export interface IndexEntry {
  * it from the stream, so no event is ever recorded twice.
  */
 export class RedisEventIndex {
-  constructor(private readonly redis: Redis) {}
+  private readonly redis: WithAdd;
+
+  constructor(redis: Redis) {
+    if (!('auditIndexAdd' in redis)) redis.defineCommand('auditIndexAdd', { lua: ADD });
+    this.redis = redis as WithAdd;
+  }
 
   async has(tenant: string, eventId: string): Promise<boolean> {
     return (await this.redis.zscore(keys.events(tenant), eventId)) !== null;
@@ -60,8 +69,14 @@ export class RedisEventIndex {
 
   /** Records entries found between stream sequences `from` (exclusive) and `to` (inclusive); true when the watermark moved to `to`. */
   async add(tenant: string, entries: IndexEntry[], from: number, to: number): Promise<boolean> {
-    const args = entries.flatMap((e) => [e.eventId, String(e.sequence)]);
-    const moved = await this.redis.eval(ADD, 2, keys.events(tenant), keys.indexedThrough(tenant), String(from), String(to), String(MAX_INDEXED), ...args);
-    return moved === 1;
+    // Chunks before the last leave the watermark where it is (from → from): only the last moves it.
+    for (let i = 0; i + ADD_CHUNK < entries.length; i += ADD_CHUNK) await this.call(tenant, entries.slice(i, i + ADD_CHUNK), from, from);
+    return (await this.call(tenant, entries.slice(Math.floor(Math.max(0, entries.length - 1) / ADD_CHUNK) * ADD_CHUNK), from, to)) === 1;
+  }
+
+  private call(tenant: string, entries: IndexEntry[], from: number, to: number): Promise<number> {
+    const args: string[] = [String(from), String(to), String(MAX_INDEXED), String(entries.reduce((top, e) => Math.max(top, e.sequence), 0))];
+    for (const e of entries) args.push(String(e.sequence), e.eventId);
+    return this.redis.auditIndexAdd(2, keys.events(tenant), keys.indexedThrough(tenant), ...args);
   }
 }
