@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEndpoint } from '../src/domain/commands/create-endpoint.js';
-import { fanOutEvent } from '../src/domain/commands/fan-out-event.js';
+import { anyEndpointWants, fanOutEvent } from '../src/domain/commands/fan-out-event.js';
 import { admin, memoryDeps } from './support/memory-deps.js';
 
 const url = 'https://hooks.example.com/in';
@@ -42,5 +42,16 @@ describe('fanOutEvent', () => {
     await fanOutEvent(deps, event('assent.approval.decided.v1'));
     await fanOutEvent(deps, event('assent.approval.decided.v1'));
     expect(tasks.tasks).toHaveLength(1);
+  });
+
+  it('tells whether any enabled endpoint of the tenant wants a type (the consumer skips the rest unread)', async () => {
+    const { deps, endpoints } = memoryDeps();
+    expect(await anyEndpointWants(deps, 'acme', 'assent.approval.decided.v1')).toBe(false);
+    const e = await createEndpoint(deps, admin('acme'), { tenant: 'acme', url, description: '', eventTypes: ['assent.approval.decided.v1'] });
+    expect(await anyEndpointWants(deps, 'acme', 'assent.approval.decided.v1')).toBe(true);
+    expect(await anyEndpointWants(deps, 'acme', 'assent.authz.checked.v1')).toBe(false);
+    expect(await anyEndpointWants(deps, 'globex', 'assent.approval.decided.v1')).toBe(false);
+    await endpoints.setDisabled('acme', e.id, true);
+    expect(await anyEndpointWants(deps, 'acme', 'assent.approval.decided.v1')).toBe(false);
   });
 });

@@ -10,6 +10,14 @@ export interface PublishedEvent {
 }
 
 /**
+ * Whether any endpoint of the tenant wants events of this type: most events interest
+ * none, and the fan-out consumer then acknowledges them without reading the payload.
+ */
+export async function anyEndpointWants(deps: Pick<DeliveryDeps, 'endpoints'>, tenant: string, type: string): Promise<boolean> {
+  return (await deps.endpoints.list(tenant)).some((e) => endpointWants(e, type));
+}
+
+/**
  * One delivery task per endpoint of the event's tenant that wants its type, enqueued
  * together (one round trip, not one per endpoint). Safe to repeat, also after a
  * partial failure: the queue stores a task once per (event, endpoint).

@@ -1,7 +1,7 @@
-import { eventConsumerNames, type Logger, type Metrics, type Names, type Nats, type RunningConsumer, startConsumer } from '@assent/platform';
+import { eventConsumerNames, PoisonMessageError, type Logger, type Metrics, type Names, type Nats, type RunningConsumer, startConsumer } from '@assent/platform';
 import { DeliverPolicy } from '@nats-io/jetstream';
-import { fanOutEvent } from '../../domain/commands/fan-out-event.js';
-import { tenantEventOf } from './tenant-event.js';
+import { anyEndpointWants, fanOutEvent } from '../../domain/commands/fan-out-event.js';
+import { subjectTenant, tenantEventOf } from './tenant-event.js';
 import type { DeliveryDeps } from '../../domain/ports.js';
 
 export const FANOUT_CONSUMER = eventConsumerNames.deliveryFanout;
@@ -30,7 +30,12 @@ export function startFanoutConsumer(opts: { nats: Nats; names: Names; logger: Lo
     deliverPolicy: DeliverPolicy.New,
     concurrency: CONCURRENCY,
     handle: async (msg) => {
+      // Publishers set ce-type (EventPublisher); an event no endpoint wants is acknowledged
+      // unread (profiled: parsing and decoding every event was most of this consumer's CPU).
+      const announced = msg.headers?.get('ce-type');
+      if (announced && !(await anyEndpointWants(opts.deps, subjectTenant(msg, names), announced))) return;
       const event = tenantEventOf(msg, names);
+      if (announced && event.type !== announced) throw new PoisonMessageError(`ce-type header "${announced}" does not match the event's type "${event.type}"`);
       await fanOutEvent(opts.deps, { id: event.id, type: event.type, tenant: event.tenantid, payload: msg.string() });
     },
   });
