@@ -11,7 +11,7 @@
  * bench`), and stops everything it started on Ctrl-C or `make down` — and nothing else.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createChannel, createClient } from 'nice-grpc';
@@ -38,6 +38,8 @@ const files = {
   deliveryKeys: join(stateDir, 'delivery', 'secret-keys'),
   /** The operator's URL (with its password, 0600) for make up's own NATS; assentctl events watch reads it. */
   natsUrl: join(stateDir, 'nats.url'),
+  /** Audit's checkpoint signing key (Ed25519 JWK, 0600), made once and kept: checkpoints stay verifiable across runs. */
+  auditSigningKey: join(stateDir, 'audit', 'signing-key.jwk'),
 };
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
@@ -255,6 +257,16 @@ async function startOpenFga(): Promise<string> {
   return `started OpenFGA (sqlite datastore ${join('.assent', 'openfga', 'openfga.db')}, reset; preshared key ${join('.assent', 'openfga', 'preshared-key')}) on 127.0.0.1:${ports.openfgaHttp}`;
 }
 
+/** The dev checkpoint signing key, generated on first use (kid names the day it was made). */
+function auditSigningKey(): string {
+  if (!existsSync(files.auditSigningKey)) {
+    mkdirSync(join(stateDir, 'audit'), { recursive: true, mode: 0o700 });
+    const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+    writeFileSync(files.auditSigningKey, `${JSON.stringify({ ...jwk, kid: `dev-${new Date().toISOString().slice(0, 10)}` })}\n`, { mode: 0o600 });
+  }
+  return files.auditSigningKey;
+}
+
 async function devIssuer(): Promise<{ key: DevIssuerKey; file: string }> {
   const file = join(stateDir, 'dev-issuer.json');
   if (existsSync(file)) return { key: await readDevIssuerKey(file), file };
@@ -403,7 +415,7 @@ async function main(): Promise<void> {
   const perService: Record<ServiceName, Record<string, string>> = {
     authz: { AUTHZ_OPENFGA_API_URL: `http://127.0.0.1:${ports.openfgaHttp}`, AUTHZ_OPENFGA_PRESHARED_KEY_FILE: files.openfgaKey },
     approvals: { APPROVALS_AUTHZ_ADDR: target('authz') },
-    audit: {},
+    audit: { AUDIT_SIGNING_KEY_FILE: auditSigningKey() },
     delivery: { DELIVERY_ALLOW_PRIVATE_TARGETS: 'true', DELIVERY_SECRET_KEYS_FILE: files.deliveryKeys, ...gateway.deliveryEnv },
     notifier: {
       NOTIFIER_PORTAL_BASE_URL: portalUrl,

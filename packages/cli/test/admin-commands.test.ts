@@ -108,7 +108,24 @@ beforeAll(async () => {
   server.add(auditv1.AuditServiceDefinition, {
     async listRecords() { return { records: [] }; },
     async verifyChain() {
-      return chainValid ? { valid: true, records: '12', headHash: 'c'.repeat(64) } : { valid: false, records: '12', headHash: 'c'.repeat(64), firstInvalidSequence: '7' };
+      return chainValid
+        ? { valid: true, records: '12', headHash: 'c'.repeat(64), checkpoints: '2', checkpointedSequence: '10' }
+        : { valid: false, records: '12', headHash: 'c'.repeat(64), firstInvalidSequence: '7', checkpoints: '2', firstInvalidCheckpoint: '2', checkpointedSequence: '4', problem: 'record 7 is not the one checkpoint 2 signed' };
+    },
+    async createCheckpoint(req) {
+      sent.push({ method: 'createCheckpoint', request: req });
+      return {
+        created: true,
+        checkpoint: { tenant: req.tenant, index: '3', sequence: '12', headHash: 'c'.repeat(64), time: createdAt, keyId: 'audit-2025', prevCheckpointHash: 'b'.repeat(64), signature: 'c2ln', hash: 'd'.repeat(64) },
+      };
+    },
+    async listSigningKeys() {
+      return {
+        keys: [
+          { keyId: 'audit-2025', publicJwk: '{"crv":"Ed25519","kid":"audit-2025","kty":"OKP","x":"AAA"}', current: true },
+          { keyId: 'audit-2024', publicJwk: '{"crv":"Ed25519","kid":"audit-2024","kty":"OKP","x":"BBB"}', validUntil: createdAt, current: false },
+        ],
+      };
     },
   } satisfies auditv1.AuditServiceImplementation);
   server.add(deliveryv1.DeliveryServiceDefinition, {
@@ -281,11 +298,43 @@ describe('tenant, authz, audit and webhook commands', () => {
     const broken = await runCli(['audit', 'verify'], { env });
     expect(broken.code).toBe(1);
     expect(broken.stdout).toMatch(/^first invalid: +sequence 7$/m);
+    expect(broken.stdout).toMatch(/^bad checkpoint: +2$/m);
+    expect(broken.stdout).toMatch(/^problem: +record 7 is not the one checkpoint 2 signed$/m);
     expect(broken.stderr).toBe('error: the audit chain of tenant acme is broken at sequence 7\n');
     const json = await runCli(['-o', 'json', 'audit', 'verify'], { env });
     expect(json.code).toBe(1);
     // Canonical proto JSON leaves out default values, so valid: false is absent.
-    expect(JSON.parse(json.stdout)).toEqual({ records: '12', headHash: 'c'.repeat(64), firstInvalidSequence: '7' });
+    expect(JSON.parse(json.stdout)).toEqual({
+      records: '12',
+      headHash: 'c'.repeat(64),
+      firstInvalidSequence: '7',
+      checkpoints: '2',
+      firstInvalidCheckpoint: '2',
+      checkpointedSequence: '4',
+      problem: 'record 7 is not the one checkpoint 2 signed',
+    });
+    chainValid = true;
+    expect((await runCli(['audit', 'verify'], { env })).stdout).toMatch(/^checkpoints: +2\nsigned through: +sequence 10$/m);
+  });
+
+  it('audit checkpoint signs the head of --tenant and prints the checkpoint; -o json gives it whole', async () => {
+    const signed = await runCli(['--tenant', 'initech', 'audit', 'checkpoint'], { env });
+    expect(signed.code).toBe(0);
+    expect(sent.at(-1)).toEqual({ method: 'createCheckpoint', request: { tenant: 'initech' } });
+    expect(signed.stdout).toMatch(/^checkpoint signed\nindex: +3\nsequence: +12\n/);
+    expect(signed.stdout).toMatch(/^key id: +audit-2025$/m);
+    const json = await runCli(['-o', 'json', 'audit', 'checkpoint'], { env });
+    expect(JSON.parse(json.stdout)).toMatchObject({ created: true, checkpoint: { tenant: 'acme', index: '3', keyId: 'audit-2025', time: '2025-03-04T05:06:07.000Z' } });
+  });
+
+  it('audit keys lists the current and retired public keys', async () => {
+    const listed = await runCli(['audit', 'keys'], { env });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^KEY ID +CURRENT +FROM +UNTIL +PUBLIC JWK$/m);
+    expect(listed.stdout).toMatch(/^audit-2025 +yes +- +- +\{"crv":"Ed25519","kid":"audit-2025"/m);
+    expect(listed.stdout).toMatch(/^audit-2024 +no +- +2025-03-04T05:06:07\.000Z/m);
+    const json = await runCli(['-o', 'json', 'audit', 'keys'], { env });
+    expect(JSON.parse(json.stdout).keys.map((k: { keyId: string }) => k.keyId)).toEqual(['audit-2025', 'audit-2024']);
   });
 
   it('webhook create sends repeated --event-type and prints the secret once with a warning', async () => {

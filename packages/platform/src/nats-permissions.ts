@@ -14,7 +14,8 @@ export interface NatsPermissions {
  * Least privilege on NATS, per service. Data subjects are allowed only to their
  * owner: only approvals writes request state (a forged "approved" is refused by the
  * server), only the event's producer publishes it, only audit appends to the audit
- * stream, only delivery queues webhooks, and each KV bucket is written by its owner.
+ * stream and signs its checkpoints, only delivery queues webhooks, and each KV bucket
+ * is written by its owner.
  * The JetStream API is allowed stream by stream, for the streams and buckets the
  * service uses (`streamsOf`): create, update and read them, and make, read and delete
  * consumers on them. Nothing else: no service may delete or purge a stream or delete
@@ -39,7 +40,8 @@ export function natsServicePermissions(root: string, service: NatsServiceUser, o
       ...kv(n.timersBucket('request')),
     ],
     authz: [`${R}.evt.*.authz.>`, `${R}.evt.*.grant.>`, `${R}.authz.invalidate.>`, ...kv(n.tenantsBucket), ...kv(`${U}_authz_actions`), ...kv(`${U}_authz_openfga`), ...kv(`${U}_authz_grants`)],
-    audit: [`${R}.audit.>`],
+    // The records' chain and its signed checkpoints (a separate stream, outside audit.>).
+    audit: [`${R}.audit.>`, `${R}.auditcp.>`],
     delivery: [`${R}.delivery.>`, ...kv(`${U}_delivery_endpoints`), ...kv(`${U}_delivery_gateway`)],
     notifier: [`${R}.evt.*.notifier.>`, ...kv(`${U}_notifier_notifications`), ...kv(`${U}_notifier_email_directory`), ...kv(`${U}_notifier_slack_users`), ...kv(`${U}_notifier_slack_channels`)],
   };
@@ -141,7 +143,7 @@ export function streamsOf(
       `KV_${n.timersBucket('request')}`,
     ],
     authz: [`KV_${U}_authz_actions`, `KV_${U}_authz_openfga`, `KV_${U}_authz_grants`],
-    audit: [`${U}_AUDIT`],
+    audit: [`${U}_AUDIT`, `${U}_AUDIT_CHECKPOINTS`],
     delivery: [`${U}_DELIVERY`, `${U}_DELIVERY_ATTEMPTS`, `KV_${U}_delivery_endpoints`, `KV_${U}_delivery_gateway`],
     notifier: [`KV_${U}_notifier_notifications`, `KV_${U}_notifier_email_directory`, `KV_${U}_notifier_slack_users`, `KV_${U}_notifier_slack_channels`],
   };

@@ -66,6 +66,16 @@ describe('NATS users per service', () => {
     await expect((await as('approvals')).js.publish(`${root}.audit.acme`, '{}', { timeout: 2_000 })).rejects.toThrow(refused);
   });
 
+  it('lets only audit make and append to its checkpoint stream: no forged signed checkpoints in it', async () => {
+    const audit = await as('audit');
+    await audit.jsm.streams.add({ name: `${n.upper}_AUDIT_CHECKPOINTS`, subjects: [`${root}.auditcp.>`] });
+    await expect(audit.js.publish(`${root}.auditcp.acme`, '{}')).resolves.toMatchObject({ seq: 1 });
+    for (const forger of ['approvals', 'notifier', 'delivery', 'authz'] as const) {
+      await expect((await as(forger)).js.publish(`${root}.auditcp.acme`, '{}', { timeout: 2_000 })).rejects.toThrow(refused);
+    }
+    await expect((await as('notifier')).jsm.streams.getMessage(`${n.upper}_AUDIT_CHECKPOINTS`, { seq: 1 })).rejects.toThrow(refused);
+  });
+
   it('keeps each service out of the streams it does not use: no reading request state or the audit chain', async () => {
     const approvals = await as('approvals');
     await approvals.js.publish(`${root}.state.request.acme.R9`, '{"value":{"state":"PENDING","justification":"secret"},"events":[]}');

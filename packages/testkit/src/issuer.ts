@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,6 +47,7 @@ export function commonTestEnv(root: string, issuer: TestIssuer): Record<string, 
     ASSENT_DEV_ISSUER_KEY_FILE: issuer.keyFile,
     ASSENT_BIND_HOST: '127.0.0.1',
     DELIVERY_SECRET_KEYS_FILE: deliverySecretKeysFile(),
+    AUDIT_SIGNING_KEY_FILE: auditSigningKeyFile(),
   };
 }
 
@@ -60,4 +61,17 @@ export function deliverySecretKeysFile(): string {
     writeFileSync(keysFile, `test1=${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
   }
   return keysFile;
+}
+
+let signingKeyFile: string | undefined;
+/** An Ed25519 key (JWK, kid "test-audit") for audit's checkpoints, made once per test process. */
+export function auditSigningKeyFile(): string {
+  if (!signingKeyFile) {
+    const dir = mkdtempSync(join(tmpdir(), 'assent-audit-key-'));
+    removeOnExit(dir);
+    signingKeyFile = join(dir, 'signing-key.jwk');
+    const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+    writeFileSync(signingKeyFile, JSON.stringify({ ...jwk, kid: 'test-audit' }), { mode: 0o600 });
+  }
+  return signingKeyFile;
 }

@@ -1,15 +1,25 @@
 import { commonConfig, commonEnvSpec, env, freeze, parseEnv, type CommonConfig, type Env } from '@assent/platform';
+import { z } from 'zod';
 
 export interface AuditConfig extends CommonConfig {
   grpcPort: number;
   httpPort: number;
   otlpEndpoint: string | undefined;
+  /** Ed25519 private key that signs checkpoints (a mounted Secret): PKCS#8 PEM or a JWK. */
+  signingKeyFile: string;
+  /** Earlier signing keys' public JWKs (a JWK Set), kept so their checkpoints still verify. */
+  verifyKeysFile: string | undefined;
+  /** How often heads that moved are signed. */
+  checkpointIntervalMs: number;
 }
 
 const spec = {
   ...commonEnvSpec,
   AUDIT_GRPC_PORT: env.port(50053),
   AUDIT_HTTP_PORT: env.port(9103),
+  AUDIT_SIGNING_KEY_FILE: env.string(),
+  AUDIT_VERIFY_KEYS_FILE: env.optionalString(),
+  AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).max(24 * 3_600_000).default(60_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.optionalString(),
 };
 
@@ -21,5 +31,8 @@ export function loadConfig(source: Env = process.env): Readonly<AuditConfig> {
     grpcPort: e.AUDIT_GRPC_PORT,
     httpPort: e.AUDIT_HTTP_PORT,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    signingKeyFile: e.AUDIT_SIGNING_KEY_FILE,
+    verifyKeysFile: e.AUDIT_VERIFY_KEYS_FILE,
+    checkpointIntervalMs: e.AUDIT_CHECKPOINT_INTERVAL_MS,
   });
 }

@@ -7,10 +7,12 @@ import { auditStreamName, auditSubject } from '../src/adapters/jetstream/audit-s
 import { RedisEventIndex } from '../src/adapters/redis/event-index.js';
 import { recordEvent } from '../src/domain/commands/record-event.js';
 import { verifyChain } from '../src/domain/commands/verify-chain.js';
-import type { AuditDeps } from '../src/domain/ports.js';
+import type { CheckpointDeps } from '../src/domain/ports.js';
+import { MemoryCheckpointLog } from '../src/adapters/memory/checkpoint-log.js';
 import type { SourceEvent } from '../src/domain/types.js';
 import { auditLogContract } from './contract/audit-log.contract.js';
 import { appendChain, collect } from './support/records.js';
+import { newKeyRing } from './support/deps.js';
 
 const root = uniqueRoot();
 const n = names(root);
@@ -28,7 +30,7 @@ const tenantOf = () => {
 };
 
 const open = (nats: Nats, index = new RedisEventIndex(redis)) => JetStreamAuditLog.open(nats, n, index);
-const deps = async (nats: Nats): Promise<AuditDeps> => ({ log: await open(nats), clock: { now: () => new Date() }, tenants });
+const deps = async (nats: Nats): Promise<CheckpointDeps> => ({ log: await open(nats), checkpoints: new MemoryCheckpointLog(), keys: newKeyRing(), clock: { now: () => new Date() }, tenants });
 const event = (tenant: string, id: string): SourceEvent => ({
   id,
   type: 'assent.policy.updated.v1',

@@ -105,7 +105,7 @@ describe('audit over NATS and gRPC', () => {
     expect(createHash('sha256').update(r.prevHash).update(content).digest('hex')).toBe(r.hash);
 
     const verified = await (await auditor()).verifyChain({ tenant: 'acme' });
-    expect(verified).toEqual({ valid: true, records: '5', headHash: records[4]!.hash, firstInvalidSequence: '0' });
+    expect(verified).toEqual({ valid: true, records: '5', headHash: records[4]!.hash, firstInvalidSequence: '0', checkpoints: '0', firstInvalidCheckpoint: '0', checkpointedSequence: '0', problem: '' });
   });
 
   it('records an event once even when it reaches the stream twice', async () => {
@@ -142,7 +142,7 @@ describe('audit over NATS and gRPC', () => {
     await expect(intruder.listRecords({ tenant: 'acme', eventType: '', subject: '', pageSize: 0, pageToken: '' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
     await expect(intruder.verifyChain({ tenant: 'acme' })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
     expect((await intruder.listRecords({ tenant: 'globex', eventType: '', subject: '', pageSize: 0, pageToken: '' })).records).toEqual([]);
-    expect(await intruder.verifyChain({ tenant: 'globex' })).toEqual({ valid: true, records: '0', headHash: '', firstInvalidSequence: '0' });
+    expect(await intruder.verifyChain({ tenant: 'globex' })).toEqual({ valid: true, records: '0', headHash: '', firstInvalidSequence: '0', checkpoints: '0', firstInvalidCheckpoint: '0', checkpointedSequence: '0', problem: '' });
   });
 
   it('answers INVALID_ARGUMENT with field violations for a bad tenant or page token', async () => {

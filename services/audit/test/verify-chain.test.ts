@@ -15,11 +15,11 @@ describe('verifyChain', () => {
   it('accepts an intact chain and reports its length and head hash', async () => {
     const deps = await chainOf(4);
     const head = await deps.log.head('acme');
-    expect(await verifyChain(deps, userOf('acme'), { tenant: 'acme' })).toEqual({ valid: true, records: 4, headHash: head!.hash, firstInvalidSequence: 0 });
+    expect(await verifyChain(deps, userOf('acme'), { tenant: 'acme' })).toEqual({ valid: true, records: 4, headHash: head!.hash, firstInvalidSequence: 0, checkpoints: 0, firstInvalidCheckpoint: 0, checkpointedSequence: 0, problem: '' });
   });
 
   it('treats a tenant with no records as an empty, valid chain, and one that does not exist as NOT_FOUND', async () => {
-    expect(await verifyChain(memoryDeps(), service, { tenant: 'initech' })).toEqual({ valid: true, records: 0, headHash: '', firstInvalidSequence: 0 });
+    expect(await verifyChain(memoryDeps(), service, { tenant: 'initech' })).toEqual({ valid: true, records: 0, headHash: '', firstInvalidSequence: 0, checkpoints: 0, firstInvalidCheckpoint: 0, checkpointedSequence: 0, problem: '' });
     await expect(verifyChain(memoryDeps(), service, { tenant: 'nobody' })).rejects.toBeInstanceOf(NotFoundError);
   });
 

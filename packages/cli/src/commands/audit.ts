@@ -6,7 +6,7 @@ import { renderFields, renderTable } from '../output/table.js';
 import { iso } from '../output/values.js';
 
 export function registerAuditCommands(program: Command, session: Session): void {
-  const audit = program.command('audit').description("read and verify the tenant's hash-chained audit log");
+  const audit = program.command('audit').description("read and verify the tenant's hash-chained, checkpoint-signed audit log");
 
   audit
     .command('list')
@@ -45,8 +45,51 @@ export function registerAuditCommands(program: Command, session: Session): void 
         ['valid', res.valid ? 'yes' : 'NO'],
         ['records', res.records],
         ['head hash', res.headHash],
-        ['first invalid', res.valid ? '' : `sequence ${res.firstInvalidSequence}`],
+        ['checkpoints', res.checkpoints],
+        ['signed through', res.checkpointedSequence !== '0' ? `sequence ${res.checkpointedSequence}` : ''],
+        ['first invalid', res.valid || res.firstInvalidSequence === '0' ? '' : `sequence ${res.firstInvalidSequence}`],
+        ['bad checkpoint', res.firstInvalidCheckpoint === '0' ? '' : res.firstInvalidCheckpoint],
+        ['problem', res.problem],
       ]));
-      if (!res.valid) ctx.note(`error: the audit chain of tenant ${ctx.tenant} is broken at sequence ${res.firstInvalidSequence}`);
+      if (!res.valid) {
+        const where = res.firstInvalidSequence !== '0' ? `at sequence ${res.firstInvalidSequence}` : `at checkpoint ${res.firstInvalidCheckpoint}`;
+        ctx.note(`error: the audit chain of tenant ${ctx.tenant} is broken ${where}`);
+      }
+    });
+
+  audit
+    .command('checkpoint')
+    .description("sign the tenant's current head now (tenant admins and auditors); prints the newest checkpoint if it already covers the head")
+    .action(async (_opts: unknown, command: Command) => {
+      const ctx = session.context(command);
+      const res = await ctx.call('audit', (c, o) => c.createCheckpoint({ tenant: ctx.tenant }, o));
+      if (ctx.json) return ctx.printJson(auditv1.CreateCheckpointResponse.toJSON(res));
+      const cp = res.checkpoint;
+      ctx.print(`${res.created ? 'checkpoint signed' : 'the newest checkpoint already covers the head (unchanged)'}`);
+      ctx.print(renderFields([
+        ['index', cp?.index],
+        ['sequence', cp?.sequence],
+        ['head hash', cp?.headHash],
+        ['time', iso(cp?.time)],
+        ['key id', cp?.keyId],
+        ['hash', cp?.hash],
+        ['previous', cp?.prevCheckpointHash],
+        ['signature', cp?.signature],
+      ]));
+    });
+
+  audit
+    .command('keys')
+    .description('list the public keys that checkpoints are verified with (current and retired)')
+    .action(async (_opts: unknown, command: Command) => {
+      const ctx = session.context(command);
+      const res = await ctx.call('audit', (c, o) => c.listSigningKeys({}, o));
+      if (ctx.json) return ctx.printJson(auditv1.ListSigningKeysResponse.toJSON(res));
+      ctx.print(res.keys.length
+        ? renderTable(
+            ['KEY ID', 'CURRENT', 'FROM', 'UNTIL', 'PUBLIC JWK'],
+            res.keys.map((k) => [k.keyId, k.current ? 'yes' : 'no', iso(k.validFrom), iso(k.validUntil), k.publicJwk]),
+          )
+        : 'no signing keys');
     });
 }

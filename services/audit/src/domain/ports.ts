@@ -1,4 +1,6 @@
 import type { TenantDirectory } from '@assent/platform/domain';
+import type { Checkpoint } from './checkpoint.js';
+import type { KeyRing } from './key-ring.js';
 import type { AuditRecord, Cursor, RecordFilters, RecordPage } from './types.js';
 
 export interface AppendResult {
@@ -41,4 +43,27 @@ export interface AuditDeps {
   clock: Clock;
   /** Which tenants exist: a list or verify for another is NOT_FOUND. */
   tenants: TenantDirectory;
+}
+
+/**
+ * A tenant's append-only chain of signed checkpoints. Backed by JetStream
+ * (adapters/jetstream) or memory (adapters/memory); one contract suite covers both.
+ */
+export interface CheckpointLog {
+  /** The tenant's newest checkpoint, or undefined when it has none. */
+  last(tenant: string): Promise<Checkpoint | undefined>;
+  /**
+   * Appends `checkpoint` only if the tenant's newest checkpoint is still at
+   * checkpoint.index - 1: a compare-and-set, so replicas signing on the same schedule
+   * never fork the checkpoint chain. Throws ConflictError when another got there first.
+   */
+  append(checkpoint: Checkpoint): Promise<void>;
+  /** Every checkpoint of the tenant in chain order (streamed). */
+  all(tenant: string): AsyncIterable<Checkpoint>;
+}
+
+/** What signing and verifying checkpoints need besides the audit log. */
+export interface CheckpointDeps extends AuditDeps {
+  checkpoints: CheckpointLog;
+  keys: KeyRing;
 }

@@ -57,6 +57,17 @@ export interface ChainVerification {
   records: number;
   /** Stored hash of the last record ("" for an empty chain). */
   headHash: string;
-  /** Chain position (the expected sequence) of the first record that does not fit; 0 when valid. */
+  /**
+   * Chain position (the expected sequence) of the first record that does not fit: a
+   * broken link, or a record whose hash is not the one a checkpoint signed; 0 when valid.
+   */
   firstInvalidSequence: number;
+  /** Checkpoints checked. */
+  checkpoints: number;
+  /** Index of the first checkpoint that does not hold; 0 when all do. */
+  firstInvalidCheckpoint: number;
+  /** Highest record sequence a valid checkpoint vouches for; 0 when none. */
+  checkpointedSequence: number;
+  /** What is wrong, for people; "" when valid. */
+  problem: string;
 }

@@ -1,12 +1,24 @@
 import { MemoryTenantDirectory } from '@assent/platform/domain';
+import { generateKeyPairSync } from 'node:crypto';
 import { MemoryAuditLog } from '../../src/adapters/memory/audit-log.js';
-import type { AuditDeps } from '../../src/domain/ports.js';
+import { MemoryCheckpointLog } from '../../src/adapters/memory/checkpoint-log.js';
+import { KeyRing } from '../../src/domain/key-ring.js';
+import type { CheckpointDeps } from '../../src/domain/ports.js';
 import type { SourceEvent } from '../../src/domain/types.js';
 
-/** Memory twin with a fake clock that advances one second per reading; tenants acme, globex and initech exist. */
-export function memoryDeps(): AuditDeps & { log: MemoryAuditLog; tenants: MemoryTenantDirectory } {
+/** A key ring with a fresh Ed25519 signing key. */
+export const newKeyRing = (opts: Parameters<typeof KeyRing.create>[1] = {}): KeyRing => KeyRing.create(generateKeyPairSync('ed25519').privateKey, opts);
+
+/** Memory twins with a fake clock that advances one second per reading; tenants acme, globex and initech exist. */
+export function memoryDeps(keys: KeyRing = newKeyRing()): CheckpointDeps & { log: MemoryAuditLog; checkpoints: MemoryCheckpointLog; tenants: MemoryTenantDirectory } {
   let t = Date.UTC(2030, 0, 1);
-  return { log: new MemoryAuditLog(), clock: { now: () => new Date((t += 1000)) }, tenants: new MemoryTenantDirectory(['acme', 'globex', 'initech']) };
+  return {
+    log: new MemoryAuditLog(),
+    checkpoints: new MemoryCheckpointLog(),
+    keys,
+    clock: { now: () => new Date((t += 1000)) },
+    tenants: new MemoryTenantDirectory(['acme', 'globex', 'initech']),
+  };
 }
 
 export const service = { subject: 'service:auditor', kind: 'service' as const, tenant: undefined, roles: [] };

@@ -1,30 +1,40 @@
 import { Violations, assertTenantAccess, requireTenantExists, type Principal } from '@assent/platform/domain';
-import type { AuditDeps } from '../ports.js';
-import { recordHash } from '../record-hash.js';
+import { ChainVerifier } from '../chain-verifier.js';
+import type { CheckpointDeps } from '../ports.js';
 import type { ChainVerification } from '../types.js';
 
 /**
- * Recomputes every hash in chain order. A record is invalid when its sequence is
- * not the next position (a record was removed or inserted), its prevHash is not
- * the previous record's hash (the chain was re-linked), or its own hash does not
- * match its content (the record was edited). Reports the first such record.
+ * Recomputes every hash in chain order and checks every checkpoint against the
+ * record it covers (ChainVerifier). A record is invalid when its sequence is not the
+ * next position (a record was removed or inserted), its prevHash is not the previous
+ * record's hash (the chain was re-linked), its own hash does not match its content
+ * (the record was edited), or it is not the record a checkpoint signed (the chain was
+ * rewritten). Reports the first bad record and the first bad checkpoint. Records and
+ * checkpoints are read as two streams in lockstep: neither is held whole.
  */
-export async function verifyChain(deps: AuditDeps, caller: Principal, input: { tenant: string }): Promise<ChainVerification> {
+export async function verifyChain(deps: CheckpointDeps, caller: Principal, input: { tenant: string }): Promise<ChainVerification> {
   new Violations().check('tenant', input.tenant, 'tenant').throwIfAny();
   assertTenantAccess(caller, input.tenant);
   await requireTenantExists(deps.tenants, input.tenant);
 
-  let records = 0;
-  let prevHash = '';
-  let firstInvalidSequence = 0;
-  for await (const record of deps.log.all(input.tenant)) {
-    records++;
-    if (firstInvalidSequence === 0) {
-      const { hash, ...content } = record;
-      const fits = record.sequence === records && record.prevHash === prevHash && record.tenant === input.tenant && recordHash(content) === hash;
-      if (!fits) firstInvalidSequence = records;
+  const verifier = new ChainVerifier(input.tenant, deps.keys);
+  const checkpoints = deps.checkpoints.all(input.tenant)[Symbol.asyncIterator]();
+  try {
+    let next = await checkpoints.next();
+    let records = 0;
+    for await (const record of deps.log.all(input.tenant)) {
+      records++;
+      verifier.record(record);
+      // Checkpoints up to this position; one at this position covers this record.
+      while (!next.done && next.value.sequence <= records) {
+        verifier.checkpoint(next.value, next.value.sequence === records ? record : undefined);
+        next = await checkpoints.next();
+      }
     }
-    prevHash = record.hash;
+    // Checkpoints beyond the end cover records that are gone.
+    for (; !next.done; next = await checkpoints.next()) verifier.checkpoint(next.value, undefined);
+  } finally {
+    await checkpoints.return?.();
   }
-  return { valid: firstInvalidSequence === 0, records, headHash: prevHash, firstInvalidSequence };
+  return verifier.result();
 }

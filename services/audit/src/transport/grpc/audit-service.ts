@@ -1,15 +1,17 @@
 import type { AuthContext } from '@assent/platform';
 import type { auditv1 } from '@assent/proto';
 import type { CallContext } from 'nice-grpc';
+import { createCheckpoint } from '../../domain/commands/create-checkpoint.js';
 import { listRecords } from '../../domain/commands/list-records.js';
+import { listSigningKeys } from '../../domain/commands/list-signing-keys.js';
 import { verifyChain } from '../../domain/commands/verify-chain.js';
-import type { AuditDeps } from '../../domain/ports.js';
-import { toProtoRecord, toProtoVerification } from './mapping.js';
+import type { CheckpointDeps } from '../../domain/ports.js';
+import { toProtoCheckpoint, toProtoRecord, toProtoSigningKey, toProtoVerification } from './mapping.js';
 
 type Ctx = CallContext & AuthContext;
 
 /** Thin handlers: map proto → domain, call one command, map back. */
-export function auditService(deps: AuditDeps): auditv1.AuditServiceImplementation<AuthContext> {
+export function auditService(deps: CheckpointDeps): auditv1.AuditServiceImplementation<AuthContext> {
   return {
     async listRecords(req, ctx: Ctx) {
       const page = await listRecords(deps, ctx.principal, req);
@@ -17,6 +19,13 @@ export function auditService(deps: AuditDeps): auditv1.AuditServiceImplementatio
     },
     async verifyChain(req, ctx: Ctx) {
       return toProtoVerification(await verifyChain(deps, ctx.principal, req));
+    },
+    async createCheckpoint(req, ctx: Ctx) {
+      const { checkpoint, created } = await createCheckpoint(deps, ctx.principal, req);
+      return { checkpoint: toProtoCheckpoint(checkpoint), created };
+    },
+    async listSigningKeys() {
+      return { keys: listSigningKeys(deps).map(toProtoSigningKey) };
     },
   };
 }

@@ -1,5 +1,7 @@
 import type { auditv1 } from '@assent/proto';
 import { canonicalJson } from '@assent/platform';
+import { checkpointHash, type Checkpoint } from '../../domain/checkpoint.js';
+import type { PublicSigningKey } from '../../domain/key-ring.js';
 import type { AuditRecord, ChainVerification } from '../../domain/types.js';
 
 /** data_json is the canonical JSON the hash covers, so clients can re-verify records. */
@@ -22,4 +24,28 @@ export const toProtoVerification = (v: ChainVerification): auditv1.VerifyChainRe
   records: String(v.records),
   headHash: v.headHash,
   firstInvalidSequence: String(v.firstInvalidSequence),
+  checkpoints: String(v.checkpoints),
+  firstInvalidCheckpoint: String(v.firstInvalidCheckpoint),
+  checkpointedSequence: String(v.checkpointedSequence),
+  problem: v.problem,
+});
+
+export const toProtoCheckpoint = (c: Checkpoint): auditv1.Checkpoint => ({
+  tenant: c.tenant,
+  index: String(c.index),
+  sequence: String(c.sequence),
+  headHash: c.headHash,
+  time: c.time,
+  keyId: c.keyId,
+  prevCheckpointHash: c.prevCheckpointHash,
+  signature: c.signature,
+  hash: checkpointHash(c),
+});
+
+export const toProtoSigningKey = (k: PublicSigningKey): auditv1.SigningKey => ({
+  keyId: k.keyId,
+  publicJwk: JSON.stringify(k.jwk),
+  validFrom: k.validFrom,
+  validUntil: k.validUntil,
+  current: k.current,
 });

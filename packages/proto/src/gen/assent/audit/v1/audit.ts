@@ -61,8 +61,86 @@ export interface VerifyChainResponse {
   valid: boolean;
   records: string;
   headHash: string;
-  /** Sequence of the first record whose hash does not match (0 when valid). */
+  /**
+   * Sequence of the first record whose hash does not match (0 when valid): a
+   * broken link, or a record that is not the one a checkpoint signed.
+   */
   firstInvalidSequence: string;
+  /** Checkpoints of the tenant that were checked. */
+  checkpoints: string;
+  /**
+   * Index of the first checkpoint that does not hold (0 when all do): bad
+   * signature or unknown key, not linked to the one before, or covering a record
+   * whose hash differs.
+   */
+  firstInvalidCheckpoint: string;
+  /** Highest record sequence covered by a valid checkpoint (0 when none). */
+  checkpointedSequence: string;
+  /** What is wrong, for people ("" when valid). */
+  problem: string;
+}
+
+/**
+ * A signed statement by the audit service: the tenant's chain had head_hash at
+ * sequence at time. Signed bytes: the canonical JSON (keys sorted, no whitespace)
+ * of {"headHash","index","keyId","prevCheckpointHash","sequence","tenant","time",
+ * "type":"assent.audit.checkpoint.v1"}, time as RFC 3339 UTC with milliseconds.
+ */
+export interface Checkpoint {
+  tenant: string;
+  /** Position in the tenant's checkpoint chain, starting at 1. */
+  index: string;
+  /** Chain position of the record it covers (the head when signed). */
+  sequence: string;
+  /** Hash of the record at sequence. */
+  headHash: string;
+  time:
+    | Date
+    | undefined;
+  /** Signing key (see ListSigningKeys). */
+  keyId: string;
+  /** hash of the previous checkpoint ("" for the first). */
+  prevCheckpointHash: string;
+  /** Ed25519 signature over the signed bytes, base64url without padding. */
+  signature: string;
+  /** sha256 hex of the signed bytes; the next checkpoint's prev_checkpoint_hash. */
+  hash: string;
+}
+
+export interface CreateCheckpointRequest {
+  tenant: string;
+}
+
+export interface CreateCheckpointResponse {
+  checkpoint:
+    | Checkpoint
+    | undefined;
+  /** False when the newest checkpoint already covered the head. */
+  created: boolean;
+}
+
+export interface ListSigningKeysRequest {
+}
+
+export interface SigningKey {
+  /** The checkpoint's key_id: the key's "kid", else its RFC 7638 thumbprint. */
+  keyId: string;
+  /** Public key as a JWK (kty OKP, crv Ed25519), JSON. */
+  publicJwk: string;
+  /** When the key started signing (unset when not recorded). */
+  validFrom:
+    | Date
+    | undefined;
+  /** When it stopped; checkpoints claiming a later time are refused (unset: still valid). */
+  validUntil:
+    | Date
+    | undefined;
+  /** True for the key that signs new checkpoints. */
+  current: boolean;
+}
+
+export interface ListSigningKeysResponse {
+  keys: SigningKey[];
 }
 
 function createBaseAuditRecord(): AuditRecord {
@@ -632,7 +710,16 @@ export const VerifyChainRequest: MessageFns<VerifyChainRequest> = {
 };
 
 function createBaseVerifyChainResponse(): VerifyChainResponse {
-  return { valid: false, records: "0", headHash: "", firstInvalidSequence: "0" };
+  return {
+    valid: false,
+    records: "0",
+    headHash: "",
+    firstInvalidSequence: "0",
+    checkpoints: "0",
+    firstInvalidCheckpoint: "0",
+    checkpointedSequence: "0",
+    problem: "",
+  };
 }
 
 export const VerifyChainResponse: MessageFns<VerifyChainResponse> = {
@@ -648,6 +735,18 @@ export const VerifyChainResponse: MessageFns<VerifyChainResponse> = {
     }
     if (message.firstInvalidSequence !== "0") {
       writer.uint32(32).uint64(message.firstInvalidSequence);
+    }
+    if (message.checkpoints !== "0") {
+      writer.uint32(40).uint64(message.checkpoints);
+    }
+    if (message.firstInvalidCheckpoint !== "0") {
+      writer.uint32(48).uint64(message.firstInvalidCheckpoint);
+    }
+    if (message.checkpointedSequence !== "0") {
+      writer.uint32(56).uint64(message.checkpointedSequence);
+    }
+    if (message.problem !== "") {
+      writer.uint32(66).string(message.problem);
     }
     return writer;
   },
@@ -697,6 +796,38 @@ export const VerifyChainResponse: MessageFns<VerifyChainResponse> = {
             message.firstInvalidSequence = reader.uint64().toString();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.checkpoints = reader.uint64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.firstInvalidCheckpoint = reader.uint64().toString();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.checkpointedSequence = reader.uint64().toString();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.problem = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -723,6 +854,18 @@ export const VerifyChainResponse: MessageFns<VerifyChainResponse> = {
         : isSet(object.first_invalid_sequence)
         ? globalThis.String(object.first_invalid_sequence)
         : "0",
+      checkpoints: isSet(object.checkpoints) ? globalThis.String(object.checkpoints) : "0",
+      firstInvalidCheckpoint: isSet(object.firstInvalidCheckpoint)
+        ? globalThis.String(object.firstInvalidCheckpoint)
+        : isSet(object.first_invalid_checkpoint)
+        ? globalThis.String(object.first_invalid_checkpoint)
+        : "0",
+      checkpointedSequence: isSet(object.checkpointedSequence)
+        ? globalThis.String(object.checkpointedSequence)
+        : isSet(object.checkpointed_sequence)
+        ? globalThis.String(object.checkpointed_sequence)
+        : "0",
+      problem: isSet(object.problem) ? globalThis.String(object.problem) : "",
     };
   },
 
@@ -740,6 +883,18 @@ export const VerifyChainResponse: MessageFns<VerifyChainResponse> = {
     if (message.firstInvalidSequence !== "0") {
       obj.firstInvalidSequence = message.firstInvalidSequence;
     }
+    if (message.checkpoints !== "0") {
+      obj.checkpoints = message.checkpoints;
+    }
+    if (message.firstInvalidCheckpoint !== "0") {
+      obj.firstInvalidCheckpoint = message.firstInvalidCheckpoint;
+    }
+    if (message.checkpointedSequence !== "0") {
+      obj.checkpointedSequence = message.checkpointedSequence;
+    }
+    if (message.problem !== "") {
+      obj.problem = message.problem;
+    }
     return obj;
   },
 
@@ -752,6 +907,651 @@ export const VerifyChainResponse: MessageFns<VerifyChainResponse> = {
     message.records = object.records ?? "0";
     message.headHash = object.headHash ?? "";
     message.firstInvalidSequence = object.firstInvalidSequence ?? "0";
+    message.checkpoints = object.checkpoints ?? "0";
+    message.firstInvalidCheckpoint = object.firstInvalidCheckpoint ?? "0";
+    message.checkpointedSequence = object.checkpointedSequence ?? "0";
+    message.problem = object.problem ?? "";
+    return message;
+  },
+};
+
+function createBaseCheckpoint(): Checkpoint {
+  return {
+    tenant: "",
+    index: "0",
+    sequence: "0",
+    headHash: "",
+    time: undefined,
+    keyId: "",
+    prevCheckpointHash: "",
+    signature: "",
+    hash: "",
+  };
+}
+
+export const Checkpoint: MessageFns<Checkpoint> = {
+  encode(message: Checkpoint, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.index !== "0") {
+      writer.uint32(16).uint64(message.index);
+    }
+    if (message.sequence !== "0") {
+      writer.uint32(24).uint64(message.sequence);
+    }
+    if (message.headHash !== "") {
+      writer.uint32(34).string(message.headHash);
+    }
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(42).fork()).join();
+    }
+    if (message.keyId !== "") {
+      writer.uint32(50).string(message.keyId);
+    }
+    if (message.prevCheckpointHash !== "") {
+      writer.uint32(58).string(message.prevCheckpointHash);
+    }
+    if (message.signature !== "") {
+      writer.uint32(66).string(message.signature);
+    }
+    if (message.hash !== "") {
+      writer.uint32(74).string(message.hash);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Checkpoint {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckpoint();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.index = reader.uint64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.sequence = reader.uint64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.headHash = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.keyId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.prevCheckpointHash = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.signature = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.hash = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Checkpoint {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      index: isSet(object.index) ? globalThis.String(object.index) : "0",
+      sequence: isSet(object.sequence) ? globalThis.String(object.sequence) : "0",
+      headHash: isSet(object.headHash)
+        ? globalThis.String(object.headHash)
+        : isSet(object.head_hash)
+        ? globalThis.String(object.head_hash)
+        : "",
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+      keyId: isSet(object.keyId)
+        ? globalThis.String(object.keyId)
+        : isSet(object.key_id)
+        ? globalThis.String(object.key_id)
+        : "",
+      prevCheckpointHash: isSet(object.prevCheckpointHash)
+        ? globalThis.String(object.prevCheckpointHash)
+        : isSet(object.prev_checkpoint_hash)
+        ? globalThis.String(object.prev_checkpoint_hash)
+        : "",
+      signature: isSet(object.signature) ? globalThis.String(object.signature) : "",
+      hash: isSet(object.hash) ? globalThis.String(object.hash) : "",
+    };
+  },
+
+  toJSON(message: Checkpoint): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.index !== "0") {
+      obj.index = message.index;
+    }
+    if (message.sequence !== "0") {
+      obj.sequence = message.sequence;
+    }
+    if (message.headHash !== "") {
+      obj.headHash = message.headHash;
+    }
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    if (message.keyId !== "") {
+      obj.keyId = message.keyId;
+    }
+    if (message.prevCheckpointHash !== "") {
+      obj.prevCheckpointHash = message.prevCheckpointHash;
+    }
+    if (message.signature !== "") {
+      obj.signature = message.signature;
+    }
+    if (message.hash !== "") {
+      obj.hash = message.hash;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Checkpoint>): Checkpoint {
+    return Checkpoint.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Checkpoint>): Checkpoint {
+    const message = createBaseCheckpoint();
+    message.tenant = object.tenant ?? "";
+    message.index = object.index ?? "0";
+    message.sequence = object.sequence ?? "0";
+    message.headHash = object.headHash ?? "";
+    message.time = object.time ?? undefined;
+    message.keyId = object.keyId ?? "";
+    message.prevCheckpointHash = object.prevCheckpointHash ?? "";
+    message.signature = object.signature ?? "";
+    message.hash = object.hash ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateCheckpointRequest(): CreateCheckpointRequest {
+  return { tenant: "" };
+}
+
+export const CreateCheckpointRequest: MessageFns<CreateCheckpointRequest> = {
+  encode(message: CreateCheckpointRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateCheckpointRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateCheckpointRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateCheckpointRequest {
+    return { tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "" };
+  },
+
+  toJSON(message: CreateCheckpointRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CreateCheckpointRequest>): CreateCheckpointRequest {
+    return CreateCheckpointRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreateCheckpointRequest>): CreateCheckpointRequest {
+    const message = createBaseCreateCheckpointRequest();
+    message.tenant = object.tenant ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateCheckpointResponse(): CreateCheckpointResponse {
+  return { checkpoint: undefined, created: false };
+}
+
+export const CreateCheckpointResponse: MessageFns<CreateCheckpointResponse> = {
+  encode(message: CreateCheckpointResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.checkpoint !== undefined) {
+      Checkpoint.encode(message.checkpoint, writer.uint32(10).fork()).join();
+    }
+    if (message.created !== false) {
+      writer.uint32(16).bool(message.created);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateCheckpointResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateCheckpointResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.checkpoint = Checkpoint.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.created = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateCheckpointResponse {
+    return {
+      checkpoint: isSet(object.checkpoint) ? Checkpoint.fromJSON(object.checkpoint) : undefined,
+      created: isSet(object.created) ? globalThis.Boolean(object.created) : false,
+    };
+  },
+
+  toJSON(message: CreateCheckpointResponse): unknown {
+    const obj: any = {};
+    if (message.checkpoint !== undefined) {
+      obj.checkpoint = Checkpoint.toJSON(message.checkpoint);
+    }
+    if (message.created !== false) {
+      obj.created = message.created;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CreateCheckpointResponse>): CreateCheckpointResponse {
+    return CreateCheckpointResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreateCheckpointResponse>): CreateCheckpointResponse {
+    const message = createBaseCreateCheckpointResponse();
+    message.checkpoint = (object.checkpoint !== undefined && object.checkpoint !== null)
+      ? Checkpoint.fromPartial(object.checkpoint)
+      : undefined;
+    message.created = object.created ?? false;
+    return message;
+  },
+};
+
+function createBaseListSigningKeysRequest(): ListSigningKeysRequest {
+  return {};
+}
+
+export const ListSigningKeysRequest: MessageFns<ListSigningKeysRequest> = {
+  encode(_: ListSigningKeysRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSigningKeysRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSigningKeysRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListSigningKeysRequest {
+    return {};
+  },
+
+  toJSON(_: ListSigningKeysRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListSigningKeysRequest>): ListSigningKeysRequest {
+    return ListSigningKeysRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<ListSigningKeysRequest>): ListSigningKeysRequest {
+    const message = createBaseListSigningKeysRequest();
+    return message;
+  },
+};
+
+function createBaseSigningKey(): SigningKey {
+  return { keyId: "", publicJwk: "", validFrom: undefined, validUntil: undefined, current: false };
+}
+
+export const SigningKey: MessageFns<SigningKey> = {
+  encode(message: SigningKey, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.keyId !== "") {
+      writer.uint32(10).string(message.keyId);
+    }
+    if (message.publicJwk !== "") {
+      writer.uint32(18).string(message.publicJwk);
+    }
+    if (message.validFrom !== undefined) {
+      Timestamp.encode(toTimestamp(message.validFrom), writer.uint32(26).fork()).join();
+    }
+    if (message.validUntil !== undefined) {
+      Timestamp.encode(toTimestamp(message.validUntil), writer.uint32(34).fork()).join();
+    }
+    if (message.current !== false) {
+      writer.uint32(40).bool(message.current);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SigningKey {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSigningKey();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.keyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.publicJwk = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.validFrom = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.validUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.current = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SigningKey {
+    return {
+      keyId: isSet(object.keyId)
+        ? globalThis.String(object.keyId)
+        : isSet(object.key_id)
+        ? globalThis.String(object.key_id)
+        : "",
+      publicJwk: isSet(object.publicJwk)
+        ? globalThis.String(object.publicJwk)
+        : isSet(object.public_jwk)
+        ? globalThis.String(object.public_jwk)
+        : "",
+      validFrom: isSet(object.validFrom)
+        ? fromJsonTimestamp(object.validFrom)
+        : isSet(object.valid_from)
+        ? fromJsonTimestamp(object.valid_from)
+        : undefined,
+      validUntil: isSet(object.validUntil)
+        ? fromJsonTimestamp(object.validUntil)
+        : isSet(object.valid_until)
+        ? fromJsonTimestamp(object.valid_until)
+        : undefined,
+      current: isSet(object.current) ? globalThis.Boolean(object.current) : false,
+    };
+  },
+
+  toJSON(message: SigningKey): unknown {
+    const obj: any = {};
+    if (message.keyId !== "") {
+      obj.keyId = message.keyId;
+    }
+    if (message.publicJwk !== "") {
+      obj.publicJwk = message.publicJwk;
+    }
+    if (message.validFrom !== undefined) {
+      obj.validFrom = message.validFrom.toISOString();
+    }
+    if (message.validUntil !== undefined) {
+      obj.validUntil = message.validUntil.toISOString();
+    }
+    if (message.current !== false) {
+      obj.current = message.current;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SigningKey>): SigningKey {
+    return SigningKey.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SigningKey>): SigningKey {
+    const message = createBaseSigningKey();
+    message.keyId = object.keyId ?? "";
+    message.publicJwk = object.publicJwk ?? "";
+    message.validFrom = object.validFrom ?? undefined;
+    message.validUntil = object.validUntil ?? undefined;
+    message.current = object.current ?? false;
+    return message;
+  },
+};
+
+function createBaseListSigningKeysResponse(): ListSigningKeysResponse {
+  return { keys: [] };
+}
+
+export const ListSigningKeysResponse: MessageFns<ListSigningKeysResponse> = {
+  encode(message: ListSigningKeysResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.keys) {
+      SigningKey.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSigningKeysResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSigningKeysResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.keys.push(SigningKey.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSigningKeysResponse {
+    return { keys: globalThis.Array.isArray(object?.keys) ? object.keys.map((e: any) => SigningKey.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ListSigningKeysResponse): unknown {
+    const obj: any = {};
+    if (message.keys?.length) {
+      obj.keys = message.keys.map((e) => SigningKey.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListSigningKeysResponse>): ListSigningKeysResponse {
+    return ListSigningKeysResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListSigningKeysResponse>): ListSigningKeysResponse {
+    const message = createBaseListSigningKeysResponse();
+    message.keys = object.keys?.map((e) => SigningKey.fromPartial(e)) || [];
     return message;
   },
 };
@@ -780,6 +1580,30 @@ export const AuditServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /**
+     * CreateCheckpoint signs the tenant's current head now (tenant admins and auditors).
+     * When the newest checkpoint already covers the head, it is returned unchanged.
+     */
+    createCheckpoint: {
+      name: "CreateCheckpoint",
+      requestType: CreateCheckpointRequest as typeof CreateCheckpointRequest,
+      requestStream: false,
+      responseType: CreateCheckpointResponse as typeof CreateCheckpointResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * ListSigningKeys lists the public keys checkpoints are verified with: the current
+     * signing key and the earlier ones kept for old checkpoints.
+     */
+    listSigningKeys: {
+      name: "ListSigningKeys",
+      requestType: ListSigningKeysRequest as typeof ListSigningKeysRequest,
+      requestStream: false,
+      responseType: ListSigningKeysResponse as typeof ListSigningKeysResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
   },
 } as const;
 
@@ -794,6 +1618,22 @@ export interface AuditServiceImplementation<CallContextExt = {}> {
     request: VerifyChainRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<VerifyChainResponse>>;
+  /**
+   * CreateCheckpoint signs the tenant's current head now (tenant admins and auditors).
+   * When the newest checkpoint already covers the head, it is returned unchanged.
+   */
+  createCheckpoint(
+    request: CreateCheckpointRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<CreateCheckpointResponse>>;
+  /**
+   * ListSigningKeys lists the public keys checkpoints are verified with: the current
+   * signing key and the earlier ones kept for old checkpoints.
+   */
+  listSigningKeys(
+    request: ListSigningKeysRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListSigningKeysResponse>>;
 }
 
 export interface AuditServiceClient<CallOptionsExt = {}> {
@@ -807,6 +1647,22 @@ export interface AuditServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<VerifyChainRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<VerifyChainResponse>;
+  /**
+   * CreateCheckpoint signs the tenant's current head now (tenant admins and auditors).
+   * When the newest checkpoint already covers the head, it is returned unchanged.
+   */
+  createCheckpoint(
+    request: DeepPartial<CreateCheckpointRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<CreateCheckpointResponse>;
+  /**
+   * ListSigningKeys lists the public keys checkpoints are verified with: the current
+   * signing key and the earlier ones kept for old checkpoints.
+   */
+  listSigningKeys(
+    request: DeepPartial<ListSigningKeysRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListSigningKeysResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
