@@ -8,6 +8,7 @@
  *   make bench BENCH_ARGS="--mode check-inproc"                 authz's decision path in this process (cache hits, no gRPC)
  *   make bench BENCH_ARGS="--mode timers --count 10000"       10,000 pending expiry timers: drift, each fires once
  *   make bench BENCH_ARGS="--mode slack --rate 200"           event → Slack message at 200 requests/s, then 60 s of Slack 429/5xx: nothing lost
+ *   make bench BENCH_ARGS="--mode audit --count 200000"       audit ingest (events/s chained) against JetStream's own store rate, then VerifyChain records/s
  * A lifecycle is create → approve → grant written (or → approve with --no-wait-grant).
  */
 import { randomBytes } from 'node:crypto';
@@ -17,7 +18,8 @@ import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { ClientError, Status } from 'nice-grpc';
 import { connectNats, createGrpcClient, createLogger, devTokenSource, openChannel, type Nats } from '@assent/platform';
-import { approvalsv1, authzv1 } from '@assent/proto';
+import { approvalsv1, auditv1, authzv1 } from '@assent/proto';
+import { auditBench, formatAudit } from './audit-bench.js';
 import { inProcessCheckBench } from './check-inproc.js';
 import { closedLoop, openFgaCheck, openFgaGrantCheck, openFgaRead, openFgaStoreId } from './check-bench.js';
 import { cpuReport, platformProcesses, sampleCpu } from './cpu.js';
@@ -47,8 +49,9 @@ async function platformNats(o: Opts): Promise<Nats | undefined> {
 
 const program = new Command('assent-bench')
   .description('Load-test a running Assent: the approval lifecycle (closed or open loop) or authz Check; CPU per process per operation')
-  .addOption(new Option('--mode <mode>', 'what to load').choices(['lifecycle', 'check', 'check-inproc', 'timers', 'slack']).default('lifecycle'))
-  .addOption(new Option('--count <n>', 'timers mode: requests (each with one expiry timer)').default(10_000).argParser(Number))
+  .addOption(new Option('--mode <mode>', 'what to load').choices(['lifecycle', 'check', 'check-inproc', 'timers', 'slack', 'audit']).default('lifecycle'))
+  .addOption(new Option('--count <n>', 'timers mode: requests (each with one expiry timer); audit mode: events (default 200,000)').default(10_000).argParser(Number))
+  .addOption(new Option('--tenants <n>', 'audit mode: tenants the events are spread over (one chain each)').default(100).argParser(Number))
   .addOption(new Option('--expire-after <seconds>', 'timers mode: the policy expiry; long enough that every request is pending before the first expires').default(120).argParser(Number))
   .addOption(new Option('-c, --concurrency <n>', 'concurrent calls in flight (with --rate: the in-flight cap, default 1024)').default(16).argParser(Number))
   .addOption(new Option('-d, --duration <seconds>', 'how long to run (check mode: each of the two phases)').default(20).argParser(Number))
@@ -58,7 +61,8 @@ const program = new Command('assent-bench')
   .addOption(new Option('--settle-seconds <s>', 'slack mode: after a phase, how long to wait for its messages before counting the rest lost').default(300).argParser(Number))
   .option('--slack-sink <url>', "slack mode: make up's local Slack server", process.env['ASSENT_SLACK_SINK_URL'] ?? 'http://127.0.0.1:9110')
   .option('--approvals <addr>', 'approvals gRPC target (default: from make up)', process.env['ASSENT_APPROVALS_ADDR'] ?? targets.approvals)
-  .option('--authz <addr>', 'authz gRPC target (check mode)', process.env['ASSENT_AUTHZ_ADDR'] ?? targets.authz)
+  .option('--authz <addr>', 'authz gRPC target (check and audit modes)', process.env['ASSENT_AUTHZ_ADDR'] ?? targets.authz)
+  .option('--audit <addr>', 'audit gRPC target (audit mode)', process.env['ASSENT_AUDIT_ADDR'] ?? targets.audit)
   .option('--inproc-nats <url>', 'NATS for check-inproc (a fresh subject root, removed after)', process.env['ASSENT_BENCH_NATS_URL'] ?? 'nats://127.0.0.1:4222')
   .option('--inproc-redis <url>', 'Redis for check-inproc (keys under a fresh root, removed after)', process.env['ASSENT_BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379')
   .option('--openfga <url>', 'OpenFGA HTTP API (check mode)', targets.openfgaUrl)
@@ -76,7 +80,9 @@ const program = new Command('assent-bench')
   .option('--json', 'print the report as JSON');
 
 type Opts = {
-  mode: 'lifecycle' | 'check' | 'check-inproc' | 'timers' | 'slack';
+  mode: 'lifecycle' | 'check' | 'check-inproc' | 'timers' | 'slack' | 'audit';
+  tenants: number;
+  audit: string;
   channels: number;
   faultSeconds: number;
   settleSeconds: number;
@@ -130,7 +136,7 @@ async function main(): Promise<void> {
   try {
     // Start from an idle platform: an earlier run's backlog would be measured as this one's.
     if (nats) await waitForDrain(nats, STREAM_PREFIX);
-    const out = o.mode === 'slack' ? await slack(o, nats) : o.mode === 'check-inproc' ? await checkInProcessMode(o) : o.mode === 'check' ? await checkMode(o, channel, clients, run) : o.mode === 'timers' ? await timers(o, channel, clients, run, nats) : await lifecycleMode(o, clients, run, nats);
+    const out = o.mode === 'audit' ? await audit(o, nats, run) : o.mode === 'slack' ? await slack(o, nats) : o.mode === 'check-inproc' ? await checkInProcessMode(o) : o.mode === 'check' ? await checkMode(o, channel, clients, run) : o.mode === 'timers' ? await timers(o, channel, clients, run, nats) : await lifecycleMode(o, clients, run, nats);
     process.stdout.write(`${out}\n`);
   } finally {
     channel.close();
@@ -148,6 +154,33 @@ async function timers(o: Opts, channel: ReturnType<typeof openChannel>, c: { req
   if (!o.json) return formatTimers(result);
   const { drift, ...rest } = result;
   return JSON.stringify({ mode: 'timers', ...rest, drift: { p50: drift.p(50), p95: drift.p(95), p99: drift.p(99), max: drift.max() }, errors: Object.fromEntries(errors) }, null, 2);
+}
+
+async function audit(o: Opts, nats: Nats | undefined, run: string): Promise<string> {
+  if (!nats) throw new Error('audit mode publishes events on the platform NATS: drop --no-drain');
+  const events = program.getOptionValueSource('count') === 'default' ? 200_000 : o.count;
+  if (!(events >= 1 && events <= 2_000_000)) program.error('--count must be 1..2000000 in audit mode');
+  if (!(o.tenants >= 1 && o.tenants <= 10_000)) program.error('--tenants must be 1..10000');
+  const admin = createGrpcClient(authzv1.AuthzServiceDefinition, openChannel(o.authz), devTokenSource(o.devKey, { subject: 'bench-admin', roles: ['platform-admin'] }));
+  const auditChannel = openChannel(o.audit);
+  try {
+    const result = await auditBench(
+      { events, tenants: o.tenants, window: o.concurrency, run, processes: platformProcesses(join(stateDir, 'pids.json')) },
+      nats,
+      {
+        createTenant: async (id) => void (await admin.createTenant({ id, displayName: `audit bench ${run}` })),
+        verifyChain: async (tenant) => {
+          const auditor = createGrpcClient(auditv1.AuditServiceDefinition, auditChannel, devTokenSource(o.devKey, { subject: 'bench-auditor', tenant }));
+          const v = await auditor.verifyChain({ tenant });
+          return { valid: v.valid, records: Number(v.records), firstInvalidSequence: Number(v.firstInvalidSequence) };
+        },
+      },
+      !o.json,
+    );
+    return o.json ? JSON.stringify({ mode: 'audit', ...result }, null, 2) : formatAudit(result);
+  } finally {
+    auditChannel.close();
+  }
 }
 
 async function slack(o: Opts, nats: Nats | undefined): Promise<string> {
