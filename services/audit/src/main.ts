@@ -4,6 +4,7 @@ import type { AuditConfig } from './config.js';
 import type { CheckpointDeps } from './domain/ports.js';
 import { watchAppends } from './domain/appended-tenants.js';
 import { JetStreamAuditLog } from './adapters/jetstream/audit-log.js';
+import { JetStreamChainHeads } from './adapters/jetstream/chain-heads.js';
 import { JetStreamCheckpointLog } from './adapters/jetstream/checkpoint-log.js';
 import { loadKeyRing } from './adapters/keys/key-files.js';
 import { RedisEventIndex } from './adapters/redis/event-index.js';
@@ -29,7 +30,7 @@ export async function startAudit(config: AuditConfig): Promise<RunningAudit> {
       rt.logger.warn({ err }, 'audit event index update failed; it catches up on the next lookup'),
     );
     const checkpoints = await JetStreamCheckpointLog.open(rt.nats, rt.names);
-    const signing: CheckpointDeps = { log: journal, checkpoints, keys, clock: { now: () => new Date() }, tenants: await rt.tenants() };
+    const signing: CheckpointDeps = { log: journal, heads: new JetStreamChainHeads(rt.nats, rt.names), checkpoints, keys, clock: { now: () => new Date() }, tenants: await rt.tenants() };
     const schedule = startCheckpointSchedule({
       deps: signing,
       intervalMs: config.checkpointIntervalMs,

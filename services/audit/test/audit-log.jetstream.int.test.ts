@@ -30,7 +30,7 @@ const tenantOf = () => {
 };
 
 const open = (nats: Nats, index = new RedisEventIndex(redis)) => JetStreamAuditLog.open(nats, n, index);
-const deps = async (nats: Nats): Promise<CheckpointDeps> => ({ log: await open(nats), checkpoints: new MemoryCheckpointLog(), keys: newKeyRing(), clock: { now: () => new Date() }, tenants });
+const deps = async (nats: Nats): Promise<CheckpointDeps> => ({ log: await open(nats), heads: { current: async () => undefined }, checkpoints: new MemoryCheckpointLog(), keys: newKeyRing(), clock: { now: () => new Date() }, tenants });
 const event = (tenant: string, id: string): SourceEvent => ({
   id,
   type: 'assent.policy.updated.v1',

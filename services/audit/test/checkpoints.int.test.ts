@@ -127,31 +127,46 @@ describe('signed checkpoints over gRPC and JetStream', () => {
     expect((await c.verifyChain({ tenant: 'acme' })).checkpoints).toBe('2');
   });
 
+  it('signs the stored head from a replica that is not the one appending', async () => {
+    const standby = await startAudit(loadConfig({ ...commonTestEnv(root, issuer), AUDIT_GRPC_PORT: '0', AUDIT_HTTP_PORT: '0', AUDIT_CHECKPOINT_INTERVAL_MS: '3600000', AUDIT_SIGNING_KEY_FILE: first.path }));
+    const standbyChannel = openChannel(`127.0.0.1:${standby.grpcPort}`);
+    try {
+      const c = createGrpcClient(auditv1.AuditServiceDefinition, standbyChannel, staticToken(await issuer.token({ subject: 'ann', tenant: 'acme', roles: ['auditor'] })));
+      // The first replica holds the consumer: the standby appends nothing and learns the head only by reading it.
+      expect(await c.createCheckpoint({ tenant: 'acme' })).toMatchObject({ created: false, checkpoint: { index: '2', sequence: '5' } });
+      await publish(1);
+      expect((await c.createCheckpoint({ tenant: 'acme' })).checkpoint).toMatchObject({ index: '3', sequence: '6' });
+    } finally {
+      standbyChannel.close();
+      await standby.stop();
+    }
+  });
+
   it('after a key rotation, still verifies the checkpoints the old key signed', async () => {
     const verifyKeys = join(keyDir, 'verify-keys.json');
     writeFileSync(verifyKeys, JSON.stringify({ keys: [{ ...first.publicJwk, until: new Date(Date.now() + 60_000).toISOString() }] }));
     await startWith({ AUDIT_SIGNING_KEY_FILE: second.path, AUDIT_VERIFY_KEYS_FILE: verifyKeys });
     await publish(1);
     const c = await auditor();
-    expect((await c.createCheckpoint({ tenant: 'acme' })).checkpoint).toMatchObject({ index: '3', sequence: '6', keyId: 'audit-k2' });
-    expect(await c.verifyChain({ tenant: 'acme' })).toMatchObject({ valid: true, records: '6', checkpoints: '3', checkpointedSequence: '6' });
+    expect((await c.createCheckpoint({ tenant: 'acme' })).checkpoint).toMatchObject({ index: '4', sequence: '7', keyId: 'audit-k2' });
+    expect(await c.verifyChain({ tenant: 'acme' })).toMatchObject({ valid: true, records: '7', checkpoints: '4', checkpointedSequence: '7' });
     expect((await c.listSigningKeys({})).keys.map((k) => [k.keyId, k.current, k.validUntil !== undefined])).toEqual([
       ['audit-k2', true, false],
       ['audit-k1', false, true],
     ]);
     signed = await collect((await JetStreamCheckpointLog.open(privileged, n)).all('acme'));
-    expect(signed.map((cp) => cp.keyId)).toEqual(['audit-k1', 'audit-k1', 'audit-k2']);
+    expect(signed.map((cp) => cp.keyId)).toEqual(['audit-k1', 'audit-k1', 'audit-k1', 'audit-k2']);
   });
 
   it('detects a checkpoint removed from the middle, and one whose signature was altered', async () => {
     const c = await auditor();
-    await rebuildCheckpoints([signed[0]!, signed[2]!]);
+    await rebuildCheckpoints([signed[0]!, ...signed.slice(2)]);
     const removed = await c.verifyChain({ tenant: 'acme' });
-    expect(removed).toMatchObject({ valid: false, checkpoints: '2', firstInvalidCheckpoint: '2', firstInvalidSequence: '0' });
+    expect(removed).toMatchObject({ valid: false, checkpoints: '3', firstInvalidCheckpoint: '2', firstInvalidSequence: '0' });
     expect(removed.problem).toMatch(/checkpoint 2 is not linked to checkpoint 1/);
 
     const flipped = signed[1]!.signature.startsWith('A') ? `B${signed[1]!.signature.slice(1)}` : `A${signed[1]!.signature.slice(1)}`;
-    await rebuildCheckpoints([signed[0]!, { ...signed[1]!, signature: flipped }, signed[2]!]);
+    await rebuildCheckpoints([signed[0]!, { ...signed[1]!, signature: flipped }, ...signed.slice(2)]);
     const altered = await c.verifyChain({ tenant: 'acme' });
     expect(altered).toMatchObject({ valid: false, firstInvalidCheckpoint: '2', firstInvalidSequence: '0' });
     expect(altered.problem).toMatch(/bad signature/);
@@ -163,7 +178,7 @@ describe('signed checkpoints over gRPC and JetStream', () => {
   it('detects a whole chain deleted and rewritten with every hash recomputed, where the checkpoints stop matching', async () => {
     const reader = await JetStreamAuditLog.open(privileged, n, new RedisEventIndex(redis));
     const original = await collect(reader.all('acme'));
-    expect(original).toHaveLength(6);
+    expect(original).toHaveLength(7);
 
     // The attacker deletes the audit stream (deny_delete only stops single-message
     // deletes), recreates it and appends a consistent forgery: record 3 edited, every
@@ -181,7 +196,7 @@ describe('signed checkpoints over gRPC and JetStream', () => {
 
     const result = await (await auditor()).verifyChain({ tenant: 'acme' });
     // Records 1-2 still match checkpoint 1; checkpoint 2 signed record 5, which is not the one there now.
-    expect(result).toMatchObject({ valid: false, records: '6', checkpoints: '3', checkpointedSequence: '2', firstInvalidSequence: '5', firstInvalidCheckpoint: '2' });
+    expect(result).toMatchObject({ valid: false, records: '7', checkpoints: '4', checkpointedSequence: '2', firstInvalidSequence: '5', firstInvalidCheckpoint: '2' });
     expect(result.problem).toMatch(/record 5 is not the one checkpoint 2 signed .*rewritten after record 2/);
   });
 });

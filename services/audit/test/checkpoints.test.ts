@@ -84,6 +84,14 @@ describe('createCheckpoint', () => {
     expect(await collect(deps.checkpoints.all('acme'))).toHaveLength(1);
   });
 
+  it('signs nothing when the stored head is not a record', async () => {
+    const deps = memoryDeps();
+    await record(deps, 1);
+    deps.log.tamper('acme', 1, (r) => ({ ...r, sequence: 0, hash: '' }));
+    await expect(createCheckpoint(deps, auditor(), { tenant: 'acme' })).rejects.toBeInstanceOf(FailedPreconditionError);
+    expect(await deps.checkpoints.last('acme')).toBeUndefined();
+  });
+
   it('is for tenant admins, auditors and platform admins of an existing tenant with records', async () => {
     const deps = memoryDeps();
     await record(deps, 1);

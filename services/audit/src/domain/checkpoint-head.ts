@@ -1,4 +1,4 @@
-import { ConflictError } from '@assent/platform/domain';
+import { ConflictError, FailedPreconditionError } from '@assent/platform/domain';
 import { checkpointHash, signCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { CheckpointDeps } from './ports.js';
 
@@ -21,8 +21,10 @@ export interface CheckpointOutcome {
 export async function checkpointHead(deps: CheckpointDeps, tenant: string): Promise<CheckpointOutcome | undefined> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const last = await deps.checkpoints.last(tenant);
-    const head = await deps.log.head(tenant);
+    const head = await deps.heads.current(tenant);
     if (!head) return undefined;
+    // Something that is not a record sits at the head (VerifyChain reports it): sign nothing.
+    if (head.sequence < 1 || !head.hash) throw new FailedPreconditionError(`the head of tenant "${tenant}"'s audit chain is not a record; run VerifyChain`);
     if (last && last.sequence >= head.sequence) return { checkpoint: last, created: false };
     const checkpoint = signCheckpoint(deps.keys, {
       tenant,

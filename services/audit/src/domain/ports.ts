@@ -62,8 +62,14 @@ export interface CheckpointLog {
   all(tenant: string): AsyncIterable<Checkpoint>;
 }
 
+/** The tenant's head as stored now: what a checkpoint signs, so never a cached copy. */
+export interface ChainHeads {
+  current(tenant: string): Promise<AuditRecord | undefined>;
+}
+
 /** What signing and verifying checkpoints need besides the audit log. */
 export interface CheckpointDeps extends AuditDeps {
+  heads: ChainHeads;
   checkpoints: CheckpointLog;
   keys: KeyRing;
 }

@@ -12,8 +12,10 @@ export const newKeyRing = (opts: Parameters<typeof KeyRing.create>[1] = {}): Key
 /** Memory twins with a fake clock that advances one second per reading; tenants acme, globex and initech exist. */
 export function memoryDeps(keys: KeyRing = newKeyRing()): CheckpointDeps & { log: MemoryAuditLog; checkpoints: MemoryCheckpointLog; tenants: MemoryTenantDirectory } {
   let t = Date.UTC(2030, 0, 1);
+  const log = new MemoryAuditLog();
   return {
-    log: new MemoryAuditLog(),
+    log,
+    heads: { current: (tenant) => log.head(tenant) },
     checkpoints: new MemoryCheckpointLog(),
     keys,
     clock: { now: () => new Date((t += 1000)) },
