@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@assent/platform';
-import { watchAppends } from '../src/domain/appended-tenants.js';
+import { watchAppends } from '../src/domain/watch-appends.js';
 import { recordEvent } from '../src/domain/commands/record-event.js';
 import type { CheckpointLog } from '../src/domain/ports.js';
 import { startCheckpointSchedule } from '../src/transport/schedule/checkpoint-schedule.js';

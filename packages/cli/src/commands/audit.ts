@@ -35,7 +35,7 @@ export function registerAuditCommands(program: Command, session: Session): void 
 
   audit
     .command('verify')
-    .description('recompute the hash chain; exits 1 when a record does not match')
+    .description('recompute the hash chain and check every signed checkpoint against it; exits 1 when a record or checkpoint does not match')
     .action(async (_opts: unknown, command: Command) => {
       const ctx = session.context(command);
       const res = await ctx.call('audit', (c, o) => c.verifyChain({ tenant: ctx.tenant }, o));

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadKeyRing } from '../src/adapters/keys/key-files.js';
+import { loadKeyRing } from '../src/adapters/keys/load-key-ring.js';
 import { jwkThumbprint } from '../src/domain/key-ring.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'audit-keys-'));
