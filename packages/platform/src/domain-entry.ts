@@ -19,6 +19,12 @@ export type { ActingChannel, Principal } from './auth/principal.js';
 export type { AssentEvent } from './nats/events.js';
 export { canonicalJson } from './canonical-json.js';
 export { LruCache } from './lru-cache.js';
+export { recordHash } from './audit/record-hash.js';
+export type { HashedRecord } from './audit/record-hash.js';
+export { CHECKPOINT_TYPE, checkpointHash, signedBytes } from './audit/checkpoint-signing.js';
+export type { Checkpoint, UnsignedCheckpoint } from './audit/checkpoint-signing.js';
+export { VerificationKeys, isEd25519Jwk, jwkThumbprint } from './audit/verification-keys.js';
+export type { Ed25519Jwk, PublicSigningKey, SignatureCheck } from './audit/verification-keys.js';
 export {
   checkConditions,
   compileCondition,
