@@ -4,6 +4,7 @@ import { createChannel, createClient, Status, type ClientError } from 'nice-grpc
 import { BadRequest, RichClientError } from 'nice-grpc-error-details';
 import {
   EventPublisher,
+  canonicalJson,
   connectNats,
   createGrpcClient,
   createLogger,
@@ -93,16 +94,48 @@ describe('audit over NATS and gRPC', () => {
     const records = await waitForRecords('acme', events.length);
     expect(records.map((r) => r.eventId)).toEqual(events.map((e) => e.id));
     expect(records.map((r) => r.sequence)).toEqual(['1', '2', '3', '4', '5']);
-    expect(records.map((r) => r.actor)).toEqual(['alice', 'alice', 'bob', 'carol', 'alice']);
+    expect(records.map((r) => r.actor)).toEqual(['alice', 'alice', 'bob', 'carol', '/assent/authz']);
     expect(records.map((r) => r.eventType)).toEqual(events.map((e) => e.type));
     expect(records[0]).toMatchObject({ tenant: 'acme', subject: 'request/r1', occurredAt: new Date(events[0]!.time), prevHash: '' });
     expect(JSON.parse(records[4]!.dataJson)).toEqual(events[4]!.data);
     for (let i = 1; i < records.length; i++) expect(records[i]!.prevHash).toBe(records[i - 1]!.hash);
 
-    // Anyone can re-derive a hash from what ListRecords returns (the recipe in record-hash.ts).
+    // Anyone can re-derive a hash from what ListRecords returns (the format-2 recipe in
+    // packages/platform/src/audit/record-hash.ts and audit.proto): canonical JSON, keys sorted.
     const r = records[2]!;
-    const content = `{"actor":${JSON.stringify(r.actor)},"data":${r.dataJson},"eventId":"${r.eventId}","eventType":"${r.eventType}","occurredAt":"${r.occurredAt!.toISOString()}","prevHash":"${r.prevHash}","recordedAt":"${r.recordedAt!.toISOString()}","sequence":3,"subject":"${r.subject}","tenant":"acme"}`;
+    expect(r).toMatchObject({ format: 2, actorType: 'user', action: 'approval.vote', targetKind: 'request', targetId: 'r1', outcome: 'success', category: 'approval', requestId: 'r1' });
+    expect(r.payloadHash).toBe(createHash('sha256').update(r.dataJson).digest('hex'));
+    const content = canonicalJson({
+      actor: r.actor,
+      canonical: {
+        action: r.action,
+        actor: { id: r.actor, ip: r.actorIp, type: r.actorType, userAgent: r.actorUserAgent },
+        category: r.category,
+        details: JSON.parse(r.detailsJson) as unknown,
+        outcome: r.outcome,
+        payloadHash: r.payloadHash,
+        policyHash: r.policyHash,
+        reason: r.reason,
+        requestId: r.requestId,
+        target: { id: r.targetId, kind: r.targetKind },
+        traceId: r.traceId,
+      },
+      data: JSON.parse(r.dataJson) as unknown,
+      eventId: r.eventId,
+      eventType: r.eventType,
+      format: 2,
+      occurredAt: r.occurredAt!.toISOString(),
+      prevHash: r.prevHash,
+      recordedAt: r.recordedAt!.toISOString(),
+      sequence: 3,
+      subject: r.subject,
+      tenant: 'acme',
+    });
     expect(createHash('sha256').update(r.prevHash).update(content).digest('hex')).toBe(r.hash);
+    // A refused authz answer is on record as denied, with the decision's reason.
+    expect(records[1]).toMatchObject({ action: 'authz.check', outcome: 'denied', category: 'access', targetKind: 'payout-account', targetId: '42' });
+    // The grant was written by a service on approval: the emitting service is the actor, the grantee the target.
+    expect(records[4]).toMatchObject({ actorType: 'system', action: 'grant.issue', targetKind: 'principal', targetId: 'alice' });
 
     const verified = await (await auditor()).verifyChain({ tenant: 'acme' });
     expect(verified).toEqual({ valid: true, records: '5', headHash: records[4]!.hash, firstInvalidSequence: '0', checkpoints: '0', firstInvalidCheckpoint: '0', checkpointedSequence: '0', problem: '' });
@@ -161,6 +194,8 @@ describe('audit over NATS and gRPC', () => {
     // Claims tenant acme but is published under globex: must not enter acme's chain.
     await nats.js.publish(n.event('globex', 'policy', 'updated'), encodeEvent(spoofed), { msgID: spoofed.id });
     await nats.js.publish(n.event('acme', 'policy', 'updated'), 'not json', { msgID: 'garbage-1' });
+    // A well-formed event of a type the audit table has no mapping for: parked, not recorded half-mapped.
+    await publisher.publish(emit('assent.approval.teleported.v1', 'request/r9', { request: request('r9') }));
     const reasons = await eventually(async () => {
       const found: string[] = [];
       for (let seq = 1; ; seq++) {
@@ -168,9 +203,10 @@ describe('audit over NATS and gRPC', () => {
         if (!msg) break;
         if (msg.subject === n.dlq('audit')) found.push(msg.header?.get('Assent-Dlq-Reason') ?? '');
       }
-      expect(found).toHaveLength(2);
+      expect(found).toHaveLength(3);
       return found;
     });
+    expect(reasons.join('\n')).toMatch(/no audit mapping for event type "assent.approval.teleported.v1"/);
     expect(reasons.join('\n')).toMatch(/does not match subject/);
     expect(reasons.join('\n')).toMatch(/not an Assent CloudEvent/);
     expect(await listAll(await auditor(), 'acme')).toHaveLength(6);

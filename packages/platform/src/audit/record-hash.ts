@@ -17,15 +17,29 @@ export interface HashedRecord {
   recordedAt: Date;
   data: unknown;
   prevHash: string;
+  /** Record format: undefined or 1 for records written before formats existed, 2 with canonical fields. */
+  format?: number | undefined;
+  /** The canonical fields (actor, action, target, outcome, …) of a format-2 record. */
+  canonical?: unknown;
 }
+
+/** Formats this code can hash; a record claiming another is reported as not fitting the chain. */
+export const RECORD_FORMATS: readonly number[] = [1, 2];
 
 /**
  * The hash that seals a record: sha256 hex of prevHash followed by the canonical
  * JSON of every field except `hash` (timestamps as RFC 3339 UTC with milliseconds).
  * Because prevHash is inside too, changing any earlier record breaks every later link.
+ *
+ * The record's format picks what is hashed, so records stored before a format change
+ * keep verifying: format 1 (or none) is the original field set, unchanged forever;
+ * format 2 adds `format: 2` and `canonical` to it. The format is inside the hash, so
+ * relabelling a format-2 record as format 1 (to drop its canonical fields) breaks it.
+ * Throws for a format it does not know.
  */
 export function recordHash(record: HashedRecord): string {
-  const content = canonicalJson({
+  const format = record.format ?? 1;
+  const base = {
     tenant: record.tenant,
     sequence: record.sequence,
     eventId: record.eventId,
@@ -36,6 +50,10 @@ export function recordHash(record: HashedRecord): string {
     recordedAt: record.recordedAt.toISOString(),
     data: record.data,
     prevHash: record.prevHash,
-  });
+  };
+  let content: string;
+  if (format === 1) content = canonicalJson(base);
+  else if (format === 2) content = canonicalJson({ ...base, format, canonical: record.canonical ?? null });
+  else throw new Error(`audit record format ${String(record.format)} is not one of ${RECORD_FORMATS.join(', ')}`);
   return createHash('sha256').update(record.prevHash).update(content).digest('hex');
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError } from '@assent/platform/domain';
 import type { AuditLog } from '../../src/domain/ports.js';
 import type { AuditRecord, RecordPage } from '../../src/domain/types.js';
-import { appendChain, collect, nextRecord } from '../support/records.js';
+import { appendChain, canonical, collect, nextRecord } from '../support/records.js';
 
 async function pages(log: AuditLog, tenant: string, limit: number, filters = {}): Promise<AuditRecord[][]> {
   const out: AuditRecord[][] = [];
@@ -35,6 +35,16 @@ export function auditLogContract(name: string, make: () => Promise<AuditLog>, te
       expect(await log.head(t)).toEqual(written[2]);
       expect(await collect(log.all(t))).toEqual(written);
       expect(await log.hasEvent(t, written[1]!.eventId)).toBe(true);
+    });
+
+    it('keeps records of both formats as written: older ones without canonical fields, newer ones with', async () => {
+      const log = await make();
+      const t = tenantOf();
+      const written = await appendChain(log, t, 4, (i) => (i < 2 ? {} : { format: 2, canonical: canonical({ actor: `user-${i}`, details: { n: i, nested: { ok: true } } }) }));
+      const stored = await collect(log.all(t));
+      expect(stored).toEqual(written);
+      expect(stored.map((r) => r.format)).toEqual([undefined, undefined, 2, 2]);
+      expect(Object.keys(stored[0]!)).not.toContain('canonical');
     });
 
     it('rejects an append against a stale head and leaves the chain unchanged', async () => {

@@ -1,5 +1,24 @@
 import { recordHash } from '../../src/domain/record-hash.js';
-import type { AuditRecord } from '../../src/domain/types.js';
+import type { AuditRecord, CanonicalFields } from '../../src/domain/types.js';
+
+/** Canonical fields of a format-2 record, with the parts a test cares about overridden. */
+export function canonical(overrides: Partial<Omit<CanonicalFields, 'actor'>> & { actor?: string } = {}): CanonicalFields {
+  const { actor, ...rest } = overrides;
+  return {
+    actor: { type: 'user', id: actor ?? 'alice', ip: '', userAgent: '' },
+    action: 'approval.request',
+    target: { kind: 'request', id: '1' },
+    outcome: 'success',
+    reason: '',
+    policyHash: '',
+    payloadHash: '0'.repeat(64),
+    traceId: '',
+    requestId: '1',
+    category: 'approval',
+    details: {},
+    ...rest,
+  };
+}
 
 /** A sealed record that follows `prev` (or starts a chain), as recordEvent would build it. */
 export function nextRecord(tenant: string, prev: AuditRecord | undefined, overrides: Partial<Omit<AuditRecord, 'hash' | 'sequence' | 'prevHash' | 'tenant'>> = {}): AuditRecord {

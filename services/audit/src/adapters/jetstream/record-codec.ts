@@ -1,4 +1,4 @@
-import type { AuditRecord, JsonValue } from '../../domain/types.js';
+import type { AuditRecord, CanonicalFields, JsonValue } from '../../domain/types.js';
 
 interface RecordJson {
   tenant: string;
@@ -12,6 +12,9 @@ interface RecordJson {
   data: JsonValue;
   prevHash: string;
   hash: string;
+  /** Absent on records written before formats existed (format 1). */
+  format?: number;
+  canonical?: CanonicalFields;
 }
 
 /** One stream message holds a block of consecutive records, appended in one compare-and-set. */

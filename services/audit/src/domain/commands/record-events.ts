@@ -1,8 +1,8 @@
 import { ConflictError, Violations } from '@assent/platform/domain';
-import { actorOf } from '../actor-of.js';
+import { canonicalFieldsOf } from '../canonical-fields.js';
 import type { AuditDeps } from '../ports.js';
 import { recordHash } from '../record-hash.js';
-import type { AuditRecord, SourceEvent } from '../types.js';
+import { RECORD_FORMAT, type AuditRecord, type SourceEvent } from '../types.js';
 
 /** Bounded so a pathological hot tenant surfaces as a retryable error, not a spin. */
 const MAX_ATTEMPTS = 25;
@@ -23,7 +23,10 @@ function validate(event: SourceEvent, v: Violations, at: string): void {
  * and written together. The head is read before the duplicate check, so anything
  * appended before that read is seen as known, and anything appended after it fails
  * the compare-and-set (then the batch is rebuilt on the new head), so two writers
- * can never both record an event. Returns the records written (duplicates left out).
+ * can never both record an event. Each record is in the current format, with the
+ * canonical fields of record-mappings.ts; an event type without a mapping fails the
+ * whole batch with UnmappedEventError before anything is written. Returns the
+ * records written (duplicates left out).
  */
 export async function recordEvents(deps: AuditDeps, events: SourceEvent[]): Promise<AuditRecord[]> {
   if (events.length === 0) return [];
@@ -32,6 +35,8 @@ export async function recordEvents(deps: AuditDeps, events: SourceEvent[]): Prom
   events.forEach((e, i) => validate(e, v, events.length > 1 ? `events[${i}].` : ''));
   if (events.some((e) => e.tenant !== tenant)) v.add('tenant', 'a batch holds one tenant');
   v.throwIfAny();
+  // Every event of the batch must map before any is written: nothing is recorded half-mapped.
+  const mapped = events.map((event) => ({ event, fields: canonicalFieldsOf(event) }));
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const head = await deps.log.head(tenant);
@@ -42,7 +47,7 @@ export async function recordEvents(deps: AuditDeps, events: SourceEvent[]): Prom
     const records: AuditRecord[] = [];
     let prev = head;
     const recordedAt = deps.clock.now();
-    for (const event of events) {
+    for (const { event, fields } of mapped) {
       if (known.has(event.id)) continue;
       known.add(event.id); // the same event twice in one batch is recorded once
       const unsealed = {
@@ -51,11 +56,13 @@ export async function recordEvents(deps: AuditDeps, events: SourceEvent[]): Prom
         eventId: event.id,
         eventType: event.type,
         subject: event.subject,
-        actor: actorOf(event),
+        actor: fields.actor.id,
         occurredAt: event.time ?? recordedAt,
         recordedAt,
         data: event.data,
         prevHash: prev?.hash ?? '',
+        format: RECORD_FORMAT,
+        canonical: fields,
       };
       const record: AuditRecord = { ...unsealed, hash: recordHash(unsealed) };
       records.push(record);

@@ -1,6 +1,7 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { eventConsumerNames, InvalidArgumentError, type Logger, type Metrics, type Names, type Nats, parseEvent, PoisonMessageError, type RunningConsumer, startConsumer } from '@assent/platform';
 import { recordEvents } from '../../domain/commands/record-events.js';
+import { UnmappedEventError } from '../../domain/unmapped-event-error.js';
 import type { AuditDeps } from '../../domain/ports.js';
 import type { JsonValue, SourceEvent } from '../../domain/types.js';
 
@@ -12,7 +13,7 @@ function tenantOfSubject(subject: string): string {
 }
 
 /** CloudEvent on the wire → domain SourceEvent; anything unusable is poison (parked, not retried). */
-export function toSourceEvent(msg: Pick<JsMsg, 'data' | 'subject'>): SourceEvent {
+export function toSourceEvent(msg: Pick<JsMsg, 'data' | 'subject'> & { headers?: JsMsg['headers'] }): SourceEvent {
   let raw;
   try {
     raw = parseEvent(msg.data);
@@ -31,6 +32,8 @@ export function toSourceEvent(msg: Pick<JsMsg, 'data' | 'subject'>): SourceEvent
     tenant: raw.tenantid,
     time: raw.time ? new Date(raw.time) : undefined,
     data: (raw.data ?? null) as JsonValue,
+    // The event's own traceparent, else the one its publish carried in the NATS headers.
+    traceparent: raw.traceparent || msg.headers?.get('traceparent') || undefined,
   };
 }
 
@@ -61,6 +64,13 @@ export function startEventConsumer(opts: { nats: Nats; names: Names; logger: Log
       try {
         await recordEvents(opts.deps, msgs.map(toSourceEvent));
       } catch (err) {
+        // Reported, not only parked: a producer publishes a type the audit table does not know
+        // yet. Once per event: a poisoned batch is retried one message at a time, and a
+        // single message is what gets parked.
+        if (err instanceof UnmappedEventError && msgs.length === 1) {
+          opts.logger.error({ eventType: err.eventType, subject: msgs[0]?.subject }, 'audit: event type has no audit mapping; parking it in the DLQ (add it to record-mappings.ts, then replay)');
+          opts.metrics?.messagesConsumed.inc({ consumer: AUDIT_CONSUMER, outcome: 'unmapped' });
+        }
         if (err instanceof InvalidArgumentError) throw new PoisonMessageError(`event cannot be audited: ${err.message}`, { cause: err });
         throw err;
       }

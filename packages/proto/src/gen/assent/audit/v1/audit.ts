@@ -35,6 +35,44 @@ export interface AuditRecord {
   prevHash: string;
   /** sha256 hex over prev_hash and this record's canonical content. */
   hash: string;
+  /**
+   * Record format, which picks the hash recipe (packages/platform/src/audit/record-hash.ts).
+   * 1: records written before canonical fields: the fields from tenant to prev_hash,
+   * and the fields below are derived for reading, not sealed. 2: the JSON object
+   * hashed also holds "format":2 and "canonical":{"actor":{"type","id","ip",
+   * "userAgent"},"action","target":{"kind","id"},"outcome","reason","policyHash",
+   * "payloadHash","traceId","requestId","category","details"}, from the fields below.
+   */
+  format: number;
+  /**
+   * What kind of actor `actor` is: "user", "service", "system" (the emitting service
+   * on its own, e.g. a timer) or "external" (an identity Assent does not know).
+   */
+  actorType: string;
+  /** Source IP and user agent of the actor when the event said ("" when not known). */
+  actorIp: string;
+  actorUserAgent: string;
+  /** What was done, e.g. "approval.vote", "policy.apply" (docs/architecture.md). */
+  action: string;
+  /** What it was done to, e.g. kind "request", id "01J...". */
+  targetKind: string;
+  targetId: string;
+  /** "success", or "denied" for a refused attempt or an authz answer other than ALLOW. */
+  outcome: string;
+  /** The actor's reason, comment or justification, or the decision's reason. */
+  reason: string;
+  /** Hash of the policy the event was decided under ("" when none). */
+  policyHash: string;
+  /** sha256 hex of data_json. */
+  payloadHash: string;
+  /** W3C trace id of the source event ("" when it had none). */
+  traceId: string;
+  /** The approval request the record concerns ("" when none). */
+  requestId: string;
+  /** "approval", "access", "governance" or "security". */
+  category: string;
+  /** Per-action facts as canonical JSON (an object). */
+  detailsJson: string;
 }
 
 export interface ListRecordsRequest {
@@ -156,6 +194,21 @@ function createBaseAuditRecord(): AuditRecord {
     dataJson: "",
     prevHash: "",
     hash: "",
+    format: 0,
+    actorType: "",
+    actorIp: "",
+    actorUserAgent: "",
+    action: "",
+    targetKind: "",
+    targetId: "",
+    outcome: "",
+    reason: "",
+    policyHash: "",
+    payloadHash: "",
+    traceId: "",
+    requestId: "",
+    category: "",
+    detailsJson: "",
   };
 }
 
@@ -193,6 +246,51 @@ export const AuditRecord: MessageFns<AuditRecord> = {
     }
     if (message.hash !== "") {
       writer.uint32(90).string(message.hash);
+    }
+    if (message.format !== 0) {
+      writer.uint32(96).uint32(message.format);
+    }
+    if (message.actorType !== "") {
+      writer.uint32(106).string(message.actorType);
+    }
+    if (message.actorIp !== "") {
+      writer.uint32(114).string(message.actorIp);
+    }
+    if (message.actorUserAgent !== "") {
+      writer.uint32(122).string(message.actorUserAgent);
+    }
+    if (message.action !== "") {
+      writer.uint32(130).string(message.action);
+    }
+    if (message.targetKind !== "") {
+      writer.uint32(138).string(message.targetKind);
+    }
+    if (message.targetId !== "") {
+      writer.uint32(146).string(message.targetId);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(154).string(message.outcome);
+    }
+    if (message.reason !== "") {
+      writer.uint32(162).string(message.reason);
+    }
+    if (message.policyHash !== "") {
+      writer.uint32(170).string(message.policyHash);
+    }
+    if (message.payloadHash !== "") {
+      writer.uint32(178).string(message.payloadHash);
+    }
+    if (message.traceId !== "") {
+      writer.uint32(186).string(message.traceId);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(194).string(message.requestId);
+    }
+    if (message.category !== "") {
+      writer.uint32(202).string(message.category);
+    }
+    if (message.detailsJson !== "") {
+      writer.uint32(210).string(message.detailsJson);
     }
     return writer;
   },
@@ -298,6 +396,126 @@ export const AuditRecord: MessageFns<AuditRecord> = {
             message.hash = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.format = reader.uint32();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.actorType = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.actorIp = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.actorUserAgent = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.targetKind = reader.string();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.targetId = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.policyHash = reader.string();
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.payloadHash = reader.string();
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.traceId = reader.string();
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.category = reader.string();
+            continue;
+          }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.detailsJson = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -347,6 +565,61 @@ export const AuditRecord: MessageFns<AuditRecord> = {
         ? globalThis.String(object.prev_hash)
         : "",
       hash: isSet(object.hash) ? globalThis.String(object.hash) : "",
+      format: isSet(object.format) ? globalThis.Number(object.format) : 0,
+      actorType: isSet(object.actorType)
+        ? globalThis.String(object.actorType)
+        : isSet(object.actor_type)
+        ? globalThis.String(object.actor_type)
+        : "",
+      actorIp: isSet(object.actorIp)
+        ? globalThis.String(object.actorIp)
+        : isSet(object.actor_ip)
+        ? globalThis.String(object.actor_ip)
+        : "",
+      actorUserAgent: isSet(object.actorUserAgent)
+        ? globalThis.String(object.actorUserAgent)
+        : isSet(object.actor_user_agent)
+        ? globalThis.String(object.actor_user_agent)
+        : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      targetKind: isSet(object.targetKind)
+        ? globalThis.String(object.targetKind)
+        : isSet(object.target_kind)
+        ? globalThis.String(object.target_kind)
+        : "",
+      targetId: isSet(object.targetId)
+        ? globalThis.String(object.targetId)
+        : isSet(object.target_id)
+        ? globalThis.String(object.target_id)
+        : "",
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      policyHash: isSet(object.policyHash)
+        ? globalThis.String(object.policyHash)
+        : isSet(object.policy_hash)
+        ? globalThis.String(object.policy_hash)
+        : "",
+      payloadHash: isSet(object.payloadHash)
+        ? globalThis.String(object.payloadHash)
+        : isSet(object.payload_hash)
+        ? globalThis.String(object.payload_hash)
+        : "",
+      traceId: isSet(object.traceId)
+        ? globalThis.String(object.traceId)
+        : isSet(object.trace_id)
+        ? globalThis.String(object.trace_id)
+        : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      category: isSet(object.category) ? globalThis.String(object.category) : "",
+      detailsJson: isSet(object.detailsJson)
+        ? globalThis.String(object.detailsJson)
+        : isSet(object.details_json)
+        ? globalThis.String(object.details_json)
+        : "",
     };
   },
 
@@ -385,6 +658,51 @@ export const AuditRecord: MessageFns<AuditRecord> = {
     if (message.hash !== "") {
       obj.hash = message.hash;
     }
+    if (message.format !== 0) {
+      obj.format = Math.round(message.format);
+    }
+    if (message.actorType !== "") {
+      obj.actorType = message.actorType;
+    }
+    if (message.actorIp !== "") {
+      obj.actorIp = message.actorIp;
+    }
+    if (message.actorUserAgent !== "") {
+      obj.actorUserAgent = message.actorUserAgent;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.targetKind !== "") {
+      obj.targetKind = message.targetKind;
+    }
+    if (message.targetId !== "") {
+      obj.targetId = message.targetId;
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.policyHash !== "") {
+      obj.policyHash = message.policyHash;
+    }
+    if (message.payloadHash !== "") {
+      obj.payloadHash = message.payloadHash;
+    }
+    if (message.traceId !== "") {
+      obj.traceId = message.traceId;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.category !== "") {
+      obj.category = message.category;
+    }
+    if (message.detailsJson !== "") {
+      obj.detailsJson = message.detailsJson;
+    }
     return obj;
   },
 
@@ -404,6 +722,21 @@ export const AuditRecord: MessageFns<AuditRecord> = {
     message.dataJson = object.dataJson ?? "";
     message.prevHash = object.prevHash ?? "";
     message.hash = object.hash ?? "";
+    message.format = object.format ?? 0;
+    message.actorType = object.actorType ?? "";
+    message.actorIp = object.actorIp ?? "";
+    message.actorUserAgent = object.actorUserAgent ?? "";
+    message.action = object.action ?? "";
+    message.targetKind = object.targetKind ?? "";
+    message.targetId = object.targetId ?? "";
+    message.outcome = object.outcome ?? "";
+    message.reason = object.reason ?? "";
+    message.policyHash = object.policyHash ?? "";
+    message.payloadHash = object.payloadHash ?? "";
+    message.traceId = object.traceId ?? "";
+    message.requestId = object.requestId ?? "";
+    message.category = object.category ?? "";
+    message.detailsJson = object.detailsJson ?? "";
     return message;
   },
 };

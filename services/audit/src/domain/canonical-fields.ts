@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '@assent/platform/domain';
+import { recordMappings } from './record-mappings.js';
+import type { CanonicalFields, SourceEvent } from './types.js';
+import { UnmappedEventError } from './unmapped-event-error.js';
+
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** The trace id of a W3C traceparent; "" when absent or malformed (all zeros is invalid). */
+export function traceIdOf(traceparent: string | undefined): string {
+  const id = TRACEPARENT.exec(traceparent ?? '')?.[1] ?? '';
+  return /^0+$/.test(id) ? '' : id;
+}
+
+/** Whether record-mappings.ts maps this event type. */
+export const isMapped = (type: string): boolean => Object.hasOwn(recordMappings, type);
+
+/** The canonical fields of the record an event becomes; UnmappedEventError for a type with no mapping. */
+export function canonicalFieldsOf(event: SourceEvent): CanonicalFields {
+  if (!isMapped(event.type)) throw new UnmappedEventError(event.type);
+  const mapping = recordMappings[event.type] as (e: SourceEvent) => Omit<CanonicalFields, 'payloadHash' | 'traceId'>;
+  return {
+    ...mapping(event),
+    payloadHash: createHash('sha256').update(canonicalJson(event.data)).digest('hex'),
+    traceId: traceIdOf(event.traceparent),
+  };
+}
