@@ -127,6 +127,12 @@ beforeAll(async () => {
         ],
       };
     },
+    // Export jobs have their own fake (audit-export.test.ts).
+    async createExport() { throw new ServerError(Status.UNIMPLEMENTED, 'not in this fake'); },
+    async getExport() { throw new ServerError(Status.UNIMPLEMENTED, 'not in this fake'); },
+    async listExports() { throw new ServerError(Status.UNIMPLEMENTED, 'not in this fake'); },
+    // eslint-disable-next-line require-yield
+    async *downloadExport() { throw new ServerError(Status.UNIMPLEMENTED, 'not in this fake'); },
   } satisfies auditv1.AuditServiceImplementation);
   server.add(deliveryv1.DeliveryServiceDefinition, {
     async createEndpoint(req) {

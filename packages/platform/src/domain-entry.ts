@@ -25,6 +25,10 @@ export { CHECKPOINT_TYPE, checkpointHash, signedBytes } from './audit/checkpoint
 export type { Checkpoint, UnsignedCheckpoint } from './audit/checkpoint-signing.js';
 export { VerificationKeys, isEd25519Jwk, jwkThumbprint } from './audit/verification-keys.js';
 export type { Ed25519Jwk, PublicSigningKey, SignatureCheck } from './audit/verification-keys.js';
+export { EXPORT_TYPE, exportLine, keyLine, parseExportLine } from './audit/export-format.js';
+export type { ExportHeader, ExportLine, ExportedRecord } from './audit/export-format.js';
+export { ExportVerifier } from './audit/export-verifier.js';
+export type { ExportVerification } from './audit/export-verifier.js';
 export {
   checkConditions,
   compileCondition,

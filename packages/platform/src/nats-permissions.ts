@@ -40,8 +40,9 @@ export function natsServicePermissions(root: string, service: NatsServiceUser, o
       ...kv(n.timersBucket('request')),
     ],
     authz: [`${R}.evt.*.authz.>`, `${R}.evt.*.grant.>`, `${R}.authz.invalidate.>`, ...kv(n.tenantsBucket), ...kv(`${U}_authz_actions`), ...kv(`${U}_authz_openfga`), ...kv(`${U}_authz_grants`)],
-    // The records' chain and its signed checkpoints (a separate stream, outside audit.>).
-    audit: [`${R}.audit.>`, `${R}.auditcp.>`],
+    // The records' chain, its signed checkpoints and export files (separate streams, outside
+    // audit.>), and the export jobs.
+    audit: [`${R}.audit.>`, `${R}.auditcp.>`, `${R}.auditexp.>`, ...kv(`${U}_audit_exports`)],
     delivery: [`${R}.delivery.>`, ...kv(`${U}_delivery_endpoints`), ...kv(`${U}_delivery_gateway`)],
     notifier: [`${R}.evt.*.notifier.>`, ...kv(`${U}_notifier_notifications`), ...kv(`${U}_notifier_email_directory`), ...kv(`${U}_notifier_slack_users`), ...kv(`${U}_notifier_slack_channels`)],
   };
@@ -143,7 +144,7 @@ export function streamsOf(
       `KV_${n.timersBucket('request')}`,
     ],
     authz: [`KV_${U}_authz_actions`, `KV_${U}_authz_openfga`, `KV_${U}_authz_grants`],
-    audit: [`${U}_AUDIT`, `${U}_AUDIT_CHECKPOINTS`],
+    audit: [`${U}_AUDIT`, `${U}_AUDIT_CHECKPOINTS`, `${U}_AUDIT_EXPORTS`, `KV_${U}_audit_exports`],
     delivery: [`${U}_DELIVERY`, `${U}_DELIVERY_ATTEMPTS`, `KV_${U}_delivery_endpoints`, `KV_${U}_delivery_gateway`],
     notifier: [`KV_${U}_notifier_notifications`, `KV_${U}_notifier_email_directory`, `KV_${U}_notifier_slack_users`, `KV_${U}_notifier_slack_channels`],
   };

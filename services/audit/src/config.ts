@@ -11,6 +11,10 @@ export interface AuditConfig extends CommonConfig {
   verifyKeysFile: string | undefined;
   /** How often heads that moved are signed. */
   checkpointIntervalMs: number;
+  /** How often each replica looks for export jobs to run (created ones wake it at once). */
+  exportIntervalMs: number;
+  /** A RUNNING export silent this long (its replica died) is taken over by another. */
+  exportStaleMs: number;
 }
 
 const spec = {
@@ -20,6 +24,8 @@ const spec = {
   AUDIT_SIGNING_KEY_FILE: env.string(),
   AUDIT_VERIFY_KEYS_FILE: env.optionalString(),
   AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).max(24 * 3_600_000).default(60_000),
+  AUDIT_EXPORT_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1_000),
+  AUDIT_EXPORT_STALE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.optionalString(),
 };
 
@@ -34,5 +40,7 @@ export function loadConfig(source: Env = process.env): Readonly<AuditConfig> {
     signingKeyFile: e.AUDIT_SIGNING_KEY_FILE,
     verifyKeysFile: e.AUDIT_VERIFY_KEYS_FILE,
     checkpointIntervalMs: e.AUDIT_CHECKPOINT_INTERVAL_MS,
+    exportIntervalMs: e.AUDIT_EXPORT_INTERVAL_MS,
+    exportStaleMs: e.AUDIT_EXPORT_STALE_MS,
   });
 }

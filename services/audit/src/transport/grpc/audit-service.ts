@@ -5,14 +5,16 @@ import { createCheckpoint } from '../../domain/commands/create-checkpoint.js';
 import { listRecords } from '../../domain/commands/list-records.js';
 import { listSigningKeys } from '../../domain/commands/list-signing-keys.js';
 import { verifyChain } from '../../domain/commands/verify-chain.js';
-import type { CheckpointDeps } from '../../domain/ports.js';
+import type { ExportDeps } from '../../domain/export/export-ports.js';
+import { exportHandlers } from './export-handlers.js';
 import { toProtoCheckpoint, toProtoRecord, toProtoSigningKey, toProtoVerification } from './mapping.js';
 
 type Ctx = CallContext & AuthContext;
 
-/** Thin handlers: map proto → domain, call one command, map back. */
-export function auditService(deps: CheckpointDeps): auditv1.AuditServiceImplementation<AuthContext> {
+/** Thin handlers: map proto → domain, call one command, map back. `exportCreated` wakes this replica's export worker. */
+export function auditService(deps: ExportDeps, exportCreated?: () => void): auditv1.AuditServiceImplementation<AuthContext> {
   return {
+    ...exportHandlers(deps, exportCreated),
     async listRecords(req, ctx: Ctx) {
       const page = await listRecords(deps, ctx.principal, req);
       return { records: page.records.map(toProtoRecord), nextPageToken: page.nextPageToken };

@@ -13,6 +13,117 @@ export const protobufPackage = "assent.audit.v1";
 
 export const protobufFileName = "assent/audit/v1/audit.proto";
 
+/** The file format of an export. */
+export enum ExportFormat {
+  EXPORT_FORMAT_UNSPECIFIED = 0,
+  /**
+   * EXPORT_FORMAT_NDJSON - One JSON object per line: a header, the public keys, each record with its hash
+   * and prev_hash, each checkpoint after the record it covers, and an end line.
+   * `assentctl audit verify --file` checks it offline.
+   */
+  EXPORT_FORMAT_NDJSON = 1,
+  /** EXPORT_FORMAT_CSV - One row per record (RFC 4180), with data as canonical JSON, prev_hash and hash. */
+  EXPORT_FORMAT_CSV = 2,
+  /**
+   * EXPORT_FORMAT_CLOUDEVENTS_JSON - A CloudEvents JSON batch (a JSON array): one event of type
+   * assent.audit.record.v1 per record, the record as its data.
+   */
+  EXPORT_FORMAT_CLOUDEVENTS_JSON = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function exportFormatFromJSON(object: any): ExportFormat {
+  switch (object) {
+    case 0:
+    case "EXPORT_FORMAT_UNSPECIFIED":
+      return ExportFormat.EXPORT_FORMAT_UNSPECIFIED;
+    case 1:
+    case "EXPORT_FORMAT_NDJSON":
+      return ExportFormat.EXPORT_FORMAT_NDJSON;
+    case 2:
+    case "EXPORT_FORMAT_CSV":
+      return ExportFormat.EXPORT_FORMAT_CSV;
+    case 3:
+    case "EXPORT_FORMAT_CLOUDEVENTS_JSON":
+      return ExportFormat.EXPORT_FORMAT_CLOUDEVENTS_JSON;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ExportFormat.UNRECOGNIZED;
+  }
+}
+
+export function exportFormatToJSON(object: ExportFormat): string {
+  switch (object) {
+    case ExportFormat.EXPORT_FORMAT_UNSPECIFIED:
+      return "EXPORT_FORMAT_UNSPECIFIED";
+    case ExportFormat.EXPORT_FORMAT_NDJSON:
+      return "EXPORT_FORMAT_NDJSON";
+    case ExportFormat.EXPORT_FORMAT_CSV:
+      return "EXPORT_FORMAT_CSV";
+    case ExportFormat.EXPORT_FORMAT_CLOUDEVENTS_JSON:
+      return "EXPORT_FORMAT_CLOUDEVENTS_JSON";
+    case ExportFormat.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export enum ExportState {
+  EXPORT_STATE_UNSPECIFIED = 0,
+  /** EXPORT_STATE_PENDING - Waiting for a replica to take it. */
+  EXPORT_STATE_PENDING = 1,
+  /** EXPORT_STATE_RUNNING - Being written; progress moves. */
+  EXPORT_STATE_RUNNING = 2,
+  /** EXPORT_STATE_SUCCEEDED - The file is complete and can be downloaded. */
+  EXPORT_STATE_SUCCEEDED = 3,
+  /** EXPORT_STATE_FAILED - Gave up; error says why. */
+  EXPORT_STATE_FAILED = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function exportStateFromJSON(object: any): ExportState {
+  switch (object) {
+    case 0:
+    case "EXPORT_STATE_UNSPECIFIED":
+      return ExportState.EXPORT_STATE_UNSPECIFIED;
+    case 1:
+    case "EXPORT_STATE_PENDING":
+      return ExportState.EXPORT_STATE_PENDING;
+    case 2:
+    case "EXPORT_STATE_RUNNING":
+      return ExportState.EXPORT_STATE_RUNNING;
+    case 3:
+    case "EXPORT_STATE_SUCCEEDED":
+      return ExportState.EXPORT_STATE_SUCCEEDED;
+    case 4:
+    case "EXPORT_STATE_FAILED":
+      return ExportState.EXPORT_STATE_FAILED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ExportState.UNRECOGNIZED;
+  }
+}
+
+export function exportStateToJSON(object: ExportState): string {
+  switch (object) {
+    case ExportState.EXPORT_STATE_UNSPECIFIED:
+      return "EXPORT_STATE_UNSPECIFIED";
+    case ExportState.EXPORT_STATE_PENDING:
+      return "EXPORT_STATE_PENDING";
+    case ExportState.EXPORT_STATE_RUNNING:
+      return "EXPORT_STATE_RUNNING";
+    case ExportState.EXPORT_STATE_SUCCEEDED:
+      return "EXPORT_STATE_SUCCEEDED";
+    case ExportState.EXPORT_STATE_FAILED:
+      return "EXPORT_STATE_FAILED";
+    case ExportState.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export interface AuditRecord {
   tenant: string;
   /** Position in the tenant's chain, starting at 1. */
@@ -179,6 +290,96 @@ export interface SigningKey {
 
 export interface ListSigningKeysResponse {
   keys: SigningKey[];
+}
+
+/** An export job and, once it succeeded, a description of its file. */
+export interface ExportJob {
+  exportId: string;
+  tenant: string;
+  format: ExportFormat;
+  state: ExportState;
+  /** Filters as given ("" = any). */
+  eventType: string;
+  subject: string;
+  /** Records from the first one recorded at or after this time (unset: from the start). */
+  recordedAfter:
+    | Date
+    | undefined;
+  /** Up to, not including, the first one recorded at or after this time (unset: to the end). */
+  recordedBefore:
+    | Date
+    | undefined;
+  /**
+   * True when there is no event type or subject filter: the records are a
+   * contiguous range of the chain, so links and checkpoints verify between them.
+   */
+  contiguous: boolean;
+  /**
+   * The chain's head when the job started, signed by a checkpoint: the export
+   * holds nothing after it (0 until the job runs).
+   */
+  throughSequence: string;
+  /** Records read from the chain so far, and of those, written to the file. */
+  recordsScanned: string;
+  recordsWritten: string;
+  /** records_scanned / through_sequence, 0 to 1 (1 once SUCCEEDED). */
+  progress: number;
+  /** The file's size and sha256 hex, once SUCCEEDED. */
+  sizeBytes: string;
+  sha256: string;
+  /** Why the job FAILED. */
+  error: string;
+  createdBy: string;
+  createTime: Date | undefined;
+  updateTime:
+    | Date
+    | undefined;
+  /** How many times a replica started it (a job left by a stopped replica restarts). */
+  attempt: number;
+}
+
+export interface CreateExportRequest {
+  tenant: string;
+  format: ExportFormat;
+  /** Only records of this event type when set (the export is then not contiguous). */
+  eventType: string;
+  /** Only records with this subject when set (the export is then not contiguous). */
+  subject: string;
+  recordedAfter: Date | undefined;
+  recordedBefore: Date | undefined;
+}
+
+export interface CreateExportResponse {
+  job: ExportJob | undefined;
+}
+
+export interface GetExportRequest {
+  tenant: string;
+  exportId: string;
+}
+
+export interface GetExportResponse {
+  job: ExportJob | undefined;
+}
+
+export interface ListExportsRequest {
+  tenant: string;
+}
+
+export interface ListExportsResponse {
+  jobs: ExportJob[];
+}
+
+export interface DownloadExportRequest {
+  tenant: string;
+  exportId: string;
+}
+
+export interface DownloadExportResponse {
+  /** The next bytes of the file. */
+  data: Buffer;
+  /** Where data starts in the file. */
+  offset: string;
 }
 
 function createBaseAuditRecord(): AuditRecord {
@@ -1889,6 +2090,1136 @@ export const ListSigningKeysResponse: MessageFns<ListSigningKeysResponse> = {
   },
 };
 
+function createBaseExportJob(): ExportJob {
+  return {
+    exportId: "",
+    tenant: "",
+    format: 0,
+    state: 0,
+    eventType: "",
+    subject: "",
+    recordedAfter: undefined,
+    recordedBefore: undefined,
+    contiguous: false,
+    throughSequence: "0",
+    recordsScanned: "0",
+    recordsWritten: "0",
+    progress: 0,
+    sizeBytes: "0",
+    sha256: "",
+    error: "",
+    createdBy: "",
+    createTime: undefined,
+    updateTime: undefined,
+    attempt: 0,
+  };
+}
+
+export const ExportJob: MessageFns<ExportJob> = {
+  encode(message: ExportJob, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.exportId !== "") {
+      writer.uint32(10).string(message.exportId);
+    }
+    if (message.tenant !== "") {
+      writer.uint32(18).string(message.tenant);
+    }
+    if (message.format !== 0) {
+      writer.uint32(24).int32(message.format);
+    }
+    if (message.state !== 0) {
+      writer.uint32(32).int32(message.state);
+    }
+    if (message.eventType !== "") {
+      writer.uint32(42).string(message.eventType);
+    }
+    if (message.subject !== "") {
+      writer.uint32(50).string(message.subject);
+    }
+    if (message.recordedAfter !== undefined) {
+      Timestamp.encode(toTimestamp(message.recordedAfter), writer.uint32(58).fork()).join();
+    }
+    if (message.recordedBefore !== undefined) {
+      Timestamp.encode(toTimestamp(message.recordedBefore), writer.uint32(66).fork()).join();
+    }
+    if (message.contiguous !== false) {
+      writer.uint32(72).bool(message.contiguous);
+    }
+    if (message.throughSequence !== "0") {
+      writer.uint32(80).uint64(message.throughSequence);
+    }
+    if (message.recordsScanned !== "0") {
+      writer.uint32(88).uint64(message.recordsScanned);
+    }
+    if (message.recordsWritten !== "0") {
+      writer.uint32(96).uint64(message.recordsWritten);
+    }
+    if (message.progress !== 0) {
+      writer.uint32(105).double(message.progress);
+    }
+    if (message.sizeBytes !== "0") {
+      writer.uint32(112).uint64(message.sizeBytes);
+    }
+    if (message.sha256 !== "") {
+      writer.uint32(122).string(message.sha256);
+    }
+    if (message.error !== "") {
+      writer.uint32(130).string(message.error);
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(138).string(message.createdBy);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(146).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(154).fork()).join();
+    }
+    if (message.attempt !== 0) {
+      writer.uint32(160).uint32(message.attempt);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportJob {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportJob();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.exportId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.format = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.state = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.eventType = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.recordedAfter = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.recordedBefore = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.contiguous = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.throughSequence = reader.uint64().toString();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.recordsScanned = reader.uint64().toString();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.recordsWritten = reader.uint64().toString();
+            continue;
+          }
+          case 13: {
+            if (tag !== 105) {
+              break;
+            }
+
+            message.progress = reader.double();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.sizeBytes = reader.uint64().toString();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.sha256 = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 20: {
+            if (tag !== 160) {
+              break;
+            }
+
+            message.attempt = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportJob {
+    return {
+      exportId: isSet(object.exportId)
+        ? globalThis.String(object.exportId)
+        : isSet(object.export_id)
+        ? globalThis.String(object.export_id)
+        : "",
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      format: isSet(object.format) ? exportFormatFromJSON(object.format) : 0,
+      state: isSet(object.state) ? exportStateFromJSON(object.state) : 0,
+      eventType: isSet(object.eventType)
+        ? globalThis.String(object.eventType)
+        : isSet(object.event_type)
+        ? globalThis.String(object.event_type)
+        : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      recordedAfter: isSet(object.recordedAfter)
+        ? fromJsonTimestamp(object.recordedAfter)
+        : isSet(object.recorded_after)
+        ? fromJsonTimestamp(object.recorded_after)
+        : undefined,
+      recordedBefore: isSet(object.recordedBefore)
+        ? fromJsonTimestamp(object.recordedBefore)
+        : isSet(object.recorded_before)
+        ? fromJsonTimestamp(object.recorded_before)
+        : undefined,
+      contiguous: isSet(object.contiguous) ? globalThis.Boolean(object.contiguous) : false,
+      throughSequence: isSet(object.throughSequence)
+        ? globalThis.String(object.throughSequence)
+        : isSet(object.through_sequence)
+        ? globalThis.String(object.through_sequence)
+        : "0",
+      recordsScanned: isSet(object.recordsScanned)
+        ? globalThis.String(object.recordsScanned)
+        : isSet(object.records_scanned)
+        ? globalThis.String(object.records_scanned)
+        : "0",
+      recordsWritten: isSet(object.recordsWritten)
+        ? globalThis.String(object.recordsWritten)
+        : isSet(object.records_written)
+        ? globalThis.String(object.records_written)
+        : "0",
+      progress: isSet(object.progress) ? globalThis.Number(object.progress) : 0,
+      sizeBytes: isSet(object.sizeBytes)
+        ? globalThis.String(object.sizeBytes)
+        : isSet(object.size_bytes)
+        ? globalThis.String(object.size_bytes)
+        : "0",
+      sha256: isSet(object.sha256) ? globalThis.String(object.sha256) : "",
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+      attempt: isSet(object.attempt) ? globalThis.Number(object.attempt) : 0,
+    };
+  },
+
+  toJSON(message: ExportJob): unknown {
+    const obj: any = {};
+    if (message.exportId !== "") {
+      obj.exportId = message.exportId;
+    }
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.format !== 0) {
+      obj.format = exportFormatToJSON(message.format);
+    }
+    if (message.state !== 0) {
+      obj.state = exportStateToJSON(message.state);
+    }
+    if (message.eventType !== "") {
+      obj.eventType = message.eventType;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.recordedAfter !== undefined) {
+      obj.recordedAfter = message.recordedAfter.toISOString();
+    }
+    if (message.recordedBefore !== undefined) {
+      obj.recordedBefore = message.recordedBefore.toISOString();
+    }
+    if (message.contiguous !== false) {
+      obj.contiguous = message.contiguous;
+    }
+    if (message.throughSequence !== "0") {
+      obj.throughSequence = message.throughSequence;
+    }
+    if (message.recordsScanned !== "0") {
+      obj.recordsScanned = message.recordsScanned;
+    }
+    if (message.recordsWritten !== "0") {
+      obj.recordsWritten = message.recordsWritten;
+    }
+    if (message.progress !== 0) {
+      obj.progress = floatToJson(message.progress);
+    }
+    if (message.sizeBytes !== "0") {
+      obj.sizeBytes = message.sizeBytes;
+    }
+    if (message.sha256 !== "") {
+      obj.sha256 = message.sha256;
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.attempt !== 0) {
+      obj.attempt = Math.round(message.attempt);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ExportJob>): ExportJob {
+    return ExportJob.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ExportJob>): ExportJob {
+    const message = createBaseExportJob();
+    message.exportId = object.exportId ?? "";
+    message.tenant = object.tenant ?? "";
+    message.format = object.format ?? 0;
+    message.state = object.state ?? 0;
+    message.eventType = object.eventType ?? "";
+    message.subject = object.subject ?? "";
+    message.recordedAfter = object.recordedAfter ?? undefined;
+    message.recordedBefore = object.recordedBefore ?? undefined;
+    message.contiguous = object.contiguous ?? false;
+    message.throughSequence = object.throughSequence ?? "0";
+    message.recordsScanned = object.recordsScanned ?? "0";
+    message.recordsWritten = object.recordsWritten ?? "0";
+    message.progress = object.progress ?? 0;
+    message.sizeBytes = object.sizeBytes ?? "0";
+    message.sha256 = object.sha256 ?? "";
+    message.error = object.error ?? "";
+    message.createdBy = object.createdBy ?? "";
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    message.attempt = object.attempt ?? 0;
+    return message;
+  },
+};
+
+function createBaseCreateExportRequest(): CreateExportRequest {
+  return { tenant: "", format: 0, eventType: "", subject: "", recordedAfter: undefined, recordedBefore: undefined };
+}
+
+export const CreateExportRequest: MessageFns<CreateExportRequest> = {
+  encode(message: CreateExportRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.format !== 0) {
+      writer.uint32(16).int32(message.format);
+    }
+    if (message.eventType !== "") {
+      writer.uint32(26).string(message.eventType);
+    }
+    if (message.subject !== "") {
+      writer.uint32(34).string(message.subject);
+    }
+    if (message.recordedAfter !== undefined) {
+      Timestamp.encode(toTimestamp(message.recordedAfter), writer.uint32(42).fork()).join();
+    }
+    if (message.recordedBefore !== undefined) {
+      Timestamp.encode(toTimestamp(message.recordedBefore), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateExportRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateExportRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.format = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.eventType = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.recordedAfter = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.recordedBefore = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateExportRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      format: isSet(object.format) ? exportFormatFromJSON(object.format) : 0,
+      eventType: isSet(object.eventType)
+        ? globalThis.String(object.eventType)
+        : isSet(object.event_type)
+        ? globalThis.String(object.event_type)
+        : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      recordedAfter: isSet(object.recordedAfter)
+        ? fromJsonTimestamp(object.recordedAfter)
+        : isSet(object.recorded_after)
+        ? fromJsonTimestamp(object.recorded_after)
+        : undefined,
+      recordedBefore: isSet(object.recordedBefore)
+        ? fromJsonTimestamp(object.recordedBefore)
+        : isSet(object.recorded_before)
+        ? fromJsonTimestamp(object.recorded_before)
+        : undefined,
+    };
+  },
+
+  toJSON(message: CreateExportRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.format !== 0) {
+      obj.format = exportFormatToJSON(message.format);
+    }
+    if (message.eventType !== "") {
+      obj.eventType = message.eventType;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.recordedAfter !== undefined) {
+      obj.recordedAfter = message.recordedAfter.toISOString();
+    }
+    if (message.recordedBefore !== undefined) {
+      obj.recordedBefore = message.recordedBefore.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CreateExportRequest>): CreateExportRequest {
+    return CreateExportRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreateExportRequest>): CreateExportRequest {
+    const message = createBaseCreateExportRequest();
+    message.tenant = object.tenant ?? "";
+    message.format = object.format ?? 0;
+    message.eventType = object.eventType ?? "";
+    message.subject = object.subject ?? "";
+    message.recordedAfter = object.recordedAfter ?? undefined;
+    message.recordedBefore = object.recordedBefore ?? undefined;
+    return message;
+  },
+};
+
+function createBaseCreateExportResponse(): CreateExportResponse {
+  return { job: undefined };
+}
+
+export const CreateExportResponse: MessageFns<CreateExportResponse> = {
+  encode(message: CreateExportResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.job !== undefined) {
+      ExportJob.encode(message.job, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateExportResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateExportResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.job = ExportJob.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateExportResponse {
+    return { job: isSet(object.job) ? ExportJob.fromJSON(object.job) : undefined };
+  },
+
+  toJSON(message: CreateExportResponse): unknown {
+    const obj: any = {};
+    if (message.job !== undefined) {
+      obj.job = ExportJob.toJSON(message.job);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CreateExportResponse>): CreateExportResponse {
+    return CreateExportResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreateExportResponse>): CreateExportResponse {
+    const message = createBaseCreateExportResponse();
+    message.job = (object.job !== undefined && object.job !== null) ? ExportJob.fromPartial(object.job) : undefined;
+    return message;
+  },
+};
+
+function createBaseGetExportRequest(): GetExportRequest {
+  return { tenant: "", exportId: "" };
+}
+
+export const GetExportRequest: MessageFns<GetExportRequest> = {
+  encode(message: GetExportRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.exportId !== "") {
+      writer.uint32(18).string(message.exportId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetExportRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetExportRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.exportId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetExportRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      exportId: isSet(object.exportId)
+        ? globalThis.String(object.exportId)
+        : isSet(object.export_id)
+        ? globalThis.String(object.export_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetExportRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.exportId !== "") {
+      obj.exportId = message.exportId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetExportRequest>): GetExportRequest {
+    return GetExportRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetExportRequest>): GetExportRequest {
+    const message = createBaseGetExportRequest();
+    message.tenant = object.tenant ?? "";
+    message.exportId = object.exportId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetExportResponse(): GetExportResponse {
+  return { job: undefined };
+}
+
+export const GetExportResponse: MessageFns<GetExportResponse> = {
+  encode(message: GetExportResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.job !== undefined) {
+      ExportJob.encode(message.job, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetExportResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetExportResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.job = ExportJob.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetExportResponse {
+    return { job: isSet(object.job) ? ExportJob.fromJSON(object.job) : undefined };
+  },
+
+  toJSON(message: GetExportResponse): unknown {
+    const obj: any = {};
+    if (message.job !== undefined) {
+      obj.job = ExportJob.toJSON(message.job);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetExportResponse>): GetExportResponse {
+    return GetExportResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetExportResponse>): GetExportResponse {
+    const message = createBaseGetExportResponse();
+    message.job = (object.job !== undefined && object.job !== null) ? ExportJob.fromPartial(object.job) : undefined;
+    return message;
+  },
+};
+
+function createBaseListExportsRequest(): ListExportsRequest {
+  return { tenant: "" };
+}
+
+export const ListExportsRequest: MessageFns<ListExportsRequest> = {
+  encode(message: ListExportsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListExportsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListExportsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListExportsRequest {
+    return { tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "" };
+  },
+
+  toJSON(message: ListExportsRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListExportsRequest>): ListExportsRequest {
+    return ListExportsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListExportsRequest>): ListExportsRequest {
+    const message = createBaseListExportsRequest();
+    message.tenant = object.tenant ?? "";
+    return message;
+  },
+};
+
+function createBaseListExportsResponse(): ListExportsResponse {
+  return { jobs: [] };
+}
+
+export const ListExportsResponse: MessageFns<ListExportsResponse> = {
+  encode(message: ListExportsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.jobs) {
+      ExportJob.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListExportsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListExportsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.jobs.push(ExportJob.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListExportsResponse {
+    return { jobs: globalThis.Array.isArray(object?.jobs) ? object.jobs.map((e: any) => ExportJob.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ListExportsResponse): unknown {
+    const obj: any = {};
+    if (message.jobs?.length) {
+      obj.jobs = message.jobs.map((e) => ExportJob.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListExportsResponse>): ListExportsResponse {
+    return ListExportsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListExportsResponse>): ListExportsResponse {
+    const message = createBaseListExportsResponse();
+    message.jobs = object.jobs?.map((e) => ExportJob.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseDownloadExportRequest(): DownloadExportRequest {
+  return { tenant: "", exportId: "" };
+}
+
+export const DownloadExportRequest: MessageFns<DownloadExportRequest> = {
+  encode(message: DownloadExportRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.exportId !== "") {
+      writer.uint32(18).string(message.exportId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DownloadExportRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDownloadExportRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.exportId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DownloadExportRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      exportId: isSet(object.exportId)
+        ? globalThis.String(object.exportId)
+        : isSet(object.export_id)
+        ? globalThis.String(object.export_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DownloadExportRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.exportId !== "") {
+      obj.exportId = message.exportId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DownloadExportRequest>): DownloadExportRequest {
+    return DownloadExportRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DownloadExportRequest>): DownloadExportRequest {
+    const message = createBaseDownloadExportRequest();
+    message.tenant = object.tenant ?? "";
+    message.exportId = object.exportId ?? "";
+    return message;
+  },
+};
+
+function createBaseDownloadExportResponse(): DownloadExportResponse {
+  return { data: Buffer.alloc(0), offset: "0" };
+}
+
+export const DownloadExportResponse: MessageFns<DownloadExportResponse> = {
+  encode(message: DownloadExportResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.data.length !== 0) {
+      writer.uint32(10).bytes(message.data);
+    }
+    if (message.offset !== "0") {
+      writer.uint32(16).uint64(message.offset);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DownloadExportResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDownloadExportResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.data = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.offset = reader.uint64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DownloadExportResponse {
+    return {
+      data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : Buffer.alloc(0),
+      offset: isSet(object.offset) ? globalThis.String(object.offset) : "0",
+    };
+  },
+
+  toJSON(message: DownloadExportResponse): unknown {
+    const obj: any = {};
+    if (message.data.length !== 0) {
+      obj.data = base64FromBytes(message.data);
+    }
+    if (message.offset !== "0") {
+      obj.offset = message.offset;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DownloadExportResponse>): DownloadExportResponse {
+    return DownloadExportResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DownloadExportResponse>): DownloadExportResponse {
+    const message = createBaseDownloadExportResponse();
+    message.data = object.data ?? Buffer.alloc(0);
+    message.offset = object.offset ?? "0";
+    return message;
+  },
+};
+
 /** AuditService serves the tenant's hash-chained audit log. */
 export type AuditServiceDefinition = typeof AuditServiceDefinition;
 export const AuditServiceDefinition = {
@@ -1937,6 +3268,52 @@ export const AuditServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /**
+     * CreateExport starts an export job (tenant admins and auditors): the tenant's
+     * records, optionally filtered, as NDJSON (with what offline verification needs),
+     * CSV or CloudEvents JSON. The job runs in the background; poll GetExport.
+     */
+    createExport: {
+      name: "CreateExport",
+      requestType: CreateExportRequest as typeof CreateExportRequest,
+      requestStream: false,
+      responseType: CreateExportResponse as typeof CreateExportResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * GetExport reports a job's state and progress. Another tenant's export is
+     * PERMISSION_DENIED.
+     */
+    getExport: {
+      name: "GetExport",
+      requestType: GetExportRequest as typeof GetExportRequest,
+      requestStream: false,
+      responseType: GetExportResponse as typeof GetExportResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /**
+     * ListExports lists the tenant's export jobs, newest first (jobs and their files
+     * expire after seven days).
+     */
+    listExports: {
+      name: "ListExports",
+      requestType: ListExportsRequest as typeof ListExportsRequest,
+      requestStream: false,
+      responseType: ListExportsResponse as typeof ListExportsResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /** DownloadExport streams a SUCCEEDED export's file in order, chunk by chunk. */
+    downloadExport: {
+      name: "DownloadExport",
+      requestType: DownloadExportRequest as typeof DownloadExportRequest,
+      requestStream: false,
+      responseType: DownloadExportResponse as typeof DownloadExportResponse,
+      responseStream: true,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
   },
 } as const;
 
@@ -1967,6 +3344,33 @@ export interface AuditServiceImplementation<CallContextExt = {}> {
     request: ListSigningKeysRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ListSigningKeysResponse>>;
+  /**
+   * CreateExport starts an export job (tenant admins and auditors): the tenant's
+   * records, optionally filtered, as NDJSON (with what offline verification needs),
+   * CSV or CloudEvents JSON. The job runs in the background; poll GetExport.
+   */
+  createExport(
+    request: CreateExportRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<CreateExportResponse>>;
+  /**
+   * GetExport reports a job's state and progress. Another tenant's export is
+   * PERMISSION_DENIED.
+   */
+  getExport(request: GetExportRequest, context: CallContext & CallContextExt): Promise<DeepPartial<GetExportResponse>>;
+  /**
+   * ListExports lists the tenant's export jobs, newest first (jobs and their files
+   * expire after seven days).
+   */
+  listExports(
+    request: ListExportsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListExportsResponse>>;
+  /** DownloadExport streams a SUCCEEDED export's file in order, chunk by chunk. */
+  downloadExport(
+    request: DownloadExportRequest,
+    context: CallContext & CallContextExt,
+  ): ServerStreamingMethodResult<DeepPartial<DownloadExportResponse>>;
 }
 
 export interface AuditServiceClient<CallOptionsExt = {}> {
@@ -1996,6 +3400,45 @@ export interface AuditServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<ListSigningKeysRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ListSigningKeysResponse>;
+  /**
+   * CreateExport starts an export job (tenant admins and auditors): the tenant's
+   * records, optionally filtered, as NDJSON (with what offline verification needs),
+   * CSV or CloudEvents JSON. The job runs in the background; poll GetExport.
+   */
+  createExport(
+    request: DeepPartial<CreateExportRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<CreateExportResponse>;
+  /**
+   * GetExport reports a job's state and progress. Another tenant's export is
+   * PERMISSION_DENIED.
+   */
+  getExport(request: DeepPartial<GetExportRequest>, options?: CallOptions & CallOptionsExt): Promise<GetExportResponse>;
+  /**
+   * ListExports lists the tenant's export jobs, newest first (jobs and their files
+   * expire after seven days).
+   */
+  listExports(
+    request: DeepPartial<ListExportsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListExportsResponse>;
+  /** DownloadExport streams a SUCCEEDED export's file in order, chunk by chunk. */
+  downloadExport(
+    request: DeepPartial<DownloadExportRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): AsyncIterable<DownloadExportResponse>;
+}
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
@@ -2031,6 +3474,8 @@ function fromJsonTimestamp(o: any): Date {
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
 }
+
+export type ServerStreamingMethodResult<Response> = { [Symbol.asyncIterator](): AsyncIterator<Response, void> };
 
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
