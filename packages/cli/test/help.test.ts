@@ -10,7 +10,7 @@ const tree: Record<string, string[]> = {
   delegation: ['set', 'end', 'list'],
   authz: ['check', 'approvers', 'access', 'explain', 'step-up', 'step-up-status', 'actions', 'model'],
   'authz model': ['get', 'apply', 'simulate'],
-  audit: ['list', 'verify', 'checkpoint', 'keys'],
+  audit: ['list', 'verify', 'checkpoint', 'keys', 'export'],
   webhook: ['create', 'list', 'attempts'],
   notifications: ['list'],
   contacts: ['email', 'slack'],

@@ -4,6 +4,9 @@ import type { Session } from '../session.js';
 import { positiveInt } from '../options/positive-int.js';
 import { renderFields, renderTable } from '../output/table.js';
 import { iso } from '../output/values.js';
+import { UsageError } from '../errors/usage-error.js';
+import { registerAuditExportCommands } from './audit-export.js';
+import { verifyExportOffline } from '../audit/verify-export-offline.js';
 
 export function registerAuditCommands(program: Command, session: Session): void {
   const audit = program.command('audit').description("read and verify the tenant's hash-chained, checkpoint-signed audit log");
@@ -35,9 +38,16 @@ export function registerAuditCommands(program: Command, session: Session): void 
 
   audit
     .command('verify')
-    .description('recompute the hash chain and check every signed checkpoint against it; exits 1 when a record or checkpoint does not match')
-    .action(async (_opts: unknown, command: Command) => {
+    .description(
+      'recompute the hash chain and check every signed checkpoint against it; exits 1 when a record or checkpoint does not match. ' +
+        'With --file, checks an NDJSON export offline, with no connection to Assent, and names the first bad line',
+    )
+    .option('--file <export.ndjson>', 'verify this downloaded export offline instead of the live chain')
+    .option('--keys <keys.json>', 'with --file: the published public keys (`assentctl -o json audit keys`); without it the keys the export carries are used')
+    .action(async (opts: { file?: string; keys?: string }, command: Command) => {
       const ctx = session.context(command);
+      if (opts.file) return verifyExportOffline(ctx, opts.file, opts.keys);
+      if (opts.keys) throw new UsageError('--keys goes with --file (the live chain is verified with the service\'s own keys)');
       const res = await ctx.call('audit', (c, o) => c.verifyChain({ tenant: ctx.tenant }, o));
       if (!res.valid) ctx.exitCode = 1;
       if (ctx.json) return ctx.printJson(auditv1.VerifyChainResponse.toJSON(res));
@@ -92,4 +102,6 @@ export function registerAuditCommands(program: Command, session: Session): void 
           )
         : 'no signing keys');
     });
+
+  registerAuditExportCommands(audit, session);
 }
