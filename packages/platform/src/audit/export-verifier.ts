@@ -17,7 +17,7 @@ export interface ExportVerification {
   lastSequence: number;
   /** Highest record sequence a valid checkpoint in the export vouches for (0: none). */
   signedThrough: number;
-  /** Records after the last valid checkpoint: consistent with the chain, but unsigned. */
+  /** Records after the last valid checkpoint: consistent with the chain, but unsigned (0 when invalid). */
   unsignedRecords: number;
   contiguous: boolean;
   /** Where the public keys came from: given by the auditor, or carried in the export itself. */
@@ -73,7 +73,8 @@ export class ExportVerifier {
   /** The next line of the file (without its newline). */
   next(text: string): void {
     this.line++;
-    if (this.badLine !== 0) return; // the first bad line is what matters; later ones follow from it
+    // The first bad line is what matters (later ones follow from it); the rest is only counted.
+    if (this.badLine !== 0) return this.count(text);
     if (text.trim() === '') return this.bad('empty line');
     if (this.ended) return this.bad('a line after the end line: lines were added');
     let parsed;
@@ -110,6 +111,18 @@ export class ExportVerifier {
           return this.bad(`the end line counts ${parsed.records} records and ${parsed.checkpoints} checkpoints, the file holds ${this.records} and ${this.checkpoints}: lines were removed or added`);
         }
         return this.checkEnd();
+    }
+  }
+
+  private count(text: string): void {
+    try {
+      const line = parseExportLine(text);
+      if (line.kind === 'record') {
+        this.records++;
+        this.prev = line.record;
+      } else if (line.kind === 'checkpoint') this.checkpoints++;
+    } catch {
+      // not a line of the format: nothing to count
     }
   }
 
@@ -197,7 +210,7 @@ export class ExportVerifier {
       firstSequence: this.firstSequence,
       lastSequence: last,
       signedThrough: this.signedThrough,
-      unsignedRecords: this.sinceCheckpoint,
+      unsignedRecords: valid ? this.sinceCheckpoint : 0,
       contiguous: this.contiguous,
       keySource: this.givenKeys ? 'given' : 'export',
     };
