@@ -107,6 +107,25 @@ beforeAll(async () => {
   } satisfies authzv1.AuthzServiceImplementation);
   server.add(auditv1.AuditServiceDefinition, {
     async listRecords() { return { records: [] }; },
+    async queryRecords(req) {
+      sent.push({ method: 'queryRecords', request: req });
+      if (req.actor === 'nobody') return { records: [], since: req.since ?? createdAt, until: req.until ?? createdAt };
+      const record = auditv1.AuditRecord.fromPartial({
+        tenant: req.tenant,
+        sequence: '7',
+        occurredAt: createdAt,
+        actor: 'bob',
+        actorType: 'user',
+        action: 'approval.vote',
+        targetKind: 'request',
+        targetId: 'r1',
+        outcome: 'denied',
+        category: 'security',
+        reason: 'not an approver',
+        format: 2,
+      });
+      return { records: [record], nextPageToken: 'tok-next', previousPageToken: req.pageToken ? 'tok-prev' : '', since: req.since ?? createdAt, until: req.until ?? createdAt };
+    },
     async verifyChain() {
       return chainValid
         ? { valid: true, records: '12', headHash: 'c'.repeat(64), checkpoints: '2', checkpointedSequence: '10' }
@@ -293,6 +312,33 @@ describe('tenant, authz, audit and webhook commands', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('audit list with filters queries the index (QueryRecords) and prints the commands for the next and previous pages', async () => {
+    const first = await runCli(['audit', 'list', '--actor', 'bob', '--outcome', 'denied', '--since', '2025-03-01T00:00:00Z', '--until', '2025-03-05T00:00:00Z', '--limit', '1'], { env });
+    expect(first.code).toBe(0);
+    expect(sent.at(-1)).toEqual({
+      method: 'queryRecords',
+      request: expect.objectContaining({ tenant: 'acme', actor: 'bob', outcome: 'denied', action: '', category: '', since: new Date('2025-03-01T00:00:00Z'), until: new Date('2025-03-05T00:00:00Z'), pageSize: 1, pageToken: '' }),
+    });
+    expect(first.stdout).toMatch(/^SEQ +OCCURRED +ACTOR +ACTION +TARGET +OUTCOME +CATEGORY +REASON$/m);
+    expect(first.stdout).toMatch(/^7 +2025-03-04T05:06:07.000Z +bob +approval.vote +request\/r1 +denied +security +not an approver$/m);
+    expect(first.stdout).toContain('next page: assentctl audit list --actor bob --outcome denied --since 2025-03-01T00:00:00.000Z --until 2025-03-05T00:00:00.000Z --limit 1 --page-token tok-next');
+    expect(first.stdout).not.toContain('previous page');
+    const second = await runCli(['audit', 'list', '--actor', 'bob', '--page-token', 'tok-next'], { env });
+    expect(second.stdout).toContain('previous page: assentctl audit list --actor bob --page-token tok-prev');
+    const json = await runCli(['-o', 'json', 'audit', 'list', '--category', 'security'], { env });
+    expect(JSON.parse(json.stdout)).toMatchObject({ records: [{ action: 'approval.vote', outcome: 'denied', format: 2 }], nextPageToken: 'tok-next' });
+    expect((await runCli(['audit', 'list', '--actor', 'nobody'], { env })).stdout).toMatch(/^no audit records match between /);
+  });
+
+  it('audit list refuses --type or --subject together with query filters, and a time that is not RFC 3339', async () => {
+    const mixed = await runCli(['audit', 'list', '--actor', 'bob', '--subject', 'request/r1'], { env });
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/--type and --subject list the chain in order/);
+    const badTime = await runCli(['audit', 'list', '--since', 'yesterday'], { env });
+    expect(badTime.code).not.toBe(0);
+    expect(badTime.stderr).toMatch(/"yesterday" is not a time; use RFC 3339/);
   });
 
   it('audit verify exits 0 for a valid chain and 1, naming the sequence, for a broken one', async () => {

@@ -5,13 +5,14 @@ import { cleanupNats, cleanupRedis, testEnv, uniqueRoot } from '@assent/testkit'
 import { JetStreamAuditLog } from '../src/adapters/jetstream/audit-log.js';
 import { auditStreamName, auditSubject } from '../src/adapters/jetstream/audit-stream.js';
 import { RedisEventIndex } from '../src/adapters/redis/event-index.js';
+import { RedisQueryIndex } from '../src/adapters/redis/query-index.js';
 import { recordEvent } from '../src/domain/commands/record-event.js';
 import { verifyChain } from '../src/domain/commands/verify-chain.js';
 import type { CheckpointDeps } from '../src/domain/ports.js';
 import { MemoryCheckpointLog } from '../src/adapters/memory/checkpoint-log.js';
 import type { SourceEvent } from '../src/domain/types.js';
 import { auditLogContract } from './contract/audit-log.contract.js';
-import { appendChain, collect } from './support/records.js';
+import { appendChain, canonical, collect } from './support/records.js';
 import { newKeyRing } from './support/deps.js';
 
 const root = uniqueRoot();
@@ -113,6 +114,60 @@ describe('JetStreamAuditLog', () => {
     expect(await index.add(tenant, [{ eventId: 'late', sequence: 2_501 }], 3, 9)).toBe(false);
     expect(await index.indexedThrough(tenant)).toBe(7);
     expect(await index.has(tenant, 'late')).toBe(true);
+  });
+
+  const everything = { since: new Date(Date.UTC(2030, 0, 1)), until: new Date(Date.UTC(2030, 0, 2)) };
+  const byActor = (i: number) => ({ format: 2, canonical: canonical({ actor: i % 2 ? 'bob' : 'carol' }) });
+
+  it('rebuilds the query index from the stream when Redis lost it', async () => {
+    const tenant = tenantOf();
+    const log = await open(natsA);
+    await appendChain(log, tenant, 6, byActor);
+    const before = await log.query(tenant, { ...everything, actor: 'bob' }, {}, 10);
+    expect(before.records.map((r) => r.sequence)).toEqual([2, 4, 6]);
+    // What a Redis restart without persistence leaves: no query sets and no watermark.
+    const [, lost] = await redis.scan('0', 'MATCH', `${root}:audit:query*${tenant}*`, 'COUNT', 1000);
+    expect(lost.length).toBeGreaterThan(0);
+    await redis.del(...lost.map((k) => k.slice(root.length + 1)));
+    expect(await new RedisQueryIndex(redis).indexedThrough(tenant)).toBe(0);
+    expect(await (await open(natsB)).query(tenant, { ...everything, actor: 'bob' }, {}, 10)).toEqual(before);
+  });
+
+  it('answers a filter that matches nothing from the index, without reading the chain', async () => {
+    const tenant = tenantOf();
+    const log = await open(natsA);
+    await appendChain(log, tenant, 4, byActor);
+    await log.query(tenant, everything, {}, 1);
+    const reads = { consumers: 0, gets: 0 };
+    const { consumers, streams } = natsA.jsm;
+    const add = consumers.add.bind(consumers);
+    const get = streams.getMessage.bind(streams);
+    consumers.add = (...a) => (reads.consumers++, add(...a));
+    streams.getMessage = (...a) => (reads.gets++, get(...a));
+    try {
+      expect(await log.query(tenant, { ...everything, actor: 'nobody' }, {}, 10)).toEqual({ records: [], more: false });
+      expect(await log.query(tenant, { ...everything, actor: 'bob', outcome: 'denied' }, {}, 10)).toEqual({ records: [], more: false });
+    } finally {
+      consumers.add = add;
+      streams.getMessage = get;
+    }
+    // One read of the head per query (is the index complete?), no read of records.
+    expect(reads).toEqual({ consumers: 0, gets: 2 });
+  });
+
+  it('intersects filters over more members than one read takes', async () => {
+    const tenant = tenantOf();
+    const index = new RedisQueryIndex(redis);
+    const values = (i: number) => ({ actor: i % 3 === 0 ? 'bob' : 'carol', action: 'approval.vote', target: `request/r${i}`, outcome: i % 700 === 0 ? 'denied' : 'success', category: 'approval' });
+    const entries = Array.from({ length: 2_100 }, (_, i) => ({ key: { time: Date.UTC(2030, 0, 1) + i, sequence: i + 1 }, at: `${i + 1}.0`, values: values(i) }));
+    expect(await index.add(tenant, entries, 0, 2_100)).toBe(true);
+    const page = await index.range(tenant, [['actor', 'bob'], ['outcome', 'denied']], everything, 10);
+    // i = 0, 2100 is out of range; 700 is not a multiple of 3; 1400 neither: only i = 0 is bob and denied.
+    expect(page).toEqual({ at: ['1.0'], more: false });
+    const bobs = await index.range(tenant, [['actor', 'bob'], ['category', 'approval']], everything, 600);
+    expect(bobs.at).toHaveLength(600);
+    expect(bobs.more).toBe(true);
+    expect(bobs.at.at(-1)).toBe(`${599 * 3 + 1}.0`);
   });
 
   it('refuses to delete or purge records through the JetStream API', async () => {

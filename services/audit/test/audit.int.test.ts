@@ -168,6 +168,45 @@ describe('audit over NATS and gRPC', () => {
     expect(decided.records.map((r) => r.actor)).toEqual(['carol']);
   });
 
+  it('queries by actor, action, target, outcome and category over gRPC, paging both ways, from the index', async () => {
+    const c = await auditor();
+    const q = { tenant: 'acme', actor: '', action: '', target: '', outcome: '', category: '', since: undefined, until: undefined, pageSize: 0, pageToken: '' };
+    const bob = await c.queryRecords({ ...q, actor: 'bob' });
+    expect(bob.records.map((r) => [r.action, r.targetKind, r.targetId])).toEqual([['approval.vote', 'request', 'r1']]);
+    expect(bob.until!.getTime() - bob.since!.getTime()).toBe(31 * 86_400_000);
+    const denied = await c.queryRecords({ ...q, outcome: 'denied', category: 'access' });
+    expect(denied.records.map((r) => r.action)).toEqual(['authz.check']);
+    expect((await c.queryRecords({ ...q, target: 'request/r1', actor: 'carol' })).records.map((r) => r.action)).toEqual(['approval.decide']);
+    expect((await c.queryRecords({ ...q, actor: 'nobody' })).records).toEqual([]);
+
+    const all = await c.queryRecords(q);
+    const pages: string[][] = [];
+    let page = await c.queryRecords({ ...q, pageSize: 4 });
+    pages.push(page.records.map((r) => r.sequence));
+    while (page.nextPageToken) {
+      page = await c.queryRecords({ ...q, pageSize: 4, pageToken: page.nextPageToken });
+      pages.push(page.records.map((r) => r.sequence));
+    }
+    expect(pages.flat()).toEqual(all.records.map((r) => r.sequence));
+    expect(pages.flat()).toHaveLength(6);
+    const back = await c.queryRecords({ ...q, pageSize: 4, pageToken: page.previousPageToken });
+    expect(back.records.map((r) => r.sequence)).toEqual(pages[0]);
+    expect(back.previousPageToken).toBe('');
+  });
+
+  it('answers a bad query with INVALID_ARGUMENT stating the limit, and another tenant with PERMISSION_DENIED', async () => {
+    const c = await auditor();
+    const q = { tenant: 'acme', actor: '', action: '', target: '', outcome: '', category: '', since: undefined, until: undefined, pageSize: 0, pageToken: '' };
+    const wide = await c.queryRecords({ ...q, since: new Date('2030-01-01T00:00:00Z'), until: new Date('2030-03-01T00:00:00Z') }).then(() => undefined, (e: unknown) => e);
+    expect((wide as ClientError).code).toBe(Status.INVALID_ARGUMENT);
+    expect((wide as ClientError).details).toMatch(/at most 31 days per query/);
+    const inverted = await c.queryRecords({ ...q, since: new Date('2030-01-02T00:00:00Z'), until: new Date('2030-01-01T00:00:00Z') }).then(() => undefined, (e: unknown) => e);
+    expect((inverted as RichClientError).extra.find((d) => d.$type === BadRequest.$type)).toMatchObject({ fieldViolations: [{ field: 'since', description: expect.stringMatching(/must be before until/) }] });
+    await expect(c.queryRecords({ ...q, pageToken: 'garbage' })).rejects.toMatchObject({ code: Status.INVALID_ARGUMENT, details: expect.stringMatching(/page token/) });
+    const intruder = client(await issuer.token({ subject: 'mallory', tenant: 'globex' }));
+    await expect(intruder.queryRecords({ ...q })).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
+  });
+
   it('lets users read only their own tenant', async () => {
     const alice = client(await issuer.token({ subject: 'alice', tenant: 'acme' }));
     const intruder = client(await issuer.token({ subject: 'mallory', tenant: 'globex' }));

@@ -75,6 +75,7 @@ describe('recordEvent', () => {
       knownEvents: (t, ids) => inner.knownEvents(t, ids),
       list: (...a) => inner.list(...a),
       all: (t) => inner.all(t),
+      query: (...a) => inner.query(...a),
       async append(records, expected) {
         if (!interfered) {
           interfered = true;
@@ -99,6 +100,7 @@ describe('recordEvent', () => {
       knownEvents: async () => new Set<string>(),
       list: (...a) => deps.log.list(...a),
       all: (t) => deps.log.all(t),
+      query: (...a) => deps.log.query(...a),
       append: async () => {
         attempts++;
         throw new ConflictError('moved');

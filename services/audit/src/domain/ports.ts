@@ -1,7 +1,7 @@
 import type { TenantDirectory } from '@assent/platform/domain';
 import type { Checkpoint } from './checkpoint.js';
 import type { KeyRing } from './key-ring.js';
-import type { AuditRecord, Cursor, RecordFilters, RecordPage } from './types.js';
+import type { AuditRecord, Cursor, QueryPage, QueryPosition, RecordFilters, RecordPage, RecordQuery } from './types.js';
 
 export interface AppendResult {
   /** True when the tenant's chain already held this event id: nothing was written. */
@@ -32,6 +32,12 @@ export interface AuditLog {
   list(tenant: string, after: Cursor, limit: number, filters: RecordFilters): Promise<RecordPage>;
   /** Every record of the tenant in chain order (streamed: chains can be long). */
   all(tenant: string): AsyncIterable<AuditRecord>;
+  /**
+   * Up to `limit` records matching `query`, in query order (time, then chain position),
+   * after or before `position`. Served from an index, so a filter that matches nothing
+   * costs no scan of the chain (JetStream: adapters/redis/query-index.ts).
+   */
+  query(tenant: string, query: RecordQuery, position: QueryPosition, limit: number): Promise<QueryPage>;
 }
 
 export interface Clock {

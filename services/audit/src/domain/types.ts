@@ -93,6 +93,40 @@ export interface SourceEvent {
   traceparent?: string | undefined;
 }
 
+/**
+ * Query filters (QueryRecords): exact matches on a record's canonical fields, all
+ * that are set must hold, within the window [since, until) of its time (occurredAt).
+ */
+export interface RecordQuery {
+  actor?: string | undefined;
+  action?: string | undefined;
+  /** "kind/id", e.g. "request/01J…". */
+  target?: string | undefined;
+  outcome?: string | undefined;
+  category?: string | undefined;
+  since: Date;
+  until: Date;
+}
+
+/** A record's place in query order: its time (ms), then its chain position. */
+export interface QueryKey {
+  time: number;
+  sequence: number;
+}
+
+/** Which page: records after `after` (forwards), or before `before` (backwards); neither = the first page of the window. */
+export interface QueryPosition {
+  after?: QueryKey | undefined;
+  before?: QueryKey | undefined;
+}
+
+export interface QueryPage {
+  /** Oldest first, whichever way the page was read. */
+  records: AuditRecord[];
+  /** Whether more records match beyond this page in the direction it was read. */
+  more: boolean;
+}
+
 export interface RecordFilters {
   eventType?: string | undefined;
   subject?: string | undefined;

@@ -12,6 +12,7 @@ export function watchAppends(log: AuditLog, onAppend: (tenant: string) => void):
     knownEvents: (tenant, eventIds) => log.knownEvents(tenant, eventIds),
     list: (tenant, after, limit, filters) => log.list(tenant, after, limit, filters),
     all: (tenant) => log.all(tenant),
+    query: (tenant, query, position, limit) => log.query(tenant, query, position, limit),
     async append(records, expectedHeadSequence) {
       const result = await log.append(records, expectedHeadSequence);
       const tenant = records[0]?.tenant;

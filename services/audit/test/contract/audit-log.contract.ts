@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '@assent/platform/domain';
 import type { AuditLog } from '../../src/domain/ports.js';
-import type { AuditRecord, RecordPage } from '../../src/domain/types.js';
+import type { AuditRecord, QueryKey, RecordPage, RecordQuery } from '../../src/domain/types.js';
 import { appendChain, canonical, collect, nextRecord } from '../support/records.js';
 
 async function pages(log: AuditLog, tenant: string, limit: number, filters = {}): Promise<AuditRecord[][]> {
@@ -15,6 +15,33 @@ async function pages(log: AuditLog, tenant: string, limit: number, filters = {})
 }
 
 const seqs = (records: AuditRecord[]) => records.map((r) => r.sequence);
+const at = (second: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, second));
+const window = (q: Partial<RecordQuery> = {}): RecordQuery => ({ since: at(0), until: at(3600), ...q });
+const keyOf = (r: AuditRecord): QueryKey => ({ time: r.occurredAt.getTime(), sequence: r.sequence });
+
+/**
+ * Ten records: 1-2 written before record formats (derived fields), 3-10 format 2.
+ * Times are not in chain order (5 happened before 4) and 7 and 8 share one.
+ */
+async function queryChain(log: AuditLog, t: string): Promise<AuditRecord[]> {
+  const people = ['alice', 'bob', 'carol', 'bob', 'bob', 'carol', 'bob', 'bob'];
+  const seconds = [10, 20, 30, 50, 40, 60, 70, 70, 80, 90];
+  return appendChain(log, t, 10, (i) => ({
+    occurredAt: at(seconds[i] ?? 0),
+    ...(i < 2
+      ? {}
+      : {
+          format: 2,
+          canonical: canonical({
+            actor: people[i - 2],
+            action: i % 2 === 0 ? 'approval.vote' : 'policy.apply',
+            outcome: i === 4 || i === 7 ? 'denied' : 'success',
+            category: i % 2 === 0 ? 'approval' : 'governance',
+            target: { kind: 'request', id: `r${i % 3}` },
+          }),
+        }),
+  }));
+}
 
 /** One contract for every AuditLog: the JetStream adapter and its in-memory twin. */
 export function auditLogContract(name: string, make: () => Promise<AuditLog>, tenantOf: () => string): void {
@@ -45,6 +72,53 @@ export function auditLogContract(name: string, make: () => Promise<AuditLog>, te
       expect(stored).toEqual(written);
       expect(stored.map((r) => r.format)).toEqual([undefined, undefined, 2, 2]);
       expect(Object.keys(stored[0]!)).not.toContain('canonical');
+    });
+
+    it('queries in time order, then chain position, within the window [since, until)', async () => {
+      const log = await make();
+      const t = tenantOf();
+      await queryChain(log, t);
+      expect(seqs((await log.query(t, window(), {}, 50)).records)).toEqual([1, 2, 3, 5, 4, 6, 7, 8, 9, 10]);
+      expect(await log.query(t, window({ since: at(40), until: at(80) }), {}, 50)).toMatchObject({ more: false });
+      expect(seqs((await log.query(t, window({ since: at(40), until: at(80) }), {}, 50)).records)).toEqual([5, 4, 6, 7, 8]);
+      expect(await log.query(t, window({ since: at(91), until: at(100) }), {}, 50)).toEqual({ records: [], more: false });
+      expect(await log.query(tenantOf(), window(), {}, 50)).toEqual({ records: [], more: false });
+    });
+
+    it('filters on actor, action, target, outcome and category, alone and together, old records by their derived fields', async () => {
+      const log = await make();
+      const t = tenantOf();
+      const written = await queryChain(log, t);
+      const q = async (filters: Partial<RecordQuery>) => seqs((await log.query(t, window(filters), {}, 50)).records);
+      expect(await q({ actor: 'bob' })).toEqual([4, 6, 7, 9, 10]);
+      // Carol's denied records, in time order (5 happened before 8).
+      expect(await q({ actor: 'carol', outcome: 'denied' })).toEqual([5, 8]);
+      expect(written[4]!.occurredAt < written[7]!.occurredAt).toBe(true);
+      expect(await q({ action: 'policy.apply', category: 'governance' })).toEqual([4, 6, 8, 10]);
+      expect(await q({ target: 'request/r0', action: 'approval.vote' })).toEqual([7]);
+      expect(await q({ actor: 'alice' })).toEqual([1, 2, 3]);
+      expect(await q({ action: 'approval.request', target: 'request/2' })).toEqual([2]);
+      expect(await q({ actor: 'nobody' })).toEqual([]);
+      expect(await q({ actor: 'bob', outcome: 'denied', category: 'approval' })).toEqual([]);
+    });
+
+    it('pages forwards and backwards by position, saying when more records match that way', async () => {
+      const log = await make();
+      const t = tenantOf();
+      await queryChain(log, t);
+      const first = await log.query(t, window(), {}, 4);
+      expect({ seqs: seqs(first.records), more: first.more }).toEqual({ seqs: [1, 2, 3, 5], more: true });
+      const second = await log.query(t, window(), { after: keyOf(first.records.at(-1)!) }, 4);
+      expect({ seqs: seqs(second.records), more: second.more }).toEqual({ seqs: [4, 6, 7, 8], more: true });
+      const third = await log.query(t, window(), { after: keyOf(second.records.at(-1)!) }, 4);
+      expect({ seqs: seqs(third.records), more: third.more }).toEqual({ seqs: [9, 10], more: false });
+      const back = await log.query(t, window(), { before: keyOf(third.records[0]!) }, 4);
+      expect({ seqs: seqs(back.records), more: back.more }).toEqual({ seqs: [4, 6, 7, 8], more: true });
+      const backAgain = await log.query(t, window(), { before: keyOf(back.records[0]!) }, 4);
+      expect({ seqs: seqs(backAgain.records), more: backAgain.more }).toEqual({ seqs: [1, 2, 3, 5], more: false });
+      // Between two records of the same time, by chain position.
+      const tied = await log.query(t, window(), { after: keyOf(back.records[2]!) }, 1);
+      expect(seqs(tied.records)).toEqual([8]);
     });
 
     it('rejects an append against a stale head and leaves the chain unchanged', async () => {

@@ -1,8 +1,11 @@
 import { ConflictError, type Nats, type Names } from '@assent/platform';
 import type { AppendResult, AuditLog } from '../../domain/ports.js';
+import { canonicalView } from '../../domain/canonical-view.js';
+import { activeFilters, filterValues, queryKeyOf } from '../../domain/query-order.js';
 import { matchesFilters } from '../../domain/record-filters.js';
-import type { AuditRecord, Cursor, RecordFilters, RecordPage } from '../../domain/types.js';
+import type { AuditRecord, Cursor, QueryPage, QueryPosition, RecordFilters, RecordPage, RecordQuery } from '../../domain/types.js';
 import type { IndexEntry, RedisEventIndex } from '../redis/event-index.js';
+import { RedisQueryIndex, type QueryIndexEntry } from '../redis/query-index.js';
 import { auditSubject, ensureAuditStream } from './audit-stream.js';
 import { decodeOrStandIn, encodeBlock } from './record-codec.js';
 import { readSubject } from './read-subject.js';
@@ -18,6 +21,14 @@ interface KnownHead {
 }
 
 const position = (streamSeq: number, index: number): Cursor => streamSeq * BLOCK + index;
+
+/** How the query index finds a record: "<stream seq>.<index in its block>". */
+function queryEntries(records: AuditRecord[], streamSeq: number): QueryIndexEntry[] {
+  return records.map((r, i) => {
+    const c = canonicalView(r);
+    return { key: queryKeyOf(r), at: `${streamSeq}.${i}`, values: c && filterValues(c) };
+  });
+}
 
 /**
  * Each tenant's chain is the subject <root>.audit.<tenant> of the <ROOT>_AUDIT
@@ -41,10 +52,11 @@ export class JetStreamAuditLog implements AuditLog {
     private readonly index: RedisEventIndex,
     readonly stream: string,
     private readonly onIndexError: (err: unknown) => void,
+    private readonly queries: RedisQueryIndex,
   ) {}
 
-  static async open(nats: Nats, n: Names, index: RedisEventIndex, onIndexError: (err: unknown) => void = () => undefined): Promise<JetStreamAuditLog> {
-    return new JetStreamAuditLog(nats, n, index, await ensureAuditStream(nats, n), onIndexError);
+  static async open(nats: Nats, n: Names, index: RedisEventIndex, onIndexError: (err: unknown) => void = () => undefined, queries = new RedisQueryIndex(index.client)): Promise<JetStreamAuditLog> {
+    return new JetStreamAuditLog(nats, n, index, await ensureAuditStream(nats, n), onIndexError, queries);
   }
 
   private remember(tenant: string, head: KnownHead): void {
@@ -127,6 +139,11 @@ export class JetStreamAuditLog implements AuditLog {
       this.indexed.delete(tenant);
       this.onIndexError(err);
     }
+    try {
+      await this.queries.add(tenant, queryEntries(records, ack.seq), prev, ack.seq);
+    } catch (err) {
+      this.onIndexError(err);
+    }
     return { duplicate: false };
   }
 
@@ -181,6 +198,51 @@ export class JetStreamAuditLog implements AuditLog {
       }
     }
     return { records: found, next: undefined };
+  }
+
+  /**
+   * From the query index (adapters/redis/query-index.ts), brought up to the chain's
+   * current head first (normally already there: appends index as they write; the
+   * watermark is read from Redis every time, so a Redis that lost the index is
+   * rebuilt, not trusted), then one direct get per block the page's records are in.
+   */
+  async query(tenant: string, query: RecordQuery, position: QueryPosition, limit: number): Promise<QueryPage> {
+    const head = await this.last(tenant);
+    if (!head) return { records: [], more: false };
+    await this.catchUpQueries(tenant, head.streamSeq);
+    const { at, more } = await this.queries.range(tenant, activeFilters(query), { since: query.since, until: query.until, after: position.after, before: position.before }, limit);
+    const blocks = new Map<number, Promise<AuditRecord[]>>();
+    const records = await Promise.all(
+      at.map(async (where) => {
+        const [streamSeq, index] = where.split('.').map(Number) as [number, number];
+        let block = blocks.get(streamSeq);
+        if (!block) {
+          block = this.nats.jsm.streams.getMessage(this.stream, { seq: streamSeq }).then((m) => (m && m.subject === auditSubject(this.n, tenant) ? decodeOrStandIn(m.data, tenant) : []));
+          blocks.set(streamSeq, block);
+        }
+        const record = (await block)[index];
+        if (!record) throw new Error(`audit query index of "${tenant}" points at ${where}, which holds no record`);
+        return record;
+      }),
+    );
+    return { records, more };
+  }
+
+  /** Indexes for queries every record between the query index's watermark and `headSeq`. */
+  private async catchUpQueries(tenant: string, headSeq: number): Promise<void> {
+    let through = await this.queries.indexedThrough(tenant);
+    if (headSeq <= through) return;
+    let batch: QueryIndexEntry[] = [];
+    let from = through;
+    for await (const msg of readSubject(this.nats, this.stream, auditSubject(this.n, tenant), through + 1)) {
+      batch.push(...queryEntries(decodeOrStandIn(msg.data, tenant), msg.seq));
+      through = msg.seq;
+      if (batch.length >= 1024) {
+        await this.queries.add(tenant, batch, from, through);
+        [batch, from] = [[], through];
+      }
+    }
+    await this.queries.add(tenant, batch, from, through);
   }
 
   async *all(tenant: string): AsyncIterable<AuditRecord> {

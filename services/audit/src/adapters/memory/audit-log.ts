@@ -1,7 +1,8 @@
 import { ConflictError } from '@assent/platform/domain';
 import type { AppendResult, AuditLog } from '../../domain/ports.js';
+import { compareKeys, matchesQuery, queryKeyOf } from '../../domain/query-order.js';
 import { matchesFilters } from '../../domain/record-filters.js';
-import type { AuditRecord, Cursor, RecordFilters, RecordPage } from '../../domain/types.js';
+import type { AuditRecord, Cursor, QueryPage, QueryPosition, RecordFilters, RecordPage, RecordQuery } from '../../domain/types.js';
 
 const copy = (r: AuditRecord): AuditRecord => structuredClone(r);
 
@@ -65,6 +66,17 @@ export class MemoryAuditLog implements AuditLog {
       last = i + 1;
     }
     return { records: found, next: undefined };
+  }
+
+  /** Scans the chain: fine for a twin, which is why the JetStream adapter has an index. */
+  async query(tenant: string, query: RecordQuery, position: QueryPosition, limit: number): Promise<QueryPage> {
+    const { after, before } = position;
+    const matching = (this.chains.get(tenant) ?? [])
+      .filter((r) => matchesQuery(r, query))
+      .filter((r) => (!after || compareKeys(queryKeyOf(r), after) > 0) && (!before || compareKeys(queryKeyOf(r), before) < 0))
+      .sort((a, b) => compareKeys(queryKeyOf(a), queryKeyOf(b)));
+    const page = before && !after ? matching.slice(Math.max(0, matching.length - limit)) : matching.slice(0, limit);
+    return { records: page.map(copy), more: matching.length > limit };
   }
 
   async *all(tenant: string): AsyncIterable<AuditRecord> {

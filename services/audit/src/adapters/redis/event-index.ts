@@ -52,6 +52,11 @@ export class RedisEventIndex {
     this.redis = redis as WithAdd;
   }
 
+  /** The connection, for the audit service's other projections (the query index) to share. */
+  get client(): Redis {
+    return this.redis;
+  }
+
   async has(tenant: string, eventId: string): Promise<boolean> {
     return (await this.redis.zscore(keys.events(tenant), eventId)) !== null;
   }

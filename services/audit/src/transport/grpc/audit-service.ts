@@ -4,6 +4,7 @@ import type { CallContext } from 'nice-grpc';
 import { createCheckpoint } from '../../domain/commands/create-checkpoint.js';
 import { listRecords } from '../../domain/commands/list-records.js';
 import { listSigningKeys } from '../../domain/commands/list-signing-keys.js';
+import { queryRecords } from '../../domain/commands/query-records.js';
 import { verifyChain } from '../../domain/commands/verify-chain.js';
 import type { ExportDeps } from '../../domain/export/export-ports.js';
 import { exportHandlers } from './export-handlers.js';
@@ -18,6 +19,10 @@ export function auditService(deps: ExportDeps, exportCreated?: () => void): audi
     async listRecords(req, ctx: Ctx) {
       const page = await listRecords(deps, ctx.principal, req);
       return { records: page.records.map(toProtoRecord), nextPageToken: page.nextPageToken };
+    },
+    async queryRecords(req, ctx: Ctx) {
+      const page = await queryRecords(deps, ctx.principal, req);
+      return { records: page.records.map(toProtoRecord), nextPageToken: page.nextPageToken, previousPageToken: page.previousPageToken, since: page.since, until: page.until };
     },
     async verifyChain(req, ctx: Ctx) {
       return toProtoVerification(await verifyChain(deps, ctx.principal, req));

@@ -202,6 +202,46 @@ export interface ListRecordsResponse {
   nextPageToken: string;
 }
 
+export interface QueryRecordsRequest {
+  tenant: string;
+  /** Exact matches on the record's canonical fields; an unset filter matches everything. */
+  actor: string;
+  action: string;
+  /** "kind/id", e.g. "request/01J...". */
+  target: string;
+  /** "success" or "denied". */
+  outcome: string;
+  /** "approval", "access", "governance" or "security". */
+  category: string;
+  /**
+   * The window [since, until) on the record's time (occurred_at), at most 31 days:
+   * until defaults to now, since to until minus 31 days.
+   */
+  since: Date | undefined;
+  until:
+    | Date
+    | undefined;
+  /** At most 500; defaults to 50. */
+  pageSize: number;
+  /**
+   * next_page_token or previous_page_token of an earlier response with the same
+   * tenant and filters (its window comes with it).
+   */
+  pageToken: string;
+}
+
+export interface QueryRecordsResponse {
+  /** Oldest first (time, then sequence), whichever way the page was read. */
+  records: AuditRecord[];
+  /** Records after this page ("" when none match). */
+  nextPageToken: string;
+  /** Records before this page ("" on the window's first page). */
+  previousPageToken: string;
+  /** The window read, defaults filled in. */
+  since: Date | undefined;
+  until: Date | undefined;
+}
+
 export interface VerifyChainRequest {
   tenant: string;
 }
@@ -1172,6 +1212,379 @@ export const ListRecordsResponse: MessageFns<ListRecordsResponse> = {
     const message = createBaseListRecordsResponse();
     message.records = object.records?.map((e) => AuditRecord.fromPartial(e)) || [];
     message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseQueryRecordsRequest(): QueryRecordsRequest {
+  return {
+    tenant: "",
+    actor: "",
+    action: "",
+    target: "",
+    outcome: "",
+    category: "",
+    since: undefined,
+    until: undefined,
+    pageSize: 0,
+    pageToken: "",
+  };
+}
+
+export const QueryRecordsRequest: MessageFns<QueryRecordsRequest> = {
+  encode(message: QueryRecordsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.actor !== "") {
+      writer.uint32(18).string(message.actor);
+    }
+    if (message.action !== "") {
+      writer.uint32(26).string(message.action);
+    }
+    if (message.target !== "") {
+      writer.uint32(34).string(message.target);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(42).string(message.outcome);
+    }
+    if (message.category !== "") {
+      writer.uint32(50).string(message.category);
+    }
+    if (message.since !== undefined) {
+      Timestamp.encode(toTimestamp(message.since), writer.uint32(58).fork()).join();
+    }
+    if (message.until !== undefined) {
+      Timestamp.encode(toTimestamp(message.until), writer.uint32(66).fork()).join();
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(72).uint32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(82).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryRecordsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryRecordsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.target = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.category = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.since = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.until = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.pageSize = reader.uint32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryRecordsRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      target: isSet(object.target) ? globalThis.String(object.target) : "",
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      category: isSet(object.category) ? globalThis.String(object.category) : "",
+      since: isSet(object.since) ? fromJsonTimestamp(object.since) : undefined,
+      until: isSet(object.until) ? fromJsonTimestamp(object.until) : undefined,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: QueryRecordsRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.target !== "") {
+      obj.target = message.target;
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.category !== "") {
+      obj.category = message.category;
+    }
+    if (message.since !== undefined) {
+      obj.since = message.since.toISOString();
+    }
+    if (message.until !== undefined) {
+      obj.until = message.until.toISOString();
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryRecordsRequest>): QueryRecordsRequest {
+    return QueryRecordsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryRecordsRequest>): QueryRecordsRequest {
+    const message = createBaseQueryRecordsRequest();
+    message.tenant = object.tenant ?? "";
+    message.actor = object.actor ?? "";
+    message.action = object.action ?? "";
+    message.target = object.target ?? "";
+    message.outcome = object.outcome ?? "";
+    message.category = object.category ?? "";
+    message.since = object.since ?? undefined;
+    message.until = object.until ?? undefined;
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseQueryRecordsResponse(): QueryRecordsResponse {
+  return { records: [], nextPageToken: "", previousPageToken: "", since: undefined, until: undefined };
+}
+
+export const QueryRecordsResponse: MessageFns<QueryRecordsResponse> = {
+  encode(message: QueryRecordsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.records) {
+      AuditRecord.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    if (message.previousPageToken !== "") {
+      writer.uint32(26).string(message.previousPageToken);
+    }
+    if (message.since !== undefined) {
+      Timestamp.encode(toTimestamp(message.since), writer.uint32(34).fork()).join();
+    }
+    if (message.until !== undefined) {
+      Timestamp.encode(toTimestamp(message.until), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryRecordsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryRecordsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.records.push(AuditRecord.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.previousPageToken = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.since = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.until = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryRecordsResponse {
+    return {
+      records: globalThis.Array.isArray(object?.records) ? object.records.map((e: any) => AuditRecord.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+      previousPageToken: isSet(object.previousPageToken)
+        ? globalThis.String(object.previousPageToken)
+        : isSet(object.previous_page_token)
+        ? globalThis.String(object.previous_page_token)
+        : "",
+      since: isSet(object.since) ? fromJsonTimestamp(object.since) : undefined,
+      until: isSet(object.until) ? fromJsonTimestamp(object.until) : undefined,
+    };
+  },
+
+  toJSON(message: QueryRecordsResponse): unknown {
+    const obj: any = {};
+    if (message.records?.length) {
+      obj.records = message.records.map((e) => AuditRecord.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    if (message.previousPageToken !== "") {
+      obj.previousPageToken = message.previousPageToken;
+    }
+    if (message.since !== undefined) {
+      obj.since = message.since.toISOString();
+    }
+    if (message.until !== undefined) {
+      obj.until = message.until.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryRecordsResponse>): QueryRecordsResponse {
+    return QueryRecordsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryRecordsResponse>): QueryRecordsResponse {
+    const message = createBaseQueryRecordsResponse();
+    message.records = object.records?.map((e) => AuditRecord.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    message.previousPageToken = object.previousPageToken ?? "";
+    message.since = object.since ?? undefined;
+    message.until = object.until ?? undefined;
     return message;
   },
 };
@@ -3235,6 +3648,21 @@ export const AuditServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /**
+     * QueryRecords finds the tenant's records by actor, action, target, outcome and
+     * category in a time window of at most 31 days, oldest first, a page at a time in
+     * either direction. Served from an index: a filter that matches nothing reads no
+     * records. Another tenant is PERMISSION_DENIED; an inverted or too wide window or
+     * a bad page token is INVALID_ARGUMENT stating the limit.
+     */
+    queryRecords: {
+      name: "QueryRecords",
+      requestType: QueryRecordsRequest as typeof QueryRecordsRequest,
+      requestStream: false,
+      responseType: QueryRecordsResponse as typeof QueryRecordsResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
     /** VerifyChain recomputes the tenant's hash chain and reports the first break. */
     verifyChain: {
       name: "VerifyChain",
@@ -3323,6 +3751,17 @@ export interface AuditServiceImplementation<CallContextExt = {}> {
     request: ListRecordsRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ListRecordsResponse>>;
+  /**
+   * QueryRecords finds the tenant's records by actor, action, target, outcome and
+   * category in a time window of at most 31 days, oldest first, a page at a time in
+   * either direction. Served from an index: a filter that matches nothing reads no
+   * records. Another tenant is PERMISSION_DENIED; an inverted or too wide window or
+   * a bad page token is INVALID_ARGUMENT stating the limit.
+   */
+  queryRecords(
+    request: QueryRecordsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<QueryRecordsResponse>>;
   /** VerifyChain recomputes the tenant's hash chain and reports the first break. */
   verifyChain(
     request: VerifyChainRequest,
@@ -3379,6 +3818,17 @@ export interface AuditServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<ListRecordsRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ListRecordsResponse>;
+  /**
+   * QueryRecords finds the tenant's records by actor, action, target, outcome and
+   * category in a time window of at most 31 days, oldest first, a page at a time in
+   * either direction. Served from an index: a filter that matches nothing reads no
+   * records. Another tenant is PERMISSION_DENIED; an inverted or too wide window or
+   * a bad page token is INVALID_ARGUMENT stating the limit.
+   */
+  queryRecords(
+    request: DeepPartial<QueryRecordsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<QueryRecordsResponse>;
   /** VerifyChain recomputes the tenant's hash chain and reports the first break. */
   verifyChain(
     request: DeepPartial<VerifyChainRequest>,
