@@ -109,6 +109,14 @@ describe('assentctl audit verify --file (offline)', () => {
     expect(r.stderr).toMatch(/checkpoint 1: signature check failed \(bad signature, key "audit-2030"\)/);
   });
 
+  it('shows progress on a long file', async () => {
+    const big = exportLines(8000, 1000);
+    const r = await verify(big, 'big.ndjson');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/records:\s+8000 \(sequence 1-8000\)/);
+    expect(r.stderr).toMatch(/verify \|[█░]+\| 100% of \d+ bytes/);
+  });
+
   it('takes a JWK Set as --keys too, and refuses --keys without --file', async () => {
     const jwks = path('jwks.json');
     writeFileSync(jwks, JSON.stringify({ keys: [published.jwk] }));

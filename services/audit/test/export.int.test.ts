@@ -3,7 +3,7 @@ import { Status, type ClientError } from 'nice-grpc';
 import { BadRequest, type RichClientError } from 'nice-grpc-error-details';
 import { ExportVerifier, connectNats, createGrpcClient, createLogger, createRedis, names, openChannel, staticToken, type Channel, type Nats, type Redis } from '@assent/platform';
 import { auditv1 } from '@assent/proto';
-import { cleanupNats, cleanupRedis, commonTestEnv, registerTenants, startTestIssuer, testEnv, uniqueRoot, type TestIssuer } from '@assent/testkit';
+import { cleanupNats, cleanupRedis, commonTestEnv, registerTenants, startNatsServer, startTestIssuer, testEnv, uniqueRoot, type TestIssuer } from '@assent/testkit';
 import { JetStreamAuditLog } from '../src/adapters/jetstream/audit-log.js';
 import { JetStreamExportFiles } from '../src/adapters/jetstream/export-files.js';
 import { JetStreamExportJobs } from '../src/adapters/jetstream/export-jobs.js';
@@ -125,5 +125,30 @@ describe('export jobs over gRPC and JetStream', () => {
     await startWith({ AUDIT_EXPORT_STALE_MS: '5000' });
     const job = await succeeded(dead.id);
     expect(job).toMatchObject({ attempt: 2, recordsWritten: '3000' });
+  });
+
+  it('needs no NATS rights beyond the audit user’s (a private server with a user per service)', async () => {
+    const server = await startNatsServer({ auth: { root } });
+    const privateRoot = root; // the permissions are per root: the same names on another server
+    let own: RunningAudit | undefined;
+    let ch: Channel | undefined;
+    try {
+      await registerTenants(privateRoot, ['acme'], server.url);
+      own = await startAudit(
+        loadConfig({ ...commonTestEnv(privateRoot, issuer), ASSENT_NATS_URL: server.urlFor('audit'), AUDIT_GRPC_PORT: '0', AUDIT_HTTP_PORT: '0', AUDIT_CHECKPOINT_INTERVAL_MS: '3600000', AUDIT_EXPORT_INTERVAL_MS: '100' }),
+      );
+      ch = openChannel(`127.0.0.1:${own.grpcPort}`);
+      const c = createGrpcClient(auditv1.AuditServiceDefinition, ch, staticToken(await issuer.token({ subject: 'ann', tenant: 'acme', roles: ['auditor'] })));
+      const { job } = await c.createExport({ tenant: 'acme', format: auditv1.ExportFormat.EXPORT_FORMAT_NDJSON });
+      await eventually(async () => expect((await c.getExport({ tenant: 'acme', exportId: job!.exportId })).job?.state).toBe(auditv1.ExportState.EXPORT_STATE_SUCCEEDED), 30_000);
+      const parts: Uint8Array[] = [];
+      for await (const { data } of c.downloadExport({ tenant: 'acme', exportId: job!.exportId })) parts.push(data);
+      expect(Buffer.concat(parts).toString('utf8')).toContain('"kind":"end"');
+      expect(await server.permissionViolations()).toEqual([]);
+    } finally {
+      ch?.close();
+      await own?.stop();
+      await server.stop();
+    }
   });
 });
