@@ -78,6 +78,19 @@ exportStoreContract(
   () => `contract${++t}`,
 );
 
+describe('export jobs in JetStream KV', () => {
+  it('finds a job created on another replica before its watch delivers it', async () => {
+    const [a, b] = [await JetStreamExportJobs.open(nats, n, logger), await JetStreamExportJobs.open(nats, n, logger)];
+    try {
+      const job = pendingJob('acme');
+      const revision = await a.create(job);
+      expect(await b.get(job.id)).toEqual({ value: job, revision });
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+});
+
 describe('export jobs over gRPC and JetStream', () => {
   it('exports a chain spanning many chunks, streams it down, and it verifies offline with the published keys', async () => {
     await startWith();

@@ -18,7 +18,8 @@ const lostRace = (err: unknown) =>
  * seven days after their last write. Writes are compare-and-set on the key's
  * revision (kv.create / kv.update), so one replica runs a job. Reads (GetExport,
  * ListExports, the workers' look for work) come from a watch-fed mirror, which a
- * write waits for, so a replica reads its own writes and no request lists keys.
+ * write waits for, so a replica reads its own writes and no request lists keys; an id
+ * the mirror has not seen yet (created on another replica just now) is read once.
  */
 export class JetStreamExportJobs implements ExportJobs {
   private constructor(
@@ -43,7 +44,11 @@ export class JetStreamExportJobs implements ExportJobs {
   }
 
   async get(id: string): Promise<Versioned<ExportJob> | undefined> {
-    return this.mirror.get(id);
+    const mirrored = this.mirror.get(id);
+    if (mirrored) return mirrored;
+    // Created a moment ago on another replica, not yet seen by this one's watch: one read.
+    const e = await this.kv.get(id);
+    return e && e.operation === 'PUT' ? { value: decodeExportJob(e.string()), revision: e.revision } : undefined;
   }
 
   async list(tenant: string): Promise<ExportJob[]> {
