@@ -169,6 +169,13 @@ export const recordMappings: Readonly<Record<string, Mapping>> = {
     mapped(e, 'group.add_member', 'governance', actorOr(stringAt(e.data, 'actor'), e.source), { target: { kind: 'group', id: textAt(e.data, 'group') }, details: { user: textAt(e.data, 'user') } }),
   'assent.authz.group_member_removed.v1': (e) =>
     mapped(e, 'group.remove_member', 'governance', actorOr(stringAt(e.data, 'actor'), e.source), { target: { kind: 'group', id: textAt(e.data, 'group') }, details: { user: textAt(e.data, 'user') } }),
+  'assent.authz.tenant_created.v1': (e) =>
+    mapped(e, 'tenant.create', 'governance', actorOr(stringAt(e.data, 'actor'), e.source), {
+      target: { kind: 'tenant', id: textAt(e.data, 'tenant') },
+      details: { displayName: textAt(e.data, 'displayName'), created: valueAt(e.data, 'created') === true },
+    }),
+  'assent.authz.tenant_member_added.v1': (e) =>
+    mapped(e, 'tenant.add_member', 'governance', actorOr(stringAt(e.data, 'actor'), e.source), { target: { kind: 'principal', id: textAt(e.data, 'user') } }),
   'assent.authz.stepped_up.v1': (e) =>
     mapped(e, 'authz.step_up', 'access', actorOr(stringAt(e.data, 'session', 'principal'), e.source), {
       details: { acr: textAt(e.data, 'session', 'acr'), amr: valueAt(e.data, 'session', 'amr') ?? [], expiresAt: textAt(e.data, 'session', 'expiresAt') },

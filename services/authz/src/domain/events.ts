@@ -13,7 +13,15 @@ export const eventTypes = {
   groupMemberRemoved: 'assent.authz.group_member_removed.v1',
   steppedUp: 'assent.authz.stepped_up.v1',
   actionRegistered: 'assent.authz.action_registered.v1',
+  tenantCreated: 'assent.authz.tenant_created.v1',
+  tenantMemberAdded: 'assent.authz.tenant_member_added.v1',
 } as const;
+
+/** assent.authz.tenant_created.v1 (TenantCreated). */
+export const tenantCreatedData = (t: { id: string; displayName: string }, created: boolean, actor: string) => ({ tenant: t.id, displayName: t.displayName, created, actor });
+
+/** assent.authz.tenant_member_added.v1 (TenantMemberAdded). */
+export const tenantMemberAddedData = (input: { tenant: string; user: string }, actor: string) => ({ tenant: input.tenant, user: input.user, actor });
 
 export const groupMemberChangedData = (input: { tenant: string; group: string; user: string }, actor: string) => ({
   tenant: input.tenant,

@@ -169,6 +169,31 @@ export interface AuthzModelApplied {
   actor: string;
 }
 
+/**
+ * type: assent.authz.tenant_created.v1: CreateTenant was called. Every call is an
+ * event, also one for a tenant that already existed (created false), so a retry after
+ * a failed publish is still on record.
+ */
+export interface TenantCreated {
+  tenant: string;
+  displayName: string;
+  /** Whether this call created it. */
+  created: boolean;
+  /** Who called. */
+  actor: string;
+}
+
+/**
+ * type: assent.authz.tenant_member_added.v1: AddTenantMember was called (every call,
+ * also for someone who already was a member).
+ */
+export interface TenantMemberAdded {
+  tenant: string;
+  user: string;
+  /** Who added them. */
+  actor: string;
+}
+
 /** types: assent.authz.group_member_added.v1, assent.authz.group_member_removed.v1 */
 export interface GroupMemberChanged {
   tenant: string;
@@ -1542,6 +1567,228 @@ export const AuthzModelApplied: MessageFns<AuthzModelApplied> = {
     const message = createBaseAuthzModelApplied();
     message.modelId = object.modelId ?? "";
     message.previousModelId = object.previousModelId ?? "";
+    message.actor = object.actor ?? "";
+    return message;
+  },
+};
+
+function createBaseTenantCreated(): TenantCreated {
+  return { tenant: "", displayName: "", created: false, actor: "" };
+}
+
+export const TenantCreated: MessageFns<TenantCreated> = {
+  encode(message: TenantCreated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.displayName !== "") {
+      writer.uint32(18).string(message.displayName);
+    }
+    if (message.created !== false) {
+      writer.uint32(24).bool(message.created);
+    }
+    if (message.actor !== "") {
+      writer.uint32(34).string(message.actor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TenantCreated {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTenantCreated();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.displayName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.created = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TenantCreated {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      displayName: isSet(object.displayName)
+        ? globalThis.String(object.displayName)
+        : isSet(object.display_name)
+        ? globalThis.String(object.display_name)
+        : "",
+      created: isSet(object.created) ? globalThis.Boolean(object.created) : false,
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+    };
+  },
+
+  toJSON(message: TenantCreated): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.displayName !== "") {
+      obj.displayName = message.displayName;
+    }
+    if (message.created !== false) {
+      obj.created = message.created;
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TenantCreated>): TenantCreated {
+    return TenantCreated.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TenantCreated>): TenantCreated {
+    const message = createBaseTenantCreated();
+    message.tenant = object.tenant ?? "";
+    message.displayName = object.displayName ?? "";
+    message.created = object.created ?? false;
+    message.actor = object.actor ?? "";
+    return message;
+  },
+};
+
+function createBaseTenantMemberAdded(): TenantMemberAdded {
+  return { tenant: "", user: "", actor: "" };
+}
+
+export const TenantMemberAdded: MessageFns<TenantMemberAdded> = {
+  encode(message: TenantMemberAdded, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.user !== "") {
+      writer.uint32(18).string(message.user);
+    }
+    if (message.actor !== "") {
+      writer.uint32(26).string(message.actor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TenantMemberAdded {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTenantMemberAdded();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.user = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TenantMemberAdded {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      user: isSet(object.user) ? globalThis.String(object.user) : "",
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+    };
+  },
+
+  toJSON(message: TenantMemberAdded): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.user !== "") {
+      obj.user = message.user;
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TenantMemberAdded>): TenantMemberAdded {
+    return TenantMemberAdded.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TenantMemberAdded>): TenantMemberAdded {
+    const message = createBaseTenantMemberAdded();
+    message.tenant = object.tenant ?? "";
+    message.user = object.user ?? "";
     message.actor = object.actor ?? "";
     return message;
   },
