@@ -140,6 +140,23 @@ describe('export jobs over gRPC and JetStream', () => {
     expect(job).toMatchObject({ attempt: 2, recordsWritten: '3000' });
   });
 
+  it('hands a running export back when its replica stops, and the next replica finishes it', async () => {
+    await startWith();
+    const log = await JetStreamAuditLog.open(nats, n, new RedisEventIndex(redis));
+    await appendRecords(log, 'acme', 30_000);
+    const c = await auditor();
+    const { job } = await c.createExport({ tenant: 'acme', format: auditv1.ExportFormat.EXPORT_FORMAT_CSV });
+    await eventually(async () => expect((await c.getExport({ tenant: 'acme', exportId: job!.exportId })).job?.state).toBe(auditv1.ExportState.EXPORT_STATE_RUNNING));
+    await audit!.stop(); // SIGTERM's path: the worker stops first and hands the job back
+    audit = undefined;
+    const jobs = await JetStreamExportJobs.open(nats, n, logger);
+    expect((await jobs.get(job!.exportId))?.value).toMatchObject({ state: 'PENDING', attempt: 0 });
+    await jobs.stop();
+    await startWith();
+    const done = await succeeded(job!.exportId);
+    expect(done).toMatchObject({ attempt: 1, recordsWritten: '33000' });
+  }, 90_000);
+
   it('needs no NATS rights beyond the audit user’s (a private server with a user per service)', async () => {
     const server = await startNatsServer({ auth: { root } });
     const privateRoot = root; // the permissions are per root: the same names on another server
