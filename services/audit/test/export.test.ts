@@ -69,6 +69,22 @@ describe('export jobs', () => {
     expect(result).toMatchObject({ valid: true, records: 20, contiguous: false, checkpoints: 1, signedThrough: 40 });
   });
 
+  it('still catches edited and moved records in a filtered export, but not a removed one', async () => {
+    const deps = memoryExportDeps();
+    await appendRecords(deps.log, 'acme', 40);
+    const lines = (await exported(deps, { eventType: 'assent.approval.decided.v1' })).text.trimEnd().split('\n');
+    // 1 header, 2 key, 3.. records 2, 4, 6, ...
+    const check = (l: string[]) => {
+      const v = new ExportVerifier(deps.keys.list());
+      for (const line of l) v.next(line);
+      return v.result();
+    };
+    expect(check(lines.map((l, i) => (i === 4 ? l.replace('"actor":"alice"', '"actor":"mallory"') : l)))).toMatchObject({ valid: false, firstBadLine: 5 });
+    expect(check([...lines.slice(0, 3), lines[4]!, lines[3]!, ...lines.slice(5)])).toMatchObject({ valid: false, firstBadLine: 5, problem: expect.stringContaining('inserted or moved') });
+    // Removing a record of a filtered export leaves no gap anyone could see, except in the end line's count.
+    expect(check(lines.filter((_, i) => i !== 5))).toMatchObject({ valid: false, problem: expect.stringContaining('the end line counts 20 records') });
+  });
+
   it('writes CSV rows (RFC 4180 quoting) and a CloudEvents JSON batch', async () => {
     const deps = memoryExportDeps();
     await appendRecords(deps.log, 'acme', 5);
