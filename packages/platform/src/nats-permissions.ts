@@ -43,7 +43,8 @@ export function natsServicePermissions(root: string, service: NatsServiceUser, o
     // The records' chain, its signed checkpoints and export files (separate streams, outside
     // audit.>), and the export jobs.
     audit: [`${R}.audit.>`, `${R}.auditcp.>`, `${R}.auditexp.>`, ...kv(`${U}_audit_exports`)],
-    delivery: [`${R}.delivery.>`, ...kv(`${U}_delivery_endpoints`), ...kv(`${U}_delivery_gateway`)],
+    // Its own events (endpoint and stream credential changes, for audit).
+    delivery: [`${R}.delivery.>`, `${R}.evt.*.delivery.>`, ...kv(`${U}_delivery_endpoints`), ...kv(`${U}_delivery_gateway`)],
     notifier: [`${R}.evt.*.notifier.>`, ...kv(`${U}_notifier_notifications`), ...kv(`${U}_notifier_email_directory`), ...kv(`${U}_notifier_slack_users`), ...kv(`${U}_notifier_slack_channels`)],
   };
   const leaseBuckets = (opts.leaseTtlsMs ?? [DEFAULT_LEASE_TTL_MS]).map((ttl) => `${U}_leases_${ttl}`);

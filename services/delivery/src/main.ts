@@ -1,4 +1,4 @@
-import { createRuntime, redisDeduper } from '@assent/platform';
+import { createRuntime, EventPublisher, redisDeduper } from '@assent/platform';
 import { deliveryv1 } from '@assent/proto';
 import type { DeliveryConfig } from './config.js';
 import type { DeliveryDeps } from './domain/ports.js';
@@ -12,6 +12,7 @@ import { ensureDeliveryStreams } from './adapters/jetstream/delivery-streams.js'
 import { KvEndpointRepository, openEndpointBucket } from './adapters/jetstream/endpoint-repository.js';
 import { SecretBox } from './adapters/crypto/secret-box.js';
 import { JetStreamTaskQueue } from './adapters/jetstream/task-queue.js';
+import { natsDeliveryEvents } from './adapters/jetstream/nats-delivery-events.js';
 import { deliveryService } from './transport/grpc/delivery-service.js';
 import { startFanoutConsumer } from './transport/nats/fanout-consumer.js';
 import { startGatewayBridge } from './transport/nats/gateway-bridge.js';
@@ -60,6 +61,7 @@ export async function startDelivery(config: DeliveryConfig): Promise<RunningDeli
       tenants: await rt.tenants(),
       credentials: gatewayStore,
       gateway,
+      events: natsDeliveryEvents(new EventPublisher(rt.nats.js, rt.names, rt.metrics)),
     };
     const common = { nats: rt.nats, names: rt.names, logger: rt.logger, metrics: rt.metrics, deps };
     const worker = await startTaskWorker({

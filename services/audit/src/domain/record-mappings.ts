@@ -184,6 +184,15 @@ export const recordMappings: Readonly<Record<string, Mapping>> = {
   'assent.grant.issued.v1': (e) => mapped(e, 'grant.issue', 'access', systemActor(e.source), grantFacts(e)),
   'assent.grant.revoked.v1': (e) => mapped(e, 'grant.revoke', 'access', actorOr(stringAt(e.data, 'revokedBy'), e.source), { ...grantFacts(e), reason: textAt(e.data, 'reason') }),
   'assent.grant.ended.v1': (e) => mapped(e, 'grant.end', 'access', systemActor(e.source), grantFacts(e)),
+  'assent.delivery.endpoint_created.v1': (e) =>
+    mapped(e, 'endpoint.create', 'governance', actorOr(stringAt(e.data, 'actor'), e.source), {
+      target: { kind: 'endpoint', id: textAt(e.data, 'endpoint', 'id') },
+      details: { origin: textAt(e.data, 'endpoint', 'origin'), eventTypes: valueAt(e.data, 'endpoint', 'eventTypes') ?? [] },
+    }),
+  'assent.delivery.stream_credential_created.v1': (e) =>
+    mapped(e, 'stream_credential.create', 'governance', actorOr(stringAt(e.data, 'actor'), e.source), { target: { kind: 'credential', id: textAt(e.data, 'credentialId') }, details: { consumer: textAt(e.data, 'consumer') } }),
+  'assent.delivery.stream_credential_revoked.v1': (e) =>
+    mapped(e, 'stream_credential.revoke', 'governance', actorOr(stringAt(e.data, 'actor'), e.source), { target: { kind: 'credential', id: textAt(e.data, 'credentialId') }, details: { consumer: textAt(e.data, 'consumer') } }),
   'assent.notifier.interaction_refused.v1': (e) => {
     const user = stringAt(e.data, 'externalUser');
     const team = stringAt(e.data, 'externalTeam');

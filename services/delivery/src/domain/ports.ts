@@ -91,6 +91,14 @@ export interface EventGateway {
   forward(event: { tenant: string; subject: string; id: string; payload: Uint8Array }): Promise<void>;
 }
 
+/**
+ * Publishes delivery's own domain events (assent.delivery.*.v1: who created an
+ * endpoint, issued or revoked a stream credential), so audit records them.
+ */
+export interface DeliveryEvents {
+  publish(event: { type: string; tenant: string; subject: string; data: unknown }): Promise<void>;
+}
+
 export interface DeliveryDeps {
   endpoints: EndpointRepository;
   tasks: TaskQueue;
@@ -109,4 +117,5 @@ export interface DeliveryDeps {
   credentials: StreamCredentialRepository;
   /** Absent when no gateway is configured: stream credentials are then FAILED_PRECONDITION. */
   gateway: EventGateway | undefined;
+  events: DeliveryEvents;
 }

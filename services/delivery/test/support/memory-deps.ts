@@ -23,6 +23,7 @@ export function memoryDeps(overrides: Partial<DeliveryDeps> = {}) {
   const clock = { now: () => new Date() };
   const credentials = new MemoryStreamCredentialRepository();
   const gateway = new MemoryEventGateway();
+  const published: { type: string; tenant: string; subject: string; data: unknown }[] = [];
   const deps: DeliveryDeps = {
     endpoints,
     tasks,
@@ -37,9 +38,10 @@ export function memoryDeps(overrides: Partial<DeliveryDeps> = {}) {
     tenants: new MemoryTenantDirectory(['acme', 'globex', 'initech']),
     credentials,
     gateway,
+    events: { publish: async (e) => void published.push(e) },
     ...overrides,
   };
-  return { deps, endpoints, tasks, attempts, sender, resolver, credentials, gateway };
+  return { deps, endpoints, tasks, attempts, sender, resolver, credentials, gateway, published };
 }
 
 export const admin = (tenant: string): Principal => ({ subject: 'alice', kind: 'user', tenant, roles: ['admin'] });

@@ -1,11 +1,15 @@
 import { InvalidArgumentError, UnavailableError, type Principal } from '@assent/platform/domain';
 import { validateEndpointInput, type EndpointInput } from '../endpoint-validation.js';
+import { endpointCreatedData, eventTypes } from '../events.js';
 import type { DeliveryDeps } from '../ports.js';
 import { checkTarget } from '../ssrf-guard.js';
 import type { Endpoint } from '../types.js';
 import { requireAdmin } from './require-access.js';
 
-/** Creates an endpoint with a fresh signing secret; the only time the secret is returned. */
+/**
+ * Creates an endpoint with a fresh signing secret; the only time the secret is
+ * returned. Published for audit with who created it (never the secret).
+ */
 export async function createEndpoint(deps: DeliveryDeps, caller: Principal, input: EndpointInput): Promise<Endpoint> {
   validateEndpointInput(input).throwIfAny();
   await requireAdmin(deps, caller, input.tenant);
@@ -27,5 +31,6 @@ export async function createEndpoint(deps: DeliveryDeps, caller: Principal, inpu
     disabled: false,
   };
   await deps.endpoints.create(endpoint);
+  await deps.events.publish({ type: eventTypes.endpointCreated, tenant: endpoint.tenant, subject: `endpoint/${endpoint.id}`, data: endpointCreatedData(endpoint, caller.subject) });
   return endpoint;
 }

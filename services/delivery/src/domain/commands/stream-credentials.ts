@@ -1,4 +1,5 @@
 import { FailedPreconditionError, NotFoundError, Violations, type Principal } from '@assent/platform/domain';
+import { eventTypes, streamCredentialData } from '../events.js';
 import type { DeliveryDeps, EventGateway } from '../ports.js';
 import type { StreamCredential } from '../types.js';
 import { requireAdmin } from './require-access.js';
@@ -51,6 +52,7 @@ export async function createStreamCredential(deps: DeliveryDeps, caller: Princip
     revokedAt: undefined,
   };
   await deps.credentials.create(credential);
+  await deps.events.publish({ type: eventTypes.streamCredentialCreated, tenant: input.tenant, subject: `credential/${id}`, data: streamCredentialData(credential, caller.subject) });
   return { credential, creds: signed.creds, url: gateway.url, stream: gateway.stream, subjects: gateway.subjectsOf(input.tenant), apiPrefix: gateway.apiPrefix };
 }
 
@@ -60,7 +62,7 @@ export async function listStreamCredentials(deps: DeliveryDeps, caller: Principa
   return deps.credentials.list(input.tenant);
 }
 
-/** Revokes at the gateway first, then records it; revoking a revoked credential changes nothing. */
+/** Revokes at the gateway first, then records and publishes it (for audit, with who); revoking a revoked credential changes nothing. */
 export async function revokeStreamCredential(deps: DeliveryDeps, caller: Principal, input: { tenant: string; id: string }): Promise<StreamCredential> {
   new Violations().check('tenant', input.tenant, 'tenant').check('id', input.id, 'id').throwIfAny();
   await requireAdmin(deps, caller, input.tenant, WHAT);
@@ -70,5 +72,6 @@ export async function revokeStreamCredential(deps: DeliveryDeps, caller: Princip
   await gatewayOf(deps).revoke(input.tenant, credential.publicKey);
   const revoked = { ...credential, revokedAt: deps.clock.now() };
   await deps.credentials.update(revoked);
+  await deps.events.publish({ type: eventTypes.streamCredentialRevoked, tenant: input.tenant, subject: `credential/${revoked.id}`, data: streamCredentialData(revoked, caller.subject) });
   return revoked;
 }

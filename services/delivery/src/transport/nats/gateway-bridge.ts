@@ -1,5 +1,6 @@
 import { eventConsumerNames, type Logger, type Metrics, type Names, type Nats, type RunningConsumer, startConsumer } from '@assent/platform';
 import { DeliverPolicy } from '@nats-io/jetstream';
+import { isOutsideEvent } from '../../domain/event-types.js';
 import type { EventGateway } from '../../domain/ports.js';
 import { subjectTenant, tenantEventOf } from './tenant-event.js';
 
@@ -30,6 +31,7 @@ export function startGatewayBridge(opts: { nats: Nats; names: Names; logger: Log
       // Most tenants have no outside consumers: their events are acked unread.
       if (!gateway.serves(subjectTenant(msg, names))) return;
       const event = tenantEventOf(msg, names);
+      if (!isOutsideEvent(event.type)) return;
       await gateway.forward({ tenant: event.tenantid, subject: msg.subject, id: event.id, payload: msg.data });
     },
   });

@@ -194,6 +194,42 @@ export interface TenantMemberAdded {
   actor: string;
 }
 
+/**
+ * type: assent.delivery.endpoint_created.v1: a webhook endpoint was created (never
+ * its signing secret). Delivery's own events go to audit only, not to webhooks or
+ * outside stream consumers.
+ */
+export interface EndpointCreated {
+  tenant: string;
+  endpoint:
+    | EndpointCreatedEndpoint
+    | undefined;
+  /** Who created it. */
+  actor: string;
+}
+
+/** The endpoint as created, without its secret. */
+export interface EndpointCreatedEndpoint {
+  id: string;
+  /** scheme://host[:port] of its URL only: paths and queries often carry tokens. */
+  origin: string;
+  description: string;
+  eventTypes: string[];
+}
+
+/**
+ * types: assent.delivery.stream_credential_created.v1,
+ * assent.delivery.stream_credential_revoked.v1: a credential for an external
+ * consumer of the tenant's event stream was issued or revoked (never its creds).
+ */
+export interface StreamCredentialChanged {
+  tenant: string;
+  credentialId: string;
+  consumer: string;
+  /** Who issued or revoked it. */
+  actor: string;
+}
+
 /** types: assent.authz.group_member_added.v1, assent.authz.group_member_removed.v1 */
 export interface GroupMemberChanged {
   tenant: string;
@@ -1789,6 +1825,351 @@ export const TenantMemberAdded: MessageFns<TenantMemberAdded> = {
     const message = createBaseTenantMemberAdded();
     message.tenant = object.tenant ?? "";
     message.user = object.user ?? "";
+    message.actor = object.actor ?? "";
+    return message;
+  },
+};
+
+function createBaseEndpointCreated(): EndpointCreated {
+  return { tenant: "", endpoint: undefined, actor: "" };
+}
+
+export const EndpointCreated: MessageFns<EndpointCreated> = {
+  encode(message: EndpointCreated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.endpoint !== undefined) {
+      EndpointCreatedEndpoint.encode(message.endpoint, writer.uint32(18).fork()).join();
+    }
+    if (message.actor !== "") {
+      writer.uint32(26).string(message.actor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EndpointCreated {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEndpointCreated();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.endpoint = EndpointCreatedEndpoint.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EndpointCreated {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      endpoint: isSet(object.endpoint) ? EndpointCreatedEndpoint.fromJSON(object.endpoint) : undefined,
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+    };
+  },
+
+  toJSON(message: EndpointCreated): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.endpoint !== undefined) {
+      obj.endpoint = EndpointCreatedEndpoint.toJSON(message.endpoint);
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EndpointCreated>): EndpointCreated {
+    return EndpointCreated.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EndpointCreated>): EndpointCreated {
+    const message = createBaseEndpointCreated();
+    message.tenant = object.tenant ?? "";
+    message.endpoint = (object.endpoint !== undefined && object.endpoint !== null)
+      ? EndpointCreatedEndpoint.fromPartial(object.endpoint)
+      : undefined;
+    message.actor = object.actor ?? "";
+    return message;
+  },
+};
+
+function createBaseEndpointCreatedEndpoint(): EndpointCreatedEndpoint {
+  return { id: "", origin: "", description: "", eventTypes: [] };
+}
+
+export const EndpointCreatedEndpoint: MessageFns<EndpointCreatedEndpoint> = {
+  encode(message: EndpointCreatedEndpoint, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.origin !== "") {
+      writer.uint32(18).string(message.origin);
+    }
+    if (message.description !== "") {
+      writer.uint32(26).string(message.description);
+    }
+    for (const v of message.eventTypes) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EndpointCreatedEndpoint {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEndpointCreatedEndpoint();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.origin = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.eventTypes.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EndpointCreatedEndpoint {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      origin: isSet(object.origin) ? globalThis.String(object.origin) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      eventTypes: globalThis.Array.isArray(object?.eventTypes)
+        ? object.eventTypes.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.event_types)
+        ? object.event_types.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: EndpointCreatedEndpoint): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.origin !== "") {
+      obj.origin = message.origin;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.eventTypes?.length) {
+      obj.eventTypes = message.eventTypes;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EndpointCreatedEndpoint>): EndpointCreatedEndpoint {
+    return EndpointCreatedEndpoint.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EndpointCreatedEndpoint>): EndpointCreatedEndpoint {
+    const message = createBaseEndpointCreatedEndpoint();
+    message.id = object.id ?? "";
+    message.origin = object.origin ?? "";
+    message.description = object.description ?? "";
+    message.eventTypes = object.eventTypes?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseStreamCredentialChanged(): StreamCredentialChanged {
+  return { tenant: "", credentialId: "", consumer: "", actor: "" };
+}
+
+export const StreamCredentialChanged: MessageFns<StreamCredentialChanged> = {
+  encode(message: StreamCredentialChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.credentialId !== "") {
+      writer.uint32(18).string(message.credentialId);
+    }
+    if (message.consumer !== "") {
+      writer.uint32(26).string(message.consumer);
+    }
+    if (message.actor !== "") {
+      writer.uint32(34).string(message.actor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StreamCredentialChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStreamCredentialChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.credentialId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.consumer = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StreamCredentialChanged {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      credentialId: isSet(object.credentialId)
+        ? globalThis.String(object.credentialId)
+        : isSet(object.credential_id)
+        ? globalThis.String(object.credential_id)
+        : "",
+      consumer: isSet(object.consumer) ? globalThis.String(object.consumer) : "",
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+    };
+  },
+
+  toJSON(message: StreamCredentialChanged): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.credentialId !== "") {
+      obj.credentialId = message.credentialId;
+    }
+    if (message.consumer !== "") {
+      obj.consumer = message.consumer;
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StreamCredentialChanged>): StreamCredentialChanged {
+    return StreamCredentialChanged.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StreamCredentialChanged>): StreamCredentialChanged {
+    const message = createBaseStreamCredentialChanged();
+    message.tenant = object.tenant ?? "";
+    message.credentialId = object.credentialId ?? "";
+    message.consumer = object.consumer ?? "";
     message.actor = object.actor ?? "";
     return message;
   },
