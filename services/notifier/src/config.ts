@@ -76,9 +76,10 @@ const spec = {
   NOTIFIER_SLACK_SIGNING_SECRET: env.optionalString(),
   NOTIFIER_SLACK_TENANT: env.optionalString(),
   NOTIFIER_SLACK_CHANNELS: env.optionalString(),
-  NOTIFIER_SLACK_CHANNEL_RATE: z.coerce.number().positive().max(100).default(1),
+  // Slack allows about one message per second per channel; the ceiling is for Slack-compatible servers without that limit.
+  NOTIFIER_SLACK_CHANNEL_RATE: z.coerce.number().positive().max(1_000).default(1),
   // Slack lets a channel have short bursts; three lets a request's post, vote and decision go out together.
-  NOTIFIER_SLACK_CHANNEL_BURST: z.coerce.number().int().min(1).max(100).default(3),
+  NOTIFIER_SLACK_CHANNEL_BURST: z.coerce.number().int().min(1).max(1_000).default(3),
   NOTIFIER_PORTAL_BASE_URL: env.url('http://127.0.0.1:9105'),
   NOTIFIER_APPROVALS_ADDR: env.string('127.0.0.1:50051'),
   NOTIFIER_AUTHZ_ADDR: env.string('127.0.0.1:50052'),

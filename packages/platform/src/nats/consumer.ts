@@ -305,7 +305,11 @@ async function runConsumer(opts: ConsumerOptions, resetToFloor: boolean): Promis
         if (result === 'done') return;
         const delay = result instanceof RetryLaterError ? Math.min(result.delayMs, maxRetryDelay) : ordered ? backoff(n) : backoff(msgs[0]?.info.deliveryCount ?? n);
         count('retry', msgs.length);
-        log.warn({ err: result, subject: msgs[0]?.subject, seq: msgs[0]?.seq, messages: msgs.length, attempt: ordered ? n : msgs[0]?.info.deliveryCount, retryInMs: delay }, 'handler failed; will retry');
+        const retry = { err: result, subject: msgs[0]?.subject, seq: msgs[0]?.seq, messages: msgs.length, attempt: ordered ? n : msgs[0]?.info.deliveryCount, retryInMs: delay };
+        // A wait the handler asked for (pacing, Retry-After) is flow control, not a failure:
+        // warning on each one wrote 140,000 lines in a minute of Slack backlog.
+        if (result instanceof RetryLaterError) log.debug(retry, 'handler asked to retry later');
+        else log.warn(retry, 'handler failed; will retry');
         if (!ordered || stopping) {
           // Unordered: hand it back to the server, which redelivers after the delay.
           for (const m of msgs) m.nak(stopping ? 0 : delay);
