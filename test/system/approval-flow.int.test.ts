@@ -138,6 +138,13 @@ describe('one approval, end to end', () => {
       }, { timeout: 15_000 })
       .toEqual(['assent.approval.requested.v1 by alice', 'assent.approval.vote_refused.v1 by alice', 'assent.approval.decided.v1 by bob']);
     expect(await ok('audit', 'verify', '--as', 'alice')).toMatch(/valid/i);
+    // The same records as canonical records, found through the query index: who was refused what, and who decided.
+    const refused = await json<{ records?: { actor: string; action: string; outcome: string; category: string; targetId: string; reason: string }[] }>(
+      'audit', 'list', '--as', 'alice', '--target', `request/${id}`, '--outcome', 'denied',
+    );
+    expect(refused.records).toEqual([expect.objectContaining({ actor: 'alice', action: 'approval.vote', outcome: 'denied', category: 'security', targetId: id })]);
+    const decisions = await json<{ records?: { actor: string; targetId: string }[] }>('audit', 'list', '--as', 'alice', '--action', 'approval.decide', '--actor', 'bob');
+    expect(decisions.records?.map((r) => r.targetId)).toEqual([id]);
 
     // The webhook endpoint receives the decision, signed per Standard Webhooks.
     const isDecided = (r: { body: string }) => r.body.includes('assent.approval.decided.v1') && r.body.includes(id);
