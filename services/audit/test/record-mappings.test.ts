@@ -78,6 +78,9 @@ describe('record mappings', () => {
     })();
     expect(err).toBeInstanceOf(UnmappedEventError);
     expect((err as UnmappedEventError).eventType).toBe('assent.approval.teleported.v1');
+    // Not fooled by what every object has.
+    expect(() => canonicalFieldsOf(sourceEvent({ type: 'constructor' }))).toThrow(UnmappedEventError);
+    expect(() => canonicalFieldsOf(sourceEvent({ type: 'toString' }))).toThrow(UnmappedEventError);
   });
 
   it('falls back to the emitting service when the payload names nobody', () => {

@@ -17,8 +17,9 @@ export const isMapped = (type: string): boolean => Object.hasOwn(recordMappings,
 
 /** The canonical fields of the record an event becomes; UnmappedEventError for a type with no mapping. */
 export function canonicalFieldsOf(event: SourceEvent): CanonicalFields {
-  if (!isMapped(event.type)) throw new UnmappedEventError(event.type);
-  const mapping = recordMappings[event.type] as (e: SourceEvent) => Omit<CanonicalFields, 'payloadHash' | 'traceId'>;
+  // hasOwn: a type such as "constructor" must not find Object.prototype's members.
+  const mapping = isMapped(event.type) ? recordMappings[event.type] : undefined;
+  if (!mapping) throw new UnmappedEventError(event.type);
   return {
     ...mapping(event),
     payloadHash: createHash('sha256').update(canonicalJson(event.data)).digest('hex'),

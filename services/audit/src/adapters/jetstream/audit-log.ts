@@ -214,7 +214,9 @@ export class JetStreamAuditLog implements AuditLog {
     const blocks = new Map<number, Promise<AuditRecord[]>>();
     const records = await Promise.all(
       at.map(async (where) => {
-        const [streamSeq, index] = where.split('.').map(Number) as [number, number];
+        const dot = where.indexOf('.');
+        const streamSeq = Number(where.slice(0, dot));
+        const index = Number(where.slice(dot + 1));
         let block = blocks.get(streamSeq);
         if (!block) {
           block = this.nats.jsm.streams.getMessage(this.stream, { seq: streamSeq }).then((m) => (m && m.subject === auditSubject(this.n, tenant) ? decodeOrStandIn(m.data, tenant) : []));

@@ -134,8 +134,11 @@ export class RedisQueryIndex {
       for (;;) {
         const chunk = await this.read(driver, lo, hi, CHUNK, backwards);
         if (chunk.length === 0) break;
-        const scores = await this.redis.pipeline(others.map((o) => ['zmscore', o, ...chunk])).exec();
-        const inAll = chunk.map((_, i) => (scores ?? []).every(([err, s]) => !err && Array.isArray(s) && s[i] !== null));
+        const scores = ((await this.redis.pipeline(others.map((o) => ['zmscore', o, ...chunk])).exec()) ?? []).map(([err, s]) => {
+          if (err) throw err;
+          return Array.isArray(s) ? s : [];
+        });
+        const inAll = chunk.map((_, i) => scores.every((s) => s[i] !== null && s[i] !== undefined));
         for (let i = 0; i < chunk.length && found.length < want; i++) if (inAll[i]) found.push(chunk[i] as string);
         if (found.length >= want || chunk.length < CHUNK) break;
         const edge = `(${chunk.at(-1) as string}`;
