@@ -163,11 +163,11 @@ describe('JetStreamAuditLog', () => {
     expect(await index.add(tenant, entries, 0, 2_100)).toBe(true);
     const page = await index.range(tenant, [['actor', 'bob'], ['outcome', 'denied']], everything, 10);
     // i = 0, 2100 is out of range; 700 is not a multiple of 3; 1400 neither: only i = 0 is bob and denied.
-    expect(page).toEqual({ at: ['1.0'], more: false });
+    expect(page).toEqual({ found: [{ key: { time: Date.UTC(2030, 0, 1), sequence: 1 }, at: '1.0' }], more: false });
     const bobs = await index.range(tenant, [['actor', 'bob'], ['category', 'approval']], everything, 600);
-    expect(bobs.at).toHaveLength(600);
+    expect(bobs.found).toHaveLength(600);
     expect(bobs.more).toBe(true);
-    expect(bobs.at.at(-1)).toBe(`${599 * 3 + 1}.0`);
+    expect(bobs.found.at(-1)?.at).toBe(`${599 * 3 + 1}.0`);
   });
 
   it('refuses to delete or purge records through the JetStream API', async () => {

@@ -7,7 +7,7 @@ import type { AuditRecord, Cursor, QueryPage, QueryPosition, RecordFilters, Reco
 import type { IndexEntry, RedisEventIndex } from '../redis/event-index.js';
 import { RedisQueryIndex, type QueryIndexEntry } from '../redis/query-index.js';
 import { auditSubject, ensureAuditStream } from './audit-stream.js';
-import { decodeOrStandIn, encodeBlock } from './record-codec.js';
+import { decodeOrStandIn, decodeRecordAt, encodeBlockWithSpans, type RecordSpan } from './record-codec.js';
 import { readSubject } from './read-subject.js';
 
 const WRONG_SEQ = /wrong last sequence|10071/i;
@@ -22,12 +22,23 @@ interface KnownHead {
 
 const position = (streamSeq: number, index: number): Cursor => streamSeq * BLOCK + index;
 
-/** How the query index finds a record: "<stream seq>.<index in its block>". */
-function queryEntries(records: AuditRecord[], streamSeq: number): QueryIndexEntry[] {
+/**
+ * How the query index finds a record: "<stream seq>.<index in block>", plus
+ * ".<start>.<length>" of its bytes in the block when known, so a query parses that
+ * record alone rather than a block of up to 1,024.
+ */
+function queryEntries(records: AuditRecord[], streamSeq: number, spans?: RecordSpan[]): QueryIndexEntry[] {
   return records.map((r, i) => {
     const c = canonicalView(r);
-    return { key: queryKeyOf(r), at: `${streamSeq}.${i}`, values: c && filterValues(c) };
+    const span = spans?.[i];
+    return { key: queryKeyOf(r), at: `${streamSeq}.${i}${span ? `.${span[0]}.${span[1]}` : ''}`, values: c && filterValues(c) };
   });
+}
+
+/** The spans of a stored block's records when its bytes are what this version writes (else none: readers decode the block). */
+function spansOf(data: Uint8Array, records: AuditRecord[]): RecordSpan[] | undefined {
+  const { body, spans } = encodeBlockWithSpans(records);
+  return Buffer.byteLength(body) === data.length && Buffer.from(body).equals(data) ? spans : undefined;
 }
 
 /**
@@ -107,9 +118,10 @@ export class JetStreamAuditLog implements AuditLog {
     });
     const tenant = first.tenant;
     const prev = await this.expectedStreamSeq(tenant, expectedHeadSequence);
+    const block = encodeBlockWithSpans(records);
     let ack;
     try {
-      ack = await this.nats.js.publish(auditSubject(this.n, tenant), encodeBlock(records), {
+      ack = await this.nats.js.publish(auditSubject(this.n, tenant), block.body, {
         msgID: `${tenant}:${first.eventId}`,
         expect: { lastSubjectSequence: prev },
       });
@@ -140,7 +152,7 @@ export class JetStreamAuditLog implements AuditLog {
       this.onIndexError(err);
     }
     try {
-      await this.queries.add(tenant, queryEntries(records, ack.seq), prev, ack.seq);
+      await this.queries.add(tenant, queryEntries(records, ack.seq, block.spans), prev, ack.seq);
     } catch (err) {
       this.onIndexError(err);
     }
@@ -204,26 +216,26 @@ export class JetStreamAuditLog implements AuditLog {
    * From the query index (adapters/redis/query-index.ts), brought up to the chain's
    * current head first (normally already there: appends index as they write; the
    * watermark is read from Redis every time, so a Redis that lost the index is
-   * rebuilt, not trusted), then one direct get per block the page's records are in.
+   * rebuilt, not trusted), then one direct get per block the page's records are in,
+   * parsing only each record's bytes (its span) where the index has them.
    */
   async query(tenant: string, query: RecordQuery, position: QueryPosition, limit: number): Promise<QueryPage> {
     const head = await this.last(tenant);
     if (!head) return { records: [], more: false };
     await this.catchUpQueries(tenant, head.streamSeq);
-    const { at, more } = await this.queries.range(tenant, activeFilters(query), { since: query.since, until: query.until, after: position.after, before: position.before }, limit);
-    const blocks = new Map<number, Promise<AuditRecord[]>>();
+    const { found, more } = await this.queries.range(tenant, activeFilters(query), { since: query.since, until: query.until, after: position.after, before: position.before }, limit);
+    const blocks = new Map<number, Promise<Uint8Array | undefined>>();
     const records = await Promise.all(
-      at.map(async (where) => {
-        const dot = where.indexOf('.');
-        const streamSeq = Number(where.slice(0, dot));
-        const index = Number(where.slice(dot + 1));
+      found.map(async ({ key, at }) => {
+        const [streamSeq = 0, index = 0, start, length] = at.split('.').map(Number);
         let block = blocks.get(streamSeq);
         if (!block) {
-          block = this.nats.jsm.streams.getMessage(this.stream, { seq: streamSeq }).then((m) => (m && m.subject === auditSubject(this.n, tenant) ? decodeOrStandIn(m.data, tenant) : []));
+          block = this.nats.jsm.direct.getMessage(this.stream, { seq: streamSeq }).then((m) => (m && m.subject === auditSubject(this.n, tenant) ? m.data : undefined));
           blocks.set(streamSeq, block);
         }
-        const record = (await block)[index];
-        if (!record) throw new Error(`audit query index of "${tenant}" points at ${where}, which holds no record`);
+        const data = await block;
+        const record = data && ((start !== undefined && length !== undefined ? decodeRecordAt(data, [start, length], key.sequence) : undefined) ?? decodeOrStandIn(data, tenant)[index]);
+        if (!record) throw new Error(`audit query index of "${tenant}" points at ${at}, which holds no record`);
         return record;
       }),
     );
@@ -237,7 +249,8 @@ export class JetStreamAuditLog implements AuditLog {
     let batch: QueryIndexEntry[] = [];
     let from = through;
     for await (const msg of readSubject(this.nats, this.stream, auditSubject(this.n, tenant), through + 1)) {
-      batch.push(...queryEntries(decodeOrStandIn(msg.data, tenant), msg.seq));
+      const records = decodeOrStandIn(msg.data, tenant);
+      batch.push(...queryEntries(records, msg.seq, spansOf(msg.data, records)));
       through = msg.seq;
       if (batch.length >= 1024) {
         await this.queries.add(tenant, batch, from, through);

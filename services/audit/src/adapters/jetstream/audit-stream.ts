@@ -27,6 +27,8 @@ export async function ensureAuditStream(nats: Nats, n: Names): Promise<string> {
     duplicate_window: nanos(10 * 60 * 1000),
     deny_delete: true,
     deny_purge: true,
+    // Queries read a record's block by sequence as raw bytes (no JSON API, no base64).
+    allow_direct: true,
   });
   return name;
 }

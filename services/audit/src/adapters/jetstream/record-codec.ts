@@ -26,8 +26,44 @@ const toJson = (r: AuditRecord): RecordJson => ({ ...r, occurredAt: r.occurredAt
 const fromJson = (body: RecordJson): AuditRecord => ({ ...body, occurredAt: new Date(body.occurredAt), recordedAt: new Date(body.recordedAt) });
 
 export function encodeBlock(records: AuditRecord[]): string {
-  const body: BlockJson = { records: records.map(toJson) };
-  return JSON.stringify(body);
+  return encodeBlockWithSpans(records).body;
+}
+
+/** Where one record's JSON lies in a block's UTF-8 bytes: [start, length]. */
+export type RecordSpan = [start: number, length: number];
+
+const PREFIX = '{"records":[';
+
+/**
+ * The block as encodeBlock writes it (the same bytes as JSON.stringify of the block),
+ * and where each record's JSON lies in it, so a reader can parse one record of a
+ * large block (the query path) instead of the whole block.
+ */
+export function encodeBlockWithSpans(records: AuditRecord[]): { body: string; spans: RecordSpan[] } {
+  const parts = records.map((r) => JSON.stringify(toJson(r)));
+  const spans: RecordSpan[] = [];
+  let at = Buffer.byteLength(PREFIX);
+  for (const part of parts) {
+    const length = Buffer.byteLength(part);
+    spans.push([at, length]);
+    at += length + 1;
+  }
+  return { body: `${PREFIX}${parts.join(',')}]}`, spans };
+}
+
+/**
+ * The record at `span` of a stored block, if it is well formed and at `sequence`;
+ * undefined otherwise (the caller decodes the whole message instead).
+ */
+export function decodeRecordAt(data: Uint8Array, span: RecordSpan, sequence: number): AuditRecord | undefined {
+  const [start, length] = span;
+  if (start < 0 || length <= 0 || start + length > data.length) return undefined;
+  try {
+    const record = fromJson(JSON.parse(new TextDecoder().decode(data.subarray(start, start + length))) as RecordJson);
+    return wellFormed(record) && record.sequence === sequence ? record : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The records of a message: a block, or a single record as earlier versions wrote them. */

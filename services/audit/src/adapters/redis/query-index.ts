@@ -46,6 +46,12 @@ const pad = (n: number, width: number) => String(Math.max(0, n)).padStart(width,
 /** "<time ms, 13 digits>:<sequence, 12 digits>": sorts as the query order does. */
 const keyBody = (k: QueryKey) => `${pad(Math.min(k.time, MAX_TIME), 13)}:${pad(k.sequence, 12)}`;
 
+/** "<time>:<sequence>:<at>" → its key and where the record is. */
+function parseMember(m: string): { key: QueryKey; at: string } {
+  const [time = '0', sequence = '0'] = m.split(':', 2);
+  return { key: { time: Number(time), sequence: Number(sequence) }, at: m.slice(time.length + sequence.length + 2) };
+}
+
 export interface QueryIndexEntry {
   key: QueryKey;
   /** Where the adapter finds the record (JetStream: "<stream seq>.<index in block>"). */
@@ -107,7 +113,7 @@ export class RedisQueryIndex {
    * Up to `limit` members matching every filter in the range, oldest first; with
    * `before` (and no `after`) the newest `limit` before it. `more` when another exists.
    */
-  async range(tenant: string, filters: [FilterName, string][], range: QueryRange, limit: number): Promise<{ at: string[]; more: boolean }> {
+  async range(tenant: string, filters: [FilterName, string][], range: QueryRange, limit: number): Promise<{ found: { key: QueryKey; at: string }[]; more: boolean }> {
     const lowBodies = [pad(range.since.getTime(), 13), ...(range.after ? [`${keyBody(range.after)};`] : [])];
     const highBodies = [pad(Math.min(range.until.getTime(), MAX_TIME), 13), ...(range.before ? [keyBody(range.before)] : [])];
     const low = `[${lowBodies.reduce((a, b) => (a > b ? a : b))}`;
@@ -126,7 +132,7 @@ export class RedisQueryIndex {
         return Number(n);
       });
       // A filter value with nothing in the window: the answer, without reading any set.
-      if (counts.some((n) => n === 0)) return { at: [], more: false };
+      if (counts.some((n) => n === 0)) return { found: [], more: false };
       const order = sets.map((s, i) => ({ s, n: counts[i] ?? 0 })).sort((a, b) => a.n - b.n);
       const [driver, ...others] = order.map((o) => o.s) as [string, ...string[]];
       found = [];
@@ -149,7 +155,7 @@ export class RedisQueryIndex {
     const more = found.length > limit;
     const page = found.slice(0, limit);
     if (backwards) page.reverse();
-    return { at: page.map((m) => m.slice(m.indexOf(':', 14) + 1)), more };
+    return { found: page.map(parseMember), more };
   }
 
   private read(set: string, low: string, high: string, count: number, backwards: boolean): Promise<string[]> {
