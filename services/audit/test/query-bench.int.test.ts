@@ -12,10 +12,13 @@ import { canonical } from './support/records.js';
  * its Redis index, on the local NATS and Redis (unique root, cleaned up). Skipped
  * unless asked for:
  *   AUDIT_QUERY_BENCH_RECORDS=1000000 npx vitest run --project integration services/audit/test/query-bench.int.test.ts
- * Records are written in full blocks (the worst case for a page whose records are
- * each in a different block); hashes are not computed (queries do not verify).
+ * Records are written in full blocks of AUDIT_QUERY_BENCH_BLOCK (default 1,024, the
+ * most one message holds: the worst case for a page whose records are each in a
+ * different block; the event consumer appends at most 256 at a time); hashes are not
+ * computed (queries do not verify).
  */
 const N = Number(process.env['AUDIT_QUERY_BENCH_RECORDS'] ?? 0);
+const BLOCK_SIZE = Math.min(BLOCK, Number(process.env['AUDIT_QUERY_BENCH_BLOCK'] ?? BLOCK));
 const QUERIES = 200;
 const DAY = 86_400_000;
 const t0 = Date.UTC(2030, 0, 1);
@@ -40,9 +43,9 @@ describe.skipIf(!N)('audit query benchmark', () => {
     const started = Date.now();
     // 1,000 actors, one record every 2 s (a 31-day window holds about 1.3 M), 1 in 10
     // a policy apply, 1 in 97 denied, 50,000 requests.
-    for (let first = 0; first < N; first += BLOCK) {
+    for (let first = 0; first < N; first += BLOCK_SIZE) {
       const block: AuditRecord[] = [];
-      for (let i = first; i < Math.min(N, first + BLOCK); i++) {
+      for (let i = first; i < Math.min(N, first + BLOCK_SIZE); i++) {
         const actor = `u${i % 1000}`;
         block.push({
           tenant: 'acme',
@@ -69,7 +72,7 @@ describe.skipIf(!N)('audit query benchmark', () => {
       await log.append(block, first);
     }
     const memory = (await redis.info('memory')).split('\n').find((l) => l.startsWith('used_memory_human'))?.trim();
-    console.log(`${N} records appended and indexed in ${((Date.now() - started) / 1000).toFixed(1)} s; Redis ${memory} (whole server)`);
+    console.log(`${N} records in blocks of ${BLOCK_SIZE} appended and indexed in ${((Date.now() - started) / 1000).toFixed(1)} s; Redis ${memory} (whole server)`);
 
     const cases: [string, Partial<RecordQuery>][] = [
       ['one actor (each record in another block)', { actor: 'u17' }],
