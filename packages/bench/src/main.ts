@@ -9,6 +9,7 @@
  *   make bench BENCH_ARGS="--mode timers --count 10000"       10,000 pending expiry timers: drift, each fires once
  *   make bench BENCH_ARGS="--mode slack --rate 200"           event → Slack message at 200 requests/s, then 60 s of Slack 429/5xx: nothing lost
  *   make bench BENCH_ARGS="--mode audit --count 200000"       audit ingest (events/s chained) against JetStream's own store rate, then VerifyChain records/s
+ *   make bench BENCH_ARGS="--mode audit-query --count 1000000" filtered pages of 50 from 1,000,000 audit records (in process, own root)
  * A lifecycle is create → approve → grant written (or → approve with --no-wait-grant).
  */
 import { randomBytes } from 'node:crypto';
@@ -20,6 +21,7 @@ import { ClientError, Status } from 'nice-grpc';
 import { connectNats, createGrpcClient, createLogger, devTokenSource, openChannel, type Nats } from '@assent/platform';
 import { approvalsv1, auditv1, authzv1 } from '@assent/proto';
 import { auditBench, formatAudit } from './audit-bench.js';
+import { auditQueryBench, formatAuditQuery } from './audit-query-bench.js';
 import { inProcessCheckBench } from './check-inproc.js';
 import { closedLoop, openFgaCheck, openFgaGrantCheck, openFgaRead, openFgaStoreId } from './check-bench.js';
 import { cpuReport, platformProcesses, sampleCpu } from './cpu.js';
@@ -49,8 +51,9 @@ async function platformNats(o: Opts): Promise<Nats | undefined> {
 
 const program = new Command('assent-bench')
   .description('Load-test a running Assent: the approval lifecycle (closed or open loop) or authz Check; CPU per process per operation')
-  .addOption(new Option('--mode <mode>', 'what to load').choices(['lifecycle', 'check', 'check-inproc', 'timers', 'slack', 'audit']).default('lifecycle'))
-  .addOption(new Option('--count <n>', 'timers mode: requests (each with one expiry timer); audit mode: events (default 200,000)').default(10_000).argParser(Number))
+  .addOption(new Option('--mode <mode>', 'what to load').choices(['lifecycle', 'check', 'check-inproc', 'timers', 'slack', 'audit', 'audit-query']).default('lifecycle'))
+  .addOption(new Option('--count <n>', 'timers mode: requests (each with one expiry timer); audit mode: events (default 200,000); audit-query mode: stored records (default 1,000,000)').default(10_000).argParser(Number))
+  .addOption(new Option('--block <n>', 'audit-query mode: records per stored message (1..1024; the consumer appends at most 256 at once)').default(1024).argParser(Number))
   .addOption(new Option('--tenants <n>', 'audit mode: tenants the events are spread over (one chain each)').default(100).argParser(Number))
   .addOption(new Option('--expire-after <seconds>', 'timers mode: the policy expiry; long enough that every request is pending before the first expires').default(120).argParser(Number))
   .addOption(new Option('-c, --concurrency <n>', 'concurrent calls in flight (with --rate: the in-flight cap, default 1024)').default(16).argParser(Number))
@@ -63,8 +66,8 @@ const program = new Command('assent-bench')
   .option('--approvals <addr>', 'approvals gRPC target (default: from make up)', process.env['ASSENT_APPROVALS_ADDR'] ?? targets.approvals)
   .option('--authz <addr>', 'authz gRPC target (check and audit modes)', process.env['ASSENT_AUTHZ_ADDR'] ?? targets.authz)
   .option('--audit <addr>', 'audit gRPC target (audit mode)', process.env['ASSENT_AUDIT_ADDR'] ?? targets.audit)
-  .option('--inproc-nats <url>', 'NATS for check-inproc (a fresh subject root, removed after)', process.env['ASSENT_BENCH_NATS_URL'] ?? 'nats://127.0.0.1:4222')
-  .option('--inproc-redis <url>', 'Redis for check-inproc (keys under a fresh root, removed after)', process.env['ASSENT_BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379')
+  .option('--inproc-nats <url>', 'NATS for check-inproc and audit-query (a fresh subject root, removed after)', process.env['ASSENT_BENCH_NATS_URL'] ?? 'nats://127.0.0.1:4222')
+  .option('--inproc-redis <url>', 'Redis for check-inproc and audit-query (keys under a fresh root, removed after)', process.env['ASSENT_BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379')
   .option('--openfga <url>', 'OpenFGA HTTP API (check mode)', targets.openfgaUrl)
   .option('--nats <url>', "the platform's NATS, to wait until its consumers are idle before and after a run (default: make up's operator URL)", localNats())
   .option('--no-drain', 'do not wait for the platform to finish the work a run caused')
@@ -80,7 +83,8 @@ const program = new Command('assent-bench')
   .option('--json', 'print the report as JSON');
 
 type Opts = {
-  mode: 'lifecycle' | 'check' | 'check-inproc' | 'timers' | 'slack' | 'audit';
+  mode: 'lifecycle' | 'check' | 'check-inproc' | 'timers' | 'slack' | 'audit' | 'audit-query';
+  block: number;
   tenants: number;
   audit: string;
   channels: number;
@@ -136,7 +140,7 @@ async function main(): Promise<void> {
   try {
     // Start from an idle platform: an earlier run's backlog would be measured as this one's.
     if (nats) await waitForDrain(nats, STREAM_PREFIX);
-    const out = o.mode === 'audit' ? await audit(o, nats, run) : o.mode === 'slack' ? await slack(o, nats) : o.mode === 'check-inproc' ? await checkInProcessMode(o) : o.mode === 'check' ? await checkMode(o, channel, clients, run) : o.mode === 'timers' ? await timers(o, channel, clients, run, nats) : await lifecycleMode(o, clients, run, nats);
+    const out = o.mode === 'audit-query' ? await auditQuery(o) : o.mode === 'audit' ? await audit(o, nats, run) : o.mode === 'slack' ? await slack(o, nats) : o.mode === 'check-inproc' ? await checkInProcessMode(o) : o.mode === 'check' ? await checkMode(o, channel, clients, run) : o.mode === 'timers' ? await timers(o, channel, clients, run, nats) : await lifecycleMode(o, clients, run, nats);
     process.stdout.write(`${out}\n`);
   } finally {
     channel.close();
@@ -154,6 +158,19 @@ async function timers(o: Opts, channel: ReturnType<typeof openChannel>, c: { req
   if (!o.json) return formatTimers(result);
   const { drift, ...rest } = result;
   return JSON.stringify({ mode: 'timers', ...rest, drift: { p50: drift.p(50), p95: drift.p(95), p99: drift.p(99), max: drift.max() }, errors: Object.fromEntries(errors) }, null, 2);
+}
+
+async function auditQuery(o: Opts): Promise<string> {
+  const records = program.getOptionValueSource('count') === 'default' ? 1_000_000 : o.count;
+  if (!(records >= 1 && records <= 5_000_000)) program.error('--count must be 1..5000000 in audit-query mode');
+  if (!(Number.isInteger(o.block) && o.block >= 1 && o.block <= 1024)) program.error('--block must be 1..1024');
+  const result = await auditQueryBench({ records, block: o.block, queries: 200, natsUrl: o.inprocNats, redisUrl: o.inprocRedis }, !o.json);
+  if (!o.json) return formatAuditQuery(result);
+  return JSON.stringify(
+    { mode: 'audit-query', ...result, cases: result.cases.map((c) => ({ name: c.name, p50: c.latency.p(50), p95: c.latency.p(95), p99: c.latency.p(99) })) },
+    null,
+    2,
+  );
 }
 
 async function audit(o: Opts, nats: Nats | undefined, run: string): Promise<string> {
