@@ -19,7 +19,7 @@ export type { ActingChannel, Principal } from './auth/principal.js';
 export type { AssentEvent } from './nats/events.js';
 export { canonicalJson } from './canonical-json.js';
 export { LruCache } from './lru-cache.js';
-export { RECORD_FORMATS, recordHash } from './audit/record-hash.js';
+export { payloadHashOf, RECORD_FORMATS, recordHash } from './audit/record-hash.js';
 export type { HashedRecord } from './audit/record-hash.js';
 export { CHECKPOINT_TYPE, checkpointHash, signedBytes } from './audit/checkpoint-signing.js';
 export type { Checkpoint, UnsignedCheckpoint } from './audit/checkpoint-signing.js';

@@ -67,7 +67,7 @@ export { openKvBucket } from './nats/kv-bucket.js';
 export { KvMirror } from './nats/kv-mirror.js';
 export { RevisionFeed } from './nats/revision-feed.js';
 export { LruCache } from './lru-cache.js';
-export { RECORD_FORMATS, recordHash } from './audit/record-hash.js';
+export { payloadHashOf, RECORD_FORMATS, recordHash } from './audit/record-hash.js';
 export type { HashedRecord } from './audit/record-hash.js';
 export { CHECKPOINT_TYPE, checkpointHash, signedBytes } from './audit/checkpoint-signing.js';
 export type { Checkpoint, UnsignedCheckpoint } from './audit/checkpoint-signing.js';

@@ -120,11 +120,12 @@ describe('audit over NATS and gRPC', () => {
         target: { id: r.targetId, kind: r.targetKind },
         traceId: r.traceId,
       },
-      data: JSON.parse(r.dataJson) as unknown,
       eventId: r.eventId,
       eventType: r.eventType,
       format: 2,
       occurredAt: r.occurredAt!.toISOString(),
+      // The data is sealed through its hash, recomputed here from the data returned.
+      payloadHash: createHash('sha256').update(canonicalJson(JSON.parse(r.dataJson))).digest('hex'),
       prevHash: r.prevHash,
       recordedAt: r.recordedAt!.toISOString(),
       sequence: 3,

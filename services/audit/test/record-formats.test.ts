@@ -4,7 +4,7 @@ import { recordEvent } from '../src/domain/commands/record-event.js';
 import { recordEvents } from '../src/domain/commands/record-events.js';
 import { canonicalView } from '../src/domain/canonical-view.js';
 import { verifyChain } from '../src/domain/commands/verify-chain.js';
-import { recordHash } from '../src/domain/record-hash.js';
+import { payloadHashOf, recordHash } from '../src/domain/record-hash.js';
 import { RECORD_FORMAT, type AuditRecord } from '../src/domain/types.js';
 import { UnmappedEventError } from '../src/domain/unmapped-event-error.js';
 import { memoryDeps, service, sourceEvent } from './support/deps.js';
@@ -50,6 +50,9 @@ describe('record formats', () => {
     ['an old-format record edited', 2, (r: AuditRecord) => ({ ...r, actor: 'mallory' }), 2],
     ['a new-format record whose canonical actor was edited', 5, (r: AuditRecord) => ({ ...r, canonical: { ...r.canonical!, actor: { ...r.canonical!.actor, id: 'mallory' } } }), 5],
     ['a new-format record whose outcome was edited', 4, (r: AuditRecord) => ({ ...r, canonical: { ...r.canonical!, outcome: 'denied' as const } }), 4],
+    // Format 2 seals the data through its hash: the data itself, and the hash the canonical fields carry, are both covered.
+    ['a new-format record whose data was edited', 5, (r: AuditRecord) => ({ ...r, data: { ...(r.data as object), justification: 'forged' } }), 5],
+    ['a new-format record whose data and canonical payload hash were edited together', 5, (r: AuditRecord) => ({ ...r, data: { forged: true }, canonical: { ...r.canonical!, payloadHash: payloadHashOf({ forged: true }) } }), 5],
     ['a new-format record relabelled as old, dropping its canonical fields', 4, (r: AuditRecord) => ({ ...r, format: undefined, canonical: undefined }), 4],
     ['a new-format record relabelled and re-sealed as old (caught at the next link)', 4, ({ hash: _, ...r }: AuditRecord) => {
       const old = { ...r, format: undefined, canonical: undefined };

@@ -26,6 +26,11 @@ export interface HashedRecord {
 /** Formats this code can hash; a record claiming another is reported as not fitting the chain. */
 export const RECORD_FORMATS: readonly number[] = [1, 2];
 
+/** sha256 hex of a record's data as canonical JSON: a format-2 record is sealed over this instead of the data itself. */
+export function payloadHashOf(data: unknown): string {
+  return createHash('sha256').update(canonicalJson(data)).digest('hex');
+}
+
 /**
  * The hash that seals a record: sha256 hex of prevHash followed by the canonical
  * JSON of every field except `hash` (timestamps as RFC 3339 UTC with milliseconds).
@@ -33,11 +38,12 @@ export const RECORD_FORMATS: readonly number[] = [1, 2];
  *
  * The record's format picks what is hashed, so records stored before a format change
  * keep verifying: format 1 (or none) is the original field set, unchanged forever;
- * format 2 adds `format: 2` and `canonical` to it. The format is inside the hash, so
- * relabelling a format-2 record as format 1 (to drop its canonical fields) breaks it.
+ * format 2 adds `format: 2` and `canonical`, and covers `data` through its hash
+ * (`payloadHash`: sha256 of its canonical JSON) rather than inline. The format is
+ * inside the hash, so relabelling a format-2 record as format 1 (to drop its canonical fields) breaks it.
  * Throws for a format it does not know.
  */
-export function recordHash(record: HashedRecord): string {
+export function recordHash(record: HashedRecord, known: { payloadHash?: string } = {}): string {
   const format = record.format ?? 1;
   const base = {
     tenant: record.tenant,
@@ -53,7 +59,12 @@ export function recordHash(record: HashedRecord): string {
   };
   let content: string;
   if (format === 1) content = canonicalJson(base);
-  else if (format === 2) content = canonicalJson({ ...base, format, canonical: record.canonical ?? null });
+  else if (format === 2) {
+    // The data by its hash (computed here, or the one its writer just computed from the same
+    // data): the canonical fields repeat much of it, so hashing both doubled what is hashed.
+    const { data, ...rest } = base;
+    content = canonicalJson({ ...rest, format, canonical: record.canonical ?? null, payloadHash: known.payloadHash ?? payloadHashOf(data) });
+  }
   else throw new Error(`audit record format ${String(record.format)} is not one of ${RECORD_FORMATS.join(', ')}`);
   return createHash('sha256').update(record.prevHash).update(content).digest('hex');
 }

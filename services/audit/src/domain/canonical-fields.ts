@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '@assent/platform/domain';
+import { payloadHashOf } from './record-hash.js';
 import { recordMappings } from './record-mappings.js';
 import type { CanonicalFields, SourceEvent } from './types.js';
 import { UnmappedEventError } from './unmapped-event-error.js';
@@ -22,7 +21,7 @@ export function canonicalFieldsOf(event: SourceEvent): CanonicalFields {
   if (!mapping) throw new UnmappedEventError(event.type);
   return {
     ...mapping(event),
-    payloadHash: createHash('sha256').update(canonicalJson(event.data)).digest('hex'),
+    payloadHash: payloadHashOf(event.data),
     traceId: traceIdOf(event.traceparent),
   };
 }

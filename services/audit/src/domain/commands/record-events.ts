@@ -64,7 +64,8 @@ export async function recordEvents(deps: AuditDeps, events: SourceEvent[]): Prom
         format: RECORD_FORMAT,
         canonical: fields,
       };
-      const record: AuditRecord = { ...unsealed, hash: recordHash(unsealed) };
+      // The payload hash the canonical fields just took from this event's data: not computed twice.
+      const record: AuditRecord = { ...unsealed, hash: recordHash(unsealed, { payloadHash: fields.payloadHash }) };
       records.push(record);
       prev = record;
     }
