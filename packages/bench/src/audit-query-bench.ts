@@ -9,7 +9,7 @@ import { formatTable } from './report.js';
 export interface AuditQueryBenchOptions {
   /** Records stored in one tenant's chain before querying. */
   records: number;
-  /** Records per stored message (1,024 at most: the worst case for a page scattered over blocks). */
+  /** Records per stored message: 64 as audit appends them (RECORDS_PER_APPEND); up to 1,024 to see what larger messages cost. */
   block: number;
   /** Pages asked per filter. */
   queries: number;
