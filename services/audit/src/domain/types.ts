@@ -1,3 +1,4 @@
+import type { HashedRecord } from '@assent/platform/domain';
 /** Any JSON value, as event data arrives and is stored. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -55,22 +56,10 @@ export const RECORD_FORMAT = 2;
  * One entry of a tenant's tamper-evident audit log. `hash` seals everything
  * else (see record-hash.ts), and `prevHash` links it to the record before it.
  */
-export interface AuditRecord {
-  tenant: string;
-  /** 1-based position in the tenant's chain. */
-  sequence: number;
-  /** CloudEvents id of the source event; a tenant's chain holds each event once. */
-  eventId: string;
-  eventType: string;
-  /** CloudEvents subject, e.g. "request/01J...". */
-  subject: string;
+export interface AuditRecord extends HashedRecord {
   /** Who caused the event: canonical.actor.id for format 2. */
   actor: string;
-  occurredAt: Date;
-  recordedAt: Date;
   data: JsonValue;
-  /** Hash of the previous record; "" for the first. */
-  prevHash: string;
   hash: string;
   /** Record format (RECORD_FORMAT for new records); undefined = 1, as records stored before formats were. */
   format?: number | undefined;
