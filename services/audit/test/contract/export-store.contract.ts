@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '@assent/platform/domain';
-import type { ExportJob } from '../../src/domain/export/export-job.js';
+import { pendingExportJob, type ExportJob } from '../../src/domain/export/export-job.js';
 import type { ExportFiles, ExportJobs } from '../../src/domain/export/export-ports.js';
 import { readAll } from '../support/export-deps.js';
 
@@ -9,23 +9,16 @@ let n = 0;
 export function pendingJob(tenant: string, over: Partial<ExportJob> = {}): ExportJob {
   const at = new Date(Date.UTC(2030, 0, 1, 0, 0, ++n));
   return {
-    id: `01JEXPORTCONTRACT${Date.now().toString(36).toUpperCase()}${String(n).padStart(4, '0')}`,
-    tenant,
-    format: 'NDJSON',
-    filters: { eventType: 'assent.approval.decided.v1', recordedAfter: new Date('2030-01-01T00:00:00.000Z') },
-    state: 'PENDING',
-    createdBy: 'carol',
-    createdAt: at,
-    updatedAt: at,
-    attempt: 0,
-    heartbeatAt: undefined,
-    throughSequence: 0,
-    recordsScanned: 0,
-    recordsWritten: 0,
-    sizeBytes: 0,
-    chunks: 0,
-    sha256: '',
-    error: '',
+    ...pendingExportJob(
+      {
+        id: `01JEXPORTCONTRACT${Date.now().toString(36).toUpperCase()}${String(n).padStart(4, '0')}`,
+        tenant,
+        format: 'NDJSON',
+        filters: { eventType: 'assent.approval.decided.v1', recordedAfter: new Date('2030-01-01T00:00:00.000Z') },
+        createdBy: 'carol',
+      },
+      at,
+    ),
     ...over,
   };
 }

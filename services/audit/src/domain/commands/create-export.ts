@@ -1,6 +1,6 @@
 import { Violations, requireTenantExists, type Principal } from '@assent/platform/domain';
 import { assertExportAccess } from '../export/export-access.js';
-import { exportFormats, type ExportFilters, type ExportFormat, type ExportJob } from '../export/export-job.js';
+import { exportFormats, pendingExportJob, type ExportFilters, type ExportFormat, type ExportJob } from '../export/export-job.js';
 import type { ExportDeps } from '../export/export-ports.js';
 
 export interface CreateExportInput {
@@ -32,26 +32,7 @@ export async function createExport(deps: ExportDeps, caller: Principal, input: C
     recordedAfter: input.recordedAfter,
     recordedBefore: input.recordedBefore,
   };
-  const now = deps.clock.now();
-  const job: ExportJob = {
-    id: deps.newId(),
-    tenant: input.tenant,
-    format: input.format as ExportFormat,
-    filters,
-    state: 'PENDING',
-    createdBy: caller.subject,
-    createdAt: now,
-    updatedAt: now,
-    attempt: 0,
-    heartbeatAt: undefined,
-    throughSequence: 0,
-    recordsScanned: 0,
-    recordsWritten: 0,
-    sizeBytes: 0,
-    chunks: 0,
-    sha256: '',
-    error: '',
-  };
+  const job = pendingExportJob({ id: deps.newId(), tenant: input.tenant, format: input.format as ExportFormat, filters, createdBy: caller.subject }, deps.clock.now());
   await deps.jobs.create(job);
   return job;
 }

@@ -40,6 +40,25 @@ export interface ExportJob {
   error: string;
 }
 
+/** A job as CreateExport makes it: PENDING, nothing run or written yet. */
+export function pendingExportJob(job: Pick<ExportJob, 'id' | 'tenant' | 'format' | 'filters' | 'createdBy'>, now: Date): ExportJob {
+  return {
+    ...job,
+    state: 'PENDING',
+    createdAt: now,
+    updatedAt: now,
+    attempt: 0,
+    heartbeatAt: undefined,
+    throughSequence: 0,
+    recordsScanned: 0,
+    recordsWritten: 0,
+    sizeBytes: 0,
+    chunks: 0,
+    sha256: '',
+    error: '',
+  };
+}
+
 /** A value with the store revision it was read at: the compare-and-set token for its next write. */
 export interface Versioned<T> {
   value: T;
